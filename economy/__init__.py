@@ -1,0 +1,1 @@
+"""Carnival's economy: one door (grant/spend) for every movement of value."""

@@ -1,0 +1,159 @@
+"""Double-entry ledger: accounts, balanced entries, point lots with expiry.
+
+Every function here runs inside the caller's transaction; none commits.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from economy.db import insert_ignoring_conflicts
+from economy.errors import InsufficientBalance
+from economy.models import Account, LedgerEntry, PointLot, Posting
+from economy.rewards import POINTS
+
+
+def user_owner(user_id: int) -> str:
+    """The account owner name of a user."""
+    return f"user:{user_id}"
+
+
+def campaign_owner(campaign_id: int, role: str) -> str:
+    """The owner name of a campaign's system account (``issue``: where rewards come from, ``sink``)."""
+    return f"campaign:{campaign_id}:{role}"
+
+
+EXPIRED_OWNER = "system:expired"
+
+
+def account_id(session: Session, owner: str, asset: str, *, allow_negative: bool = False) -> int:
+    """The id of ``owner``'s account in ``asset``, creating it on first use."""
+    insert_ignoring_conflicts(
+        session,
+        Account.__table__,
+        {"owner": owner, "asset": asset, "allow_negative": allow_negative, "balance": 0},
+    )
+    return session.execute(select(Account.id).where(Account.owner == owner, Account.asset == asset)).scalar_one()
+
+
+def balance(session: Session, owner: str, asset: str) -> int:
+    """``owner``'s balance in ``asset`` (0 when the account does not exist yet)."""
+    found = session.execute(
+        select(Account.balance).where(Account.owner == owner, Account.asset == asset)
+    ).scalar_one_or_none()
+    return found or 0
+
+
+@dataclass(frozen=True)
+class Transfer:
+    """Move ``amount`` (> 0) of one asset from one account to another."""
+
+    source_id: int
+    target_id: int
+    amount: int
+
+
+def post(session: Session, kind: str, reference: str, transfer: Transfer, now: datetime) -> int:
+    """Write one balanced entry for ``transfer`` and return the entry id.
+
+    Account rows are updated in ascending id order (a fixed lock order), the source only
+    when it may go negative or holds enough.
+
+    :raises InsufficientBalance: when the source would go below zero.
+    :raises ValueError: on a non-positive amount or a transfer to itself.
+    """
+    if transfer.amount <= 0 or transfer.source_id == transfer.target_id:
+        raise ValueError("a transfer moves a positive amount between two different accounts")
+    deltas = {transfer.source_id: -transfer.amount, transfer.target_id: transfer.amount}
+    for account in sorted(deltas):
+        _apply_delta(session, account, deltas[account])
+    entry = LedgerEntry(kind=kind, reference=reference, created_at=now)
+    session.add(entry)
+    session.flush()
+    session.add_all(Posting(entry_id=entry.id, account_id=a, amount=d) for a, d in deltas.items())
+    return entry.id
+
+
+def _apply_delta(session: Session, account: int, delta: int) -> None:
+    statement = update(Account).where(Account.id == account).values(balance=Account.balance + delta)
+    if delta < 0:
+        statement = statement.where((Account.allow_negative.is_(True)) | (Account.balance >= -delta))
+    if session.execute(statement).rowcount != 1:
+        raise InsufficientBalance(f"balance too low to take out {-delta}")
+
+
+def credit_points(
+    session: Session, user_id: int, source_id: int, points: int, reference: str, now: datetime, expires_at: datetime
+) -> int:
+    """Give ``points`` to a user as one lot expiring at ``expires_at``; returns the lot id."""
+    target = account_id(session, user_owner(user_id), POINTS)
+    entry_id = post(session, "points_grant", reference, Transfer(source_id, target, points), now)
+    lot = PointLot(
+        account_id=target, entry_id=entry_id, amount=points, remaining=points, created_at=now, expires_at=expires_at
+    )
+    session.add(lot)
+    session.flush()
+    return lot.id
+
+
+def spend_points(session: Session, user_id: int, sink_id: int, points: int, reference: str, now: datetime) -> int:
+    """Take ``points`` from a user's unexpired lots, soonest-expiring first; returns the entry id.
+
+    :raises InsufficientBalance: when unexpired lots hold fewer than ``points``.
+    """
+    source = account_id(session, user_owner(user_id), POINTS)
+    entry_id = post(session, "points_spend", reference, Transfer(source, sink_id, points), now)
+    lots = session.scalars(
+        select(PointLot)
+        .where(PointLot.account_id == source, PointLot.remaining > 0, PointLot.expires_at > now)
+        .order_by(PointLot.expires_at, PointLot.id)
+    ).all()
+    if sum(lot.remaining for lot in lots) < points:
+        raise InsufficientBalance(f"only {sum(lot.remaining for lot in lots)} unexpired points to spend {points}")
+    left = points
+    for lot in lots:
+        taken = min(lot.remaining, left)
+        lot.remaining -= taken
+        left -= taken
+        if left == 0:
+            break
+    session.flush()
+    return entry_id
+
+
+def expire_points(session: Session, now: datetime) -> int:
+    """Move every expired lot's remaining points to the expiry account; returns points expired."""
+    sink = account_id(session, EXPIRED_OWNER, POINTS, allow_negative=False)
+    lots = session.scalars(
+        select(PointLot).where(PointLot.remaining > 0, PointLot.expires_at <= now).order_by(PointLot.account_id)
+    ).all()
+    total = 0
+    for lot in lots:
+        post(session, "points_expire", f"lot:{lot.id}", Transfer(lot.account_id, sink, lot.remaining), now)
+        total += lot.remaining
+        lot.remaining = 0
+    session.flush()
+    return total
+
+
+def points_expiring(session: Session, user_id: int, now: datetime, until: datetime) -> list[tuple[int, datetime]]:
+    """Unexpired lots of a user expiring before ``until``: (remaining points, expiry), soonest first."""
+    rows = session.execute(
+        select(PointLot.remaining, PointLot.expires_at)
+        .join(Account, Account.id == PointLot.account_id)
+        .where(Account.owner == user_owner(user_id), PointLot.remaining > 0)
+        .where(PointLot.expires_at > now, PointLot.expires_at <= until)
+        .order_by(PointLot.expires_at)
+    ).all()
+    return [(r.remaining, r.expires_at) for r in rows]
+
+
+def postings_sum(session: Session, account: int) -> int:
+    """The sum of an account's postings (the balance, recomputed from the rows)."""
+    return session.execute(
+        select(func.coalesce(func.sum(Posting.amount), 0)).where(Posting.account_id == account)
+    ).scalar_one()

@@ -1,0 +1,146 @@
+"""The single door every movement of value goes through: :func:`grant` and :func:`spend`.
+
+Both run inside the caller's transaction (one unit of work per request) and inside a
+savepoint of their own, so a refusal leaves nothing behind and the caller may go on, for
+instance to grant a fallback prize instead.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from economy import ledger
+from economy.limits import Cap, charge_budget, take_cap, take_stock
+from economy.models import Coupon, Grant
+from economy.rewards import CASH, POINTS, Reward, RewardKind
+
+DEFAULT_POINTS_LIFETIME = timedelta(days=365)
+
+
+@dataclass(frozen=True)
+class GrantRequest:
+    """One reward for one user, charged to one campaign.
+
+    :param key: idempotency key; a second grant with the same key returns the first.
+    :param day: the grant's day in the campaign time zone (``YYYY-MM-DD``), for day caps.
+    """
+
+    key: str
+    campaign_id: int
+    user_id: int
+    prize_key: str
+    reward: Reward
+    cost_fen: int
+    day: str
+    caps: Sequence[Cap] = field(default_factory=tuple)
+    points_lifetime: timedelta = DEFAULT_POINTS_LIFETIME
+
+
+def grant(session: Session, request: GrantRequest, now: datetime) -> Grant:
+    """Check caps, stock and budget, deliver the reward and write the grant record, atomically.
+
+    :returns: the grant record (the earlier one when ``request.key`` was already granted).
+    :raises CapReached, OutOfStock, BudgetExhausted: and nothing is changed.
+    """
+    earlier = session.scalars(select(Grant).where(Grant.key == request.key)).one_or_none()
+    if earlier is not None:
+        return earlier
+    with session.begin_nested():
+        _take_limits(session, request)
+        record = Grant(
+            key=request.key,
+            campaign_id=request.campaign_id,
+            user_id=request.user_id,
+            prize_key=request.prize_key,
+            reward_kind=request.reward.kind.value,
+            amount=request.reward.amount,
+            cost_fen=request.cost_fen,
+            day=request.day,
+            created_at=now,
+        )
+        session.add(record)
+        session.flush()
+        _deliver(session, request, record, now)
+    return record
+
+
+def _take_limits(session: Session, request: GrantRequest) -> None:
+    for cap in request.caps:
+        if cap.covers(request.prize_key):
+            take_cap(session, request.campaign_id, request.user_id, cap, request.day, request.cost_fen)
+    take_stock(session, request.campaign_id, request.prize_key)
+    charge_budget(session, request.campaign_id, request.cost_fen)
+
+
+def _deliver(session: Session, request: GrantRequest, record: Grant, now: datetime) -> None:
+    reward = request.reward
+    reference = f"grant:{record.id}"
+    if reward.kind is RewardKind.POINTS:
+        source = ledger.account_id(
+            session, ledger.campaign_owner(request.campaign_id, "issue"), POINTS, allow_negative=True
+        )
+        ledger.credit_points(
+            session, request.user_id, source, reward.amount, reference, now, now + request.points_lifetime
+        )
+    elif reward.kind is RewardKind.RED_PACKET:
+        source = ledger.account_id(
+            session, ledger.campaign_owner(request.campaign_id, "issue"), CASH, allow_negative=True
+        )
+        target = ledger.account_id(session, ledger.user_owner(request.user_id), CASH)
+        ledger.post(session, "red_packet", reference, ledger.Transfer(source, target, reward.amount), now)
+    elif reward.kind is RewardKind.COUPON:
+        session.add(_coupon(request, record, now))
+        session.flush()
+
+
+def _coupon(request: GrantRequest, record: Grant, now: datetime) -> Coupon:
+    template = request.reward.coupon
+    if template is None:
+        raise ValueError("a coupon reward needs a coupon template")
+    return Coupon(
+        user_id=request.user_id,
+        campaign_id=request.campaign_id,
+        grant_id=record.id,
+        kind=template.type,
+        title=template.title,
+        periods=template.periods,
+        min_order_fen=template.min_order_fen,
+        category=template.category,
+        threshold_fen=template.threshold_fen,
+        amount_fen=template.amount_fen,
+        valid_from=now,
+        valid_until=now + timedelta(days=template.valid_days),
+        state="issued",
+    )
+
+
+@dataclass(frozen=True)
+class SpendRequest:
+    """Take ``amount`` of ``asset`` from a user into a campaign's sink (e.g. points for an extra spin)."""
+
+    reference: str
+    campaign_id: int
+    user_id: int
+    asset: str
+    amount: int
+
+
+def spend(session: Session, request: SpendRequest, now: datetime) -> int:
+    """Take value from a user; points come out of the soonest-expiring unexpired lots.
+
+    :returns: the ledger entry id.
+    :raises InsufficientBalance: and nothing is changed.
+    """
+    with session.begin_nested():
+        sink = ledger.account_id(
+            session, ledger.campaign_owner(request.campaign_id, "sink"), request.asset, allow_negative=False
+        )
+        if request.asset == POINTS:
+            return ledger.spend_points(session, request.user_id, sink, request.amount, request.reference, now)
+        source = ledger.account_id(session, ledger.user_owner(request.user_id), request.asset)
+        return ledger.post(session, "spend", request.reference, ledger.Transfer(source, sink, request.amount), now)

@@ -1,0 +1,57 @@
+"""A shopper's wallet as read models: balances, points expiring soon, coupons, history."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from economy import ledger
+from economy.models import Coupon, Grant
+from economy.rewards import CASH, POINTS
+
+EXPIRY_WARNING = timedelta(days=30)
+
+
+@dataclass(frozen=True)
+class Wallet:
+    """What the wallet page shows."""
+
+    points: int
+    points_expiring: list[tuple[int, datetime]]
+    cash_fen: int
+    coupons: list[Coupon]
+    history: list[Grant]
+
+
+def wallet(session: Session, user_id: int, now: datetime, history_limit: int = 50) -> Wallet:
+    """Balances, lots expiring within 30 days, coupons (expired ones marked) and recent grants."""
+    owner = ledger.user_owner(user_id)
+    coupons = session.scalars(select(Coupon).where(Coupon.user_id == user_id).order_by(Coupon.id.desc())).all()
+    history = session.scalars(
+        select(Grant).where(Grant.user_id == user_id).order_by(Grant.id.desc()).limit(history_limit)
+    ).all()
+    return Wallet(
+        points=ledger.balance(session, owner, POINTS),
+        points_expiring=ledger.points_expiring(session, user_id, now, now + EXPIRY_WARNING),
+        cash_fen=ledger.balance(session, owner, CASH),
+        coupons=list(coupons),
+        history=list(history),
+    )
+
+
+def coupon_state(coupon: Coupon, now: datetime) -> str:
+    """``issued``, ``used`` or ``expired`` as of ``now`` (issued coupons past their end read as expired)."""
+    if coupon.state == "issued" and coupon.valid_until <= now:
+        return "expired"
+    return coupon.state
+
+
+def expire_coupons(session: Session, now: datetime) -> int:
+    """Mark issued coupons past their end as expired; returns how many."""
+    result = session.execute(
+        update(Coupon).where(Coupon.state == "issued", Coupon.valid_until <= now).values(state="expired")
+    )
+    return result.rowcount

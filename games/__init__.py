@@ -1,0 +1,1 @@
+"""Carnival's game engine, fairness scheme, prize pools and the pluggable games."""

@@ -1,0 +1,174 @@
+"""Campaign configs: validation (pool, caps, games), immutable versions named by content hash."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from functools import lru_cache
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from sqlalchemy.orm import Session
+
+from economy.limits import Cap, set_budget, set_stock
+from games.fairness import canonical_json, content_hash
+from games.models import Campaign, ConfigVersion
+from games.pools import KEY, Pool, PoolSchema
+from games.registry import Registry
+
+
+class CapSchema(Schema):
+    """A per-user cap in a campaign config."""
+
+    key = fields.String(required=True, validate=KEY)
+    per = fields.String(required=True, validate=validate.OneOf(["day", "campaign"]))
+    max_count = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(1))
+    max_value_fen = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(1))
+    prize = fields.String(load_default=None, allow_none=True)
+
+    @validates_schema
+    def _some_limit(self, data: dict[str, Any], **_: Any) -> None:
+        if data["max_count"] is None and data["max_value_fen"] is None:
+            raise ValidationError("a cap needs max_count or max_value_fen", "max_count")
+
+
+class CampaignConfigSchema(Schema):
+    """The versioned part of a campaign: pool, caps, enabled games and their configs."""
+
+    pool = fields.Dict(required=True)
+    caps = fields.List(fields.Nested(CapSchema), load_default=list)
+    games = fields.Dict(keys=fields.String(), values=fields.Dict(), required=True, validate=validate.Length(1))
+    points_lifetime_days = fields.Integer(load_default=365, validate=validate.Range(1, 3660))
+
+
+@dataclass(frozen=True)
+class CampaignConfig:
+    """A validated config: ``raw`` is what was published and hashed."""
+
+    raw: dict[str, Any]
+    hash: str
+    pool: Pool
+    caps: tuple[Cap, ...]
+    games: dict[str, Any]
+    points_lifetime: timedelta
+
+
+def validate_config(registry: Registry, raw: dict[str, Any]) -> CampaignConfig:
+    """Validate a whole campaign config with the pool's and every game's schema.
+
+    :raises marshmallow.ValidationError: messages keyed by field path (``pool``, ``games.wheel`` ...).
+    """
+    data = CampaignConfigSchema().load(raw)
+    errors: dict[str, Any] = {}
+    pool = _load_part(PoolSchema(), data["pool"], "pool", errors)
+    games = {key: _load_game(registry, key, conf, pool, errors) for key, conf in data["games"].items()}
+    caps = tuple(_cap(c, pool, errors) for c in data["caps"])
+    if errors:
+        raise ValidationError(errors)
+    normalized = json.loads(canonical_json(raw))
+    return CampaignConfig(
+        raw=normalized,
+        hash=content_hash(normalized),
+        pool=pool,
+        caps=caps,
+        games=games,
+        points_lifetime=timedelta(days=data["points_lifetime_days"]),
+    )
+
+
+def _load_part(schema: Schema, data: dict[str, Any], name: str, errors: dict[str, Any]) -> Any:
+    try:
+        return schema.load(data)
+    except ValidationError as error:
+        errors[name] = error.messages
+        return None
+
+
+def _load_game(registry: Registry, key: str, conf: dict[str, Any], pool: Pool | None, errors: dict[str, Any]) -> Any:
+    try:
+        game = registry.get(key)
+    except KeyError:
+        errors.setdefault("games", {})[key] = [f"unknown game '{key}'; known: {', '.join(registry.keys())}"]
+        return None
+    loaded = _load_part(game.config_schema(), conf, f"games.{key}", errors)
+    if loaded is not None and pool is not None:
+        problems = game.check_config(loaded, pool)
+        if problems:
+            errors[f"games.{key}"] = problems
+    return loaded
+
+
+def _cap(data: dict[str, Any], pool: Pool | None, errors: dict[str, Any]) -> Cap:
+    prize = data["prize"]
+    if prize is not None and pool is not None and prize not in {p.key for p in pool.prizes}:
+        errors.setdefault("caps", []).append(f"cap '{data['key']}' names unknown prize '{prize}'")
+    return Cap(data["key"], data["per"], data["max_count"], data["max_value_fen"], prize)
+
+
+@lru_cache(maxsize=128)
+def parsed_config(registry: Registry, config_json: str) -> CampaignConfig:
+    """The validated config of a stored version (cached: versions are immutable)."""
+    return validate_config(registry, json.loads(config_json))
+
+
+def check_timezone(name: str) -> ZoneInfo:
+    """The zone called ``name``. :raises ValidationError: for an unknown zone."""
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as error:
+        raise ValidationError({"timezone": [f"unknown time zone '{name}'"]}) from error
+
+
+@dataclass(frozen=True)
+class CampaignDraft:
+    """What is needed to open a campaign."""
+
+    slug: str
+    name: str
+    name_en: str | None
+    timezone: str
+    starts_at: datetime
+    ends_at: datetime
+    budget_fen: int
+    config: dict[str, Any]
+
+
+def create_campaign(session: Session, registry: Registry, draft: CampaignDraft, now: datetime) -> Campaign:
+    """Create a campaign with its first published version, budget and prize stock.
+
+    :raises marshmallow.ValidationError: on an invalid config, zone or schedule.
+    """
+    check_timezone(draft.timezone)
+    if draft.ends_at <= draft.starts_at:
+        raise ValidationError({"ends_at": ["the campaign must end after it starts"]})
+    config = validate_config(registry, draft.config)
+    campaign = Campaign(
+        slug=draft.slug,
+        name=draft.name,
+        name_en=draft.name_en,
+        timezone=draft.timezone,
+        starts_at=draft.starts_at,
+        ends_at=draft.ends_at,
+        status="active",
+    )
+    session.add(campaign)
+    session.flush()
+    publish_version(session, campaign, config, now)
+    set_budget(session, campaign.id, draft.budget_fen)
+    return campaign
+
+
+def publish_version(session: Session, campaign: Campaign, config: CampaignConfig, now: datetime) -> ConfigVersion:
+    """Freeze ``config`` as the campaign's current version and size the prize stock to it."""
+    version = ConfigVersion(
+        campaign_id=campaign.id, hash=config.hash, config_json=canonical_json(config.raw).decode(), created_at=now
+    )
+    session.add(version)
+    session.flush()
+    campaign.version_id = version.id
+    for prize in config.pool.prizes:
+        set_stock(session, campaign.id, prize.key, prize.stock)
+    session.flush()
+    return version

@@ -1,0 +1,112 @@
+"""Tables of the game engine: campaigns and their config versions, seed periods, players,
+game states, the draw records and the head of each campaign's hash chain."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import BigInteger, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from economy.db import Base, UTCDateTime
+
+
+class Campaign(Base):
+    """A marketing campaign: schedule, time zone, status and its published config version."""
+
+    __tablename__ = "campaigns"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    name_en: Mapped[str | None] = mapped_column(String(120))
+    timezone: Mapped[str] = mapped_column(String(64), default="Asia/Shanghai")
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    status: Mapped[str] = mapped_column(String(16), default="active")
+    version_id: Mapped[int | None]
+
+
+class ConfigVersion(Base):
+    """An immutable campaign config, named by the SHA-256 of its canonical JSON."""
+
+    __tablename__ = "config_versions"
+    __table_args__ = (UniqueConstraint("campaign_id", "hash"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id"))
+    hash: Mapped[str] = mapped_column(String(64))
+    config_json: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class SeedPeriod(Base):
+    """A server seed covering ``[starts_at, ends_at)`` of one campaign; secret until it ends."""
+
+    __tablename__ = "seed_periods"
+    __table_args__ = (UniqueConstraint("campaign_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id"))
+    key: Mapped[str] = mapped_column(String(32))
+    server_seed: Mapped[str] = mapped_column(String(64))
+    commitment: Mapped[str] = mapped_column(String(64))
+    committed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class Player(Base):
+    """A shopper in a campaign: client seed and the next nonce of the current period."""
+
+    __tablename__ = "players"
+    __table_args__ = (UniqueConstraint("campaign_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id"))
+    user_id: Mapped[int]
+    client_seed: Mapped[str] = mapped_column(String(64))
+    period_key: Mapped[str] = mapped_column(String(32), default="")
+    next_nonce: Mapped[int] = mapped_column(default=0)
+
+
+class GameState(Base):
+    """One player's state in one game of a campaign, as the game's JSON."""
+
+    __tablename__ = "game_states"
+    __table_args__ = (UniqueConstraint("campaign_id", "user_id", "game"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id"))
+    user_id: Mapped[int]
+    game: Mapped[str] = mapped_column(String(32))
+    state_json: Mapped[str] = mapped_column(Text)
+
+
+class ChainHead(Base):
+    """The last record of a campaign's draw chain (locked while a draw is appended)."""
+
+    __tablename__ = "chain_heads"
+
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id"), primary_key=True, autoincrement=False)
+    count: Mapped[int] = mapped_column(BigInteger, default=0)
+    head_hash: Mapped[str] = mapped_column(String(64))
+
+
+class DrawRecord(Base):
+    """One use of the fair RNG; ``record_json`` is the canonical record whose hash is ``hash``."""
+
+    __tablename__ = "draw_records"
+    __table_args__ = (UniqueConstraint("campaign_id", "seq"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id"))
+    seq: Mapped[int] = mapped_column(BigInteger)
+    user_id: Mapped[int] = mapped_column(index=True)
+    period_key: Mapped[str] = mapped_column(String(32))
+    prize_key: Mapped[str] = mapped_column(String(64))
+    granted_key: Mapped[str | None] = mapped_column(String(64))
+    fallback_reason: Mapped[str | None] = mapped_column(String(32))
+    record_json: Mapped[str] = mapped_column(Text)
+    hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -1,0 +1,100 @@
+"""What a shopper's pages show: the wheel's state and the wallet's history with prize names."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from economy.models import Grant
+from games.campaigns import CampaignConfig, parsed_config
+from games.economy_port import spendable_points
+from games.engine import active_campaign, campaign_config, lock_player
+from games.models import Campaign, ConfigVersion, GameState
+from games.periods import current_period, local_day
+from games.pools import Prize
+from games.registry import Registry
+
+
+def prize_view(prize: Prize, raw_reward: dict[str, Any] | None = None) -> dict[str, Any]:
+    """A prize as the shopper's pages show it."""
+    return {
+        "key": prize.key,
+        "name": prize.name,
+        "name_en": prize.name_en,
+        "kind": prize.reward.kind.value,
+        "display_value_fen": prize.display_value_fen,
+        "reward": raw_reward or {},
+    }
+
+
+def prize_views(config: CampaignConfig) -> dict[str, dict[str, Any]]:
+    """Every prize of the pool by key, in shopper form."""
+    raw = {p["key"]: p["reward"] for p in config.raw["pool"]["prizes"]}
+    return {p.key: prize_view(p, raw[p.key]) for p in config.pool.prizes}
+
+
+def game_view(
+    session: Session, registry: Registry, campaign_id: int, user_id: int, game_key: str, now: datetime
+) -> dict[str, Any]:
+    """The shopper's view of one game: the game's own view plus points, seeds and campaign names."""
+    campaign = active_campaign(session, campaign_id, now)
+    config = campaign_config(session, registry, campaign)
+    game = registry.get(game_key)
+    period = current_period(session, campaign, now)
+    player = lock_player(session, campaign_id, user_id)
+    row = session.scalars(
+        select(GameState).where(
+            GameState.campaign_id == campaign_id, GameState.user_id == user_id, GameState.game == game_key
+        )
+    ).one_or_none()
+    state = game.load_state(json.loads(row.state_json)) if row else game.initial_state()
+    view = game.view(config.games[game_key], state, local_day(now, campaign.timezone))
+    prizes = prize_views(config)
+    if "slots" in view:
+        view["slots"] = [prizes[key] for key in view["slots"]]
+    return {
+        **view,
+        "campaign_id": campaign.id,
+        "campaign_name": campaign.name,
+        "campaign_name_en": campaign.name_en,
+        "points": spendable_points(session, user_id, now),
+        "client_seed": player.client_seed,
+        "commitment": period.commitment,
+        "period": period.key,
+    }
+
+
+def history_with_names(session: Session, registry: Registry, grants: list[Grant]) -> list[dict[str, Any]]:
+    """Grants with the prize names of the config version that was current for their campaign."""
+    names: dict[int, dict[str, dict[str, Any]]] = {}
+    out = []
+    for g in grants:
+        if g.campaign_id not in names:
+            names[g.campaign_id] = _names(session, registry, g.campaign_id)
+        prize = names[g.campaign_id].get(g.prize_key, {})
+        out.append(
+            {
+                "id": g.id,
+                "campaign_id": g.campaign_id,
+                "prize_key": g.prize_key,
+                "prize_name": prize.get("name", g.prize_key),
+                "prize_name_en": prize.get("name_en"),
+                "reward_kind": g.reward_kind,
+                "amount": g.amount,
+                "created_at": g.created_at,
+            }
+        )
+    return out
+
+
+def _names(session: Session, registry: Registry, campaign_id: int) -> dict[str, dict[str, Any]]:
+    campaign = session.get(Campaign, campaign_id)
+    if campaign is None or campaign.version_id is None:
+        return {}
+    version = session.get(ConfigVersion, campaign.version_id)
+    assert version is not None
+    return prize_views(parsed_config(registry, version.config_json))

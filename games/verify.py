@@ -1,0 +1,207 @@
+"""An independent verifier of draw exports, written from docs/fairness.md alone.
+
+It uses only the standard library and none of the engine's code, so that what it checks is the
+published scheme, not our implementation of it. It streams: memory stays flat in the number of draws.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+GENESIS = "0" * 64
+FORMAT = "carnival.draws"
+SUPPORTED_VERSIONS = {1}
+
+
+class VerificationError(Exception):
+    """The first thing in an export that does not hold, with its line number."""
+
+    def __init__(self, line: int, message: str) -> None:
+        super().__init__(f"line {line}: {message}")
+        self.line = line
+        self.message = message
+
+
+@dataclass
+class Report:
+    """What a successful verification covered."""
+
+    draws: int = 0
+    periods: dict[str, int] = field(default_factory=dict)
+    head_hash: str = GENESIS
+
+
+def _canonical(value: Any) -> bytes:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _integers(server_seed: str, client_seed: str, nonce: int, ranges: list[int]) -> list[int]:
+    key = bytes.fromhex(server_seed)
+    out: list[int] = []
+    cursor, offset, block = 0, 32, b""
+    for n in ranges:
+        if not 1 <= n <= 2**32:
+            raise ValueError(f"range {n} outside 1..2^32")
+        limit = 2**32 - (2**32 % n)
+        while True:
+            if offset == 32:
+                block = hmac.new(key, f"{client_seed}:{nonce}:{cursor}".encode(), hashlib.sha256).digest()
+                cursor, offset = cursor + 1, 0
+            word = int.from_bytes(block[offset : offset + 4], "big")
+            offset += 4
+            if word < limit:
+                out.append(word % n)
+                break
+    return out
+
+
+def _pick(prizes: list[tuple[str, int]], value: int) -> str:
+    upper = 0
+    for key, weight in prizes:
+        upper += weight
+        if value < upper:
+            return key
+    raise ValueError(f"value {value} beyond the total weight {upper}")
+
+
+class _Verifier:
+    def __init__(self) -> None:
+        self.configs: dict[str, dict[str, Any]] = {}
+        self.periods: dict[str, dict[str, Any]] = {}
+        self.report = Report()
+        self.expected_seq = 1
+        self.header_seen = False
+        self.end_seen = False
+
+    def line(self, number: int, text: str) -> None:
+        try:
+            item = json.loads(text)
+        except json.JSONDecodeError as error:
+            raise VerificationError(number, f"not valid JSON ({error.msg})") from error
+        kind = item.get("type") if isinstance(item, dict) else None
+        if not self.header_seen and kind != "header":
+            raise VerificationError(number, "the export must start with a header line")
+        if self.end_seen:
+            raise VerificationError(number, "content after the end line")
+        handler = {
+            "header": self.header,
+            "config": self.config,
+            "period": self.period,
+            "draw": self.draw,
+            "end": self.end,
+        }.get(kind)
+        if handler is None:
+            raise VerificationError(number, f"unknown line type {kind!r}")
+        try:
+            handler(number, item)
+        except (KeyError, TypeError, ValueError) as error:
+            raise VerificationError(number, f"malformed {kind} line ({error!r})") from error
+
+    def header(self, number: int, item: dict[str, Any]) -> None:
+        if self.header_seen:
+            raise VerificationError(number, "a second header line")
+        if item.get("format") != FORMAT or item.get("version") not in SUPPORTED_VERSIONS:
+            raise VerificationError(number, f"unknown format {item.get('format')!r} version {item.get('version')!r}")
+        self.header_seen = True
+
+    def config(self, number: int, item: dict[str, Any]) -> None:
+        if _sha256(_canonical(item["config"])) != item["hash"]:
+            raise VerificationError(number, f"config does not hash to {item['hash']}")
+        self.configs[item["hash"]] = item["config"]
+
+    def period(self, number: int, item: dict[str, Any]) -> None:
+        if _sha256(bytes.fromhex(item["server_seed"])) != item["commitment"]:
+            raise VerificationError(number, f"period {item['key']}: revealed seed does not match its commitment")
+        self.periods[item["key"]] = item
+        self.report.periods.setdefault(item["key"], 0)
+
+    def draw(self, number: int, item: dict[str, Any]) -> None:
+        record = item["record"]
+        where = f"record seq {record.get('seq')}"
+        self._check_chain(number, where, record)
+        self._check_draw(number, where, record)
+        self.report.draws += 1
+        self.report.periods[record["period"]] += 1
+        self.report.head_hash = record["hash"]
+        self.expected_seq += 1
+
+    def _check_chain(self, number: int, where: str, record: dict[str, Any]) -> None:
+        body = {k: v for k, v in record.items() if k != "hash"}
+        if _sha256(_canonical(body)) != record["hash"]:
+            raise VerificationError(number, f"{where}: content does not match its hash (record altered)")
+        if record["seq"] != self.expected_seq:
+            raise VerificationError(
+                number, f"{where}: expected seq {self.expected_seq} (record missing or out of order)"
+            )
+        if record["prev_hash"] != self.report.head_hash:
+            raise VerificationError(number, f"{where}: prev_hash does not link to the record before it")
+
+    def _check_draw(self, number: int, where: str, record: dict[str, Any]) -> None:
+        config = self.configs.get(record["config_hash"])
+        period = self.periods.get(record["period"])
+        if config is None or period is None:
+            raise VerificationError(
+                number, f"{where}: unknown config {record['config_hash'][:12]} or period {record['period']}"
+            )
+        if record["commitment"] != period["commitment"]:
+            raise VerificationError(number, f"{where}: commitment differs from period {record['period']}")
+        ranges = [n for n, _ in record["draws"]]
+        if _integers(period["server_seed"], record["client_seed"], record["nonce"], ranges) != [
+            v for _, v in record["draws"]
+        ]:
+            raise VerificationError(number, f"{where}: drawn integers do not follow from the seeds")
+        prizes = [(p["key"], p["weight"]) for p in config["pool"]["prizes"]]
+        if ranges[0] != sum(w for _, w in prizes):
+            raise VerificationError(number, f"{where}: first draw range is not the pool's total weight")
+        expected = _pick(prizes, record["draws"][0][1])
+        if record["prize"] != expected:
+            raise VerificationError(number, f"{where}: prize {record['prize']!r} but the draw picks {expected!r}")
+        self._check_grant(number, where, record, config)
+
+    def _check_grant(self, number: int, where: str, record: dict[str, Any], config: dict[str, Any]) -> None:
+        granted, reason = record["granted"], record["fallback_reason"]
+        fallback = config["pool"]["fallback"]
+        fine = (granted == record["prize"] and reason is None) or (reason is not None and granted in (fallback, None))
+        if not fine:
+            raise VerificationError(
+                number, f"{where}: granted {granted!r} is neither the prize nor an explained fallback"
+            )
+        if record["game"] == "wheel":
+            slots = config["games"]["wheel"]["slots"]
+            landed = granted or fallback
+            candidates = [i for i, key in enumerate(slots) if key == landed]
+            n, value = record["draws"][1]
+            if n != len(candidates) or record["detail"].get("slot") != candidates[value]:
+                raise VerificationError(number, f"{where}: wheel slot does not follow from the draw")
+
+    def end(self, number: int, item: dict[str, Any]) -> None:
+        if item["count"] != self.report.draws or item["head_hash"] != self.report.head_hash:
+            raise VerificationError(number, "end line's count or head hash does not match the draws (records missing)")
+        self.end_seen = True
+
+
+def verify_lines(lines: Iterable[str]) -> Report:
+    """Verify an export given as lines. :raises VerificationError: naming the first bad line."""
+    verifier = _Verifier()
+    number = 0
+    for number, text in enumerate(lines, start=1):
+        if text.strip():
+            verifier.line(number, text)
+    if not verifier.end_seen:
+        raise VerificationError(number + 1, "no end line: the export is truncated")
+    return verifier.report
+
+
+def read_lines(path: str) -> Iterator[str]:
+    """The lines of an export file, read lazily."""
+    with open(path, encoding="utf-8") as handle:
+        yield from handle

@@ -1,0 +1,45 @@
+"""Carnival's web layer: the Flask app factory. Run ``carnival --help`` for the CLI."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from flask_smorest import Api
+from flask_socketio import SocketIO
+
+from games.registry import load_registry
+from server import api_play, api_public, api_session, audit_api, db, errors, pages, realtime
+from server.config import flask_config, settings_from
+from server.pages import WEB_DIR
+
+
+def create_app(environ: Mapping[str, str] | None = None, overrides: Mapping[str, Any] | None = None) -> Flask:
+    """Build the app from ``environ`` (default ``os.environ``).
+
+    :raises server.config.ConfigError: on a missing or weak secret outside development.
+    """
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        template_folder=str(WEB_DIR / "templates"),
+        static_folder=str(WEB_DIR / "static"),
+    )
+    os.makedirs(app.instance_path, exist_ok=True)
+    settings = settings_from(dict(environ if environ is not None else os.environ), Path(app.instance_path))
+    app.config.from_mapping(flask_config(settings))
+    app.config.from_mapping(overrides or {})
+    app.extensions["carnival.settings"] = settings
+    app.extensions["carnival.registry"] = load_registry()
+    db.init_app(app, settings.database_url)
+    errors.register(app)
+    api = Api(app)
+    for blueprint in (api_session.blp, api_play.blp, api_public.blp, audit_api.blp):
+        api.register_blueprint(blueprint)
+    app.register_blueprint(pages.bp)
+    socketio = SocketIO(app, message_queue=settings.redis_url, async_mode="threading")
+    realtime.init_app(socketio)
+    return app

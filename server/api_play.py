@@ -1,0 +1,137 @@
+"""Shopper API: the wheel (view, spin), the client seed, the wallet."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from flask import Response, current_app, jsonify, request
+from flask_smorest import Blueprint
+
+from economy.wallet import coupon_state, wallet
+from games import engine
+from games.contract import Action
+from games.player_views import game_view, history_with_names, prize_views
+from server import db, realtime
+from server.auth import require_role
+from server.errors import ApiError
+from server.idempotency import Answer, request_fingerprint, run_once
+from server.models import User
+from server.schemas import ApiErrorSchema, ClientSeedSchema, SpinResultSchema, WalletSchema, WheelViewSchema
+
+blp = Blueprint("play", __name__, url_prefix="/api/play", description="Shoppers play and see their wallet")
+
+IDEMPOTENCY_HEADER = {
+    "name": "Idempotency-Key",
+    "in": "header",
+    "required": True,
+    "schema": {"type": "string"},
+    "description": "8-128 characters, new for every new action; retries reuse it",
+}
+
+
+def _registry() -> Any:
+    return current_app.extensions["carnival.registry"]
+
+
+@blp.route("/<int:campaign_id>/wheel", methods=["GET"])
+@blp.response(200, WheelViewSchema)
+@blp.alt_response(404, schema=ApiErrorSchema)
+@require_role("shopper")
+def wheel(campaign_id: int, user: User) -> dict[str, Any]:
+    """The wheel page's state: slots, spins left, points, seeds."""
+    db_session = db.session()
+    with db_session.begin():
+        return game_view(db_session, _registry(), campaign_id, user.id, "wheel", db.now())
+
+
+@blp.route("/<int:campaign_id>/wheel/spin", methods=["POST"])
+@blp.doc(parameters=[IDEMPOTENCY_HEADER])
+@blp.alt_response(200, schema=SpinResultSchema, success=True)
+@blp.alt_response(409, schema=ApiErrorSchema, description="no spins left, insufficient points, inactive, in progress")
+@blp.alt_response(422, schema=ApiErrorSchema, description="Idempotency-Key reused with another body")
+@require_role("shopper")
+def spin(campaign_id: int, user: User) -> Response:
+    """Spin once. The server draws, grants and answers where the wheel lands."""
+    raw = request.get_data()
+    _require_json_object(raw)
+    played: list[engine.PlayResult] = []
+
+    def work(db_session: Any) -> Answer:
+        result = engine.play(db_session, _registry(), campaign_id, user.id, "wheel", Action("spin"), db.now())
+        played.append(result)
+        return Answer(200, _spin_body(db_session, campaign_id, user.id, result))
+
+    fingerprint = request_fingerprint("POST", request.path, raw)
+    answer = run_once(db.session(), user.id, request.headers.get("Idempotency-Key"), fingerprint, work)
+    if played and answer.status == 200 and not answer.replayed:
+        realtime.announce(user, played[0])
+    response = jsonify(answer.body)
+    response.status_code = answer.status
+    if answer.replayed:
+        response.headers["Idempotent-Replayed"] = "true"
+    return response
+
+
+def _require_json_object(raw: bytes) -> None:
+    if not raw.strip():
+        return
+    try:
+        parsed = json.loads(raw)
+    except ValueError as error:
+        raise ApiError(400, "invalid_json", "the request body is not valid JSON") from error
+    if not isinstance(parsed, dict):
+        raise ApiError(400, "invalid_json", "the request body must be a JSON object")
+
+
+def _spin_body(db_session: Any, campaign_id: int, user_id: int, result: engine.PlayResult) -> dict[str, Any]:
+    spun = result.events[0].payload
+    view = game_view(db_session, _registry(), campaign_id, user_id, "wheel", db.now())
+    config = engine.campaign_config(db_session, _registry(), engine.active_campaign(db_session, campaign_id, db.now()))
+    prize = prize_views(config)[spun["prize"]]
+    return SpinResultSchema().dump(
+        {
+            "slot": spun["slot"],
+            "prize": prize,
+            "picked": spun["picked"],
+            "fallback_reason": spun["fallback_reason"],
+            "proof": result.proof,
+            "wheel": view,
+        }
+    )
+
+
+@blp.route("/<int:campaign_id>/client-seed", methods=["PUT"])
+@blp.arguments(ClientSeedSchema)
+@blp.response(200, ClientSeedSchema)
+@require_role("shopper")
+def client_seed(body: dict[str, str], campaign_id: int, user: User) -> dict[str, str]:
+    """Choose the client seed mixed into your next draws."""
+    db_session = db.session()
+    with db_session.begin():
+        engine.active_campaign(db_session, campaign_id, db.now())
+        player = engine.set_client_seed(db_session, campaign_id, user.id, body["client_seed"])
+        return {"client_seed": player.client_seed}
+
+
+@blp.route("/wallet", methods=["GET"])
+@blp.response(200, WalletSchema)
+@require_role("shopper")
+def my_wallet(user: User) -> dict[str, Any]:
+    """Points (and what expires soon), red packets, coupons, history."""
+    db_session = db.session()
+    with db_session.begin():
+        now = db.now()
+        found = wallet(db_session, user.id, now)
+        coupons = [{**_columns(c), "state": coupon_state(c, now)} for c in found.coupons]
+        return {
+            "points": found.points,
+            "cash_fen": found.cash_fen,
+            "coupons": coupons,
+            "points_expiring": [{"points": p, "expires_at": at} for p, at in found.points_expiring],
+            "history": history_with_names(db_session, _registry(), found.history),
+        }
+
+
+def _columns(row: Any) -> dict[str, Any]:
+    return {column.key: getattr(row, column.key) for column in row.__table__.columns}

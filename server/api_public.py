@@ -1,0 +1,60 @@
+"""Public, read-only: campaigns, their rules and odds, seed commitments and revealed seeds."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app
+from flask_smorest import Blueprint
+from sqlalchemy import select
+
+from games.engine import campaign_config
+from games.models import Campaign
+from games.periods import PublicPeriod, current_period, public_periods
+from games.rules import Rules, rules
+from server import db
+from server.errors import ApiError
+from server.schemas import CampaignSummarySchema, PeriodSchema, RulesSchema
+
+blp = Blueprint("public", __name__, url_prefix="/api/campaigns", description="Campaign rules, odds and seeds")
+
+
+def find_campaign(campaign_id: int) -> Campaign:
+    """The campaign or a 404 error."""
+    campaign = db.session().get(Campaign, campaign_id)
+    if campaign is None or campaign.version_id is None:
+        raise ApiError(404, "campaign_not_found", f"no campaign {campaign_id}")
+    return campaign
+
+
+@blp.route("", methods=["GET"])
+@blp.response(200, CampaignSummarySchema(many=True))
+def list_campaigns() -> list[Campaign]:
+    """Every published campaign."""
+    return list(db.session().scalars(select(Campaign).where(Campaign.version_id.is_not(None)).order_by(Campaign.id)))
+
+
+@blp.route("/<int:campaign_id>/rules", methods=["GET"])
+@blp.response(200, RulesSchema)
+def campaign_rules(campaign_id: int) -> Rules:
+    """Prize types, quantities and exact odds from the engine's own config, plus seed periods."""
+    db_session = db.session()
+    with db_session.begin():
+        campaign = find_campaign(campaign_id)
+        current_period(db_session, campaign, db.now())
+        return rules(db_session, campaign, campaign_config(db_session, _registry(), campaign), db.now())
+
+
+@blp.route("/<int:campaign_id>/periods", methods=["GET"])
+@blp.response(200, PeriodSchema(many=True))
+def periods(campaign_id: int) -> list[PublicPeriod]:
+    """Seed periods, newest first: commitments always, seeds once the period has ended."""
+    db_session = db.session()
+    with db_session.begin():
+        campaign = find_campaign(campaign_id)
+        current_period(db_session, campaign, db.now())
+        return public_periods(db_session, campaign.id, db.now())
+
+
+def _registry() -> Any:
+    return current_app.extensions["carnival.registry"]

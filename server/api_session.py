@@ -1,0 +1,71 @@
+"""Signing in: shoppers with a host-app launch token, staff with a password."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app
+from flask import session as cookie
+from flask_smorest import Blueprint
+
+from server import auth, db
+from server.errors import ApiError
+from server.launch import LaunchTokenError, verify
+from server.models import User
+from server.schemas import LaunchSchema, MeSchema, StaffLoginSchema
+
+blp = Blueprint("session", __name__, url_prefix="/api/session", description="Sign in and out")
+
+
+def launch_shopper(token: str) -> User:
+    """Verify a launch token and start the shopper's session. :raises ApiError: 401 with the reason."""
+    try:
+        launch = verify(current_app.extensions["carnival.settings"].launch_secret, token, db.now())
+    except LaunchTokenError as error:
+        raise ApiError(401, error.code, error.message) from error
+    db_session = db.session()
+    with db_session.begin():
+        user = auth.shopper_from_launch(db_session, launch)
+    auth.start_session(user)
+    return user
+
+
+@blp.route("/launch", methods=["POST"])
+@blp.arguments(LaunchSchema)
+@blp.response(200, MeSchema)
+@blp.alt_response(401, description="expired, tampered or wrong-purpose token")
+def launch(body: dict[str, Any]) -> User:
+    """Start a shopper session from the host app's signed launch token."""
+    return launch_shopper(body["token"])
+
+
+@blp.route("/staff", methods=["POST"])
+@blp.arguments(StaffLoginSchema)
+@blp.response(200, MeSchema)
+@blp.alt_response(401, description="wrong username or password")
+def staff_login(body: dict[str, Any]) -> User:
+    """Sign an ops or auditor account in."""
+    db_session = db.session()
+    with db_session.begin():
+        user = auth.check_staff(db_session, body["username"], body["password"])
+    if user is None:
+        raise ApiError(401, "bad_credentials", "wrong username or password")
+    auth.start_session(user)
+    return user
+
+
+@blp.route("/me", methods=["GET"])
+@blp.response(200, MeSchema)
+def me() -> User:
+    """The signed-in user."""
+    user = auth.current_user()
+    if user is None:
+        raise ApiError(401, "not_signed_in", "please open this page from the app again")
+    return user
+
+
+@blp.route("/logout", methods=["POST"])
+@blp.response(204)
+def logout() -> None:
+    """End the session."""
+    cookie.clear()

@@ -1,0 +1,176 @@
+"""The ``carnival`` command line: database, demo, users, seeds, points expiry and audit."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+from flask.cli import FlaskGroup, with_appcontext
+
+from economy.ledger import expire_points
+from economy.wallet import expire_coupons
+from games.audit import export_lines
+from games.models import Campaign
+from games.periods import rotate
+from games.verify import VerificationError, read_lines, verify_lines
+from server import db
+from server.auth import create_staff
+from server.demo import DEMO_STAFF, seed_demo
+from server.migrate import upgrade
+
+
+def _create_app() -> Flask:
+    from server import create_app
+
+    return create_app()
+
+
+@click.group(cls=FlaskGroup, create_app=_create_app, add_default_commands=True, add_version_option=False)
+def main() -> None:
+    """Carnival: provably-fair marketing mini-games."""
+
+
+@main.group("db")
+def db_group() -> None:
+    """Database schema (Alembic migrations)."""
+
+
+@db_group.command("upgrade")
+@with_appcontext
+def db_upgrade() -> None:
+    """Bring the database schema to the latest version."""
+    upgrade(current_app.extensions["carnival.settings"].database_url)
+    click.echo("database is up to date")
+
+
+@main.command("seed-demo")
+@with_appcontext
+def seed_demo_command() -> None:
+    """Create the demo campaign, shoppers and staff (once)."""
+    campaign = _seed()
+    click.echo(f"demo campaign {campaign.id} ({campaign.slug}) is ready")
+
+
+def _seed() -> Campaign:
+    db_session = db.session()
+    with db_session.begin():
+        return seed_demo(db_session, current_app.extensions["carnival.registry"], db.now())
+
+
+@main.command("demo", context_settings={"ignore_unknown_options": False})
+@click.option("--port", default=5000, show_default=True, help="port to listen on (127.0.0.1 only)")
+def demo(port: int) -> None:
+    """Start the demo: SQLite under instance/, demo data seeded, on http://127.0.0.1:PORT/."""
+    os.environ.setdefault("CARNIVAL_ENV", "development")
+    from server import create_app
+
+    app = create_app()
+    with app.app_context():
+        upgrade(app.extensions["carnival.settings"].database_url)
+        campaign = _seed()
+    click.echo(
+        f"Carnival demo: http://127.0.0.1:{port}/  (campaign {campaign.id}; staff logins: "
+        + ", ".join(f"{u}/{p}" for u, p, _ in DEMO_STAFF)
+        + ")"
+    )
+    app.extensions["socketio"].run(app, host="127.0.0.1", port=port, allow_unsafe_werkzeug=True)
+
+
+@main.group("user")
+def user_group() -> None:
+    """Staff accounts."""
+
+
+@user_group.command("create")
+@click.option("--username", required=True)
+@click.option("--role", type=click.Choice(["ops", "auditor"]), required=True)
+@click.password_option(envvar="CARNIVAL_NEW_PASSWORD")
+@with_appcontext
+def user_create(username: str, role: str, password: str) -> None:
+    """Create an ops or auditor account (password hashed)."""
+    db_session = db.session()
+    try:
+        with db_session.begin():
+            create_staff(db_session, username, password, role, db.now())
+    except ValueError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"{role} account '{username}' created")
+
+
+@main.group("seeds")
+def seeds_group() -> None:
+    """Server seed periods."""
+
+
+@seeds_group.command("rotate")
+@click.option("--campaign", "campaign_id", type=int, required=True)
+@with_appcontext
+def seeds_rotate(campaign_id: int) -> None:
+    """End the campaign's current period now (revealing its seed) and start a new one."""
+    db_session = db.session()
+    with db_session.begin():
+        campaign = _campaign(campaign_id)
+        ended, started = rotate(db_session, campaign, db.now())
+    click.echo(f"period {ended.key} ended, seed revealed: {ended.server_seed}")
+    click.echo(f"period {started.key} started, commitment: {started.commitment}")
+
+
+@main.group("points")
+def points_group() -> None:
+    """Points upkeep."""
+
+
+@points_group.command("expire")
+@with_appcontext
+def points_expire() -> None:
+    """Move expired points out through the ledger and mark expired coupons (run daily from cron)."""
+    db_session = db.session()
+    with db_session.begin():
+        points = expire_points(db_session, db.now())
+        coupons = expire_coupons(db_session, db.now())
+    click.echo(f"expired {points} points and {coupons} coupons")
+
+
+@main.group("audit")
+def audit_group() -> None:
+    """Export and verify draws."""
+
+
+@audit_group.command("export")
+@click.option("--campaign", "campaign_id", type=int, required=True)
+@click.option("--out", "out", type=click.Path(dir_okay=False, writable=True), required=True)
+@with_appcontext
+def audit_export(campaign_id: int, out: str) -> None:
+    """Write the draws of revealed periods, with configs and seeds, as JSON lines."""
+    db_session = db.session()
+    with db_session.begin():
+        campaign = _campaign(campaign_id)
+        count = 0
+        with open(out, "w", encoding="utf-8") as handle:
+            for line in export_lines(db_session, campaign, db.now()):
+                handle.write(line + "\n")
+                count += line.startswith('{"type":"draw"')
+    click.echo(f"wrote {count} draws to {out}")
+
+
+@audit_group.command("verify")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+def audit_verify(path: str) -> None:
+    """Recompute every draw and the hash chain of an export; exit 1 at the first bad record."""
+    try:
+        report = verify_lines(read_lines(path))
+    except VerificationError as error:
+        click.echo(f"FAILED {Path(path).name}: {error}", err=True)
+        sys.exit(1)
+    periods = ", ".join(f"{k}: {n}" for k, n in report.periods.items())
+    click.echo(f"OK: {report.draws} draws verified, chain head {report.head_hash} ({periods})")
+
+
+def _campaign(campaign_id: int) -> Campaign:
+    campaign = db.session().get(Campaign, campaign_id)
+    if campaign is None:
+        raise click.ClickException(f"no campaign {campaign_id}")
+    return campaign

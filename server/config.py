@@ -1,0 +1,78 @@
+"""Configuration from the environment, checked at start-up."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+DEV_LAUNCH_SECRET = "carnival-demo-launch-secret-do-not-use-in-production"
+MIN_SECRET_LENGTH = 32
+WEAK_SECRETS = {"secret", "changeme", "change-me", "dev", "development", "password", DEV_LAUNCH_SECRET}
+
+
+class ConfigError(RuntimeError):
+    """The server refuses to start with this configuration."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The settings Carnival reads (see README, "Configuration")."""
+
+    env: str
+    database_url: str
+    redis_url: str | None
+    secret_key: str
+    launch_secret: str
+    timezone: str
+
+    @property
+    def development(self) -> bool:
+        """Development and testing accept generated secrets and show the demo login page."""
+        return self.env in ("development", "testing")
+
+
+def settings_from(environ: dict[str, str] | os._Environ[str], instance_path: Path) -> Settings:
+    """Read settings from ``environ``. :raises ConfigError: on a missing or weak secret outside development."""
+    env = environ.get("CARNIVAL_ENV", "production")
+    if env not in ("development", "testing", "production"):
+        raise ConfigError(f"CARNIVAL_ENV must be development, testing or production, not '{env}'")
+    development = env in ("development", "testing")
+    return Settings(
+        env=env,
+        database_url=environ.get("DATABASE_URL") or f"sqlite:///{instance_path / 'carnival.db'}",
+        redis_url=environ.get("REDIS_URL") or None,
+        secret_key=_secret(environ, "SECRET_KEY", development, secrets.token_hex(32)),
+        launch_secret=_secret(environ, "CARNIVAL_LAUNCH_SECRET", development, DEV_LAUNCH_SECRET),
+        timezone=environ.get("CARNIVAL_TIMEZONE", "Asia/Shanghai"),
+    )
+
+
+def _secret(environ: dict[str, str] | os._Environ[str], name: str, development: bool, dev_default: str) -> str:
+    value = environ.get(name, "")
+    if development:
+        return value or dev_default
+    if not value:
+        raise ConfigError(f"{name} is not set; outside development it must be a random string of 32+ characters")
+    if len(value) < MIN_SECRET_LENGTH or value.lower() in WEAK_SECRETS or len(set(value)) < 8:
+        raise ConfigError(f"{name} is too weak; use a random string of {MIN_SECRET_LENGTH}+ characters")
+    return value
+
+
+def flask_config(settings: Settings) -> dict[str, Any]:
+    """The Flask and flask-smorest settings derived from ``settings``."""
+    return {
+        "SECRET_KEY": settings.secret_key,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SECURE": not settings.development,
+        "API_TITLE": "Carnival",
+        "API_VERSION": "1",
+        "OPENAPI_VERSION": "3.0.3",
+        "OPENAPI_URL_PREFIX": "/",
+        "OPENAPI_JSON_PATH": "openapi.json",
+        "OPENAPI_SWAGGER_UI_PATH": "docs",
+        "OPENAPI_SWAGGER_UI_URL": "/vendor/swagger-ui-dist/",
+    }

@@ -1,0 +1,50 @@
+"""One SQLAlchemy session per request (the unit of work), from the app's engine."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from flask import Flask, current_app, g
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+
+from economy.db import make_engine, make_sessionmaker
+
+
+def init_app(app: Flask, database_url: str) -> None:
+    """Create the engine and session factory and close the request's session at teardown."""
+    engine = make_engine(database_url)
+    app.extensions["carnival.engine"] = engine
+    app.extensions["carnival.sessions"] = make_sessionmaker(engine)
+    app.extensions.setdefault("carnival.clock", utc_now)
+    app.teardown_appcontext(_close_session)
+
+
+def engine() -> Engine:
+    """The app's engine."""
+    return current_app.extensions["carnival.engine"]
+
+
+def session() -> Session:
+    """The request's session (opened on first use)."""
+    if "db_session" not in g:
+        g.db_session = current_app.extensions["carnival.sessions"]()
+    return g.db_session
+
+
+def now() -> datetime:
+    """The app's clock (UTC, aware); tests may replace ``app.extensions['carnival.clock']``."""
+    clock: Callable[[], datetime] = current_app.extensions["carnival.clock"]
+    return clock()
+
+
+def utc_now() -> datetime:
+    """The wall clock in UTC."""
+    return datetime.now(UTC)
+
+
+def _close_session(_error: BaseException | None) -> None:
+    db_session = g.pop("db_session", None)
+    if db_session is not None:
+        db_session.close()

@@ -1,0 +1,76 @@
+"""JSON errors: every refusal reaches the UI as ``{"error": code, "message": text}``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, Response, jsonify
+from marshmallow import ValidationError
+from werkzeug.exceptions import HTTPException
+
+from games.contract import Rejection
+
+REJECTION_STATUS = {
+    "campaign_not_found": 404,
+    "game_not_found": 404,
+    "campaign_inactive": 409,
+    "no_spins_left": 409,
+    "insufficient_points": 409,
+    "unknown_action": 400,
+}
+
+
+class ApiError(Exception):
+    """An error answer with a status, a stable code and a message for the user."""
+
+    def __init__(self, status: int, code: str, message: str, fields: dict[str, Any] | None = None) -> None:
+        super().__init__(message)
+        self.status, self.code, self.message, self.fields = status, code, message, fields
+
+
+def rejection_error(rejection: Rejection) -> ApiError:
+    """The API error for a game's or the engine's rejection."""
+    return ApiError(REJECTION_STATUS.get(rejection.code, 409), rejection.code, rejection.message)
+
+
+def error_body(code: str, message: str, fields: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The JSON error document."""
+    body: dict[str, Any] = {"error": code, "message": message}
+    if fields:
+        body["fields"] = fields
+    return body
+
+
+def _respond(status: int, body: dict[str, Any]) -> tuple[Response, int]:
+    return jsonify(body), status
+
+
+def register(app: Flask) -> None:
+    """Install the JSON error handlers."""
+
+    @app.errorhandler(ApiError)
+    def _api_error(error: ApiError) -> tuple[Response, int]:
+        return _respond(error.status, error_body(error.code, error.message, error.fields))
+
+    @app.errorhandler(Rejection)
+    def _rejection(rejection: Rejection) -> tuple[Response, int]:
+        error = rejection_error(rejection)
+        return _respond(error.status, error_body(error.code, error.message))
+
+    @app.errorhandler(ValidationError)
+    def _validation(error: ValidationError) -> tuple[Response, int]:
+        return _respond(422, error_body("invalid_input", "some fields are invalid", _as_dict(error.messages)))
+
+    @app.errorhandler(HTTPException)
+    def _http(error: HTTPException) -> tuple[Response, int]:
+        data = getattr(error, "data", None) or {}
+        fields = data.get("messages")
+        if fields:
+            fields = {k: v for location in fields.values() for k, v in location.items()}
+            return _respond(error.code or 400, error_body("invalid_input", "some fields are invalid", fields))
+        code = (error.name or "error").lower().replace(" ", "_")
+        return _respond(error.code or 500, error_body(code, error.description or error.name))
+
+
+def _as_dict(messages: Any) -> dict[str, Any]:
+    return messages if isinstance(messages, dict) else {"_schema": messages}

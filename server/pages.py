@@ -1,0 +1,86 @@
+"""HTML pages. They carry no rules: the JavaScript talks to the API and only draws what it answers."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from flask import Blueprint, abort, current_app, redirect, render_template, request, send_from_directory, url_for
+from sqlalchemy import select
+from werkzeug.wrappers import Response
+
+import web
+from games.models import Campaign
+from server import db
+from server.api_session import launch_shopper
+from server.demo import DEMO_SHOPPERS
+from server.errors import ApiError
+from server.launch import sign
+from server.models import User
+
+bp = Blueprint("pages", __name__)
+WEB_DIR = Path(web.__file__).parent
+VENDOR = {"socket.io-client": "dist", "swagger-ui-dist": ""}
+
+
+@bp.get("/")
+def home() -> Response:
+    """Development: the demo login; otherwise the API docs."""
+    target = (
+        "pages.demo_login" if current_app.extensions["carnival.settings"].development else "api-docs.openapi_swagger_ui"
+    )
+    return redirect(url_for(target))
+
+
+@bp.get("/play/launch")
+def launch() -> str | Response:
+    """The host app opens the web view here with ``?token=...&campaign=ID``."""
+    try:
+        launch_shopper(request.args.get("token", ""))
+    except ApiError as error:
+        return render_template("play/error.html", code=error.code, message=error.message), error.status
+    campaign = request.args.get("campaign", type=int)
+    return redirect(url_for("pages.wheel_page", campaign_id=campaign) if campaign else url_for("pages.wallet_page"))
+
+
+@bp.get("/play/<int:campaign_id>")
+def wheel_page(campaign_id: int) -> str:
+    """The wheel (抽奖转盘)."""
+    return render_template("play/wheel.html", campaign_id=campaign_id)
+
+
+@bp.get("/play/<int:campaign_id>/rules")
+def rules_page(campaign_id: int) -> str:
+    """The public rules and odds page."""
+    return render_template("play/rules.html", campaign_id=campaign_id)
+
+
+@bp.get("/play/wallet")
+def wallet_page() -> str:
+    """The shopper's wallet."""
+    return render_template("play/wallet.html", campaign_id=request.args.get("campaign", type=int))
+
+
+@bp.get("/dev/login")
+def demo_login() -> str:
+    """Development only: the demo shoppers, each with a freshly minted launch token."""
+    settings = current_app.extensions["carnival.settings"]
+    if not settings.development:
+        abort(404)
+    db_session = db.session()
+    campaigns = list(db_session.scalars(select(Campaign).where(Campaign.version_id.is_not(None)).order_by(Campaign.id)))
+    known = {u.external_id: u for u in db_session.scalars(select(User).where(User.role == "shopper"))}
+    expires = int(time.time()) + 3600
+    shoppers = [
+        {**s, "token": sign(settings.launch_secret, s["sub"], s["name"], s["tier"], expires), "seen": s["sub"] in known}
+        for s in DEMO_SHOPPERS
+    ]
+    return render_template("play/demo_login.html", shoppers=shoppers, campaigns=campaigns)
+
+
+@bp.get("/vendor/<package>/<path:filename>")
+def vendor(package: str, filename: str) -> Response:
+    """Front-end libraries installed by npm into web/node_modules (never copied into the repository)."""
+    if package not in VENDOR:
+        abort(404)
+    return send_from_directory(WEB_DIR / "node_modules" / package / VENDOR[package], filename)

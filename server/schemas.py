@@ -1,0 +1,205 @@
+"""The HTTP API's marshmallow schemas, in one place (they also generate /openapi.json)."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+from games.fairness import CLIENT_SEED_PATTERN
+
+
+class ApiErrorSchema(Schema):
+    """Every error: a stable code, a message for the user, and per-field messages when relevant."""
+
+    error = fields.String(required=True)
+    message = fields.String(required=True)
+    fields = fields.Dict()
+
+
+class LaunchSchema(Schema):
+    """A launch token from the host app."""
+
+    token = fields.String(required=True, validate=validate.Length(1, 4096))
+
+
+class StaffLoginSchema(Schema):
+    """Staff credentials."""
+
+    username = fields.String(required=True, validate=validate.Length(1, 64))
+    password = fields.String(required=True, load_only=True, validate=validate.Length(1, 256))
+
+
+class MeSchema(Schema):
+    """The signed-in user."""
+
+    id = fields.Integer()
+    role = fields.String()
+    display_name = fields.String()
+    tier = fields.String()
+
+
+class ClientSeedSchema(Schema):
+    """A shopper's own client seed."""
+
+    client_seed = fields.String(
+        required=True, validate=validate.Regexp(CLIENT_SEED_PATTERN, error="use 1-64 letters, digits, _ or -")
+    )
+
+
+class SpinRequestSchema(Schema):
+    """A spin needs no parameters; the body may be empty."""
+
+
+class PrizeSchema(Schema):
+    """A prize as shoppers see it."""
+
+    key = fields.String()
+    name = fields.String()
+    name_en = fields.String(allow_none=True)
+    kind = fields.String()
+    display_value_fen = fields.Integer()
+    reward = fields.Dict()
+
+
+class ProofSchema(Schema):
+    """What a shopper needs to check the draw once the period's seed is revealed."""
+
+    seq = fields.Integer()
+    hash = fields.String()
+    commitment = fields.String()
+    period = fields.String()
+    client_seed = fields.String()
+    nonce = fields.Integer()
+    config_hash = fields.String()
+
+
+class WheelViewSchema(Schema):
+    """The wheel page's state."""
+
+    campaign_id = fields.Integer()
+    campaign_name = fields.String()
+    campaign_name_en = fields.String(allow_none=True)
+    slots = fields.List(fields.Nested(PrizeSchema))
+    free_spins_left = fields.Integer()
+    extra_spins_left = fields.Integer()
+    extra_spin_points = fields.Integer(allow_none=True)
+    points = fields.Integer()
+    client_seed = fields.String()
+    commitment = fields.String()
+    period = fields.String()
+
+
+class SpinResultSchema(Schema):
+    """The server's decision: where the wheel lands, what was won, and the proof."""
+
+    slot = fields.Integer()
+    prize = fields.Nested(PrizeSchema)
+    picked = fields.String()
+    fallback_reason = fields.String(allow_none=True)
+    proof = fields.Nested(ProofSchema)
+    wheel = fields.Nested(WheelViewSchema)
+
+
+class CouponSchema(Schema):
+    """A coupon in the wallet."""
+
+    id = fields.Integer()
+    kind = fields.String()
+    title = fields.String()
+    periods = fields.Integer(allow_none=True)
+    min_order_fen = fields.Integer()
+    category = fields.String(allow_none=True)
+    threshold_fen = fields.Integer(allow_none=True)
+    amount_fen = fields.Integer(allow_none=True)
+    valid_from = fields.DateTime()
+    valid_until = fields.DateTime()
+    state = fields.String()
+
+
+class ExpiringSchema(Schema):
+    """Points that expire soon."""
+
+    points = fields.Integer()
+    expires_at = fields.DateTime()
+
+
+class HistorySchema(Schema):
+    """One past grant."""
+
+    id = fields.Integer()
+    campaign_id = fields.Integer()
+    prize_key = fields.String()
+    prize_name = fields.String()
+    prize_name_en = fields.String(allow_none=True)
+    reward_kind = fields.String()
+    amount = fields.Integer()
+    created_at = fields.DateTime()
+
+
+class WalletSchema(Schema):
+    """The wallet page."""
+
+    points = fields.Integer()
+    points_expiring = fields.List(fields.Nested(ExpiringSchema))
+    cash_fen = fields.Integer()
+    coupons = fields.List(fields.Nested(CouponSchema))
+    history = fields.List(fields.Nested(HistorySchema))
+
+
+class PeriodSchema(Schema):
+    """A seed period; ``server_seed`` is null until the period has ended."""
+
+    key = fields.String()
+    commitment = fields.String()
+    committed_at = fields.DateTime()
+    starts_at = fields.DateTime()
+    ends_at = fields.DateTime()
+    server_seed = fields.String(allow_none=True)
+    revealed = fields.Boolean()
+
+
+class PrizeRuleSchema(Schema):
+    """A disclosed prize line."""
+
+    key = fields.String()
+    name = fields.String()
+    name_en = fields.String(allow_none=True)
+    kind = fields.String()
+    display_value_fen = fields.Integer()
+    quantity = fields.Integer(allow_none=True)
+    remaining = fields.Integer(allow_none=True)
+    weight = fields.Integer()
+    odds_numerator = fields.Integer()
+    odds_denominator = fields.Integer()
+    probability = fields.Float()
+    reward = fields.Dict()
+    fallback = fields.Boolean()
+
+
+class RulesSchema(Schema):
+    """The public rules and odds of a campaign."""
+
+    campaign_id = fields.Integer()
+    name = fields.String()
+    name_en = fields.String(allow_none=True)
+    timezone = fields.String()
+    starts_at = fields.DateTime()
+    ends_at = fields.DateTime()
+    config_hash = fields.String()
+    draw_method = fields.String()
+    total_weight = fields.Integer()
+    prizes = fields.List(fields.Nested(PrizeRuleSchema))
+    caps = fields.List(fields.Dict())
+    games = fields.Dict()
+    periods = fields.List(fields.Nested(PeriodSchema))
+
+
+class CampaignSummarySchema(Schema):
+    """A campaign in a list."""
+
+    id = fields.Integer()
+    slug = fields.String()
+    name = fields.String()
+    name_en = fields.String(allow_none=True)
+    status = fields.String()
+    starts_at = fields.DateTime()
+    ends_at = fields.DateTime()
