@@ -18,6 +18,7 @@ from games.periods import rotate
 from games.verify import VerificationError, read_lines, verify_lines
 from server import db
 from server.auth import create_staff
+from server.config import ConfigError
 from server.demo import DEMO_STAFF, seed_demo
 from server.migrate import upgrade
 
@@ -29,11 +30,20 @@ def _create_app() -> Flask:
 
 
 @click.group(cls=FlaskGroup, create_app=_create_app, add_default_commands=True, add_version_option=False)
-def main() -> None:
+def cli() -> None:
     """Carnival: provably-fair marketing mini-games."""
 
 
-@main.group("db")
+def main() -> None:
+    """The ``carnival`` console script: the CLI, with configuration errors as one clear line."""
+    try:
+        cli()
+    except ConfigError as error:
+        click.echo(f"carnival: configuration error: {error}", err=True)
+        sys.exit(2)
+
+
+@cli.group("db")
 def db_group() -> None:
     """Database schema (Alembic migrations)."""
 
@@ -46,7 +56,7 @@ def db_upgrade() -> None:
     click.echo("database is up to date")
 
 
-@main.command("seed-demo")
+@cli.command("seed-demo")
 @with_appcontext
 def seed_demo_command() -> None:
     """Create the demo campaign, shoppers and staff (once)."""
@@ -60,7 +70,7 @@ def _seed() -> Campaign:
         return seed_demo(db_session, current_app.extensions["carnival.registry"], db.now())
 
 
-@main.command("demo", context_settings={"ignore_unknown_options": False})
+@cli.command("demo", context_settings={"ignore_unknown_options": False})
 @click.option("--port", default=5000, show_default=True, help="port to listen on (127.0.0.1 only)")
 def demo(port: int) -> None:
     """Start the demo: SQLite under instance/, demo data seeded, on http://127.0.0.1:PORT/."""
@@ -79,7 +89,7 @@ def demo(port: int) -> None:
     app.extensions["socketio"].run(app, host="127.0.0.1", port=port, allow_unsafe_werkzeug=True)
 
 
-@main.group("user")
+@cli.group("user")
 def user_group() -> None:
     """Staff accounts."""
 
@@ -100,7 +110,7 @@ def user_create(username: str, role: str, password: str) -> None:
     click.echo(f"{role} account '{username}' created")
 
 
-@main.group("seeds")
+@cli.group("seeds")
 def seeds_group() -> None:
     """Server seed periods."""
 
@@ -118,7 +128,7 @@ def seeds_rotate(campaign_id: int) -> None:
     click.echo(f"period {started.key} started, commitment: {started.commitment}")
 
 
-@main.group("points")
+@cli.group("points")
 def points_group() -> None:
     """Points upkeep."""
 
@@ -134,7 +144,7 @@ def points_expire() -> None:
     click.echo(f"expired {points} points and {coupons} coupons")
 
 
-@main.group("audit")
+@cli.group("audit")
 def audit_group() -> None:
     """Export and verify draws."""
 

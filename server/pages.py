@@ -84,3 +84,9 @@ def vendor(package: str, filename: str) -> Response:
     if package not in VENDOR:
         abort(404)
     return send_from_directory(WEB_DIR / "node_modules" / package / VENDOR[package], filename)
+
+
+@bp.get("/api/health")
+def health() -> dict[str, bool]:
+    """Liveness: answers without touching the database."""
+    return {"ok": True}

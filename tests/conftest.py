@@ -1,0 +1,135 @@
+"""Shared fixtures: an app on SQLite and on PostgreSQL, a controllable clock, shoppers, campaigns."""
+
+from __future__ import annotations
+
+import copy
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from economy.db import Base
+from games.campaigns import CampaignDraft, create_campaign
+from server import create_app
+from server.config import DEV_LAUNCH_SECRET
+from server.demo import demo_config
+from server.launch import sign
+from tests.services import fresh_postgres_database
+
+T0 = datetime(2026, 11, 23, 4, 0, tzinfo=UTC)  # 12:00 in Asia/Shanghai
+
+
+@dataclass
+class Clock:
+    """A clock tests move by hand."""
+
+    now: datetime = T0
+    calls: list[datetime] = field(default_factory=list)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        """Move forward by ``timedelta(**delta)``."""
+        self.now += timedelta(**delta)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """Each database test runs on SQLite (a file) and on PostgreSQL (a fresh database)."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'carnival.db'}"
+        return
+    with fresh_postgres_database() as url:
+        yield url
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    """A SQLite file database, for tests that need only one database."""
+    return f"sqlite:///{tmp_path / 'carnival.db'}"
+
+
+@pytest.fixture
+def clock() -> Clock:
+    """The app's clock, starting at noon Shanghai time on 2026-11-23."""
+    return Clock()
+
+
+def build_app(database_url: str, clock: Clock, **environ: str) -> Flask:
+    """A testing app on ``database_url`` with tables created and ``clock`` installed."""
+    app = create_app({"CARNIVAL_ENV": "testing", "DATABASE_URL": database_url, **environ}, {"TESTING": True})
+    app.extensions["carnival.clock"] = clock
+    Base.metadata.create_all(app.extensions["carnival.engine"])
+    return app
+
+
+@pytest.fixture
+def app(database_url: str, clock: Clock) -> Iterator[Flask]:
+    """The app on each database."""
+    app = build_app(database_url, clock)
+    yield app
+    app.extensions["carnival.engine"].dispose()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    """A test client (keeps cookies)."""
+    return app.test_client()
+
+
+def launch_token(sub: str, name: str = "测试用户", tier: str = "normal", lifetime: int = 600) -> str:
+    """A launch token signed with the development secret."""
+    return sign(DEV_LAUNCH_SECRET, sub, name, tier, int(time.time()) + lifetime)
+
+
+def login(client: FlaskClient, sub: str, name: str = "测试用户") -> int:
+    """Sign a shopper in on ``client``; returns their user id."""
+    response = client.post("/api/session/launch", json={"token": launch_token(sub, name)})
+    assert response.status_code == 200, response.json
+    return response.json["id"]
+
+
+def wheel_config(**changes: Any) -> dict[str, Any]:
+    """The demo config, with top-level keys replaced."""
+    config = copy.deepcopy(demo_config())
+    config.update(changes)
+    return config
+
+
+def single_prize_config(
+    prize: dict[str, Any], caps: list[dict[str, Any]] | None = None, **wheel: Any
+) -> dict[str, Any]:
+    """A pool that always picks ``prize`` (the fallback has weight 1 in 10^9 and is 'nothing')."""
+    thanks = {"key": "thanks", "name": "谢谢参与", "weight": 1, "reward": {"kind": "nothing"}}
+    slots = [prize["key"]] * 5 + ["thanks"]
+    return {
+        "pool": {"prizes": [{**prize, "weight": 1_000_000_000}, thanks], "fallback": "thanks"},
+        "caps": caps or [],
+        "games": {"wheel": {"slots": slots, "free_spins_per_day": 1000, **wheel}},
+    }
+
+
+def add_campaign(app: Flask, config: dict[str, Any], budget_fen: int = 10_000_000, slug: str = "test") -> int:
+    """Create a running campaign with ``config``; returns its id."""
+    clock: Callable[[], datetime] = app.extensions["carnival.clock"]
+    now = clock()
+    draft = CampaignDraft(
+        slug=slug,
+        name="测试活动",
+        name_en="Test",
+        timezone="Asia/Shanghai",
+        starts_at=now - timedelta(days=1),
+        ends_at=now + timedelta(days=30),
+        budget_fen=budget_fen,
+        config=config,
+    )
+    sessions = app.extensions["carnival.sessions"]
+    with sessions() as session, session.begin():
+        return create_campaign(session, app.extensions["carnival.registry"], draft, now).id

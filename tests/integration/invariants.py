@@ -1,0 +1,37 @@
+"""Economy invariants every database test can assert after it ran."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from economy.models import Account, Budget, CapUsage, Grant, PointLot, Posting, Stock
+
+
+def assert_economy_invariants(session: Session) -> None:
+    """Postings sum to zero per asset; balances equal their rows and are never negative where not allowed;
+    spent <= budget (and equals the grants' cost); granted <= stock (and equals the grants); lots match balances."""
+    sums = session.execute(
+        select(Account.asset, func.sum(Posting.amount))
+        .join(Posting, Posting.account_id == Account.id)
+        .group_by(Account.asset)
+    ).all()
+    assert all(total == 0 for _, total in sums), sums
+    for account in session.scalars(select(Account)):
+        rows = session.execute(
+            select(func.coalesce(func.sum(Posting.amount), 0)).where(Posting.account_id == account.id)
+        )
+        assert account.balance == rows.scalar_one(), account.owner
+        assert account.allow_negative or account.balance >= 0, account.owner
+        if account.owner.startswith("user:") and account.asset == "POINTS":
+            lots = select(func.coalesce(func.sum(PointLot.remaining), 0)).where(PointLot.account_id == account.id)
+            assert session.execute(lots).scalar_one() == account.balance
+    for budget in session.scalars(select(Budget)):
+        cost = select(func.coalesce(func.sum(Grant.cost_fen), 0)).where(Grant.campaign_id == budget.campaign_id)
+        assert budget.spent_fen <= budget.total_fen
+        assert budget.spent_fen == session.execute(cost).scalar_one()
+    for stock in session.scalars(select(Stock)):
+        granted = select(func.count()).where(Grant.campaign_id == stock.campaign_id, Grant.prize_key == stock.prize_key)
+        assert stock.granted <= stock.total
+        assert stock.granted == session.execute(granted).scalar_one()
+    assert session.execute(select(func.count()).select_from(CapUsage).where(CapUsage.count < 0)).scalar_one() == 0

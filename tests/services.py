@@ -1,0 +1,76 @@
+"""Access to the real services tests need: PostgreSQL, Redis, Chromium.
+
+Locally a missing service skips its tests with the reason; with CARNIVAL_REQUIRE_SERVICES=1
+(set by .ci/run) a missing service fails them instead.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import pytest
+
+PG_ADMIN_URL = os.environ.get("CARNIVAL_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
+REDIS_URL = os.environ.get("CARNIVAL_TEST_REDIS", "redis://127.0.0.1:6379/15")
+CHROMIUM = os.environ.get("CARNIVAL_TEST_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+
+
+def services_required() -> bool:
+    """True when absent services must fail the run (CI)."""
+    return os.environ.get("CARNIVAL_REQUIRE_SERVICES") == "1"
+
+
+def unavailable(reason: str) -> None:
+    """Skip locally, fail on CI."""
+    if services_required():
+        pytest.fail(f"required service unavailable: {reason}")
+    pytest.skip(reason)
+
+
+def _pg_admin_connection():  # type: ignore[no-untyped-def]
+    import psycopg
+
+    try:
+        return psycopg.connect(PG_ADMIN_URL, autocommit=True, connect_timeout=3)
+    except psycopg.OperationalError as error:
+        unavailable(f"PostgreSQL at {PG_ADMIN_URL} is not reachable ({error.__class__.__name__})")
+        raise
+
+
+@contextmanager
+def fresh_postgres_database() -> Iterator[str]:
+    """A new, empty PostgreSQL database for one test; dropped afterwards. Yields its URL."""
+    name = f"carnival_test_{uuid.uuid4().hex[:12]}"
+    admin = _pg_admin_connection()
+    admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + name
+    finally:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.close()
+
+
+def redis_url() -> str:
+    """The URL of a reachable Redis (database 15, flushed)."""
+    import redis
+
+    client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2)
+    try:
+        client.flushdb()
+    except redis.RedisError as error:
+        unavailable(f"Redis at {REDIS_URL} is not reachable ({error.__class__.__name__})")
+    finally:
+        client.close()
+    return REDIS_URL
+
+
+def chromium_path() -> str:
+    """The Chromium binary for browser tests."""
+    if not shutil.which(CHROMIUM) and not os.path.exists(CHROMIUM):
+        unavailable(f"Chromium not found at {CHROMIUM} (apt-get install -y chromium)")
+    return CHROMIUM
