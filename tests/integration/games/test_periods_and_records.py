@@ -1,0 +1,84 @@
+"""Seed periods (commit ahead, reveal after) and the draw chain, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from itertools import pairwise
+
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import select
+
+from games.fairness import GENESIS_HASH, record_hash, replay
+from games.models import DrawRecord, SeedPeriod
+from tests.conftest import Clock, add_campaign, login, wheel_config
+
+
+def spin(client: FlaskClient, campaign: int, key: str) -> dict:  # type: ignore[type-arg]
+    answer = client.post(f"/api/play/{campaign}/wheel/spin", headers={"Idempotency-Key": key})
+    assert answer.status_code == 200, answer.json
+    return answer.json
+
+
+def test_seed_is_committed_before_and_revealed_only_after_its_period(
+    app: Flask, client: FlaskClient, clock: Clock
+) -> None:
+    campaign = add_campaign(app, wheel_config())
+    periods = client.get(f"/api/campaigns/{campaign}/periods").json
+    current, upcoming = periods[1], periods[0]
+    assert current["key"] == "20261123-1" and upcoming["key"] == "20261124-1"
+    assert current["server_seed"] is None and upcoming["server_seed"] is None
+    login(client, "auditee")
+    proof = spin(client, campaign, "spin-period-01")["proof"]
+    assert proof["commitment"] == current["commitment"]
+    rules = client.get(f"/api/campaigns/{campaign}/rules").json
+    assert all(p["server_seed"] is None for p in rules["periods"])
+    clock.advance(hours=12)  # 00:00 next day in Shanghai: the first period has ended
+    revealed = {p["key"]: p for p in client.get(f"/api/campaigns/{campaign}/periods").json}
+    seed = revealed["20261123-1"]["server_seed"]
+    assert hashlib.sha256(bytes.fromhex(seed)).hexdigest() == current["commitment"]
+    assert revealed["20261124-1"]["server_seed"] is None
+    assert revealed["20261124-1"]["commitment"] == upcoming["commitment"], "the next period's seed was fixed ahead"
+
+
+def test_draws_chain_and_replay_from_the_revealed_seed(app: Flask, client: FlaskClient, clock: Clock) -> None:
+    campaign = add_campaign(app, wheel_config())
+    login(client, "chain")
+    client.put(f"/api/play/{campaign}/client-seed", json={"client_seed": "my-lucky-seed"})
+    answers = [spin(client, campaign, f"spin-chain-{i:03d}") for i in range(3)]
+    with app.extensions["carnival.sessions"]() as session:
+        rows = session.scalars(
+            select(DrawRecord).where(DrawRecord.campaign_id == campaign).order_by(DrawRecord.seq)
+        ).all()
+        seed = session.scalars(select(SeedPeriod).where(SeedPeriod.key == "20261123-1")).one().server_seed
+    records = [json.loads(r.record_json) for r in rows]
+    assert [r["seq"] for r in records] == [1, 2, 3]
+    assert [r["nonce"] for r in records] == [0, 1, 2]
+    assert records[0]["prev_hash"] == GENESIS_HASH
+    assert all(b["prev_hash"] == a["hash"] for a, b in pairwise(records))
+    assert all(record_hash(r) == r["hash"] for r in records)
+    for record, answer in zip(records, answers, strict=True):
+        assert record["client_seed"] == "my-lucky-seed"
+        values = replay(seed, "my-lucky-seed", record["nonce"], [n for n, _ in record["draws"]])
+        assert values == [v for _, v in record["draws"]]
+        assert record["detail"]["slot"] == answer["slot"] and record["hash"] == answer["proof"]["hash"]
+
+
+def test_nonces_restart_in_a_new_period_and_rotation_reveals_early(
+    app: Flask, client: FlaskClient, clock: Clock
+) -> None:
+    from games.models import Campaign
+    from games.periods import rotate
+
+    campaign = add_campaign(app, wheel_config())
+    login(client, "rotator")
+    spin(client, campaign, "spin-rotate-01")
+    with app.extensions["carnival.sessions"]() as session, session.begin():
+        ended, started = rotate(session, session.get_one(Campaign, campaign), clock.now)
+    assert (ended.key, started.key) == ("20261123-1", "20261123-2")
+    clock.advance(seconds=1)
+    periods = {p["key"]: p for p in client.get(f"/api/campaigns/{campaign}/periods").json}
+    assert periods["20261123-1"]["server_seed"] is not None and periods["20261123-2"]["server_seed"] is None
+    proof = spin(client, campaign, "spin-rotate-02")["proof"]
+    assert (proof["period"], proof["nonce"]) == ("20261123-2", 0)
