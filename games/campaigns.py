@@ -90,7 +90,7 @@ def _load_game(registry: Registry, key: str, conf: dict[str, Any], pool: Pool | 
     try:
         game = registry.get(key)
     except KeyError:
-        errors.setdefault("games", {})[key] = [f"unknown game '{key}'; known: {', '.join(registry.keys())}"]
+        errors.setdefault("games", {})[key] = [f"unknown game '{key}'; known: {', '.join(registry.names())}"]
         return None
     loaded = _load_part(game.config_schema(), conf, f"games.{key}", errors)
     if loaded is not None and pool is not None:

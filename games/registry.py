@@ -36,7 +36,7 @@ class Registry:
         """The game registered under ``key``. :raises KeyError: when there is none."""
         return self._games[key]
 
-    def keys(self) -> list[str]:
+    def names(self) -> list[str]:
         """Registered game keys, sorted."""
         return sorted(self._games)
 

@@ -35,8 +35,8 @@ def create_app(environ: Mapping[str, str] | None = None, overrides: Mapping[str,
     app.extensions["carnival.settings"] = settings
     app.extensions["carnival.registry"] = load_registry()
     db.init_app(app, settings.database_url)
-    errors.register(app)
     api = Api(app)
+    errors.register(app)  # after Api(): ours replace flask-smorest's error handlers
     for blueprint in (api_session.blp, api_play.blp, api_public.blp, audit_api.blp):
         api.register_blueprint(blueprint)
     app.register_blueprint(pages.bp)

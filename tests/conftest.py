@@ -84,14 +84,18 @@ def client(app: Flask) -> FlaskClient:
     return app.test_client()
 
 
-def launch_token(sub: str, name: str = "测试用户", tier: str = "normal", lifetime: int = 600) -> str:
-    """A launch token signed with the development secret."""
-    return sign(DEV_LAUNCH_SECRET, sub, name, tier, int(time.time()) + lifetime)
+def launch_token(
+    sub: str, name: str = "测试用户", tier: str = "normal", lifetime: int = 600, now: datetime | None = None
+) -> str:
+    """A launch token signed with the development secret, valid ``lifetime`` seconds from ``now``."""
+    issued = now.timestamp() if now is not None else time.time()
+    return sign(DEV_LAUNCH_SECRET, sub, name, tier, int(issued) + lifetime)
 
 
 def login(client: FlaskClient, sub: str, name: str = "测试用户") -> int:
-    """Sign a shopper in on ``client``; returns their user id."""
-    response = client.post("/api/session/launch", json={"token": launch_token(sub, name)})
+    """Sign a shopper in on ``client`` (token timed by the app's clock); returns their user id."""
+    now = client.application.extensions["carnival.clock"]()
+    response = client.post("/api/session/launch", json={"token": launch_token(sub, name, now=now)})
     assert response.status_code == 200, response.json
     return response.json["id"]
 

@@ -9,7 +9,7 @@ from games.wheel import Wheel
 
 
 def test_builtin_wheel_arrives_through_the_entry_point_group() -> None:
-    assert "wheel" in load_registry().keys()
+    assert "wheel" in load_registry().names()
 
 
 def test_duplicate_keys_are_refused() -> None:
