@@ -1,0 +1,60 @@
+"""The ``carnival`` command line against a real app: staff accounts, points expiry, seed rotation."""
+
+from __future__ import annotations
+
+from click.testing import Result
+from flask import Flask
+from flask.testing import FlaskClient
+
+from server.cli import cli
+from tests.conftest import Clock, add_campaign, login, single_prize_config
+
+
+def run(app: Flask, *args: str, stdin: str | None = None) -> Result:
+    return app.test_cli_runner().invoke(cli, list(args), input=stdin)
+
+
+def test_user_create_hashes_the_password_and_refuses_duplicates_and_short_ones(app: Flask, client: FlaskClient) -> None:
+    created = run(
+        app, "user", "create", "--username", "alice", "--role", "auditor", stdin="s3cret-pass!\ns3cret-pass!\n"
+    )
+    assert created.exit_code == 0, created.output
+    assert "auditor account 'alice' created" in created.output
+    again = run(app, "user", "create", "--username", "alice", "--role", "ops", stdin="s3cret-pass!\ns3cret-pass!\n")
+    assert again.exit_code != 0 and "exists already" in again.output
+    short = run(app, "user", "create", "--username", "bob", "--role", "ops", stdin="short\nshort\n")
+    assert short.exit_code != 0 and "at least 10 characters" in short.output
+    login_answer = client.post("/api/session/staff", json={"username": "alice", "password": "s3cret-pass!"})
+    assert login_answer.json["role"] == "auditor"
+
+
+def test_points_expire_moves_expired_points_out(app: Flask, client: FlaskClient, clock: Clock) -> None:
+    config = single_prize_config({"key": "pts", "name": "积分", "reward": {"kind": "points", "points": 70}})
+    config["points_lifetime_days"] = 1
+    campaign = add_campaign(app, config)
+    login(client, "expiring")
+    assert (
+        client.post(f"/api/play/{campaign}/wheel/spin", headers={"Idempotency-Key": "spin-expire-1"}).status_code == 200
+    )
+    assert client.get("/api/play/wallet").json["points_expiring"][0]["points"] == 70
+    clock.advance(days=1, seconds=1)
+    result = run(app, "points", "expire")
+    assert result.exit_code == 0 and "expired 70 points" in result.output
+    assert client.get("/api/play/wallet").json["points"] == 0
+
+
+def test_seeds_rotate_reveals_the_current_seed(app: Flask, client: FlaskClient, clock: Clock) -> None:
+    campaign = add_campaign(
+        app, single_prize_config({"key": "pts", "name": "积分", "reward": {"kind": "points", "points": 1}})
+    )
+    before = client.get(f"/api/campaigns/{campaign}/periods").json
+    result = run(app, "seeds", "rotate", "--campaign", str(campaign))
+    assert result.exit_code == 0, result.output
+    clock.advance(seconds=1)
+    after = {p["key"]: p for p in client.get(f"/api/campaigns/{campaign}/periods").json}
+    current = next(p for p in before if p["key"] == "20261123-1")
+    assert after["20261123-1"]["server_seed"] in result.output
+    assert after["20261123-2"]["server_seed"] is None and after["20261123-2"]["commitment"] in result.output
+    assert current["commitment"] == after["20261123-1"]["commitment"]
+    missing = run(app, "seeds", "rotate", "--campaign", "999")
+    assert missing.exit_code != 0 and "no campaign 999" in missing.output
