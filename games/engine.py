@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -19,9 +20,20 @@ from games.campaigns import CampaignConfig, parsed_config
 from games.contract import Action, GameEvent, Outcome, PlayContext, PrizeOutcome, Rejection
 from games.economy_port import SqlEconomyPort
 from games.fairness import FairRng, new_client_seed
-from games.models import Campaign, ConfigVersion, GameState, Player
+from games.models import Campaign, ConfigVersion, GameState, Player, SeedPeriod
 from games.periods import current_period, local_day
 from games.registry import Registry
+
+
+@dataclass(frozen=True)
+class PlayerView:
+    """What a shopper's page shows of one game after an action (or on opening it)."""
+
+    campaign: Campaign
+    config: CampaignConfig
+    game_view: dict[str, Any]
+    client_seed: str
+    period: SeedPeriod
 
 
 @dataclass(frozen=True)
@@ -33,6 +45,7 @@ class PlayResult:
     grants: list[PrizeOutcome]
     draw_seq: int | None
     proof: dict[str, object] | None
+    view: PlayerView
 
 
 def active_campaign(session: Session, campaign_id: int, now: datetime) -> Campaign:
@@ -75,10 +88,14 @@ def play(
     port = SqlEconomyPort(session, campaign_id, user_id, config, today, now, f"{period.key}:{player.next_nonce}")
     ctx = PlayContext(user_id, campaign_id, config.games[game_key], config.pool, rng, now, today, port)
     outcome = game.apply(ctx, game.load_state(json.loads(state_row.state_json)), action)
+
+    def view(state: Any) -> PlayerView:
+        return PlayerView(campaign, config, game.view(config.games[game_key], state, today), player.client_seed, period)
+
     state_row.state_json = json.dumps(game.dump_state(outcome.state), sort_keys=True)
     if not rng.calls:
         session.flush()
-        return PlayResult(campaign_id, outcome.events, outcome.grants, None, None)
+        return PlayResult(campaign_id, outcome.events, outcome.grants, None, None, view(outcome.state))
     facts = _facts(campaign_id, game_key, user_id, config, period.key, period.commitment, rng, outcome, now)
     record = records.append(session, facts)
     player.next_nonce += 1
@@ -92,7 +109,7 @@ def play(
         "nonce": rng.nonce,
         "config_hash": config.hash,
     }
-    return PlayResult(campaign_id, outcome.events, outcome.grants, record.seq, proof)
+    return PlayResult(campaign_id, outcome.events, outcome.grants, record.seq, proof, view(outcome.state))
 
 
 def _facts(

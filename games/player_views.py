@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from economy.models import Grant
 from games.campaigns import CampaignConfig, parsed_config
 from games.economy_port import spendable_points
-from games.engine import active_campaign, campaign_config, lock_player
+from games.engine import PlayerView, active_campaign, campaign_config, lock_player
 from games.models import Campaign, ConfigVersion, GameState
 from games.periods import current_period, local_day
 from games.pools import Prize
@@ -40,7 +40,7 @@ def prize_views(config: CampaignConfig) -> dict[str, dict[str, Any]]:
 def game_view(
     session: Session, registry: Registry, campaign_id: int, user_id: int, game_key: str, now: datetime
 ) -> dict[str, Any]:
-    """The shopper's view of one game: the game's own view plus points, seeds and campaign names."""
+    """The shopper's view of one game on opening it."""
     campaign = active_campaign(session, campaign_id, now)
     config = campaign_config(session, registry, campaign)
     game = registry.get(game_key)
@@ -52,19 +52,25 @@ def game_view(
         )
     ).one_or_none()
     state = game.load_state(json.loads(row.state_json)) if row else game.initial_state()
-    view = game.view(config.games[game_key], state, local_day(now, campaign.timezone))
-    prizes = prize_views(config)
-    if "slots" in view:
-        view["slots"] = [prizes[key] for key in view["slots"]]
+    own = game.view(config.games[game_key], state, local_day(now, campaign.timezone))
+    return shopper_view(session, PlayerView(campaign, config, own, player.client_seed, period), user_id, now)
+
+
+def shopper_view(session: Session, view: PlayerView, user_id: int, now: datetime) -> dict[str, Any]:
+    """The game's own view plus points, seeds and campaign names; slots as prize descriptions."""
+    own = dict(view.game_view)
+    if "slots" in own:
+        prizes = prize_views(view.config)
+        own["slots"] = [prizes[key] for key in own["slots"]]
     return {
-        **view,
-        "campaign_id": campaign.id,
-        "campaign_name": campaign.name,
-        "campaign_name_en": campaign.name_en,
+        **own,
+        "campaign_id": view.campaign.id,
+        "campaign_name": view.campaign.name,
+        "campaign_name_en": view.campaign.name_en,
         "points": spendable_points(session, user_id, now),
-        "client_seed": player.client_seed,
-        "commitment": period.commitment,
-        "period": period.key,
+        "client_seed": view.client_seed,
+        "commitment": view.period.commitment,
+        "period": view.period.key,
     }
 
 

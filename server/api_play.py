@@ -11,7 +11,7 @@ from flask_smorest import Blueprint
 from economy.wallet import coupon_state, wallet
 from games import engine
 from games.contract import Action
-from games.player_views import game_view, history_with_names, prize_views
+from games.player_views import game_view, history_with_names, prize_views, shopper_view
 from server import db, realtime
 from server.auth import require_role
 from server.errors import ApiError
@@ -60,7 +60,7 @@ def spin(campaign_id: int, user: User) -> Response:
     def work(db_session: Any) -> Answer:
         result = engine.play(db_session, _registry(), campaign_id, user.id, "wheel", Action("spin"), db.now())
         played.append(result)
-        return Answer(200, _spin_body(db_session, campaign_id, user.id, result))
+        return Answer(200, _spin_body(db_session, user.id, result))
 
     fingerprint = request_fingerprint("POST", request.path, raw)
     answer = run_once(db.session(), user.id, request.headers.get("Idempotency-Key"), fingerprint, work)
@@ -84,11 +84,9 @@ def _require_json_object(raw: bytes) -> None:
         raise ApiError(400, "invalid_json", "the request body must be a JSON object")
 
 
-def _spin_body(db_session: Any, campaign_id: int, user_id: int, result: engine.PlayResult) -> dict[str, Any]:
+def _spin_body(db_session: Any, user_id: int, result: engine.PlayResult) -> dict[str, Any]:
     spun = result.events[0].payload
-    view = game_view(db_session, _registry(), campaign_id, user_id, "wheel", db.now())
-    config = engine.campaign_config(db_session, _registry(), engine.active_campaign(db_session, campaign_id, db.now()))
-    prize = prize_views(config)[spun["prize"]]
+    prize = prize_views(result.view.config)[spun["prize"]]
     return SpinResultSchema().dump(
         {
             "slot": spun["slot"],
@@ -96,7 +94,7 @@ def _spin_body(db_session: Any, campaign_id: int, user_id: int, result: engine.P
             "picked": spun["picked"],
             "fallback_reason": spun["fallback_reason"],
             "proof": result.proof,
-            "wheel": view,
+            "wheel": shopper_view(db_session, result.view, user_id, db.now()),
         }
     )
 
