@@ -102,6 +102,7 @@ class PublicPeriod:
     starts_at: datetime
     ends_at: datetime
     server_seed: str | None
+    status: str
 
     @property
     def revealed(self) -> bool:
@@ -119,6 +120,7 @@ def public_view(period: SeedPeriod, now: datetime) -> PublicPeriod:
         starts_at=period.starts_at,
         ends_at=period.ends_at,
         server_seed=period.server_seed if revealed else None,
+        status="ended" if revealed else ("current" if period.starts_at <= now else "upcoming"),
     )
 
 

@@ -70,7 +70,7 @@ def _seed() -> Campaign:
         return seed_demo(db_session, current_app.extensions["carnival.registry"], db.now())
 
 
-@cli.command("demo", context_settings={"ignore_unknown_options": False})
+@cli.command("demo", with_appcontext=False)
 @click.option("--port", default=5000, show_default=True, help="port to listen on (127.0.0.1 only)")
 def demo(port: int) -> None:
     """Start the demo: SQLite under instance/, demo data seeded, on http://127.0.0.1:PORT/."""
@@ -86,6 +86,7 @@ def demo(port: int) -> None:
         + ", ".join(f"{u}/{p}" for u, p, _ in DEMO_STAFF)
         + ")"
     )
+    os.environ.pop("FLASK_RUN_FROM_CLI", None)  # else Flask ignores app.run() under its own CLI
     app.extensions["socketio"].run(app, host="127.0.0.1", port=port, allow_unsafe_werkzeug=True)
 
 

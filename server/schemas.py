@@ -94,7 +94,10 @@ class SpinResultSchema(Schema):
     slot = fields.Integer()
     prize = fields.Nested(PrizeSchema)
     picked = fields.String()
-    fallback_reason = fields.String(allow_none=True)
+    fallback_reason = fields.String(
+        allow_none=True,
+        metadata={"enum": ["out_of_stock", "cap_reached", "budget_exhausted"], "description": "why the fallback"},
+    )
     proof = fields.Nested(ProofSchema)
     wheel = fields.Nested(WheelViewSchema)
 
@@ -155,6 +158,7 @@ class PeriodSchema(Schema):
     ends_at = fields.DateTime()
     server_seed = fields.String(allow_none=True)
     revealed = fields.Boolean()
+    status = fields.String(metadata={"enum": ["upcoming", "current", "ended"]})
 
 
 class PrizeRuleSchema(Schema):

@@ -82,3 +82,12 @@ def test_nonces_restart_in_a_new_period_and_rotation_reveals_early(
     assert periods["20261123-1"]["server_seed"] is not None and periods["20261123-2"]["server_seed"] is None
     proof = spin(client, campaign, "spin-rotate-02")["proof"]
     assert (proof["period"], proof["nonce"]) == ("20261123-2", 0)
+
+
+def test_periods_say_which_is_current(app: Flask, client: FlaskClient, clock: Clock) -> None:
+    campaign = add_campaign(app, wheel_config())
+    statuses = {p["key"]: p["status"] for p in client.get(f"/api/campaigns/{campaign}/periods").json}
+    assert statuses == {"20261123-1": "current", "20261124-1": "upcoming"}
+    clock.advance(hours=12)
+    statuses = {p["key"]: p["status"] for p in client.get(f"/api/campaigns/{campaign}/periods").json}
+    assert statuses == {"20261123-1": "ended", "20261124-1": "current", "20261125-1": "upcoming"}

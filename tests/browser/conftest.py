@@ -1,0 +1,105 @@
+"""A real demo server process and headless Chromium pages on a phone-sized viewport."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
+
+from tests.services import CHROMIUM_ARGS, chromium_path
+
+PHONE = {"width": 390, "height": 844}
+STARTUP_SECONDS = 60
+
+# The `carnival demo` command (migrate, seed, serve), exactly as the console script runs it.
+SERVE_DEMO = "import sys; from server.cli import main; sys.argv[0] = 'carnival'; main()"
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _answers(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=1) as response:
+            return response.status == 200
+    except (urllib.error.URLError, OSError):
+        return False
+
+
+def _wait_until_up(process: subprocess.Popen[bytes], base_url: str, log_path: Path) -> None:
+    deadline = time.monotonic() + STARTUP_SECONDS
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"the demo server exited ({process.returncode}):\n{log_path.read_text(errors='replace')}")
+        if _answers(f"{base_url}/api/health"):
+            return
+        time.sleep(0.2)
+    pytest.fail(f"the demo server did not answer in {STARTUP_SECONDS}s:\n{log_path.read_text(errors='replace')}")
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """``carnival demo`` on a free port with its own SQLite file; yields the base URL."""
+    chromium_path()  # skip (locally) before starting anything when there is no browser
+    workdir = tmp_path_factory.mktemp("demo")
+    port = _free_port()
+    env = {**os.environ, "CARNIVAL_ENV": "development", "DATABASE_URL": f"sqlite:///{workdir / 'demo.db'}"}
+    env.pop("REDIS_URL", None)
+    log_path = workdir / "server.log"
+    with open(log_path, "wb") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-c", SERVE_DEMO, "demo", "--port", str(port)],
+            cwd=Path(__file__).resolve().parents[2],
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            base_url = f"http://127.0.0.1:{port}"
+            _wait_until_up(process, base_url, log_path)
+            yield base_url
+        finally:
+            _stop(process)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    """Debian's Chromium, headless."""
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    """A fresh phone-sized page (own cookies and localStorage); fails the test on any script error."""
+    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True, locale="zh-CN")
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    yield page
+    context.close()
+    assert not errors, f"script errors on the page: {errors}"

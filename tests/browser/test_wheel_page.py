@@ -1,0 +1,124 @@
+"""The shopper pages in headless Chromium against a real demo server: sign in, spin, wallet, rules."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from playwright.sync_api import Locator, Page, Response, expect
+
+pytestmark = pytest.mark.browser
+
+SPIN_TIMEOUT_MS = 15_000
+REFUSAL_TEXT = {"no_spins_left": "今天的抽奖次数已用完", "insufficient_points": "积分不足"}
+
+
+def by_testid(page: Page, name: str) -> Locator:
+    """The element with ``data-testid=name``."""
+    return page.locator(f"[data-testid={name}]")
+
+
+def sign_in(page: Page, base_url: str, shopper: int) -> int:
+    """Open the demo sign-in, pick the ``shopper``-th demo shopper; returns the campaign id of the wheel."""
+    page.goto(f"{base_url}/dev/login")
+    by_testid(page, "shopper-link").nth(shopper).click()
+    page.wait_for_url("**/play/*")
+    expect(by_testid(page, "spin-button")).to_be_enabled()
+    return int(page.url.rstrip("/").rsplit("/", 1)[1])
+
+
+def is_spin(response: Response) -> bool:
+    return response.url.endswith("/wheel/spin") and response.request.method == "POST"
+
+
+def spin(page: Page) -> dict[str, Any]:
+    """Click the spin button; returns the spin API's answer (after the result dialog opened)."""
+    with page.expect_response(is_spin) as answer:
+        by_testid(page, "spin-button").click()
+    assert answer.value.status == 200, answer.value.text()
+    expect(by_testid(page, "result-dialog")).to_be_visible(timeout=SPIN_TIMEOUT_MS)
+    return answer.value.json()
+
+
+def use_a_spin(page: Page, base_url: str, campaign: int, attempt: int) -> int:
+    """Spin through the API (sharing the page's session); returns the status."""
+    url = f"{base_url}/api/play/{campaign}/wheel/spin"
+    return page.request.post(url, headers={"Idempotency-Key": f"use-up-{attempt:04d}"}).status
+
+
+def test_a_spin_lands_on_the_servers_slot_and_shows_its_prize(page: Page, demo_server: str) -> None:
+    sign_in(page, demo_server, 0)
+    expect(by_testid(page, "spin-button")).to_have_text("抽奖")
+    spins_before = int(by_testid(page, "spins-left").inner_text())
+
+    result = spin(page)
+
+    assert result["wheel"]["slots"][result["slot"]]["key"] == result["prize"]["key"]
+    expect(by_testid(page, "result-prize")).to_have_text(result["prize"]["name"])
+    expect(by_testid(page, "wheel")).to_have_attribute("data-landed-slot", str(result["slot"]))
+    expect(by_testid(page, "spins-left")).to_have_text(str(spins_before - 1))
+    assert result["wheel"]["free_spins_left"] == spins_before - 1
+    by_testid(page, "proof").locator("summary").click()
+    expect(by_testid(page, "proof")).to_contain_text(result["proof"]["commitment"])
+
+
+def test_the_wallet_shows_the_balances_of_the_api(page: Page, demo_server: str) -> None:
+    campaign = sign_in(page, demo_server, 1)
+    spin(page)
+    by_testid(page, "result-close").click()
+    by_testid(page, "wallet-link").click()
+    page.wait_for_url(f"**/play/wallet?campaign={campaign}")
+    wallet = page.request.get(f"{demo_server}/api/play/wallet").json()
+
+    expect(by_testid(page, "wallet-points")).to_have_text(str(wallet["points"]))
+    expect(by_testid(page, "wallet-cash")).to_have_text(f"{wallet['cash_fen'] // 100}.{wallet['cash_fen'] % 100:02d}")
+    expect(by_testid(page, "history-item")).to_have_count(len(wallet["history"]))
+    expect(by_testid(page, "coupon")).to_have_count(len(wallet["coupons"]))
+
+
+def test_the_language_switch_translates_and_is_remembered(page: Page, demo_server: str) -> None:
+    campaign = sign_in(page, demo_server, 2)
+    expect(page.locator("html")).to_have_attribute("lang", "zh-CN")
+    by_testid(page, "lang-switch").click()
+
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(by_testid(page, "spin-button")).to_have_text("SPIN")
+    expect(by_testid(page, "wallet-link")).to_have_text("My prizes")
+    wheel = page.request.get(f"{demo_server}/api/play/{campaign}/wheel").json()
+    expect(by_testid(page, "campaign-name")).to_have_text(wheel["campaign_name_en"])
+    page.goto(f"{demo_server}/play/wallet?campaign={campaign}")
+    expect(page.locator("h1")).to_have_text("My prizes")
+
+
+def test_a_refused_spin_shows_the_reason(page: Page, demo_server: str) -> None:
+    campaign = sign_in(page, demo_server, 3)
+    statuses = [use_a_spin(page, demo_server, campaign, attempt) for attempt in range(20)]
+    assert 409 in statuses, statuses
+
+    with page.expect_response(is_spin) as refused:
+        by_testid(page, "spin-button").click()
+
+    assert refused.value.status == 409
+    expect(by_testid(page, "message")).to_contain_text(REFUSAL_TEXT[refused.value.json()["error"]])
+    expect(by_testid(page, "spin-button")).to_be_enabled()
+    expect(by_testid(page, "result-dialog")).to_be_hidden()
+
+
+def test_the_rules_page_shows_every_prize_with_exact_odds_without_signing_in(page: Page, demo_server: str) -> None:
+    campaign = page.request.get(f"{demo_server}/api/campaigns").json()[0]["id"]
+    rules = page.request.get(f"{demo_server}/api/campaigns/{campaign}/rules").json()
+    page.goto(f"{demo_server}/play/{campaign}/rules")
+
+    rows = by_testid(page, "prize-row")
+    expect(rows).to_have_count(len(rules["prizes"]))
+    for index, prize in enumerate(rules["prizes"]):
+        expect(rows.nth(index)).to_contain_text(prize["name"])
+        expect(rows.nth(index).locator("[data-testid=odds]")).to_contain_text(
+            f"{prize['odds_numerator']}/{prize['odds_denominator']}"
+        )
+    fallback = next(p for p in rules["prizes"] if p["fallback"])
+    expect(page.locator("[data-testid=prize-row]", has=by_testid(page, "fallback-badge"))).to_contain_text(
+        fallback["name"]
+    )
+    expect(by_testid(page, "period")).to_have_count(len(rules["periods"]))
+    expect(by_testid(page, "periods")).to_contain_text(rules["periods"][0]["commitment"])

@@ -1,0 +1,47 @@
+// Display formatting only: money from integer fen, dates from the API's ISO-8601 UTC strings.
+
+import { currentLang } from "./i18n.js";
+
+/** Integer fen as yuan with two decimals, without float rounding: 188 -> "1.88". */
+export function yuanDigits(fen) {
+  const sign = fen < 0 ? "-" : "";
+  const abs = Math.abs(fen);
+  return `${sign}${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, "0")}`;
+}
+
+/** Integer fen as a price: 188 -> "¥1.88". */
+export function yuan(fen) {
+  return `¥${yuanDigits(fen)}`;
+}
+
+/** Whole yuan when there are no fen: 10000 -> "¥100", 188 -> "¥1.88". */
+export function yuanShort(fen) {
+  return fen % 100 === 0 ? `¥${fen / 100}` : yuan(fen);
+}
+
+function dateFormat(options, timeZone) {
+  const locale = currentLang() === "en" ? "en-GB" : "zh-CN";
+  try {
+    return new Intl.DateTimeFormat(locale, { ...options, timeZone });
+  } catch {
+    return new Intl.DateTimeFormat(locale, options); // unknown time zone: the browser's own
+  }
+}
+
+/** "2026/11/23 12:00" (or "23 Nov 2026, 12:00"), in ``timeZone`` or the browser's zone. */
+export function dateTime(iso, timeZone) {
+  const options = { year: "numeric", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit" };
+  if (currentLang() === "zh") options.month = "2-digit";
+  return dateFormat(options, timeZone).format(new Date(iso));
+}
+
+/** "2026/11/23" (or "23 Nov 2026"). */
+export function date(iso, timeZone) {
+  const options = { year: "numeric", month: currentLang() === "zh" ? "2-digit" : "short", day: "numeric" };
+  return dateFormat(options, timeZone).format(new Date(iso));
+}
+
+/** numerator/denominator as a percent with up to four significant digits: 90/10000 -> "0.9%". */
+export function percent(numerator, denominator) {
+  return `${Number(((numerator * 100) / denominator).toPrecision(4))}%`;
+}

@@ -1,0 +1,104 @@
+// The public rules page: schedule, prizes with exact odds, caps, seed periods. Needs no sign-in.
+
+import { api, errorText } from "./api.js";
+import { el, showMessage } from "./dom.js";
+import { dateTime, percent, yuan } from "./format.js";
+import { initI18n, localName, onLanguageChange, t } from "./i18n.js";
+
+const $ = (id) => document.getElementById(id);
+const campaignId = Number(document.querySelector("[data-campaign-id]").dataset.campaignId);
+const page = { rules: null, error: null };
+
+function prizeRow(prize) {
+  const quantity = prize.quantity === null ? t("rules.unlimited") : prize.quantity;
+  const remaining =
+    prize.remaining === null ? null : el("span", { class: "when" }, t("rules.remaining", { n: prize.remaining }));
+  return el(
+    "tr",
+    { "data-testid": "prize-row", "data-key": prize.key },
+    el(
+      "td",
+      {},
+      localName(prize),
+      prize.fallback ? el("span", { class: "badge", "data-testid": "fallback-badge" }, t("rules.fallback")) : null,
+    ),
+    el("td", {}, t(`kind.${prize.kind}`)),
+    el("td", { class: "num" }, quantity, remaining),
+    el(
+      "td",
+      { class: "num", "data-testid": "odds" },
+      `${prize.odds_numerator}/${prize.odds_denominator}`,
+      el("span", { class: "when" }, percent(prize.odds_numerator, prize.odds_denominator)),
+    ),
+  );
+}
+
+function capItem(cap, prizes) {
+  const per = t(cap.per === "day" ? "rules.per_day" : "rules.per_campaign");
+  const prize = prizes.find((p) => p.key === cap.prize);
+  const lines = [];
+  if (cap.max_count !== null) {
+    lines.push(
+      t("rules.cap_count", { per, n: cap.max_count, prize: prize ? localName(prize) : t("rules.cap_any_prize") }),
+    );
+  }
+  if (cap.max_value_fen !== null) lines.push(t("rules.cap_value", { per, value: yuan(cap.max_value_fen) }));
+  return lines.map((line) => el("li", { "data-testid": "cap" }, line));
+}
+
+function gameItems(games) {
+  const wheel = games.wheel;
+  if (!wheel) return [];
+  const items = [el("li", {}, t("rules.wheel_free", { n: wheel.free_spins_per_day }))];
+  if (wheel.extra_spin_points) {
+    items.push(
+      el("li", {}, t("rules.wheel_extra", { points: wheel.extra_spin_points, n: wheel.max_extra_spins_per_day })),
+    );
+  }
+  return items;
+}
+
+function periodBlock(period, timeZone) {
+  const seed = period.server_seed ?? t("rules.not_revealed");
+  return el(
+    "dl",
+    { class: "facts period", "data-testid": "period", "data-revealed": String(period.revealed) },
+    el("dt", {}, t("rules.col_period")),
+    el("dd", { class: "mono" }, period.key),
+    el("dt", {}, t("rules.col_time")),
+    el("dd", {}, `${dateTime(period.starts_at, timeZone)} – ${dateTime(period.ends_at, timeZone)}`),
+    el("dt", {}, t("rules.col_commitment")),
+    el("dd", { class: "mono" }, period.commitment),
+    el("dt", {}, t("rules.col_seed")),
+    el("dd", { class: period.server_seed ? "mono" : "fine" }, seed),
+  );
+}
+
+function render() {
+  showMessage(page.error ? errorText(page.error) : "");
+  const rules = page.rules;
+  if (!rules) return;
+  const zone = rules.timezone;
+  $("campaign-name").textContent = localName(rules);
+  $("schedule").textContent = t("rules.schedule_line", {
+    start: dateTime(rules.starts_at, zone),
+    end: dateTime(rules.ends_at, zone),
+    tz: zone,
+  });
+  $("draw-method").textContent = rules.draw_method;
+  $("config-hash").textContent = rules.config_hash;
+  $("prizes").replaceChildren(...rules.prizes.map(prizeRow));
+  $("total-weight").textContent = t("rules.total_weight", { n: rules.total_weight });
+  $("games").replaceChildren(...gameItems(rules.games));
+  $("caps").replaceChildren(...rules.caps.flatMap((cap) => capItem(cap, rules.prizes)));
+  $("period-list").replaceChildren(...rules.periods.map((period) => periodBlock(period, zone)));
+}
+
+initI18n();
+onLanguageChange(render);
+try {
+  page.rules = await api(`/api/campaigns/${campaignId}/rules`);
+} catch (error) {
+  page.error = error;
+}
+render();
