@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from click.testing import Result
 from flask import Flask
 from flask.testing import FlaskClient
@@ -11,7 +13,10 @@ from tests.conftest import Clock, add_campaign, login, single_prize_config
 
 
 def run(app: Flask, *args: str, stdin: str | None = None) -> Result:
-    return app.test_cli_runner().invoke(cli, list(args), input=stdin)
+    try:
+        return app.test_cli_runner().invoke(cli, list(args), input=stdin)
+    finally:
+        os.environ.pop("FLASK_RUN_FROM_CLI", None)  # Flask's CLI sets it; servers started later would not run
 
 
 def test_user_create_hashes_the_password_and_refuses_duplicates_and_short_ones(app: Flask, client: FlaskClient) -> None:

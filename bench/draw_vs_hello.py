@@ -1,0 +1,307 @@
+"""How many wheel spins a server answers per second, next to a "hello" (GET /api/health) baseline.
+
+A spin is the whole play: session cookie, idempotency claim, fair draw, caps/stock/budget, ledger,
+draw record chained to the previous one, commit. "hello" touches no database, so the ratio says what
+the play costs on top of Flask + gunicorn + HTTP on this machine.
+
+One real gunicorn process on 127.0.0.1, a fresh database (SQLite by default), the demo seeded with
+``carnival seed-demo`` plus a bench campaign (the demo config with 100000 free spins a day), N shoppers
+signed in with launch tokens, then K keep-alive client threads for a bounded time per phase.
+Run ``python bench/draw_vs_hello.py --help``; see bench/README.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import secrets
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, closing, contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from economy.db import make_engine, make_sessionmaker
+from games.campaigns import CampaignDraft, create_campaign
+from games.registry import load_registry
+from server.config import DEV_LAUNCH_SECRET
+from server.demo import demo_config
+from server.launch import sign
+from server.migrate import upgrade
+
+REPO = Path(__file__).resolve().parents[1]
+HOST = "127.0.0.1"
+PG_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
+MAX_SECONDS, MAX_THREADS, MAX_SHOPPERS = 120.0, 64, 1000
+Call = Callable[[http.client.HTTPConnection, int], int]
+
+
+@dataclass
+class Phase:
+    """What one measured phase saw."""
+
+    name: str
+    seconds: float = 0.0
+    latencies: list[float] = field(default_factory=list)
+    errors: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def rate(self) -> float:
+        """Successful requests per second."""
+        return len(self.latencies) / self.seconds if self.seconds else 0.0
+
+    def percentile(self, q: int) -> float:
+        """Latency percentile ``q`` in milliseconds."""
+        if len(self.latencies) < 2:
+            return 1000 * (self.latencies[0] if self.latencies else 0.0)
+        return 1000 * statistics.quantiles(self.latencies, n=100, method="inclusive")[q - 1]
+
+    def summary(self) -> dict[str, object]:
+        """The figures printed and emitted as JSON."""
+        return {
+            "requests": len(self.latencies),
+            "rps": round(self.rate, 1),
+            "p50_ms": round(self.percentile(50), 2),
+            "p95_ms": round(self.percentile(95), 2),
+            "errors": self.errors,
+        }
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--seconds", type=float, default=10.0, help="measured time per phase (max 120)")
+    parser.add_argument("--warmup", type=float, default=1.0, help="unmeasured time before each phase")
+    parser.add_argument("--threads", type=int, default=8, help="concurrent client threads K (max 64)")
+    parser.add_argument("--shoppers", type=int, default=8, help="signed-in shoppers N (max 1000)")
+    parser.add_argument("--server-threads", type=int, default=8, help="gunicorn --threads")
+    parser.add_argument("--workers", type=int, default=1, help="gunicorn -w")
+    parser.add_argument("--max-requests", type=int, default=500_000, help="cap per phase")
+    database = parser.add_mutually_exclusive_group()
+    database.add_argument("--database-url", help="use this (migrated or empty) database instead of a SQLite file")
+    database.add_argument("--postgres", action="store_true", help="a scratch PostgreSQL database, dropped after")
+    parser.add_argument("--pg-admin-url", default=PG_ADMIN_URL, help="where --postgres creates its database")
+    parser.add_argument("--json", action="store_true", help="also print one JSON line with the figures")
+    args = parser.parse_args(argv)
+    if not (0 < args.seconds <= MAX_SECONDS and 0 < args.threads <= MAX_THREADS and 0 < args.shoppers <= MAX_SHOPPERS):
+        parser.error(f"keep --seconds <= {MAX_SECONDS}, --threads <= {MAX_THREADS}, --shoppers <= {MAX_SHOPPERS}")
+    for url in (args.database_url, args.pg_admin_url if args.postgres else None):
+        if url and "@" in url and "@127.0.0.1" not in url and "@localhost" not in url:
+            parser.error("the benchmark only talks to 127.0.0.1")
+    return args
+
+
+@contextmanager
+def database(args: argparse.Namespace, folder: Path) -> Iterator[str]:
+    """The database URL to run against; a scratch PostgreSQL database is dropped afterwards."""
+    if args.database_url:
+        yield args.database_url
+    elif not args.postgres:
+        yield f"sqlite:///{folder / 'bench.db'}"
+    else:
+        import psycopg
+
+        name = f"carnival_bench_{uuid.uuid4().hex[:10]}"
+        with closing(psycopg.connect(args.pg_admin_url, autocommit=True, connect_timeout=5)) as admin:
+            admin.execute(f'CREATE DATABASE "{name}"')
+            try:
+                yield args.pg_admin_url.rsplit("/", 1)[0] + "/" + name
+            finally:
+                admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def prepare(url: str, environ: dict[str, str]) -> int:
+    """Migrate, seed the demo, add the bench campaign (ample free spins); returns its id."""
+    upgrade(url)
+    command = [sys.executable, "-c", "from server.cli import main; main()", "seed-demo"]
+    subprocess.run(command, cwd=REPO, env=environ, check=True, timeout=120, stdout=subprocess.DEVNULL)
+    config = demo_config()
+    config["games"]["wheel"]["free_spins_per_day"] = 100_000
+    now = datetime.now(UTC)
+    draft = CampaignDraft(
+        slug=f"bench-{uuid.uuid4().hex[:8]}",
+        name="压测转盘",
+        name_en="Bench wheel",
+        timezone="Asia/Shanghai",
+        starts_at=now - timedelta(days=1),
+        ends_at=now + timedelta(days=1),
+        budget_fen=10**12,
+        config=config,
+    )
+    engine = make_engine(url)
+    try:
+        with make_sessionmaker(engine)() as session, session.begin():
+            return create_campaign(session, load_registry(), draft, now).id
+    finally:
+        engine.dispose()
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind((HOST, 0))
+        return probe.getsockname()[1]
+
+
+@contextmanager
+def server(args: argparse.Namespace, environ: dict[str, str], log: Path) -> Iterator[int]:
+    """One gunicorn process on 127.0.0.1; yields its port once /api/health answers."""
+    port = free_port()
+    command = [sys.executable, "-m", "gunicorn", "-w", str(args.workers), "--threads", str(args.server_threads)]
+    command += ["-b", f"{HOST}:{port}", "server:create_app()"]
+    with open(log, "wb") as out:
+        process = subprocess.Popen(command, cwd=REPO, env=environ, stdout=out, stderr=out)
+    try:
+        wait_healthy(port, process, log)
+        yield port
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=15)
+
+
+def wait_healthy(port: int, process: subprocess.Popen[bytes], log: Path, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise SystemExit(f"gunicorn exited with {process.returncode}:\n{log.read_text(errors='replace')}")
+        try:
+            with closing(http.client.HTTPConnection(HOST, port, timeout=2)) as conn:
+                if request(conn, "GET", "/api/health")[0] == 200:
+                    return
+        except OSError:
+            time.sleep(0.1)
+    raise SystemExit(f"gunicorn not healthy within {timeout} s:\n{log.read_text(errors='replace')}")
+
+
+def request(
+    conn: http.client.HTTPConnection,
+    method: str,
+    path: str,
+    body: bytes | None = None,
+    headers: dict[str, str] | None = None,
+) -> tuple[int, http.client.HTTPResponse]:
+    """One request on a keep-alive connection; the body is read so the connection can be reused."""
+    conn.request(method, path, body=body, headers=headers or {})
+    answer = conn.getresponse()
+    answer.read()
+    return answer.status, answer
+
+
+def sign_in(port: int, shoppers: int) -> list[str]:
+    """Sign ``shoppers`` in with launch tokens; returns their session cookies."""
+    cookies = []
+    expires = int(time.time()) + 3600
+    with closing(http.client.HTTPConnection(HOST, port, timeout=10)) as conn:
+        for i in range(shoppers):
+            token = sign(DEV_LAUNCH_SECRET, f"bench-{i:04d}", f"压测{i}", "normal", expires)
+            body = json.dumps({"token": token}).encode()
+            status, answer = request(conn, "POST", "/api/session/launch", body, {"Content-Type": "application/json"})
+            if status != 200:
+                raise SystemExit(f"sign-in of shopper {i} answered {status}")
+            cookies.append(answer.getheader("Set-Cookie", "").split(";", 1)[0])
+    return cookies
+
+
+def hello(conn: http.client.HTTPConnection, _worker: int) -> int:
+    return request(conn, "GET", "/api/health")[0]
+
+
+def spinner(campaign_id: int, cookies: list[str], threads: int) -> Call:
+    """A call that spins as one of the shoppers of ``worker`` (workers never share a shopper when N >= K)."""
+    turns = [0] * threads
+    path = f"/api/play/{campaign_id}/wheel/spin"
+
+    def spin(conn: http.client.HTTPConnection, worker: int) -> int:
+        mine = cookies[worker::threads] or [cookies[worker % len(cookies)]]
+        turns[worker] += 1
+        headers = {"Cookie": mine[turns[worker] % len(mine)], "Idempotency-Key": f"bench-{uuid.uuid4().hex}"}
+        return request(conn, "POST", path, b"", headers)[0]
+
+    return spin
+
+
+def measure(name: str, port: int, call: Call, args: argparse.Namespace) -> Phase:
+    """``args.threads`` threads repeat ``call`` for ``args.warmup`` then ``args.seconds`` seconds."""
+    phase = Phase(name)
+    lock = threading.Lock()
+    start = time.monotonic() + args.warmup
+    stop = start + args.seconds
+
+    def worker(index: int) -> None:
+        latencies: list[float] = []
+        errors: dict[str, int] = {}
+        with closing(http.client.HTTPConnection(HOST, port, timeout=30)) as conn:
+            while (began := time.monotonic()) < stop and len(latencies) < args.max_requests // args.threads:
+                try:
+                    status = call(conn, index)
+                except (OSError, http.client.HTTPException) as error:
+                    status = type(error).__name__
+                    conn.close()
+                if began >= start:
+                    if status == 200:
+                        latencies.append(time.monotonic() - began)
+                    else:
+                        errors[str(status)] = errors.get(str(status), 0) + 1
+        with lock:
+            phase.latencies.extend(latencies)
+            for key, count in errors.items():
+                phase.errors[key] = phase.errors.get(key, 0) + count
+
+    workers = [threading.Thread(target=worker, args=(i,), daemon=True) for i in range(args.threads)]
+    for thread in workers:
+        thread.start()
+    for thread in workers:
+        thread.join(timeout=args.warmup + args.seconds + 60)
+    phase.seconds = min(time.monotonic(), stop) - start
+    return phase
+
+
+def report(url: str, args: argparse.Namespace, phases: list[Phase]) -> dict[str, object]:
+    hello_phase, spin_phase = phases
+    ratio = hello_phase.rate / spin_phase.rate if spin_phase.rate else float("inf")
+    database_kind = url.split(":", 1)[0].split("+", 1)[0]
+    print(f"database={database_kind} threads={args.threads} shoppers={args.shoppers} seconds={args.seconds}", end="")
+    print(f" gunicorn -w {args.workers} --threads {args.server_threads}")
+    for phase in phases:
+        figures = phase.summary()
+        line = f"{phase.name:6} {figures['rps']:9.1f} req/s  p50 {figures['p50_ms']:7.2f} ms"
+        print(f"{line}  p95 {figures['p95_ms']:7.2f} ms  n={figures['requests']}  errors={phase.errors or 0}")
+    print(f"hello/spin ratio: {ratio:.1f}x")
+    return {"database": database_kind, **{p.name: p.summary() for p in phases}, "ratio": round(ratio, 2)}
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    with ExitStack() as stack:
+        folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="carnival-bench-")))
+        url = stack.enter_context(database(args, folder))
+        environ = {**os.environ, "CARNIVAL_ENV": "testing", "DATABASE_URL": url, "SECRET_KEY": secrets.token_hex(32)}
+        for name in ("REDIS_URL", "FLASK_RUN_FROM_CLI"):
+            environ.pop(name, None)
+        campaign_id = prepare(url, environ)
+        port = stack.enter_context(server(args, environ, folder / "gunicorn.log"))
+        cookies = sign_in(port, args.shoppers)
+        phases = [
+            measure("hello", port, hello, args),
+            measure("spin", port, spinner(campaign_id, cookies, args.threads), args),
+        ]
+    figures = report(url, args, phases)
+    if args.json:
+        print(json.dumps(figures, ensure_ascii=False))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
