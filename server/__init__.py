@@ -40,6 +40,8 @@ def create_app(environ: Mapping[str, str] | None = None, overrides: Mapping[str,
     for blueprint in (api_session.blp, api_play.blp, api_public.blp, audit_api.blp):
         api.register_blueprint(blueprint)
     app.register_blueprint(pages.bp)
-    socketio = SocketIO(app, message_queue=settings.redis_url, async_mode="threading")
+    socketio = SocketIO(
+        app, message_queue=settings.redis_url, channel=settings.socketio_channel, async_mode="threading"
+    )
     realtime.init_app(socketio)
     return app

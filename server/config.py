@@ -27,6 +27,7 @@ class Settings:
     secret_key: str
     launch_secret: str
     timezone: str
+    socketio_channel: str
 
     @property
     def development(self) -> bool:
@@ -47,6 +48,7 @@ def settings_from(environ: dict[str, str] | os._Environ[str], instance_path: Pat
         secret_key=_secret(environ, "SECRET_KEY", development, secrets.token_hex(32)),
         launch_secret=_secret(environ, "CARNIVAL_LAUNCH_SECRET", development, DEV_LAUNCH_SECRET),
         timezone=environ.get("CARNIVAL_TIMEZONE", "Asia/Shanghai"),
+        socketio_channel=environ.get("CARNIVAL_SOCKETIO_CHANNEL", "carnival"),
     )
 
 

@@ -15,6 +15,7 @@ import sys
 import threading
 import time
 import urllib.request
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -36,7 +37,6 @@ from tests.conftest import Clock, add_campaign, build_app, launch_token, login, 
 from tests.services import redis_url
 
 PLAY = "/play"
-CHANNEL = "flask-socketio"  # Flask-SocketIO's default Redis channel
 BIG_RED = {"key": "big_red", "name": "88.88元红包", "reward": {"kind": "red_packet", "amount_fen": 8888}}
 
 
@@ -202,19 +202,19 @@ def post_json(url: str, body: dict[str, Any], headers: dict[str, str]) -> tuple[
         return answer.status, json.loads(answer.read()), answer.headers.get("Set-Cookie", "")
 
 
-def subscribers(url: str) -> int:
+def subscribers(url: str, channel: str) -> int:
     """How many connections listen on the Socket.IO Redis channel (pub/sub ignores the database number)."""
     client = redis.Redis.from_url(url, socket_connect_timeout=2)
     try:
-        return dict(client.pubsub_numsub(CHANNEL)).get(CHANNEL.encode(), 0)
+        return dict(client.pubsub_numsub(channel)).get(channel.encode(), 0)
     finally:
         client.close()
 
 
-def wait_for_subscribers(url: str, more_than: int, timeout: float = 10) -> None:
+def wait_for_subscribers(url: str, channel: str, more_than: int, timeout: float = 10) -> None:
     """Wait until a server has subscribed (a server subscribes on its first Socket.IO connection)."""
     deadline = time.monotonic() + timeout
-    while subscribers(url) <= more_than:
+    while subscribers(url, channel) <= more_than:
         assert time.monotonic() < deadline, "server A never subscribed to the Redis message queue"
         time.sleep(0.05)
 
@@ -222,6 +222,7 @@ def wait_for_subscribers(url: str, more_than: int, timeout: float = 10) -> None:
 @pytest.mark.redis
 def test_server_processes_share_rooms_through_the_redis_message_queue(tmp_path: Path) -> None:
     queue = redis_url()
+    channel = f"carnival-test-{uuid.uuid4().hex[:8]}"
     database = f"sqlite:///{tmp_path / 'shared.db'}"
     upgrade(database)
     setup = build_app(database, Clock(now=datetime.now(UTC)))
@@ -231,6 +232,7 @@ def test_server_processes_share_rooms_through_the_redis_message_queue(tmp_path: 
         "CARNIVAL_ENV": "testing",
         "DATABASE_URL": database,
         "REDIS_URL": queue,
+        "CARNIVAL_SOCKETIO_CHANNEL": channel,
         "SECRET_KEY": os.urandom(32).hex(),
     }
     with (
@@ -251,11 +253,11 @@ def test_server_processes_share_rooms_through_the_redis_message_queue(tmp_path: 
             if {"wheel.spun", "reward", "ticker"} <= got.keys():
                 arrived.set()
 
-        baseline = subscribers(queue)
+        baseline = subscribers(queue, channel)
         client.connect(server_a, headers={"Cookie": cookie}, namespaces=[PLAY], wait_timeout=10)
         try:
             assert client.call("watch", {"campaign_id": campaign}, namespace=PLAY, timeout=10) == {"ok": True}
-            wait_for_subscribers(queue, baseline)
+            wait_for_subscribers(queue, channel, baseline)
             url = f"{server_b}/api/play/{campaign}/wheel/spin"
             status, spun, _ = post_json(url, {}, {"Cookie": cookie, "Idempotency-Key": "spin-redis-01"})
             assert status == 200, spun
