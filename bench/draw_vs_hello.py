@@ -32,7 +32,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from economy.db import make_engine, make_sessionmaker
-from games.campaigns import CampaignDraft, create_campaign
+from games.admin import create_campaign
 from games.registry import load_registry
 from server.config import DEV_LAUNCH_SECRET
 from server.demo import demo_config
@@ -127,20 +127,20 @@ def prepare(url: str, environ: dict[str, str]) -> int:
     config = demo_config()
     config["games"]["wheel"]["free_spins_per_day"] = 100_000
     now = datetime.now(UTC)
-    draft = CampaignDraft(
-        slug=f"bench-{uuid.uuid4().hex[:8]}",
-        name="压测转盘",
-        name_en="Bench wheel",
-        timezone="Asia/Shanghai",
-        starts_at=now - timedelta(days=1),
-        ends_at=now + timedelta(days=1),
-        budget_fen=10**12,
-        config=config,
-    )
+    body = {
+        "slug": f"bench-{uuid.uuid4().hex[:8]}",
+        "name": "压测转盘",
+        "name_en": "Bench wheel",
+        "timezone": "Asia/Shanghai",
+        "starts_at": (now - timedelta(days=1)).isoformat(),
+        "ends_at": (now + timedelta(days=1)).isoformat(),
+        "budget_fen": 10**12,
+        "config": config,
+    }
     engine = make_engine(url)
     try:
         with make_sessionmaker(engine)() as session, session.begin():
-            return create_campaign(session, load_registry(), draft, now).id
+            return create_campaign(session, load_registry(), body, "bench", now).id
     finally:
         engine.dispose()
 

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from economy.db import insert_ignoring_conflicts
 from economy.errors import BudgetExhausted, CapReached, OutOfStock
-from economy.models import Budget, CapUsage, Stock
+from economy.models import Budget, BudgetDay, CapUsage, Stock
 
 CAMPAIGN_WINDOW = "campaign"
 
@@ -77,28 +77,47 @@ def take_stock(session: Session, campaign_id: int, prize_key: str) -> None:
         raise OutOfStock(f"prize '{prize_key}' is out of stock")
 
 
-def charge_budget(session: Session, campaign_id: int, cost_fen: int) -> None:
-    """Charge ``cost_fen`` to a campaign budget; campaigns without a budget row are refused.
+def charge_budget(session: Session, campaign_id: int, cost_fen: int, day: str) -> None:
+    """Charge ``cost_fen`` to a campaign budget and, when it has one, to ``day``'s daily budget.
 
-    :raises BudgetExhausted: when the budget cannot cover the cost.
+    Campaigns without a budget row are refused.
+
+    :raises BudgetExhausted: when the total or the daily budget cannot cover the cost.
     """
     statement = (
         update(Budget)
         .where(Budget.campaign_id == campaign_id, Budget.spent_fen + cost_fen <= Budget.total_fen)
         .values(spent_fen=Budget.spent_fen + cost_fen)
+        .returning(Budget.daily_total_fen)
+    )
+    charged = session.execute(statement).one_or_none()
+    if charged is None:
+        raise BudgetExhausted(f"campaign budget cannot cover {cost_fen} fen")
+    if charged.daily_total_fen is not None:
+        _charge_day(session, campaign_id, cost_fen, day, charged.daily_total_fen)
+
+
+def _charge_day(session: Session, campaign_id: int, cost_fen: int, day: str, daily_total_fen: int) -> None:
+    insert_ignoring_conflicts(session, BudgetDay.__table__, {"campaign_id": campaign_id, "day": day, "spent_fen": 0})
+    statement = (
+        update(BudgetDay)
+        .where(BudgetDay.campaign_id == campaign_id, BudgetDay.day == day)
+        .where(BudgetDay.spent_fen + cost_fen <= daily_total_fen)
+        .values(spent_fen=BudgetDay.spent_fen + cost_fen)
     )
     if session.execute(statement).rowcount != 1:
-        raise BudgetExhausted(f"campaign budget cannot cover {cost_fen} fen")
+        raise BudgetExhausted(f"today's budget cannot cover {cost_fen} fen")
 
 
-def set_budget(session: Session, campaign_id: int, total_fen: int) -> None:
-    """Create or resize a campaign budget (never below what is already spent)."""
+def set_budget(session: Session, campaign_id: int, total_fen: int, daily_total_fen: int | None = None) -> None:
+    """Create or resize a campaign budget (never below what is already spent); ``daily_total_fen`` optional."""
     insert_ignoring_conflicts(session, Budget.__table__, {"campaign_id": campaign_id, "total_fen": 0, "spent_fen": 0})
     budget = session.get(Budget, campaign_id)
     assert budget is not None
     if total_fen < budget.spent_fen:
         raise ValueError(f"budget {total_fen} fen is below the {budget.spent_fen} fen already spent")
     budget.total_fen = total_fen
+    budget.daily_total_fen = daily_total_fen
     session.flush()
 
 

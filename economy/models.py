@@ -106,6 +106,17 @@ class Budget(Base):
     campaign_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     total_fen: Mapped[int] = mapped_column(BigInteger)
     spent_fen: Mapped[int] = mapped_column(BigInteger, default=0)
+    daily_total_fen: Mapped[int | None] = mapped_column(BigInteger)
+
+
+class BudgetDay(Base):
+    """What a campaign spent on one day (its time zone), against the optional daily budget."""
+
+    __tablename__ = "budget_days"
+
+    campaign_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    day: Mapped[str] = mapped_column(String(10), primary_key=True)
+    spent_fen: Mapped[int] = mapped_column(BigInteger, default=0)
 
 
 class Stock(Base):

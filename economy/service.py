@@ -74,7 +74,7 @@ def _take_limits(session: Session, request: GrantRequest) -> None:
         if cap.covers(request.prize_key):
             take_cap(session, request.campaign_id, request.user_id, cap, request.day, request.cost_fen)
     take_stock(session, request.campaign_id, request.prize_key)
-    charge_budget(session, request.campaign_id, request.cost_fen)
+    charge_budget(session, request.campaign_id, request.cost_fen, request.day)
 
 
 def _deliver(session: Session, request: GrantRequest, record: Grant, now: datetime) -> None:

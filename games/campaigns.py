@@ -7,12 +7,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import lru_cache
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 from sqlalchemy.orm import Session
 
-from economy.limits import Cap, set_budget, set_stock
+from economy.limits import Cap, set_stock
 from games.fairness import canonical_json, content_hash
 from games.models import Campaign, ConfigVersion
 from games.pools import KEY, Pool, PoolSchema
@@ -34,6 +33,13 @@ class CapSchema(Schema):
             raise ValidationError("a cap needs max_count or max_value_fen", "max_count")
 
 
+class RedemptionSchema(Schema):
+    """How and until when prizes are redeemed (disclosed on the rules page)."""
+
+    deadline = fields.Date(required=True)
+    conditions = fields.String(required=True, validate=validate.Length(1, 500))
+
+
 class CampaignConfigSchema(Schema):
     """The versioned part of a campaign: pool, caps, enabled games and their configs."""
 
@@ -41,6 +47,7 @@ class CampaignConfigSchema(Schema):
     caps = fields.List(fields.Nested(CapSchema), load_default=list)
     games = fields.Dict(keys=fields.String(), values=fields.Dict(), required=True, validate=validate.Length(1))
     points_lifetime_days = fields.Integer(load_default=365, validate=validate.Range(1, 3660))
+    redemption = fields.Nested(RedemptionSchema, load_default=None, allow_none=True)
 
 
 @dataclass(frozen=True)
@@ -53,6 +60,7 @@ class CampaignConfig:
     caps: tuple[Cap, ...]
     games: dict[str, Any]
     points_lifetime: timedelta
+    redemption: dict[str, Any] | None
 
 
 def validate_config(registry: Registry, raw: dict[str, Any]) -> CampaignConfig:
@@ -75,6 +83,7 @@ def validate_config(registry: Registry, raw: dict[str, Any]) -> CampaignConfig:
         caps=caps,
         games=games,
         points_lifetime=timedelta(days=data["points_lifetime_days"]),
+        redemption=data["redemption"],
     )
 
 
@@ -111,53 +120,6 @@ def _cap(data: dict[str, Any], pool: Pool | None, errors: dict[str, Any]) -> Cap
 def parsed_config(registry: Registry, config_json: str) -> CampaignConfig:
     """The validated config of a stored version (cached: versions are immutable)."""
     return validate_config(registry, json.loads(config_json))
-
-
-def check_timezone(name: str) -> ZoneInfo:
-    """The zone called ``name``. :raises ValidationError: for an unknown zone."""
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError) as error:
-        raise ValidationError({"timezone": [f"unknown time zone '{name}'"]}) from error
-
-
-@dataclass(frozen=True)
-class CampaignDraft:
-    """What is needed to open a campaign."""
-
-    slug: str
-    name: str
-    name_en: str | None
-    timezone: str
-    starts_at: datetime
-    ends_at: datetime
-    budget_fen: int
-    config: dict[str, Any]
-
-
-def create_campaign(session: Session, registry: Registry, draft: CampaignDraft, now: datetime) -> Campaign:
-    """Create a campaign with its first published version, budget and prize stock.
-
-    :raises marshmallow.ValidationError: on an invalid config, zone or schedule.
-    """
-    check_timezone(draft.timezone)
-    if draft.ends_at <= draft.starts_at:
-        raise ValidationError({"ends_at": ["the campaign must end after it starts"]})
-    config = validate_config(registry, draft.config)
-    campaign = Campaign(
-        slug=draft.slug,
-        name=draft.name,
-        name_en=draft.name_en,
-        timezone=draft.timezone,
-        starts_at=draft.starts_at,
-        ends_at=draft.ends_at,
-        status="active",
-    )
-    session.add(campaign)
-    session.flush()
-    publish_version(session, campaign, config, now)
-    set_budget(session, campaign.id, draft.budget_fen)
-    return campaign
 
 
 def publish_version(session: Session, campaign: Campaign, config: CampaignConfig, now: datetime) -> ConfigVersion:

@@ -53,6 +53,8 @@ def active_campaign(session: Session, campaign_id: int, now: datetime) -> Campai
     campaign = session.get(Campaign, campaign_id)
     if campaign is None or campaign.version_id is None:
         raise Rejection("campaign_not_found", f"no campaign {campaign_id}")
+    if campaign.status == "paused":
+        raise Rejection("campaign_paused", "this campaign is paused for a moment; please come back later")
     if campaign.status != "active" or not campaign.starts_at <= now < campaign.ends_at:
         raise Rejection("campaign_inactive", "this campaign is not running now")
     return campaign

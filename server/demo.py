@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from economy.rewards import Reward, RewardKind
 from economy.service import GrantRequest, grant
-from games.campaigns import CampaignDraft, create_campaign
+from games.admin import create_campaign
 from games.models import Campaign
 from games.periods import local_day
 from games.registry import Registry
@@ -125,22 +125,31 @@ def demo_config() -> dict[str, Any]:
     }
 
 
+def demo_redemption(now: datetime) -> dict[str, str]:
+    """Redemption terms of the demo: prizes land in the wallet at once; coupons until 90 days on."""
+    return {
+        "deadline": (now + timedelta(days=90)).date().isoformat(),
+        "conditions": "奖品即时发放至钱包；优惠券在有效期内下单使用，逾期作废。",
+    }
+
+
 def seed_demo(session: Session, registry: Registry, now: datetime) -> Campaign:
     """Create the demo campaign, shoppers (with welcome points) and staff, once; returns the campaign."""
     existing = session.scalars(select(Campaign).where(Campaign.slug == DEMO_SLUG)).one_or_none()
     if existing is not None:
         return existing
-    draft = CampaignDraft(
-        slug=DEMO_SLUG,
-        name="白条狂欢季 · 幸运转盘",
-        name_en="Baitiao Carnival · Lucky Wheel",
-        timezone="Asia/Shanghai",
-        starts_at=now - timedelta(days=1),
-        ends_at=now + timedelta(days=60),
-        budget_fen=10_000_000,
-        config=demo_config(),
-    )
-    campaign = create_campaign(session, registry, draft, now)
+    body = {
+        "slug": DEMO_SLUG,
+        "name": "白条狂欢季 · 幸运转盘",
+        "name_en": "Baitiao Carnival · Lucky Wheel",
+        "theme": "baitiao",
+        "timezone": "Asia/Shanghai",
+        "starts_at": (now - timedelta(days=1)).isoformat(),
+        "ends_at": (now + timedelta(days=60)).isoformat(),
+        "budget_fen": 10_000_000,
+        "config": {**demo_config(), "redemption": demo_redemption(now)},
+    }
+    campaign = create_campaign(session, registry, body, "demo", now)
     for shopper in DEMO_SHOPPERS:
         user = User(
             role="shopper",

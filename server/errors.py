@@ -14,6 +14,7 @@ REJECTION_STATUS = {
     "campaign_not_found": 404,
     "game_not_found": 404,
     "campaign_inactive": 409,
+    "campaign_paused": 409,
     "no_spins_left": 409,
     "insufficient_points": 409,
     "unknown_action": 400,

@@ -15,7 +15,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from economy.db import Base
-from games.campaigns import CampaignDraft, create_campaign
+from games.admin import create_campaign
 from server import create_app
 from server.config import DEV_LAUNCH_SECRET
 from server.demo import demo_config
@@ -121,19 +121,19 @@ def single_prize_config(
 
 
 def add_campaign(app: Flask, config: dict[str, Any], budget_fen: int = 10_000_000, slug: str = "test") -> int:
-    """Create a running campaign with ``config``; returns its id."""
+    """Create and publish a running campaign with ``config``; returns its id."""
     clock: Callable[[], datetime] = app.extensions["carnival.clock"]
     now = clock()
-    draft = CampaignDraft(
-        slug=slug,
-        name="测试活动",
-        name_en="Test",
-        timezone="Asia/Shanghai",
-        starts_at=now - timedelta(days=1),
-        ends_at=now + timedelta(days=30),
-        budget_fen=budget_fen,
-        config=config,
-    )
+    body = {
+        "slug": slug,
+        "name": "测试活动",
+        "name_en": "Test",
+        "timezone": "Asia/Shanghai",
+        "starts_at": (now - timedelta(days=1)).isoformat(),
+        "ends_at": (now + timedelta(days=30)).isoformat(),
+        "budget_fen": budget_fen,
+        "config": config,
+    }
     sessions = app.extensions["carnival.sessions"]
     with sessions() as session, session.begin():
-        return create_campaign(session, app.extensions["carnival.registry"], draft, now).id
+        return create_campaign(session, app.extensions["carnival.registry"], body, "tests", now).id

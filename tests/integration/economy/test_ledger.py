@@ -143,3 +143,14 @@ def test_resizing_limits_below_use_is_refused(session: Session) -> None:
             set_stock(session, 1, "pts", 0)
         with pytest.raises(ValueError, match="below"):
             set_budget(session, 1, 5)
+
+
+def test_daily_budget_resets_with_the_day(session: Session) -> None:
+    with session.begin():
+        set_budget(session, 1, 10_000, daily_total_fen=150)
+        grant(session, points(100, "d1"), NOW)
+        with pytest.raises(BudgetExhausted, match="today"):
+            grant(session, points(100, "d2"), NOW)
+        next_day = GrantRequest("d3", 1, 7, "pts", Reward(RewardKind.POINTS, 100), 100, "2026-11-24")
+        grant(session, next_day, NOW)
+        assert session.get_one(Budget, 1).spent_fen == 200

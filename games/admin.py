@@ -1,0 +1,304 @@
+"""Ops workflows on campaigns: drafts with revisions, publish (validated, compliant, not worse),
+pause and resume, and the ops audit trail of every change."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from economy.limits import set_budget
+from games.campaigns import CampaignConfig, parsed_config, publish_version, validate_config
+from games.disclosure import compliance_problems, worsening
+from games.models import Campaign, CampaignDraftRow, ConfigVersion, OpsAuditEntry
+from games.registry import Registry
+
+MAX_BUDGET_FEN = 10**12
+
+
+class DraftConflict(Exception):
+    """The draft changed since the editor loaded it."""
+
+
+class PublishRefused(Exception):
+    """A publish that would break a rule; ``problems`` maps field paths to messages."""
+
+    def __init__(self, problems: dict[str, list[str]]) -> None:
+        super().__init__("publish refused")
+        self.problems = problems
+
+
+class CampaignNotFound(Exception):
+    """No such campaign."""
+
+
+class CampaignFormSchema(Schema):
+    """Everything ops edit about a campaign (the draft); ``config`` is checked by the game schemas."""
+
+    slug = fields.String(load_default=None, allow_none=True, validate=validate.Regexp(r"^[a-z0-9-]{1,64}$"))
+    name = fields.String(required=True, validate=validate.Length(1, 120))
+    name_en = fields.String(load_default=None, allow_none=True, validate=validate.Length(0, 120))
+    theme = fields.String(load_default=None, allow_none=True, validate=validate.Length(0, 32))
+    timezone = fields.String(load_default="Asia/Shanghai")
+    starts_at = fields.AwareDateTime(required=True, default_timezone=UTC)
+    ends_at = fields.AwareDateTime(required=True, default_timezone=UTC)
+    budget_fen = fields.Integer(required=True, validate=validate.Range(0, MAX_BUDGET_FEN))
+    daily_budget_fen = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(1, MAX_BUDGET_FEN))
+    config = fields.Dict(required=True)
+
+    @validates_schema
+    def _schedule(self, data: dict[str, Any], **_: Any) -> None:
+        try:
+            ZoneInfo(data["timezone"])
+        except (ZoneInfoNotFoundError, ValueError) as error:
+            raise ValidationError(f"unknown time zone '{data['timezone']}'", "timezone") from error
+        if data["ends_at"] <= data["starts_at"]:
+            raise ValidationError("the campaign must end after it starts", "ends_at")
+
+
+@dataclass(frozen=True)
+class CampaignForm:
+    """A validated draft."""
+
+    name: str
+    name_en: str | None
+    theme: str | None
+    timezone: str
+    starts_at: datetime
+    ends_at: datetime
+    budget_fen: int
+    daily_budget_fen: int | None
+    config: dict[str, Any]
+
+    def body(self) -> dict[str, Any]:
+        """The JSON form stored as the draft."""
+        return {**asdict(self), "starts_at": self.starts_at.isoformat(), "ends_at": self.ends_at.isoformat()}
+
+
+def load_form(registry: Registry, body: dict[str, Any]) -> tuple[CampaignForm, CampaignConfig]:
+    """Validate a draft body with the form schema and the config's own schemas.
+
+    :raises ValidationError: messages keyed by dotted field paths (``config.pool.prizes.0.weight``).
+    """
+    form_errors: dict[str, Any] = {}
+    try:
+        data = CampaignFormSchema().load(body)
+    except ValidationError as error:
+        form_errors = flatten(error.messages)
+        data = None
+    try:
+        config = validate_config(registry, body.get("config") if isinstance(body.get("config"), dict) else {})
+    except ValidationError as error:
+        form_errors.update(flatten(error.messages, "config"))
+        config = None
+    if form_errors or data is None or config is None:
+        raise ValidationError(form_errors)
+    data.pop("slug")
+    return CampaignForm(**data), config
+
+
+def flatten(messages: Any, prefix: str = "") -> dict[str, list[str]]:
+    """Nested marshmallow messages as ``{"a.b.0.c": [...]}``."""
+    if isinstance(messages, dict):
+        out: dict[str, list[str]] = {}
+        for key, value in messages.items():
+            name = prefix if key == "_schema" else (f"{prefix}.{key}" if prefix else str(key))
+            out.update(flatten(value, name))
+        return out
+    items = messages if isinstance(messages, list) else [messages]
+    return {prefix or "_schema": [str(m) for m in items]}
+
+
+def open_campaign(session: Session, registry: Registry, actor: str, body: dict[str, Any], now: datetime) -> Campaign:
+    """Create a campaign in draft (nothing published yet). :raises ValidationError: field messages."""
+    form, _ = load_form(registry, body)
+    campaign = Campaign(
+        slug=body.get("slug") or f"c-{int(now.timestamp() * 1000)}",
+        name=form.name,
+        name_en=form.name_en,
+        theme=form.theme,
+        timezone=form.timezone,
+        starts_at=form.starts_at,
+        ends_at=form.ends_at,
+        status="draft",
+    )
+    session.add(campaign)
+    session.flush()
+    session.add(
+        CampaignDraftRow(
+            campaign_id=campaign.id, revision=1, body_json=_dump(form.body()), updated_at=now, updated_by=actor
+        )
+    )
+    record(session, actor, campaign.id, "create", None, form.body(), now)
+    return campaign
+
+
+def create_campaign(session: Session, registry: Registry, body: dict[str, Any], actor: str, now: datetime) -> Campaign:
+    """Open a campaign and publish its first version at once (seeding, tests); skips compliance."""
+    campaign = open_campaign(session, registry, actor, body, now)
+    _publish(session, registry, actor, campaign, load_draft(session, campaign.id), now, check_compliance=False)
+    return campaign
+
+
+def load_draft(session: Session, campaign_id: int) -> CampaignDraftRow:
+    """The campaign's draft row. :raises CampaignNotFound:"""
+    draft = session.get(CampaignDraftRow, campaign_id)
+    if draft is None:
+        raise CampaignNotFound(f"no campaign {campaign_id}")
+    return draft
+
+
+def save_draft(
+    session: Session,
+    registry: Registry,
+    actor: str,
+    campaign_id: int,
+    body: dict[str, Any],
+    revision: int,
+    now: datetime,
+) -> CampaignDraftRow:
+    """Replace the draft if it is still at ``revision``.
+
+    :raises ValidationError: field messages (nothing saved). :raises DraftConflict: someone saved first.
+    """
+    before = load_draft(session, campaign_id)
+    form, _ = load_form(registry, body)
+    statement = (
+        update(CampaignDraftRow)
+        .where(CampaignDraftRow.campaign_id == campaign_id, CampaignDraftRow.revision == revision)
+        .values(revision=revision + 1, body_json=_dump(form.body()), updated_at=now, updated_by=actor)
+    )
+    old_body = json.loads(before.body_json)
+    if session.execute(statement).rowcount != 1:
+        raise DraftConflict("someone else changed this draft; reload it")
+    record(session, actor, campaign_id, "edit_draft", old_body, form.body(), now)
+    session.refresh(before)
+    return before
+
+
+def publish(
+    session: Session, registry: Registry, actor: str, campaign_id: int, revision: int, now: datetime
+) -> ConfigVersion:
+    """Publish the draft at ``revision`` as an immutable version.
+
+    :raises DraftConflict: the draft moved on. :raises PublishRefused: invalid, not compliant, or worse for
+        shoppers than the published version of a started campaign. Nothing changes then.
+    """
+    draft = load_draft(session, campaign_id)
+    if draft.revision != revision:
+        raise DraftConflict("someone else changed this draft; reload it")
+    campaign = session.get_one(Campaign, campaign_id, with_for_update=True)
+    return _publish(session, registry, actor, campaign, draft, now, check_compliance=True)
+
+
+def _publish(
+    session: Session,
+    registry: Registry,
+    actor: str,
+    campaign: Campaign,
+    draft: CampaignDraftRow,
+    now: datetime,
+    *,
+    check_compliance: bool,
+) -> ConfigVersion:
+    body = json.loads(draft.body_json)
+    try:
+        form, config = load_form(registry, body)
+    except ValidationError as error:
+        raise PublishRefused(flatten(error.messages)) from error
+    problems = compliance_problems(config) if check_compliance else {}
+    previous = current_config(session, registry, campaign)
+    if previous is not None and campaign.starts_at <= now:
+        reasons = worsening(previous, config)
+        if reasons:
+            problems["config"] = [f"already disclosed to shoppers: {r}" for r in reasons]
+    if problems:
+        raise PublishRefused(problems)
+    try:
+        set_budget(session, campaign.id, form.budget_fen, form.daily_budget_fen)
+        version = _freeze(session, campaign, config, now)
+    except ValueError as error:
+        raise PublishRefused({"config": [str(error)]}) from error
+    _apply_form(campaign, form)
+    record(session, actor, campaign.id, "publish", None, {"version": version.hash, "revision": draft.revision}, now)
+    return version
+
+
+def _freeze(session: Session, campaign: Campaign, config: CampaignConfig, now: datetime) -> ConfigVersion:
+    existing = session.scalars(
+        select(ConfigVersion).where(ConfigVersion.campaign_id == campaign.id, ConfigVersion.hash == config.hash)
+    ).one_or_none()
+    if existing is None:
+        return publish_version(session, campaign, config, now)
+    campaign.version_id = existing.id
+    return existing
+
+
+def _apply_form(campaign: Campaign, form: CampaignForm) -> None:
+    campaign.name, campaign.name_en, campaign.theme = form.name, form.name_en, form.theme
+    campaign.timezone, campaign.starts_at, campaign.ends_at = form.timezone, form.starts_at, form.ends_at
+    if campaign.status == "draft":
+        campaign.status = "active"
+
+
+def current_config(session: Session, registry: Registry, campaign: Campaign) -> CampaignConfig | None:
+    """The published config, if any."""
+    if campaign.version_id is None:
+        return None
+    return parsed_config(registry, session.get_one(ConfigVersion, campaign.version_id).config_json)
+
+
+def set_paused(session: Session, actor: str, campaign_id: int, paused: bool, now: datetime) -> Campaign:
+    """Pause (kill switch) or resume a published campaign; seeds and counters are untouched."""
+    campaign = session.get(Campaign, campaign_id, with_for_update=True)
+    if campaign is None:
+        raise CampaignNotFound(f"no campaign {campaign_id}")
+    if campaign.version_id is None:
+        raise PublishRefused({"status": ["publish the campaign before pausing or resuming it"]})
+    before = campaign.status
+    campaign.status = "paused" if paused else "active"
+    record(
+        session,
+        actor,
+        campaign_id,
+        "pause" if paused else "resume",
+        {"status": before},
+        {"status": campaign.status},
+        now,
+    )
+    return campaign
+
+
+def record(
+    session: Session, actor: str, campaign_id: int | None, action: str, before: Any, after: Any, now: datetime
+) -> None:
+    """Append to the ops audit trail."""
+    session.add(
+        OpsAuditEntry(
+            campaign_id=campaign_id,
+            actor=actor,
+            action=action,
+            at=now,
+            before_json=None if before is None else _dump(before),
+            after_json=None if after is None else _dump(after),
+        )
+    )
+    session.flush()
+
+
+def audit_trail(session: Session, campaign_id: int | None = None, limit: int = 200) -> list[OpsAuditEntry]:
+    """Newest changes first, optionally of one campaign."""
+    query = select(OpsAuditEntry).order_by(OpsAuditEntry.id.desc()).limit(limit)
+    if campaign_id is not None:
+        query = query.where(OpsAuditEntry.campaign_id == campaign_id)
+    return list(session.scalars(query))
+
+
+def _dump(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)

@@ -1,0 +1,78 @@
+"""What was disclosed to shoppers may not get worse, and what must be disclosed must be there.
+
+- :func:`worsening`: reasons a new config is worse for shoppers than the published one (once a
+  campaign has started a publish with any reason is refused).
+- :func:`compliance_problems`: what a config lacks before it may be published (prize types,
+  quantities, odds, draw method, redemption time and conditions, the ¥50,000 ceiling).
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+from economy.rewards import RewardKind
+from games.campaigns import CampaignConfig
+from games.pools import LEGAL_TOP_PRIZE_FEN, Pool, Prize
+
+
+def _odds(pool: Pool, prize: Prize) -> Fraction:
+    return Fraction(prize.weight, pool.total_weight)
+
+
+def _gives_something(prize: Prize) -> bool:
+    return prize.reward.kind is not RewardKind.NOTHING
+
+
+def worsening(old: CampaignConfig, new: CampaignConfig) -> list[str]:
+    """Why ``new`` is worse for shoppers than ``old`` (empty: it is not).
+
+    Removing a prize, lowering a prize's odds, quantity or value, or a later redemption deadline
+    are worse; odds of a prize that gives nothing (谢谢参与) may fall.
+    """
+    reasons: list[str] = []
+    for prize in old.pool.prizes:
+        try:
+            after = new.pool.prize(prize.key)
+        except KeyError:
+            reasons.append(f"prize '{prize.key}' would be removed")
+            continue
+        reasons += _prize_worsening(old.pool, prize, new.pool, after)
+    old_deadline = (old.redemption or {}).get("deadline")
+    new_deadline = (new.redemption or {}).get("deadline")
+    if old_deadline and (new_deadline is None or new_deadline > old_deadline):
+        reasons.append(f"the redemption deadline would move from {old_deadline} to {new_deadline}")
+    return reasons
+
+
+def _prize_worsening(old_pool: Pool, before: Prize, new_pool: Pool, after: Prize) -> list[str]:
+    reasons = []
+    if _gives_something(before) and _odds(new_pool, after) < _odds(old_pool, before):
+        reasons.append(
+            f"prize '{before.key}' odds would fall from {_odds(old_pool, before)} to {_odds(new_pool, after)}"
+        )
+    if before.stock is not None and after.stock is not None and after.stock < before.stock:
+        reasons.append(f"prize '{before.key}' quantity would fall from {before.stock} to {after.stock}")
+    if before.stock is None and after.stock is not None:
+        reasons.append(f"prize '{before.key}' would become limited to {after.stock}")
+    if after.display_value_fen < before.display_value_fen or after.reward.amount < before.reward.amount:
+        reasons.append(f"prize '{before.key}' would be worth less")
+    if after.reward.kind is not before.reward.kind:
+        reasons.append(f"prize '{before.key}' would change its type")
+    return reasons
+
+
+def compliance_problems(config: CampaignConfig) -> dict[str, list[str]]:
+    """Field path -> what is missing or not allowed before publishing."""
+    problems: dict[str, list[str]] = {}
+    for index, prize in enumerate(config.pool.prizes):
+        path = f"config.pool.prizes.{index}"
+        if prize.stock is None and _gives_something(prize):
+            problems.setdefault(f"{path}.stock", []).append("disclose a quantity for every prize that gives something")
+        if max(prize.display_value_fen, prize.cost_fen) > LEGAL_TOP_PRIZE_FEN:
+            problems.setdefault(f"{path}.display_value_fen", []).append("a prize may be worth at most ¥50,000")
+    redemption = config.redemption or {}
+    if not redemption.get("deadline"):
+        problems.setdefault("config.redemption.deadline", []).append("state until when prizes can be redeemed")
+    if not redemption.get("conditions"):
+        problems.setdefault("config.redemption.conditions", []).append("state the redemption conditions")
+    return problems

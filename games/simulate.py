@@ -1,0 +1,160 @@
+"""Cost simulation of a prize pool (numpy Monte Carlo), for ops before they publish.
+
+Each simulated day draws the day's prize counts for every run at once (a multinomial over the
+pool's integer weights: exactly the distribution of that many independent draws), then applies the
+engine's fallback rules in order: a prize beyond its stock, or beyond the budget, becomes the
+fallback prize. Within a day the budget is spent in proportion across prizes (draw order inside a
+day is not modelled); per-user caps are not modelled (they can only lower the cost).
+
+numpy is used here for statistics only; real draws never use numpy (see games/fairness.py).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from games.pools import Pool
+
+
+@dataclass(frozen=True)
+class Audience:
+    """Who will play: players a day, draws per player a day, number of days."""
+
+    players_per_day: int
+    draws_per_player: int
+    days: int
+
+    @property
+    def draws_per_day(self) -> int:
+        """Draws a day."""
+        return self.players_per_day * self.draws_per_player
+
+
+@dataclass(frozen=True)
+class PrizeForecast:
+    """One prize: expected grants and the probability (and median day) of stocking out."""
+
+    key: str
+    expected_granted: float
+    stockout_probability: float
+    median_stockout_day: int | None
+
+
+@dataclass(frozen=True)
+class Simulation:
+    """What the Monte Carlo says about a pool, an audience and a budget."""
+
+    runs: int
+    draws: int
+    cost_median_fen: float
+    cost_p95_fen: float
+    cost_p99_fen: float
+    cost_mean_fen: float
+    total_costs_fen: NDArray[np.int64]
+    daily_cost_mean_fen: list[float]
+    budget_exhausted_probability: float
+    median_budget_exhausted_day: int | None
+    prizes: list[PrizeForecast]
+
+
+def simulate(
+    pool: Pool, audience: Audience, budget_fen: int | None, runs: int = 1000, seed: int | None = None
+) -> Simulation:
+    """Simulate ``runs`` campaigns of ``audience`` on ``pool`` under ``budget_fen`` (``None``: unlimited).
+
+    :raises ValueError: on a non-positive audience or run count.
+    """
+    if min(audience.players_per_day, audience.draws_per_player, audience.days, runs) <= 0:
+        raise ValueError("players, draws, days and runs must be positive")
+    state = _State.start(pool, runs, budget_fen)
+    generator = np.random.default_rng(seed)
+    probabilities = np.array([p.weight for p in pool.prizes], dtype=np.float64) / pool.total_weight
+    daily_costs = []
+    for day in range(audience.days):
+        counts = generator.multinomial(audience.draws_per_day, probabilities, size=runs)
+        daily_costs.append(state.settle_day(day, counts))
+    return state.summary(np.stack(daily_costs, axis=1), runs * audience.days * audience.draws_per_day)
+
+
+@dataclass
+class _State:
+    pool: Pool
+    cost: NDArray[np.int64]
+    fallback: int
+    stock_left: NDArray[np.float64]
+    budget_left: NDArray[np.float64]
+    granted: NDArray[np.int64]
+    stockout_day: NDArray[np.int64]
+    budget_day: NDArray[np.int64]
+
+    @classmethod
+    def start(cls, pool: Pool, runs: int, budget_fen: int | None) -> _State:
+        size = len(pool.prizes)
+        stock = np.array([np.inf if p.stock is None else p.stock for p in pool.prizes], dtype=np.float64)
+        return cls(
+            pool=pool,
+            cost=np.array([p.cost_fen for p in pool.prizes], dtype=np.int64),
+            fallback=[p.key for p in pool.prizes].index(pool.fallback_key),
+            stock_left=np.tile(stock, (runs, 1)),
+            budget_left=np.full(runs, np.inf if budget_fen is None else float(budget_fen)),
+            granted=np.zeros((runs, size), dtype=np.int64),
+            stockout_day=np.full((runs, size), -1, dtype=np.int64),
+            budget_day=np.full(runs, -1, dtype=np.int64),
+        )
+
+    def settle_day(self, day: int, counts: NDArray[np.int64]) -> NDArray[np.int64]:
+        """Apply stock then budget to one day's picks; returns each run's cost that day."""
+        in_stock = np.minimum(counts, self.stock_left).astype(np.int64)
+        self._mark(self.stockout_day, (in_stock >= self.stock_left) & (self.stock_left < np.inf), day)
+        wanted = in_stock.copy()
+        wanted[:, self.fallback] += (counts - in_stock).sum(axis=1)
+        day_cost = wanted @ self.cost
+        affordable = np.where(day_cost > self.budget_left, self.budget_left / np.maximum(day_cost, 1), 1.0)
+        granted = np.floor(wanted * affordable[:, None]).astype(np.int64)
+        if self.cost[self.fallback] == 0:  # draws the budget refused end as the (free) fallback
+            granted[:, self.fallback] += counts.sum(axis=1) - granted.sum(axis=1)
+        self._mark(self.budget_day, affordable < 1.0, day)
+        cost = granted @ self.cost
+        self.stock_left -= granted
+        self.stock_left[:, self.fallback] = np.inf
+        self.budget_left -= cost
+        self.granted += granted
+        return cost
+
+    @staticmethod
+    def _mark(days: NDArray[np.int64], happened: NDArray[np.bool_], day: int) -> None:
+        days[(days < 0) & happened] = day
+
+    def summary(self, daily: NDArray[np.int64], draws: int) -> Simulation:
+        totals = daily.sum(axis=1)
+        ran_out = self.budget_day >= 0
+        prizes = [
+            PrizeForecast(
+                key=p.key,
+                expected_granted=float(self.granted[:, i].mean()),
+                stockout_probability=float((self.stockout_day[:, i] >= 0).mean()),
+                median_stockout_day=_median_day(self.stockout_day[:, i]),
+            )
+            for i, p in enumerate(self.pool.prizes)
+        ]
+        return Simulation(
+            runs=len(totals),
+            draws=draws,
+            cost_median_fen=float(np.median(totals)),
+            cost_p95_fen=float(np.percentile(totals, 95)),
+            cost_p99_fen=float(np.percentile(totals, 99)),
+            cost_mean_fen=float(totals.mean()),
+            total_costs_fen=totals,
+            daily_cost_mean_fen=[float(x) for x in daily.mean(axis=0)],
+            budget_exhausted_probability=float(ran_out.mean()),
+            median_budget_exhausted_day=_median_day(self.budget_day),
+            prizes=prizes,
+        )
+
+
+def _median_day(days: NDArray[np.int64]) -> int | None:
+    happened = days[days >= 0]
+    return int(np.median(happened)) + 1 if happened.size else None
