@@ -201,3 +201,30 @@ def load_pool(config: dict[str, Any]) -> Pool:
     :raises marshmallow.ValidationError: with messages keyed by field.
     """
     return PoolSchema().load(config)
+
+
+@dataclass(frozen=True)
+class ExpectedRow:
+    """One line of the ops odds table for an expected number of draws."""
+
+    key: str
+    name: str
+    probability: Fraction
+    expected_cost_per_draw_fen: Fraction
+    expected_picked: Fraction
+    expected_granted: Fraction
+    disclosed_quantity: int | None
+
+
+def expected_table(pool: Pool, expected_draws: int) -> list[ExpectedRow]:
+    """Odds, expected cost per draw, and expected grants (picks capped by stock) for ``expected_draws``."""
+    rows = []
+    for row in pool.odds():
+        picked = row.probability * expected_draws
+        granted = picked if row.prize.stock is None else min(picked, Fraction(row.prize.stock))
+        rows.append(
+            ExpectedRow(
+                row.prize.key, row.prize.name, row.probability, row.expected_cost_fen, picked, granted, row.prize.stock
+            )
+        )
+    return rows

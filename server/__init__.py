@@ -12,7 +12,7 @@ from flask_smorest import Api
 from flask_socketio import SocketIO
 
 from games.registry import load_registry
-from server import api_play, api_public, api_session, audit_api, db, errors, pages, realtime
+from server import api_ops, api_play, api_public, api_session, audit_api, db, errors, pages, realtime
 from server.config import flask_config, settings_from
 from server.pages import WEB_DIR
 
@@ -37,7 +37,7 @@ def create_app(environ: Mapping[str, str] | None = None, overrides: Mapping[str,
     db.init_app(app, settings.database_url)
     api = Api(app)
     errors.register(app)  # after Api(): ours replace flask-smorest's error handlers
-    for blueprint in (api_session.blp, api_play.blp, api_public.blp, audit_api.blp):
+    for blueprint in (api_session.blp, api_play.blp, api_public.blp, audit_api.blp, api_ops.blp):
         api.register_blueprint(blueprint)
     app.register_blueprint(pages.bp)
     socketio = SocketIO(

@@ -35,9 +35,9 @@ def _registry() -> Any:
 
 
 @blp.route("/<int:campaign_id>/wheel", methods=["GET"])
+@require_role("shopper")
 @blp.response(200, WheelViewSchema)
 @blp.alt_response(404, schema=ApiErrorSchema)
-@require_role("shopper")
 def wheel(campaign_id: int, user: User) -> dict[str, Any]:
     """The wheel page's state: slots, spins left, points, seeds."""
     db_session = db.session()
@@ -46,11 +46,11 @@ def wheel(campaign_id: int, user: User) -> dict[str, Any]:
 
 
 @blp.route("/<int:campaign_id>/wheel/spin", methods=["POST"])
+@require_role("shopper")
 @blp.doc(parameters=[IDEMPOTENCY_HEADER])
 @blp.alt_response(200, schema=SpinResultSchema, success=True)
 @blp.alt_response(409, schema=ApiErrorSchema, description="no spins left, insufficient points, inactive, in progress")
 @blp.alt_response(422, schema=ApiErrorSchema, description="Idempotency-Key reused with another body")
-@require_role("shopper")
 def spin(campaign_id: int, user: User) -> Response:
     """Spin once. The server draws, grants and answers where the wheel lands."""
     raw = request.get_data()
@@ -100,9 +100,9 @@ def _spin_body(db_session: Any, user_id: int, result: engine.PlayResult) -> dict
 
 
 @blp.route("/<int:campaign_id>/client-seed", methods=["PUT"])
+@require_role("shopper")
 @blp.arguments(ClientSeedSchema)
 @blp.response(200, ClientSeedSchema)
-@require_role("shopper")
 def client_seed(body: dict[str, str], campaign_id: int, user: User) -> dict[str, str]:
     """Choose the client seed mixed into your next draws."""
     db_session = db.session()
@@ -113,8 +113,8 @@ def client_seed(body: dict[str, str], campaign_id: int, user: User) -> dict[str,
 
 
 @blp.route("/wallet", methods=["GET"])
-@blp.response(200, WalletSchema)
 @require_role("shopper")
+@blp.response(200, WalletSchema)
 def my_wallet(user: User) -> dict[str, Any]:
     """Points (and what expires soon), red packets, coupons, history."""
     db_session = db.session()

@@ -15,17 +15,19 @@ blp = Blueprint("audit", __name__, url_prefix="/api/audit", description="Exports
 
 
 @blp.route("/campaigns/<int:campaign_id>/export", methods=["GET"])
-@blp.alt_response(200, description="JSON lines (docs/fairness.md)", success=True)
 @require_role("auditor")
+@blp.alt_response(200, description="JSON lines (docs/fairness.md)", success=True)
 def export(campaign_id: int, user: User) -> Response:
     """The draws of revealed periods with configs and seeds, as JSON lines."""
-    campaign = find_campaign(campaign_id)
-    now = db.now()
     db_session = db.session()
+    campaign = find_campaign(campaign_id)
+    db_session.commit()
+    now = db.now()
 
     def lines() -> object:
-        for line in export_lines(db_session, campaign, now):
-            yield line + "\n"
+        with db_session.begin():  # one transaction for the whole stream
+            for line in export_lines(db_session, campaign, now):
+                yield line + "\n"
 
     headers = {"Content-Disposition": f'attachment; filename="campaign-{campaign_id}-draws.jsonl"'}
     return Response(stream_with_context(lines()), mimetype="application/x-ndjson", headers=headers)

@@ -1,0 +1,317 @@
+"""Ops console API: campaigns, drafts, publish, pause/resume, audit trail, odds, simulation,
+live metrics and CSV reports. Every route requires the ops role."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from flask import Response, current_app, request, stream_with_context
+from flask_smorest import Blueprint
+from marshmallow import ValidationError
+from sqlalchemy import select
+
+from games import admin
+from games.metrics import Metrics, metrics
+from games.models import Campaign, ConfigVersion
+from games.pools import load_pool
+from games.reports import daily_csv, grants_csv
+from server import db
+from server.auth import require_role
+from server.errors import ApiError
+from server.models import User
+from server.ops_views import campaign_row, new_campaign_body, odds_view, schemas_view, simulation_view
+from server.schemas_ops import (
+    AuditEntrySchema,
+    CampaignDetailSchema,
+    CampaignRowSchema,
+    MetricsSchema,
+    OddsRequestSchema,
+    OddsSchema,
+    PublishedSchema,
+    RevisionSchema,
+    SaveDraftSchema,
+    SimulationRequestSchema,
+    SimulationSchema,
+    StatusSchema,
+)
+
+blp = Blueprint("ops", __name__, url_prefix="/api/ops", description="Ops console (role: ops)")
+
+
+def _registry() -> Any:
+    return current_app.extensions["carnival.registry"]
+
+
+def _fields_error(error: ValidationError) -> ApiError:
+    return ApiError(422, "invalid_input", "some fields are invalid", admin.flatten(error.messages))
+
+
+def _campaign(campaign_id: int) -> Campaign:
+    campaign = db.session().get(Campaign, campaign_id)
+    if campaign is None:
+        raise ApiError(404, "campaign_not_found", f"no campaign {campaign_id}")
+    return campaign
+
+
+@blp.route("/campaigns", methods=["GET"])
+@require_role("ops")
+@blp.response(200, CampaignRowSchema(many=True))
+def list_campaigns(user: User) -> list[dict[str, Any]]:
+    """Every campaign, newest first."""
+    db_session = db.session()
+    with db_session.begin():
+        campaigns = db_session.scalars(select(Campaign).order_by(Campaign.id.desc()))
+        return [campaign_row(db_session, c) for c in campaigns]
+
+
+@blp.route("/campaigns/template", methods=["GET"])
+@require_role("ops")
+@blp.response(200)
+def template(user: User) -> dict[str, Any]:
+    """A starter body for a new campaign (a 6-slot wheel, starting tomorrow for 30 days)."""
+    return new_campaign_body(db.now())
+
+
+@blp.route("/campaigns", methods=["POST"])
+@require_role("ops")
+@blp.response(201, CampaignRowSchema)
+@blp.alt_response(422, description="invalid fields, messages by field path")
+def create(user: User) -> dict[str, Any]:
+    """Create a campaign as a draft (publish it to open it to shoppers)."""
+    body = _json_object()
+    db_session = db.session()
+    try:
+        with db_session.begin():
+            campaign = admin.open_campaign(db_session, _registry(), _actor(user), body, db.now())
+            return campaign_row(db_session, campaign)
+    except ValidationError as error:
+        raise _fields_error(error) from error
+
+
+@blp.route("/campaigns/<int:campaign_id>", methods=["GET"])
+@require_role("ops")
+@blp.response(200, CampaignDetailSchema)
+def detail(campaign_id: int, user: User) -> dict[str, Any]:
+    """The campaign, its draft (with revision) and its published config."""
+    db_session = db.session()
+    with db_session.begin():
+        campaign = _campaign(campaign_id)
+        draft = admin.load_draft(db_session, campaign_id)
+        config = admin.current_config(db_session, _registry(), campaign)
+        versions = db_session.scalars(
+            select(ConfigVersion).where(ConfigVersion.campaign_id == campaign_id).order_by(ConfigVersion.id)
+        )
+        return {
+            "campaign": campaign_row(db_session, campaign),
+            "draft": {
+                "revision": draft.revision,
+                "body": json.loads(draft.body_json),
+                "updated_at": draft.updated_at,
+                "updated_by": draft.updated_by,
+            },
+            "published_config": config.raw if config else None,
+            "versions": [
+                {"hash": v.hash, "created_at": v.created_at.isoformat(), "current": v.id == campaign.version_id}
+                for v in versions
+            ],
+        }
+
+
+@blp.route("/campaigns/<int:campaign_id>/draft", methods=["PUT"])
+@require_role("ops")
+@blp.arguments(SaveDraftSchema)
+@blp.response(200, RevisionSchema)
+@blp.alt_response(409, description="draft_changed: someone saved first; reload")
+@blp.alt_response(422, description="invalid fields, messages by field path; nothing saved")
+def save(body: dict[str, Any], campaign_id: int, user: User) -> dict[str, int]:
+    """Save the draft seen at ``revision``; the answer carries the new revision."""
+    db_session = db.session()
+    try:
+        with db_session.begin():
+            _campaign(campaign_id)
+            draft = admin.save_draft(
+                db_session, _registry(), _actor(user), campaign_id, body["body"], body["revision"], db.now()
+            )
+            return {"revision": draft.revision}
+    except ValidationError as error:
+        raise _fields_error(error) from error
+    except admin.DraftConflict as error:
+        raise ApiError(409, "draft_changed", str(error)) from error
+
+
+@blp.route("/campaigns/<int:campaign_id>/publish", methods=["POST"])
+@require_role("ops")
+@blp.arguments(RevisionSchema)
+@blp.response(200, PublishedSchema)
+@blp.alt_response(409, description="draft_changed")
+@blp.alt_response(422, description="publish_refused: invalid, not compliant or worse than disclosed")
+def publish(body: dict[str, int], campaign_id: int, user: User) -> dict[str, str]:
+    """Validate, check compliance and disclosures, and freeze the draft as the current version."""
+    db_session = db.session()
+    try:
+        with db_session.begin():
+            campaign = _campaign(campaign_id)
+            version = admin.publish(db_session, _registry(), _actor(user), campaign_id, body["revision"], db.now())
+            return {"version_hash": version.hash, "status": campaign.status}
+    except admin.DraftConflict as error:
+        raise ApiError(409, "draft_changed", str(error)) from error
+    except admin.PublishRefused as error:
+        raise ApiError(422, "publish_refused", "the draft cannot be published as it is", error.problems) from error
+
+
+@blp.route("/campaigns/<int:campaign_id>/pause", methods=["POST"])
+@require_role("ops")
+@blp.response(200, StatusSchema)
+def pause(campaign_id: int, user: User) -> Campaign:
+    """Kill switch: play actions answer "paused" and nothing is drawn until resumed."""
+    return _set_paused(campaign_id, user, paused=True)
+
+
+@blp.route("/campaigns/<int:campaign_id>/resume", methods=["POST"])
+@require_role("ops")
+@blp.response(200, StatusSchema)
+def resume(campaign_id: int, user: User) -> Campaign:
+    """Resume with the same seeds and counters."""
+    return _set_paused(campaign_id, user, paused=False)
+
+
+def _set_paused(campaign_id: int, user: User, paused: bool) -> Campaign:
+    db_session = db.session()
+    try:
+        with db_session.begin():
+            return admin.set_paused(db_session, _actor(user), campaign_id, paused, db.now())
+    except admin.CampaignNotFound as error:
+        raise ApiError(404, "campaign_not_found", str(error)) from error
+    except admin.PublishRefused as error:
+        raise ApiError(409, "not_published", "publish the campaign first", error.problems) from error
+
+
+@blp.route("/audit", methods=["GET"])
+@require_role("ops")
+@blp.response(200, AuditEntrySchema(many=True))
+def audit(user: User) -> list[dict[str, Any]]:
+    """The ops audit trail, newest first."""
+    return _audit(None)
+
+
+@blp.route("/campaigns/<int:campaign_id>/audit", methods=["GET"])
+@require_role("ops")
+@blp.response(200, AuditEntrySchema(many=True))
+def campaign_audit(campaign_id: int, user: User) -> list[dict[str, Any]]:
+    """One campaign's changes, newest first."""
+    return _audit(campaign_id)
+
+
+def _audit(campaign_id: int | None) -> list[dict[str, Any]]:
+    db_session = db.session()
+    with db_session.begin():
+        entries = admin.audit_trail(db_session, campaign_id)
+        return [
+            {
+                "id": e.id,
+                "campaign_id": e.campaign_id,
+                "actor": e.actor,
+                "action": e.action,
+                "at": e.at,
+                "before": json.loads(e.before_json) if e.before_json else None,
+                "after": json.loads(e.after_json) if e.after_json else None,
+            }
+            for e in entries
+        ]
+
+
+@blp.route("/schemas", methods=["GET"])
+@require_role("ops")
+@blp.response(200)
+def schemas(user: User) -> dict[str, Any]:
+    """Form descriptions of the campaign form, the pool, caps and every registered game's config."""
+    return schemas_view(_registry())
+
+
+@blp.route("/odds", methods=["POST"])
+@require_role("ops")
+@blp.arguments(OddsRequestSchema)
+@blp.response(200, OddsSchema)
+@blp.alt_response(422, description="invalid pool, messages by field path")
+def odds(body: dict[str, Any], user: User) -> dict[str, Any]:
+    """The live odds table of a pool being edited (nothing is saved)."""
+    try:
+        pool = load_pool(body["pool"])
+    except ValidationError as error:
+        raise ApiError(
+            422, "invalid_input", "some fields are invalid", admin.flatten(error.messages, "config.pool")
+        ) from error
+    return odds_view(pool, body["expected_draws"])
+
+
+@blp.route("/simulate", methods=["POST"])
+@require_role("ops")
+@blp.arguments(SimulationRequestSchema)
+@blp.response(200, SimulationSchema)
+def simulate(body: dict[str, Any], user: User) -> dict[str, Any]:
+    """Monte Carlo of the pool's cost for an audience and budget (nothing is saved)."""
+    try:
+        pool = load_pool(body.pop("pool"))
+    except ValidationError as error:
+        raise ApiError(
+            422, "invalid_input", "some fields are invalid", admin.flatten(error.messages, "config.pool")
+        ) from error
+    return simulation_view(pool, **body)
+
+
+@blp.route("/campaigns/<int:campaign_id>/metrics", methods=["GET"])
+@require_role("ops")
+@blp.response(200, MetricsSchema)
+def campaign_metrics(campaign_id: int, user: User) -> Metrics:
+    """The dashboard numbers now (the /ops Socket.IO namespace pushes the same every 2 seconds)."""
+    return current_metrics(campaign_id)
+
+
+def current_metrics(campaign_id: int) -> Metrics:
+    """A metrics snapshot in its own transaction."""
+    db_session = db.session()
+    with db_session.begin():
+        campaign = _campaign(campaign_id)
+        config = admin.current_config(db_session, _registry(), campaign)
+        return metrics(db_session, campaign, config, db.now())
+
+
+@blp.route("/campaigns/<int:campaign_id>/reports/grants.csv", methods=["GET"])
+@require_role("ops")
+@blp.alt_response(200, description="CSV of every grant", success=True)
+def grants_report(campaign_id: int, user: User) -> Response:
+    """Every grant of the campaign as CSV."""
+    return _csv(campaign_id, "grants", grants_csv)
+
+
+@blp.route("/campaigns/<int:campaign_id>/reports/daily.csv", methods=["GET"])
+@require_role("ops")
+@blp.alt_response(200, description="CSV of daily totals", success=True)
+def daily_report(campaign_id: int, user: User) -> Response:
+    """Draws, players, fallbacks, grants and cost per day as CSV."""
+    return _csv(campaign_id, "daily", daily_csv)
+
+
+def _csv(campaign_id: int, name: str, report: Any) -> Response:
+    db_session = db.session()
+    campaign = _campaign(campaign_id)
+    db_session.commit()
+
+    def chunks() -> Any:
+        with db_session.begin():  # one transaction for the whole stream (server-side cursors live in it)
+            yield from report(db_session, campaign)
+
+    headers = {"Content-Disposition": f'attachment; filename="campaign-{campaign_id}-{name}.csv"'}
+    return Response(stream_with_context(chunks()), mimetype="text/csv", headers=headers)
+
+
+def _actor(user: User) -> str:
+    return user.username or f"user:{user.id}"
+
+
+def _json_object() -> dict[str, Any]:
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise ApiError(400, "invalid_json", "the request body must be a JSON object")
+    return body

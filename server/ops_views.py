@@ -1,0 +1,180 @@
+"""Shapes the ops console shows: campaign rows, the starter template, odds, schemas, simulations."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+import numpy as np
+from sqlalchemy.orm import Session
+
+from economy.models import Budget
+from games.admin import CampaignFormSchema
+from games.campaigns import CapSchema, RedemptionSchema
+from games.models import Campaign, ConfigVersion
+from games.pools import Pool, PoolSchema, expected_table
+from games.registry import Registry
+from games.simulate import Audience, simulate
+from server.forms import describe
+
+HISTOGRAM_BINS = 30
+
+
+def campaign_row(session: Session, campaign: Campaign) -> dict[str, Any]:
+    """A campaign in the ops list, with its budget use and version hash."""
+    budget = session.get(Budget, campaign.id)
+    version = session.get(ConfigVersion, campaign.version_id) if campaign.version_id else None
+    return {
+        "id": campaign.id,
+        "slug": campaign.slug,
+        "name": campaign.name,
+        "name_en": campaign.name_en,
+        "theme": campaign.theme,
+        "status": campaign.status,
+        "starts_at": campaign.starts_at,
+        "ends_at": campaign.ends_at,
+        "version_hash": version.hash if version else None,
+        "budget_total_fen": budget.total_fen if budget else 0,
+        "budget_spent_fen": budget.spent_fen if budget else 0,
+    }
+
+
+def new_campaign_body(now: datetime) -> dict[str, Any]:
+    """A valid, compliant starting point: a 6-slot wheel with points, a coupon and a red packet."""
+    start = (now + timedelta(days=1)).replace(minute=0, second=0, microsecond=0)
+    prizes = [
+        {
+            "key": "thanks",
+            "name": "谢谢参与",
+            "name_en": "Better luck next time",
+            "weight": 600,
+            "reward": {"kind": "nothing"},
+        },
+        {
+            "key": "points_20",
+            "name": "20积分",
+            "name_en": "20 points",
+            "weight": 300,
+            "stock": 100000,
+            "reward": {"kind": "points", "points": 20},
+            "display_value_fen": 20,
+        },
+        {
+            "key": "coupon_if6",
+            "name": "6期免息券",
+            "name_en": "6-month interest-free",
+            "weight": 90,
+            "stock": 5000,
+            "reward": {
+                "kind": "coupon",
+                "cost_fen": 500,
+                "coupon": {"type": "interest_free", "title": "白条6期免息券", "periods": 6, "valid_days": 30},
+            },
+            "display_value_fen": 500,
+        },
+        {
+            "key": "red_666",
+            "name": "6.66元红包",
+            "name_en": "¥6.66 red packet",
+            "weight": 10,
+            "stock": 500,
+            "reward": {"kind": "red_packet", "amount_fen": 666},
+            "display_value_fen": 666,
+            "broadcast": True,
+        },
+    ]
+    return {
+        "name": "新活动",
+        "name_en": "New campaign",
+        "theme": "baitiao",
+        "timezone": "Asia/Shanghai",
+        "starts_at": start.isoformat(),
+        "ends_at": (start + timedelta(days=30)).isoformat(),
+        "budget_fen": 1_000_000,
+        "daily_budget_fen": None,
+        "config": {
+            "pool": {"prizes": prizes, "fallback": "thanks"},
+            "caps": [{"key": "daily_value", "per": "day", "max_value_fen": 2000}],
+            "games": {
+                "wheel": {
+                    "slots": ["thanks", "points_20", "coupon_if6", "thanks", "points_20", "red_666"],
+                    "free_spins_per_day": 3,
+                    "extra_spin_points": 20,
+                    "max_extra_spins_per_day": 5,
+                }
+            },
+            "redemption": {
+                "deadline": (start + timedelta(days=60)).date().isoformat(),
+                "conditions": "奖品即时发放至钱包；优惠券在有效期内使用。",
+            },
+        },
+    }
+
+
+def schemas_view(registry: Registry) -> dict[str, Any]:
+    """Form descriptions generated from the schemas (a new game appears here by registering)."""
+    return {
+        "campaign": describe(CampaignFormSchema),
+        "pool": describe(PoolSchema),
+        "cap": describe(CapSchema),
+        "redemption": describe(RedemptionSchema),
+        "games": {key: describe(registry.get(key).config_schema) for key in registry.names()},
+    }
+
+
+def odds_view(pool: Pool, expected_draws: int) -> dict[str, Any]:
+    """The odds table with totals, numbers as floats for display and odds as exact fractions."""
+    rows = expected_table(pool, expected_draws)
+    per_draw = sum((r.expected_cost_per_draw_fen for r in rows), start=0)
+    granted_cost = sum(r.expected_granted * pool.prize(r.key).cost_fen for r in rows)
+    return {
+        "rows": [
+            {
+                "key": r.key,
+                "name": r.name,
+                "probability": float(r.probability),
+                "odds": f"{r.probability.numerator}/{r.probability.denominator}",
+                "expected_cost_per_draw_fen": float(r.expected_cost_per_draw_fen),
+                "expected_picked": float(r.expected_picked),
+                "expected_granted": float(r.expected_granted),
+                "disclosed_quantity": r.disclosed_quantity,
+            }
+            for r in rows
+        ],
+        "total_weight": pool.total_weight,
+        "expected_cost_per_draw_fen": float(per_draw),
+        "expected_total_cost_fen": float(granted_cost),
+    }
+
+
+def simulation_view(
+    pool: Pool,
+    players_per_day: int,
+    draws_per_player: int,
+    days: int,
+    budget_fen: int | None,
+    runs: int,
+    seed: int | None,
+) -> dict[str, Any]:
+    """Run the simulator and add a histogram of total cost for the chart."""
+    audience = Audience(players_per_day, draws_per_player, days)
+    result = simulate(pool, audience, budget_fen, runs=runs, seed=seed)
+    counts, edges = np.histogram(result.total_costs_fen, bins=HISTOGRAM_BINS)
+    expected = float(sum(r.expected_cost_fen for r in pool.odds())) * audience.draws_per_day * days
+    return {
+        "runs": result.runs,
+        "draws": result.draws,
+        "cost_median_fen": result.cost_median_fen,
+        "cost_p95_fen": result.cost_p95_fen,
+        "cost_p99_fen": result.cost_p99_fen,
+        "cost_mean_fen": result.cost_mean_fen,
+        "expected_cost_fen": expected,
+        "histogram": [
+            {"from_fen": float(edges[i]), "to_fen": float(edges[i + 1]), "runs": int(counts[i])}
+            for i in range(len(counts))
+        ],
+        "daily_cost_mean_fen": result.daily_cost_mean_fen,
+        "budget_exhausted_probability": result.budget_exhausted_probability,
+        "median_budget_exhausted_day": result.median_budget_exhausted_day,
+        "prizes": result.prizes,
+    }

@@ -1,0 +1,163 @@
+"""Schemas of the ops console's API."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+
+class CampaignRowSchema(Schema):
+    """A campaign in the ops list."""
+
+    id = fields.Integer()
+    slug = fields.String()
+    name = fields.String()
+    name_en = fields.String(allow_none=True)
+    theme = fields.String(allow_none=True)
+    status = fields.String()
+    starts_at = fields.DateTime()
+    ends_at = fields.DateTime()
+    version_hash = fields.String(allow_none=True)
+    budget_total_fen = fields.Integer()
+    budget_spent_fen = fields.Integer()
+
+
+class DraftSchema(Schema):
+    """A draft as the editor sees it."""
+
+    revision = fields.Integer()
+    body = fields.Dict()
+    updated_at = fields.DateTime()
+    updated_by = fields.String()
+
+
+class CampaignDetailSchema(Schema):
+    """A campaign with its draft and published version."""
+
+    campaign = fields.Nested(CampaignRowSchema)
+    draft = fields.Nested(DraftSchema)
+    published_config = fields.Dict(allow_none=True)
+    versions = fields.List(fields.Dict())
+
+
+class SaveDraftSchema(Schema):
+    """Replace the draft seen at ``revision``."""
+
+    revision = fields.Integer(required=True)
+    body = fields.Dict(required=True)
+
+
+class RevisionSchema(Schema):
+    """Act on the draft seen at ``revision``."""
+
+    revision = fields.Integer(required=True)
+
+
+class PublishedSchema(Schema):
+    """A published version."""
+
+    version_hash = fields.String()
+    status = fields.String()
+
+
+class StatusSchema(Schema):
+    """A campaign's status after pause or resume."""
+
+    id = fields.Integer()
+    status = fields.String()
+
+
+class AuditEntrySchema(Schema):
+    """One change in the ops audit trail."""
+
+    id = fields.Integer()
+    campaign_id = fields.Integer(allow_none=True)
+    actor = fields.String()
+    action = fields.String()
+    before = fields.Raw(allow_none=True)
+    after = fields.Raw(allow_none=True)
+    at = fields.DateTime()
+
+
+class OddsRequestSchema(Schema):
+    """A pool (as in a campaign config) and the draws expected over the campaign."""
+
+    pool = fields.Dict(required=True)
+    expected_draws = fields.Integer(load_default=0, validate=validate.Range(0, 10**12))
+
+
+class OddsRowSchema(Schema):
+    """One line of the live odds table."""
+
+    key = fields.String()
+    name = fields.String()
+    probability = fields.Float()
+    odds = fields.String()
+    expected_cost_per_draw_fen = fields.Float()
+    expected_picked = fields.Float()
+    expected_granted = fields.Float()
+    disclosed_quantity = fields.Integer(allow_none=True)
+
+
+class OddsSchema(Schema):
+    """The live odds table with totals."""
+
+    rows = fields.List(fields.Nested(OddsRowSchema))
+    total_weight = fields.Integer()
+    expected_cost_per_draw_fen = fields.Float()
+    expected_total_cost_fen = fields.Float()
+
+
+class SimulationRequestSchema(Schema):
+    """What to simulate: a pool, an audience, a budget."""
+
+    pool = fields.Dict(required=True)
+    players_per_day = fields.Integer(required=True, validate=validate.Range(1, 10_000_000))
+    draws_per_player = fields.Integer(required=True, validate=validate.Range(1, 1000))
+    days = fields.Integer(required=True, validate=validate.Range(1, 366))
+    budget_fen = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(0, 10**12))
+    runs = fields.Integer(load_default=1000, validate=validate.Range(10, 20_000))
+    seed = fields.Integer(load_default=None, allow_none=True)
+
+
+class PrizeForecastSchema(Schema):
+    """A prize in the simulation."""
+
+    key = fields.String()
+    expected_granted = fields.Float()
+    stockout_probability = fields.Float()
+    median_stockout_day = fields.Integer(allow_none=True)
+
+
+class SimulationSchema(Schema):
+    """The simulation's answer, with a histogram of total cost."""
+
+    runs = fields.Integer()
+    draws = fields.Integer()
+    cost_median_fen = fields.Float()
+    cost_p95_fen = fields.Float()
+    cost_p99_fen = fields.Float()
+    cost_mean_fen = fields.Float()
+    expected_cost_fen = fields.Float()
+    histogram = fields.List(fields.Dict())
+    daily_cost_mean_fen = fields.List(fields.Float())
+    budget_exhausted_probability = fields.Float()
+    median_budget_exhausted_day = fields.Integer(allow_none=True)
+    prizes = fields.List(fields.Nested(PrizeForecastSchema))
+
+
+class MetricsSchema(Schema):
+    """A dashboard snapshot."""
+
+    campaign_id = fields.Integer()
+    at = fields.DateTime()
+    status = fields.String()
+    draws_total = fields.Integer()
+    draws_last_minute = fields.Integer()
+    draws_per_minute = fields.List(fields.Dict())
+    grants_by_kind = fields.Dict()
+    budget_total_fen = fields.Integer()
+    budget_spent_fen = fields.Integer()
+    stock = fields.List(fields.Dict())
+    players = fields.Integer()
+    fallbacks = fields.Dict()
+    notable_wins = fields.List(fields.Dict())

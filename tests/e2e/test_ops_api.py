@@ -1,0 +1,258 @@
+"""The ops console API on SQLite and PostgreSQL: drafts, publish, disclosure rules, pause, roles."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from server.auth import create_staff
+from tests.conftest import Clock, login
+
+
+def staff(app: Flask, role: str, username: str) -> FlaskClient:
+    """A client signed in as a new staff account."""
+    with app.extensions["carnival.sessions"]() as session, session.begin():
+        create_staff(session, username, "a-long-password", role, app.extensions["carnival.clock"]())
+    client = app.test_client()
+    answer = client.post("/api/session/staff", json={"username": username, "password": "a-long-password"})
+    assert answer.status_code == 200
+    return client
+
+
+@pytest.fixture
+def ops(app: Flask) -> FlaskClient:
+    return staff(app, "ops", "olivia")
+
+
+def new_campaign(ops: FlaskClient, **changes: Any) -> tuple[int, dict[str, Any]]:
+    body = ops.get("/api/ops/campaigns/template").json
+    body.update(changes)
+    created = ops.post("/api/ops/campaigns", json=body)
+    assert created.status_code == 201, created.json
+    return created.json["id"], body
+
+
+def draft(ops: FlaskClient, campaign: int) -> tuple[int, dict[str, Any]]:
+    detail = ops.get(f"/api/ops/campaigns/{campaign}").json
+    return detail["draft"]["revision"], detail["draft"]["body"]
+
+
+def save(ops: FlaskClient, campaign: int, revision: int, body: dict[str, Any]):  # type: ignore[no-untyped-def]
+    return ops.put(f"/api/ops/campaigns/{campaign}/draft", json={"revision": revision, "body": body})
+
+
+def publish(ops: FlaskClient, campaign: int, revision: int):  # type: ignore[no-untyped-def]
+    return ops.post(f"/api/ops/campaigns/{campaign}/publish", json={"revision": revision})
+
+
+def test_create_edit_publish_and_play(app: Flask, ops: FlaskClient, clock: Clock) -> None:
+    campaign, _ = new_campaign(ops, starts_at=clock.now.isoformat())
+    revision, body = draft(ops, campaign)
+    body["config"]["games"]["wheel"]["free_spins_per_day"] = 5
+    saved = save(ops, campaign, revision, body)
+    assert saved.status_code == 200 and saved.json["revision"] == revision + 1
+    published = publish(ops, campaign, revision + 1)
+    assert published.status_code == 200, published.json
+    assert published.json["status"] == "active" and len(published.json["version_hash"]) == 64
+    shopper = app.test_client()
+    login(shopper, "ops-shopper")
+    view = shopper.get(f"/api/play/{campaign}/wheel").json
+    assert view["free_spins_left"] == 5
+    rules = shopper.get(f"/api/campaigns/{campaign}/rules").json
+    assert rules["config_hash"] == published.json["version_hash"]
+    actions = [e["action"] for e in ops.get(f"/api/ops/campaigns/{campaign}/audit").json]
+    assert actions == ["publish", "edit_draft", "create"]
+
+
+def test_invalid_fields_are_reported_by_path_and_nothing_is_saved(ops: FlaskClient) -> None:
+    campaign, _ = new_campaign(ops)
+    revision, body = draft(ops, campaign)
+    broken = copy.deepcopy(body)
+    broken["config"]["pool"]["prizes"][1]["weight"] = 0
+    broken["budget_fen"] = -1
+    answer = save(ops, campaign, revision, broken)
+    assert (answer.status_code, answer.json["error"]) == (422, "invalid_input")
+    assert "config.pool.prizes.1.weight" in answer.json["fields"]
+    assert "budget_fen" in answer.json["fields"]
+    assert draft(ops, campaign) == (revision, body)
+
+
+def test_concurrent_edits_are_detected(ops: FlaskClient, app: Flask) -> None:
+    campaign, _ = new_campaign(ops)
+    revision, body = draft(ops, campaign)
+    other = staff(app, "ops", "oscar")
+    body["name"] = "first edit"
+    assert save(other, campaign, revision, body).status_code == 200
+    body["name"] = "second edit"
+    late = save(ops, campaign, revision, body)
+    assert (late.status_code, late.json["error"]) == (409, "draft_changed")
+    assert draft(ops, campaign)[1]["name"] == "first edit"
+    assert publish(ops, campaign, revision).json["error"] == "draft_changed"
+
+
+def test_compliance_failures_block_publish(ops: FlaskClient) -> None:
+    campaign, body = new_campaign(ops)
+    revision, body = draft(ops, campaign)
+    body["config"]["pool"]["prizes"][1]["stock"] = None
+    del body["config"]["redemption"]
+    revision = save(ops, campaign, revision, body).json["revision"]
+    refused = publish(ops, campaign, revision)
+    assert (refused.status_code, refused.json["error"]) == (422, "publish_refused")
+    assert set(refused.json["fields"]) >= {"config.pool.prizes.1.stock", "config.redemption.deadline"}
+    assert ops.get(f"/api/ops/campaigns/{campaign}").json["campaign"]["status"] == "draft"
+
+
+def test_top_prize_above_50000_yuan_is_refused(ops: FlaskClient) -> None:
+    campaign, _ = new_campaign(ops)
+    revision, body = draft(ops, campaign)
+    body["config"]["pool"]["prizes"][3]["display_value_fen"] = 5_000_001
+    answer = save(ops, campaign, revision, body)
+    assert answer.status_code == 422
+    assert answer.json["fields"]["config.pool.prizes.3.display_value_fen"] == ["a prize may be worth at most ¥50,000"]
+
+
+def started_campaign(ops: FlaskClient, clock: Clock) -> tuple[int, int, dict[str, Any]]:
+    campaign, _ = new_campaign(ops, starts_at=clock.now.isoformat())
+    revision, body = draft(ops, campaign)
+    assert publish(ops, campaign, revision).status_code == 200
+    return campaign, revision, body
+
+
+@pytest.mark.parametrize(
+    ("change", "reason"),
+    [
+        (lambda c: c["pool"]["prizes"].pop(3), "would be removed"),
+        (lambda c: c["pool"]["prizes"][3].update(weight=5), "odds would fall"),
+        (lambda c: c["pool"]["prizes"][3].update(stock=400), "quantity would fall"),
+        (lambda c: c["redemption"].update(deadline="2099-01-01"), "redemption deadline"),
+    ],
+)
+def test_a_started_campaign_may_not_worsen_disclosures(ops: FlaskClient, clock: Clock, change, reason) -> None:  # type: ignore[no-untyped-def]
+    campaign, revision, body = started_campaign(ops, clock)
+    change(body["config"])
+    if reason == "would be removed":
+        body["config"]["games"]["wheel"]["slots"] = [
+            "thanks",
+            "points_20",
+            "coupon_if6",
+            "thanks",
+            "points_20",
+            "thanks",
+        ]
+    revision = save(ops, campaign, revision, body).json["revision"]
+    refused = publish(ops, campaign, revision)
+    assert refused.status_code == 422
+    assert any(reason in message for message in refused.json["fields"]["config"])
+
+
+def test_a_started_campaign_may_add_stock_prizes_and_odds(ops: FlaskClient, clock: Clock) -> None:
+    campaign, revision, body = started_campaign(ops, clock)
+    prizes = body["config"]["pool"]["prizes"]
+    prizes[3].update(stock=800, weight=20)
+    prizes[0]["weight"] = 490  # the fallback gives nothing: its odds may fall (total stays 1000)
+    prizes.append(
+        {
+            "key": "points_50",
+            "name": "50积分",
+            "weight": 100,
+            "stock": 1000,
+            "reward": {"kind": "points", "points": 50},
+            "display_value_fen": 50,
+        }
+    )
+    body["config"]["games"]["wheel"]["slots"][3] = "points_50"
+    revision = save(ops, campaign, revision, body).json["revision"]
+    assert publish(ops, campaign, revision).status_code == 200
+
+
+def test_pause_answers_paused_and_resume_continues(app: Flask, ops: FlaskClient, clock: Clock) -> None:
+    campaign, _, _ = started_campaign(ops, clock)
+    shopper = app.test_client()
+    login(shopper, "pausing")
+    spin = lambda key: shopper.post(f"/api/play/{campaign}/wheel/spin", headers={"Idempotency-Key": key})  # noqa: E731
+    assert spin("spin-before-pause").json["proof"]["nonce"] == 0
+    assert ops.post(f"/api/ops/campaigns/{campaign}/pause").json["status"] == "paused"
+    paused = spin("spin-while-paused")
+    assert (paused.status_code, paused.json["error"]) == (409, "campaign_paused")
+    assert ops.post(f"/api/ops/campaigns/{campaign}/resume").json["status"] == "active"
+    assert spin("spin-after-resume").json["proof"]["nonce"] == 1
+
+
+def test_odds_and_simulation(ops: FlaskClient) -> None:
+    body = ops.get("/api/ops/campaigns/template").json
+    odds = ops.post("/api/ops/odds", json={"pool": body["config"]["pool"], "expected_draws": 100_000}).json
+    assert [row["odds"] for row in odds["rows"]] == ["3/5", "3/10", "9/100", "1/100"]
+    red = odds["rows"][3]
+    assert red["expected_picked"] == 1000 and red["expected_granted"] == 500 and red["disclosed_quantity"] == 500
+    bad = ops.post("/api/ops/odds", json={"pool": {"prizes": [], "fallback": "x"}})
+    assert bad.status_code == 422 and "config.pool.prizes" in bad.json["fields"]
+    simulation = ops.post(
+        "/api/ops/simulate",
+        json={
+            "pool": body["config"]["pool"],
+            "players_per_day": 1000,
+            "draws_per_player": 3,
+            "days": 10,
+            "budget_fen": 50_000,
+            "runs": 200,
+            "seed": 7,
+        },
+    ).json
+    assert simulation["cost_p99_fen"] <= 50_000 and simulation["budget_exhausted_probability"] == 1.0
+    assert len(simulation["histogram"]) == 30 and len(simulation["daily_cost_mean_fen"]) == 10
+
+
+def test_schemas_describe_every_game(ops: FlaskClient) -> None:
+    described = ops.get("/api/ops/schemas").json
+    wheel = {f["name"]: f for f in described["games"]["wheel"]["fields"]}
+    assert wheel["slots"]["minItems"] == 6 and wheel["free_spins_per_day"]["maximum"] == 100_000
+
+
+def test_reports_are_csv(app: Flask, ops: FlaskClient, clock: Clock) -> None:
+    campaign, _, _ = started_campaign(ops, clock)
+    shopper = app.test_client()
+    login(shopper, "reported")
+    for i in range(3):
+        shopper.post(f"/api/play/{campaign}/wheel/spin", headers={"Idempotency-Key": f"spin-report-{i}"})
+    daily = ops.get(f"/api/ops/campaigns/{campaign}/reports/daily.csv")
+    lines = daily.get_data(as_text=True).strip().splitlines()
+    assert daily.mimetype == "text/csv" and lines[0] == "day,draws,players,fallbacks,grants,cost_fen"
+    assert lines[1].startswith("2026-11-23,3,1,")
+    grants = ops.get(f"/api/ops/campaigns/{campaign}/reports/grants.csv").get_data(as_text=True).splitlines()
+    metrics = ops.get(f"/api/ops/campaigns/{campaign}/metrics").json
+    assert len(grants) - 1 == sum(metrics["grants_by_kind"].values())
+    assert metrics["draws_total"] == 3 and metrics["players"] == 1
+
+
+ROUTES = [
+    ("get", "/api/ops/campaigns"),
+    ("post", "/api/ops/campaigns"),
+    ("get", "/api/ops/campaigns/template"),
+    ("get", "/api/ops/campaigns/1"),
+    ("put", "/api/ops/campaigns/1/draft"),
+    ("post", "/api/ops/campaigns/1/publish"),
+    ("post", "/api/ops/campaigns/1/pause"),
+    ("post", "/api/ops/campaigns/1/resume"),
+    ("get", "/api/ops/audit"),
+    ("get", "/api/ops/campaigns/1/audit"),
+    ("get", "/api/ops/schemas"),
+    ("post", "/api/ops/odds"),
+    ("post", "/api/ops/simulate"),
+    ("get", "/api/ops/campaigns/1/metrics"),
+    ("get", "/api/ops/campaigns/1/reports/grants.csv"),
+    ("get", "/api/ops/campaigns/1/reports/daily.csv"),
+]
+
+
+def test_shoppers_and_auditors_cannot_reach_any_ops_route(app: Flask, client: FlaskClient) -> None:
+    login(client, "curious-shopper")
+    auditor = staff(app, "auditor", "audrey")
+    anonymous = app.test_client()
+    for method, path in ROUTES:
+        for who, expected in ((client, 403), (auditor, 403), (anonymous, 401)):
+            answer = getattr(who, method)(path, json={})
+            assert answer.status_code == expected, (method, path, answer.json)
