@@ -12,7 +12,7 @@ from flask_smorest import Api
 from flask_socketio import SocketIO
 
 from games.registry import load_registry
-from server import api_ops, api_play, api_public, api_session, audit_api, db, errors, pages, realtime
+from server import api_ops, api_play, api_public, api_session, audit_api, db, errors, ops_live, pages, realtime
 from server.config import flask_config, settings_from
 from server.pages import WEB_DIR
 
@@ -44,4 +44,5 @@ def create_app(environ: Mapping[str, str] | None = None, overrides: Mapping[str,
         app, message_queue=settings.redis_url, channel=settings.socketio_channel, async_mode="threading"
     )
     realtime.init_app(socketio)
+    ops_live.init_app(app, socketio)
     return app

@@ -57,6 +57,7 @@ def announce(user: User, result: PlayResult) -> None:
         if event.broadcast:
             ticker = {"who": mask_name(user.display_name), "prize": event.payload.get("prize")}
             socketio.emit("ticker", ticker, namespace=PLAY, to=campaign_room(result.campaign_id))
+    current_app.extensions["carnival.ops_broadcaster"].changed(result.campaign_id)
     granted = [g.granted for g in result.grants if g.granted]
     if granted:
         socketio.emit(

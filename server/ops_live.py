@@ -1,0 +1,135 @@
+"""The /ops Socket.IO namespace: ops watch a campaign and get its metrics pushed.
+
+A background task pushes each watched campaign's metrics every 2 seconds, and sooner (within
+half a second) after a committed spin marks the campaign as changed.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from typing import Any
+
+from flask import Flask, request
+from flask_socketio import Namespace, SocketIO, emit, join_room
+
+from server.api_ops import current_metrics
+from server.auth import current_user
+from server.errors import ApiError
+from server.schemas_ops import MetricsSchema
+
+OPS = "/ops"
+PERIOD_SECONDS = 2.0
+TICK_SECONDS = 0.5
+
+
+def ops_room(campaign_id: int) -> str:
+    """The room of the ops watching one campaign."""
+    return f"ops:campaign:{campaign_id}"
+
+
+class OpsBroadcaster:
+    """Who watches which campaign, which changed, and the task that pushes their metrics.
+
+    The task runs while anyone watches and stops when the last watcher leaves.
+    """
+
+    def __init__(self, app: Flask, socketio: SocketIO) -> None:
+        self._app, self._socketio = app, socketio
+        self._lock = threading.Lock()
+        self._watchers: dict[str, set[int]] = {}
+        self._last_push: dict[int, float] = {}
+        self._changed: set[int] = set()
+        self._running = False
+
+    def watch(self, sid: str, campaign_id: int) -> None:
+        """``sid`` watches ``campaign_id``; starts the task on first use."""
+        with self._lock:
+            self._watchers.setdefault(sid, set()).add(campaign_id)
+            self._last_push.setdefault(campaign_id, time.monotonic())
+            if not self._running:
+                self._running = True
+                self._socketio.start_background_task(self._run)
+
+    def leave(self, sid: str) -> None:
+        """``sid`` disconnected."""
+        with self._lock:
+            self._watchers.pop(sid, None)
+            watched = set().union(*self._watchers.values()) if self._watchers else set()
+            for campaign_id in set(self._last_push) - watched:
+                del self._last_push[campaign_id]
+
+    def changed(self, campaign_id: int) -> None:
+        """A spin of ``campaign_id`` committed: push soon."""
+        with self._lock:
+            if campaign_id in self._last_push:
+                self._changed.add(campaign_id)
+
+    def snapshot(self, campaign_id: int) -> dict[str, Any]:
+        """The campaign's metrics as JSON."""
+        with self._app.app_context():
+            return MetricsSchema().dump(current_metrics(campaign_id))
+
+    def _due(self, now: float) -> list[int] | None:
+        """Campaigns to push now; ``None`` when nobody watches any more (the task ends)."""
+        with self._lock:
+            if not self._last_push:
+                self._running = False
+                return None
+            due = [c for c, last in self._last_push.items() if c in self._changed or now - last >= PERIOD_SECONDS]
+            for campaign_id in due:
+                self._last_push[campaign_id] = now
+            self._changed.difference_update(due)
+            return due
+
+    def _run(self) -> None:
+        while (due := self._due(time.monotonic())) is not None:
+            for campaign_id in due:
+                try:
+                    payload = self.snapshot(campaign_id)
+                except Exception:  # one failing campaign must not stop the others
+                    self._app.logger.exception("metrics of campaign %s failed", campaign_id)
+                    continue
+                self._socketio.emit("metrics", payload, namespace=OPS, to=ops_room(campaign_id))
+            self._socketio.sleep(TICK_SECONDS)
+
+
+class OpsNamespace(Namespace):
+    """Ops' live dashboard. Only signed-in ops may connect."""
+
+    def __init__(self, namespace: str, broadcaster: OpsBroadcaster) -> None:
+        super().__init__(namespace)
+        self._broadcaster = broadcaster
+
+    def on_connect(self, auth: Any = None) -> bool:
+        """Refuse anyone but ops."""
+        user = current_user()
+        return user is not None and user.role == "ops"
+
+    def on_disconnect(self, reason: Any = None) -> None:
+        """Stop pushing to this connection."""
+        self._broadcaster.leave(request.sid)
+
+    def on_watch(self, data: Any) -> dict[str, Any]:
+        """Watch a campaign: ``{"campaign_id": 1}``; answers with (and then pushes) its metrics."""
+        user = current_user()
+        if user is None or user.role != "ops":
+            return {"error": "forbidden", "message": "your account may not do this"}
+        campaign_id = data.get("campaign_id") if isinstance(data, dict) else None
+        if not isinstance(campaign_id, int):
+            return {"error": "invalid_input", "message": "campaign_id must be an integer"}
+        try:
+            payload = self._broadcaster.snapshot(campaign_id)
+        except ApiError as error:
+            return {"error": error.code, "message": error.message}
+        join_room(ops_room(campaign_id))
+        self._broadcaster.watch(request.sid, campaign_id)
+        emit("metrics", payload)
+        return {"ok": True}
+
+
+def init_app(app: Flask, socketio: SocketIO) -> None:
+    """Register the /ops namespace and its broadcaster."""
+    broadcaster = OpsBroadcaster(app, socketio)
+    app.extensions["carnival.ops_broadcaster"] = broadcaster
+    socketio.on_namespace(OpsNamespace(OPS, broadcaster))
