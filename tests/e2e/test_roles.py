@@ -1,0 +1,53 @@
+"""Roles on every route: an auditor changes nothing anywhere, a shopper reaches no staff route."""
+
+from __future__ import annotations
+
+import re
+
+from flask import Flask
+from flask.testing import FlaskClient
+
+from tests.conftest import login
+from tests.e2e.test_ops_api import staff
+
+SIGN_IN_AND_OUT = {"/api/session/launch", "/api/session/staff", "/api/session/logout"}
+WRITES = {"POST", "PUT", "PATCH", "DELETE"}
+
+
+def write_routes(app: Flask) -> list[tuple[str, str]]:
+    """Every state-changing (method, path) of the app, with ids filled in."""
+    routes = []
+    for rule in app.url_map.iter_rules():
+        if rule.rule in SIGN_IN_AND_OUT:
+            continue
+        path = re.sub(r"<(?:int:)?[a-z_]+>", "1", rule.rule)
+        routes += [(method, path) for method in sorted(rule.methods & WRITES)]
+    return routes
+
+
+def test_the_app_has_write_routes_to_check(app: Flask) -> None:
+    assert ("POST", "/api/play/1/wheel/spin") in write_routes(app)
+    assert ("PUT", "/api/ops/campaigns/1/draft") in write_routes(app)
+
+
+def test_an_auditor_cannot_change_anything(app: Flask) -> None:
+    auditor = staff(app, "auditor", "aurelia")
+    for method, path in write_routes(app):
+        answer = auditor.open(path, method=method, json={}, headers={"Idempotency-Key": "auditor-try-1"})
+        assert answer.status_code == 403, (method, path, answer.status_code)
+
+
+def test_an_auditor_cannot_open_play_or_ops_sockets(app: Flask) -> None:
+    auditor = staff(app, "auditor", "augustin")
+    socketio = app.extensions["socketio"]
+    for namespace in ("/play", "/ops"):
+        assert not socketio.test_client(app, namespace=namespace, flask_test_client=auditor).is_connected(namespace)
+
+
+def test_a_shopper_reaches_no_staff_route(app: Flask, client: FlaskClient) -> None:
+    login(client, "shopper-roles")
+    for rule in app.url_map.iter_rules():
+        if rule.rule.startswith(("/api/ops", "/api/audit")):
+            path = re.sub(r"<(?:int:)?[a-z_]+>", "1", rule.rule)
+            for method in sorted(rule.methods & {"GET", *WRITES}):
+                assert client.open(path, method=method, json={}).status_code == 403, (method, path)
