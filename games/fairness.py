@@ -17,7 +17,7 @@ from typing import Any
 
 GENESIS_HASH = "0" * 64
 MAX_RANGE = 2**32
-CLIENT_SEED_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+CLIENT_SEED_PATTERN = re.compile(r"\A[A-Za-z0-9_-]{1,64}\Z")  # \Z: "$" would accept a final newline
 
 
 def new_server_seed() -> str:
