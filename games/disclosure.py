@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from economy.rewards import RewardKind
+from economy.rewards import CouponTemplate, RewardKind
 from games.campaigns import CampaignConfig
 from games.pools import LEGAL_TOP_PRIZE_FEN, Pool, Prize
 
@@ -58,7 +58,22 @@ def _prize_worsening(old_pool: Pool, before: Prize, new_pool: Pool, after: Prize
         reasons.append(f"prize '{before.key}' would be worth less")
     if after.reward.kind is not before.reward.kind:
         reasons.append(f"prize '{before.key}' would change its type")
+    elif before.reward.coupon and after.reward.coupon and _coupon_worse(before.reward.coupon, after.reward.coupon):
+        reasons.append(f"prize '{before.key}' would get worse coupon terms")
     return reasons
+
+
+def _coupon_worse(before: CouponTemplate, after: CouponTemplate) -> bool:
+    """Shorter validity, a higher minimum order, fewer interest-free periods, a smaller or harder reduction."""
+    return (
+        after.type != before.type
+        or after.valid_days < before.valid_days
+        or after.min_order_fen > before.min_order_fen
+        or (after.periods or 0) < (before.periods or 0)
+        or (after.amount_fen or 0) < (before.amount_fen or 0)
+        or (after.threshold_fen or 0) > (before.threshold_fen or 0)
+        or (before.category is None and after.category is not None)
+    )
 
 
 def compliance_problems(config: CampaignConfig) -> dict[str, list[str]]:
@@ -66,8 +81,8 @@ def compliance_problems(config: CampaignConfig) -> dict[str, list[str]]:
     problems: dict[str, list[str]] = {}
     for index, prize in enumerate(config.pool.prizes):
         path = f"config.pool.prizes.{index}"
-        if prize.stock is None and _gives_something(prize):
-            problems.setdefault(f"{path}.stock", []).append("disclose a quantity for every prize that gives something")
+        if prize.stock is None and _gives_something(prize) and prize.key != config.pool.fallback_key:
+            problems.setdefault(f"{path}.stock", []).append("disclose a quantity for every prize but the fallback")
         if max(prize.display_value_fen, prize.cost_fen) > LEGAL_TOP_PRIZE_FEN:
             problems.setdefault(f"{path}.display_value_fen", []).append("a prize may be worth at most ¥50,000")
     redemption = config.redemption or {}

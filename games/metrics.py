@@ -89,6 +89,7 @@ def _stock(session: Session, campaign_id: int, config: CampaignConfig | None) ->
         {
             "prize": p.key,
             "name": p.name,
+            "name_en": p.name_en,
             "total": rows[p.key].total,
             "remaining": rows[p.key].total - rows[p.key].granted,
         }
@@ -118,13 +119,14 @@ def _notable(session: Session, campaign_id: int, config: CampaignConfig | None) 
         .order_by(DrawRecord.seq.desc())
         .limit(FEED_SIZE)
     )
-    names = {p.key: p.name for p in config.pool.prizes}
+    names = {p.key: (p.name, p.name_en) for p in config.pool.prizes}
     return [
         {
             "seq": r.seq,
             "user": r.user_id,
             "prize": r.granted_key,
-            "name": names.get(r.granted_key or ""),
+            "name": names.get(r.granted_key or "", ("", None))[0],
+            "name_en": names.get(r.granted_key or "", ("", None))[1],
             "at": r.created_at.isoformat(),
         }
         for r in rows

@@ -209,6 +209,7 @@ class ExpectedRow:
 
     key: str
     name: str
+    name_en: str | None
     probability: Fraction
     expected_cost_per_draw_fen: Fraction
     expected_picked: Fraction
@@ -224,7 +225,14 @@ def expected_table(pool: Pool, expected_draws: int) -> list[ExpectedRow]:
         granted = picked if row.prize.stock is None else min(picked, Fraction(row.prize.stock))
         rows.append(
             ExpectedRow(
-                row.prize.key, row.prize.name, row.probability, row.expected_cost_fen, picked, granted, row.prize.stock
+                row.prize.key,
+                row.prize.name,
+                row.prize.name_en,
+                row.probability,
+                row.expected_cost_fen,
+                picked,
+                granted,
+                row.prize.stock,
             )
         )
     return rows

@@ -108,7 +108,6 @@ class _State:
     def settle_day(self, day: int, counts: NDArray[np.int64]) -> NDArray[np.int64]:
         """Apply stock then budget to one day's picks; returns each run's cost that day."""
         in_stock = np.minimum(counts, self.stock_left).astype(np.int64)
-        self._mark(self.stockout_day, (in_stock >= self.stock_left) & (self.stock_left < np.inf), day)
         wanted = in_stock.copy()
         wanted[:, self.fallback] += (counts - in_stock).sum(axis=1)
         day_cost = wanted @ self.cost
@@ -116,12 +115,13 @@ class _State:
         granted = np.floor(wanted * affordable[:, None]).astype(np.int64)
         if self.cost[self.fallback] == 0:  # draws the budget refused end as the (free) fallback
             granted[:, self.fallback] += counts.sum(axis=1) - granted.sum(axis=1)
-        self._mark(self.budget_day, affordable < 1.0, day)
         cost = granted @ self.cost
         self.stock_left -= granted
         self.stock_left[:, self.fallback] = np.inf
         self.budget_left -= cost
         self.granted += granted
+        self._mark(self.stockout_day, self.stock_left <= 0, day)  # what was granted, not what was picked
+        self._mark(self.budget_day, (affordable < 1.0) | (self.budget_left <= 0), day)  # refused, or spent to 0
         return cost
 
     @staticmethod

@@ -4,6 +4,7 @@ live metrics and CSV reports. Every route requires the ops role."""
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from typing import Any
 
 from flask import Response, current_app, request, stream_with_context
@@ -21,6 +22,7 @@ from server.auth import require_role
 from server.errors import ApiError
 from server.models import User
 from server.ops_views import campaign_row, new_campaign_body, odds_view, schemas_view, simulation_view
+from server.realtime import mask_name
 from server.schemas_ops import (
     AuditEntrySchema,
     CampaignDetailSchema,
@@ -274,7 +276,16 @@ def current_metrics(campaign_id: int) -> Metrics:
     with db_session.begin():
         campaign = _campaign(campaign_id)
         config = admin.current_config(db_session, _registry(), campaign)
-        return metrics(db_session, campaign, config, db.now())
+        snapshot = metrics(db_session, campaign, config, db.now())
+        users = {
+            u.id: u
+            for u in db_session.scalars(select(User).where(User.id.in_({w["user"] for w in snapshot.notable_wins})))
+        }
+        wins = [
+            {**w, "user": mask_name(users[w["user"]].display_name) if w["user"] in users else "***"}
+            for w in snapshot.notable_wins
+        ]
+        return replace(snapshot, notable_wins=wins)
 
 
 @blp.route("/campaigns/<int:campaign_id>/reports/grants.csv", methods=["GET"])

@@ -54,8 +54,8 @@ def demo_config() -> dict[str, Any]:
     }
     prizes = [
         _prize("thanks", "谢谢参与", "Better luck next time", 4000, {"kind": "nothing"}, 0),
-        _prize("points_10", "10积分", "10 points", 2500, {"kind": "points", "points": 10}, 10),
-        _prize("points_100", "100积分", "100 points", 1200, {"kind": "points", "points": 100}, 100),
+        _prize("points_10", "10积分", "10 points", 2500, {"kind": "points", "points": 10}, 10, stock=2_000_000),
+        _prize("points_100", "100积分", "100 points", 1200, {"kind": "points", "points": 100}, 100, stock=500_000),
         _prize(
             "coupon_if3",
             "3期免息券",

@@ -132,6 +132,7 @@ def odds_view(pool: Pool, expected_draws: int) -> dict[str, Any]:
             {
                 "key": r.key,
                 "name": r.name,
+                "name_en": r.name_en,
                 "probability": float(r.probability),
                 "odds": f"{r.probability.numerator}/{r.probability.denominator}",
                 "expected_cost_per_draw_fen": float(r.expected_cost_per_draw_fen),

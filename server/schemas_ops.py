@@ -90,6 +90,7 @@ class OddsRowSchema(Schema):
 
     key = fields.String()
     name = fields.String()
+    name_en = fields.String(allow_none=True)
     probability = fields.Float()
     odds = fields.String()
     expected_cost_per_draw_fen = fields.Float()
@@ -137,7 +138,7 @@ class SimulationSchema(Schema):
     cost_p95_fen = fields.Float()
     cost_p99_fen = fields.Float()
     cost_mean_fen = fields.Float()
-    expected_cost_fen = fields.Float()
+    expected_cost_fen = fields.Float(metadata={"description": "analytical, without stock or budget limits"})
     histogram = fields.List(fields.Dict())
     daily_cost_mean_fen = fields.List(fields.Float())
     budget_exhausted_probability = fields.Float()

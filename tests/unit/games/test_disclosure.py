@@ -1,0 +1,215 @@
+"""What was disclosed may not get worse; what must be disclosed must be there (games/disclosure.py, no I/O)."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from games.campaigns import CampaignConfig, validate_config
+from games.disclosure import compliance_problems, worsening
+from games.registry import Registry
+from games.wheel import game as wheel
+
+COUPON = {"type": "interest_free", "title": "白条3期免息券", "periods": 3, "valid_days": 30}
+REDEMPTION = {"deadline": "2027-01-31", "conditions": "奖品即时发放至钱包；优惠券在有效期内使用。"}
+
+
+def _registry() -> Registry:
+    registry = Registry()
+    registry.register(wheel)
+    return registry
+
+
+def raw_config() -> dict[str, Any]:
+    """A compliant config: every prize that gives something has a quantity; redemption is stated."""
+    prizes = [
+        {"key": "thanks", "name": "谢谢参与", "weight": 600, "reward": {"kind": "nothing"}},
+        {"key": "pts", "name": "20积分", "weight": 300, "stock": 10000, "reward": {"kind": "points", "points": 20}},
+        {
+            "key": "coupon",
+            "name": "3期免息券",
+            "weight": 90,
+            "stock": 500,
+            "reward": {"kind": "coupon", "cost_fen": 300, "coupon": COUPON},
+            "display_value_fen": 300,
+        },
+        {
+            "key": "red",
+            "name": "6.66元红包",
+            "weight": 10,
+            "stock": 50,
+            "reward": {"kind": "red_packet", "amount_fen": 666},
+            "display_value_fen": 666,
+        },
+    ]
+    return {
+        "pool": {"prizes": prizes, "fallback": "thanks"},
+        "games": {"wheel": {"slots": [], "free_spins_per_day": 3}},  # slots: see config()
+        "redemption": dict(REDEMPTION),
+    }
+
+
+def config(raw: dict[str, Any]) -> CampaignConfig:
+    """Validate ``raw``; the wheel's slots follow the pool's prizes (padded with thanks to 6 slots)."""
+    keys = [p["key"] for p in raw["pool"]["prizes"]]
+    raw["games"]["wheel"]["slots"] = keys + ["thanks"] * max(0, 6 - len(keys))
+    return validate_config(_registry(), raw)
+
+
+def changed(change: Callable[[dict[str, Any]], None]) -> CampaignConfig:
+    """The base config after ``change`` (applied to a copy of its raw form)."""
+    raw = copy.deepcopy(raw_config())
+    change(raw)
+    return config(raw)
+
+
+def prize(raw: dict[str, Any], key: str) -> dict[str, Any]:
+    return next(p for p in raw["pool"]["prizes"] if p["key"] == key)
+
+
+def remove_red(raw: dict[str, Any]) -> None:
+    raw["pool"]["prizes"] = [p for p in raw["pool"]["prizes"] if p["key"] != "red"]
+
+
+def thanks_more_likely(raw: dict[str, Any]) -> None:
+    prize(raw, "thanks")["weight"] = 700  # every other prize's odds fall
+
+
+def fewer_coupons(raw: dict[str, Any]) -> None:
+    prize(raw, "coupon")["stock"] = 499
+
+
+def smaller_red_packet(raw: dict[str, Any]) -> None:
+    prize(raw, "red")["reward"]["amount_fen"] = 600
+
+
+def lower_displayed_value(raw: dict[str, Any]) -> None:
+    prize(raw, "coupon")["display_value_fen"] = 200
+
+
+def red_becomes_points(raw: dict[str, Any]) -> None:
+    prize(raw, "red")["reward"] = {"kind": "points", "points": 666}
+
+
+def later_deadline(raw: dict[str, Any]) -> None:
+    raw["redemption"]["deadline"] = "2027-02-01"
+
+
+def no_redemption(raw: dict[str, Any]) -> None:
+    raw["redemption"] = None
+
+
+def shorter_coupon(raw: dict[str, Any]) -> None:
+    raw["pool"]["prizes"][2]["reward"]["coupon"]["valid_days"] = 7
+
+
+def fewer_free_periods(raw: dict[str, Any]) -> None:
+    raw["pool"]["prizes"][2]["reward"]["coupon"]["min_order_fen"] = 50000
+
+
+@pytest.mark.parametrize(
+    ("change", "reason"),
+    [
+        (remove_red, "prize 'red' would be removed"),
+        (thanks_more_likely, "prize 'red' odds would fall from 1/100 to 1/110"),
+        (fewer_coupons, "prize 'coupon' quantity would fall from 500 to 499"),
+        (smaller_red_packet, "prize 'red' would be worth less"),
+        (lower_displayed_value, "prize 'coupon' would be worth less"),
+        (red_becomes_points, "prize 'red' would change its type"),
+        (later_deadline, "the redemption deadline would move from 2027-01-31 to 2027-02-01"),
+        (no_redemption, "the redemption deadline would move from 2027-01-31 to None"),
+        (shorter_coupon, "prize 'coupon' would get worse coupon terms"),
+        (fewer_free_periods, "prize 'coupon' would get worse coupon terms"),
+    ],
+)
+def test_a_worse_config_gives_its_reason(change: Callable[[dict[str, Any]], None], reason: str) -> None:
+    assert reason in worsening(config(raw_config()), changed(change))
+
+
+def test_lower_odds_name_every_prize_that_gives_something_but_not_the_thanks() -> None:
+    reasons = worsening(config(raw_config()), changed(thanks_more_likely))
+    assert [r.split("'")[1] for r in reasons] == ["pts", "coupon", "red"]
+
+
+def test_an_unlimited_prize_that_becomes_limited_is_worse() -> None:
+    def unlimited(raw: dict[str, Any]) -> None:
+        prize(raw, "pts")["stock"] = None
+
+    def limited(raw: dict[str, Any]) -> None:
+        prize(raw, "pts")["stock"] = 1_000_000
+
+    assert worsening(changed(unlimited), changed(limited)) == ["prize 'pts' would become limited to 1000000"]
+
+
+def test_nothing_changed_is_not_worse() -> None:
+    assert worsening(config(raw_config()), config(raw_config())) == []
+
+
+def more_stock(raw: dict[str, Any]) -> None:
+    prize(raw, "coupon")["stock"] = 800
+    prize(raw, "red")["stock"] = 51
+
+
+def unlimited_points(raw: dict[str, Any]) -> None:
+    prize(raw, "pts")["stock"] = None
+
+
+def new_prize_from_the_thanks(raw: dict[str, Any]) -> None:
+    prize(raw, "thanks")["weight"] = 590  # the total stays 1000: the other prizes keep their odds
+    raw["pool"]["prizes"].append(
+        {
+            "key": "red_big",
+            "name": "88.88元红包",
+            "weight": 10,
+            "stock": 5,
+            "reward": {"kind": "red_packet", "amount_fen": 8888},
+            "display_value_fen": 8888,
+        }
+    )
+
+
+def better_odds(raw: dict[str, Any]) -> None:
+    prize(raw, "thanks")["weight"] = 500
+    prize(raw, "red")["weight"] = 110
+
+
+def earlier_deadline_and_higher_values(raw: dict[str, Any]) -> None:
+    raw["redemption"]["deadline"] = "2027-01-15"
+    prize(raw, "red")["reward"]["amount_fen"] = 888
+    prize(raw, "red")["display_value_fen"] = 888
+
+
+@pytest.mark.parametrize(
+    "change", [more_stock, unlimited_points, new_prize_from_the_thanks, better_odds, earlier_deadline_and_higher_values]
+)
+def test_a_config_that_is_not_worse_gives_no_reason(change: Callable[[dict[str, Any]], None]) -> None:
+    assert worsening(config(raw_config()), changed(change)) == []
+
+
+def test_a_deadline_added_where_none_was_disclosed_is_not_worse() -> None:
+    assert worsening(changed(no_redemption), config(raw_config())) == []
+
+
+def test_a_compliant_config_has_no_problems() -> None:
+    assert compliance_problems(config(raw_config())) == {}
+
+
+def test_a_prize_that_gives_something_needs_a_quantity() -> None:
+    problems = compliance_problems(changed(unlimited_points))
+    assert problems == {"config.pool.prizes.1.stock": ["disclose a quantity for every prize but the fallback"]}
+
+
+def test_redemption_deadline_and_conditions_must_be_stated() -> None:
+    assert compliance_problems(changed(no_redemption)) == {
+        "config.redemption.deadline": ["state until when prizes can be redeemed"],
+        "config.redemption.conditions": ["state the redemption conditions"],
+    }
+
+
+def test_a_fallback_that_gives_something_needs_no_quantity() -> None:
+    raw = raw_config()
+    raw["pool"]["prizes"][0]["reward"] = {"kind": "points", "points": 1}
+    assert compliance_problems(config(raw)) == {}
