@@ -12,7 +12,19 @@ from flask_smorest import Api
 from flask_socketio import SocketIO
 
 from games.registry import load_registry
-from server import api_ops, api_play, api_public, api_session, audit_api, db, errors, ops_live, pages, realtime
+from server import (
+    api_ops,
+    api_play,
+    api_public,
+    api_session,
+    audit_api,
+    db,
+    errors,
+    ops_live,
+    ops_pages,
+    pages,
+    realtime,
+)
 from server.config import flask_config, settings_from
 from server.pages import WEB_DIR
 
@@ -40,6 +52,7 @@ def create_app(environ: Mapping[str, str] | None = None, overrides: Mapping[str,
     for blueprint in (api_session.blp, api_play.blp, api_public.blp, audit_api.blp, api_ops.blp):
         api.register_blueprint(blueprint)
     app.register_blueprint(pages.bp)
+    app.register_blueprint(ops_pages.bp)
     socketio = SocketIO(
         app, message_queue=settings.redis_url, channel=settings.socketio_channel, async_mode="threading"
     )

@@ -20,7 +20,7 @@ from server.models import User
 
 bp = Blueprint("pages", __name__)
 WEB_DIR = Path(web.__file__).parent
-VENDOR = {"socket.io-client": "dist", "swagger-ui-dist": ""}
+VENDOR = {"chart.js": "dist", "socket.io-client": "dist", "swagger-ui-dist": ""}
 
 
 @bp.get("/")

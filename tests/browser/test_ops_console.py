@@ -1,0 +1,172 @@
+"""The ops console in headless Chromium against a real demo server: sign in, create, edit with the
+server's field messages, publish, and watch the live dashboard move when a shopper spins."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Locator, Page, Response, expect
+
+pytestmark = pytest.mark.browser
+
+DESKTOP = {"width": 1280, "height": 900}
+OPS = ("ops", "carnival-ops-demo")
+AUDITOR = ("auditor", "carnival-audit-demo")
+WEIGHT = "config.pool.prizes.1.weight"
+LIVE_TIMEOUT_MS = 10_000
+
+
+@pytest.fixture
+def console(browser: Browser) -> Iterator[Page]:
+    """A fresh desktop page (own cookies); fails the test on any script error."""
+    context = browser.new_context(viewport=DESKTOP, locale="zh-CN")
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    yield page
+    context.close()
+    assert not errors, f"script errors on the page: {errors}"
+
+
+def by_testid(page: Page, name: str) -> Locator:
+    """The element with ``data-testid=name``."""
+    return page.locator(f"[data-testid={name}]")
+
+
+def field(page: Page, path: str) -> Locator:
+    """The input bound to a draft field path."""
+    return page.locator(f'[data-field="{path}"]')
+
+
+def field_error(page: Page, path: str) -> Locator:
+    """The messages shown for the field at ``path``."""
+    return page.locator(f'[data-error-for="{path}"]')
+
+
+def sign_in(page: Page, base_url: str, account: tuple[str, str], path: str = "/ops") -> None:
+    """Open ``path`` and sign in through the console's login form."""
+    page.goto(f"{base_url}{path}")
+    by_testid(page, "login-username").fill(account[0])
+    by_testid(page, "login-password").fill(account[1])
+    by_testid(page, "login-submit").click()
+
+
+def is_draft_save(response: Response) -> bool:
+    return response.url.endswith("/draft") and response.request.method == "PUT"
+
+
+def create_campaign(page: Page, base_url: str) -> int:
+    """Sign in as ops, create a campaign from the template; returns its id once the editor shows it."""
+    sign_in(page, base_url, OPS)
+    expect(by_testid(page, "campaign-table")).to_be_visible()
+    by_testid(page, "new-campaign").click()
+    page.wait_for_url(re.compile(r".*/ops/campaigns/\d+$"))
+    expect(by_testid(page, "odds-row").first).to_be_visible()
+    return int(page.url.rsplit("/", 1)[1])
+
+
+def started_an_hour_ago() -> str:
+    """A datetime-local value in the template's zone (Asia/Shanghai), an hour ago."""
+    return (datetime.now(ZoneInfo("Asia/Shanghai")) - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M")
+
+
+def spin_as_shopper(browser: Browser, base_url: str, campaign: int) -> None:
+    """A demo shopper opens ``campaign`` with a launch link and spins once (through the API)."""
+    context: BrowserContext = browser.new_context()
+    try:
+        page = context.new_page()
+        page.goto(f"{base_url}/dev/login")
+        href = by_testid(page, "shopper-link").first.get_attribute("href") or ""
+        page.goto(base_url + re.sub(r"campaign=\d+", f"campaign={campaign}", href))
+        page.wait_for_url(f"**/play/{campaign}")
+        answer = context.request.post(
+            f"{base_url}/api/play/{campaign}/wheel/spin", headers={"Idempotency-Key": str(uuid.uuid4())}
+        )
+        assert answer.status == 200, answer.text()
+    finally:
+        context.close()
+
+
+def test_ops_create_fix_publish_and_watch_a_spin_live(console: Page, browser: Browser, demo_server: str) -> None:
+    campaign = create_campaign(console, demo_server)
+
+    field(console, WEIGHT).fill("0")
+    with console.expect_response(is_draft_save) as refused:
+        by_testid(console, "save-draft").click()
+    assert refused.value.status == 422
+    message = refused.value.json()["fields"][WEIGHT][0]
+    expect(field_error(console, WEIGHT)).to_contain_text(message)
+    expect(console.locator('[data-testid=prize-errors][data-index="1"]')).to_contain_text(message)  # under its row
+    expect(field(console, WEIGHT)).to_have_attribute("aria-invalid", "true")
+    expect(by_testid(console, "editor-message")).to_be_visible()
+    detail = console.request.get(f"{demo_server}/api/ops/campaigns/{campaign}").json()
+    assert detail["draft"]["revision"] == 1  # nothing was saved
+
+    field(console, WEIGHT).fill("300")
+    expect(field_error(console, WEIGHT)).to_have_count(0)
+    field(console, "starts_at").fill(started_an_hour_ago())
+    with console.expect_response(is_draft_save) as saved:
+        by_testid(console, "save-draft").click()
+    assert saved.value.status == 200, saved.value.text()
+    expect(by_testid(console, "editor-message")).to_have_class(re.compile("notice-ok"))
+
+    by_testid(console, "publish").click()
+    expect(by_testid(console, "campaign-status")).to_have_attribute("data-status", "active")
+    expect(by_testid(console, "version")).to_have_count(1)
+
+    by_testid(console, "dashboard-link").click()
+    console.wait_for_url(f"**/ops/campaigns/{campaign}/dashboard")
+    expect(by_testid(console, "draws-total")).to_have_text("0")
+    console.evaluate("window.notReloaded = true")
+
+    spin_as_shopper(browser, demo_server, campaign)
+
+    expect(by_testid(console, "draws-total")).to_have_text("1", timeout=LIVE_TIMEOUT_MS)
+    expect(by_testid(console, "players")).to_have_text("1")
+    assert console.evaluate("window.notReloaded === true")
+
+
+def test_a_draft_saved_by_someone_else_is_never_overwritten(console: Page, demo_server: str) -> None:
+    campaign = create_campaign(console, demo_server)
+    draft = console.request.get(f"{demo_server}/api/ops/campaigns/{campaign}").json()["draft"]
+    other = console.request.put(
+        f"{demo_server}/api/ops/campaigns/{campaign}/draft",
+        data={"revision": draft["revision"], "body": {**draft["body"], "name": "别人的修改"}},
+    )
+    assert other.status == 200, other.text()
+
+    field(console, "name").fill("我的修改")
+    with console.expect_response(is_draft_save) as conflict:
+        by_testid(console, "save-draft").click()
+
+    assert conflict.value.status == 409
+    expect(by_testid(console, "editor-message")).to_contain_text("重新加载")
+    expect(by_testid(console, "reload")).to_be_visible()
+    after = console.request.get(f"{demo_server}/api/ops/campaigns/{campaign}").json()["draft"]
+    assert after["body"]["name"] == "别人的修改"
+
+
+def test_the_simulation_draws_its_charts(console: Page, demo_server: str) -> None:
+    create_campaign(console, demo_server)
+
+    by_testid(console, "run-simulation").click()
+
+    for chart in ("chart-histogram", "chart-spend", "chart-stockout"):
+        expect(by_testid(console, chart)).to_be_visible()
+    expect(by_testid(console, "sim-median")).to_contain_text("¥")
+
+
+def test_an_auditor_is_refused_and_english_is_one_click_away(console: Page, demo_server: str) -> None:
+    sign_in(console, demo_server, AUDITOR)
+    expect(by_testid(console, "forbidden")).to_be_visible()
+    expect(console.locator("#app")).to_be_hidden()
+
+    by_testid(console, "lang-switch").click()
+
+    expect(console.locator("html")).to_have_attribute("lang", "en")
+    expect(by_testid(console, "forbidden").locator("h1")).to_have_text("Not allowed")

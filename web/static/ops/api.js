@@ -1,0 +1,39 @@
+// JSON over fetch. An error answer {"error", "message", "fields"?} becomes an ApiError.
+
+import { has, t } from "./i18n.js";
+
+/** A refusal answered by the server; ``fields`` maps dotted field paths to messages. */
+export class ApiError extends Error {
+  constructor(status, code, message, fields) {
+    super(message);
+    this.status = status;
+    this.code = code;
+    this.fields = fields ?? {};
+  }
+}
+
+/** Fetch ``path`` as JSON. :throws ApiError on an error answer, TypeError on a network failure. */
+export async function api(path, { method = "GET", body } = {}) {
+  const init = { method, credentials: "same-origin", headers: { Accept: "application/json" } };
+  if (body !== undefined) {
+    init.headers["Content-Type"] = "application/json";
+    init.body = JSON.stringify(body);
+  }
+  const response = await fetch(path, init);
+  const data = response.status === 204 ? null : await response.json().catch(() => null);
+  if (!response.ok) {
+    throw new ApiError(
+      response.status,
+      data?.error ?? `http_${response.status}`,
+      data?.message ?? response.statusText,
+      data?.fields,
+    );
+  }
+  return data;
+}
+
+/** What to tell the user about ``error``: our text for a known code, else the server's own message. */
+export function errorText(error) {
+  if (!(error instanceof ApiError)) return t("error.network");
+  return has(`error.${error.code}`) ? t(`error.${error.code}`) : error.message;
+}

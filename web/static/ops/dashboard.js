@@ -1,0 +1,305 @@
+// The live dashboard of one campaign. Metrics arrive over Socket.IO (namespace /ops: "watch" the
+// campaign, then "metrics" every 2 s and after each committed spin); while the socket is silent
+// (not connected yet, refused, or the server's namespace is missing) GET .../metrics every 2 s.
+
+import { api, errorText } from "./api.js";
+import { COLORS, drawChart } from "./charts.js";
+import { $, el, notice } from "./dom.js";
+import { clock, count, dateTime, percent, yuan } from "./format.js";
+import { has, localName, onLanguageChange, t } from "./i18n.js";
+import { requireOps } from "./session.js";
+import { cumulative, storedSimulation } from "./simulation.js";
+
+const campaignId = Number(document.querySelector("[data-campaign-id]").dataset.campaignId);
+const POLL_MS = 2000;
+const SILENT_MS = 4500;
+const KIND_COLORS = { points: COLORS.blue, coupon: COLORS.purple, red_packet: COLORS.red, nothing: COLORS.grey };
+const state = { detail: null, metrics: null, source: null, lastPush: 0, charts: {} };
+
+function prizeNames() {
+  const prizes = state.detail?.published_config?.pool?.prizes ?? [];
+  return Object.fromEntries(prizes.map((p) => [p.key, p]));
+}
+
+function prizeName(key, fallbackName) {
+  const prize = prizeNames()[key];
+  return prize ? localName(prize) : (fallbackName ?? key);
+}
+
+function renderHead() {
+  const campaign = state.detail.campaign;
+  $("campaign-title").textContent = localName(campaign);
+  $("editor-link").href = `/ops/campaigns/${campaignId}`;
+  $("rules-link").href = `/play/${campaignId}/rules`;
+  $("rules-link").hidden = !campaign.version_hash;
+  $("schedule").textContent = `${dateTime(campaign.starts_at)} – ${dateTime(campaign.ends_at)}`;
+}
+
+function renderStatus(m) {
+  const status = $("campaign-status");
+  status.textContent = t(`status.${m.status}`);
+  status.dataset.status = m.status;
+  status.className = `status status-${m.status}`;
+}
+
+function renderLive() {
+  const live = $("live-status");
+  const socket = state.source === "socket" && Date.now() - state.lastPush < SILENT_MS;
+  live.dataset.source = socket ? "socket" : state.metrics ? "polling" : "connecting";
+  live.textContent = t(`live.${live.dataset.source}`);
+  $("updated-at").textContent = state.metrics ? t("live.updated", { at: clock(state.metrics.at) }) : "";
+}
+
+function renderKpis(m) {
+  $("draws-total").textContent = count(m.draws_total);
+  $("draws-total").dataset.value = m.draws_total;
+  $("draws-last-minute").textContent = count(m.draws_last_minute);
+  $("players").textContent = count(m.players);
+  const grants = Object.values(m.grants_by_kind).reduce((a, b) => a + b, 0);
+  $("grants-total").textContent = t("dash.grants_total", { n: count(grants) });
+  $("peak-minute").textContent = t("dash.peak", { n: count(Math.max(0, ...m.draws_per_minute.map((b) => b.draws))) });
+  $("per-player").textContent = m.players ? t("dash.per_player", { n: count(m.draws_total / m.players) }) : "";
+  $("budget-spent").textContent = yuan(m.budget_spent_fen);
+  $("budget-total").textContent = t("dash.of_total", { total: yuan(m.budget_total_fen) });
+  const share = m.budget_total_fen > 0 ? m.budget_spent_fen / m.budget_total_fen : 0;
+  $("budget-bar").style.width = `${Math.min(share, 1) * 100}%`;
+  $("budget-bar").parentElement.classList.toggle("warn", share >= 0.8);
+  $("budget-share").textContent = percent(share);
+}
+
+function campaignDay(simulation) {
+  const start = Date.parse(state.detail.campaign.starts_at);
+  const day = Math.floor((Date.now() - start) / 86_400_000) + 1;
+  return Math.min(Math.max(day, 1), simulation.result.daily_cost_mean_fen.length);
+}
+
+function renderForecast(m) {
+  const simulation = storedSimulation(campaignId);
+  const box = $("forecast");
+  if (!simulation) {
+    box.replaceChildren(
+      el("p", { class: "muted" }, t("dash.no_forecast")),
+      el("a", { href: `/ops/campaigns/${campaignId}#simulation` }, t("dash.run_simulation")),
+    );
+    $("budget-forecast").hidden = true;
+    $("budget-forecast-text").textContent = "";
+    return;
+  }
+  const { result } = simulation;
+  const day = campaignDay(simulation);
+  const expected = cumulative(result.daily_cost_mean_fen)[day - 1];
+  const marker = $("budget-forecast");
+  marker.hidden = !(m.budget_total_fen > 0);
+  marker.style.left = `${Math.min(expected / Math.max(m.budget_total_fen, 1), 1) * 100}%`;
+  marker.title = t("dash.forecast_by_day", { n: day, value: yuan(expected) });
+  $("budget-forecast-text").textContent = `· ${marker.title}`;
+  const exhausted = result.median_budget_exhausted_day;
+  box.replaceChildren(
+    el(
+      "dl",
+      { class: "facts compact", "data-testid": "forecast" },
+      el("dt", {}, t("dash.forecast_by_day_label", { n: day })),
+      el("dd", {}, yuan(expected)),
+      el("dt", {}, t("sim.median")),
+      el("dd", {}, yuan(result.cost_median_fen)),
+      el("dt", {}, "P95"),
+      el("dd", {}, yuan(result.cost_p95_fen)),
+      el("dt", {}, t("sim.exhausted")),
+      el(
+        "dd",
+        {},
+        `${percent(result.budget_exhausted_probability)}${exhausted === null ? "" : ` · ${t("sim.runs_out", { n: exhausted })}`}`,
+      ),
+    ),
+    el("p", { class: "muted" }, t("dash.forecast_from", { at: new Date(simulation.at).toLocaleString() })),
+  );
+}
+
+function perMinuteChart(m) {
+  const labels = m.draws_per_minute.map((b) => clock(b.minute).slice(0, 5));
+  const data = m.draws_per_minute.map((b) => b.draws);
+  const chart = state.charts.minute;
+  if (chart) {
+    chart.data.labels = labels;
+    chart.data.datasets[0].data = data;
+    chart.data.datasets[0].label = t("dash.draws");
+    chart.update("none");
+    return;
+  }
+  state.charts.minute = drawChart($("chart-minute"), {
+    type: "line",
+    data: {
+      labels,
+      datasets: [
+        {
+          label: t("dash.draws"),
+          data,
+          borderColor: COLORS.red,
+          backgroundColor: "rgba(217,54,62,.12)",
+          fill: true,
+          cubicInterpolationMode: "monotone",
+          pointRadius: 2,
+        },
+      ],
+    },
+    options: {
+      animation: false,
+      plugins: { legend: { display: false } },
+      scales: { y: { beginAtZero: true, ticks: { precision: 0 } }, x: { ticks: { maxTicksLimit: 10 } } },
+    },
+  });
+}
+
+function kindsChart(m) {
+  const kinds = Object.keys(m.grants_by_kind).sort(
+    (a, b) => Object.keys(KIND_COLORS).indexOf(a) - Object.keys(KIND_COLORS).indexOf(b),
+  );
+  const labels = kinds.map((k) => (has(`enum.${k}`) ? t(`enum.${k}`) : k));
+  const data = kinds.map((k) => m.grants_by_kind[k]);
+  const colors = kinds.map((k) => KIND_COLORS[k] ?? COLORS.teal);
+  $("grants-list").replaceChildren(
+    ...kinds.map((k, i) =>
+      el(
+        "li",
+        { "data-testid": "grant-kind", "data-kind": k },
+        el("span", { class: "dot", style: `background:${colors[i]}` }),
+        labels[i],
+        el("strong", {}, count(data[i])),
+      ),
+    ),
+  );
+  const chart = state.charts.kinds;
+  if (chart) {
+    Object.assign(chart.data, { labels });
+    Object.assign(chart.data.datasets[0], { data, backgroundColor: colors });
+    chart.update("none");
+    return;
+  }
+  state.charts.kinds = drawChart($("chart-kinds"), {
+    type: "doughnut",
+    data: { labels, datasets: [{ data, backgroundColor: colors, borderWidth: 0 }] },
+    options: { animation: false, cutout: "62%", plugins: { legend: { display: false } } },
+  });
+}
+
+function renderStock(m) {
+  $("stock").replaceChildren(
+    ...m.stock.map((s) => {
+      const share = s.total > 0 ? s.remaining / s.total : 0;
+      const tone = share <= 0.1 ? "bad" : share <= 0.3 ? "warn" : "good";
+      return el(
+        "tr",
+        { "data-testid": "stock-row", "data-prize": s.prize },
+        el("td", {}, prizeName(s.prize, s.name)),
+        el("td", { class: "num" }, count(s.remaining)),
+        el("td", { class: "num muted" }, count(s.total)),
+        el(
+          "td",
+          { class: "bar-cell" },
+          el("div", { class: `meter ${tone}` }, el("div", { class: "meter-fill", style: `width:${share * 100}%` })),
+        ),
+      );
+    }),
+  );
+  $("stock-empty").hidden = m.stock.length > 0;
+}
+
+function renderFallbacks(m) {
+  const entries = Object.entries(m.fallbacks);
+  $("fallbacks").replaceChildren(
+    ...(entries.length
+      ? entries.map(([reason, n]) =>
+          el(
+            "li",
+            { "data-testid": "fallback" },
+            has(`reason.${reason}`) ? t(`reason.${reason}`) : reason,
+            el("strong", {}, count(n)),
+          ),
+        )
+      : [el("li", { class: "muted" }, t("dash.no_fallbacks"))]),
+  );
+}
+
+function renderWins(m) {
+  $("wins").replaceChildren(
+    ...(m.notable_wins.length
+      ? m.notable_wins.map((w) =>
+          el(
+            "li",
+            { "data-testid": "notable-win" },
+            el("span", { class: "mono muted" }, `#${w.seq}`),
+            el("strong", {}, t("dash.user", { id: w.user })),
+            t("dash.won"),
+            el("span", { class: "prize" }, prizeName(w.prize, w.name)),
+            el("span", { class: "muted" }, clock(w.at)),
+          ),
+        )
+      : [el("li", { class: "muted" }, t("dash.no_wins"))]),
+  );
+}
+
+function render() {
+  const m = state.metrics;
+  renderLive();
+  if (!m) return;
+  renderStatus(m);
+  renderKpis(m);
+  renderForecast(m);
+  perMinuteChart(m);
+  kindsChart(m);
+  renderStock(m);
+  renderFallbacks(m);
+  renderWins(m);
+}
+
+function receive(metrics, source) {
+  if (metrics.campaign_id !== campaignId) return;
+  if (state.metrics && Date.parse(metrics.at) < Date.parse(state.metrics.at)) return;
+  state.metrics = metrics;
+  state.source = source;
+  if (source === "socket") state.lastPush = Date.now();
+  notice($("dash-message"), "");
+  render();
+}
+
+async function poll() {
+  try {
+    receive(await api(`/api/ops/campaigns/${campaignId}/metrics`), "poll");
+  } catch (error) {
+    notice($("dash-message"), errorText(error));
+  }
+}
+
+function connect() {
+  if (typeof window.io !== "function") return;
+  const socket = window.io("/ops");
+  socket.on("connect", () => {
+    socket.emit("watch", { campaign_id: campaignId }, (answer) => {
+      if (answer?.error) notice($("dash-message"), answer.message);
+    });
+  });
+  socket.on("metrics", (metrics) => receive(metrics, "socket"));
+  socket.on("disconnect", renderLive);
+}
+
+await requireOps();
+try {
+  state.detail = await api(`/api/ops/campaigns/${campaignId}`);
+  renderHead();
+  $("grants-link").href = `/api/ops/campaigns/${campaignId}/reports/grants.csv`;
+  $("daily-link").href = `/api/ops/campaigns/${campaignId}/reports/daily.csv`;
+} catch (error) {
+  notice($("dash-message"), errorText(error));
+}
+connect();
+await poll();
+setInterval(() => {
+  if (Date.now() - state.lastPush > SILENT_MS) poll();
+  else renderLive();
+}, POLL_MS);
+onLanguageChange(() => {
+  if (state.detail) renderHead();
+  for (const chart of Object.values(state.charts)) chart?.destroy();
+  state.charts = {};
+  render();
+});
