@@ -40,7 +40,10 @@ def launch() -> str | Response:
     except ApiError as error:
         return render_template("play/error.html", code=error.code, message=error.message), error.status
     campaign = request.args.get("campaign", type=int)
-    return redirect(url_for("pages.wheel_page", campaign_id=campaign) if campaign else url_for("pages.wallet_page"))
+    lang = request.args.get("lang") if request.args.get("lang") in ("zh", "en") else None
+    if campaign:
+        return redirect(url_for("pages.wheel_page", campaign_id=campaign, lang=lang))
+    return redirect(url_for("pages.wallet_page", lang=lang))
 
 
 @bp.get("/play/<int:campaign_id>")

@@ -10,10 +10,12 @@ let lang = readStored();
 const listeners = [];
 
 function readStored() {
+  const asked = new URLSearchParams(window.location.search).get("lang"); // the host app may open ?lang=en
   try {
+    if (asked === "en" || asked === "zh") localStorage.setItem(STORE_KEY, asked);
     return localStorage.getItem(STORE_KEY) === "en" ? "en" : "zh";
   } catch {
-    return "zh"; // storage can be disabled in some web views
+    return asked === "en" ? "en" : "zh"; // storage can be disabled in some web views
   }
 }
 
