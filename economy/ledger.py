@@ -157,3 +157,12 @@ def postings_sum(session: Session, account: int) -> int:
     return session.execute(
         select(func.coalesce(func.sum(Posting.amount), 0)).where(Posting.account_id == account)
     ).scalar_one()
+
+
+def spendable_points(session: Session, user_id: int, now: datetime) -> int:
+    """The sum of a user's unexpired point lots."""
+    return session.execute(
+        select(func.coalesce(func.sum(PointLot.remaining), 0))
+        .join(Account, Account.id == PointLot.account_id)
+        .where(Account.owner == user_owner(user_id), PointLot.expires_at > now)
+    ).scalar_one()

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from economy import ledger
 from economy.models import Coupon, Grant
-from economy.rewards import CASH, POINTS
+from economy.rewards import CASH
 
 EXPIRY_WARNING = timedelta(days=30)
 
@@ -27,14 +27,14 @@ class Wallet:
 
 
 def wallet(session: Session, user_id: int, now: datetime, history_limit: int = 50) -> Wallet:
-    """Balances, lots expiring within 30 days, coupons (expired ones marked) and recent grants."""
+    """Spendable points, cash, lots expiring within 30 days, coupons (expired ones marked) and recent grants."""
     owner = ledger.user_owner(user_id)
     coupons = session.scalars(select(Coupon).where(Coupon.user_id == user_id).order_by(Coupon.id.desc())).all()
     history = session.scalars(
         select(Grant).where(Grant.user_id == user_id).order_by(Grant.id.desc()).limit(history_limit)
     ).all()
     return Wallet(
-        points=ledger.balance(session, owner, POINTS),
+        points=ledger.spendable_points(session, user_id, now),  # expired lots count no more, swept or not
         points_expiring=ledger.points_expiring(session, user_id, now, now + EXPIRY_WARNING),
         cash_fen=ledger.balance(session, owner, CASH),
         coupons=list(coupons),

@@ -14,9 +14,10 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from economy.limits import set_budget
-from games.campaigns import CampaignConfig, parsed_config, publish_version, validate_config
+from games.campaigns import CampaignConfig, parsed_config, publish_version, size_stock, validate_config
 from games.disclosure import compliance_problems, worsening
 from games.models import Campaign, CampaignDraftRow, ConfigVersion, OpsAuditEntry
+from games.periods import commit_ahead
 from games.registry import Registry
 
 MAX_BUDGET_FEN = 10**12
@@ -226,6 +227,7 @@ def _publish(
     except ValueError as error:
         raise PublishRefused({"config": [str(error)]}) from error
     _apply_form(campaign, form)
+    commit_ahead(session, campaign, now)
     record(session, actor, campaign.id, "publish", None, {"version": version.hash, "revision": draft.revision}, now)
     return version
 
@@ -236,7 +238,8 @@ def _freeze(session: Session, campaign: Campaign, config: CampaignConfig, now: d
     ).one_or_none()
     if existing is None:
         return publish_version(session, campaign, config, now)
-    campaign.version_id = existing.id
+    campaign.version_id = existing.id  # back to an earlier version: its stock too
+    size_stock(session, campaign.id, config)
     return existing
 
 

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
-from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import Schema, ValidationError, fields, validate, validates, validates_schema
 from sqlalchemy.orm import Session
 
 from economy.limits import Cap, set_stock
@@ -48,6 +48,13 @@ class CampaignConfigSchema(Schema):
     games = fields.Dict(keys=fields.String(), values=fields.Dict(), required=True, validate=validate.Length(1))
     points_lifetime_days = fields.Integer(load_default=365, validate=validate.Range(1, 3660))
     redemption = fields.Nested(RedemptionSchema, load_default=None, allow_none=True)
+
+    @validates("caps")
+    def _unique_cap_keys(self, caps: list[dict[str, Any]], **_: Any) -> None:
+        keys = [cap["key"] for cap in caps]
+        repeated = sorted({key for key in keys if keys.count(key) > 1})
+        if repeated:
+            raise ValidationError(f"each cap needs its own key; repeated: {', '.join(repeated)}")
 
 
 @dataclass(frozen=True)
@@ -130,7 +137,12 @@ def publish_version(session: Session, campaign: Campaign, config: CampaignConfig
     session.add(version)
     session.flush()
     campaign.version_id = version.id
-    for prize in config.pool.prizes:
-        set_stock(session, campaign.id, prize.key, prize.stock)
-    session.flush()
+    size_stock(session, campaign.id, config)
     return version
+
+
+def size_stock(session: Session, campaign_id: int, config: CampaignConfig) -> None:
+    """Set each prize's stock to what ``config`` discloses. :raises ValueError: below what is granted."""
+    for prize in config.pool.prizes:
+        set_stock(session, campaign_id, prize.key, prize.stock)
+    session.flush()

@@ -5,12 +5,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from economy import ledger
 from economy.errors import InsufficientBalance, Refusal
-from economy.models import Account, PointLot
 from economy.rewards import POINTS, RewardKind
 from economy.service import GrantRequest, SpendRequest, grant, spend
 from games.campaigns import CampaignConfig
@@ -40,7 +38,7 @@ class SqlEconomyPort:
 
     def points_balance(self) -> int:
         """Unexpired points of the player."""
-        return spendable_points(self._session, self._user_id, self._now)
+        return ledger.spendable_points(self._session, self._user_id, self._now)
 
     def spend_points(self, points: int, reason: str) -> None:
         """Take points into the campaign's sink. :raises Rejection: ``insufficient_points``."""
@@ -85,12 +83,3 @@ class SqlEconomyPort:
             points_lifetime=self._config.points_lifetime,
         )
         grant(self._session, request, self._now)
-
-
-def spendable_points(session: Session, user_id: int, now: datetime) -> int:
-    """The sum of a user's unexpired point lots."""
-    return session.execute(
-        select(func.coalesce(func.sum(PointLot.remaining), 0))
-        .join(Account, Account.id == PointLot.account_id)
-        .where(Account.owner == ledger.user_owner(user_id), PointLot.expires_at > now)
-    ).scalar_one()

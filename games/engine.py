@@ -21,7 +21,7 @@ from games.contract import Action, GameEvent, Outcome, PlayContext, PrizeOutcome
 from games.economy_port import SqlEconomyPort
 from games.fairness import FairRng, new_client_seed
 from games.models import Campaign, ConfigVersion, GameState, Player, SeedPeriod
-from games.periods import current_period, local_day
+from games.periods import commit_ahead, committed_period, local_day
 from games.registry import Registry
 
 
@@ -60,6 +60,14 @@ def active_campaign(session: Session, campaign_id: int, now: datetime) -> Campai
     return campaign
 
 
+def commit_seeds(session: Session, campaign_id: int, now: datetime) -> None:
+    """Commit the seed periods a campaign is about to draw in; run in its own transaction before a play,
+    so that every period's commitment is stored (and public) before the period's first draw."""
+    campaign = session.get(Campaign, campaign_id)
+    if campaign is not None and campaign.version_id is not None and now < campaign.ends_at:
+        commit_ahead(session, campaign, now)
+
+
 def campaign_config(session: Session, registry: Registry, campaign: Campaign) -> CampaignConfig:
     """The campaign's current published config."""
     version = session.get(ConfigVersion, campaign.version_id)
@@ -80,7 +88,9 @@ def play(
     if game_key not in config.games:
         raise Rejection("game_not_found", f"this campaign has no game '{game_key}'")
     game = registry.get(game_key)
-    period = current_period(session, campaign, now)
+    period = committed_period(session, campaign_id, now)
+    if period is None:
+        raise Rejection("seed_not_committed", "this period's draw seed is not published yet; please try again")
     player = lock_player(session, campaign_id, user_id)
     if player.period_key != period.key:
         player.period_key, player.next_nonce = period.key, 0

@@ -31,30 +31,36 @@ def day_bounds(moment: datetime, zone: str) -> tuple[datetime, datetime]:
 
 
 def current_period(session: Session, campaign: Campaign, now: datetime) -> SeedPeriod:
-    """The period covering ``now``, created (with the next one committed ahead) when missing."""
-    found = _covering(session, campaign.id, now)
+    """The period covering ``now``, committed (with the next one ahead) when missing.
+
+    Draws never call this: they use :func:`committed_period`, so a period is always committed by an
+    earlier transaction (publishing, opening a game, the ``seeds commit`` job) than its first draw.
+    """
+    found = committed_period(session, campaign.id, now)
     if found is None:
         start, end = day_bounds(now, campaign.timezone)
         _commit(session, campaign.id, _key(start, campaign.timezone, 1), start, end, now)
-        found = _covering(session, campaign.id, now)
+        found = committed_period(session, campaign.id, now)
         assert found is not None
-    _ensure_next(session, campaign, found, now)
+    if committed_period(session, campaign.id, found.ends_at) is None:
+        _, end = day_bounds(found.ends_at, campaign.timezone)
+        _commit(session, campaign.id, _key(found.ends_at, campaign.timezone, 1), found.ends_at, end, now)
     return found
 
 
-def _covering(session: Session, campaign_id: int, now: datetime) -> SeedPeriod | None:
+def commit_ahead(session: Session, campaign: Campaign, now: datetime) -> SeedPeriod:
+    """Commit the period a campaign draws in next (today's, or its first day's) and the one after."""
+    return current_period(session, campaign, max(now, campaign.starts_at))
+
+
+def committed_period(session: Session, campaign_id: int, now: datetime) -> SeedPeriod | None:
+    """The already committed period covering ``now``, if any (never creates one)."""
     return session.scalars(
         select(SeedPeriod)
         .where(SeedPeriod.campaign_id == campaign_id, SeedPeriod.starts_at <= now, SeedPeriod.ends_at > now)
         .order_by(SeedPeriod.starts_at.desc())
         .limit(1)
     ).one_or_none()
-
-
-def _ensure_next(session: Session, campaign: Campaign, period: SeedPeriod, now: datetime) -> None:
-    start = period.ends_at
-    _, end = day_bounds(start, campaign.timezone)
-    _commit(session, campaign.id, _key(start, campaign.timezone, 1), start, end, now)
 
 
 def _key(start: datetime, zone: str, sequence: int) -> str:

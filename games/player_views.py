@@ -9,9 +9,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from economy import ledger
 from economy.models import Grant
 from games.campaigns import CampaignConfig, parsed_config
-from games.economy_port import spendable_points
 from games.engine import PlayerView, active_campaign, campaign_config, lock_player
 from games.models import Campaign, ConfigVersion, GameState
 from games.periods import current_period, local_day
@@ -67,7 +67,7 @@ def shopper_view(session: Session, view: PlayerView, user_id: int, now: datetime
         "campaign_id": view.campaign.id,
         "campaign_name": view.campaign.name,
         "campaign_name_en": view.campaign.name_en,
-        "points": spendable_points(session, user_id, now),
+        "points": ledger.spendable_points(session, user_id, now),
         "client_seed": view.client_seed,
         "commitment": view.period.commitment,
         "period": view.period.key,

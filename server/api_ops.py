@@ -72,7 +72,7 @@ def list_campaigns(user: User) -> list[dict[str, Any]]:
 @blp.response(200)
 def template(user: User) -> dict[str, Any]:
     """A starter body for a new campaign (a 6-slot wheel, starting tomorrow for 30 days)."""
-    return new_campaign_body(db.now())
+    return new_campaign_body(db.now(), current_app.extensions["carnival.settings"].timezone)
 
 
 @blp.route("/campaigns", methods=["POST"])
@@ -81,7 +81,7 @@ def template(user: User) -> dict[str, Any]:
 @blp.alt_response(422, description="invalid fields, messages by field path")
 def create(user: User) -> dict[str, Any]:
     """Create a campaign as a draft (publish it to open it to shoppers)."""
-    body = _json_object()
+    body = {"timezone": current_app.extensions["carnival.settings"].timezone, **_json_object()}
     db_session = db.session()
     try:
         with db_session.begin():

@@ -62,6 +62,9 @@ def spin(campaign_id: int, user: User) -> Response:
         played.append(result)
         return Answer(200, _spin_body(db_session, user.id, result))
 
+    db_session = db.session()
+    with db_session.begin():
+        engine.commit_seeds(db_session, campaign_id, db.now())
     fingerprint = request_fingerprint("POST", request.path, raw)
     answer = run_once(db.session(), user.id, request.headers.get("Idempotency-Key"), fingerprint, work)
     if played and answer.status == 200 and not answer.replayed:

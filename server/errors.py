@@ -18,6 +18,7 @@ REJECTION_STATUS = {
     "no_spins_left": 409,
     "insufficient_points": 409,
     "unknown_action": 400,
+    "seed_not_committed": 503,
 }
 
 
@@ -64,10 +65,11 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def _http(error: HTTPException) -> tuple[Response, int]:
-        data = getattr(error, "data", None) or {}
-        fields = data.get("messages")
-        if fields:
-            fields = {k: v for location in fields.values() for k, v in location.items()}
+        messages = (getattr(error, "data", None) or {}).get("messages")
+        if messages and not isinstance(messages.get("json", {}), dict):  # webargs: the body did not parse
+            return _respond(400, error_body("invalid_json", "the request body is not valid JSON"))
+        if messages:
+            fields = {k: v for location in messages.values() for k, v in _as_dict(location).items()}
             return _respond(error.code or 400, error_body("invalid_input", "some fields are invalid", fields))
         code = (error.name or "error").lower().replace(" ", "_")
         return _respond(error.code or 500, error_body(code, error.description or error.name))

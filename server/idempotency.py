@@ -11,6 +11,7 @@ import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import delete, select, update
@@ -23,6 +24,7 @@ from server.errors import ApiError, error_body, rejection_error
 from server.models import IdempotencyKey
 
 KEY_PATTERN = re.compile(r"^[A-Za-z0-9_.:-]{8,128}$")
+STALE_CLAIM = timedelta(seconds=30)
 
 
 @dataclass(frozen=True)
@@ -44,37 +46,42 @@ def run_once(
 ) -> Answer:
     """Run ``work`` (inside one transaction) once per (user, key).
 
+    A claim still "running" after :data:`STALE_CLAIM` belongs to a request whose process died before
+    committing (its work rolled back with it), so a retry takes the claim over. Each claim is known by
+    its time: only the current owner may store an answer, so a late first request cannot also commit.
+
     :raises ApiError: ``idempotency_key_required`` (400), ``idempotency_key_reused`` (422),
         ``request_in_progress`` (409).
     """
     if key is None or not KEY_PATTERN.match(key):
         raise ApiError(400, "idempotency_key_required", "send an Idempotency-Key header of 8-128 characters")
-    earlier = _claim(db_session, user_id, key, fingerprint)
+    claimed_at = db.now()
+    earlier = _claim(db_session, user_id, key, fingerprint, claimed_at)
     if earlier is not None:
         return earlier
-    where = (IdempotencyKey.user_id == user_id, IdempotencyKey.key == key)
+    mine = (IdempotencyKey.user_id == user_id, IdempotencyKey.key == key, IdempotencyKey.created_at == claimed_at)
     try:
         with db_session.begin():
             answer = work(db_session)
-            _finish(db_session, where, answer)
+            _finish(db_session, mine, answer)
         return answer
     except (ApiError, Rejection) as error:
         api_error = error if isinstance(error, ApiError) else rejection_error(error)
         answer = Answer(api_error.status, error_body(api_error.code, api_error.message, api_error.fields))
         with db_session.begin():
-            _finish(db_session, where, answer)
+            _finish(db_session, mine, answer, raise_if_lost=False)
         return answer
     except BaseException:
         db_session.rollback()
         with db_session.begin():
-            db_session.execute(delete(IdempotencyKey).where(*where))
+            db_session.execute(delete(IdempotencyKey).where(*mine, IdempotencyKey.status == "running"))
         raise
 
 
-def _claim(db_session: Session, user_id: int, key: str, fingerprint: str) -> Answer | None:
+def _claim(db_session: Session, user_id: int, key: str, fingerprint: str, claimed_at: datetime) -> Answer | None:
     try:
         with db_session.begin():
-            db_session.add(IdempotencyKey(user_id=user_id, key=key, request_hash=fingerprint, created_at=db.now()))
+            db_session.add(IdempotencyKey(user_id=user_id, key=key, request_hash=fingerprint, created_at=claimed_at))
         return None
     except IntegrityError:
         db_session.rollback()
@@ -82,16 +89,34 @@ def _claim(db_session: Session, user_id: int, key: str, fingerprint: str) -> Ans
         row = db_session.scalars(
             select(IdempotencyKey).where(IdempotencyKey.user_id == user_id, IdempotencyKey.key == key)
         ).one()
-    if row.request_hash != fingerprint:
-        raise ApiError(422, "idempotency_key_reused", "this Idempotency-Key was used for a different request")
-    if row.status != "done" or row.response_body is None or row.response_status is None:
-        raise ApiError(409, "request_in_progress", "the first request with this Idempotency-Key is still running")
-    return Answer(row.response_status, json.loads(row.response_body), replayed=True)
+        if row.request_hash != fingerprint:
+            raise ApiError(422, "idempotency_key_reused", "this Idempotency-Key was used for a different request")
+        if row.status == "done" and row.response_body is not None and row.response_status is not None:
+            return Answer(row.response_status, json.loads(row.response_body), replayed=True)
+        if claimed_at - row.created_at >= STALE_CLAIM and _take_over(db_session, row, claimed_at):
+            return None
+    raise ApiError(409, "request_in_progress", "the first request with this Idempotency-Key is still running")
 
 
-def _finish(db_session: Session, where: tuple[Any, ...], answer: Answer) -> None:
-    db_session.execute(
+def _take_over(db_session: Session, row: IdempotencyKey, claimed_at: datetime) -> bool:
+    """Move a stale running claim to ``claimed_at``; False when another retry got there first."""
+    taken = db_session.execute(
         update(IdempotencyKey)
-        .where(*where)
-        .values(status="done", response_status=answer.status, response_body=json.dumps(answer.body, ensure_ascii=False))
+        .where(
+            IdempotencyKey.id == row.id, IdempotencyKey.status == "running", IdempotencyKey.created_at == row.created_at
+        )
+        .values(created_at=claimed_at)
+        .execution_options(synchronize_session=False)
     )
+    return taken.rowcount == 1  # type: ignore[attr-defined]
+
+
+def _finish(db_session: Session, mine: tuple[Any, ...], answer: Answer, raise_if_lost: bool = True) -> None:
+    stored = db_session.execute(
+        update(IdempotencyKey)
+        .where(*mine, IdempotencyKey.status == "running")
+        .values(status="done", response_status=answer.status, response_body=json.dumps(answer.body, ensure_ascii=False))
+        .execution_options(synchronize_session=False)
+    )
+    if stored.rowcount != 1 and raise_if_lost:  # type: ignore[attr-defined]
+        raise ApiError(409, "request_in_progress", "a retry with this Idempotency-Key took over; its answer counts")

@@ -39,8 +39,8 @@ def campaign_row(session: Session, campaign: Campaign) -> dict[str, Any]:
     }
 
 
-def new_campaign_body(now: datetime) -> dict[str, Any]:
-    """A valid, compliant starting point: a 6-slot wheel with points, a coupon and a red packet."""
+def new_campaign_body(now: datetime, timezone: str) -> dict[str, Any]:
+    """A valid, compliant starting point in ``timezone``: a 6-slot wheel with points, a coupon and a red packet."""
     start = (now + timedelta(days=1)).replace(minute=0, second=0, microsecond=0)
     prizes = [
         {
@@ -87,7 +87,7 @@ def new_campaign_body(now: datetime) -> dict[str, Any]:
         "name": "新活动",
         "name_en": "New campaign",
         "theme": "baitiao",
-        "timezone": "Asia/Shanghai",
+        "timezone": timezone,
         "starts_at": start.isoformat(),
         "ends_at": (start + timedelta(days=30)).isoformat(),
         "budget_fen": 1_000_000,

@@ -7,9 +7,11 @@ import os
 from click.testing import Result
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import select
 
 from server.cli import cli
-from tests.conftest import Clock, add_campaign, login, single_prize_config
+from server.models import User
+from tests.conftest import Clock, add_campaign, build_app, login, single_prize_config
 
 
 def run(app: Flask, *args: str, stdin: str | None = None) -> Result:
@@ -43,6 +45,7 @@ def test_points_expire_moves_expired_points_out(app: Flask, client: FlaskClient,
     )
     assert client.get("/api/play/wallet").json["points_expiring"][0]["points"] == 70
     clock.advance(days=1, seconds=1)
+    assert client.get("/api/play/wallet").json["points"] == 0, "expired points are not spendable, swept or not"
     result = run(app, "points", "expire")
     assert result.exit_code == 0 and "expired 70 points" in result.output
     assert client.get("/api/play/wallet").json["points"] == 0
@@ -63,3 +66,12 @@ def test_seeds_rotate_reveals_the_current_seed(app: Flask, client: FlaskClient, 
     assert current["commitment"] == after["20261123-1"]["commitment"]
     missing = run(app, "seeds", "rotate", "--campaign", "999")
     assert missing.exit_code != 0 and "no campaign 999" in missing.output
+
+
+def test_seed_demo_is_refused_outside_development(sqlite_url: str, clock: Clock) -> None:
+    secrets = {"SECRET_KEY": "k" + "0123456789abcdef" * 3, "CARNIVAL_LAUNCH_SECRET": "l" + "fedcba9876543210" * 3}
+    app = build_app(sqlite_url, clock, CARNIVAL_ENV="production", **secrets)
+    result = run(app, "seed-demo")
+    assert result.exit_code != 0 and "only for CARNIVAL_ENV=development" in result.output
+    with app.extensions["carnival.sessions"]() as session:
+        assert session.scalars(select(User)).all() == []

@@ -10,7 +10,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from server.auth import create_staff
-from tests.conftest import Clock, login
+from tests.conftest import Clock, build_app, login
 
 
 def staff(app: Flask, role: str, username: str) -> FlaskClient:
@@ -256,3 +256,22 @@ def test_shoppers_and_auditors_cannot_reach_any_ops_route(app: Flask, client: Fl
         for who, expected in ((client, 403), (auditor, 403), (anonymous, 401)):
             answer = getattr(who, method)(path, json={})
             assert answer.status_code == expected, (method, path, answer.json)
+
+
+def test_new_campaigns_take_the_configured_time_zone(sqlite_url: str, clock: Clock) -> None:
+    app = build_app(sqlite_url, clock, CARNIVAL_TIMEZONE="Europe/Berlin")
+    ops = staff(app, "ops", "berta")
+    assert ops.get("/api/ops/campaigns/template").json["timezone"] == "Europe/Berlin"
+    body = ops.get("/api/ops/campaigns/template").json
+    del body["timezone"]
+    created = ops.post("/api/ops/campaigns", json=body).json
+    assert ops.get(f"/api/ops/campaigns/{created['id']}").json["draft"]["body"]["timezone"] == "Europe/Berlin"
+
+
+def test_malformed_json_to_an_ops_route_is_a_400(ops: FlaskClient) -> None:
+    campaign, _ = new_campaign(ops)
+    for answer in (
+        ops.post("/api/ops/campaigns", data="{nope", content_type="application/json"),
+        ops.post(f"/api/ops/campaigns/{campaign}/publish", data="[", content_type="application/json"),
+    ):
+        assert (answer.status_code, answer.json["error"]) == (400, "invalid_json"), answer.json

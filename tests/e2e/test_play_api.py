@@ -36,6 +36,13 @@ def test_bad_input_gets_a_json_error_and_changes_nothing(app, client: FlaskClien
         (spin(client, campaign, "short"), 400, "idempotency_key_required"),
         (client.put(f"/api/play/{campaign}/client-seed", json={"client_seed": "no spaces!"}), 422, "invalid_input"),
         (client.post("/api/session/launch", json={}), 422, "invalid_input"),
+        (client.post("/api/session/launch", data="{nope", content_type="application/json"), 400, "invalid_json"),
+        (client.post("/api/session/staff", data="[1,", content_type="application/json"), 400, "invalid_json"),
+        (
+            client.put(f"/api/play/{campaign}/client-seed", data="{", content_type="application/json"),
+            400,
+            "invalid_json",
+        ),
     ]
     for answer, status, code in cases:
         assert (answer.status_code, answer.json["error"]) == (status, code), answer.json

@@ -6,6 +6,7 @@ import hashlib
 import json
 from itertools import pairwise
 
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
@@ -91,3 +92,36 @@ def test_periods_say_which_is_current(app: Flask, client: FlaskClient, clock: Cl
     clock.advance(hours=12)
     statuses = {p["key"]: p["status"] for p in client.get(f"/api/campaigns/{campaign}/periods").json}
     assert statuses == {"20261123-1": "ended", "20261124-1": "current", "20261125-1": "upcoming"}
+
+
+def committed(app: Flask, campaign: int) -> dict[str, SeedPeriod]:
+    with app.extensions["carnival.sessions"]() as session:
+        rows = session.scalars(select(SeedPeriod).where(SeedPeriod.campaign_id == campaign)).all()
+        session.expunge_all()
+    return {p.key: p for p in rows}
+
+
+def test_publishing_commits_the_first_periods_before_any_draw(app: Flask, clock: Clock) -> None:
+    campaign = add_campaign(app, wheel_config())  # published at clock.now, nobody has opened it
+    periods = committed(app, campaign)
+    assert sorted(periods) == ["20261123-1", "20261124-1"]
+    assert all(p.committed_at == clock.now for p in periods.values())
+
+
+def test_a_draw_never_commits_its_own_period(app: Flask, client: FlaskClient, clock: Clock) -> None:
+    from games.contract import Action, Rejection
+    from games.engine import play
+
+    campaign = add_campaign(app, wheel_config())
+    user = login(client, "late-riser")
+    clock.advance(days=3)  # three quiet days: no period is committed for today yet
+    assert "20261126-1" not in committed(app, campaign)
+    with app.extensions["carnival.sessions"]() as session, session.begin(), pytest.raises(Rejection) as refused:
+        play(session, app.extensions["carnival.registry"], campaign, user, "wheel", Action("spin"), clock.now)
+    assert refused.value.code == "seed_not_committed"
+    proof = spin(client, campaign, "spin-late-0001")["proof"]  # the route commits first, in its own transaction
+    period = committed(app, campaign)[proof["period"]]
+    assert proof["period"] == "20261126-1" and period.commitment == proof["commitment"]
+    with app.extensions["carnival.sessions"]() as session:
+        draw = session.scalars(select(DrawRecord).where(DrawRecord.campaign_id == campaign)).one()
+    assert period.committed_at <= draw.created_at
