@@ -216,7 +216,7 @@ def _publish(
     problems = compliance_problems(config) if check_compliance else {}
     previous = current_config(session, registry, campaign)
     if previous is not None and campaign.starts_at <= now:
-        reasons = worsening(previous, config)
+        reasons = worsening(previous, config) + _schedule_worsening(campaign, form)
         if reasons:
             problems["config"] = [f"already disclosed to shoppers: {r}" for r in reasons]
     if problems:
@@ -230,6 +230,16 @@ def _publish(
     commit_ahead(session, campaign, now)
     record(session, actor, campaign.id, "publish", None, {"version": version.hash, "revision": draft.revision}, now)
     return version
+
+
+def _schedule_worsening(campaign: Campaign, form: CampaignForm) -> list[str]:
+    """A started campaign may run longer, not shorter, and keeps its days (time zone) and start."""
+    reasons = []
+    if form.ends_at < campaign.ends_at:
+        reasons.append(f"the campaign would end earlier than {campaign.ends_at.isoformat()}")
+    if form.timezone != campaign.timezone or form.starts_at != campaign.starts_at:
+        reasons.append("the start and time zone of a started campaign cannot change")
+    return reasons
 
 
 def _freeze(session: Session, campaign: Campaign, config: CampaignConfig, now: datetime) -> ConfigVersion:

@@ -61,13 +61,13 @@ def export_lines(session: Session, campaign: Campaign, now: datetime) -> Iterato
     query = select(DrawRecord.period_key, DrawRecord.record_json, DrawRecord.hash).where(
         DrawRecord.campaign_id == campaign.id
     )
-    for period_key, record_json, record_hash in session.execute(
-        query.order_by(DrawRecord.seq).execution_options(yield_per=1000)
-    ):
-        if period_key not in revealed:
-            break
-        yield '{"type":"draw","record":' + record_json + "}"
-        count, head = count + 1, record_hash
+    rows = session.execute(query.order_by(DrawRecord.seq).execution_options(yield_per=1000))
+    with rows:  # closes PostgreSQL's server-side cursor when the loop stops at an unrevealed period
+        for period_key, record_json, record_hash in rows:
+            if period_key not in revealed:
+                break
+            yield '{"type":"draw","record":' + record_json + "}"
+            count, head = count + 1, record_hash
     yield _line({"type": "end", "count": count, "head_hash": head})
 
 

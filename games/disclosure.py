@@ -26,8 +26,10 @@ def _gives_something(prize: Prize) -> bool:
 def worsening(old: CampaignConfig, new: CampaignConfig) -> list[str]:
     """Why ``new`` is worse for shoppers than ``old`` (empty: it is not).
 
-    Removing a prize, lowering a prize's odds, quantity or value, or a later redemption deadline
-    are worse; odds of a prize that gives nothing (谢谢参与) may fall.
+    Removing a prize, lowering a prize's odds, quantity or value, moving the disclosed redemption
+    deadline (later delays shoppers, earlier cuts their window short) or changing the redemption
+    conditions, and adding or tightening a per-user cap are worse; odds of a prize that gives nothing
+    (谢谢参与) may fall. Adding stock, prizes or odds, and loosening or dropping a cap are allowed.
     """
     reasons: list[str] = []
     for prize in old.pool.prizes:
@@ -37,11 +39,38 @@ def worsening(old: CampaignConfig, new: CampaignConfig) -> list[str]:
             reasons.append(f"prize '{prize.key}' would be removed")
             continue
         reasons += _prize_worsening(old.pool, prize, new.pool, after)
-    old_deadline = (old.redemption or {}).get("deadline")
-    new_deadline = (new.redemption or {}).get("deadline")
-    if old_deadline and (new_deadline is None or new_deadline > old_deadline):
-        reasons.append(f"the redemption deadline would move from {old_deadline} to {new_deadline}")
+    return reasons + _redemption_worsening(old, new) + _caps_worsening(old, new)
+
+
+def _redemption_worsening(old: CampaignConfig, new: CampaignConfig) -> list[str]:
+    before, after = old.redemption or {}, new.redemption or {}
+    reasons = []
+    if before.get("deadline") and after.get("deadline") != before["deadline"]:
+        reasons.append(f"the redemption deadline would move from {before['deadline']} to {after.get('deadline')}")
+    if before.get("conditions") and after.get("conditions") != before["conditions"]:
+        reasons.append("the redemption conditions would change")
     return reasons
+
+
+def _caps_worsening(old: CampaignConfig, new: CampaignConfig) -> list[str]:
+    before = {cap.key: cap for cap in old.caps}
+    reasons = []
+    for cap in new.caps:
+        was = before.get(cap.key)
+        if was is None:
+            reasons.append(f"a new per-user cap '{cap.key}' would limit shoppers")
+        elif (
+            (cap.per, cap.prize_key) != (was.per, was.prize_key)
+            or _tighter(was.max_count, cap.max_count)
+            or _tighter(was.max_value_fen, cap.max_value_fen)
+        ):
+            reasons.append(f"the per-user cap '{cap.key}' would get tighter")
+    return reasons
+
+
+def _tighter(before: int | None, after: int | None) -> bool:
+    """A limit is tighter when it appears or falls (``None``: no limit)."""
+    return after is not None and (before is None or after < before)
 
 
 def _prize_worsening(old_pool: Pool, before: Prize, new_pool: Pool, after: Prize) -> list[str]:

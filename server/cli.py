@@ -73,6 +73,10 @@ def seed_demo_command() -> None:
 
 
 def _seed() -> Campaign:
+    if not current_app.extensions["carnival.settings"].development:
+        raise click.ClickException(
+            "the demo data (with published staff passwords) is only for CARNIVAL_ENV=development or testing"
+        )
     db_session = db.session()
     with db_session.begin():
         return seed_demo(db_session, current_app.extensions["carnival.registry"], db.now())
@@ -175,7 +179,7 @@ def audit_export(campaign_id: int, out: str) -> None:
     click.echo(f"wrote {count} draws to {out}")
 
 
-@audit_group.command("verify")
+@audit_group.command("verify", with_appcontext=False)  # an outside auditor has no app, database or secrets
 @click.argument("path", type=click.Path(exists=True, dir_okay=False))
 def audit_verify(path: str) -> None:
     """Recompute every draw and the hash chain of an export; exit 1 at the first bad record."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -129,6 +130,8 @@ def started_campaign(ops: FlaskClient, clock: Clock) -> tuple[int, int, dict[str
         (lambda c: c["pool"]["prizes"][3].update(weight=5), "odds would fall"),
         (lambda c: c["pool"]["prizes"][3].update(stock=400), "quantity would fall"),
         (lambda c: c["redemption"].update(deadline="2099-01-01"), "redemption deadline"),
+        (lambda c: c["redemption"].update(deadline="2026-11-30"), "redemption deadline"),
+        (lambda c: c["caps"][0].update(max_value_fen=1000), "would get tighter"),
     ],
 )
 def test_a_started_campaign_may_not_worsen_disclosures(ops: FlaskClient, clock: Clock, change, reason) -> None:  # type: ignore[no-untyped-def]
@@ -275,3 +278,37 @@ def test_malformed_json_to_an_ops_route_is_a_400(ops: FlaskClient) -> None:
         ops.post(f"/api/ops/campaigns/{campaign}/publish", data="[", content_type="application/json"),
     ):
         assert (answer.status_code, answer.json["error"]) == (400, "invalid_json"), answer.json
+
+
+def stock_of(app: Flask, campaign: int, prize: str) -> int:
+    from economy.models import Stock
+
+    with app.extensions["carnival.sessions"]() as session:
+        return session.get_one(Stock, (campaign, prize)).total
+
+
+def test_a_refused_publish_changes_nothing(app: Flask, ops: FlaskClient, clock: Clock) -> None:
+    campaign, revision, body = started_campaign(ops, clock)
+    before = ops.get(f"/api/ops/campaigns/{campaign}").json["campaign"]
+    body["ends_at"] = (clock.now + timedelta(days=3)).isoformat()  # 30 days were disclosed
+    body["budget_fen"] = 5_000_000
+    body["config"]["pool"]["prizes"][3]["stock"] = 900  # more stock is fine, but comes with the shorter run
+    revision = save(ops, campaign, revision, body).json["revision"]
+    refused = publish(ops, campaign, revision)
+    assert refused.status_code == 422 and any("end earlier" in m for m in refused.json["fields"]["config"])
+    assert ops.get(f"/api/ops/campaigns/{campaign}").json["campaign"] == before
+    assert stock_of(app, campaign, body["config"]["pool"]["prizes"][3]["key"]) == 500
+
+
+def test_publishing_an_earlier_version_again_restores_its_stock(app: Flask, ops: FlaskClient) -> None:
+    campaign, _ = new_campaign(ops)  # starts tomorrow: anything may change before then
+    key = draft(ops, campaign)[1]["config"]["pool"]["prizes"][3]["key"]
+    hashes = []
+    for stock in (500, 900, 500):
+        revision, body = draft(ops, campaign)
+        body["config"]["pool"]["prizes"][3]["stock"] = stock
+        revision = save(ops, campaign, revision, body).json["revision"]
+        assert publish(ops, campaign, revision).status_code == 200
+        hashes.append(ops.get(f"/api/ops/campaigns/{campaign}").json["campaign"]["version_hash"])
+        assert stock_of(app, campaign, key) == stock
+    assert hashes[0] == hashes[2] != hashes[1]

@@ -48,6 +48,7 @@ def raw_config() -> dict[str, Any]:
     return {
         "pool": {"prizes": prizes, "fallback": "thanks"},
         "games": {"wheel": {"slots": [], "free_spins_per_day": 3}},  # slots: see config()
+        "caps": [{"key": "daily", "per": "day", "max_count": 5}],
         "redemption": dict(REDEMPTION),
     }
 
@@ -102,6 +103,22 @@ def no_redemption(raw: dict[str, Any]) -> None:
     raw["redemption"] = None
 
 
+def earlier_deadline(raw: dict[str, Any]) -> None:
+    raw["redemption"]["deadline"] = "2027-01-15"
+
+
+def harsher_conditions(raw: dict[str, Any]) -> None:
+    raw["redemption"]["conditions"] = "奖品需在7日内到门店领取。"
+
+
+def tighter_cap(raw: dict[str, Any]) -> None:
+    raw["caps"][0]["max_count"] = 2
+
+
+def new_cap(raw: dict[str, Any]) -> None:
+    raw["caps"].append({"key": "red_once", "per": "campaign", "max_count": 1, "prize": "red"})
+
+
 def shorter_coupon(raw: dict[str, Any]) -> None:
     raw["pool"]["prizes"][2]["reward"]["coupon"]["valid_days"] = 7
 
@@ -121,6 +138,10 @@ def fewer_free_periods(raw: dict[str, Any]) -> None:
         (red_becomes_points, "prize 'red' would change its type"),
         (later_deadline, "the redemption deadline would move from 2027-01-31 to 2027-02-01"),
         (no_redemption, "the redemption deadline would move from 2027-01-31 to None"),
+        (earlier_deadline, "the redemption deadline would move from 2027-01-31 to 2027-01-15"),
+        (harsher_conditions, "the redemption conditions would change"),
+        (tighter_cap, "the per-user cap 'daily' would get tighter"),
+        (new_cap, "a new per-user cap 'red_once' would limit shoppers"),
         (shorter_coupon, "prize 'coupon' would get worse coupon terms"),
         (fewer_free_periods, "prize 'coupon' would get worse coupon terms"),
     ],
@@ -176,14 +197,14 @@ def better_odds(raw: dict[str, Any]) -> None:
     prize(raw, "red")["weight"] = 110
 
 
-def earlier_deadline_and_higher_values(raw: dict[str, Any]) -> None:
-    raw["redemption"]["deadline"] = "2027-01-15"
+def looser_cap_and_higher_values(raw: dict[str, Any]) -> None:
+    raw["caps"][0]["max_count"] = 10
     prize(raw, "red")["reward"]["amount_fen"] = 888
     prize(raw, "red")["display_value_fen"] = 888
 
 
 @pytest.mark.parametrize(
-    "change", [more_stock, unlimited_points, new_prize_from_the_thanks, better_odds, earlier_deadline_and_higher_values]
+    "change", [more_stock, unlimited_points, new_prize_from_the_thanks, better_odds, looser_cap_and_higher_values]
 )
 def test_a_config_that_is_not_worse_gives_no_reason(change: Callable[[dict[str, Any]], None]) -> None:
     assert worsening(config(raw_config()), changed(change)) == []
