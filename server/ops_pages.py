@@ -1,27 +1,39 @@
-"""The ops console's HTML pages. They carry no rules: the JavaScript signs in through the session
-API, talks to /api/ops and shows what it answers (field messages included)."""
+"""The ops console's HTML pages. They carry no rules and no data: the JavaScript signs in through the
+session API, talks to /api/ops and shows what it answers (field messages included).
+
+A page opened by a signed-in user without the ops role answers 403 (its "forbidden" panel offers to sign
+out); nobody signed in gets 200 and the sign-in form."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, render_template
+
+from server.auth import current_user
 
 bp = Blueprint("ops_pages", __name__, url_prefix="/ops")
 
 
+def _page(template: str, **context: Any) -> tuple[str, int]:
+    user = current_user()
+    return render_template(template, **context), 403 if user is not None and user.role != "ops" else 200
+
+
 @bp.get("")
 @bp.get("/")
-def campaigns_page() -> str:
+def campaigns_page() -> tuple[str, int]:
     """Sign-in (when needed), the campaign list and the ops audit trail."""
-    return render_template("ops/campaigns.html")
+    return _page("ops/campaigns.html")
 
 
 @bp.get("/campaigns/<int:campaign_id>")
-def editor_page(campaign_id: int) -> str:
+def editor_page(campaign_id: int) -> tuple[str, int]:
     """The campaign editor: draft form, pool with live odds, simulation, publish, audit trail."""
-    return render_template("ops/editor.html", campaign_id=campaign_id)
+    return _page("ops/editor.html", campaign_id=campaign_id)
 
 
 @bp.get("/campaigns/<int:campaign_id>/dashboard")
-def dashboard_page(campaign_id: int) -> str:
+def dashboard_page(campaign_id: int) -> tuple[str, int]:
     """The live dashboard (Socket.IO namespace /ops, polling while the socket is silent)."""
-    return render_template("ops/dashboard.html", campaign_id=campaign_id)
+    return _page("ops/dashboard.html", campaign_id=campaign_id)

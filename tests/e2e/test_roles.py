@@ -47,7 +47,16 @@ def test_an_auditor_cannot_open_play_or_ops_sockets(app: Flask) -> None:
 def test_a_shopper_reaches_no_staff_route(app: Flask, client: FlaskClient) -> None:
     login(client, "shopper-roles")
     for rule in app.url_map.iter_rules():
-        if rule.rule.startswith(("/api/ops", "/api/audit")):
+        if rule.rule.startswith(("/api/ops", "/api/audit", "/ops")):
             path = re.sub(r"<(?:int:)?[a-z_]+>", "1", rule.rule)
             for method in sorted(rule.methods & {"GET", *WRITES}):
                 assert client.open(path, method=method, json={}).status_code == 403, (method, path)
+
+
+def test_ops_pages_answer_403_to_other_roles_and_the_sign_in_form_to_nobody(app: Flask) -> None:
+    pages = ["/ops", "/ops/campaigns/1", "/ops/campaigns/1/dashboard"]
+    assert [app.test_client().get(page).status_code for page in pages] == [200, 200, 200]
+    auditor = staff(app, "auditor", "audrey")
+    assert [auditor.get(page).status_code for page in pages] == [403, 403, 403]
+    ops = staff(app, "ops", "oscar")
+    assert [ops.get(page).status_code for page in pages] == [200, 200, 200]
