@@ -23,8 +23,8 @@ class CapSchema(Schema):
 
     key = fields.String(required=True, validate=KEY)
     per = fields.String(required=True, validate=validate.OneOf(["day", "campaign"]))
-    max_count = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(1))
-    max_value_fen = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(1))
+    max_count = fields.Integer(strict=True, load_default=None, allow_none=True, validate=validate.Range(1))
+    max_value_fen = fields.Integer(strict=True, load_default=None, allow_none=True, validate=validate.Range(1))
     prize = fields.String(load_default=None, allow_none=True)
 
     @validates_schema
@@ -46,7 +46,7 @@ class CampaignConfigSchema(Schema):
     pool = fields.Dict(required=True)
     caps = fields.List(fields.Nested(CapSchema), load_default=list)
     games = fields.Dict(keys=fields.String(), values=fields.Dict(), required=True, validate=validate.Length(1))
-    points_lifetime_days = fields.Integer(load_default=365, validate=validate.Range(1, 3660))
+    points_lifetime_days = fields.Integer(strict=True, load_default=365, validate=validate.Range(1, 3660))
     redemption = fields.Nested(RedemptionSchema, load_default=None, allow_none=True)
 
     @validates("caps")

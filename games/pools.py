@@ -23,12 +23,12 @@ class CouponSchema(Schema):
 
     type = fields.String(required=True, validate=validate.OneOf(["interest_free", "full_reduction"]))
     title = fields.String(required=True, validate=validate.Length(1, 120))
-    valid_days = fields.Integer(required=True, validate=validate.Range(1, 366))
-    periods = fields.Integer(validate=validate.OneOf([3, 6, 12, 24]), allow_none=True)
-    min_order_fen = fields.Integer(load_default=0, validate=validate.Range(0))
+    valid_days = fields.Integer(strict=True, required=True, validate=validate.Range(1, 366))
+    periods = fields.Integer(strict=True, validate=validate.OneOf([3, 6, 12, 24]), allow_none=True)
+    min_order_fen = fields.Integer(strict=True, load_default=0, validate=validate.Range(0))
     category = fields.String(allow_none=True, validate=validate.Length(1, 64))
-    threshold_fen = fields.Integer(allow_none=True, validate=validate.Range(1))
-    amount_fen = fields.Integer(allow_none=True, validate=validate.Range(1))
+    threshold_fen = fields.Integer(strict=True, allow_none=True, validate=validate.Range(1))
+    amount_fen = fields.Integer(strict=True, allow_none=True, validate=validate.Range(1))
 
     @validates_schema
     def _by_type(self, data: dict[str, Any], **_: Any) -> None:
@@ -45,9 +45,9 @@ class RewardSchema(Schema):
     """What a prize gives: ``points``, ``red_packet`` (fen), ``coupon`` (with its cost) or ``nothing``."""
 
     kind = fields.String(required=True, validate=validate.OneOf([k.value for k in RewardKind]))
-    points = fields.Integer(validate=validate.Range(1, 10_000_000))
-    amount_fen = fields.Integer(validate=validate.Range(1, LEGAL_TOP_PRIZE_FEN))
-    cost_fen = fields.Integer(validate=validate.Range(0, LEGAL_TOP_PRIZE_FEN))
+    points = fields.Integer(strict=True, validate=validate.Range(1, 10_000_000))
+    amount_fen = fields.Integer(strict=True, validate=validate.Range(1, LEGAL_TOP_PRIZE_FEN))
+    cost_fen = fields.Integer(strict=True, validate=validate.Range(0, LEGAL_TOP_PRIZE_FEN))
     coupon = fields.Nested(CouponSchema)
 
     @validates_schema
@@ -66,9 +66,9 @@ class PrizeSchema(Schema):
     name = fields.String(required=True, validate=validate.Length(1, 40))
     name_en = fields.String(load_default=None, validate=validate.Length(1, 60))
     weight = fields.Integer(
-        required=True, validate=validate.Range(1, 1_000_000_000, error="weight must be a positive integer")
+        strict=True, required=True, validate=validate.Range(1, 1_000_000_000, error="weight must be a positive integer")
     )
-    stock = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(0))
+    stock = fields.Integer(strict=True, load_default=None, allow_none=True, validate=validate.Range(0))
     reward = fields.Nested(RewardSchema, required=True)
     display_value_fen = fields.Integer(
         load_default=0, validate=validate.Range(0, LEGAL_TOP_PRIZE_FEN, error="a prize may be worth at most ¥50,000")
@@ -81,7 +81,9 @@ class PoolSchema(Schema):
 
     prizes = fields.List(fields.Nested(PrizeSchema), required=True, validate=validate.Length(1, 100))
     fallback = fields.String(required=True)
-    points_per_yuan = fields.Integer(load_default=DEFAULT_POINTS_PER_YUAN, validate=validate.Range(1, 10_000))
+    points_per_yuan = fields.Integer(
+        strict=True, load_default=DEFAULT_POINTS_PER_YUAN, validate=validate.Range(1, 10_000)
+    )
 
     @validates_schema
     def _consistent(self, data: dict[str, Any], **_: Any) -> None:

@@ -17,9 +17,11 @@ class WheelConfigSchema(Schema):
     slots = fields.List(
         fields.String(), required=True, validate=validate.Length(6, 12, error="a wheel has 6 to 12 slots")
     )
-    free_spins_per_day = fields.Integer(load_default=1, validate=validate.Range(0, 100_000))
-    extra_spin_points = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(1, 1_000_000))
-    max_extra_spins_per_day = fields.Integer(load_default=0, validate=validate.Range(0, 1000))
+    free_spins_per_day = fields.Integer(strict=True, load_default=1, validate=validate.Range(0, 100_000))
+    extra_spin_points = fields.Integer(
+        strict=True, load_default=None, allow_none=True, validate=validate.Range(1, 1_000_000)
+    )
+    max_extra_spins_per_day = fields.Integer(strict=True, load_default=0, validate=validate.Range(0, 1000))
 
     @post_load
     def _build(self, data: dict[str, Any], **_: Any) -> WheelConfig:
