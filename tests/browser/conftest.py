@@ -10,6 +10,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -21,7 +22,7 @@ PHONE = {"width": 390, "height": 844}
 STARTUP_SECONDS = 60
 
 # The `carnival demo` command (migrate, seed, serve), exactly as the console script runs it.
-SERVE_DEMO = "import sys; from server.cli import main; sys.argv[0] = 'carnival'; main()"
+SERVE_DEMO = "import sys; from server.cli import main; sys.argv[0:1] = ['carnival', 'demo']; main()"
 
 
 def _free_port() -> int:
@@ -58,18 +59,16 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
         process.wait(timeout=10)
 
 
-@pytest.fixture(scope="module")
-def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """``carnival demo`` on a free port with its own SQLite file; yields the base URL."""
-    chromium_path()  # skip (locally) before starting anything when there is no browser
-    workdir = tmp_path_factory.mktemp("demo")
+@contextmanager
+def serving(workdir: Path, code: str) -> Iterator[str]:
+    """Run ``python -c code --port PORT`` (a development server on its own SQLite file); yields its URL."""
     port = _free_port()
     env = {**os.environ, "CARNIVAL_ENV": "development", "DATABASE_URL": f"sqlite:///{workdir / 'demo.db'}"}
     env.pop("REDIS_URL", None)
     log_path = workdir / "server.log"
     with open(log_path, "wb") as log:
         process = subprocess.Popen(
-            [sys.executable, "-c", SERVE_DEMO, "demo", "--port", str(port)],
+            [sys.executable, "-c", code, "--port", str(port)],
             cwd=Path(__file__).resolve().parents[2],
             env=env,
             stdin=subprocess.DEVNULL,
@@ -85,6 +84,14 @@ def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
+def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """``carnival demo`` on a free port with its own SQLite file; yields the base URL."""
+    chromium_path()  # skip (locally) before starting anything when there is no browser
+    with serving(tmp_path_factory.mktemp("demo"), SERVE_DEMO) as base_url:
+        yield base_url
+
+
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
     """Debian's Chromium, headless."""
     with sync_playwright() as playwright:
@@ -97,6 +104,21 @@ def browser() -> Iterator[Browser]:
 def page(browser: Browser) -> Iterator[Page]:
     """A fresh phone-sized page (own cookies and localStorage); fails the test on any script error."""
     context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True, locale="zh-CN")
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    yield page
+    context.close()
+    assert not errors, f"script errors on the page: {errors}"
+
+
+DESKTOP = {"width": 1280, "height": 900}
+
+
+@pytest.fixture
+def console(browser: Browser) -> Iterator[Page]:
+    """A fresh desktop page (own cookies); fails the test on any script error."""
+    context = browser.new_context(viewport=DESKTOP, locale="zh-CN")
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Iterator
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -14,23 +13,10 @@ from playwright.sync_api import Browser, BrowserContext, Locator, Page, Response
 
 pytestmark = pytest.mark.browser
 
-DESKTOP = {"width": 1280, "height": 900}
 OPS = ("ops", "carnival-ops-demo")
 AUDITOR = ("auditor", "carnival-audit-demo")
 WEIGHT = "config.pool.prizes.1.weight"
 LIVE_TIMEOUT_MS = 10_000
-
-
-@pytest.fixture
-def console(browser: Browser) -> Iterator[Page]:
-    """A fresh desktop page (own cookies); fails the test on any script error."""
-    context = browser.new_context(viewport=DESKTOP, locale="zh-CN")
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    yield page
-    context.close()
-    assert not errors, f"script errors on the page: {errors}"
 
 
 def by_testid(page: Page, name: str) -> Locator:

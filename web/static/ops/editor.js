@@ -92,21 +92,56 @@ function updateKeys() {
   $("prize-keys").replaceChildren(...pool().prizes.map((p) => el("option", { value: p.key }, localName(p))));
 }
 
+function gameTitle(key) {
+  return has(`game.${key}`) ? t(`game.${key}`) : key;
+}
+
+/** A new game's settings: each field's default from the game's own form description. */
+function gameDefaults(desc) {
+  return Object.fromEntries((desc?.fields ?? []).filter((f) => f.default !== undefined).map((f) => [f.name, f.default]));
+}
+
+function setGames(games) {
+  setPath(state.body, "config.games", games);
+  markDirty(true);
+  ctx.onStructure();
+}
+
+function removeGameButton(key, games) {
+  const remove = el("button", { type: "button", class: "link-button", "data-testid": `remove-game-${key}` }, t("games.remove"));
+  remove.disabled = Object.keys(games).length < 2; // a campaign runs at least one game
+  remove.addEventListener("click", () => setGames(Object.fromEntries(Object.entries(games).filter(([k]) => k !== key))));
+  return remove;
+}
+
+function addGamePicker(games) {
+  const available = Object.keys(state.schemas.games).filter((key) => !(key in games));
+  if (!available.length) return null;
+  const select = el(
+    "select",
+    { "data-testid": "add-game-key", "aria-label": t("games.add") },
+    ...available.map((key) => el("option", { value: key }, `${gameTitle(key)} (${key})`)),
+  );
+  const add = el("button", { type: "button", class: "button", "data-testid": "add-game" }, t("games.add"));
+  add.addEventListener("click", () => setGames({ ...games, [select.value]: gameDefaults(state.schemas.games[select.value]) }));
+  return el("div", { class: "add-game" }, select, add);
+}
+
 function gameSections() {
   const games = state.body.config?.games ?? {};
-  return Object.entries(games).map(([key, value]) => {
+  const sections = Object.entries(games).map(([key, value]) => {
     const desc = state.schemas.games[key];
-    const title = has(`game.${key}`) ? t(`game.${key}`) : key;
     const body = desc
       ? objectForm(desc, `config.games.${key}`, value, ctx)
       : el("p", { class: "notice notice-warn" }, t("games.unknown", { key }));
     return el(
       "section",
       { class: "game-section", "data-testid": `game-${key}`, "data-field-group": `config.games.${key}` },
-      el("h3", {}, title, el("span", { class: "mono muted" }, ` ${key}`)),
+      el("h3", {}, gameTitle(key), el("span", { class: "mono muted" }, ` ${key} `), removeGameButton(key, games)),
       body,
     );
   });
+  return [...sections, addGamePicker(games)].filter(Boolean);
 }
 
 function renderForm() {
