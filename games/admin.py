@@ -14,6 +14,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from economy.limits import set_budget
+from economy.models import Budget
 from games.campaigns import CampaignConfig, parsed_config, publish_version, size_stock, validate_config
 from games.disclosure import compliance_problems, worsening
 from games.models import Campaign, CampaignDraftRow, ConfigVersion, OpsAuditEntry
@@ -215,6 +216,7 @@ def _publish(
         raise PublishRefused(flatten(error.messages)) from error
     problems = compliance_problems(config) if check_compliance else {}
     previous = current_config(session, registry, campaign)
+    before = _published_state(session, campaign)
     if previous is not None and campaign.starts_at <= now:
         reasons = worsening(previous, config) + _schedule_worsening(campaign, form)
         if reasons:
@@ -223,13 +225,39 @@ def _publish(
         raise PublishRefused(problems)
     try:
         set_budget(session, campaign.id, form.budget_fen, form.daily_budget_fen)
+    except ValueError as error:
+        raise PublishRefused({"budget_fen": [str(error)]}) from error
+    try:
         version = _freeze(session, campaign, config, now)
     except ValueError as error:
         raise PublishRefused({"config": [str(error)]}) from error
     _apply_form(campaign, form)
     commit_ahead(session, campaign, now)
-    record(session, actor, campaign.id, "publish", None, {"version": version.hash, "revision": draft.revision}, now)
+    record(
+        session,
+        actor,
+        campaign.id,
+        "publish",
+        before,
+        {**(_published_state(session, campaign) or {}), "revision": draft.revision},
+        now,
+    )
     return version
+
+
+def _published_state(session: Session, campaign: Campaign) -> dict[str, Any] | None:
+    """What a publish changes, for the audit trail: version, schedule, budget (``None`` before the first)."""
+    if campaign.version_id is None:
+        return None
+    budget = session.get(Budget, campaign.id)
+    return {
+        "version": session.get_one(ConfigVersion, campaign.version_id).hash,
+        "starts_at": campaign.starts_at.isoformat(),
+        "ends_at": campaign.ends_at.isoformat(),
+        "timezone": campaign.timezone,
+        "budget_fen": budget.total_fen if budget else None,
+        "daily_budget_fen": budget.daily_total_fen if budget else None,
+    }
 
 
 def _schedule_worsening(campaign: Campaign, form: CampaignForm) -> list[str]:
@@ -276,6 +304,8 @@ def set_paused(session: Session, actor: str, campaign_id: int, paused: bool, now
         raise PublishRefused({"status": ["publish the campaign before pausing or resuming it"]})
     before = campaign.status
     campaign.status = "paused" if paused else "active"
+    if campaign.status == before:  # pausing a paused campaign changes nothing and leaves no entry
+        return campaign
     record(
         session,
         actor,

@@ -312,3 +312,19 @@ def test_publishing_an_earlier_version_again_restores_its_stock(app: Flask, ops:
         hashes.append(ops.get(f"/api/ops/campaigns/{campaign}").json["campaign"]["version_hash"])
         assert stock_of(app, campaign, key) == stock
     assert hashes[0] == hashes[2] != hashes[1]
+
+
+def test_the_audit_trail_keeps_before_and_after_of_a_publish_and_no_idle_resume(ops: FlaskClient, clock: Clock) -> None:
+    campaign, revision, body = started_campaign(ops, clock)
+    first_hash = ops.get(f"/api/ops/campaigns/{campaign}").json["campaign"]["version_hash"]
+    body["budget_fen"] = body["budget_fen"] * 2
+    body["config"]["pool"]["prizes"][3]["stock"] = 600
+    revision = save(ops, campaign, revision, body).json["revision"]
+    assert publish(ops, campaign, revision).status_code == 200
+    assert ops.post(f"/api/ops/campaigns/{campaign}/resume").json["status"] == "active"  # was not paused
+    entries = ops.get(f"/api/ops/campaigns/{campaign}/audit").json
+    assert [e["action"] for e in entries] == ["publish", "edit_draft", "publish", "create"]
+    latest, first = entries[0], entries[2]
+    assert first["before"] is None and first["after"]["version"] == first_hash
+    assert latest["before"]["version"] == first_hash and latest["before"]["budget_fen"] == body["budget_fen"] // 2
+    assert latest["after"]["budget_fen"] == body["budget_fen"] and latest["after"]["version"] != first_hash
