@@ -26,6 +26,7 @@ from games.simulate import Audience, Simulation, simulate
 from games.verify import VerificationError, read_lines, verify_lines
 from server import db
 from server.auth import create_staff
+from server.cli_audit import audit_stats
 from server.config import ConfigError
 from server.demo import DEMO_STAFF, seed_demo
 from server.migrate import upgrade
@@ -190,6 +191,9 @@ def audit_verify(path: str) -> None:
         sys.exit(1)
     periods = ", ".join(f"{k}: {n}" for k, n in report.periods.items())
     click.echo(f"OK: {report.draws} draws verified, chain head {report.head_hash} ({periods})")
+
+
+audit_group.add_command(audit_stats)
 
 
 @cli.command("simulate", with_appcontext=False)  # a --pool file needs no app, database or secrets
