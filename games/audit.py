@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from games.fairness import GENESIS_HASH
 from games.models import Campaign, ConfigVersion, DrawRecord, SeedPeriod
+from games.periods import PublicPeriod, public_periods
 from games.verify import FORMAT
 
 
@@ -73,3 +75,39 @@ def export_lines(session: Session, campaign: Campaign, now: datetime) -> Iterato
 
 def _line(item: dict[str, Any]) -> str:
     return json.dumps(item, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+@dataclass(frozen=True)
+class PeriodSummary:
+    """A period as auditors list it: its public view, how many draws it holds and when the first was made.
+
+    The seed is revealed by the clock, not by a job: every read after ``ends_at`` shows it (``revealed_at``
+    is ``ends_at``), and no read before does.
+    """
+
+    period: PublicPeriod
+    draws: int
+    first_draw_at: datetime | None
+
+    @property
+    def revealed_at(self) -> datetime | None:
+        """When the seed became public: the period's end, once it has passed."""
+        return self.period.ends_at if self.period.revealed else None
+
+    @property
+    def committed_before_draws(self) -> bool:
+        """True when the commitment was stored no later than the period's first draw (or there is none)."""
+        return self.first_draw_at is None or self.period.committed_at <= self.first_draw_at
+
+
+def period_summaries(session: Session, campaign_id: int, now: datetime) -> list[PeriodSummary]:
+    """Every committed period of a campaign, newest first, with its draw count and first draw time."""
+    rows = session.execute(
+        select(DrawRecord.period_key, func.count(), func.min(DrawRecord.created_at))
+        .where(DrawRecord.campaign_id == campaign_id)
+        .group_by(DrawRecord.period_key)
+    ).all()
+    draws = {key: (count, first) for key, count, first in rows}
+    return [
+        PeriodSummary(period, *draws.get(period.key, (0, None))) for period in public_periods(session, campaign_id, now)
+    ]

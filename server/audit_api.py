@@ -1,15 +1,16 @@
-"""Auditors' API: download a campaign's export of revealed draws."""
+"""Auditors' API (read-only): a campaign's seed periods and the export of its revealed draws."""
 
 from __future__ import annotations
 
 from flask import Response, stream_with_context
 from flask_smorest import Blueprint
 
-from games.audit import export_lines
+from games.audit import PeriodSummary, export_lines, period_summaries
 from server import db
 from server.api_public import find_campaign
 from server.auth import require_role
 from server.models import User
+from server.schemas import AuditPeriodSchema
 
 blp = Blueprint("audit", __name__, url_prefix="/api/audit", description="Exports for auditors")
 
@@ -31,3 +32,14 @@ def export(campaign_id: int, user: User) -> Response:
 
     headers = {"Content-Disposition": f'attachment; filename="campaign-{campaign_id}-draws.jsonl"'}
     return Response(stream_with_context(lines()), mimetype="application/x-ndjson", headers=headers)
+
+
+@blp.route("/campaigns/<int:campaign_id>/periods", methods=["GET"])
+@require_role("auditor")
+@blp.response(200, AuditPeriodSchema(many=True))
+def periods(campaign_id: int, user: User) -> list[PeriodSummary]:
+    """Periods newest first: commitment and its publication time, reveal time and seed once ended, draws."""
+    db_session = db.session()
+    with db_session.begin():
+        campaign = find_campaign(campaign_id)
+        return period_summaries(db_session, campaign.id, db.now())

@@ -161,6 +161,23 @@ class PeriodSchema(Schema):
     status = fields.String(metadata={"enum": ["upcoming", "current", "ended"]})
 
 
+class AuditPeriodSchema(Schema):
+    """A period as auditors list it: commitment with its publication time, the seed once revealed (at
+    ``ends_at``), and the period's draws."""
+
+    key = fields.String(attribute="period.key")
+    commitment = fields.String(attribute="period.commitment")
+    committed_at = fields.DateTime(attribute="period.committed_at")
+    starts_at = fields.DateTime(attribute="period.starts_at")
+    ends_at = fields.DateTime(attribute="period.ends_at")
+    revealed_at = fields.DateTime(allow_none=True)
+    server_seed = fields.String(attribute="period.server_seed", allow_none=True)
+    status = fields.String(attribute="period.status", metadata={"enum": ["upcoming", "current", "ended"]})
+    draws = fields.Integer()
+    first_draw_at = fields.DateTime(allow_none=True)
+    committed_before_draws = fields.Boolean()
+
+
 class PrizeRuleSchema(Schema):
     """A disclosed prize line."""
 

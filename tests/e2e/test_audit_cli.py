@@ -238,3 +238,18 @@ def test_an_auditor_downloads_the_same_export_without_unrevealed_periods(
         secret = session.scalars(select(SeedPeriod).filter_by(campaign_id=campaign, key=SECRET)).one()
     assert secret.server_seed not in body and secret.commitment not in body and SECRET not in body
     assert max(record(line)["seq"] for line in cli_lines if '"type":"draw"' in line) == DRAWS  # seq 13 left out
+
+
+def test_auditors_list_periods_with_publication_reveal_and_draw_counts(app: Flask, clock: Clock) -> None:
+    campaign = play_and_reveal(app, clock)
+    auditor = staff(app, "auditor", "pia")
+    periods = {p["key"]: p for p in auditor.get(f"/api/audit/campaigns/{campaign}/periods").json}
+    revealed, secret = periods[REVEALED], periods[SECRET]
+    assert revealed["status"] == "ended" and revealed["draws"] == DRAWS and revealed["committed_before_draws"]
+    assert revealed["revealed_at"] == revealed["ends_at"]
+    assert hashlib.sha256(bytes.fromhex(revealed["server_seed"])).hexdigest() == revealed["commitment"]
+    assert secret["status"] == "current" and secret["draws"] == 1
+    assert secret["server_seed"] is None and secret["revealed_at"] is None
+    shopper = app.test_client()
+    login(shopper, "curious")
+    assert shopper.get(f"/api/audit/campaigns/{campaign}/periods").status_code == 403
