@@ -1,7 +1,9 @@
-"""Live metrics of a campaign for the ops dashboard, read from SQL (the only source of truth)."""
+"""Live metrics of a campaign for the ops dashboard, read from SQL (the only source of truth), and the
+spend forecast they are compared with: the latest cost simulation ops ran for the campaign."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -11,10 +13,39 @@ from sqlalchemy.orm import Session
 
 from economy.models import Budget, Grant, Stock
 from games.campaigns import CampaignConfig
-from games.models import Campaign, DrawRecord
+from games.models import Campaign, DrawRecord, SpendForecast
+from games.simulate import Audience
 
 WINDOW_MINUTES = 30
 FEED_SIZE = 10
+
+
+@dataclass(frozen=True)
+class ForecastFacts:
+    """What is kept of a campaign's simulation: the config it used (``None``: the draft), the audience
+    and the cumulative spend by day (fen; the median and the 95th percentile over the runs)."""
+
+    version_hash: str | None
+    audience: Audience
+    spend_median_fen: list[float]
+    spend_p95_fen: list[float]
+
+
+@dataclass(frozen=True)
+class Forecast:
+    """A campaign's stored forecast read at some moment: spend to date (by campaign ``day``) and in all."""
+
+    created_at: datetime
+    created_by: str
+    version_hash: str | None
+    players_per_day: int
+    draws_per_player: int
+    days: int
+    day: int
+    spent_fen: int
+    spent_p95_fen: int
+    total_fen: int
+    total_p95_fen: int
 
 
 @dataclass(frozen=True)
@@ -34,12 +65,15 @@ class Metrics:
     players: int
     fallbacks: dict[str, int]
     notable_wins: list[dict[str, Any]]
+    forecast_spent_fen: int | None
+    forecast: Forecast | None
 
 
 def metrics(session: Session, campaign: Campaign, config: CampaignConfig | None, now: datetime) -> Metrics:
     """The dashboard numbers of ``campaign`` at ``now``."""
     draws = select(DrawRecord).where(DrawRecord.campaign_id == campaign.id).subquery()
     budget = session.get(Budget, campaign.id)
+    planned = latest_forecast(session, campaign, now)
     return Metrics(
         campaign_id=campaign.id,
         at=now,
@@ -54,7 +88,58 @@ def metrics(session: Session, campaign: Campaign, config: CampaignConfig | None,
         players=session.scalar(select(func.count(func.distinct(draws.c.user_id)))) or 0,
         fallbacks=_fallbacks(session, campaign.id),
         notable_wins=_notable(session, campaign.id, config),
+        forecast_spent_fen=None if planned is None else planned.spent_fen,
+        forecast=planned,
     )
+
+
+def record_forecast(session: Session, campaign_id: int, facts: ForecastFacts, actor: str, now: datetime) -> None:
+    """Keep ``facts`` as the campaign's forecast (the latest one counts), in the caller's transaction."""
+    audience = facts.audience
+    session.add(
+        SpendForecast(
+            campaign_id=campaign_id,
+            version_hash=facts.version_hash,
+            created_at=now,
+            created_by=actor,
+            players_per_day=audience.players_per_day,
+            draws_per_player=audience.draws_per_player,
+            days=audience.days,
+            spend_median_json=json.dumps([round(fen) for fen in facts.spend_median_fen]),
+            spend_p95_json=json.dumps([round(fen) for fen in facts.spend_p95_fen]),
+        )
+    )
+    session.flush()
+
+
+def latest_forecast(session: Session, campaign: Campaign, now: datetime) -> Forecast | None:
+    """The campaign's latest forecast as of ``now``; ``None`` when ops never simulated it."""
+    query = select(SpendForecast).where(SpendForecast.campaign_id == campaign.id)
+    row = session.scalars(query.order_by(SpendForecast.id.desc()).limit(1)).first()
+    if row is None:
+        return None
+    median, p95 = json.loads(row.spend_median_json), json.loads(row.spend_p95_json)
+    day = campaign_day(campaign.starts_at, now, row.days)
+    return Forecast(
+        created_at=row.created_at,
+        created_by=row.created_by,
+        version_hash=row.version_hash,
+        players_per_day=row.players_per_day,
+        draws_per_player=row.draws_per_player,
+        days=row.days,
+        day=day,
+        spent_fen=median[day - 1] if day else 0,
+        spent_p95_fen=p95[day - 1] if day else 0,
+        total_fen=median[-1],
+        total_p95_fen=p95[-1],
+    )
+
+
+def campaign_day(starts_at: datetime, now: datetime, days: int) -> int:
+    """The campaign days begun by ``now`` (day 1 begins at ``starts_at``): 0 before the start, at most ``days``."""
+    if now < starts_at:
+        return 0
+    return min((now - starts_at) // timedelta(days=1) + 1, days)
 
 
 def _count_since(session: Session, campaign_id: int, since: datetime) -> int:

@@ -137,3 +137,25 @@ class OpsAuditEntry(Base):
     before_json: Mapped[str | None] = mapped_column(Text)
     after_json: Mapped[str | None] = mapped_column(Text)
     at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class SpendForecast(Base):
+    """A cost simulation ops ran for a campaign, kept as its spend forecast (the latest one counts).
+
+    ``version_hash`` names the published config whose pool was simulated, ``None`` when it was the
+    draft's; ``spend_median_json`` and ``spend_p95_json`` are the cumulative spend in fen by campaign
+    day (JSON lists of integers, day 1 first).
+    """
+
+    __tablename__ = "spend_forecasts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id"), index=True)
+    version_hash: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    created_by: Mapped[str] = mapped_column(String(64))
+    players_per_day: Mapped[int]
+    draws_per_player: Mapped[int]
+    days: Mapped[int]
+    spend_median_json: Mapped[str] = mapped_column(Text)
+    spend_p95_json: Mapped[str] = mapped_column(Text)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import itertools
 import time
+from typing import Any
 
 from flask import Flask
 from flask.testing import FlaskClient
@@ -45,3 +47,28 @@ def test_watching_pushes_metrics_and_a_spin_updates_them(app: Flask, client: Fla
         time.sleep(0.1)
     assert latest is not None and latest["draws_total"] == 1 and latest["players"] == 1
     live.disconnect(namespace=OPS)
+
+
+def test_metrics_are_pushed_at_least_every_two_seconds_without_any_spin(app: Flask) -> None:
+    campaign = add_campaign(app, wheel_config())
+    ops = staff(app, "ops", "oscar")
+    live = app.extensions["socketio"].test_client(app, namespace=OPS, flask_test_client=ops)
+    watched = time.monotonic()
+    assert live.emit("watch", {"campaign_id": campaign}, namespace=OPS, callback=True) == {"ok": True}
+    assert [e["name"] for e in live.get_received(OPS)] == ["metrics"]  # the answer to "watch" itself
+    arrivals = _metric_arrivals(live, count=2, within=4.5)
+    live.disconnect(namespace=OPS)
+    assert len(arrivals) == 2, arrivals
+    gaps = [later - earlier for earlier, later in itertools.pairwise([watched, *arrivals])]
+    assert all(1.0 <= gap <= 2.1 for gap in gaps), gaps  # periodic, not every tick, and never 2 s apart
+
+
+def _metric_arrivals(live: Any, count: int, within: float) -> list[float]:
+    """When the next ``count`` metrics pushes arrived (``time.monotonic()``), waiting at most ``within`` s."""
+    arrivals: list[float] = []
+    deadline = time.monotonic() + within
+    while len(arrivals) < count and time.monotonic() < deadline:
+        pushed = [e for e in live.get_received(OPS) if e["name"] == "metrics"]
+        arrivals.extend([time.monotonic()] * len(pushed))
+        time.sleep(0.02)
+    return arrivals

@@ -1,6 +1,8 @@
 // The live dashboard of one campaign. Metrics arrive over Socket.IO (namespace /ops: "watch" the
-// campaign, then "metrics" every 2 s and after each committed spin); while the socket is silent
-// (not connected yet, refused, or the server's namespace is missing) GET .../metrics every 2 s.
+// campaign, then "metrics" at least every 2 s and after each committed spin); while the socket is
+// silent (not connected yet, refused, or the server's namespace is missing) GET .../metrics every 2 s.
+// Budget spent is compared with the server's forecast (the campaign's latest cost simulation, the
+// same for every ops user), which comes with the metrics.
 
 import { api, errorText } from "./api.js";
 import { COLORS, drawChart } from "./charts.js";
@@ -8,7 +10,6 @@ import { $, el, notice } from "./dom.js";
 import { clock, count, dateTime, percent, yuan } from "./format.js";
 import { has, localName, onLanguageChange, t } from "./i18n.js";
 import { requireOps } from "./session.js";
-import { cumulative, storedSimulation } from "./simulation.js";
 
 const campaignId = Number(document.querySelector("[data-campaign-id]").dataset.campaignId);
 const POLL_MS = 2000;
@@ -67,51 +68,50 @@ function renderKpis(m) {
   $("budget-share").textContent = percent(share);
 }
 
-function campaignDay(simulation) {
-  const start = Date.parse(state.detail.campaign.starts_at);
-  const day = Math.floor((Date.now() - start) / 86_400_000) + 1;
-  return Math.min(Math.max(day, 1), simulation.result.daily_cost_mean_fen.length);
+function noForecast() {
+  $("forecast").replaceChildren(
+    el("p", { class: "muted", "data-testid": "no-forecast" }, t("dash.no_forecast")),
+    el("a", { href: `/ops/campaigns/${campaignId}#simulation` }, t("dash.run_simulation")),
+  );
+  $("budget-forecast").hidden = true;
+  $("budget-forecast-text").textContent = "";
+}
+
+function forecastMarker(m, forecast) {
+  const marker = $("budget-forecast");
+  marker.hidden = !(m.budget_total_fen > 0);
+  marker.style.left = `${Math.min(m.forecast_spent_fen / Math.max(m.budget_total_fen, 1), 1) * 100}%`;
+  marker.title = t("dash.forecast_by_day", { n: forecast.day, value: yuan(m.forecast_spent_fen) });
+  $("budget-forecast-text").textContent = `· ${marker.title}`;
+}
+
+function forecastSource(forecast) {
+  const version = forecast.version_hash ? forecast.version_hash.slice(0, 12) : t("status.draft");
+  const at = `${new Date(forecast.created_at).toLocaleString()} · ${forecast.created_by} · ${version}`;
+  return el("p", { class: "muted" }, t("dash.forecast_from", { at }));
 }
 
 function renderForecast(m) {
-  const simulation = storedSimulation(campaignId);
-  const box = $("forecast");
-  if (!simulation) {
-    box.replaceChildren(
-      el("p", { class: "muted" }, t("dash.no_forecast")),
-      el("a", { href: `/ops/campaigns/${campaignId}#simulation` }, t("dash.run_simulation")),
-    );
-    $("budget-forecast").hidden = true;
-    $("budget-forecast-text").textContent = "";
+  const forecast = m.forecast;
+  if (!forecast || m.forecast_spent_fen === null) {
+    noForecast();
     return;
   }
-  const { result } = simulation;
-  const day = campaignDay(simulation);
-  const expected = cumulative(result.daily_cost_mean_fen)[day - 1];
-  const marker = $("budget-forecast");
-  marker.hidden = !(m.budget_total_fen > 0);
-  marker.style.left = `${Math.min(expected / Math.max(m.budget_total_fen, 1), 1) * 100}%`;
-  marker.title = t("dash.forecast_by_day", { n: day, value: yuan(expected) });
-  $("budget-forecast-text").textContent = `· ${marker.title}`;
-  const exhausted = result.median_budget_exhausted_day;
-  box.replaceChildren(
+  forecastMarker(m, forecast);
+  $("forecast").replaceChildren(
     el(
       "dl",
       { class: "facts compact", "data-testid": "forecast" },
-      el("dt", {}, t("dash.forecast_by_day_label", { n: day })),
-      el("dd", {}, yuan(expected)),
-      el("dt", {}, t("sim.median")),
-      el("dd", {}, yuan(result.cost_median_fen)),
+      el("dt", {}, t("dash.forecast_by_day_label", { n: forecast.day })),
+      el("dd", { "data-testid": "forecast-spent", "data-value": m.forecast_spent_fen }, yuan(m.forecast_spent_fen)),
       el("dt", {}, "P95"),
-      el("dd", {}, yuan(result.cost_p95_fen)),
-      el("dt", {}, t("sim.exhausted")),
-      el(
-        "dd",
-        {},
-        `${percent(result.budget_exhausted_probability)}${exhausted === null ? "" : ` · ${t("sim.runs_out", { n: exhausted })}`}`,
-      ),
+      el("dd", {}, yuan(forecast.spent_p95_fen)),
+      el("dt", {}, t("dash.budget")),
+      el("dd", { "data-testid": "forecast-actual" }, yuan(m.budget_spent_fen)),
+      el("dt", {}, t("sim.median")),
+      el("dd", {}, yuan(forecast.total_fen)),
     ),
-    el("p", { class: "muted" }, t("dash.forecast_from", { at: new Date(simulation.at).toLocaleString() })),
+    forecastSource(forecast),
   );
 }
 

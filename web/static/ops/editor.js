@@ -296,6 +296,7 @@ const sim = simulationPanel($("simulation"), {
     draws_per_player: state.audience.draws,
     days: state.audience.days,
     budget_fen: typeof state.body.budget_fen === "number" ? state.body.budget_fen : null,
+    daily_budget_fen: typeof state.body.daily_budget_fen === "number" ? state.body.daily_budget_fen : null,
   }),
 });
 

@@ -1,7 +1,8 @@
-// The simulation panel: POST /api/ops/simulate with the pool being edited and the audience, then
-// charts of what the server computed: total cost histogram (median, p95, p99, budget marked),
-// cumulative expected spend per day against the budget, and the stock-out probability per prize.
-// The last result is kept in sessionStorage so the campaign's dashboard can show it as a forecast.
+// The simulation panel: POST /api/ops/campaigns/ID/simulate with the pool being edited and the
+// audience, then charts of what the server computed: total cost histogram (median, p95, p99, budget
+// marked), cumulative expected spend per day against the budget, and the stock-out probability per
+// prize. The server keeps the result as the campaign's spend forecast (every ops dashboard shows it);
+// this tab keeps it in sessionStorage only to redraw the panel after a reload.
 
 import { api, ApiError, errorText } from "./api.js";
 import { binPixel, COLORS, drawChart } from "./charts.js";
@@ -11,8 +12,8 @@ import { currentLang, localName, t } from "./i18n.js";
 
 const storeKey = (campaignId) => `carnival.ops.simulation.${campaignId}`;
 
-/** The simulation stored for ``campaignId`` in this browser session, or null. */
-export function storedSimulation(campaignId) {
+/** The simulation this tab last drew for ``campaignId``, or null. */
+function storedSimulation(campaignId) {
   try {
     return JSON.parse(sessionStorage.getItem(storeKey(campaignId)) ?? "null");
   } catch {
@@ -24,7 +25,7 @@ function store(campaignId, saved) {
   try {
     sessionStorage.setItem(storeKey(campaignId), JSON.stringify(saved));
   } catch {
-    // the forecast just won't show on the dashboard
+    // the panel just starts empty after a reload
   }
 }
 
@@ -250,7 +251,8 @@ export function simulationPanel(container, { campaignId, getRequest, getPool }) 
     button.disabled = true;
     notice(message, t("sim.running"), "info");
     try {
-      const result = await api("/api/ops/simulate", { method: "POST", body: request });
+      const path = campaignId ? `/api/ops/campaigns/${campaignId}/simulate` : "/api/ops/simulate";
+      const result = await api(path, { method: "POST", body: request });
       shown = { at: Date.now(), result, budget_fen: request.budget_fen, days: request.days, pool: getPool() };
       store(campaignId, shown);
       notice(message, "");
