@@ -6,11 +6,12 @@ from flask import Response, stream_with_context
 from flask_smorest import Blueprint
 
 from games.audit import PeriodSummary, export_lines, period_summaries
+from games.reconcile import Reconciliation, reconcile
 from server import db
 from server.api_public import find_campaign
 from server.auth import require_role
 from server.models import User
-from server.schemas import AuditPeriodSchema
+from server.schemas import AuditPeriodSchema, ReconciliationSchema
 
 blp = Blueprint("audit", __name__, url_prefix="/api/audit", description="Exports for auditors")
 
@@ -43,3 +44,14 @@ def periods(campaign_id: int, user: User) -> list[PeriodSummary]:
     with db_session.begin():
         campaign = find_campaign(campaign_id)
         return period_summaries(db_session, campaign.id, db.now())
+
+
+@blp.route("/campaigns/<int:campaign_id>/reconciliation", methods=["GET"])
+@require_role("auditor")
+@blp.response(200, ReconciliationSchema)
+def reconciliation(campaign_id: int, user: User) -> Reconciliation:
+    """Do the draw log's grants equal the ledger's grants, and their cost the budget spent?"""
+    db_session = db.session()
+    with db_session.begin():
+        campaign = find_campaign(campaign_id)
+        return reconcile(db_session, campaign.id)

@@ -1,4 +1,5 @@
-"""``carnival audit stats``: do a campaign's draws follow the odds it disclosed?"""
+"""``carnival audit stats`` (do the draws follow the disclosed odds?) and ``carnival audit reconcile``
+(do the draw log, the grants and the budget agree?)."""
 
 from __future__ import annotations
 
@@ -6,9 +7,13 @@ import sys
 from collections.abc import Iterable
 
 import click
+from flask.cli import with_appcontext
 
+from games.models import Campaign
+from games.reconcile import Reconciliation, reconcile
 from games.stats import ALARM_P_VALUE, FitTest, stats_from_export
 from games.verify import read_lines
+from server import db
 
 
 @click.command("stats")
@@ -53,3 +58,38 @@ def _verdict(test: FitTest) -> str:
 
 def _counts(items: Iterable[tuple[str, int]]) -> str:
     return ", ".join(f"{key} {n:,}" for key, n in items) or "none"
+
+
+@click.command("reconcile")
+@click.option("--campaign", "campaign_id", type=int, required=True)
+@with_appcontext
+def audit_reconcile(campaign_id: int) -> None:
+    """Check that the draw log's grants are the ledger's and cost what the budget spent; exit 1 if not."""
+    db_session = db.session()
+    with db_session.begin():
+        if db_session.get(Campaign, campaign_id) is None:
+            raise click.ClickException(f"no campaign {campaign_id}")
+        result = reconcile(db_session, campaign_id)
+    _echo_reconciliation(result)
+    if not result.ok:
+        sys.exit(1)
+
+
+def _echo_reconciliation(result: Reconciliation) -> None:
+    click.echo(
+        f"{result.draws:,} draws, {result.draw_grants:,} grants by draws, {result.other_grants:,} other grants;"
+        f" grants cost {result.granted_cost_fen:,} fen, budget spent {result.budget_spent_fen:,} fen"
+    )
+    for mismatch in result.mismatches:
+        where = ", ".join(
+            part
+            for part in (
+                f"record seq {mismatch.seq}" if mismatch.seq is not None else "",
+                f"grant {mismatch.grant_key}" if mismatch.grant_key else "",
+            )
+            if part
+        )
+        click.echo(f"MISMATCH {where or 'campaign'}: {mismatch.problem}")
+    if result.more_mismatches:
+        click.echo(f"... and {result.more_mismatches} more")
+    click.echo("OK: the draw log, the grants and the budget agree" if result.ok else "FAILED")
