@@ -1,6 +1,7 @@
 // JSON over fetch. An error answer {"error", "message", "fields"?} becomes an ApiError.
 
 import { has, t } from "./i18n.js";
+import { localize } from "./server-text.js";
 
 /** A refusal answered by the server; ``fields`` maps dotted field paths to messages. */
 export class ApiError extends Error {
@@ -32,8 +33,8 @@ export async function api(path, { method = "GET", body } = {}) {
   return data;
 }
 
-/** What to tell the user about ``error``: our text for a known code, else the server's own message. */
+/** What to tell the user about ``error``: our text for a known code, else the server's message, localized. */
 export function errorText(error) {
   if (!(error instanceof ApiError)) return t("error.network");
-  return has(`error.${error.code}`) ? t(`error.${error.code}`) : error.message;
+  return has(`error.${error.code}`) ? t(`error.${error.code}`) : localize(error.message);
 }

@@ -1,4 +1,5 @@
-// The server's field messages ({"config.pool.prizes.1.weight": ["..."]}) shown next to their fields.
+// The server's field messages ({"config.pool.prizes.1.weight": ["..."]}) shown next to their fields,
+// in the console's language (server-text.js).
 // A path finds its field's slot (data-error-slot), else its input (data-field), else the nearest group
 // of a parent path (data-field-group); what matches nothing goes to the page's general error box.
 // A slot may send its messages to another element (data-error-into="id", labelled with
@@ -6,6 +7,7 @@
 
 import { el } from "./dom.js";
 import { t } from "./i18n.js";
+import { localize } from "./server-text.js";
 
 const esc = (path) => CSS.escape(path);
 
@@ -28,7 +30,7 @@ function messageList(path, messages, rest) {
   return el(
     "ul",
     { class: "field-errors", "data-testid": "field-error", "data-error-for": path },
-    messages.map((message) => el("li", {}, rest ? `${rest}: ${message}` : message)),
+    messages.map(localize).map((message) => el("li", {}, rest ? `${rest}: ${message}` : message)),
   );
 }
 
@@ -70,7 +72,9 @@ export function generalList(unplaced) {
     "ul",
     { class: "general-errors", "data-testid": "general-errors" },
     unplaced.flatMap(([path, messages]) =>
-      messages.map((m) => el("li", { "data-error-for": path }, path === "_schema" ? m : `${pathLabel(path)}: ${m}`)),
+      messages
+        .map(localize)
+        .map((m) => el("li", { "data-error-for": path }, path === "_schema" ? m : `${pathLabel(path)}: ${m}`)),
     ),
   );
 }

@@ -1,0 +1,36 @@
+"""The server's English field messages appear in Chinese in the Chinese console (server-text.js) and
+as the server sent them in the English one."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.browser.test_ops_console import WEIGHT, by_testid, create_campaign, field, field_error, is_draft_save
+
+pytestmark = pytest.mark.browser
+
+
+def refused_message(console: Page) -> str:
+    """Save the draft, expect a refusal; returns the server's message for the weight field."""
+    with console.expect_response(is_draft_save) as refused:
+        by_testid(console, "save-draft").click()
+    assert refused.value.status == 422
+    return str(refused.value.json()["fields"][WEIGHT][0])
+
+
+def test_a_field_message_is_chinese_in_chinese_and_as_sent_in_english(console: Page, demo_server: str) -> None:
+    create_campaign(console, demo_server)
+    field(console, WEIGHT).fill("0")
+
+    message = refused_message(console)
+    assert message == "weight must be a positive integer"
+    expect(field_error(console, WEIGHT)).to_contain_text("权重必须是正整数")
+    expect(field_error(console, WEIGHT)).not_to_contain_text(message)
+
+    by_testid(console, "lang-switch").click()
+    expect(console.locator("html")).to_have_attribute("lang", "en")
+    message = refused_message(console)
+
+    expect(field_error(console, WEIGHT)).to_contain_text(message)
+    expect(field_error(console, WEIGHT)).not_to_contain_text("权重")

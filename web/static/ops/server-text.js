@@ -1,0 +1,217 @@
+// The server's messages (field messages, refusals) in the console's language. The server is the only
+// validator and writes English; in Chinese, localize() finds the message's template below and fills
+// the Chinese text with the message's parameters. In English, or for a message no template knows, the
+// server's text is shown as it came.
+//
+// Conventions (tests/unit/web/test_server_text.py checks the `en:` entries against the Python sources):
+// - `en: "..."` is a message template exactly as games/, server/ and economy/limits.py write it, each
+//   f-string field written as a {name}. Every message in those sources needs an entry, and every
+//   entry must still be sent by the server: change both together.
+// - `lib: "..."` is a library's default message (marshmallow) in the same form; the test skips it.
+// - `zh` uses the template's {name}s. `params` may rewrite a parameter before it is filled in:
+//   label("enum") shows a known value by its console label, list joins "a, b" the Chinese way, fen
+//   shows fen as yuan, nested translates a message inside a message ("already disclosed to shoppers:
+//   {reason}").
+// - A template without parameters is looked up exactly. The others become anchored regexes (each
+//   {name} a lazy group) tried in listed order: put the more specific template first.
+
+import { currentLang, has, t } from "./i18n.js";
+import { yuan } from "./format.js";
+
+const label = (prefix) => (value) => (has(`${prefix}.${value}`) ? t(`${prefix}.${value}`) : value);
+const list = (value) => value.split(", ").join("、");
+const labels = (prefix) => (value) => value.split(", ").map(label(prefix)).join("、");
+const fen = (value) => (/^-?\d+$/.test(value) ? yuan(Number(value)) : value);
+const nested = (value) => translate(value);
+
+const TEMPLATES = [
+  // games/pools.py
+  { en: "use 1-32 lowercase letters, digits or _", zh: "请使用 1-32 位小写字母、数字或 _" },
+  { en: "an interest-free coupon needs periods", zh: "免息券需要填写免息期数" },
+  { en: "a full-reduction coupon needs threshold_fen and amount_fen", zh: "满减券需要填写满减门槛和金额" },
+  { en: "the reduction must be below its threshold", zh: "减免金额必须低于满减门槛" },
+  {
+    en: "a {kind} reward needs {field}",
+    zh: "{kind}奖励需要填写「{field}」",
+    params: { kind: label("enum"), field: label("field") },
+  },
+  { en: "a coupon reward needs its cost_fen to the budget", zh: "优惠券奖励需要填写计入预算的成本" },
+  { en: "a red_packet reward needs amount_fen", zh: "红包奖励需要填写金额" },
+  { en: "give either amount_fen or min_fen and max_fen, not both", zh: "固定金额和金额范围（最低、最高）只能填一种" },
+  { en: "a red packet range needs both min_fen and max_fen", zh: "红包金额范围需要同时填写最低和最高金额" },
+  { en: "max_fen must be above min_fen", zh: "最高金额必须大于最低金额" },
+  { en: "only a red_packet reward has an amount range", zh: "只有红包奖励可以设置金额范围" },
+  { en: "use an https:// address or a path on this site starting with /", zh: "请使用 https:// 地址或本站以 / 开头的路径" },
+  { en: "weight must be a positive integer", zh: "权重必须是正整数" },
+  { en: "a prize may be worth at most ¥50,000", zh: "单个奖品价值不能超过 ¥50,000" },
+  { en: "prize keys must be unique", zh: "奖品标识不能重复" },
+  { en: "the fallback must be one of the pool's prizes", zh: "兜底奖品必须是奖池中的奖品" },
+  { en: "the fallback prize may not have a limited stock", zh: "兜底奖品不能限量" },
+  { en: "the fallback prize may not be a red packet with a random amount", zh: "兜底奖品不能是随机金额的红包" },
+  { en: "the weights may add up to at most 2^32", zh: "权重总和不能超过 2^32" },
+  { en: "value {value} outside [0, {total})", zh: "抽取值 {value} 超出范围 [0, {total})" },
+  // games/campaigns.py
+  { en: "a cap needs max_count or max_value_fen", zh: "限额需要填写最多次数或最高价值" },
+  {
+    en: "each cap needs its own key; repeated: {keys}",
+    zh: "每个限额的标识不能重复；重复的标识：{keys}",
+    params: { keys: list },
+  },
+  {
+    en: "unknown game '{key}'; known: {known}",
+    zh: "未知的游戏 '{key}'；可用的游戏：{known}",
+    params: { known: list },
+  },
+  { en: "cap '{key}' names unknown prize '{prize}'", zh: "限额 '{key}' 指定的奖品 '{prize}' 不存在" },
+  // games/admin.py
+  { en: "unknown time zone '{zone}'", zh: "未知的时区 '{zone}'" },
+  { en: "the campaign must end after it starts", zh: "结束时间必须晚于开始时间" },
+  { en: "no campaign {id}", zh: "活动 {id} 不存在" },
+  { en: "someone else changed this draft; reload it", zh: "其他人已修改这份草稿，请重新加载" },
+  { en: "the campaign would end earlier than {time}", zh: "活动结束时间将早于 {time}" },
+  { en: "the start and time zone of a started campaign cannot change", zh: "已开始的活动不能修改开始时间和时区" },
+  { en: "publish the campaign before pausing or resuming it", zh: "请先发布活动，再暂停或恢复" },
+  { en: "already disclosed to shoppers: {reason}", zh: "已向用户公示：{reason}", params: { reason: nested } },
+  // games/disclosure.py
+  { en: "prize '{key}' would be removed", zh: "奖品 '{key}' 将被移除" },
+  {
+    en: "the redemption deadline would move from {from} to {to}",
+    zh: "兑奖截止日期将从 {from} 改为 {to}",
+    params: { to: (value) => (value === "None" ? "未填写" : value) },
+  },
+  { en: "the redemption conditions would change", zh: "兑奖条件将被修改" },
+  { en: "a new per-user cap '{key}' would limit shoppers", zh: "新增的每人限额 '{key}' 将限制用户" },
+  { en: "the per-user cap '{key}' would get tighter", zh: "每人限额 '{key}' 将收紧" },
+  { en: "prize '{key}' odds would fall from {from} to {to}", zh: "奖品 '{key}' 的中奖概率将从 {from} 降至 {to}" },
+  { en: "prize '{key}' quantity would fall from {from} to {to}", zh: "奖品 '{key}' 的数量将从 {from} 减至 {to}" },
+  { en: "prize '{key}' would become limited to {stock}", zh: "奖品 '{key}' 将变为限量 {stock} 份" },
+  { en: "prize '{key}' would be worth less", zh: "奖品 '{key}' 的价值将降低" },
+  { en: "prize '{key}' would change its type", zh: "奖品 '{key}' 的类型将改变" },
+  { en: "prize '{key}' would get worse coupon terms", zh: "奖品 '{key}' 的优惠券条件将变差" },
+  { en: "disclose a quantity for every prize but the fallback", zh: "除兜底奖品外，每个奖品都须公示数量" },
+  { en: "state until when prizes can be redeemed", zh: "请填写兑奖截止日期" },
+  { en: "state the redemption conditions", zh: "请填写兑奖条件" },
+  // games/wheel.py
+  { en: "a wheel has 6 to 12 slots", zh: "转盘须有 6 到 12 个格子" },
+  { en: "slot {n} shows unknown prize '{key}'", zh: "第 {n} 格的奖品 '{key}' 不在奖池中" },
+  { en: "prize '{key}' has no slot on the wheel", zh: "奖品 '{key}' 在转盘上没有格子" },
+  { en: "the wheel has no action '{action}'", zh: "转盘没有 '{action}' 操作" },
+  { en: "no spins left today", zh: "今天的抽奖次数已用完" },
+  { en: "an extra spin costs {points} points", zh: "加抽一次需要 {points} 积分" },
+  // server/api_ops.py, server/errors.py
+  { en: "some fields are invalid", zh: "有字段不符合要求" },
+  { en: "the draft cannot be published as it is", zh: "草稿当前无法发布" },
+  { en: "publish the campaign first", zh: "请先发布活动" },
+  { en: "the request body must be a JSON object", zh: "请求内容必须是 JSON 对象" },
+  { en: "the request body is not valid JSON", zh: "请求内容不是有效的 JSON" },
+  // server/idempotency.py
+  { en: "send an Idempotency-Key header of 8-128 characters", zh: "请求须带 8-128 个字符的 Idempotency-Key 头" },
+  { en: "this Idempotency-Key was used for a different request", zh: "该 Idempotency-Key 已用于另一个请求" },
+  {
+    en: "the first request with this Idempotency-Key is still running",
+    zh: "使用该 Idempotency-Key 的第一个请求仍在处理中",
+  },
+  {
+    en: "a retry with this Idempotency-Key took over; its answer counts",
+    zh: "使用该 Idempotency-Key 的重试已接手，以它的结果为准",
+  },
+  // economy/limits.py (budget and stock refusals reach the console when publishing)
+  {
+    en: "cap '{key}' reached for this {per}",
+    zh: "限额 '{key}' 已达{per}上限",
+    params: { per: (value) => (value === "day" ? "当日" : "本活动") },
+  },
+  { en: "prize '{key}' is out of stock", zh: "奖品 '{key}' 已无库存" },
+  { en: "campaign budget cannot cover {cost} fen", zh: "活动总预算不足以支付 {cost}", params: { cost: fen } },
+  { en: "today's budget cannot cover {cost} fen", zh: "今日预算不足以支付 {cost}", params: { cost: fen } },
+  {
+    en: "budget {budget} fen is below the {spent} fen already spent",
+    zh: "预算 {budget} 低于已花费的 {spent}",
+    params: { budget: fen, spent: fen },
+  },
+  {
+    en: "stock {stock} of '{key}' is below the {granted} already granted",
+    zh: "奖品 '{key}' 的数量 {stock} 低于已发放的 {granted}",
+  },
+  // marshmallow's defaults (Range: both bounds before one, "or equal to" before strict)
+  { lib: "Missing data for required field.", zh: "必填" },
+  { lib: "Field may not be null.", zh: "不能为空" },
+  { lib: "Unknown field.", zh: "未知字段" },
+  { lib: "Invalid value.", zh: "值无效" },
+  { lib: "Invalid input.", zh: "输入无效" },
+  { lib: "Invalid type.", zh: "类型不正确" },
+  { lib: "Invalid input type.", zh: "输入类型不正确" },
+  { lib: "Not a valid string.", zh: "必须是文本" },
+  { lib: "Not a valid utf-8 string.", zh: "不是有效的 UTF-8 文本" },
+  { lib: "Not a valid number.", zh: "必须是数字" },
+  { lib: "Not a valid integer.", zh: "必须是整数" },
+  { lib: "Number too large.", zh: "数字过大" },
+  { lib: "Special numeric values (nan or infinity) are not permitted.", zh: "不允许 NaN 或无穷大" },
+  { lib: "Not a valid boolean.", zh: "必须是“是”或“否”" },
+  { lib: "Not a valid list.", zh: "必须是列表" },
+  { lib: "Not a valid tuple.", zh: "必须是列表" },
+  { lib: "Not a valid mapping type.", zh: "必须是对象" },
+  { lib: "Not a valid datetime.", zh: "不是有效的日期时间" },
+  { lib: "Not a valid aware datetime.", zh: "日期时间须带时区" },
+  { lib: "Not a valid naive datetime.", zh: "日期时间不能带时区" },
+  { lib: "Not a valid date.", zh: "不是有效的日期" },
+  { lib: "Not a valid time.", zh: "不是有效的时间" },
+  { lib: "Not a valid period of time.", zh: "不是有效的时长" },
+  { lib: "Not a valid URL.", zh: "不是有效的网址" },
+  { lib: "Not a valid email address.", zh: "不是有效的邮箱地址" },
+  { lib: "Not a valid UUID.", zh: "不是有效的 UUID" },
+  { lib: "String does not match expected pattern.", zh: "格式不正确" },
+  {
+    lib: "Must be greater than or equal to {min} and less than or equal to {max}.",
+    zh: "必须在 {min} 到 {max} 之间",
+  },
+  { lib: "Must be greater than or equal to {min} and less than {max}.", zh: "必须大于或等于 {min} 且小于 {max}" },
+  { lib: "Must be greater than {min} and less than or equal to {max}.", zh: "必须大于 {min} 且不超过 {max}" },
+  { lib: "Must be greater than {min} and less than {max}.", zh: "必须大于 {min} 且小于 {max}" },
+  { lib: "Must be greater than or equal to {min}.", zh: "不能小于 {min}" },
+  { lib: "Must be greater than {min}.", zh: "必须大于 {min}" },
+  { lib: "Must be less than or equal to {max}.", zh: "不能大于 {max}" },
+  { lib: "Must be less than {max}.", zh: "必须小于 {max}" },
+  { lib: "Length must be between {min} and {max}.", zh: "长度须在 {min} 到 {max} 之间" },
+  { lib: "Length must be {equal}.", zh: "长度必须为 {equal}" },
+  { lib: "Shorter than minimum length {min}.", zh: "长度不能少于 {min}" },
+  { lib: "Longer than maximum length {max}.", zh: "长度不能超过 {max}" },
+  { lib: "Must be equal to {other}.", zh: "必须等于 {other}" },
+  { lib: "Must be one of: {choices}.", zh: "必须是以下之一：{choices}", params: { choices: labels("enum") } },
+  {
+    lib: "One or more of the choices you made was not in: {choices}.",
+    zh: "有选项不在可选范围内：{choices}",
+    params: { choices: labels("enum") },
+  },
+];
+
+const FIELD = /\{(\w+)\}/;
+const escape = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
+function compile(entry) {
+  const parts = (entry.en ?? entry.lib).split(FIELD); // literal, name, literal, name, ..., literal
+  const names = parts.filter((_, i) => i % 2 === 1);
+  const source = parts.map((part, i) => (i % 2 ? "(.+?)" : escape(part))).join("");
+  return { ...entry, names, regex: new RegExp(`^${source}$`) };
+}
+
+const EXACT = new Map(TEMPLATES.filter((e) => !FIELD.test(e.en ?? e.lib)).map((e) => [e.en ?? e.lib, e.zh]));
+const PATTERNS = TEMPLATES.filter((e) => FIELD.test(e.en ?? e.lib)).map(compile);
+
+function translate(message) {
+  if (EXACT.has(message)) return EXACT.get(message);
+  for (const entry of PATTERNS) {
+    const match = entry.regex.exec(message);
+    if (!match) continue;
+    const values = Object.fromEntries(
+      entry.names.map((name, i) => [name, (entry.params?.[name] ?? String)(match[i + 1])]),
+    );
+    return entry.zh.replace(/\{(\w+)\}/g, (_, name) => values[name]);
+  }
+  return message;
+}
+
+/** ``message`` from the server in the console's language (unchanged in English or when unknown). */
+export function localize(message) {
+  return currentLang() === "zh" && typeof message === "string" ? translate(message) : message;
+}
