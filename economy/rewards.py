@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
+from fractions import Fraction
 
 POINTS = "POINTS"
 CASH = "CASH"
@@ -35,21 +36,54 @@ class CouponTemplate:
 
 @dataclass(frozen=True)
 class Reward:
-    """A reward: ``amount`` is points for POINTS, fen for RED_PACKET, 0 otherwise."""
+    """A reward: ``amount`` is points for POINTS, fen for RED_PACKET, 0 otherwise.
+
+    A red packet with ``max_amount`` is a *range*: it gives ``amount`` to ``max_amount`` fen (both
+    included), the amount being drawn for each grant. Only a fixed reward can be granted: a range is
+    first turned into one with :meth:`drawn`.
+    """
 
     kind: RewardKind
     amount: int = 0
     coupon: CouponTemplate | None = None
     coupon_cost_fen: int = 0
+    max_amount: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.max_amount is not None and (self.kind is not RewardKind.RED_PACKET or self.max_amount <= self.amount):
+            raise ValueError("only a red packet has an amount range, and its maximum must exceed its minimum")
+
+    @property
+    def is_range(self) -> bool:
+        """True for a red packet whose amount is drawn per grant."""
+        return self.max_amount is not None
+
+    @property
+    def top_amount(self) -> int:
+        """The largest amount one grant can give (``amount`` unless this is a range)."""
+        return self.amount if self.max_amount is None else self.max_amount
+
+    def drawn(self, amount: int) -> Reward:
+        """This range red packet with its amount fixed at ``amount`` fen.
+
+        :raises ValueError: when this is not a range or ``amount`` lies outside it.
+        """
+        if self.max_amount is None or not self.amount <= amount <= self.max_amount:
+            raise ValueError(f"{amount} fen is not an amount of this reward")
+        return replace(self, amount=amount, max_amount=None)
 
 
 def reward_cost_fen(reward: Reward, points_per_yuan: int = DEFAULT_POINTS_PER_YUAN) -> int:
-    """The budget cost of ``reward`` in fen (points are converted at ``points_per_yuan``, rounding up).
+    """The budget cost of one grant of ``reward`` in fen (points are converted at ``points_per_yuan``,
+    rounding up; a red packet costs its amount).
 
-    :raises ValueError: on a non-positive exchange rate.
+    :raises ValueError: on a non-positive exchange rate, or for a range red packet: it costs the
+        amount drawn for it, so draw it first (:meth:`Reward.drawn`).
     """
     if points_per_yuan <= 0:
         raise ValueError("points_per_yuan must be positive")
+    if reward.is_range:
+        raise ValueError("a range red packet costs the amount drawn for it; draw it first")
     if reward.kind is RewardKind.POINTS:
         return -(-reward.amount * 100 // points_per_yuan)
     if reward.kind is RewardKind.RED_PACKET:
@@ -57,3 +91,16 @@ def reward_cost_fen(reward: Reward, points_per_yuan: int = DEFAULT_POINTS_PER_YU
     if reward.kind is RewardKind.COUPON:
         return reward.coupon_cost_fen
     return 0
+
+
+def expected_cost_fen(reward: Reward, points_per_yuan: int = DEFAULT_POINTS_PER_YUAN) -> Fraction:
+    """The mean budget cost of one grant of ``reward``, exactly: for a range red packet, whose amounts
+    are equally likely, the midpoint ``(min + max) / 2``; otherwise :func:`reward_cost_fen`."""
+    if reward.max_amount is not None:
+        return Fraction(reward.amount + reward.max_amount, 2)
+    return Fraction(reward_cost_fen(reward, points_per_yuan))
+
+
+def top_cost_fen(reward: Reward, points_per_yuan: int = DEFAULT_POINTS_PER_YUAN) -> int:
+    """The highest budget cost one grant of ``reward`` can have (a range red packet's maximum)."""
+    return reward_cost_fen(replace(reward, amount=reward.top_amount, max_amount=None), points_per_yuan)

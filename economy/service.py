@@ -27,7 +27,10 @@ class GrantRequest:
     """One reward for one user, charged to one campaign.
 
     :param key: idempotency key; a second grant with the same key returns the first.
+    :param reward: a fixed reward (a range red packet's amount is drawn before it reaches the economy).
+    :param cost_fen: what the grant charges the budget and value caps; for a red packet its amount.
     :param day: the grant's day in the campaign time zone (``YYYY-MM-DD``), for day caps.
+    :raises ValueError: for a range reward, or a red packet whose cost is not its amount.
     """
 
     key: str
@@ -39,6 +42,12 @@ class GrantRequest:
     day: str
     caps: Sequence[Cap] = field(default_factory=tuple)
     points_lifetime: timedelta = DEFAULT_POINTS_LIFETIME
+
+    def __post_init__(self) -> None:
+        if self.reward.is_range:
+            raise ValueError("draw a range red packet's amount before granting it")
+        if self.reward.kind is RewardKind.RED_PACKET and self.cost_fen != self.reward.amount:
+            raise ValueError("a red packet costs the budget exactly the amount granted")
 
 
 def grant(session: Session, request: GrantRequest, now: datetime) -> Grant:

@@ -44,7 +44,10 @@ class EconomyPort(Protocol):
         """Take points from the player. :raises Rejection: ``insufficient_points``."""
 
     def grant_prize(self, prize: Prize) -> PrizeOutcome:
-        """Grant ``prize``, or the pool's fallback when it is out of stock, capped or over budget."""
+        """Grant ``prize``, or the pool's fallback when it is out of stock, capped or over budget.
+
+        A range red packet is offered with its amount already drawn (``Prize.with_amount``).
+        """
 
 
 @dataclass(frozen=True)

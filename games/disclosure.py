@@ -83,13 +83,23 @@ def _prize_worsening(old_pool: Pool, before: Prize, new_pool: Pool, after: Prize
         reasons.append(f"prize '{before.key}' quantity would fall from {before.stock} to {after.stock}")
     if before.stock is None and after.stock is not None:
         reasons.append(f"prize '{before.key}' would become limited to {after.stock}")
-    if after.display_value_fen < before.display_value_fen or after.reward.amount < before.reward.amount:
+    if _worth_less(before, after):
         reasons.append(f"prize '{before.key}' would be worth less")
     if after.reward.kind is not before.reward.kind:
         reasons.append(f"prize '{before.key}' would change its type")
     elif before.reward.coupon and after.reward.coupon and _coupon_worse(before.reward.coupon, after.reward.coupon):
         reasons.append(f"prize '{before.key}' would get worse coupon terms")
     return reasons
+
+
+def _worth_less(before: Prize, after: Prize) -> bool:
+    """A lower display value, or a lower least or most amount: a range counts by both its ends, so a range
+    whose min or max falls, or a fixed amount turned into a range starting below it, is worth less."""
+    return (
+        after.display_value_fen < before.display_value_fen
+        or after.reward.amount < before.reward.amount
+        or after.reward.top_amount < before.reward.top_amount
+    )
 
 
 def _coupon_worse(before: CouponTemplate, after: CouponTemplate) -> bool:
@@ -112,7 +122,7 @@ def compliance_problems(config: CampaignConfig) -> dict[str, list[str]]:
         path = f"config.pool.prizes.{index}"
         if prize.stock is None and _gives_something(prize) and prize.key != config.pool.fallback_key:
             problems.setdefault(f"{path}.stock", []).append("disclose a quantity for every prize but the fallback")
-        if max(prize.display_value_fen, prize.cost_fen) > LEGAL_TOP_PRIZE_FEN:
+        if max(prize.display_value_fen, prize.max_cost_fen) > LEGAL_TOP_PRIZE_FEN:
             problems.setdefault(f"{path}.display_value_fen", []).append("a prize may be worth at most ¥50,000")
     redemption = config.redemption or {}
     if not redemption.get("deadline"):

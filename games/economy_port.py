@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from economy import ledger
 from economy.errors import InsufficientBalance, Refusal
-from economy.rewards import POINTS, RewardKind
+from economy.rewards import POINTS, RewardKind, reward_cost_fen
 from economy.service import GrantRequest, SpendRequest, grant, spend
 from games.campaigns import CampaignConfig
 from games.contract import PrizeOutcome, Rejection
@@ -55,7 +55,11 @@ class SqlEconomyPort:
             raise Rejection("insufficient_points", error.message) from error
 
     def grant_prize(self, prize: Prize) -> PrizeOutcome:
-        """Grant ``prize``; when refused, the fallback; when that is refused too, nothing."""
+        """Grant ``prize``; when refused, the fallback; when that is refused too, nothing.
+
+        A range red packet must come with its amount drawn (:func:`games.prize_draw.draw_prize`): the
+        economy charges the budget and value caps what is actually granted.
+        """
         try:
             self._grant(prize)
             return PrizeOutcome(picked=prize.key, granted=prize.key)
@@ -77,7 +81,7 @@ class SqlEconomyPort:
             user_id=self._user_id,
             prize_key=prize.key,
             reward=prize.reward,
-            cost_fen=prize.cost_fen,
+            cost_fen=reward_cost_fen(prize.reward, self._config.pool.points_per_yuan),
             day=self._today,
             caps=self._config.caps,
             points_lifetime=self._config.points_lifetime,

@@ -24,6 +24,8 @@ from games.models import Campaign, ConfigVersion, GameState, Player, SeedPeriod
 from games.periods import commit_ahead, committed_period, local_day
 from games.registry import Registry
 
+RECORDED_DETAIL = frozenset({"slot", "amount_fen"})  # the event payload members a draw record keeps
+
 
 @dataclass(frozen=True)
 class PlayerView:
@@ -150,7 +152,7 @@ def _facts(
         prize=first.picked,
         granted=first.granted,
         fallback_reason=first.fallback_reason,
-        detail={k: v for k, v in detail.items() if k == "slot"},
+        detail={k: v for k, v in detail.items() if k in RECORDED_DETAIL},
         created_at=now,
     )
 

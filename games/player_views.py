@@ -20,7 +20,8 @@ from games.registry import Registry
 
 
 def prize_view(prize: Prize, raw_reward: dict[str, Any] | None = None) -> dict[str, Any]:
-    """A prize as the shopper's pages show it."""
+    """A prize as the shopper's pages show it; ``reward`` is as configured, so a range red packet has
+    ``min_fen`` and ``max_fen`` (shown as ¥A–¥B); ``image`` is ``None`` when the prize has none."""
     return {
         "key": prize.key,
         "name": prize.name,
@@ -28,6 +29,7 @@ def prize_view(prize: Prize, raw_reward: dict[str, Any] | None = None) -> dict[s
         "kind": prize.reward.kind.value,
         "display_value_fen": prize.display_value_fen,
         "reward": raw_reward or {},
+        "image": prize.image,
     }
 
 

@@ -6,16 +6,35 @@ publish is what shoppers get.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, replace
 from fractions import Fraction
 from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, post_load, validate, validates_schema
 
-from economy.rewards import DEFAULT_POINTS_PER_YUAN, CouponTemplate, Reward, RewardKind, reward_cost_fen
+from economy.rewards import (
+    DEFAULT_POINTS_PER_YUAN,
+    CouponTemplate,
+    Reward,
+    RewardKind,
+    expected_cost_fen,
+    reward_cost_fen,
+    top_cost_fen,
+)
 
 LEGAL_TOP_PRIZE_FEN = 5_000_000  # ¥50,000: ceiling for a prize in a Chinese prize promotion
 KEY = validate.Regexp(r"^[a-z0-9_]{1,32}$", error="use 1-32 lowercase letters, digits or _")
+IMAGE_MAX_LENGTH = 500
+# https://host[:port]/path or a path on this site (/static/...): never another scheme (javascript:, data:),
+# a protocol-relative //host, a backslash (browsers read /\host as //host), credentials, spaces or quotes.
+IMAGE_URL = re.compile(
+    r"\A(?:https://[A-Za-z0-9.-]+(?::[0-9]{1,5})?)?/(?![/\\])[A-Za-z0-9\-._~!$&()*+,;=:@/?#%\[\]]*\Z"
+)
+IMAGE = [
+    validate.Length(1, IMAGE_MAX_LENGTH),
+    validate.Regexp(IMAGE_URL, error="use an https:// address or a path on this site starting with /"),
+]
 
 
 class CouponSchema(Schema):
@@ -42,21 +61,47 @@ class CouponSchema(Schema):
 
 
 class RewardSchema(Schema):
-    """What a prize gives: ``points``, ``red_packet`` (fen), ``coupon`` (with its cost) or ``nothing``."""
+    """What a prize gives: ``points``, ``red_packet`` (fen), ``coupon`` (with its cost) or ``nothing``.
+
+    A red packet gives either a fixed ``amount_fen`` or, with ``min_fen`` and ``max_fen``, an amount
+    drawn per grant from ``[min_fen, max_fen]`` (see docs/fairness.md, range red packets).
+    """
 
     kind = fields.String(required=True, validate=validate.OneOf([k.value for k in RewardKind]))
     points = fields.Integer(strict=True, validate=validate.Range(1, 10_000_000))
     amount_fen = fields.Integer(strict=True, validate=validate.Range(1, LEGAL_TOP_PRIZE_FEN))
+    min_fen = fields.Integer(strict=True, validate=validate.Range(1, LEGAL_TOP_PRIZE_FEN))
+    max_fen = fields.Integer(strict=True, validate=validate.Range(1, LEGAL_TOP_PRIZE_FEN))
     cost_fen = fields.Integer(strict=True, validate=validate.Range(0, LEGAL_TOP_PRIZE_FEN))
     coupon = fields.Nested(CouponSchema)
 
     @validates_schema
     def _by_kind(self, data: dict[str, Any], **_: Any) -> None:
-        needed = {"points": "points", "red_packet": "amount_fen", "coupon": "coupon"}.get(data["kind"])
+        if data["kind"] == "red_packet":
+            _check_red_packet_amount(data)
+        elif "min_fen" in data or "max_fen" in data:
+            raise ValidationError("only a red_packet reward has an amount range", "min_fen")
+        needed = {"points": "points", "coupon": "coupon"}.get(data["kind"])
         if needed and needed not in data:
             raise ValidationError(f"a {data['kind']} reward needs {needed}", needed)
         if data["kind"] == "coupon" and "cost_fen" not in data:
             raise ValidationError("a coupon reward needs its cost_fen to the budget", "cost_fen")
+
+
+def _check_red_packet_amount(data: dict[str, Any]) -> None:
+    """Exactly one of a fixed ``amount_fen`` or a range ``min_fen`` < ``max_fen``."""
+    ranged = [name for name in ("min_fen", "max_fen") if name in data]
+    if "amount_fen" in data and ranged:
+        raise ValidationError("give either amount_fen or min_fen and max_fen, not both", "amount_fen")
+    if not ranged:
+        if "amount_fen" not in data:
+            raise ValidationError("a red_packet reward needs amount_fen", "amount_fen")
+        return
+    if len(ranged) == 1:
+        missing = "max_fen" if ranged == ["min_fen"] else "min_fen"
+        raise ValidationError("a red packet range needs both min_fen and max_fen", missing)
+    if data["min_fen"] >= data["max_fen"]:
+        raise ValidationError("max_fen must be above min_fen", "max_fen")
 
 
 class PrizeSchema(Schema):
@@ -74,6 +119,9 @@ class PrizeSchema(Schema):
         load_default=0, validate=validate.Range(0, LEGAL_TOP_PRIZE_FEN, error="a prize may be worth at most ¥50,000")
     )
     broadcast = fields.Boolean(load_default=False)
+    image = fields.String(
+        load_default=None, allow_none=True, validate=IMAGE, metadata={"description": "https:// or /static/... image"}
+    )
 
 
 class PoolSchema(Schema):
@@ -95,6 +143,8 @@ class PoolSchema(Schema):
             raise ValidationError("the fallback must be one of the pool's prizes", "fallback")
         if fallback["stock"] is not None:
             raise ValidationError("the fallback prize may not have a limited stock", "fallback")
+        if "max_fen" in fallback["reward"]:
+            raise ValidationError("the fallback prize may not be a red packet with a random amount", "fallback")
         if sum(p["weight"] for p in data["prizes"]) > 2**32:
             raise ValidationError("the weights may add up to at most 2^32", "prizes")
 
@@ -109,7 +159,12 @@ class PoolSchema(Schema):
 
 @dataclass(frozen=True)
 class Prize:
-    """A prize as the engine sees it; ``cost_fen`` is what one grant charges the budget."""
+    """A prize as the engine sees it.
+
+    ``cost_fen`` is the mean budget cost of one grant, exactly (a range red packet's midpoint, so
+    odds and simulations can use it); what a grant actually charges is the cost of the fixed reward it
+    grants. ``max_cost_fen`` is the most one grant can cost: the prize's worth for the ¥50,000 ceiling.
+    """
 
     key: str
     name: str
@@ -117,9 +172,26 @@ class Prize:
     weight: int
     stock: int | None
     reward: Reward
-    cost_fen: int
+    cost_fen: Fraction
+    max_cost_fen: int
     display_value_fen: int
     broadcast: bool
+    image: str | None = None
+
+    @property
+    def amount_choices(self) -> int | None:
+        """How many amounts a range red packet can give (``max - min + 1``); ``None`` for a fixed reward."""
+        top = self.reward.max_amount
+        return None if top is None else top - self.reward.amount + 1
+
+    def with_amount(self, amount_fen: int) -> Prize:
+        """This range red packet with ``amount_fen`` drawn: a fixed reward costing exactly that.
+
+        :raises ValueError: when the prize is not a range or ``amount_fen`` lies outside it.
+        """
+        reward = self.reward.drawn(amount_fen)
+        cost = reward_cost_fen(reward)
+        return replace(self, reward=reward, cost_fen=Fraction(cost), max_cost_fen=cost)
 
 
 def _prize(data: dict[str, Any], points_per_yuan: int) -> Prize:
@@ -131,19 +203,28 @@ def _prize(data: dict[str, Any], points_per_yuan: int) -> Prize:
         weight=data["weight"],
         stock=data["stock"],
         reward=reward,
-        cost_fen=reward_cost_fen(reward, points_per_yuan),
+        cost_fen=expected_cost_fen(reward, points_per_yuan),
+        max_cost_fen=top_cost_fen(reward, points_per_yuan),
         display_value_fen=data["display_value_fen"],
         broadcast=data["broadcast"],
+        image=data["image"],
     )
 
 
 def _reward(data: dict[str, Any]) -> Reward:
     kind = RewardKind(data["kind"])
     coupon = CouponTemplate(**data["coupon"]) if "coupon" in data else None
-    amount = data.get("points", 0) if kind is RewardKind.POINTS else data.get("amount_fen", 0)
-    if kind in (RewardKind.COUPON, RewardKind.NOTHING):
-        amount = 0
-    return Reward(kind=kind, amount=amount, coupon=coupon, coupon_cost_fen=data.get("cost_fen", 0))
+    amounts = {
+        RewardKind.POINTS: data.get("points", 0),
+        RewardKind.RED_PACKET: data.get("amount_fen", data.get("min_fen", 0)),
+    }
+    return Reward(
+        kind=kind,
+        amount=amounts.get(kind, 0),
+        coupon=coupon,
+        coupon_cost_fen=data.get("cost_fen", 0),
+        max_amount=data.get("max_fen") if kind is RewardKind.RED_PACKET else None,
+    )
 
 
 @dataclass(frozen=True)
@@ -220,21 +301,30 @@ class ExpectedRow:
 
 
 def expected_table(pool: Pool, expected_draws: int) -> list[ExpectedRow]:
-    """Odds, expected cost per draw, and expected grants (picks capped by stock) for ``expected_draws``."""
-    rows = []
-    for row in pool.odds():
-        picked = row.probability * expected_draws
-        granted = picked if row.prize.stock is None else min(picked, Fraction(row.prize.stock))
-        rows.append(
-            ExpectedRow(
-                row.prize.key,
-                row.prize.name,
-                row.prize.name_en,
-                row.probability,
-                row.expected_cost_fen,
-                picked,
-                granted,
-                row.prize.stock,
-            )
+    """Odds, expected cost per draw, expected picks and expected grants for ``expected_draws``.
+
+    A prize is granted at most its stock; every expected pick above it falls back to the pool's
+    fallback prize (unlimited), so the expected grants add up to ``expected_draws`` exactly and
+    their cost includes the fallback's.
+    """
+    odds = pool.odds()
+    picked = [row.probability * expected_draws for row in odds]
+    granted = [
+        pick if row.prize.stock is None else min(pick, Fraction(row.prize.stock))
+        for row, pick in zip(odds, picked, strict=True)
+    ]
+    fallback = next(i for i, row in enumerate(odds) if row.prize.key == pool.fallback_key)
+    granted[fallback] += expected_draws - sum(granted, Fraction(0))
+    return [
+        ExpectedRow(
+            row.prize.key,
+            row.prize.name,
+            row.prize.name_en,
+            row.probability,
+            row.expected_cost_fen,
+            pick,
+            grant,
+            row.prize.stock,
         )
-    return rows
+        for row, pick, grant in zip(odds, picked, granted, strict=True)
+    ]

@@ -33,6 +33,7 @@ class PrizeRule:
     probability: float
     reward: dict[str, Any]
     fallback: bool
+    image: str | None
 
 
 @dataclass(frozen=True)
@@ -103,4 +104,5 @@ def _prize_rule(prize: Prize, total: int, stock: Stock | None, config: CampaignC
         probability=prize.weight / total,
         reward=raw["reward"],
         fallback=prize.key == config.pool.fallback_key,
+        image=prize.image,
     )

@@ -3,8 +3,12 @@
 Each simulated day draws the day's prize counts for every run at once (a multinomial over the
 pool's integer weights: exactly the distribution of that many independent draws), then applies the
 engine's fallback rules in order: a prize beyond its stock, or beyond the budget, becomes the
-fallback prize. Within a day the budget is spent in proportion across prizes (draw order inside a
-day is not modelled); per-user caps are not modelled (they can only lower the cost).
+fallback prize. A day spends at most the budget left and, when there is one, the daily budget (the
+economy charges both); when they cannot pay for the day's picks, each prize that costs something is
+cut in the same proportion and the refused draws become the fallback (draw order inside a day is not
+modelled, so this is exact when every costly pick costs the same); per-user caps are not modelled
+(they can only lower the cost). A red packet with an amount range costs its mean amount per grant
+(``Prize.cost_fen``), so costs are fen as floats.
 
 numpy is used here for statistics only; real draws never use numpy (see games/fairness.py).
 """
@@ -53,23 +57,31 @@ class Simulation:
     cost_p95_fen: float
     cost_p99_fen: float
     cost_mean_fen: float
-    total_costs_fen: NDArray[np.int64]
+    total_costs_fen: NDArray[np.float64]
     daily_cost_mean_fen: list[float]
+    cumulative_median_fen: list[float]
+    cumulative_p95_fen: list[float]
     budget_exhausted_probability: float
     median_budget_exhausted_day: int | None
     prizes: list[PrizeForecast]
 
 
 def simulate(
-    pool: Pool, audience: Audience, budget_fen: int | None, runs: int = 1000, seed: int | None = None
+    pool: Pool,
+    audience: Audience,
+    budget_fen: int | None,
+    runs: int = 1000,
+    seed: int | None = None,
+    daily_budget_fen: int | None = None,
 ) -> Simulation:
-    """Simulate ``runs`` campaigns of ``audience`` on ``pool`` under ``budget_fen`` (``None``: unlimited).
+    """Simulate ``runs`` campaigns of ``audience`` on ``pool`` under ``budget_fen`` and at most
+    ``daily_budget_fen`` a day (``None``: unlimited).
 
     :raises ValueError: on a non-positive audience or run count.
     """
     if min(audience.players_per_day, audience.draws_per_player, audience.days, runs) <= 0:
         raise ValueError("players, draws, days and runs must be positive")
-    state = _State.start(pool, runs, budget_fen)
+    state = _State.start(pool, runs, budget_fen, daily_budget_fen)
     generator = np.random.default_rng(seed)
     probabilities = np.array([p.weight for p in pool.prizes], dtype=np.float64) / pool.total_weight
     daily_costs = []
@@ -82,38 +94,35 @@ def simulate(
 @dataclass
 class _State:
     pool: Pool
-    cost: NDArray[np.int64]
+    cost: NDArray[np.float64]
     fallback: int
     stock_left: NDArray[np.float64]
     budget_left: NDArray[np.float64]
+    daily_budget: float
     granted: NDArray[np.int64]
     stockout_day: NDArray[np.int64]
     budget_day: NDArray[np.int64]
 
     @classmethod
-    def start(cls, pool: Pool, runs: int, budget_fen: int | None) -> _State:
+    def start(cls, pool: Pool, runs: int, budget_fen: int | None, daily_budget_fen: int | None) -> _State:
         size = len(pool.prizes)
         stock = np.array([np.inf if p.stock is None else p.stock for p in pool.prizes], dtype=np.float64)
         return cls(
             pool=pool,
-            cost=np.array([p.cost_fen for p in pool.prizes], dtype=np.int64),
+            cost=np.array([float(p.cost_fen) for p in pool.prizes], dtype=np.float64),
             fallback=[p.key for p in pool.prizes].index(pool.fallback_key),
             stock_left=np.tile(stock, (runs, 1)),
             budget_left=np.full(runs, np.inf if budget_fen is None else float(budget_fen)),
+            daily_budget=np.inf if daily_budget_fen is None else float(daily_budget_fen),
             granted=np.zeros((runs, size), dtype=np.int64),
             stockout_day=np.full((runs, size), -1, dtype=np.int64),
             budget_day=np.full(runs, -1, dtype=np.int64),
         )
 
-    def settle_day(self, day: int, counts: NDArray[np.int64]) -> NDArray[np.int64]:
-        """Apply stock then budget to one day's picks; returns each run's cost that day."""
-        in_stock = np.minimum(counts, self.stock_left).astype(np.int64)
-        wanted = in_stock.copy()
-        wanted[:, self.fallback] += (counts - in_stock).sum(axis=1)
-        day_cost = wanted @ self.cost
-        affordable = np.where(day_cost > self.budget_left, self.budget_left / np.maximum(day_cost, 1), 1.0)
-        granted = np.floor(wanted * affordable[:, None]).astype(np.int64)
-        if self.cost[self.fallback] == 0:  # draws the budget refused end as the (free) fallback
+    def settle_day(self, day: int, counts: NDArray[np.int64]) -> NDArray[np.float64]:
+        """Apply stock, then the budget and the daily budget, to one day's picks; returns each run's cost that day."""
+        granted = self._affordable(day, self._in_stock(counts))
+        if self.cost[self.fallback] == 0:  # draws the budgets refused end as the (free) fallback
             granted[:, self.fallback] += counts.sum(axis=1) - granted.sum(axis=1)
         cost = granted @ self.cost
         self.stock_left -= granted
@@ -121,15 +130,35 @@ class _State:
         self.budget_left -= cost
         self.granted += granted
         self._mark(self.stockout_day, self.stock_left <= 0, day)  # what was granted, not what was picked
-        self._mark(self.budget_day, (affordable < 1.0) | (self.budget_left <= 0), day)  # refused, or spent to 0
+        self._mark(self.budget_day, self.budget_left <= 0, day)  # spent to 0
         return cost
+
+    def _in_stock(self, counts: NDArray[np.int64]) -> NDArray[np.int64]:
+        """The day's picks, those beyond a prize's stock moved to the fallback."""
+        in_stock = np.minimum(counts, self.stock_left).astype(np.int64)
+        in_stock[:, self.fallback] += (counts - in_stock).sum(axis=1)
+        return in_stock
+
+    def _affordable(self, day: int, wanted: NDArray[np.int64]) -> NDArray[np.int64]:
+        """What the day can pay for: all of ``wanted`` when the budget left and the daily budget cover
+        it, else each costly prize cut in proportion to fit the lower of the two."""
+        day_cost = wanted @ self.cost
+        limit = np.minimum(self.budget_left, self.daily_budget)
+        refused = day_cost > limit
+        paid = np.where(refused, limit, 0.0)[:, None]  # finite: where refused, limit < day_cost
+        scaled = np.floor(wanted * paid / np.where(refused, day_cost, 1.0)[:, None])  # multiply first: exact
+        cut = refused[:, None] & (self.cost > 0)[None, :]
+        granted = np.where(cut, scaled, wanted).astype(np.int64)
+        self._mark(self.budget_day, refused & (self.budget_left <= self.daily_budget), day)  # the total refused
+        return granted
 
     @staticmethod
     def _mark(days: NDArray[np.int64], happened: NDArray[np.bool_], day: int) -> None:
         days[(days < 0) & happened] = day
 
-    def summary(self, daily: NDArray[np.int64], draws: int) -> Simulation:
+    def summary(self, daily: NDArray[np.float64], draws: int) -> Simulation:
         totals = daily.sum(axis=1)
+        cumulative = np.percentile(np.cumsum(daily, axis=1), [50, 95], axis=0)
         ran_out = self.budget_day >= 0
         prizes = [
             PrizeForecast(
@@ -149,6 +178,8 @@ class _State:
             cost_mean_fen=float(totals.mean()),
             total_costs_fen=totals,
             daily_cost_mean_fen=[float(x) for x in daily.mean(axis=0)],
+            cumulative_median_fen=[float(x) for x in cumulative[0]],
+            cumulative_p95_fen=[float(x) for x in cumulative[1]],
             budget_exhausted_probability=float(ran_out.mean()),
             median_budget_exhausted_day=_median_day(self.budget_day),
             prizes=prizes,

@@ -64,6 +64,10 @@ def _integers(server_seed: str, client_seed: str, nonce: int, ranges: list[int])
     return out
 
 
+def _reward(config: dict[str, Any], key: str) -> dict[str, Any]:
+    return next(p["reward"] for p in config["pool"]["prizes"] if p["key"] == key)
+
+
 def _pick(prizes: list[tuple[str, int]], value: int) -> str:
     upper = 0
     for key, weight in prizes:
@@ -175,13 +179,41 @@ class _Verifier:
             raise VerificationError(
                 number, f"{where}: granted {granted!r} is neither the prize nor an explained fallback"
             )
+        amount_draws = self._check_amount(number, where, record, _reward(config, record["prize"]))
         if record["game"] == "wheel":
-            slots = config["games"]["wheel"]["slots"]
-            landed = granted or fallback
-            candidates = [i for i, key in enumerate(slots) if key == landed]
-            n, value = record["draws"][1]
-            if n != len(candidates) or record["detail"].get("slot") != candidates[value]:
-                raise VerificationError(number, f"{where}: wheel slot does not follow from the draw")
+            self._check_wheel(number, where, record, config, 1 + amount_draws)
+
+    def _check_amount(self, number: int, where: str, record: dict[str, Any], reward: dict[str, Any]) -> int:
+        """A range red packet's amount: ``draws[1]`` over ``max - min + 1`` gives ``detail.amount_fen``.
+
+        Returns how many draws the amount took (1, or 0 when the prize has no amount range).
+        """
+        if "max_fen" not in reward:
+            if "amount_fen" in record["detail"]:
+                raise VerificationError(number, f"{where}: an amount_fen for a prize without an amount range")
+            return 0
+        low, high = reward["min_fen"], reward["max_fen"]
+        if len(record["draws"]) < 2 or record["draws"][1][0] != high - low + 1:
+            raise VerificationError(
+                number, f"{where}: second draw range is not the {high - low + 1} amounts of the red packet"
+            )
+        amount = low + record["draws"][1][1]
+        if record["detail"].get("amount_fen") != amount:
+            raise VerificationError(
+                number, f"{where}: amount_fen {record['detail'].get('amount_fen')!r} but the draw gives {amount}"
+            )
+        return 1
+
+    def _check_wheel(self, number: int, where: str, record: dict[str, Any], config: dict[str, Any], at: int) -> None:
+        """The slot: ``draws[at]`` among the slots showing the landed prize; no draw after it."""
+        slots = config["games"]["wheel"]["slots"]
+        landed = record["granted"] or config["pool"]["fallback"]
+        candidates = [i for i, key in enumerate(slots) if key == landed]
+        if len(record["draws"]) != at + 1:
+            raise VerificationError(number, f"{where}: a wheel spin has {at + 1} draws, not {len(record['draws'])}")
+        n, value = record["draws"][at]
+        if n != len(candidates) or record["detail"].get("slot") != candidates[value]:
+            raise VerificationError(number, f"{where}: wheel slot does not follow from the draw")
 
     def end(self, number: int, item: dict[str, Any]) -> None:
         if item["count"] != self.report.draws or item["head_hash"] != self.report.head_hash:

@@ -9,6 +9,7 @@ from marshmallow import Schema, fields, post_load, validate
 
 from games.contract import Action, GameEvent, Outcome, PlayContext, Rejection
 from games.pools import Pool
+from games.prize_draw import draw_prize
 
 
 class WheelConfigSchema(Schema):
@@ -86,7 +87,11 @@ class Wheel:
         }
 
     def apply(self, ctx: PlayContext, state: WheelState, action: Action) -> Outcome:
-        """Spin: one free spin or ``extra_spin_points``, one pool pick, one grant, one slot to land on.
+        """Spin: one free spin or ``extra_spin_points``, one pool pick (and a range red packet's amount),
+        one grant, one slot to land on.
+
+        The event's payload has ``slot``, ``prize`` (landed), ``picked``, ``fallback_reason`` and, when
+        the picked prize is a range red packet, ``amount_fen`` (its drawn amount).
 
         :raises Rejection: ``no_spins_left`` or ``insufficient_points``; nothing is drawn then.
         """
@@ -94,13 +99,15 @@ class Wheel:
             raise Rejection("unknown_action", f"the wheel has no action '{action.name}'")
         config: WheelConfig = ctx.config
         state = _pay_for_spin(ctx, config, _on(state, ctx.today))
-        picked = ctx.pool.pick(ctx.rng.below(ctx.pool.total_weight))
-        outcome = ctx.economy.grant_prize(picked)
+        drawn = draw_prize(ctx.pool, ctx.rng)
+        outcome = ctx.economy.grant_prize(drawn.prize)
         landed = outcome.granted or ctx.pool.fallback_key
         candidates = [i for i, key in enumerate(config.slots) if key == landed]
         slot = candidates[ctx.rng.below(len(candidates))]
         prize = ctx.pool.prize(landed)
         payload = {"slot": slot, "prize": landed, "picked": outcome.picked, "fallback_reason": outcome.fallback_reason}
+        if drawn.amount_fen is not None:
+            payload["amount_fen"] = drawn.amount_fen
         event = GameEvent("wheel.spun", payload, broadcast=prize.broadcast and outcome.granted == outcome.picked)
         return Outcome(state=state, events=[event], grants=[outcome])
 

@@ -1,5 +1,5 @@
-"""Ops console API: campaigns, drafts, publish, pause/resume, audit trail, odds, simulation,
-live metrics and CSV reports. Every route requires the ops role."""
+"""Ops console API: campaigns, drafts, publish, pause/resume, audit trail, odds, rules preview,
+simulation, live metrics and CSV reports. Every route requires the ops role."""
 
 from __future__ import annotations
 
@@ -13,16 +13,26 @@ from marshmallow import ValidationError
 from sqlalchemy import select
 
 from games import admin
-from games.metrics import Metrics, metrics
+from games.metrics import Metrics, metrics, record_forecast
 from games.models import Campaign, ConfigVersion
-from games.pools import load_pool
+from games.pools import Pool, load_pool
 from games.reports import daily_csv, grants_csv
+from games.rules import Rules
 from server import db
 from server.auth import require_role
 from server.errors import ApiError
 from server.models import User
-from server.ops_views import campaign_row, new_campaign_body, odds_view, schemas_view, simulation_view
+from server.ops_views import (
+    campaign_row,
+    draft_rules,
+    forecast_facts,
+    new_campaign_body,
+    odds_view,
+    schemas_view,
+    simulation_view,
+)
 from server.realtime import mask_name
+from server.schemas import RulesSchema
 from server.schemas_ops import (
     AuditEntrySchema,
     CampaignDetailSchema,
@@ -247,26 +257,60 @@ def odds(body: dict[str, Any], user: User) -> dict[str, Any]:
     return odds_view(pool, body["expected_draws"])
 
 
+@blp.route("/rules-preview", methods=["POST"])
+@require_role("ops")
+@blp.response(200, RulesSchema)
+@blp.alt_response(422, description="invalid fields, messages by field path")
+def rules_preview(user: User) -> Rules:
+    """The public rules page of a draft body as the editor holds it (nothing is saved; no periods yet)."""
+    body = {"timezone": current_app.extensions["carnival.settings"].timezone, **_json_object()}
+    db_session = db.session()
+    try:
+        with db_session.begin():
+            return draft_rules(db_session, _registry(), body, db.now())
+    except ValidationError as error:
+        raise _fields_error(error) from error
+
+
 @blp.route("/simulate", methods=["POST"])
 @require_role("ops")
 @blp.arguments(SimulationRequestSchema)
 @blp.response(200, SimulationSchema)
 def simulate(body: dict[str, Any], user: User) -> dict[str, Any]:
-    """Monte Carlo of the pool's cost for an audience and budget (nothing is saved)."""
+    """Monte Carlo of the pool's cost for an audience, budget and daily budget (nothing is saved)."""
+    return simulation_view(_simulated_pool(body), **body)
+
+
+@blp.route("/campaigns/<int:campaign_id>/simulate", methods=["POST"])
+@require_role("ops")
+@blp.arguments(SimulationRequestSchema)
+@blp.response(200, SimulationSchema)
+def simulate_campaign(body: dict[str, Any], campaign_id: int, user: User) -> dict[str, Any]:
+    """As ``/simulate``, and the result becomes the campaign's spend forecast on every ops dashboard."""
+    pool = _simulated_pool(body)
+    view = simulation_view(pool, **body)  # before the transaction: it may take seconds
+    db_session = db.session()
+    with db_session.begin():
+        published = admin.current_config(db_session, _registry(), _campaign(campaign_id))
+        record_forecast(db_session, campaign_id, forecast_facts(pool, published, body, view), _actor(user), db.now())
+    return view
+
+
+def _simulated_pool(body: dict[str, Any]) -> Pool:
+    """Take the pool out of a simulation request. :raises ApiError: 422 with messages by field path."""
     try:
-        pool = load_pool(body.pop("pool"))
+        return load_pool(body.pop("pool"))
     except ValidationError as error:
         raise ApiError(
             422, "invalid_input", "some fields are invalid", admin.flatten(error.messages, "config.pool")
         ) from error
-    return simulation_view(pool, **body)
 
 
 @blp.route("/campaigns/<int:campaign_id>/metrics", methods=["GET"])
 @require_role("ops")
 @blp.response(200, MetricsSchema)
 def campaign_metrics(campaign_id: int, user: User) -> Metrics:
-    """The dashboard numbers now (the /ops Socket.IO namespace pushes the same every 2 seconds)."""
+    """The dashboard numbers now (the /ops Socket.IO namespace pushes the same at least every 2 seconds)."""
     return current_metrics(campaign_id)
 
 

@@ -96,6 +96,7 @@ def _spin_body(db_session: Any, user_id: int, result: engine.PlayResult) -> dict
             "prize": prize,
             "picked": spun["picked"],
             "fallback_reason": spun["fallback_reason"],
+            "amount_fen": spun.get("amount_fen") if spun["fallback_reason"] is None else None,
             "proof": result.proof,
             "wheel": shopper_view(db_session, result.view, user_id, db.now()),
         }

@@ -26,7 +26,7 @@ from games.simulate import Audience, Simulation, simulate
 from games.verify import VerificationError, read_lines, verify_lines
 from server import db
 from server.auth import create_staff
-from server.cli_audit import audit_stats
+from server.cli_audit import audit_reconcile, audit_stats
 from server.config import ConfigError
 from server.demo import DEMO_STAFF, seed_demo
 from server.migrate import upgrade
@@ -194,6 +194,7 @@ def audit_verify(path: str) -> None:
 
 
 audit_group.add_command(audit_stats)
+audit_group.add_command(audit_reconcile)
 
 
 @cli.command("simulate", with_appcontext=False)  # a --pool file needs no app, database or secrets
@@ -203,6 +204,7 @@ audit_group.add_command(audit_stats)
 @click.option("--draws", type=click.IntRange(1), default=1, show_default=True, help="draws per player a day")
 @click.option("--days", type=click.IntRange(1), help="days  [default: the campaign's length; needed with --pool]")
 @click.option("--budget-fen", type=click.IntRange(0), help="budget  [default: the campaign's remaining, else none]")
+@click.option("--daily-budget-fen", type=click.IntRange(0), help="most spent a day  [default: none]")
 @click.option("--runs", type=click.IntRange(1, 100_000), default=1000, show_default=True)
 @click.option("--seed", type=int, help="for a repeatable simulation")
 def simulate_command(
@@ -212,6 +214,7 @@ def simulate_command(
     draws: int,
     days: int | None,
     budget_fen: int | None,
+    daily_budget_fen: int | None,
     runs: int,
     seed: int | None,
 ) -> None:
@@ -226,7 +229,8 @@ def simulate_command(
         raise click.UsageError("--days is required with --pool")
     budget = remaining if budget_fen is None else budget_fen
     audience = Audience(players, draws, days)
-    _echo_simulation(pool, audience, budget, simulate(pool, audience, budget, runs=runs, seed=seed))
+    result = simulate(pool, audience, budget, runs=runs, seed=seed, daily_budget_fen=daily_budget_fen)
+    _echo_simulation(pool, audience, budget, result)
 
 
 def _simulated_pool(campaign_id: int | None, pool_file: Path | None) -> tuple[Pool, int | None, int | None]:

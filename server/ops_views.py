@@ -1,4 +1,5 @@
-"""Shapes the ops console shows: campaign rows, the starter template, odds, schemas, simulations."""
+"""Shapes the ops console shows: campaign rows, the starter template, odds, schemas, simulations,
+and the rules preview of a draft."""
 
 from __future__ import annotations
 
@@ -9,11 +10,13 @@ import numpy as np
 from sqlalchemy.orm import Session
 
 from economy.models import Budget
-from games.admin import CampaignFormSchema
-from games.campaigns import CapSchema, RedemptionSchema
+from games.admin import CampaignFormSchema, load_form
+from games.campaigns import CampaignConfig, CapSchema, RedemptionSchema
+from games.metrics import ForecastFacts
 from games.models import Campaign, ConfigVersion
 from games.pools import Pool, PoolSchema, expected_table
 from games.registry import Registry
+from games.rules import Rules, rules
 from games.simulate import Audience, simulate
 from server.forms import describe
 
@@ -123,7 +126,11 @@ def schemas_view(registry: Registry) -> dict[str, Any]:
 
 
 def odds_view(pool: Pool, expected_draws: int) -> dict[str, Any]:
-    """The odds table with totals, numbers as floats for display and odds as exact fractions."""
+    """The odds table with totals, numbers as floats for display and odds as exact fractions.
+
+    The expected total cost is what the expected grants cost, so picks of a sold-out prize count at the
+    fallback prize's cost; the cost per draw is the odds' alone (no stock limits).
+    """
     rows = expected_table(pool, expected_draws)
     per_draw = sum((r.expected_cost_per_draw_fen for r in rows), start=0)
     granted_cost = sum(r.expected_granted * pool.prize(r.key).cost_fen for r in rows)
@@ -148,6 +155,21 @@ def odds_view(pool: Pool, expected_draws: int) -> dict[str, Any]:
     }
 
 
+def draft_rules(session: Session, registry: Registry, body: dict[str, Any], now: datetime) -> Rules:
+    """The public rules a draft ``body`` would publish, built by :func:`games.rules.rules` itself.
+
+    The campaign is transient (never added to ``session``), so no stock is used and no seed period is
+    committed yet: ``remaining`` is null and ``periods`` is empty.
+
+    :raises marshmallow.ValidationError: messages keyed by dotted field paths, as when saving the draft.
+    """
+    form, config = load_form(registry, body)
+    campaign = Campaign(
+        name=form.name, name_en=form.name_en, timezone=form.timezone, starts_at=form.starts_at, ends_at=form.ends_at
+    )
+    return rules(session, campaign, config, now)
+
+
 def simulation_view(
     pool: Pool,
     players_per_day: int,
@@ -156,10 +178,11 @@ def simulation_view(
     budget_fen: int | None,
     runs: int,
     seed: int | None,
+    daily_budget_fen: int | None = None,
 ) -> dict[str, Any]:
     """Run the simulator and add a histogram of total cost for the chart."""
     audience = Audience(players_per_day, draws_per_player, days)
-    result = simulate(pool, audience, budget_fen, runs=runs, seed=seed)
+    result = simulate(pool, audience, budget_fen, runs=runs, seed=seed, daily_budget_fen=daily_budget_fen)
     counts, edges = np.histogram(result.total_costs_fen, bins=HISTOGRAM_BINS)
     expected = float(sum(r.expected_cost_fen for r in pool.odds())) * audience.draws_per_day * days
     return {
@@ -175,7 +198,22 @@ def simulation_view(
             for i in range(len(counts))
         ],
         "daily_cost_mean_fen": result.daily_cost_mean_fen,
+        "cumulative_median_fen": result.cumulative_median_fen,
+        "cumulative_p95_fen": result.cumulative_p95_fen,
         "budget_exhausted_probability": result.budget_exhausted_probability,
         "median_budget_exhausted_day": result.median_budget_exhausted_day,
         "prizes": result.prizes,
     }
+
+
+def forecast_facts(
+    pool: Pool, published: CampaignConfig | None, request: dict[str, Any], view: dict[str, Any]
+) -> ForecastFacts:
+    """What a campaign keeps of the simulation ``view`` of ``pool`` run for ``request``: the published
+    version when ``pool`` is its pool (else the draft's), the audience and the cumulative spend."""
+    return ForecastFacts(
+        version_hash=published.hash if published is not None and published.pool == pool else None,
+        audience=Audience(request["players_per_day"], request["draws_per_player"], request["days"]),
+        spend_median_fen=view["cumulative_median_fen"],
+        spend_p95_fen=view["cumulative_p95_fen"],
+    )

@@ -57,7 +57,8 @@ class PrizeSchema(Schema):
     name_en = fields.String(allow_none=True)
     kind = fields.String()
     display_value_fen = fields.Integer()
-    reward = fields.Dict()
+    reward = fields.Dict(metadata={"description": "as configured: a range red packet has min_fen and max_fen"})
+    image = fields.String(allow_none=True, metadata={"description": "https:// URL or site path, or null"})
 
 
 class ProofSchema(Schema):
@@ -97,6 +98,9 @@ class SpinResultSchema(Schema):
     fallback_reason = fields.String(
         allow_none=True,
         metadata={"enum": ["out_of_stock", "cap_reached", "budget_exhausted"], "description": "why the fallback"},
+    )
+    amount_fen = fields.Integer(
+        allow_none=True, metadata={"description": "the amount granted of a range red packet; null otherwise"}
     )
     proof = fields.Nested(ProofSchema)
     wheel = fields.Nested(WheelViewSchema)
@@ -194,6 +198,7 @@ class PrizeRuleSchema(Schema):
     probability = fields.Float()
     reward = fields.Dict()
     fallback = fields.Boolean()
+    image = fields.String(allow_none=True)
 
 
 class RulesSchema(Schema):
@@ -224,3 +229,24 @@ class CampaignSummarySchema(Schema):
     status = fields.String()
     starts_at = fields.DateTime()
     ends_at = fields.DateTime()
+
+
+class MismatchSchema(Schema):
+    """Something that does not add up, with the draw record and/or grant involved."""
+
+    problem = fields.String()
+    seq = fields.Integer(allow_none=True)
+    grant_key = fields.String(allow_none=True)
+
+
+class ReconciliationSchema(Schema):
+    """The draw log against the ledger's grants and the budget."""
+
+    ok = fields.Boolean()
+    draws = fields.Integer()
+    draw_grants = fields.Integer()
+    other_grants = fields.Integer()
+    granted_cost_fen = fields.Integer()
+    budget_spent_fen = fields.Integer()
+    mismatches = fields.List(fields.Nested(MismatchSchema))
+    more_mismatches = fields.Integer()

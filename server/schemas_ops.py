@@ -95,7 +95,9 @@ class OddsRowSchema(Schema):
     odds = fields.String()
     expected_cost_per_draw_fen = fields.Float()
     expected_picked = fields.Float()
-    expected_granted = fields.Float()
+    expected_granted = fields.Float(
+        metadata={"description": "picks up to the stock; for the fallback, its picks plus every pick above a stock"}
+    )
     disclosed_quantity = fields.Integer(allow_none=True)
 
 
@@ -104,18 +106,19 @@ class OddsSchema(Schema):
 
     rows = fields.List(fields.Nested(OddsRowSchema))
     total_weight = fields.Integer()
-    expected_cost_per_draw_fen = fields.Float()
-    expected_total_cost_fen = fields.Float()
+    expected_cost_per_draw_fen = fields.Float(metadata={"description": "from the odds alone, without stock limits"})
+    expected_total_cost_fen = fields.Float(metadata={"description": "the cost of the expected grants"})
 
 
 class SimulationRequestSchema(Schema):
-    """What to simulate: a pool, an audience, a budget."""
+    """What to simulate: a pool, an audience, a budget and a daily budget."""
 
     pool = fields.Dict(required=True)
     players_per_day = fields.Integer(required=True, validate=validate.Range(1, 10_000_000))
     draws_per_player = fields.Integer(required=True, validate=validate.Range(1, 1000))
     days = fields.Integer(required=True, validate=validate.Range(1, 366))
     budget_fen = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(0, 10**12))
+    daily_budget_fen = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(0, 10**12))
     runs = fields.Integer(load_default=1000, validate=validate.Range(10, 20_000))
     seed = fields.Integer(load_default=None, allow_none=True)
 
@@ -141,9 +144,27 @@ class SimulationSchema(Schema):
     expected_cost_fen = fields.Float(metadata={"description": "analytical, without stock or budget limits"})
     histogram = fields.List(fields.Dict())
     daily_cost_mean_fen = fields.List(fields.Float())
+    cumulative_median_fen = fields.List(fields.Float(), metadata={"description": "spend by the end of each day"})
+    cumulative_p95_fen = fields.List(fields.Float(), metadata={"description": "95th percentile, by day"})
     budget_exhausted_probability = fields.Float()
     median_budget_exhausted_day = fields.Integer(allow_none=True)
     prizes = fields.List(fields.Nested(PrizeForecastSchema))
+
+
+class ForecastSchema(Schema):
+    """The campaign's stored spend forecast (the latest simulation ops ran for it), read now."""
+
+    created_at = fields.DateTime()
+    created_by = fields.String()
+    version_hash = fields.String(allow_none=True, metadata={"description": "null: the draft was simulated"})
+    players_per_day = fields.Integer()
+    draws_per_player = fields.Integer()
+    days = fields.Integer()
+    day = fields.Integer(metadata={"description": "campaign days begun (0 before the start, at most days)"})
+    spent_fen = fields.Integer(metadata={"description": "median spend by the end of day"})
+    spent_p95_fen = fields.Integer()
+    total_fen = fields.Integer(metadata={"description": "median spend over all the days"})
+    total_p95_fen = fields.Integer()
 
 
 class MetricsSchema(Schema):
@@ -162,3 +183,7 @@ class MetricsSchema(Schema):
     players = fields.Integer()
     fallbacks = fields.Dict()
     notable_wins = fields.List(fields.Dict())
+    forecast_spent_fen = fields.Integer(
+        allow_none=True, metadata={"description": "forecast spend to date; null when no simulation was run"}
+    )
+    forecast = fields.Nested(ForecastSchema, allow_none=True)

@@ -85,7 +85,8 @@ def test_ops_create_fix_publish_and_watch_a_spin_live(console: Page, browser: Br
     with console.expect_response(is_draft_save) as refused:
         by_testid(console, "save-draft").click()
     assert refused.value.status == 422
-    message = refused.value.json()["fields"][WEIGHT][0]
+    assert refused.value.json()["fields"][WEIGHT] == ["weight must be a positive integer"]
+    message = "权重必须是正整数"  # the server's message, shown in the console's language
     expect(field_error(console, WEIGHT)).to_contain_text(message)
     expect(console.locator('[data-testid=prize-errors][data-index="1"]')).to_contain_text(message)  # under its row
     expect(field(console, WEIGHT)).to_have_attribute("aria-invalid", "true")

@@ -53,7 +53,10 @@ def test_a_later_game_is_added_validated_and_removed_in_the_console(console: Pag
     with console.expect_response(is_draft_save) as refused:
         by_testid(console, "save-draft").click()
     assert refused.value.status == 422
-    expect(field_error(console, FLIPS)).to_contain_text(refused.value.json()["fields"][FLIPS][0])
+    assert refused.value.json()["fields"][FLIPS] == [
+        "Must be greater than or equal to 1 and less than or equal to 100."
+    ]
+    expect(field_error(console, FLIPS)).to_contain_text("必须在 1 到 100 之间")  # the coin schema's own message
 
     field(console, FLIPS).fill("5")
     with console.expect_response(is_draft_save) as saved:

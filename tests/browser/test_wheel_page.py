@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from playwright.sync_api import Locator, Page, Response, expect
+from playwright.sync_api import Browser, Locator, Page, Response, expect
 
 pytestmark = pytest.mark.browser
 
@@ -122,3 +124,58 @@ def test_the_rules_page_shows_every_prize_with_exact_odds_without_signing_in(pag
     )
     expect(by_testid(page, "period")).to_have_count(len(rules["periods"]))
     expect(by_testid(page, "periods")).to_contain_text(rules["periods"][0]["commitment"])
+
+
+RANGE_IMAGE = "/static/play/prizes/red-packet.svg"
+
+
+def publish_range_campaign(browser: Browser, base_url: str) -> int:
+    """As the demo ops account (in a context of its own), publish the console's template with its red
+    packet turned into ¥1–¥9.99 with an image, weighted to be picked practically always; returns its id."""
+    context = browser.new_context()
+    try:
+        api = context.request
+        signed_in = api.post(f"{base_url}/api/session/staff", data={"username": "ops", "password": "carnival-ops-demo"})
+        assert signed_in.ok, signed_in.text()
+        body = api.get(f"{base_url}/api/ops/campaigns/template").json()
+        body["starts_at"] = (datetime.now(UTC) - timedelta(hours=1)).isoformat()
+        red = body["config"]["pool"]["prizes"][3]
+        red.update(
+            weight=1_000_000_000, image=RANGE_IMAGE, reward={"kind": "red_packet", "min_fen": 100, "max_fen": 999}
+        )
+        created = api.post(f"{base_url}/api/ops/campaigns", data=body)
+        assert created.status == 201, created.text()
+        campaign = created.json()["id"]
+        revision = api.get(f"{base_url}/api/ops/campaigns/{campaign}").json()["draft"]["revision"]
+        published = api.post(f"{base_url}/api/ops/campaigns/{campaign}/publish", data={"revision": revision})
+        assert published.ok, published.text()
+        return campaign
+    finally:
+        context.close()
+
+
+def test_a_range_red_packet_shows_its_amount_range_and_image(page: Page, browser: Browser, demo_server: str) -> None:
+    campaign = publish_range_campaign(browser, demo_server)
+    page.goto(f"{demo_server}/dev/login")
+    href = by_testid(page, "shopper-link").first.get_attribute("href") or ""
+    page.goto(demo_server + re.sub(r"campaign=\d+", f"campaign={campaign}", href))
+    expect(by_testid(page, "spin-button")).to_be_enabled()
+
+    result = spin(page)
+
+    amount = result["amount_fen"]
+    assert result["prize"]["key"] == "red_666" and 100 <= amount <= 999, result
+    expect(by_testid(page, "result-prize")).to_have_text(result["prize"]["name"])
+    expect(page.locator("#result-detail")).to_have_text(
+        f"红包 ¥{amount // 100}.{amount % 100:02d} 已放入你的钱包（随机金额 ¥1–¥9.99）"
+    )
+    image = by_testid(page, "result-image")
+    expect(image).to_be_visible()
+    expect(image).to_have_attribute("src", RANGE_IMAGE)
+    page.wait_for_function("document.querySelector('[data-testid=result-image]').naturalWidth > 0")
+
+    page.goto(f"{demo_server}/play/{campaign}/rules")
+    row = page.locator('[data-testid=prize-row][data-key="red_666"]')
+    expect(row.locator("[data-testid=prize-value]")).to_have_text("¥1–¥9.99")
+    expect(row.locator("[data-testid=prize-image]")).to_have_attribute("src", RANGE_IMAGE)
+    expect(page.locator('[data-testid=prize-row][data-key="thanks"] [data-testid=prize-image]')).to_have_count(0)

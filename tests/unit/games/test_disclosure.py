@@ -234,3 +234,51 @@ def test_a_fallback_that_gives_something_needs_no_quantity() -> None:
     raw = raw_config()
     raw["pool"]["prizes"][0]["reward"] = {"kind": "points", "points": 1}
     assert compliance_problems(config(raw)) == {}
+
+
+# --- range red packets: worth is judged by both ends, the ¥50,000 ceiling by the maximum ------------------
+
+
+def red_range(low: int, high: int) -> Callable[[dict[str, Any]], None]:
+    """A change making the prize 'red' a range red packet of ``low`` to ``high`` fen."""
+
+    def change(raw: dict[str, Any]) -> None:
+        prize(raw, "red")["reward"] = {"kind": "red_packet", "min_fen": low, "max_fen": high}
+
+    return change
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "worse"),
+    [
+        ((500, 1000), (400, 1000), True),  # the minimum falls
+        ((500, 1000), (500, 900), True),  # the maximum falls
+        ((500, 1000), (600, 1200), False),
+        ((500, 1000), (500, 1000), False),
+        (None, (600, 1000), True),  # fixed ¥6.66 becomes a range starting lower
+        (None, (666, 1000), False),  # ... or starting at the same amount
+        ((666, 1000), None, True),  # a range becomes a fixed amount below its maximum
+        ((600, 666), None, False),  # ... or at its maximum
+    ],
+)
+def test_a_range_red_packet_is_worth_less_when_either_end_falls(
+    before: tuple[int, int] | None, after: tuple[int, int] | None, worse: bool
+) -> None:
+    old = changed(red_range(*before)) if before else config(raw_config())
+    new = changed(red_range(*after)) if after else config(raw_config())
+    assert ("prize 'red' would be worth less" in worsening(old, new)) is worse
+    assert all("would change its type" not in reason for reason in worsening(old, new))
+
+
+def test_a_range_up_to_50000_yuan_is_compliant() -> None:
+    assert compliance_problems(changed(red_range(1, 5_000_000))) == {}
+
+
+def test_the_ceiling_counts_the_largest_cost_of_a_prize() -> None:
+    def points_worth_too_much(raw: dict[str, Any]) -> None:
+        prize(raw, "pts")["reward"] = {"kind": "points", "points": 10_000_000}
+        raw["pool"]["points_per_yuan"] = 1  # 10,000,000 points = ¥10,000,000
+
+    assert compliance_problems(changed(points_worth_too_much)) == {
+        "config.pool.prizes.1.display_value_fen": ["a prize may be worth at most ¥50,000"]
+    }

@@ -53,7 +53,7 @@ EXPORT = fenced(SPEC_TEXT, "### Example export", "jsonl").splitlines()
 
 
 def test_the_spec_holds_every_kind_of_vector() -> None:
-    assert set(VECTORS) == {"streams", "rejections", "pick", "canonical", "wheel"}
+    assert set(VECTORS) == {"streams", "rejections", "pick", "canonical", "wheel", "red_packet_range"}
     assert len(VECTORS["streams"]) >= 3 and len(VECTORS["rejections"]) >= 2
     assert len(EXPORT) == 8
 
@@ -244,3 +244,140 @@ def test_record_hash_covers_everything_but_the_hash() -> None:
     sealed = {**record, "hash": record_hash(record)}
     assert record_hash(sealed) == sealed["hash"] == content_hash(record)
     assert record_hash({**sealed, "prize": "big"}) != sealed["hash"]
+
+
+# --- range red packets: the amount draw (docs/fairness.md section 7) ---------------------------------------
+
+RANGE = VECTORS["red_packet_range"]
+RANGE_PERIOD = "20261123-1"
+
+
+def range_config() -> dict[str, Any]:
+    """The campaign config of the ``red_packet_range`` vectors, as an export's config line holds it."""
+    prizes = [
+        {"key": key, "name": key, "weight": weight, "reward": RANGE["rewards"][key]} for key, weight in RANGE["prizes"]
+    ]
+    return {
+        "pool": {"prizes": prizes, "fallback": RANGE["fallback"]},
+        "games": {"wheel": {"slots": RANGE["slots"], "free_spins_per_day": 3}},
+    }
+
+
+@dataclass
+class CheckedEconomy(ScriptedEconomy):
+    """Also checks that a range red packet reaches the economy with its drawn amount fixed."""
+
+    amount_fen: int | None = None
+
+    def grant_prize(self, prize: Prize) -> PrizeOutcome:
+        assert not prize.reward.is_range
+        if self.amount_fen is not None:
+            assert prize.reward.amount == prize.cost_fen == prize.max_cost_fen == self.amount_fen
+        return super().grant_prize(prize)
+
+
+def test_the_range_vector_prize_draws_amounts_from_min_to_max() -> None:
+    lucky = load_pool(range_config()["pool"]).prize("lucky")
+    assert lucky.reward.is_range and lucky.amount_choices == 8888 - 88 + 1 == 8801
+    assert lucky.cost_fen == Fraction(88 + 8888, 2) and lucky.max_cost_fen == 8888
+
+
+@pytest.mark.parametrize("spin", RANGE["spins"], ids=lambda s: f"{s['client_seed']}-{s['nonce']}")
+def test_range_red_packet_spin_vector(spin: dict[str, Any]) -> None:
+    pool = load_pool(range_config()["pool"])
+    config = WheelConfig(slots=RANGE["slots"], free_spins_per_day=1, extra_spin_points=None, max_extra_spins_per_day=0)
+    rng = FairRng(RANGE["server_seed"], spin["client_seed"], spin["nonce"])
+    answer = PrizeOutcome(spin["picked"], spin["granted"], spin["fallback_reason"])
+    ctx = PlayContext(1, 1, config, pool, rng, None, "2026-11-23", CheckedEconomy(answer, spin["amount_fen"]))  # type: ignore[arg-type]
+    payload = wheel.apply(ctx, wheel.initial_state(), Action("spin")).events[0].payload
+    assert [list(call) for call in rng.calls] == spin["draws"]
+    assert replay(RANGE["server_seed"], spin["client_seed"], spin["nonce"], [n for n, _ in spin["draws"]]) == [
+        v for _, v in spin["draws"]
+    ]
+    assert payload.get("amount_fen") == spin["amount_fen"]
+    assert (payload["slot"], payload["prize"]) == (spin["slot"], spin["landed"])
+    if spin["amount_fen"] is not None:
+        reward = RANGE["rewards"][spin["picked"]]
+        assert spin["draws"][1][0] == reward["max_fen"] - reward["min_fen"] + 1
+        assert spin["amount_fen"] == reward["min_fen"] + spin["draws"][1][1]
+
+
+def range_export(change: dict[str, Any] | None = None, at: int = 2, draws: list[list[int]] | None = None) -> list[str]:
+    """An export of the three vector spins (chained, hashed); ``change`` updates record ``at``'s detail
+    and ``draws`` replaces its draws."""
+    config = range_config()
+    seed = RANGE["server_seed"]
+    lines = [
+        {"type": "header", "format": "carnival.draws", "version": 1, "exported_at": "2026-11-23T16:00:05.000000Z"},
+        {"type": "config", "hash": content_hash(config), "config": config},
+        {"type": "period", "key": RANGE_PERIOD, "commitment": commitment(seed), "server_seed": seed},
+    ]
+    head = "0" * 64
+    for seq, spin in enumerate(RANGE["spins"], start=1):
+        detail = {"slot": spin["slot"]} | ({} if spin["amount_fen"] is None else {"amount_fen": spin["amount_fen"]})
+        if seq == at and change:
+            detail |= change
+        body = {
+            "seq": seq,
+            "game": "wheel",
+            "config_hash": content_hash(config),
+            "period": RANGE_PERIOD,
+            "commitment": commitment(seed),
+            "client_seed": spin["client_seed"],
+            "nonce": spin["nonce"],
+            "draws": draws if seq == at and draws else spin["draws"],
+            "prize": spin["picked"],
+            "granted": spin["granted"],
+            "fallback_reason": spin["fallback_reason"],
+            "detail": detail,
+            "prev_hash": head,
+        }
+        head = record_hash(body)
+        lines.append({"type": "draw", "record": body | {"hash": head}})
+    lines.append({"type": "end", "count": len(RANGE["spins"]), "head_hash": head})
+    return [canonical_json(line).decode() for line in lines]
+
+
+def test_the_verifier_checks_the_amount_draw_of_the_range_vectors() -> None:
+    report = verify.verify_lines(range_export())
+    assert report.draws == 3 and report.periods == {RANGE_PERIOD: 3}
+
+
+@pytest.mark.parametrize(
+    ("at", "change", "why"),
+    [
+        (2, {"amount_fen": 5794}, "record seq 2: amount_fen 5794 but the draw gives 5793"),
+        (2, {"amount_fen": None}, "record seq 2: amount_fen None but the draw gives 5793"),
+        (3, {"amount_fen": 8888}, "record seq 3: amount_fen 8888 but the draw gives 8619"),  # refused, still checked
+        (1, {"amount_fen": 88}, "record seq 1: an amount_fen for a prize without an amount range"),
+    ],
+)
+def test_the_verifier_refuses_an_amount_that_does_not_follow_from_the_draw(
+    at: int, change: dict[str, Any], why: str
+) -> None:
+    with pytest.raises(verify.VerificationError) as refused:
+        verify.verify_lines(range_export(change, at))
+    assert (refused.value.line, refused.value.message) == (3 + at, why)
+
+
+def forged_draws(ranges: list[int]) -> list[list[int]]:
+    """Draws of record 2's seeds that follow from the stream, over other ``ranges``."""
+    spin = RANGE["spins"][1]
+    values = replay(RANGE["server_seed"], spin["client_seed"], spin["nonce"], ranges)
+    return [[n, v] for n, v in zip(ranges, values, strict=True)]
+
+
+@pytest.mark.parametrize(
+    ("ranges", "why"),
+    [
+        ([10, 8800, 2], "record seq 2: second draw range is not the 8801 amounts of the red packet"),
+        ([10, 2], "record seq 2: second draw range is not the 8801 amounts of the red packet"),
+        ([10, 8801, 2, 2], "record seq 2: a wheel spin has 3 draws, not 4"),
+    ],
+)
+def test_the_verifier_refuses_draws_that_follow_from_the_seeds_but_not_the_spec(ranges: list[int], why: str) -> None:
+    draws = forged_draws(ranges)
+    amount = {"amount_fen": 88 + draws[1][1]} if ranges[1] == 8801 else {}
+    with pytest.raises(verify.VerificationError) as refused:
+        verify.verify_lines(range_export(amount, 2, draws))
+    assert (refused.value.line, refused.value.message) == (5, why)

@@ -153,7 +153,8 @@ def test_expected_table_picks_are_p_times_draws_and_grants_are_capped_by_stock()
     assert table["big"].expected_picked == 100 and table["big"].expected_granted == 2
     assert table["big"].disclosed_quantity == 2
     assert table["pts"].expected_picked == 600 == table["pts"].expected_granted
-    assert table["thanks"].expected_picked == 300 == table["thanks"].expected_granted
+    assert table["thanks"].expected_picked == 300
+    assert table["thanks"].expected_granted == 398  # its own 300 and the 98 picks of "big" beyond its stock
     assert table["thanks"].disclosed_quantity is None
 
 
@@ -399,4 +400,144 @@ def test_refusals_name_the_index_of_the_bad_prize() -> None:
     assert refusal(config) == {
         "prizes.1.weight": ["weight must be a positive integer"],
         "prizes.2.reward.points": ["a points reward needs points"],
+    }
+
+
+# --- range red packets ------------------------------------------------------------------------------------
+
+RANGE_88_8888: dict[str, Any] = {"kind": "red_packet", "min_fen": 88, "max_fen": 8888}
+
+
+def test_a_range_red_packet_loads_with_its_mean_cost_and_its_maximum_as_worth() -> None:
+    lucky = load_pool(pool_config(prize("lucky", 1, RANGE_88_8888))).prize("lucky")
+    assert (lucky.reward.kind, lucky.reward.amount, lucky.reward.max_amount) == (RewardKind.RED_PACKET, 88, 8888)
+    assert lucky.reward.is_range and lucky.amount_choices == 8801
+    assert lucky.cost_fen == Fraction(88 + 8888, 2) == 4488 and lucky.max_cost_fen == 8888
+
+
+def test_an_odd_sum_range_costs_half_a_fen_exactly() -> None:
+    pool = load_pool(pool_config(prize("lucky", 1, {"kind": "red_packet", "min_fen": 1, "max_fen": 2})))
+    assert pool.prize("lucky").cost_fen == Fraction(3, 2)
+    assert pool.odds()[0].expected_cost_fen == Fraction(3, 4)  # weight 1 of 2
+
+
+def test_with_amount_fixes_the_reward_and_its_cost() -> None:
+    lucky = load_pool(pool_config(prize("lucky", 1, RANGE_88_8888))).prize("lucky")
+    drawn = lucky.with_amount(5793)
+    assert (drawn.key, drawn.reward.amount, drawn.reward.max_amount, drawn.amount_choices) == (
+        "lucky",
+        5793,
+        None,
+        None,
+    )
+    assert drawn.cost_fen == drawn.max_cost_fen == 5793
+    for outside in (87, 8889):
+        with pytest.raises(ValueError):
+            lucky.with_amount(outside)
+    with pytest.raises(ValueError):
+        drawn.with_amount(5793)  # already fixed
+
+
+def test_a_fixed_red_packet_has_no_amount_choices() -> None:
+    red = load_pool(pool_config(prize("red", 1, RED_188))).prize("red")
+    assert red.amount_choices is None and red.max_cost_fen == 188 and not red.reward.is_range
+
+
+def test_the_widest_range_is_1_fen_to_50000_yuan() -> None:
+    widest = {"kind": "red_packet", "min_fen": 1, "max_fen": LEGAL_TOP_PRIZE_FEN}
+    lucky = load_pool(pool_config(prize("lucky", 1, widest))).prize("lucky")
+    assert lucky.amount_choices == LEGAL_TOP_PRIZE_FEN and lucky.max_cost_fen == LEGAL_TOP_PRIZE_FEN
+
+
+@pytest.mark.parametrize(
+    ("reward", "path", "message"),
+    [
+        (
+            {"kind": "red_packet", "amount_fen": 188, "min_fen": 1, "max_fen": 2},
+            "amount_fen",
+            "give either amount_fen or min_fen and max_fen, not both",
+        ),
+        (
+            {"kind": "red_packet", "amount_fen": 188, "max_fen": 888},
+            "amount_fen",
+            "give either amount_fen or min_fen and max_fen, not both",
+        ),
+        ({"kind": "red_packet", "min_fen": 88}, "max_fen", "a red packet range needs both min_fen and max_fen"),
+        ({"kind": "red_packet", "max_fen": 888}, "min_fen", "a red packet range needs both min_fen and max_fen"),
+        ({"kind": "red_packet", "min_fen": 888, "max_fen": 888}, "max_fen", "max_fen must be above min_fen"),
+        ({"kind": "red_packet", "min_fen": 889, "max_fen": 888}, "max_fen", "max_fen must be above min_fen"),
+        ({"kind": "red_packet", "min_fen": 0, "max_fen": 888}, "min_fen", RANGE_1_TO_TOP),
+        ({"kind": "red_packet", "min_fen": 1, "max_fen": LEGAL_TOP_PRIZE_FEN + 1}, "max_fen", RANGE_1_TO_TOP),
+        ({"kind": "red_packet", "min_fen": 1.5, "max_fen": 888}, "min_fen", "Not a valid integer."),
+        ({"kind": "red_packet", "min_fen": None, "max_fen": 888}, "min_fen", "Field may not be null."),
+        ({"kind": "points", "points": 10, "max_fen": 888}, "min_fen", "only a red_packet reward has an amount range"),
+        ({"kind": "nothing", "min_fen": 1}, "min_fen", "only a red_packet reward has an amount range"),
+    ],
+)
+def test_red_packet_range_refusals(reward: dict[str, Any], path: str, message: str) -> None:
+    assert refusal(pool_config(prize("p", 5, reward))) == {f"prizes.0.reward.{path}": [message]}
+
+
+def test_the_fallback_may_not_be_a_range_red_packet() -> None:
+    config = {"prizes": [prize("a"), prize("lucky", 1, RANGE_88_8888)], "fallback": "lucky"}
+    assert refusal(config) == {"fallback": ["the fallback prize may not be a red packet with a random amount"]}
+    fixed = {"prizes": [prize("a"), prize("red", 1, RED_188)], "fallback": "red"}
+    assert load_pool(fixed).fallback.key == "red"
+
+
+# --- prize images -----------------------------------------------------------------------------------------
+
+IMAGE_RULE = "use an https:// address or a path on this site starting with /"
+
+
+@pytest.mark.parametrize(
+    "image",
+    [
+        "https://img.example.com/prizes/red.png",
+        "https://cdn.example.com:8443/a/b_c-d~e.webp?v=2&size=64#x",
+        "/static/prizes/red.png",
+        "/static/prizes/%E7%BA%A2%E5%8C%85.png",
+        "https://img.example.com/" + "a" * (500 - len("https://img.example.com/")),
+    ],
+)
+def test_a_prize_image_is_an_https_address_or_a_site_path(image: str) -> None:
+    assert load_pool(pool_config(prize("p", 1, image=image))).prize("p").image == image
+
+
+def test_a_prize_has_no_image_unless_given() -> None:
+    pool = load_pool(pool_config(prize("p", 1), prize("q", 1, image=None)))
+    assert pool.prize("p").image is None and pool.prize("q").image is None
+
+
+@pytest.mark.parametrize(
+    "image",
+    [
+        "javascript:alert(1)",
+        "JavaScript:alert(1)",
+        "data:image/png;base64,iVBORw0KGgo=",
+        "http://img.example.com/red.png",
+        "HTTPS://img.example.com/red.png",
+        "//evil.example.com/red.png",
+        "/\\evil.example.com/red.png",
+        "https://user:pass@img.example.com/red.png",
+        "https://img.example.com",
+        "static/red.png",
+        "red.png",
+        " /static/red.png",
+        "/static/red.png\n",
+        "/static/red png.png",
+        '/static/red.png" onerror="alert(1)',
+        "/static/<script>.png",
+        "/static/红包.png",
+    ],
+)
+def test_an_unsafe_or_foreign_image_address_is_refused(image: str) -> None:
+    assert refusal(pool_config(prize("p", 1, image=image))) == {"prizes.0.image": [IMAGE_RULE]}
+
+
+def test_an_image_address_may_have_at_most_500_characters() -> None:
+    long = "/static/" + "a" * 493
+    assert refusal(pool_config(prize("p", 1, image=long))) == {"prizes.0.image": ["Length must be between 1 and 500."]}
+    assert refusal(pool_config(prize("p", 1, image=""))) == {
+        "prizes.0.image": ["Length must be between 1 and 500.", IMAGE_RULE]
     }

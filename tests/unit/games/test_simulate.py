@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import itertools
 import math
+from dataclasses import replace
 from fractions import Fraction
 from typing import Any
 
@@ -204,3 +206,80 @@ def test_the_same_seed_gives_the_same_simulation() -> None:
 def test_a_non_positive_audience_or_run_count_is_refused(audience: Audience, runs: int) -> None:
     with pytest.raises(ValueError, match="positive"):
         simulate(SMALL_POOL, audience, None, runs=runs)
+
+
+GOLD_OR_THANKS = load_pool(
+    {
+        "prizes": [
+            {"key": "gold", "name": "金", "weight": 1, "reward": {"kind": "red_packet", "amount_fen": 500}},
+            {"key": "thanks", "name": "谢谢", "weight": 1, "reward": {"kind": "nothing"}},
+        ],
+        "fallback": "thanks",
+    }
+)
+
+
+@pytest.mark.parametrize("grants_a_day", [0, 1, 3, 7])
+def test_a_daily_budget_pays_for_exactly_the_grants_it_covers(grants_a_day: int) -> None:
+    """Gold is picked on each of 20 draws a day (1 in 10^9 is thanks); a daily budget of k golds grants
+    exactly k a day and the rest end as thanks, while the total budget never runs out."""
+    pool = _always(GOLD_OR_THANKS, "gold")
+    audience = Audience(players_per_day=10, draws_per_player=2, days=6)
+    daily = grants_a_day * 500 + 499  # not enough for one more
+    result = simulate(pool, audience, 1_000_000, runs=20, seed=5, daily_budget_fen=daily)
+    gold, thanks = result.prizes
+    assert gold.expected_granted == grants_a_day * audience.days
+    assert thanks.expected_granted == (audience.draws_per_day - grants_a_day) * audience.days
+    assert result.daily_cost_mean_fen == [grants_a_day * 500.0] * audience.days
+    assert result.cumulative_median_fen == [grants_a_day * 500.0 * day for day in range(1, audience.days + 1)]
+    assert result.budget_exhausted_probability == 0.0 and result.median_budget_exhausted_day is None
+
+
+def test_the_total_budget_still_binds_under_a_daily_budget() -> None:
+    """3 golds a day by the daily budget, 10 golds in all by the total: 3, 3, 3, 1, then none from day 5."""
+    pool = _always(GOLD_OR_THANKS, "gold")
+    result = simulate(pool, Audience(10, 2, 6), 5_000, runs=20, seed=6, daily_budget_fen=1_500)
+    assert result.daily_cost_mean_fen == [1_500.0, 1_500.0, 1_500.0, 500.0, 0.0, 0.0]
+    assert result.budget_exhausted_probability == 1.0 and result.median_budget_exhausted_day == 4
+    assert result.prizes[0].expected_granted == 10
+
+
+def test_a_daily_budget_that_covers_the_day_changes_nothing() -> None:
+    capped = simulate(SMALL_POOL, Audience(10, 1, 3), 5_000, runs=50, seed=42, daily_budget_fen=10**9)
+    free = simulate(SMALL_POOL, Audience(10, 1, 3), 5_000, runs=50, seed=42)
+    assert capped.total_costs_fen.tolist() == free.total_costs_fen.tolist() and capped.prizes == free.prizes
+
+
+def test_cumulative_spend_quantiles_rise_with_the_days(unbudgeted: Simulation) -> None:
+    median, p95 = unbudgeted.cumulative_median_fen, unbudgeted.cumulative_p95_fen
+    assert len(median) == len(p95) == AUDIENCE.days
+    assert all(a <= b for a, b in itertools.pairwise(median))
+    assert all(m <= p for m, p in zip(median, p95, strict=True))
+    assert median[-1] == unbudgeted.cost_median_fen and p95[-1] == unbudgeted.cost_p95_fen
+
+
+def _always(pool: Pool, key: str) -> Pool:
+    """``pool`` with ``key`` weighted 10^9 to the others' 1 each."""
+    return replace(pool, prizes=tuple(replace(p, weight=10**9 if p.key == key else 1) for p in pool.prizes))
+
+
+def test_a_range_red_packet_costs_its_mean_amount_in_the_simulation() -> None:
+    """Always ¥1.00–¥2.01 (mean 150.5 fen): 20 draws a day for 3 days cost 9,030 fen exactly, half fen kept."""
+    always_lucky = load_pool(
+        {
+            "prizes": [
+                {
+                    "key": "lucky",
+                    "name": "随机红包",
+                    "weight": 1,
+                    "reward": {"kind": "red_packet", "min_fen": 100, "max_fen": 201},
+                },
+                {"key": "thanks", "name": "谢谢", "weight": 1, "reward": {"kind": "nothing"}},
+            ],
+            "fallback": "thanks",
+        }
+    )
+    # a range red packet may not be the fallback, so the (free) fallback gets weight 0 after validation
+    lucky_only = replace(always_lucky, prizes=(always_lucky.prizes[0], replace(always_lucky.prizes[1], weight=0)))
+    result = simulate(lucky_only, Audience(10, 2, 3), None, runs=4, seed=7)
+    assert result.total_costs_fen.tolist() == [9030.0] * 4 and result.daily_cost_mean_fen == [3010.0] * 3

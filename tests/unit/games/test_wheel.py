@@ -119,3 +119,82 @@ def test_config_check_names_missing_and_unknown_slots() -> None:
 def test_unknown_action_is_rejected() -> None:
     with pytest.raises(Rejection, match="no action"):
         game.apply(context(FakeEconomy()), WheelState(), Action("jump"))
+
+
+# --- range red packets: the second draw ---------------------------------------------------------------
+
+LUCKY: dict[str, object] = {"kind": "red_packet", "min_fen": 100, "max_fen": 199}
+RANGE_POOL = load_pool(
+    {
+        "prizes": [
+            {"key": "lucky", "name": "随机红包", "weight": 9, "reward": LUCKY},
+            {"key": "pts", "name": "积分", "weight": 5, "reward": {"kind": "points", "points": 10}},
+            {"key": "thanks", "name": "谢谢", "weight": 1, "reward": {"kind": "nothing"}},
+        ],
+        "fallback": "thanks",
+    }
+)
+RANGE_CONFIG = WheelConfig(
+    slots=["lucky", "pts", "thanks", "lucky", "pts", "lucky"],
+    free_spins_per_day=1,
+    extra_spin_points=None,
+    max_extra_spins_per_day=0,
+)
+
+
+@dataclass
+class OfferedEconomy(FakeEconomy):
+    """Records every prize offered; refuses the range red packet when ``refuse`` is set."""
+
+    offered: list[Prize] = field(default_factory=list)
+
+    def grant_prize(self, prize: Prize) -> PrizeOutcome:
+        self.offered.append(prize)
+        if self.refuse and prize.key == "lucky":
+            return PrizeOutcome(prize.key, "thanks", self.refuse)
+        return PrizeOutcome(prize.key, prize.key)
+
+
+def range_spin(nonce: int, economy: OfferedEconomy) -> tuple[PlayContext, dict[str, object]]:
+    """One spin of the range pool; returns the context (its rng calls) and the event payload."""
+    rng = FairRng("cd" * 32, "range-client", nonce)
+    ctx = PlayContext(1, 1, RANGE_CONFIG, RANGE_POOL, rng, datetime(2026, 11, 23, 4, tzinfo=UTC), "2026-11-23", economy)
+    return ctx, game.apply(ctx, WheelState(), Action("spin")).events[0].payload
+
+
+def test_a_range_red_packet_draws_its_amount_second_and_the_slot_third() -> None:
+    picked = 0
+    for nonce in range(60):
+        economy = OfferedEconomy()
+        ctx, payload = range_spin(nonce, economy)
+        if payload["picked"] != "lucky":
+            continue
+        picked += 1
+        (total, _), (choices, value), (slots, slot_value) = ctx.rng.calls
+        assert (total, choices, slots) == (15, 100, 3)
+        assert payload["amount_fen"] == 100 + value and payload["slot"] == [0, 3, 5][slot_value]
+        offered = economy.offered[0]
+        assert not offered.reward.is_range
+        assert offered.reward.amount == offered.cost_fen == offered.max_cost_fen == payload["amount_fen"]
+    assert picked, "weight 9 of 15: some of 60 spins pick it"
+
+
+def test_other_prizes_draw_no_amount() -> None:
+    for nonce in range(60):
+        ctx, payload = range_spin(nonce, OfferedEconomy())
+        if payload["picked"] != "lucky":
+            assert len(ctx.rng.calls) == 2 and "amount_fen" not in payload
+
+
+def test_a_refused_range_red_packet_still_drew_its_amount_and_lands_on_the_fallback() -> None:
+    for nonce in range(60):
+        ctx, payload = range_spin(nonce, OfferedEconomy(refuse="budget_exhausted"))
+        if payload["picked"] == "lucky":
+            assert len(ctx.rng.calls) == 3 and payload["amount_fen"] == 100 + ctx.rng.calls[1][1]
+            assert payload["prize"] == "thanks" and payload["fallback_reason"] == "budget_exhausted"
+            assert RANGE_CONFIG.slots[payload["slot"]] == "thanks" and ctx.rng.calls[2][0] == 1
+
+
+def test_range_amounts_stay_within_min_and_max_and_reach_both_ends() -> None:
+    amounts = {range_spin(n, OfferedEconomy())[1].get("amount_fen") for n in range(2000)} - {None}
+    assert min(amounts) == 100 and max(amounts) == 199 and len(amounts) == 100

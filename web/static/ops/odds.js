@@ -6,6 +6,11 @@ import { debounce, el, fill } from "./dom.js";
 import { count, percent, yuan } from "./format.js";
 import { localName, t } from "./i18n.js";
 
+/** The quantity the rules page will disclose: the prize's stock, or "unlimited". */
+function disclosed(quantity) {
+  return quantity === null || quantity === undefined ? t("pool.unlimited") : count(quantity);
+}
+
 /** Prize names by key from the pool being edited (the odds rows carry the Chinese name only). */
 function namesByKey(pool) {
   return Object.fromEntries((pool?.prizes ?? []).map((p) => [p.key, p]));
@@ -27,6 +32,7 @@ function row(r, prize, fallback) {
       el("span", { class: "mono", "data-testid": "odds-fraction" }, r.odds),
       el("div", { class: "muted small", "data-testid": "odds-percent" }, percent(r.probability)),
     ),
+    el("td", { class: "num", "data-testid": "odds-disclosed" }, disclosed(r.disclosed_quantity)),
     el("td", { class: "num" }, count(r.expected_granted)),
     el("td", { class: "num" }, yuan(r.expected_cost_per_draw_fen)),
   );
@@ -45,7 +51,8 @@ function table(result, pool) {
         {},
         el("th", {}, t("odds.prize")),
         el("th", { class: "num" }, t("odds.odds")),
-        el("th", { class: "num" }, t("odds.granted")),
+        el("th", { class: "num" }, t("odds.disclosed")),
+        el("th", { class: "num", title: t("odds.granted_hint") }, t("odds.granted")),
         el("th", { class: "num" }, t("odds.cost_per_draw")),
       ),
     ),

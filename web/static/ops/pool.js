@@ -1,5 +1,6 @@
-// The prize pool editor: one table row per prize (key, names, reward, weight, stock, display value,
-// broadcast, fallback), coupon details under their prize. Inputs come from the pool's form description.
+// The prize pool editor: one table row per prize (key, names and image, reward, weight, stock, display
+// value, broadcast, fallback), coupon details under their prize. Inputs come from the pool's form description.
+// A red packet gives a fixed amount (amount_fen) or a random one from a range (min_fen to max_fen).
 
 import { el } from "./dom.js";
 import { control, getPath } from "./controls.js";
@@ -15,6 +16,38 @@ function fieldsOf(desc) {
 function rewardFor(kind, rewardDesc) {
   if (kind !== "coupon") return { kind };
   return { kind, cost_fen: 0, coupon: newItem(fieldsOf(rewardDesc).coupon) };
+}
+
+/** True when a red packet reward is (being made) a range. */
+function isRange(reward) {
+  return reward?.min_fen !== undefined || reward?.max_fen !== undefined;
+}
+
+/** The red packet reward in the other mode, keeping the amounts typed so far. */
+function switchedRedPacket(reward, mode) {
+  const next =
+    mode === "range"
+      ? { kind: "red_packet", min_fen: reward.amount_fen }
+      : { kind: "red_packet", amount_fen: reward.max_fen ?? reward.min_fen };
+  return Object.fromEntries(Object.entries(next).filter(([, value]) => value !== undefined));
+}
+
+function redPacketMode(prize, path, ctx) {
+  const reward = prize.reward ?? {};
+  return el(
+    "select",
+    {
+      "data-testid": "red-packet-mode",
+      "aria-label": t("pool.amount_mode"),
+      value: isRange(reward) ? "range" : "fixed",
+      onchange: (e) => {
+        ctx.onChange(`${path}.reward`, switchedRedPacket(reward, e.target.value));
+        ctx.onStructure();
+      },
+    },
+    el("option", { value: "fixed" }, t("pool.amount_fixed")),
+    el("option", { value: "range" }, t("pool.amount_range")),
+  );
 }
 
 /** Error slot attributes of a prize row's field: its messages go to the strip under the row. */
@@ -48,9 +81,20 @@ function rewardCell(prize, path, index, rewardDesc, ctx) {
       control(f.kind, `${path}.reward.kind`, kind, kindCtx),
     ),
     kind === "points" ? amount("points", t("pool.points")) : null,
-    kind === "red_packet" ? amount("amount_fen", "¥", t("field.amount_fen")) : null,
+    kind === "red_packet" ? redPacketFields(prize, path, amount, ctx) : null,
     kind === "coupon" ? amount("cost_fen", t("pool.cost")) : null,
   );
+}
+
+/** Fixed or range, then ¥ amount, or the least and most amounts. */
+function redPacketFields(prize, path, amount, ctx) {
+  const mode = el("div", { class: "inline-field" }, redPacketMode(prize, path, ctx));
+  if (!isRange(prize.reward)) return [mode, amount("amount_fen", "¥", t("field.amount_fen"))];
+  return [
+    mode,
+    amount("min_fen", t("pool.min"), t("field.min_fen")),
+    amount("max_fen", t("pool.max"), t("field.max_fen")),
+  ];
 }
 
 function couponRow(prize, path, rewardDesc, ctx, columns) {
@@ -106,6 +150,16 @@ function prizeRow(pool, prize, index, f, ctx) {
         "div",
         at("name_en", "pool.name_en"),
         control(f.name_en, `${path}.name_en`, prize.name_en, ctx, { placeholder: t("pool.name_en") }),
+      ),
+      el(
+        "div",
+        at("image", "pool.image"),
+        // one line, though the field allows 500 characters (a long text field would be a textarea)
+        control({ ...f.image, maxLength: undefined }, `${path}.image`, prize.image, ctx, {
+          placeholder: t("pool.image_placeholder"),
+          class: "mono",
+          "data-testid": "prize-image-input",
+        }),
       ),
     ),
     rewardCell(prize, path, index, f.reward, ctx),

@@ -19,6 +19,13 @@ export function yuanShort(fen) {
   return fen % 100 === 0 ? `¥${fen / 100}` : yuan(fen);
 }
 
+/** A red packet's amount as configured: "¥1.88", or for a range "¥0.88–¥88.88"; "" for other rewards. */
+export function redPacketValue(reward) {
+  if (reward?.kind !== "red_packet") return "";
+  if (reward.min_fen !== undefined) return `${yuanShort(reward.min_fen)}–${yuanShort(reward.max_fen)}`;
+  return reward.amount_fen === undefined ? "" : yuanShort(reward.amount_fen);
+}
+
 function dateFormat(options, timeZone) {
   const locale = currentLang() === "en" ? "en-GB" : "zh-CN";
   try {

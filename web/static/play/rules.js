@@ -2,27 +2,39 @@
 
 import { api, errorText } from "./api.js";
 import { el, showMessage } from "./dom.js";
-import { dateTime, percent, yuan } from "./format.js";
+import { dateTime, percent, redPacketValue, yuan } from "./format.js";
 import { initI18n, localName, onLanguageChange, t } from "./i18n.js";
 
 const $ = (id) => document.getElementById(id);
 const campaignId = Number(document.querySelector("[data-campaign-id]").dataset.campaignId);
 const page = { rules: null, error: null };
 
+function prizeImage(prize) {
+  if (!prize.image) return null;
+  return el("img", { class: "prize-thumb", src: prize.image, alt: "", loading: "lazy", "data-testid": "prize-image" });
+}
+
 function prizeRow(prize) {
   const quantity = prize.quantity === null ? t("rules.unlimited") : prize.quantity;
   const remaining =
     prize.remaining === null ? null : el("span", { class: "when" }, t("rules.remaining", { n: prize.remaining }));
+  const value = redPacketValue(prize.reward);
   return el(
     "tr",
     { "data-testid": "prize-row", "data-key": prize.key },
     el(
       "td",
       {},
+      prizeImage(prize),
       localName(prize),
       prize.fallback ? el("span", { class: "badge", "data-testid": "fallback-badge" }, t("rules.fallback")) : null,
     ),
-    el("td", {}, t(`kind.${prize.kind}`)),
+    el(
+      "td",
+      {},
+      t(`kind.${prize.kind}`),
+      value ? el("span", { class: "when", "data-testid": "prize-value" }, value) : null,
+    ),
     el("td", { class: "num" }, quantity, remaining),
     el(
       "td",

@@ -2,7 +2,7 @@
 // slot, show the result with its proof. No outcome is computed here.
 
 import { api, ApiError, errorText, newIdempotencyKey } from "./api.js";
-import { yuan } from "./format.js";
+import { redPacketValue, yuan } from "./format.js";
 import { has, initI18n, localName, onLanguageChange, t } from "./i18n.js";
 import { connectLive } from "./live.js";
 import { WheelCanvas } from "./wheel-canvas.js";
@@ -81,10 +81,21 @@ function prizeName(key) {
   return slot ? localName(slot) : key;
 }
 
-function resultDetail(prize) {
+function resultDetail(result) {
+  const { prize } = result;
   if (prize.kind === "nothing") return "";
   if (prize.kind === "points") return t("result.points", { points: prize.reward.points });
+  if (typeof result.amount_fen === "number") {
+    return t("result.red_packet", { amount: yuan(result.amount_fen), range: redPacketValue(prize.reward) });
+  }
   return t("result.value", { value: yuan(prize.display_value_fen) });
+}
+
+function showImage(prize) {
+  const image = $("result-image");
+  image.hidden = !prize.image;
+  if (prize.image) image.src = prize.image;
+  else image.removeAttribute("src");
 }
 
 function fillResult(result) {
@@ -92,8 +103,9 @@ function fillResult(result) {
   const nothing = prize.kind === "nothing";
   $("result").classList.toggle("result-nothing", nothing);
   $("result-title").textContent = t(nothing ? "result.nothing" : "result.won");
+  showImage(prize);
   $("result-prize").textContent = localName(prize);
-  $("result-detail").textContent = resultDetail(prize);
+  $("result-detail").textContent = resultDetail(result);
   const reason = result.fallback_reason;
   const why = has(`reason.${reason}`) ? t(`reason.${reason}`) : t("reason.other");
   $("result-fallback").hidden = !reason;
