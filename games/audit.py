@@ -11,10 +11,11 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from games.checkpoints import campaign_checkpoints
 from games.fairness import GENESIS_HASH
 from games.models import Campaign, ConfigVersion, DrawRecord, SeedPeriod
 from games.periods import PublicPeriod, public_periods
-from games.verify import FORMAT
+from games.verify import EXPORT_VERSION, FORMAT
 
 
 def _iso(moment: datetime) -> str:
@@ -22,7 +23,8 @@ def _iso(moment: datetime) -> str:
 
 
 def export_lines(session: Session, campaign: Campaign, now: datetime) -> Iterator[str]:
-    """JSON lines: header, configs, revealed periods, the chain's draws up to the first unrevealed one, end."""
+    """JSON lines: header, configs, revealed periods, checkpoints, the chain's draws up to the first
+    unrevealed one, end. Call :func:`games.checkpoints.publish_checkpoints` first (in its own transaction)."""
     revealed = {
         p.key: p
         for p in session.scalars(
@@ -33,7 +35,7 @@ def export_lines(session: Session, campaign: Campaign, now: datetime) -> Iterato
         {
             "type": "header",
             "format": FORMAT,
-            "version": 1,
+            "version": EXPORT_VERSION,
             "exported_at": _iso(now),
             "campaign": {
                 "id": campaign.id,
@@ -57,6 +59,16 @@ def export_lines(session: Session, campaign: Campaign, now: datetime) -> Iterato
                 "starts_at": _iso(period.starts_at),
                 "ends_at": _iso(period.ends_at),
                 "server_seed": period.server_seed,
+            }
+        )
+    for checkpoint in campaign_checkpoints(session, campaign.id):
+        yield _line(
+            {
+                "type": "checkpoint",
+                "period": checkpoint.period_key,
+                "count": checkpoint.count,
+                "head_hash": checkpoint.head_hash,
+                "published_at": _iso(checkpoint.published_at),
             }
         )
     count, head = 0, GENESIS_HASH

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from economy.db import insert_ignoring_conflicts, is_postgresql
 from games import records
 from games.campaigns import CampaignConfig, parsed_config
+from games.checkpoints import publish_checkpoints
 from games.contract import Action, GameEvent, Outcome, PlayContext, PrizeOutcome, Rejection
 from games.economy_port import SqlEconomyPort
 from games.fairness import FairRng, new_client_seed
@@ -63,11 +64,12 @@ def active_campaign(session: Session, campaign_id: int, now: datetime) -> Campai
 
 
 def commit_seeds(session: Session, campaign_id: int, now: datetime) -> None:
-    """Commit the seed periods a campaign is about to draw in; run in its own transaction before a play,
-    so that every period's commitment is stored (and public) before the period's first draw."""
+    """Commit the seed periods a campaign is about to draw in and checkpoint the chain of ended ones; run
+    in its own transaction before a play, so every commitment is stored (and public) before its first draw."""
     campaign = session.get(Campaign, campaign_id)
     if campaign is not None and campaign.version_id is not None and now < campaign.ends_at:
         commit_ahead(session, campaign, now)
+        publish_checkpoints(session, campaign_id, now)
 
 
 def campaign_config(session: Session, registry: Registry, campaign: Campaign) -> CampaignConfig:

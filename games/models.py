@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from economy.db import Base, UTCDateTime
@@ -98,7 +98,10 @@ class DrawRecord(Base):
     """One use of the fair RNG; ``record_json`` is the canonical record whose hash is ``hash``."""
 
     __tablename__ = "draw_records"
-    __table_args__ = (UniqueConstraint("campaign_id", "seq"),)
+    __table_args__ = (
+        UniqueConstraint("campaign_id", "seq"),
+        Index("ix_draw_records_campaign_created", "campaign_id", "created_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id"))
@@ -159,3 +162,18 @@ class SpendForecast(Base):
     days: Mapped[int]
     spend_median_json: Mapped[str] = mapped_column(Text)
     spend_p95_json: Mapped[str] = mapped_column(Text)
+
+
+class ChainCheckpoint(Base):
+    """The chain head when a period ended: ``count`` records, the last one's ``hash`` (``published_at``:
+    when it appeared on the public rules page). Kept forever; an export must extend every checkpoint."""
+
+    __tablename__ = "chain_checkpoints"
+    __table_args__ = (UniqueConstraint("campaign_id", "period_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id"))
+    period_key: Mapped[str] = mapped_column(String(32))
+    count: Mapped[int] = mapped_column(BigInteger)
+    head_hash: Mapped[str] = mapped_column(String(64))
+    published_at: Mapped[datetime] = mapped_column(UTCDateTime)

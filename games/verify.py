@@ -15,7 +15,8 @@ from typing import Any
 
 GENESIS = "0" * 64
 FORMAT = "carnival.draws"
-SUPPORTED_VERSIONS = {1}
+EXPORT_VERSION = 2  # 2 added checkpoint lines
+SUPPORTED_VERSIONS = {1, 2}
 
 
 class VerificationError(Exception):
@@ -77,10 +78,23 @@ def _pick(prizes: list[tuple[str, int]], value: int) -> str:
     raise ValueError(f"value {value} beyond the total weight {upper}")
 
 
+@dataclass(frozen=True)
+class Checkpoint:
+    """A chain head someone saw published: after ``count`` records the head was ``head_hash``."""
+
+    period: str
+    count: int
+    head_hash: str
+    source: str  # "line N" of the export, or "published" for one saved from the rules page
+
+
 class _Verifier:
-    def __init__(self) -> None:
+    def __init__(self, published: Iterable[Checkpoint] = ()) -> None:
         self.configs: dict[str, dict[str, Any]] = {}
         self.periods: dict[str, dict[str, Any]] = {}
+        self.checkpoints: dict[int, list[Checkpoint]] = {}
+        for checkpoint in published:
+            self.checkpoints.setdefault(checkpoint.count, []).append(checkpoint)
         self.report = Report()
         self.expected_seq = 1
         self.header_seen = False
@@ -100,6 +114,7 @@ class _Verifier:
             "header": self.header,
             "config": self.config,
             "period": self.period,
+            "checkpoint": self.checkpoint,
             "draw": self.draw,
             "end": self.end,
         }.get(kind)
@@ -128,6 +143,23 @@ class _Verifier:
         self.periods[item["key"]] = item
         self.report.periods.setdefault(item["key"], 0)
 
+    def checkpoint(self, number: int, item: dict[str, Any]) -> None:
+        checkpoint = Checkpoint(item["period"], int(item["count"]), str(item["head_hash"]), f"line {number}")
+        if checkpoint.count < 0:
+            raise ValueError("a negative count")
+        self.checkpoints.setdefault(checkpoint.count, []).append(checkpoint)
+        self._check_checkpoints(number, 0, GENESIS)
+
+    def _check_checkpoints(self, number: int, count: int, head: str) -> None:
+        """Every checkpoint at ``count`` records must name ``head``."""
+        for checkpoint in self.checkpoints.get(count, []):
+            if checkpoint.head_hash != head:
+                raise VerificationError(
+                    number,
+                    f"checkpoint of period {checkpoint.period} ({checkpoint.source}) says the chain head after "
+                    f"{count} records was {checkpoint.head_hash[:16]}…, the log has {head[:16]}… (log rewritten)",
+                )
+
     def draw(self, number: int, item: dict[str, Any]) -> None:
         record = item["record"]
         where = f"record seq {record.get('seq')}"
@@ -137,6 +169,7 @@ class _Verifier:
         self.report.periods[record["period"]] += 1
         self.report.head_hash = record["hash"]
         self.expected_seq += 1
+        self._check_checkpoints(number, self.report.draws, self.report.head_hash)
 
     def _check_chain(self, number: int, where: str, record: dict[str, Any]) -> None:
         body = {k: v for k, v in record.items() if k != "hash"}
@@ -218,12 +251,22 @@ class _Verifier:
     def end(self, number: int, item: dict[str, Any]) -> None:
         if item["count"] != self.report.draws or item["head_hash"] != self.report.head_hash:
             raise VerificationError(number, "end line's count or head hash does not match the draws (records missing)")
+        self._check_checkpoints(number, 0, GENESIS)  # published ones at 0 records
+        beyond = [c for count, found in self.checkpoints.items() if count > self.report.draws for c in found]
+        if beyond:
+            first = min(beyond, key=lambda c: c.count)
+            raise VerificationError(
+                number,
+                f"checkpoint of period {first.period} ({first.source}) counts {first.count} records, the export"
+                f" holds {self.report.draws} (records missing)",
+            )
         self.end_seen = True
 
 
-def verify_lines(lines: Iterable[str]) -> Report:
-    """Verify an export given as lines. :raises VerificationError: naming the first bad line."""
-    verifier = _Verifier()
+def verify_lines(lines: Iterable[str], published: Iterable[Checkpoint] = ()) -> Report:
+    """Verify an export given as lines, and that it extends every ``published`` checkpoint (saved earlier
+    from the rules page). :raises VerificationError: naming the first bad line."""
+    verifier = _Verifier(published)
     number = 0
     for number, text in enumerate(lines, start=1):
         if text.strip():
@@ -237,3 +280,13 @@ def read_lines(path: str) -> Iterator[str]:
     """The lines of an export file, read lazily."""
     with open(path, encoding="utf-8") as handle:
         yield from handle
+
+
+def read_checkpoints(path: str) -> list[Checkpoint]:
+    """Checkpoints saved from ``GET /api/campaigns/{id}/checkpoints``: a JSON list of objects with
+    ``period``, ``count`` and ``head_hash``. :raises ValueError: when the file holds anything else."""
+    with open(path, encoding="utf-8") as handle:
+        items = json.load(handle)
+    if not isinstance(items, list):
+        raise ValueError("a checkpoints file holds a JSON list")
+    return [Checkpoint(str(i["period"]), int(i["count"]), str(i["head_hash"]), "published") for i in items]

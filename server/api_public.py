@@ -8,13 +8,14 @@ from flask import current_app
 from flask_smorest import Blueprint
 from sqlalchemy import select
 
+from games.checkpoints import campaign_checkpoints, publish_checkpoints
 from games.engine import campaign_config
-from games.models import Campaign
+from games.models import Campaign, ChainCheckpoint
 from games.periods import PublicPeriod, current_period, public_periods
 from games.rules import Rules, rules
 from server import db
 from server.errors import ApiError
-from server.schemas import CampaignSummarySchema, PeriodSchema, RulesSchema
+from server.schemas import CampaignSummarySchema, CheckpointSchema, PeriodSchema, RulesSchema
 
 blp = Blueprint("public", __name__, url_prefix="/api/campaigns", description="Campaign rules, odds and seeds")
 
@@ -42,6 +43,7 @@ def campaign_rules(campaign_id: int) -> Rules:
     with db_session.begin():
         campaign = find_campaign(campaign_id)
         current_period(db_session, campaign, db.now())
+        publish_checkpoints(db_session, campaign.id, db.now())
         return rules(db_session, campaign, campaign_config(db_session, _registry(), campaign), db.now())
 
 
@@ -53,7 +55,20 @@ def periods(campaign_id: int) -> list[PublicPeriod]:
     with db_session.begin():
         campaign = find_campaign(campaign_id)
         current_period(db_session, campaign, db.now())
+        publish_checkpoints(db_session, campaign.id, db.now())
         return public_periods(db_session, campaign.id, db.now())
+
+
+@blp.route("/<int:campaign_id>/checkpoints", methods=["GET"])
+@blp.response(200, CheckpointSchema(many=True))
+def checkpoints(campaign_id: int) -> list[ChainCheckpoint]:
+    """The chain head published when each period ended, oldest first: save them, and hold any later
+    export to them with ``carnival audit verify FILE --checkpoints SAVED.json``."""
+    db_session = db.session()
+    with db_session.begin():
+        campaign = find_campaign(campaign_id)
+        publish_checkpoints(db_session, campaign.id, db.now())
+        return campaign_checkpoints(db_session, campaign.id)
 
 
 def _registry() -> Any:

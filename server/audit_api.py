@@ -6,6 +6,7 @@ from flask import Response, stream_with_context
 from flask_smorest import Blueprint
 
 from games.audit import PeriodSummary, export_lines, period_summaries
+from games.checkpoints import publish_checkpoints
 from games.reconcile import Reconciliation, reconcile
 from server import db
 from server.api_public import find_campaign
@@ -22,8 +23,9 @@ blp = Blueprint("audit", __name__, url_prefix="/api/audit", description="Exports
 def export(campaign_id: int, user: User) -> Response:
     """The draws of revealed periods with configs and seeds, as JSON lines."""
     db_session = db.session()
-    campaign = find_campaign(campaign_id)
-    db_session.commit()
+    with db_session.begin():
+        campaign = find_campaign(campaign_id)
+        publish_checkpoints(db_session, campaign.id, db.now())
     now = db.now()
 
     def lines() -> object:

@@ -18,15 +18,13 @@ from economy.ledger import expire_points
 from economy.models import Budget
 from economy.wallet import expire_coupons
 from games.admin import current_config, flatten
-from games.audit import export_lines
 from games.models import Campaign
 from games.periods import rotate
 from games.pools import Pool, load_pool
 from games.simulate import Audience, Simulation, simulate
-from games.verify import VerificationError, read_lines, verify_lines
 from server import db
 from server.auth import create_staff
-from server.cli_audit import audit_reconcile, audit_stats
+from server.cli_audit import AUDIT_COMMANDS
 from server.config import ConfigError
 from server.demo import DEMO_STAFF, seed_demo
 from server.migrate import upgrade
@@ -160,41 +158,11 @@ def points_expire() -> None:
 
 @cli.group("audit")
 def audit_group() -> None:
-    """Export and verify draws."""
+    """Export, verify, checkpoint, reconcile and test draws."""
 
 
-@audit_group.command("export")
-@click.option("--campaign", "campaign_id", type=int, required=True)
-@click.option("--out", "out", type=click.Path(dir_okay=False, writable=True), required=True)
-@with_appcontext
-def audit_export(campaign_id: int, out: str) -> None:
-    """Write the draws of revealed periods, with configs and seeds, as JSON lines."""
-    db_session = db.session()
-    with db_session.begin():
-        campaign = _campaign(campaign_id)
-        count = 0
-        with open(out, "w", encoding="utf-8") as handle:
-            for line in export_lines(db_session, campaign, db.now()):
-                handle.write(line + "\n")
-                count += line.startswith('{"type":"draw"')
-    click.echo(f"wrote {count} draws to {out}")
-
-
-@audit_group.command("verify", with_appcontext=False)  # an outside auditor has no app, database or secrets
-@click.argument("path", type=click.Path(exists=True, dir_okay=False))
-def audit_verify(path: str) -> None:
-    """Recompute every draw and the hash chain of an export; exit 1 at the first bad record."""
-    try:
-        report = verify_lines(read_lines(path))
-    except VerificationError as error:
-        click.echo(f"FAILED {Path(path).name}: {error}", err=True)
-        sys.exit(1)
-    periods = ", ".join(f"{k}: {n}" for k, n in report.periods.items())
-    click.echo(f"OK: {report.draws} draws verified, chain head {report.head_hash} ({periods})")
-
-
-audit_group.add_command(audit_stats)
-audit_group.add_command(audit_reconcile)
+for _command in AUDIT_COMMANDS:
+    audit_group.add_command(_command)
 
 
 @cli.command("simulate", with_appcontext=False)  # a --pool file needs no app, database or secrets

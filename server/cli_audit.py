@@ -1,18 +1,23 @@
-"""``carnival audit stats`` (do the draws follow the disclosed odds?) and ``carnival audit reconcile``
-(do the draw log, the grants and the budget agree?)."""
+"""``carnival audit …``: export a campaign's draws, verify an export (offline), publish chain
+checkpoints, reconcile the log with the ledger, and test the draws against the disclosed odds."""
 
 from __future__ import annotations
 
+import os
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from pathlib import Path
 
 import click
 from flask.cli import with_appcontext
+from sqlalchemy import select
 
+from games.audit import export_lines
+from games.checkpoints import publish_checkpoints
 from games.models import Campaign
 from games.reconcile import Reconciliation, reconcile
 from games.stats import ALARM_P_VALUE, FitTest, stats_from_export
-from games.verify import read_lines
+from games.verify import VerificationError, read_checkpoints, read_lines, verify_lines
 from server import db
 
 
@@ -93,3 +98,83 @@ def _echo_reconciliation(result: Reconciliation) -> None:
     if result.more_mismatches:
         click.echo(f"... and {result.more_mismatches} more")
     click.echo("OK: the draw log, the grants and the budget agree" if result.ok else "FAILED")
+
+
+def _campaign(campaign_id: int) -> Campaign:
+    campaign = db.session().get(Campaign, campaign_id)
+    if campaign is None:
+        raise click.ClickException(f"no campaign {campaign_id}")
+    return campaign
+
+
+@click.command("export")
+@click.option("--campaign", "campaign_id", type=int, required=True)
+@click.option("--out", "out", type=click.Path(dir_okay=False, writable=True), required=True)
+@with_appcontext
+def audit_export(campaign_id: int, out: str) -> None:
+    """Write the draws of revealed periods, with configs, seeds and checkpoints, as JSON lines."""
+    db_session = db.session()
+    with db_session.begin():
+        publish_checkpoints(db_session, _campaign(campaign_id).id, db.now())
+    with db_session.begin():
+        campaign = _campaign(campaign_id)
+        count = 0
+        with open(out, "w", encoding="utf-8") as handle:
+            for line in export_lines(db_session, campaign, db.now()):
+                handle.write(line + "\n")
+                count += line.startswith('{"type":"draw"')
+    click.echo(f"wrote {count} draws to {out}")
+
+
+@click.command("verify")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option(
+    "--checkpoints",
+    "checkpoints_path",
+    type=click.Path(exists=True, dir_okay=False),
+    help="checkpoints saved earlier from GET /api/campaigns/ID/checkpoints; the export must extend them",
+)
+def audit_verify(path: str, checkpoints_path: str | None) -> None:
+    """Recompute every draw, the hash chain and the checkpoints of an export; exit 1 at the first bad record.
+
+    Needs no server, database or secret; memory stays flat however many draws the file holds.
+    """
+    try:
+        published = read_checkpoints(checkpoints_path) if checkpoints_path else []
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        raise click.ClickException(f"cannot read checkpoints {checkpoints_path}: {error}") from error
+    try:
+        report = verify_lines(_lines_with_progress(path), published)
+    except VerificationError as error:
+        click.echo(f"FAILED {Path(path).name}: {error}", err=True)
+        sys.exit(1)
+    periods = ", ".join(f"{k}: {n}" for k, n in report.periods.items())
+    click.echo(f"OK: {report.draws} draws verified, chain head {report.head_hash} ({periods})")
+
+
+def _lines_with_progress(path: str) -> Iterator[str]:
+    """The file's lines; on a terminal, a progress bar (by bytes) on standard error."""
+    if not sys.stderr.isatty():
+        yield from read_lines(path)
+        return
+    with (
+        open(path, "rb") as handle,
+        click.progressbar(length=os.path.getsize(path), label="verifying", file=sys.stderr) as bar,
+    ):
+        for raw in handle:
+            bar.update(len(raw))
+            yield raw.decode("utf-8")
+
+
+@click.command("checkpoint")
+@with_appcontext
+def audit_checkpoint() -> None:
+    """Publish the chain checkpoint of every ended period that has none (run from cron, e.g. every 10 min)."""
+    db_session = db.session()
+    with db_session.begin():
+        campaigns = list(db_session.scalars(select(Campaign.id).where(Campaign.version_id.is_not(None))))
+        written = sum(publish_checkpoints(db_session, campaign_id, db.now()) for campaign_id in campaigns)
+    click.echo(f"{written} checkpoints published for {len(campaigns)} campaigns")
+
+
+AUDIT_COMMANDS = (audit_export, audit_verify, audit_checkpoint, audit_reconcile, audit_stats)

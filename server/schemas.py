@@ -182,6 +182,15 @@ class AuditPeriodSchema(Schema):
     committed_before_draws = fields.Boolean()
 
 
+class CheckpointSchema(Schema):
+    """The chain head when a period ended: ``count`` records, the last one's hash."""
+
+    period = fields.String(attribute="period_key")
+    count = fields.Integer()
+    head_hash = fields.String()
+    published_at = fields.DateTime()
+
+
 class PrizeRuleSchema(Schema):
     """A disclosed prize line."""
 

@@ -124,6 +124,9 @@ def test_the_rules_page_shows_every_prize_with_exact_odds_without_signing_in(pag
     )
     expect(by_testid(page, "period")).to_have_count(len(rules["periods"]))
     expect(by_testid(page, "periods")).to_contain_text(rules["periods"][0]["commitment"])
+    checkpoints = page.request.get(f"{demo_server}/api/campaigns/{campaign}/checkpoints").json()
+    expect(by_testid(page, "checkpoints")).to_be_visible()
+    expect(by_testid(page, "checkpoint")).to_have_count(len(checkpoints))
 
 
 RANGE_IMAGE = "/static/play/prizes/red-packet.svg"

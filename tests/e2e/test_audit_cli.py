@@ -158,7 +158,8 @@ def swapped(lines: list[str]) -> tuple[list[str], int, str]:
 
 def test_a_clean_export_verifies_with_its_draw_count_and_chain_head(app: Flask, clock: Clock, tmp_path: Path) -> None:
     lines = export(app, play_and_reveal(app, clock), tmp_path / "draws.jsonl")
-    assert [json.loads(line)["type"] for line in lines] == ["header", "config", "period"] + ["draw"] * DRAWS + ["end"]
+    kinds = [json.loads(line)["type"] for line in lines]
+    assert kinds == ["header", "config", "period", "checkpoint"] + ["draw"] * DRAWS + ["end"]
     head = json.loads(lines[-1])["head_hash"]
     result = verify(tmp_path / "draws.jsonl")
     assert result.exit_code == 0, result.output

@@ -140,7 +140,8 @@ def test_an_amount_altered_and_rehashed_fails_verification(
     app: Flask, clock: Clock, tmp_path: Path, refused: bool
 ) -> None:
     lines = play_and_export(app, clock, tmp_path / "draws.jsonl")
-    seq = next(r["seq"] for r in map(record, lines[3:-1]) if (r["fallback_reason"] is not None) == refused)
+    draws = [record(line) for line in lines if '"type":"draw"' in line]
+    seq = next(r["seq"] for r in draws if (r["fallback_reason"] is not None) == refused)
     at = index_of(lines, seq)
     rec = record(lines[at])
     drawn = rec["detail"]["amount_fen"]

@@ -7,7 +7,7 @@ import { initI18n, localName, onLanguageChange, t } from "./i18n.js";
 
 const $ = (id) => document.getElementById(id);
 const campaignId = Number(document.querySelector("[data-campaign-id]").dataset.campaignId);
-const page = { rules: null, error: null };
+const page = { rules: null, checkpoints: [], error: null };
 
 function prizeImage(prize) {
   if (!prize.image) return null;
@@ -86,6 +86,21 @@ function periodBlock(period, timeZone) {
   );
 }
 
+function checkpointBlock(checkpoint, timeZone) {
+  return el(
+    "dl",
+    { class: "facts period", "data-testid": "checkpoint" },
+    el("dt", {}, t("rules.col_period")),
+    el("dd", { class: "mono" }, checkpoint.period),
+    el("dt", {}, t("rules.col_published")),
+    el("dd", {}, dateTime(checkpoint.published_at, timeZone)),
+    el("dt", {}, t("rules.col_records")),
+    el("dd", {}, String(checkpoint.count)),
+    el("dt", {}, t("rules.col_head")),
+    el("dd", { class: "mono" }, checkpoint.head_hash),
+  );
+}
+
 function render() {
   showMessage(page.error ? errorText(page.error) : "");
   const rules = page.rules;
@@ -104,12 +119,17 @@ function render() {
   $("games").replaceChildren(...gameItems(rules.games));
   $("caps").replaceChildren(...rules.caps.flatMap((cap) => capItem(cap, rules.prizes)));
   $("period-list").replaceChildren(...rules.periods.map((period) => periodBlock(period, zone)));
+  const checkpoints = page.checkpoints.length
+    ? [...page.checkpoints].reverse().map((checkpoint) => checkpointBlock(checkpoint, zone))
+    : [el("p", { class: "fine" }, t("rules.no_checkpoints"))];
+  $("checkpoint-list").replaceChildren(...checkpoints);
 }
 
 initI18n();
 onLanguageChange(render);
 try {
   page.rules = await api(`/api/campaigns/${campaignId}/rules`);
+  page.checkpoints = await api(`/api/campaigns/${campaignId}/checkpoints`);
 } catch (error) {
   page.error = error;
 }
