@@ -1,7 +1,9 @@
 """Database plumbing shared by every layer: the declarative base, engines and insert helpers.
 
-SQLite is opened so that every transaction starts with ``BEGIN IMMEDIATE`` (writers queue
-instead of failing on lock upgrade) and savepoints work; PostgreSQL is used as configured.
+SQLite is opened in WAL mode with ``synchronous=NORMAL`` (a transaction is all or nothing even across a
+crash; a power cut may lose the last few commits, which is why production runs on PostgreSQL) and every
+transaction starts with ``BEGIN IMMEDIATE`` (writers queue instead of failing on lock upgrade).
+PostgreSQL is used as configured.
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ def _configure_sqlite(engine: Engine) -> None:
         cursor = dbapi_connection.cursor()
         if engine.url.database not in (None, "", ":memory:"):
             cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")  # WAL: atomic and consistent; fsync at checkpoints
         cursor.execute("PRAGMA busy_timeout=60000")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()
