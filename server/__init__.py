@@ -18,6 +18,7 @@ from server import (
     api_public,
     api_session,
     audit_api,
+    audit_pages,
     db,
     errors,
     ops_live,
@@ -53,6 +54,7 @@ def create_app(environ: Mapping[str, str] | None = None, overrides: Mapping[str,
         api.register_blueprint(blueprint)
     app.register_blueprint(pages.bp)
     app.register_blueprint(ops_pages.bp)
+    app.register_blueprint(audit_pages.bp)
     socketio = SocketIO(
         app, message_queue=settings.redis_url, channel=settings.socketio_channel, async_mode="threading"
     )

@@ -1,4 +1,5 @@
-"""Auditors' API (read-only): a campaign's seed periods and the export of its revealed draws."""
+"""Auditors' API (read-only): the campaigns, a campaign's seed periods, the export of its revealed draws,
+the reconciliation of its draw log and the statistical test of its picks."""
 
 from __future__ import annotations
 
@@ -6,13 +7,20 @@ from flask import Response, stream_with_context
 from flask_smorest import Blueprint
 
 from games.audit import PeriodSummary, export_lines, period_summaries
+from games.audit_campaigns import AuditedCampaign, audited_campaigns
 from games.checkpoints import publish_checkpoints
 from games.reconcile import Reconciliation, reconcile
+from games.stats import FitTest, stats_from_export
 from server import db
 from server.api_public import find_campaign
 from server.auth import require_role
 from server.models import User
-from server.schemas import AuditPeriodSchema, ReconciliationSchema
+from server.schemas import (
+    AuditCampaignSchema,
+    AuditPeriodSchema,
+    FitTestSchema,
+    ReconciliationSchema,
+)
 
 blp = Blueprint("audit", __name__, url_prefix="/api/audit", description="Exports for auditors")
 
@@ -57,3 +65,24 @@ def reconciliation(campaign_id: int, user: User) -> Reconciliation:
     with db_session.begin():
         campaign = find_campaign(campaign_id)
         return reconcile(db_session, campaign.id)
+
+
+@blp.route("/campaigns", methods=["GET"])
+@require_role("auditor")
+@blp.response(200, AuditCampaignSchema(many=True))
+def campaigns(user: User) -> list[AuditedCampaign]:
+    """Every published campaign with its status, periods (and how many are revealed) and draws."""
+    db_session = db.session()
+    with db_session.begin():
+        return audited_campaigns(db_session, db.now())
+
+
+@blp.route("/campaigns/<int:campaign_id>/stats", methods=["GET"])
+@require_role("auditor")
+@blp.response(200, FitTestSchema(many=True))
+def stats(campaign_id: int, user: User) -> list[FitTest]:
+    """Chi-square goodness of fit of the picks per config version, over the export (revealed periods)."""
+    db_session = db.session()
+    with db_session.begin():
+        campaign = find_campaign(campaign_id)
+        return stats_from_export(export_lines(db_session, campaign, db.now()))

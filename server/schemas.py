@@ -259,3 +259,42 @@ class ReconciliationSchema(Schema):
     budget_spent_fen = fields.Integer()
     mismatches = fields.List(fields.Nested(MismatchSchema))
     more_mismatches = fields.Integer()
+
+
+class AuditCampaignSchema(Schema):
+    """A published campaign in the auditors' workspace."""
+
+    id = fields.Integer()
+    slug = fields.String()
+    name = fields.String()
+    name_en = fields.String(allow_none=True)
+    status = fields.String()
+    periods = fields.Integer(metadata={"description": "committed seed periods"})
+    revealed_periods = fields.Integer(metadata={"description": "periods that have ended (seed revealed)"})
+    draws = fields.Integer(metadata={"description": "draw records, revealed or not"})
+
+
+class PrizeFitSchema(Schema):
+    """One prize in a goodness-of-fit test: its disclosed odds, and picks observed and expected."""
+
+    key = fields.String()
+    probability = fields.Float()
+    odds_numerator = fields.Integer(attribute="probability.numerator")
+    odds_denominator = fields.Integer(attribute="probability.denominator")
+    draws = fields.Integer()
+    observed = fields.Integer()
+    expected = fields.Float()
+
+
+class FitTestSchema(Schema):
+    """The chi-square test of one config version's picks (flagged when p < 0.001)."""
+
+    config_hash = fields.String()
+    draws = fields.Integer()
+    prizes = fields.List(fields.Nested(PrizeFitSchema))
+    statistic = fields.Float(allow_none=True)
+    degrees_of_freedom = fields.Integer()
+    p_value = fields.Float(allow_none=True)
+    flagged = fields.Boolean()
+    fallbacks = fields.Dict(keys=fields.String(), values=fields.Integer())
+    stockouts = fields.Dict(keys=fields.String(), values=fields.Integer())

@@ -74,3 +74,21 @@ def chromium_path() -> str:
     if not shutil.which(CHROMIUM) and not os.path.exists(CHROMIUM):
         unavailable(f"Chromium not found at {CHROMIUM} (apt-get install -y chromium)")
     return CHROMIUM
+
+
+NODE = os.environ.get("CARNIVAL_TEST_NODE", "node")
+NODE_MAJOR = 20
+
+
+def node_path() -> str:
+    """Node.js (20 or later), which runs the auditors' JavaScript verifier in tests."""
+    import subprocess
+
+    path = shutil.which(NODE)
+    if path is None:
+        unavailable(f"Node.js not found ({NODE}); install Node {NODE_MAJOR}")
+        raise AssertionError("unreachable")
+    version = subprocess.run([path, "--version"], capture_output=True, text=True, check=False).stdout.strip()
+    if int(version.lstrip("v").split(".")[0] or 0) < NODE_MAJOR:
+        unavailable(f"Node.js {version} at {path} is older than {NODE_MAJOR}")
+    return path

@@ -59,12 +59,18 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
         process.wait(timeout=10)
 
 
+def _development_env(workdir: Path) -> dict[str, str]:
+    """The environment of a development server (and its CLI) on ``workdir``'s own SQLite file."""
+    env = {**os.environ, "CARNIVAL_ENV": "development", "DATABASE_URL": f"sqlite:///{workdir / 'demo.db'}"}
+    env.pop("REDIS_URL", None)
+    return env
+
+
 @contextmanager
 def serving(workdir: Path, code: str) -> Iterator[str]:
     """Run ``python -c code --port PORT`` (a development server on its own SQLite file); yields its URL."""
     port = _free_port()
-    env = {**os.environ, "CARNIVAL_ENV": "development", "DATABASE_URL": f"sqlite:///{workdir / 'demo.db'}"}
-    env.pop("REDIS_URL", None)
+    env = _development_env(workdir)
     log_path = workdir / "server.log"
     with open(log_path, "wb") as log:
         process = subprocess.Popen(
@@ -84,11 +90,33 @@ def serving(workdir: Path, code: str) -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
-def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def demo_workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo server's directory: its SQLite file and its log."""
+    return tmp_path_factory.mktemp("demo")
+
+
+@pytest.fixture(scope="module")
+def demo_server(demo_workdir: Path) -> Iterator[str]:
     """``carnival demo`` on a free port with its own SQLite file; yields the base URL."""
     chromium_path()  # skip (locally) before starting anything when there is no browser
-    with serving(tmp_path_factory.mktemp("demo"), SERVE_DEMO) as base_url:
+    with serving(demo_workdir, SERVE_DEMO) as base_url:
         yield base_url
+
+
+def carnival(workdir: Path, *args: str) -> str:
+    """Run the ``carnival`` CLI on the database of the server in ``workdir`` (as ops would on that host);
+    returns what it printed. Fails the test when the command fails."""
+    result = subprocess.run(
+        [sys.executable, "-c", "from server.cli import main; main()", *args],
+        cwd=Path(__file__).resolve().parents[2],
+        env=_development_env(workdir),
+        capture_output=True,
+        text=True,
+        timeout=STARTUP_SECONDS,
+        check=False,
+    )
+    assert result.returncode == 0, f"carnival {' '.join(args)} failed:\n{result.stdout}{result.stderr}"
+    return result.stdout
 
 
 @pytest.fixture(scope="module")

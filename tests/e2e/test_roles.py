@@ -60,3 +60,16 @@ def test_ops_pages_answer_403_to_other_roles_and_the_sign_in_form_to_nobody(app:
     assert [auditor.get(page).status_code for page in pages] == [403, 403, 403]
     ops = staff(app, "ops", "oscar")
     assert [ops.get(page).status_code for page in pages] == [200, 200, 200]
+
+
+def test_the_audit_page_answers_403_to_other_roles_and_the_sign_in_form_to_nobody(app: Flask) -> None:
+    pages = ["/audit", "/audit/"]
+    assert [app.test_client().get(page).status_code for page in pages] == [200, 200]
+    ops = staff(app, "ops", "otto")
+    assert [ops.get(page).status_code for page in pages] == [403, 403]
+    shopper = app.test_client()
+    login(shopper, "shopper-audit-page")
+    assert [shopper.get(page).status_code for page in pages] == [403, 403]
+    auditor = staff(app, "auditor", "ada")
+    answer = auditor.get("/audit")
+    assert answer.status_code == 200 and b"audit/workspace.js" in answer.data

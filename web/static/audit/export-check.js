@@ -1,0 +1,166 @@
+// "Verify an export file": a file dropped or chosen (or the campaign's export fetched from the server) is
+// streamed through verifyExport line by line, with a progress bar, then the verdict and the draws per period.
+
+import { $, el, fill } from "../ops/dom.js";
+import { errorText } from "./api.js";
+import { count, shortHash, size } from "./format.js";
+import { t } from "./i18n.js";
+import { streamLines } from "./stream.js";
+import { verdictText } from "./verdict-text.js";
+import { readCheckpoints, verifyExport, verifyFile } from "./verifier.js";
+
+let last = null; // the last verdict, drawn again on a language switch
+let lastProgress = null;
+let runs = 0; // only the latest run shows its progress and verdict
+
+function progress(bytes, total, line, draws) {
+  lastProgress = [bytes, total, line, draws];
+  $("progress").hidden = false;
+  $("progress-fill").style.width = total ? `${Math.min(100, (100 * bytes) / total)}%` : "100%";
+  const read = total
+    ? t("file.read_of", { read: size(bytes), total: size(total) })
+    : t("file.read", { read: size(bytes) });
+  $("progress-text").textContent = t("file.progress", { read, line: count(line), draws: count(draws) });
+}
+
+function periodsTable(periods) {
+  const rows = Object.entries(periods).map(([key, n]) =>
+    el(
+      "tr",
+      { "data-testid": "verdict-period", "data-key": key },
+      el("td", { class: "mono" }, key),
+      el("td", { class: "num" }, count(n)),
+    ),
+  );
+  return el(
+    "table",
+    { class: "grid-table compact verdict-periods", "data-testid": "verdict-periods" },
+    el("thead", {}, el("tr", {}, el("th", {}, t("file.period")), el("th", { class: "num" }, t("file.draws")))),
+    el("tbody", {}, ...rows),
+  );
+}
+
+function renderVerdict() {
+  const box = $("verdict");
+  box.hidden = !last;
+  if (!last) return;
+  const { verdict, name } = last;
+  const { line, message } = verdict.error ?? {};
+  let headline = t("file.ok", { draws: count(verdict.draws), head: shortHash(verdict.headHash, 16) });
+  if (!verdict.ok) headline = line ? t("file.failed", { line }) : t("file.unverified");
+  const failure = verdict.ok
+    ? null
+    : el(
+        "div",
+        {},
+        el("p", { "data-testid": "verdict-reason" }, verdictText(message)),
+        el(
+          "p",
+          { class: "muted small mono", "data-testid": "verdict-message" },
+          line ? `line ${line}: ${message}` : message,
+        ),
+      );
+  fill(
+    box,
+    el(
+      "div",
+      {
+        class: `notice notice-${verdict.ok ? "ok" : "error"}`,
+        "data-testid": "verdict-status",
+        "data-ok": String(verdict.ok),
+      },
+      headline,
+    ),
+    failure,
+    el(
+      "dl",
+      { class: "kv" },
+      el("dt", {}, t("file.name")),
+      el("dd", {}, name),
+      el("dt", {}, verdict.ok ? t("file.verified") : t("file.verified_before")),
+      el("dd", { "data-testid": "verdict-draws" }, String(verdict.draws)),
+      el("dt", {}, t("file.head")),
+      el("dd", { class: "mono break", "data-testid": "verdict-head" }, verdict.headHash),
+      el("dt", {}, t("file.line")),
+      el("dd", { "data-testid": "verdict-line" }, line ? String(line) : "–"),
+      el("dt", {}, t("file.checkpoints_checked")),
+      el("dd", {}, String(verdict.checkpoints)),
+    ),
+    periodsTable(verdict.periods),
+  );
+}
+
+async function savedCheckpoints() {
+  const file = $("checkpoints-file").files[0];
+  return file ? readCheckpoints(await file.text()) : [];
+}
+
+/** A verdict for a file that could not be verified at all (unreadable saved checkpoints, a failed download). */
+function unverified(message) {
+  return { ok: false, draws: 0, headHash: "", periods: {}, checkpoints: 0, error: { line: 0, message } };
+}
+
+/** Run ``verify(checkpoints, report)``, showing its progress and then its verdict unless a later run started. */
+async function check(name, verify) {
+  const run = ++runs;
+  const report = (bytes, total, line, draws) => run === runs && progress(bytes, total, line, draws);
+  last = null;
+  renderVerdict();
+  report(0, 0, 0, 0);
+  let verdict;
+  try {
+    verdict = await verify(await savedCheckpoints(), report);
+  } catch (error) {
+    verdict = unverified(errorText(error));
+  }
+  if (run === runs) {
+    last = { name, verdict };
+    renderVerdict();
+  }
+}
+
+function checkFile(file) {
+  $("file-name").textContent = `${file.name} · ${size(file.size)}`;
+  return check(file.name, (checkpoints, report) =>
+    verifyFile(file, { checkpoints, onProgress: (p) => report(p.bytes, p.total, p.line, p.draws) }),
+  );
+}
+
+async function checkServerExport(campaignId) {
+  const path = `/api/audit/campaigns/${campaignId}/export`;
+  return check(path, async (checkpoints, report) => {
+    const response = await fetch(path, { credentials: "same-origin" });
+    if (!response.ok) throw new Error(`HTTP ${response.status}`);
+    let bytes = 0;
+    const lines = streamLines(response.body, { onBytes: (n) => (bytes = n) });
+    return verifyExport(lines, { checkpoints, onProgress: (p) => report(bytes, 0, p.line, p.draws) });
+  });
+}
+
+/** Wire the drop zone, the file input and the server-export button; ``campaignId()`` is the campaign on screen. */
+export function initExportCheck(campaignId) {
+  const input = $("export-file");
+  const zone = $("drop-zone");
+  input.addEventListener("change", () => {
+    const file = input.files[0];
+    input.value = ""; // choosing the same file again verifies it again
+    if (file) checkFile(file);
+  });
+  zone.addEventListener("dragover", (event) => {
+    event.preventDefault();
+    zone.classList.add("dragging");
+  });
+  zone.addEventListener("dragleave", () => zone.classList.remove("dragging"));
+  zone.addEventListener("drop", (event) => {
+    event.preventDefault();
+    zone.classList.remove("dragging");
+    if (event.dataTransfer.files[0]) checkFile(event.dataTransfer.files[0]);
+  });
+  $("verify-server-export").addEventListener("click", () => checkServerExport(campaignId()));
+}
+
+/** Draw the last verdict again (after a language switch). */
+export function redrawExportCheck() {
+  if (lastProgress) progress(...lastProgress);
+  renderVerdict();
+}

@@ -1,0 +1,58 @@
+// The verifier's messages (in English, word for word those of games/verify.py) in the page's language.
+
+import { currentLang } from "./i18n.js";
+
+const ZH = [
+  [/^not valid JSON \((.*)\)$/, "不是合法的 JSON（$1）"],
+  [/^the export must start with a header line$/, "导出文件必须以 header 行开头"],
+  [/^content after the end line$/, "end 行之后还有内容"],
+  [/^unknown line type (.*)$/, "未知的行类型 $1"],
+  [/^malformed (\w+) line \((.*)\)$/, "$1 行格式错误（$2）"],
+  [/^a second header line$/, "出现了第二个 header 行"],
+  [/^unknown format (.*) version (.*)$/, "未知的格式 $1，版本 $2"],
+  [/^config does not hash to (.*)$/, "配置的内容哈希不是 $1"],
+  [/^period (.*): revealed seed does not match its commitment$/, "周期 $1：揭示的种子与承诺不符"],
+  [/^content does not match its hash \(record altered\)$/, "内容与其哈希不符（记录被篡改）"],
+  [/^expected seq (\S+) \(record missing or out of order\)$/, "此处应为 seq $1（记录缺失或顺序错乱）"],
+  [/^prev_hash does not link to the record before it$/, "prev_hash 没有指向前一条记录"],
+  [/^unknown config (.*) or period (.*)$/, "未知的配置 $1 或周期 $2"],
+  [/^commitment differs from period (.*)$/, "承诺与周期 $1 的承诺不同"],
+  [/^drawn integers do not follow from the seeds$/, "记录的整数不能由种子推出"],
+  [/^first draw range is not the pool's total weight$/, "第一次抽取的范围不是奖池的总权重"],
+  [/^prize (.*) but the draw picks (.*)$/, "记录的奖品是 $1，但抽取结果对应 $2"],
+  [
+    /^granted (.*) is neither the prize nor an explained fallback$/,
+    "发放的 $1 既不是抽中的奖品，也不是说明了原因的兜底奖品",
+  ],
+  [/^an amount_fen for a prize without an amount range$/, "没有金额区间的奖品却记录了 amount_fen"],
+  [/^second draw range is not the (\S+) amounts of the red packet$/, "第二次抽取的范围不是红包的 $1 种金额"],
+  [/^amount_fen (.*) but the draw gives (.*)$/, "记录的 amount_fen 是 $1，但抽取结果为 $2"],
+  [/^a wheel spin has (\S+) draws, not (\S+)$/, "一次转盘抽奖应有 $1 次抽取，而不是 $2 次"],
+  [/^wheel slot does not follow from the draw$/, "转盘格位不能由抽取结果推出"],
+  [
+    /^end line's count or head hash does not match the draws \(records missing\)$/,
+    "end 行的数量或链头哈希与抽奖记录不符（有记录缺失）",
+  ],
+  [/^no end line: the export is truncated$/, "没有 end 行：导出文件不完整"],
+  [
+    /^checkpoint of period (.*) \((.*)\) says the chain head after (\S+) records was (.*), the log has (.*) \(log rewritten\)$/,
+    "周期 $1 的检查点（$2）记载第 $3 条记录后的链头为 $4，日志中为 $5（日志被改写）",
+  ],
+  [
+    /^checkpoint of period (.*) \((.*)\) counts (\S+) records, the export holds (\S+) \(records missing\)$/,
+    "周期 $1 的检查点（$2）记载 $3 条记录，导出文件只有 $4 条（有记录缺失）",
+  ],
+  [/^the file cannot be read \((.*)\)$/, "无法读取文件（$1）"],
+];
+
+function toChinese(message) {
+  const record = /^(record seq \S+): (.*)$/.exec(message);
+  if (record) return `${record[1].replace("record seq", "记录 seq")}：${toChinese(record[2])}`;
+  for (const [pattern, text] of ZH) if (pattern.test(message)) return message.replace(pattern, text);
+  return message;
+}
+
+/** A verifier message in the current language (English as the verifier wrote it). */
+export function verdictText(message) {
+  return currentLang() === "zh" ? toChinese(message) : message;
+}

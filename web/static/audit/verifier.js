@@ -1,0 +1,81 @@
+// An independent verifier of Carnival's draw exports, written from docs/fairness.md (sections 3-11) like
+// games/verify.py, with the same first-error semantics and wording. It runs in browsers and in Node 20
+// (WebCrypto, TextEncoder; no dependency), reads lines as they come (memory stays flat in the number of
+// draws), and also accepts export version 2 with its checkpoint lines.
+//
+//   const verdict = await verifyExport(lines, { onProgress, checkpoints });  // (async) iterable of strings
+//   // {ok, draws, periods: {key: count}, headHash, checkpoints, error: {line, seq, message} | null}
+//   const verdict = await verifyFile(file, { onProgress, checkpoints });    // a File / Blob, streamed
+//   const saved = readCheckpoints(text);  // checkpoints saved from GET /api/campaigns/{id}/checkpoints
+//   const { ok, steps } = await explainDraw(record, config, period, { previousHash });
+
+import { BatchReader } from "./ahead.js";
+import { isBlank, Verifier, VerificationError } from "./checks.js";
+import { loads } from "./pyjson.js";
+import { int, item, PyError, str } from "./pyops.js";
+import { streamLines } from "./stream.js";
+
+export { contentHash, FORMAT, isBlank, SUPPORTED_VERSIONS, VerificationError } from "./checks.js";
+export { explainDraw } from "./explain.js";
+export { GENESIS } from "./fair.js";
+
+const PROGRESS_EVERY = 500;
+
+/**
+ * Checkpoints saved from ``GET /api/campaigns/{id}/checkpoints`` (a JSON list of ``{period, count,
+ * head_hash}``), for the ``checkpoints`` option below. :throws JSONDecodeError or PyError on anything else.
+ */
+export function readCheckpoints(text) {
+  const items = loads(text);
+  if (!Array.isArray(items)) throw new PyError("ValueError", "a checkpoints file holds a JSON list");
+  return items.map((saved) => ({
+    period: str(item(saved, "period")),
+    count: int(item(saved, "count")),
+    headHash: str(item(saved, "head_hash")),
+    source: "published",
+  }));
+}
+
+/**
+ * Verify an export given as lines, in order: strings with their line end as "\n" (as Python reads a file;
+ * without it, a line cut inside a string is "unterminated" where Python finds a control character).
+ * ``onProgress({line, draws})`` is called every few hundred lines and at the end; ``checkpoints`` are
+ * saved ones (readCheckpoints) the export must extend.
+ */
+export async function verifyExport(lines, { onProgress, checkpoints = [] } = {}) {
+  const verifier = new Verifier(checkpoints);
+  const reader = new BatchReader(lines);
+  try {
+    for (;;) {
+      const entries = await reader.next();
+      if (!entries.length) break;
+      verifier.prefetch(entries.filter((entry) => !isBlank(entry.text)));
+      for (const entry of entries) {
+        if (!isBlank(entry.text)) await verifier.line(entry);
+        if (entry.number % PROGRESS_EVERY === 0) onProgress?.({ line: entry.number, draws: verifier.draws });
+      }
+      verifier.ahead.clear();
+    }
+    const after = reader.number + 1;
+    if (reader.error) throw new VerificationError(after, `the file cannot be read (${reader.error.message})`);
+    if (!verifier.endSeen) throw new VerificationError(after, "no end line: the export is truncated");
+  } catch (error) {
+    if (!(error instanceof VerificationError)) throw error;
+    return verifier.verdict(error);
+  } finally {
+    await reader.close();
+    onProgress?.({ line: reader.number, draws: verifier.draws });
+  }
+  return verifier.verdict(null);
+}
+
+/**
+ * Verify an export File / Blob (or anything with ``stream()`` and ``size``), streamed: UTF-8, lines split at
+ * \n, \r\n or \r. ``onProgress({bytes, total, line, draws})``.
+ */
+export async function verifyFile(file, { onProgress, checkpoints } = {}) {
+  let bytes = 0;
+  const lines = streamLines(file.stream(), { onBytes: (n) => (bytes = n) });
+  const report = onProgress && ((progress) => onProgress({ ...progress, bytes, total: file.size }));
+  return verifyExport(lines, { onProgress: report, checkpoints });
+}

@@ -1,0 +1,106 @@
+// The auditors' workspace: sign in, pick a campaign, then its periods (commitments checked here), the
+// reconciliation, the odds test with its chart, one draw verified step by step, and export files verified
+// in this browser (verifier.js). The server is only read; it is never asked whether a draw is fair.
+
+import { $, el, notice } from "../ops/dom.js";
+import { api, errorText } from "./api.js";
+import { initDrawCheck, redrawDrawCheck } from "./draw-check.js";
+import { initExportCheck, redrawExportCheck } from "./export-check.js";
+import { count } from "./format.js";
+import { localName, onLanguageChange, t } from "./i18n.js";
+import { commitmentChecks, renderPeriods } from "./periods.js";
+import { renderReconciliation } from "./reconciliation.js";
+import { requireAuditor } from "./session.js";
+import { renderStats } from "./stats.js";
+
+const state = { campaigns: [], campaign: null, periods: null, checks: {}, reconciliation: null, stats: null };
+
+function row(campaign) {
+  const selected = state.campaign?.id === campaign.id;
+  return el(
+    "tr",
+    { "data-testid": "campaign-row", "data-id": campaign.id, class: selected ? "selected" : null },
+    el("td", { class: "mono muted" }, campaign.id),
+    el(
+      "td",
+      {},
+      el("span", { class: "strong" }, localName(campaign)),
+      el("div", { class: "muted mono small" }, campaign.slug),
+    ),
+    el("td", {}, el("span", { class: `status status-${campaign.status}` }, t(`status.${campaign.status}`))),
+    el("td", { class: "num" }, `${count(campaign.revealed_periods)} / ${count(campaign.periods)}`),
+    el("td", { class: "num" }, count(campaign.draws)),
+    el(
+      "td",
+      { class: "row-actions" },
+      el(
+        "button",
+        { type: "button", class: "button small", "data-testid": "campaign-open", onclick: () => open(campaign.id) },
+        t("campaigns.open"),
+      ),
+    ),
+  );
+}
+
+function render() {
+  $("campaigns").replaceChildren(...state.campaigns.map(row));
+  $("campaigns-empty").hidden = state.campaigns.length > 0;
+  const campaign = state.campaign;
+  $("campaign").hidden = !campaign;
+  $("verify-server-export").hidden = !campaign;
+  if (!campaign) return;
+  $("campaign-title").textContent = localName(campaign);
+  $("campaign-slug").textContent = `#${campaign.id} · ${campaign.slug}`;
+  if (state.periods) renderPeriods($("periods"), state.periods, state.checks);
+  if (state.reconciliation) renderReconciliation($("reconciliation"), state.reconciliation);
+  if (state.stats) renderStats($("stats"), state.stats);
+}
+
+/** GET ``path``; null (and the error shown) when it fails. */
+async function get(path) {
+  try {
+    return await api(path);
+  } catch (error) {
+    notice($("page-message"), errorText(error));
+    return null;
+  }
+}
+
+async function open(id) {
+  state.campaign = state.campaigns.find((c) => c.id === id) ?? null;
+  Object.assign(state, { periods: null, checks: {}, reconciliation: null, stats: null });
+  notice($("page-message"), "");
+  redrawDrawCheck(true);
+  if (!state.campaign) return render();
+  history.replaceState(null, "", `#campaign=${id}`);
+  $("export-link").href = `/api/audit/campaigns/${id}/export`;
+  $("rules-link").href = `/play/${id}/rules`;
+  render();
+  const base = `/api/audit/campaigns/${id}`;
+  const [periods, reconciliation, stats] = await Promise.all([
+    get(`${base}/periods`),
+    get(`${base}/reconciliation`),
+    get(`${base}/stats`),
+  ]);
+  const checks = periods ? await commitmentChecks(periods) : {};
+  if (state.campaign?.id !== id) return; // another campaign was opened meanwhile
+  Object.assign(state, { periods, checks, reconciliation, stats });
+  render();
+}
+
+await requireAuditor();
+initDrawCheck(() => state.campaign?.id);
+initExportCheck(() => state.campaign?.id);
+onLanguageChange(() => {
+  render();
+  redrawDrawCheck();
+  redrawExportCheck();
+});
+try {
+  state.campaigns = await api("/api/audit/campaigns");
+  render();
+  const wanted = Number(/campaign=(\d+)/.exec(window.location.hash)?.[1]);
+  if (wanted) await open(wanted);
+} catch (error) {
+  notice($("page-message"), errorText(error));
+}
