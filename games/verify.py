@@ -1,7 +1,13 @@
 """An independent verifier of draw exports, written from docs/fairness.md alone.
 
-It uses only the standard library and none of the engine's code, so that what it checks is the
-published scheme, not our implementation of it. It streams: memory stays flat in the number of draws.
+It uses none of the engine's code, so that what it checks is the published scheme, not our
+implementation of it. It streams: memory stays flat in the number of draws.
+
+This module is the reference: :class:`_Verifier` checks one line at a time, as the spec reads, with the
+standard library only. :func:`verify_lines` adds the fast lanes of :mod:`games.verify_parallel` (orjson
+when installed, a specialised canonical serializer, worker processes for large exports); they only ever
+*accept* draw lines of the usual shape, and every other line, and every refusal, is this reference's
+verdict, so the verdicts and messages are the reference's for every input.
 """
 
 from __future__ import annotations
@@ -263,14 +269,30 @@ class _Verifier:
         self.end_seen = True
 
 
-def verify_lines(lines: Iterable[str], published: Iterable[Checkpoint] = ()) -> Report:
+def verify_lines(lines: Iterable[str], published: Iterable[Checkpoint] = (), *, workers: int | None = None) -> Report:
     """Verify an export given as lines, and that it extends every ``published`` checkpoint (saved earlier
-    from the rules page). :raises VerificationError: naming the first bad line."""
+    from the rules page). ``workers``: processes for the draw lines of a large export (default: up to the
+    CPUs available; 1 verifies in this process only). :raises VerificationError: naming the first bad line."""
+    from games.verify_parallel import FastVerifier, Tuning, verify_stream  # it builds on this module
+
+    verifier = FastVerifier(published)
+    number = verify_stream(verifier, lines, Tuning.default(workers))
+    return _finish(verifier, number)
+
+
+def reference_verify_lines(lines: Iterable[str], published: Iterable[Checkpoint] = ()) -> Report:
+    """:func:`verify_lines` with the reference verifier alone, one line at a time (slow: the fast lanes are
+    tested against it)."""
     verifier = _Verifier(published)
     number = 0
     for number, text in enumerate(lines, start=1):
         if text.strip():
             verifier.line(number, text)
+    return _finish(verifier, number)
+
+
+def _finish(verifier: _Verifier, number: int) -> Report:
+    """The report, once all ``number`` lines are read: only an export that ended with its end line passes."""
     if not verifier.end_seen:
         raise VerificationError(number + 1, "no end line: the export is truncated")
     return verifier.report
