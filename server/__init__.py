@@ -25,6 +25,7 @@ from server import (
     ops_pages,
     pages,
     realtime,
+    routing,
 )
 from server.config import flask_config, settings_from
 from server.pages import WEB_DIR
@@ -48,6 +49,7 @@ def create_app(environ: Mapping[str, str] | None = None, overrides: Mapping[str,
     app.extensions["carnival.settings"] = settings
     app.extensions["carnival.registry"] = load_registry()
     db.init_app(app, settings.database_url)
+    routing.init_app(app)
     api = Api(app)
     errors.register(app)  # after Api(): ours replace flask-smorest's error handlers
     for blueprint in (api_session.blp, api_play.blp, api_public.blp, audit_api.blp, api_ops.blp):

@@ -36,7 +36,16 @@ def _create_app() -> Flask:
     return create_app()
 
 
-@click.group(cls=FlaskGroup, create_app=_create_app, add_default_commands=True, add_version_option=False)
+class CarnivalGroup(FlaskGroup):
+    """Flask's CLI group whose commands are all its own: listing them (``--help``) needs no app, so it works
+    before the environment is configured."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        """The group's commands, without loading the app."""
+        return sorted(self.commands)
+
+
+@click.group(cls=CarnivalGroup, create_app=_create_app, add_default_commands=True, add_version_option=False)
 def cli() -> None:
     """Carnival: provably-fair marketing mini-games."""
 

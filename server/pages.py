@@ -12,6 +12,7 @@ from werkzeug.wrappers import Response
 import web
 from games.models import Campaign
 from server import db
+from server.api_public import find_campaign
 from server.api_session import launch_shopper
 from server.demo import DEMO_SHOPPERS
 from server.errors import ApiError
@@ -40,6 +41,8 @@ def launch() -> str | Response:
     except ApiError as error:
         return render_template("play/error.html", code=error.code, message=error.message), error.status
     campaign = request.args.get("campaign", type=int)
+    if campaign is not None and campaign < 1:
+        campaign = None
     lang = request.args.get("lang") if request.args.get("lang") in ("zh", "en") else None
     if campaign:
         return redirect(url_for("pages.wheel_page", campaign_id=campaign, lang=lang))
@@ -47,15 +50,24 @@ def launch() -> str | Response:
 
 
 @bp.get("/play/<int:campaign_id>")
-def wheel_page(campaign_id: int) -> str:
+def wheel_page(campaign_id: int) -> str | tuple[str, int]:
     """The wheel (抽奖转盘)."""
-    return render_template("play/wheel.html", campaign_id=campaign_id)
+    return _campaign_page("play/wheel.html", campaign_id)
 
 
 @bp.get("/play/<int:campaign_id>/rules")
-def rules_page(campaign_id: int) -> str:
+def rules_page(campaign_id: int) -> str | tuple[str, int]:
     """The public rules and odds page."""
-    return render_template("play/rules.html", campaign_id=campaign_id)
+    return _campaign_page("play/rules.html", campaign_id)
+
+
+def _campaign_page(template: str, campaign_id: int) -> str | tuple[str, int]:
+    """A page of a published campaign, or the error page (404) naming the unknown campaign."""
+    try:
+        find_campaign(campaign_id)
+    except ApiError as error:
+        return render_template("play/error.html", code=error.code, message=error.message), error.status
+    return render_template(template, campaign_id=campaign_id)
 
 
 @bp.get("/play/wallet")

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
+from pathlib import Path
 
 from click.testing import Result
 from flask import Flask
@@ -75,3 +78,14 @@ def test_seed_demo_is_refused_outside_development(sqlite_url: str, clock: Clock)
     assert result.exit_code != 0 and "only for CARNIVAL_ENV=development" in result.output
     with app.extensions["carnival.sessions"]() as session:
         assert session.scalars(select(User)).all() == []
+
+
+def test_help_needs_no_configuration_and_a_command_without_it_says_what_is_missing(tmp_path: Path) -> None:
+    environ = {k: v for k, v in os.environ.items() if not k.startswith(("CARNIVAL_", "SECRET_KEY", "DATABASE_URL"))}
+    carnival = [sys.executable, "-c", "from server.cli import main; main()"]
+    helped = subprocess.run([*carnival, "--help"], env=environ, cwd=tmp_path, capture_output=True, text=True)
+    assert helped.returncode == 0 and "Traceback" not in helped.stderr, helped.stderr
+    assert all(name in helped.stdout for name in ("audit", "db", "demo", "simulate", "user"))
+    upgraded = subprocess.run([*carnival, "db", "upgrade"], env=environ, cwd=tmp_path, capture_output=True, text=True)
+    assert upgraded.returncode == 2 and "Traceback" not in upgraded.stderr
+    assert "configuration error: SECRET_KEY is not set" in upgraded.stderr
