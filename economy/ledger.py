@@ -5,6 +5,7 @@ Every function here runs inside the caller's transaction; none commits.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -57,8 +58,55 @@ class Transfer:
     amount: int
 
 
+def postings(transfer: Transfer) -> list[tuple[int, int]]:
+    """The postings of ``transfer``: (account id, signed amount), summing to zero, in ascending account id
+    order (the fixed order in which their rows are locked).
+
+    :raises ValueError: on a non-positive amount or a transfer to itself.
+    """
+    if transfer.amount <= 0 or transfer.source_id == transfer.target_id:
+        raise ValueError("a transfer moves a positive amount between two different accounts")
+    return sorted([(transfer.source_id, -transfer.amount), (transfer.target_id, transfer.amount)])
+
+
+@dataclass(frozen=True)
+class Lot:
+    """What a spend needs to know of a point lot."""
+
+    id: int
+    remaining: int
+    expires_at: datetime
+
+
+def plan_spend(lots: Iterable[Lot], points: int, now: datetime) -> list[tuple[int, int]]:
+    """Which lots a spend of ``points`` takes from: (lot id, points taken), the soonest-expiring unexpired
+    lots first (ties by id), taking each lot whole before the next.
+
+    :raises InsufficientBalance: when unexpired lots hold fewer than ``points``.
+    :raises ValueError: on a non-positive ``points``.
+    """
+    if points <= 0:
+        raise ValueError("a spend takes a positive number of points")
+    usable = sorted((lot for lot in lots if lot.remaining > 0 and lot.expires_at > now), key=_spend_order)
+    held = sum(lot.remaining for lot in usable)
+    if held < points:
+        raise InsufficientBalance(f"only {held} unexpired points to spend {points}")
+    plan, left = [], points
+    for lot in usable:
+        taken = min(lot.remaining, left)
+        plan.append((lot.id, taken))
+        left -= taken
+        if left == 0:
+            break
+    return plan
+
+
+def _spend_order(lot: Lot) -> tuple[datetime, int]:
+    return lot.expires_at, lot.id
+
+
 def post(session: Session, kind: str, reference: str, transfer: Transfer, now: datetime) -> int:
-    """Write one balanced entry for ``transfer`` and return the entry id.
+    """Write one balanced entry for ``transfer`` (:func:`postings`) and return the entry id.
 
     Account rows are updated in ascending id order (a fixed lock order), the source only
     when it may go negative or holds enough.
@@ -66,15 +114,13 @@ def post(session: Session, kind: str, reference: str, transfer: Transfer, now: d
     :raises InsufficientBalance: when the source would go below zero.
     :raises ValueError: on a non-positive amount or a transfer to itself.
     """
-    if transfer.amount <= 0 or transfer.source_id == transfer.target_id:
-        raise ValueError("a transfer moves a positive amount between two different accounts")
-    deltas = {transfer.source_id: -transfer.amount, transfer.target_id: transfer.amount}
-    for account in sorted(deltas):
-        _apply_delta(session, account, deltas[account])
+    deltas = postings(transfer)
+    for account, delta in deltas:
+        _apply_delta(session, account, delta)
     entry = LedgerEntry(kind=kind, reference=reference, created_at=now)
     session.add(entry)
     session.flush()
-    session.add_all(Posting(entry_id=entry.id, account_id=a, amount=d) for a, d in deltas.items())
+    session.add_all(Posting(entry_id=entry.id, account_id=a, amount=d) for a, d in deltas)
     return entry.id
 
 
@@ -107,20 +153,14 @@ def spend_points(session: Session, user_id: int, sink_id: int, points: int, refe
     """
     source = account_id(session, user_owner(user_id), POINTS)
     entry_id = post(session, "points_spend", reference, Transfer(source, sink_id, points), now)
-    lots = session.scalars(
-        select(PointLot)
-        .where(PointLot.account_id == source, PointLot.remaining > 0, PointLot.expires_at > now)
-        .order_by(PointLot.expires_at, PointLot.id)
-    ).all()
-    if sum(lot.remaining for lot in lots) < points:
-        raise InsufficientBalance(f"only {sum(lot.remaining for lot in lots)} unexpired points to spend {points}")
-    left = points
-    for lot in lots:
-        taken = min(lot.remaining, left)
-        lot.remaining -= taken
-        left -= taken
-        if left == 0:
-            break
+    lots = {
+        lot.id: lot
+        for lot in session.scalars(
+            select(PointLot).where(PointLot.account_id == source, PointLot.remaining > 0, PointLot.expires_at > now)
+        )
+    }
+    for lot_id, taken in plan_spend((Lot(i, lot.remaining, lot.expires_at) for i, lot in lots.items()), points, now):
+        lots[lot_id].remaining -= taken
     session.flush()
     return entry_id
 

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Iterable
+
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from economy.limits import Cap
 from economy.models import Account, Budget, CapUsage, Grant, PointLot, Posting, Stock
 
 
@@ -35,3 +39,20 @@ def assert_economy_invariants(session: Session) -> None:
         assert stock.granted <= stock.total
         assert stock.granted == session.execute(granted).scalar_one()
     assert session.execute(select(func.count()).select_from(CapUsage).where(CapUsage.count < 0)).scalar_one() == 0
+
+
+def assert_caps_held(session: Session, campaign_id: int, caps: Iterable[Cap]) -> None:
+    """Recounted from the grants themselves: no user got more than any cap allows in any of its windows, and
+    each cap's usage counter says exactly what the grants say."""
+    grants = list(session.scalars(select(Grant).where(Grant.campaign_id == campaign_id)))
+    for cap in caps:
+        used: dict[tuple[int, str], list[int]] = defaultdict(lambda: [0, 0])
+        for grant in (g for g in grants if cap.covers(g.prize_key)):
+            window = used[grant.user_id, cap.window(grant.day)]
+            window[0], window[1] = window[0] + 1, window[1] + grant.cost_fen
+        for (user_id, window), (count, value_fen) in used.items():
+            assert cap.max_count is None or count <= cap.max_count, (cap.key, user_id, window, count)
+            assert cap.max_value_fen is None or value_fen <= cap.max_value_fen, (cap.key, user_id, window, value_fen)
+        counters = select(CapUsage).where(CapUsage.campaign_id == campaign_id, CapUsage.cap_key == cap.key)
+        recorded = {(u.user_id, u.window): [u.count, u.value_fen] for u in session.scalars(counters) if u.count}
+        assert recorded == dict(used), cap.key

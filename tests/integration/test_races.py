@@ -16,9 +16,10 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from games.models import DrawRecord
+from games.campaigns import parsed_config
+from games.models import Campaign, ConfigVersion, DrawRecord
 from tests.conftest import add_campaign, login, single_prize_config
-from tests.integration.invariants import assert_economy_invariants
+from tests.integration.invariants import assert_caps_held, assert_economy_invariants
 
 RED_PACKET = {"key": "red", "name": "红包", "reward": {"kind": "red_packet", "amount_fen": 100}}
 
@@ -57,8 +58,12 @@ def records(app: Flask, campaign: int) -> list[DrawRecord]:
 
 
 def check_invariants(app: Flask) -> None:
+    """The economy's invariants, and every campaign's caps recounted from its grants."""
     with app.extensions["carnival.sessions"]() as session, session.begin():
         assert_economy_invariants(session)
+        for campaign in session.scalars(select(Campaign)):
+            config_json = session.get(ConfigVersion, campaign.version_id).config_json
+            assert_caps_held(session, campaign.id, parsed_config(app.extensions["carnival.registry"], config_json).caps)
 
 
 def test_200_shoppers_race_for_a_prize_with_stock_20(app: Flask) -> None:
@@ -87,6 +92,15 @@ def test_one_shopper_50_parallel_spins_with_a_daily_cap_of_3(app: Flask) -> None
     assert outcomes == {("red", None): 3, ("thanks", "cap_reached"): 47}
     nonces = sorted(r.record_json for r in records(app, campaign))
     assert len(set(nonces)) == 50
+    check_invariants(app)
+
+
+def test_one_shopper_30_parallel_spins_with_a_campaign_value_cap_of_3_yuan(app: Flask) -> None:
+    caps = [{"key": "three_yuan", "per": "campaign", "max_value_fen": 300}]
+    campaign = add_campaign(app, single_prize_config(RED_PACKET, caps=caps))
+    race(shoppers(app, 30, same_user=True), spin_once(campaign))
+    outcomes = Counter((r.granted_key, r.fallback_reason) for r in records(app, campaign))
+    assert outcomes == {("red", None): 3, ("thanks", "cap_reached"): 27}
     check_invariants(app)
 
 
