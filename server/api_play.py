@@ -14,10 +14,10 @@ from games.contract import Action
 from games.player_views import game_view, history_with_names, prize_views, shopper_view
 from server import db, realtime
 from server.auth import require_role
-from server.errors import ApiError
+from server.errors import SHOPPER_ERRORS, ApiError, documented_errors
 from server.idempotency import Answer, request_fingerprint, run_once
 from server.models import User
-from server.schemas import ApiErrorSchema, ClientSeedSchema, SpinResultSchema, WalletSchema, WheelViewSchema
+from server.schemas import ClientSeedSchema, SpinResultSchema, WalletSchema, WheelViewSchema
 
 blp = Blueprint("play", __name__, url_prefix="/api/play", description="Shoppers play and see their wallet")
 
@@ -30,6 +30,13 @@ IDEMPOTENCY_HEADER = {
 }
 
 
+SPIN_BODY = {
+    "required": False,
+    "description": "empty, or an empty JSON object (the server decides everything)",
+    "content": {"application/json": {"schema": {"type": "object", "additionalProperties": False}}},
+}
+
+
 def _registry() -> Any:
     return current_app.extensions["carnival.registry"]
 
@@ -37,7 +44,7 @@ def _registry() -> Any:
 @blp.route("/<int:campaign_id>/wheel", methods=["GET"])
 @require_role("shopper")
 @blp.response(200, WheelViewSchema)
-@blp.alt_response(404, schema=ApiErrorSchema)
+@documented_errors(blp, {**SHOPPER_ERRORS, 404: "no such campaign"})
 def wheel(campaign_id: int, user: User) -> dict[str, Any]:
     """The wheel page's state: slots, spins left, points, seeds."""
     db_session = db.session()
@@ -47,10 +54,19 @@ def wheel(campaign_id: int, user: User) -> dict[str, Any]:
 
 @blp.route("/<int:campaign_id>/wheel/spin", methods=["POST"])
 @require_role("shopper")
-@blp.doc(parameters=[IDEMPOTENCY_HEADER])
+@blp.doc(parameters=[IDEMPOTENCY_HEADER], requestBody=SPIN_BODY)
 @blp.alt_response(200, schema=SpinResultSchema, success=True)
-@blp.alt_response(409, schema=ApiErrorSchema, description="no spins left, insufficient points, inactive, in progress")
-@blp.alt_response(422, schema=ApiErrorSchema, description="Idempotency-Key reused with another body")
+@documented_errors(
+    blp,
+    {
+        400: "the body is not a JSON object, or the Idempotency-Key is missing or not 8-128 characters",
+        **SHOPPER_ERRORS,
+        404: "no such campaign",
+        409: "no spins left, insufficient points, campaign paused or not running, the same key still in progress",
+        422: "Idempotency-Key reused with another body",
+        503: "the period's seed commitment could not be stored yet; retry",
+    },
+)
 def spin(campaign_id: int, user: User) -> Response:
     """Spin once. The server draws, grants and answers where the wheel lands."""
     raw = request.get_data()
@@ -107,6 +123,7 @@ def _spin_body(db_session: Any, user_id: int, result: engine.PlayResult) -> dict
 @require_role("shopper")
 @blp.arguments(ClientSeedSchema)
 @blp.response(200, ClientSeedSchema)
+@documented_errors(blp, {**SHOPPER_ERRORS, 404: "no such campaign", 409: "campaign paused or not running"})
 def client_seed(body: dict[str, str], campaign_id: int, user: User) -> dict[str, str]:
     """Choose the client seed mixed into your next draws."""
     db_session = db.session()
@@ -119,6 +136,7 @@ def client_seed(body: dict[str, str], campaign_id: int, user: User) -> dict[str,
 @blp.route("/wallet", methods=["GET"])
 @require_role("shopper")
 @blp.response(200, WalletSchema)
+@documented_errors(blp, SHOPPER_ERRORS)
 def my_wallet(user: User) -> dict[str, Any]:
     """Points (and what expires soon), red packets, coupons, history."""
     db_session = db.session()

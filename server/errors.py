@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
 
 from flask import Flask, Response, jsonify
+from flask_smorest import Blueprint
 from marshmallow import ValidationError
 from werkzeug.exceptions import HTTPException
 
 from games.contract import Rejection
+from server.schemas import ApiErrorSchema
 
 REJECTION_STATUS = {
     "campaign_not_found": 404,
@@ -20,6 +23,22 @@ REJECTION_STATUS = {
     "unknown_action": 400,
     "seed_not_committed": 503,
 }
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+SHOPPER_ERRORS = {401: "not signed in (open the page from the app again)", 403: "signed in without the shopper role"}
+
+
+def documented_errors(blp: Blueprint, described: Mapping[int, str]) -> Callable[[F], F]:
+    """Document a view's error answers (``status: when``) in the OpenAPI document, each with the error schema."""
+
+    def decorator(view: F) -> F:
+        for status, description in described.items():
+            view = blp.alt_response(status, schema=ApiErrorSchema, description=description)(view)
+        return view
+
+    return decorator
 
 
 class ApiError(Exception):

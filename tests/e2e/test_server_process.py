@@ -132,7 +132,10 @@ def test_openapi_document_describes_the_spin(demo: Demo) -> None:
     document = json.loads(body)
     assert document["openapi"].startswith("3.") and document["info"]["title"] == "Carnival"
     spin = document["paths"][SPIN_PATH]["post"]
-    assert {"200", "409", "422"} <= spin["responses"].keys()
+    assert {"200", "400", "401", "403", "404", "409", "422"} <= spin["responses"].keys()
+    assert spin["requestBody"]["content"]["application/json"]["schema"]["type"] == "object"
+    error = spin["responses"]["404"]["content"]["application/json"]["schema"]
+    assert error["$ref"].endswith("/ApiError")
     assert any(p["name"] == "Idempotency-Key" and p["in"] == "header" for p in spin["parameters"])
     for path_item in document["paths"].values():
         for operation in path_item.values():

@@ -6,11 +6,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 import pytest
+from marshmallow import ValidationError
 
 from games.contract import Action, PlayContext, PrizeOutcome, Rejection
 from games.fairness import FairRng
 from games.pools import Prize, load_pool
-from games.wheel import WheelConfig, WheelState, game
+from games.wheel import WheelConfig, WheelConfigSchema, WheelState, game
 
 POOL = load_pool(
     {
@@ -198,3 +199,15 @@ def test_a_refused_range_red_packet_still_drew_its_amount_and_lands_on_the_fallb
 def test_range_amounts_stay_within_min_and_max_and_reach_both_ends() -> None:
     amounts = {range_spin(n, OfferedEconomy())[1].get("amount_fen") for n in range(2000)} - {None}
     assert min(amounts) == 100 and max(amounts) == 199 and len(amounts) == 100
+
+
+@pytest.mark.parametrize("count", [0, 5, 13, 20])
+def test_a_wheel_has_6_to_12_slots(count: int) -> None:
+    with pytest.raises(ValidationError) as refused:
+        WheelConfigSchema().load({"slots": ["pts"] * count})
+    assert refused.value.messages["slots"] == ["a wheel has 6 to 12 slots"]
+
+
+@pytest.mark.parametrize("count", [6, 12])
+def test_6_and_12_slots_are_wheels(count: int) -> None:
+    assert len(WheelConfigSchema().load({"slots": ["pts"] * count}).slots) == count
