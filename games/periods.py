@@ -34,7 +34,10 @@ def current_period(session: Session, campaign: Campaign, now: datetime) -> SeedP
     """The period covering ``now``, committed (with the next one ahead) when missing.
 
     Draws never call this: they use :func:`committed_period`, so a period is always committed by an
-    earlier transaction (publishing, opening a game, the ``seeds commit`` job) than its first draw.
+    earlier transaction than its first draw. Commitments are made when the campaign is published
+    (:func:`commit_ahead`) and, before every play, in a transaction of its own
+    (:func:`games.engine.commit_seeds`); opening a game, the public periods API and ``carnival seeds
+    rotate`` call this too. There is no scheduled commit job.
     """
     found = committed_period(session, campaign.id, now)
     if found is None:

@@ -1,5 +1,6 @@
-"""Auditors' API (read-only): the campaigns, a campaign's seed periods, the export of its revealed draws,
-the reconciliation of its draw log and the statistical test of its picks."""
+"""Auditors' API: the campaigns, a campaign's seed periods, the export of its revealed draws, the
+reconciliation of its draw log and the statistical test of its picks. Auditors change nothing; the export
+writes the chain checkpoints that are due (a system action, see :func:`export`)."""
 
 from __future__ import annotations
 
@@ -29,7 +30,15 @@ blp = Blueprint("audit", __name__, url_prefix="/api/audit", description="Exports
 @require_role("auditor")
 @blp.alt_response(200, description="JSON lines (docs/fairness.md)", success=True)
 def export(campaign_id: int, user: User) -> Response:
-    """The draws of revealed periods with configs and seeds, as JSON lines."""
+    """The draws of revealed periods with configs and seeds, as JSON lines.
+
+    Side effect: before exporting, this writes the chain checkpoint (record count and head hash) of every
+    period of the campaign that has ended and has none yet, exactly as a play, the public rules page or
+    ``carnival audit checkpoint`` would (:func:`games.checkpoints.publish_checkpoints`). It is a system
+    action, due the first time anything looks after a period ends, and not a change made by the auditor:
+    a checkpoint's count and hash are the same whoever triggers it (only its ``published_at`` is the time
+    of the request), and the draws, grants and seeds are left untouched.
+    """
     db_session = db.session()
     with db_session.begin():
         campaign = find_campaign(campaign_id)
