@@ -78,7 +78,11 @@ class Grant(Base):
 
 
 class Coupon(Base):
-    """A coupon instance: interest-free instalments (免息券) or full reduction (满减)."""
+    """A coupon instance: interest-free instalments (免息券) or full reduction (满减).
+
+    ``state`` is ``issued``, ``used`` (then ``order_ref`` names the host app's order and ``used_at`` when)
+    or ``expired``.
+    """
 
     __tablename__ = "coupons"
 
@@ -96,6 +100,8 @@ class Coupon(Base):
     valid_from: Mapped[datetime] = mapped_column(UTCDateTime)
     valid_until: Mapped[datetime] = mapped_column(UTCDateTime)
     state: Mapped[str] = mapped_column(String(16), default="issued")
+    order_ref: Mapped[str | None] = mapped_column(String(128))
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class Budget(Base):

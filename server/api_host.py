@@ -1,0 +1,156 @@
+"""Host-app API (server to server): redeem a shopper's coupon at checkout, list the coupons an order may use.
+
+Every request is signed with the launch secret (docs/integration.md, "Redeeming coupons"):
+``X-Carnival-Timestamp`` is Unix seconds, within 5 minutes of Carnival's clock, and
+``X-Carnival-Signature`` the base64url (no padding) HMAC-SHA256 of
+``v1.<timestamp>.<METHOD>.<path[?query]>.<hex SHA-256 of the raw body>``, signed like a launch token.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from functools import wraps
+from typing import Any, TypeVar, cast
+
+from flask import current_app, request
+from flask_smorest import Blueprint
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from economy import coupons
+from economy.errors import Refusal
+from economy.models import Coupon
+from economy.wallet import coupon_state
+from server import db
+from server.errors import ApiError
+from server.launch import _signature
+from server.models import User
+from server.schemas import (
+    ApiErrorSchema,
+    HostCouponListSchema,
+    HostCouponQuerySchema,
+    HostRedeemSchema,
+    RedemptionSchema,
+)
+
+blp = Blueprint("host", __name__, url_prefix="/api/host", description="The host app's server: coupons at checkout")
+
+F = TypeVar("F", bound=Callable[..., Any])
+TIMESTAMP_HEADER = "X-Carnival-Timestamp"
+SIGNATURE_HEADER = "X-Carnival-Signature"
+MAX_SKEW_SECONDS = 300
+REFUSAL_STATUS = {
+    "coupon_not_found": 404,
+    "coupon_used": 409,
+    "coupon_expired": 409,
+    "coupon_not_yet_valid": 409,
+    "order_below_minimum": 422,
+    "category_not_covered": 422,
+}
+SIGNATURE_HEADERS = [
+    {"name": TIMESTAMP_HEADER, "in": "header", "required": True, "schema": {"type": "string"}},
+    {
+        "name": SIGNATURE_HEADER,
+        "in": "header",
+        "required": True,
+        "schema": {"type": "string"},
+        "description": "base64url HMAC-SHA256 of v1.<timestamp>.<METHOD>.<path[?query]>.<hex SHA-256 of body>",
+    },
+]
+
+
+def sign_request(secret: str, timestamp: str, method: str, path: str, body: bytes) -> str:
+    """The ``X-Carnival-Signature`` of a request; ``path`` includes ``?query`` when there is one."""
+    return _signature(secret, f"{timestamp}.{method.upper()}.{path}.{hashlib.sha256(body).hexdigest()}")
+
+
+def _signed_path() -> str:
+    query = request.query_string.decode("latin-1")
+    return f"{request.path}?{query}" if query else request.path
+
+
+def _check_signature() -> None:
+    timestamp = request.headers.get(TIMESTAMP_HEADER, "")
+    signature = request.headers.get(SIGNATURE_HEADER, "")
+    if not timestamp or not signature:
+        raise ApiError(401, "signature_missing", f"sign the request with {TIMESTAMP_HEADER} and {SIGNATURE_HEADER}")
+    if not (timestamp.isascii() and timestamp.isdigit() and len(timestamp) <= 12):
+        raise ApiError(401, "signature_invalid", f"{TIMESTAMP_HEADER} must be Unix seconds")
+    if abs(db.now().timestamp() - int(timestamp)) > MAX_SKEW_SECONDS:
+        raise ApiError(401, "timestamp_stale", f"{TIMESTAMP_HEADER} is more than 5 minutes from Carnival's clock")
+    secret = current_app.extensions["carnival.settings"].launch_secret
+    expected = sign_request(secret, timestamp, request.method, _signed_path(), request.get_data())
+    if not hmac.compare_digest(expected.encode(), signature.encode("utf-8", "replace")):
+        raise ApiError(401, "signature_invalid", "the request's signature is invalid")
+
+
+def require_host_signature(view: F) -> F:
+    """Decorate a view so only requests signed by the host app reach it (401 otherwise)."""
+
+    @wraps(view)
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        _check_signature()
+        return view(*args, **kwargs)
+
+    return cast(F, wrapped)
+
+
+@contextmanager
+def _refusals_as_errors() -> Iterator[None]:
+    try:
+        yield
+    except Refusal as refusal:
+        raise ApiError(REFUSAL_STATUS.get(refusal.code, 409), refusal.code, refusal.message) from refusal
+
+
+def _shopper_id(db_session: Session, host_user: str) -> int | None:
+    query = select(User.id).where(User.external_id == host_user, User.role == "shopper")
+    return db_session.execute(query).scalar_one_or_none()
+
+
+def _coupon_view(coupon: Coupon) -> dict[str, Any]:
+    columns = {column.key: getattr(coupon, column.key) for column in Coupon.__table__.columns}
+    return {**columns, "state": coupon_state(coupon, db.now())}
+
+
+@blp.route("/coupons/redeem", methods=["POST"])
+@require_host_signature
+@blp.doc(parameters=SIGNATURE_HEADERS)
+@blp.arguments(HostRedeemSchema)
+@blp.response(
+    200,
+    RedemptionSchema,
+    headers={"Idempotent-Replayed": {"description": "true on a replay", "schema": {"type": "string"}}},
+)
+@blp.alt_response(401, schema=ApiErrorSchema, description="missing, stale or invalid signature")
+@blp.alt_response(404, schema=ApiErrorSchema, description="coupon_not_found (or not this user's)")
+@blp.alt_response(409, schema=ApiErrorSchema, description="coupon_used, coupon_expired, coupon_not_yet_valid")
+@blp.alt_response(422, schema=ApiErrorSchema, description="order_below_minimum, category_not_covered, bad input")
+def redeem(body: dict[str, Any]) -> tuple[dict[str, Any], int, dict[str, str]]:
+    """Use a shopper's coupon on an order. Retrying with the same ``order_ref`` answers the first redemption."""
+    order = coupons.Order(body["order_ref"], body["order_fen"], body["category"])
+    db_session = db.session()
+    with _refusals_as_errors(), db_session.begin():
+        user_id = _shopper_id(db_session, body["user"])
+        redemption = coupons.redeem(db_session, user_id, body["coupon_id"], order, db.now())
+    answer = {"user": body["user"], "order_ref": order.ref, "coupon": _coupon_view(redemption.coupon)}
+    return answer, 200, ({"Idempotent-Replayed": "true"} if redemption.replayed else {})
+
+
+@blp.route("/users/<string(maxlength=64):user>/coupons", methods=["GET"])
+@require_host_signature
+@blp.doc(parameters=SIGNATURE_HEADERS)
+@blp.arguments(HostCouponQuerySchema, location="query")
+@blp.response(200, HostCouponListSchema)
+@blp.alt_response(401, schema=ApiErrorSchema, description="missing, stale or invalid signature")
+def user_coupons(query: dict[str, Any], user: str) -> dict[str, Any]:
+    """The shopper's coupons an order of ``order_fen`` in ``category`` may use now (an omitted one: any)."""
+    db_session = db.session()
+    with db_session.begin():
+        found = coupons.usable_coupons(
+            db_session, _shopper_id(db_session, user), db.now(), query.get("order_fen"), query.get("category")
+        )
+        return {"user": user, "coupons": [_coupon_view(coupon) for coupon in found]}
