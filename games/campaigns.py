@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from economy.limits import Cap, set_stock
 from games.fairness import canonical_json, content_hash
 from games.models import Campaign, ConfigVersion
+from games.periods import DAY_HOURS, PERIOD_HOURS
 from games.pools import KEY, Pool, PoolSchema
 from games.registry import Registry
 
@@ -47,6 +48,11 @@ class CampaignConfigSchema(Schema):
     caps = fields.List(fields.Nested(CapSchema), load_default=list)
     games = fields.Dict(keys=fields.String(), values=fields.Dict(), required=True, validate=validate.Length(1))
     points_lifetime_days = fields.Integer(strict=True, load_default=365, validate=validate.Range(1, 3660))
+    seed_period_hours = fields.Integer(
+        strict=True,
+        load_default=DAY_HOURS,
+        validate=validate.OneOf(PERIOD_HOURS, error="a seed period lasts 1, 2, 3, 4, 6, 8, 12 or 24 hours"),
+    )
     redemption = fields.Nested(RedemptionSchema, load_default=None, allow_none=True)
 
     @validates("caps")

@@ -1,11 +1,14 @@
-"""Seed periods: one secret server seed per campaign and period (a day in the campaign's zone
-by default). A period's commitment is published before it starts (the next period is always
+"""Seed periods: one secret server seed per campaign and period. A period is a day in the campaign's zone
+by default, or a slice of it (``seed_period_hours`` in the campaign config: 1, 2, 3, 4, 6, 8 or 12 hours
+from local midnight). A period's commitment is published before it starts (the next period is always
 committed ahead); its seed is revealed only once the period has ended."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -13,7 +16,10 @@ from sqlalchemy.orm import Session
 
 from economy.db import insert_ignoring_conflicts
 from games.fairness import commitment, new_server_seed
-from games.models import Campaign, SeedPeriod
+from games.models import Campaign, ConfigVersion, SeedPeriod
+
+DAY_HOURS = 24
+PERIOD_HOURS = (1, 2, 3, 4, 6, 8, 12, DAY_HOURS)  # the lengths that divide a day evenly
 
 
 def local_day(moment: datetime, zone: str) -> str:
@@ -30,6 +36,43 @@ def day_bounds(moment: datetime, zone: str) -> tuple[datetime, datetime]:
     return start, end
 
 
+def period_bounds(moment: datetime, zone: str, hours: int = DAY_HOURS) -> tuple[datetime, datetime]:
+    """Start and end (UTC-aware) of the ``hours``-long period holding ``moment``: periods start at local
+    midnight and every ``hours`` after it (wall-clock hours in ``zone``).
+
+    :raises ValueError: when ``hours`` does not divide a day.
+    """
+    if hours not in PERIOD_HOURS:
+        raise ValueError(f"a seed period lasts one of {PERIOD_HOURS} hours, not {hours}")
+    if hours == DAY_HOURS:
+        return day_bounds(moment, zone)
+    local = moment.astimezone(ZoneInfo(zone))
+    first = local.hour // hours * hours
+    start = datetime.combine(local.date(), time(first), local.tzinfo)
+    if first + hours == DAY_HOURS:
+        return start, day_bounds(moment, zone)[1]
+    return start, datetime.combine(local.date(), time(first + hours), local.tzinfo)
+
+
+def period_key(start: datetime, zone: str, hours: int, sequence: int) -> str:
+    """The key of a period starting at ``start``: ``YYYYMMDD-N`` for whole days, ``YYYYMMDDTHH-N`` for
+    shorter periods (local date and hour); ``N`` counts the periods an early rotation split it into."""
+    local = start.astimezone(ZoneInfo(zone))
+    stamp = local.strftime("%Y%m%d") if hours == DAY_HOURS else local.strftime("%Y%m%dT%H")
+    return f"{stamp}-{sequence}"
+
+
+@lru_cache(maxsize=256)
+def _hours_of(config_json: str) -> int:
+    return int(json.loads(config_json).get("seed_period_hours", DAY_HOURS))
+
+
+def seed_period_hours(session: Session, campaign: Campaign) -> int:
+    """The period length of the campaign's published config (a day when unpublished or not set)."""
+    version = session.get(ConfigVersion, campaign.version_id) if campaign.version_id is not None else None
+    return _hours_of(version.config_json) if version is not None else DAY_HOURS
+
+
 def current_period(session: Session, campaign: Campaign, now: datetime) -> SeedPeriod:
     """The period covering ``now``, committed (with the next one ahead) when missing.
 
@@ -39,16 +82,33 @@ def current_period(session: Session, campaign: Campaign, now: datetime) -> SeedP
     (:func:`games.engine.commit_seeds`); opening a game, the public periods API and ``carnival seeds
     rotate`` call this too. There is no scheduled commit job.
     """
+    hours = seed_period_hours(session, campaign)
     found = committed_period(session, campaign.id, now)
     if found is None:
-        start, end = day_bounds(now, campaign.timezone)
-        _commit(session, campaign.id, _key(start, campaign.timezone, 1), start, end, now)
+        start, _ = period_bounds(now, campaign.timezone, hours)
+        _commit_from(session, campaign, hours, max(start, _last_end(session, campaign.id, now) or start), now)
         found = committed_period(session, campaign.id, now)
         assert found is not None
     if committed_period(session, campaign.id, found.ends_at) is None:
-        _, end = day_bounds(found.ends_at, campaign.timezone)
-        _commit(session, campaign.id, _key(found.ends_at, campaign.timezone, 1), found.ends_at, end, now)
+        _commit_from(session, campaign, hours, found.ends_at, now)
     return found
+
+
+def _last_end(session: Session, campaign_id: int, now: datetime) -> datetime | None:
+    """The end of the latest period that ended by ``now`` (periods never overlap)."""
+    return session.scalars(
+        select(SeedPeriod.ends_at)
+        .where(SeedPeriod.campaign_id == campaign_id, SeedPeriod.ends_at <= now)
+        .order_by(SeedPeriod.ends_at.desc())
+        .limit(1)
+    ).one_or_none()
+
+
+def _commit_from(session: Session, campaign: Campaign, hours: int, start: datetime, now: datetime) -> None:
+    """Commit a period from ``start`` to the end of the ``hours``-long period holding it (it starts off the
+    usual bounds after a change of length)."""
+    _, end = period_bounds(start, campaign.timezone, hours)
+    _commit(session, campaign.id, period_key(start, campaign.timezone, hours, 1), start, end, now)
 
 
 def commit_ahead(session: Session, campaign: Campaign, now: datetime) -> SeedPeriod:
@@ -64,10 +124,6 @@ def committed_period(session: Session, campaign_id: int, now: datetime) -> SeedP
         .order_by(SeedPeriod.starts_at.desc())
         .limit(1)
     ).one_or_none()
-
-
-def _key(start: datetime, zone: str, sequence: int) -> str:
-    return f"{local_day(start, zone).replace('-', '')}-{sequence}"
 
 
 def _commit(session: Session, campaign_id: int, key: str, start: datetime, end: datetime, now: datetime) -> None:

@@ -9,6 +9,7 @@ from itertools import pairwise
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from marshmallow import ValidationError
 from sqlalchemy import select
 
 from games.fairness import GENESIS_HASH, record_hash, replay
@@ -125,3 +126,24 @@ def test_a_draw_never_commits_its_own_period(app: Flask, client: FlaskClient, cl
     with app.extensions["carnival.sessions"]() as session:
         draw = session.scalars(select(DrawRecord).where(DrawRecord.campaign_id == campaign)).one()
     assert period.committed_at <= draw.created_at
+
+
+def test_a_campaign_can_use_shorter_seed_periods(app: Flask, client: FlaskClient, clock: Clock) -> None:
+    campaign = add_campaign(app, wheel_config(seed_period_hours=6))
+    statuses = {p["key"]: p["status"] for p in client.get(f"/api/campaigns/{campaign}/periods").json}
+    assert statuses == {"20261123T12-1": "current", "20261123T18-1": "upcoming"}
+    login(client, "six-hours")
+    assert spin(client, campaign, "spin-six-hours1")["proof"]["period"] == "20261123T12-1"
+    clock.advance(hours=6)
+    periods = {p["key"]: p for p in client.get(f"/api/campaigns/{campaign}/periods").json}
+    assert periods["20261123T12-1"]["server_seed"] is not None and periods["20261123T18-1"]["status"] == "current"
+    proof = spin(client, campaign, "spin-six-hours2")["proof"]
+    assert (proof["period"], proof["nonce"]) == ("20261123T18-1", 0)
+
+
+def test_a_seed_period_that_does_not_divide_a_day_is_refused(app: Flask, client: FlaskClient) -> None:
+    with pytest.raises(ValidationError) as refused:
+        add_campaign(app, wheel_config(seed_period_hours=5))
+    assert refused.value.messages == {
+        "config.seed_period_hours": ["a seed period lasts 1, 2, 3, 4, 6, 8, 12 or 24 hours"]
+    }
