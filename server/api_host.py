@@ -26,7 +26,7 @@ from economy.models import Coupon
 from economy.wallet import coupon_state
 from server import db
 from server.errors import ApiError
-from server.launch import _signature
+from server.launch import signature
 from server.models import User
 from server.schemas import (
     ApiErrorSchema,
@@ -64,7 +64,7 @@ SIGNATURE_HEADERS = [
 
 def sign_request(secret: str, timestamp: str, method: str, path: str, body: bytes) -> str:
     """The ``X-Carnival-Signature`` of a request; ``path`` includes ``?query`` when there is one."""
-    return _signature(secret, f"{timestamp}.{method.upper()}.{path}.{hashlib.sha256(body).hexdigest()}")
+    return signature(secret, f"{timestamp}.{method.upper()}.{path}.{hashlib.sha256(body).hexdigest()}")
 
 
 def _signed_path() -> str:

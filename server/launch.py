@@ -48,7 +48,9 @@ def _unb64(text: str) -> bytes:
     return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
 
 
-def _signature(secret: str, payload: str) -> str:
+def signature(secret: str, payload: str) -> str:
+    """The base64url (unpadded) HMAC-SHA256 of ``v1.<payload>`` with ``secret``: what launch tokens and host-app
+    requests are signed with."""
     return _b64(hmac.new(secret.encode(), f"{VERSION}.{payload}".encode(), hashlib.sha256).digest())
 
 
@@ -56,7 +58,7 @@ def sign(secret: str, user_id: str, name: str, tier: str, expires_at: int) -> st
     """A launch token for one shopper, valid until ``expires_at`` (Unix seconds)."""
     body = {"purpose": PURPOSE, "sub": user_id, "name": name, "tier": tier, "exp": expires_at}
     payload = _b64(json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode())
-    return f"{VERSION}.{payload}.{_signature(secret, payload)}"
+    return f"{VERSION}.{payload}.{signature(secret, payload)}"
 
 
 def verify(secret: str, token: str, now: datetime) -> Launch:
@@ -64,7 +66,7 @@ def verify(secret: str, token: str, now: datetime) -> Launch:
     parts = token.split(".")
     if len(parts) != 3 or parts[0] != VERSION:
         raise LaunchTokenError("token_malformed", "the launch token is malformed")
-    if not hmac.compare_digest(_signature(secret, parts[1]), parts[2]):
+    if not hmac.compare_digest(signature(secret, parts[1]), parts[2]):
         raise LaunchTokenError("token_invalid", "the launch token's signature is invalid")
     body = _decode(parts[1])
     if body.get("purpose") != PURPOSE:
