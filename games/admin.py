@@ -40,6 +40,26 @@ class CampaignNotFound(Exception):
     """No such campaign."""
 
 
+def budget_fen_field(**options: Any) -> fields.Integer:
+    """A campaign's total budget in fen: a strict integer from 0 to :data:`MAX_BUDGET_FEN`."""
+    return fields.Integer(strict=True, validate=validate.Range(0, MAX_BUDGET_FEN), **options)
+
+
+def daily_budget_fen_field() -> fields.Integer:
+    """A campaign's daily budget in fen: ``None`` (no daily limit) or a strict integer from 1 to the maximum."""
+    return fields.Integer(strict=True, load_default=None, allow_none=True, validate=validate.Range(1, MAX_BUDGET_FEN))
+
+
+def check_daily_budget(data: dict[str, Any]) -> None:
+    """The daily budget may not exceed the total (either may be absent: nothing to compare).
+
+    :raises ValidationError: on ``daily_budget_fen``.
+    """
+    daily, total = data.get("daily_budget_fen"), data.get("budget_fen")
+    if daily is not None and total is not None and daily > total:
+        raise ValidationError("the daily budget may not exceed the total budget", "daily_budget_fen")
+
+
 class CampaignFormSchema(Schema):
     """Everything ops edit about a campaign (the draft); ``config`` is checked by the game schemas."""
 
@@ -50,8 +70,8 @@ class CampaignFormSchema(Schema):
     timezone = fields.String(load_default="Asia/Shanghai")
     starts_at = fields.AwareDateTime(required=True, default_timezone=UTC)
     ends_at = fields.AwareDateTime(required=True, default_timezone=UTC)
-    budget_fen = fields.Integer(required=True, validate=validate.Range(0, MAX_BUDGET_FEN))
-    daily_budget_fen = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(1, MAX_BUDGET_FEN))
+    budget_fen = budget_fen_field(required=True)
+    daily_budget_fen = daily_budget_fen_field()
     config = fields.Dict(required=True)
 
     @validates_schema
@@ -62,6 +82,10 @@ class CampaignFormSchema(Schema):
             raise ValidationError(f"unknown time zone '{data['timezone']}'", "timezone") from error
         if data["ends_at"] <= data["starts_at"]:
             raise ValidationError("the campaign must end after it starts", "ends_at")
+
+    @validates_schema
+    def _budget(self, data: dict[str, Any], **_: Any) -> None:
+        check_daily_budget(data)
 
 
 @dataclass(frozen=True)
@@ -121,7 +145,7 @@ def open_campaign(session: Session, registry: Registry, actor: str, body: dict[s
     """Create a campaign in draft (nothing published yet). :raises ValidationError: field messages."""
     form, _ = load_form(registry, body)
     campaign = Campaign(
-        slug=body.get("slug") or f"c-{int(now.timestamp() * 1000)}",
+        slug=_free_slug(session, body.get("slug"), now),
         name=form.name,
         name_en=form.name_en,
         theme=form.theme,
@@ -139,6 +163,27 @@ def open_campaign(session: Session, registry: Registry, actor: str, body: dict[s
     )
     record(session, actor, campaign.id, "create", None, form.body(), now)
     return campaign
+
+
+def _free_slug(session: Session, wanted: str | None, now: datetime) -> str:
+    """``wanted``, or one made from the time (``c-<ms>``, then ``c-<ms>-2``, ...) when none is given.
+
+    :raises ValidationError: another campaign has ``wanted``.
+    """
+    if wanted:
+        if _slug_taken(session, wanted):
+            raise ValidationError({"slug": [f"another campaign has the slug '{wanted}'"]})
+        return wanted
+    base = f"c-{int(now.timestamp() * 1000)}"
+    made, n = base, 1
+    while _slug_taken(session, made):
+        n += 1
+        made = f"{base}-{n}"
+    return made
+
+
+def _slug_taken(session: Session, slug: str) -> bool:
+    return session.scalar(select(Campaign.id).where(Campaign.slug == slug)) is not None
 
 
 def create_campaign(session: Session, registry: Registry, body: dict[str, Any], actor: str, now: datetime) -> Campaign:

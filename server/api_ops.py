@@ -210,6 +210,7 @@ def audit(user: User) -> list[dict[str, Any]]:
 @blp.route("/campaigns/<int:campaign_id>/audit", methods=["GET"])
 @require_role("ops")
 @blp.response(200, AuditEntrySchema(many=True))
+@blp.alt_response(404, description="campaign_not_found")
 def campaign_audit(campaign_id: int, user: User) -> list[dict[str, Any]]:
     """One campaign's changes, newest first."""
     return _audit(campaign_id)
@@ -218,6 +219,8 @@ def campaign_audit(campaign_id: int, user: User) -> list[dict[str, Any]]:
 def _audit(campaign_id: int | None) -> list[dict[str, Any]]:
     db_session = db.session()
     with db_session.begin():
+        if campaign_id is not None:
+            _campaign(campaign_id)
         entries = admin.audit_trail(db_session, campaign_id)
         return [
             {

@@ -13,11 +13,13 @@ from typing import Any
 
 from flask import Flask, request
 from flask_socketio import Namespace, SocketIO, emit, join_room
+from marshmallow import ValidationError
 
+from games.admin import flatten
 from server.api_ops import current_metrics
 from server.auth import current_user
-from server.errors import ApiError
-from server.schemas_ops import MetricsSchema
+from server.errors import ApiError, error_body
+from server.schemas_ops import MetricsSchema, WatchSchema
 
 OPS = "/ops"
 PERIOD_SECONDS = 1.5  # the dashboard promises an update at least every 2 seconds
@@ -126,18 +128,20 @@ class OpsNamespace(Namespace):
         """Stop pushing to this connection."""
         self._broadcaster.leave(request.sid)
 
-    def on_watch(self, data: Any) -> dict[str, Any]:
-        """Watch a campaign: ``{"campaign_id": 1}``; answers with (and then pushes) its metrics."""
+    def on_watch(self, data: Any = None) -> dict[str, Any]:
+        """Watch a campaign: ``{"campaign_id": 1}``; answers ``{"ok": true}`` and pushes its metrics, or
+        answers an error ``{"error": code, "message": text}`` (with ``fields`` for invalid input)."""
         user = current_user()
         if user is None or user.role != "ops":
-            return {"error": "forbidden", "message": "your account may not do this"}
-        campaign_id = data.get("campaign_id") if isinstance(data, dict) else None
-        if not isinstance(campaign_id, int):
-            return {"error": "invalid_input", "message": "campaign_id must be an integer"}
+            return error_body("forbidden", "your account may not do this")
+        try:
+            campaign_id = WatchSchema().load(data)["campaign_id"]
+        except ValidationError as error:
+            return error_body("invalid_input", "some fields are invalid", flatten(error.messages))
         try:
             payload = self._broadcaster.snapshot(campaign_id)
         except ApiError as error:
-            return {"error": error.code, "message": error.message}
+            return error_body(error.code, error.message, error.fields)
         join_room(ops_room(campaign_id))
         self._broadcaster.watch(request.sid, campaign_id)
         emit("metrics", payload)

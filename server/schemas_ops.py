@@ -1,8 +1,24 @@
-"""Schemas of the ops console's API."""
+"""Schemas of the ops console's API (HTTP and the /ops Socket.IO namespace).
+
+Every integer a request carries is strict (``"1"``, ``1.0`` and ``true`` are refused) and bounded, so
+that a huge number is a field message, never an overflow in the database or in numpy.
+"""
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields, validate
+from typing import Any
+
+from marshmallow import Schema, fields, validate, validates_schema
+
+from games.admin import budget_fen_field, check_daily_budget, daily_budget_fen_field
+
+INTEGER_COLUMN_MAX = 2**31 - 1  # the largest value of an INTEGER column on PostgreSQL (ids, revisions)
+SEED_MAX = 2**63 - 1
+
+
+def _strict(low: int, high: int, **options: Any) -> fields.Integer:
+    """A strict integer from ``low`` to ``high``."""
+    return fields.Integer(strict=True, validate=validate.Range(low, high), **options)
 
 
 class CampaignRowSchema(Schema):
@@ -42,14 +58,14 @@ class CampaignDetailSchema(Schema):
 class SaveDraftSchema(Schema):
     """Replace the draft seen at ``revision``."""
 
-    revision = fields.Integer(required=True)
+    revision = _strict(1, INTEGER_COLUMN_MAX, required=True)
     body = fields.Dict(required=True)
 
 
 class RevisionSchema(Schema):
     """Act on the draft seen at ``revision``."""
 
-    revision = fields.Integer(required=True)
+    revision = _strict(1, INTEGER_COLUMN_MAX, required=True)
 
 
 class PublishedSchema(Schema):
@@ -82,7 +98,7 @@ class OddsRequestSchema(Schema):
     """A pool (as in a campaign config) and the draws expected over the campaign."""
 
     pool = fields.Dict(required=True)
-    expected_draws = fields.Integer(load_default=0, validate=validate.Range(0, 10**12))
+    expected_draws = _strict(0, 10**12, load_default=0)
 
 
 class OddsRowSchema(Schema):
@@ -111,16 +127,27 @@ class OddsSchema(Schema):
 
 
 class SimulationRequestSchema(Schema):
-    """What to simulate: a pool, an audience, a budget and a daily budget."""
+    """What to simulate: a pool, an audience, a budget and a daily budget (as the campaign form has them;
+    no budget: no limit)."""
 
     pool = fields.Dict(required=True)
-    players_per_day = fields.Integer(required=True, validate=validate.Range(1, 10_000_000))
-    draws_per_player = fields.Integer(required=True, validate=validate.Range(1, 1000))
-    days = fields.Integer(required=True, validate=validate.Range(1, 366))
-    budget_fen = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(0, 10**12))
-    daily_budget_fen = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(0, 10**12))
-    runs = fields.Integer(load_default=1000, validate=validate.Range(10, 20_000))
-    seed = fields.Integer(load_default=None, allow_none=True)
+    players_per_day = _strict(1, 10_000_000, required=True)
+    draws_per_player = _strict(1, 1000, required=True)
+    days = _strict(1, 366, required=True)
+    budget_fen = budget_fen_field(load_default=None, allow_none=True)
+    daily_budget_fen = daily_budget_fen_field()
+    runs = _strict(10, 20_000, load_default=1000)
+    seed = _strict(0, SEED_MAX, load_default=None, allow_none=True)
+
+    @validates_schema
+    def _budget(self, data: dict[str, Any], **_: Any) -> None:
+        check_daily_budget(data)
+
+
+class WatchSchema(Schema):
+    """The /ops ``watch`` event: the campaign to watch."""
+
+    campaign_id = _strict(1, INTEGER_COLUMN_MAX, required=True)
 
 
 class PrizeForecastSchema(Schema):

@@ -9,6 +9,7 @@ import { COLORS, drawChart } from "./charts.js";
 import { $, el, notice } from "./dom.js";
 import { clock, count, dateTime, percent, yuan } from "./format.js";
 import { has, localName, onLanguageChange, t } from "./i18n.js";
+import { localize } from "./server-text.js";
 import { requireOps } from "./session.js";
 
 const campaignId = Number(document.querySelector("[data-campaign-id]").dataset.campaignId);
@@ -275,7 +276,7 @@ function connect() {
   const socket = window.io("/ops");
   socket.on("connect", () => {
     socket.emit("watch", { campaign_id: campaignId }, (answer) => {
-      if (answer?.error) notice($("dash-message"), answer.message);
+      if (answer?.error) notice($("dash-message"), localize(answer.message));
     });
   });
   socket.on("metrics", (metrics) => receive(metrics, "socket"));

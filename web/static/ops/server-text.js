@@ -63,9 +63,12 @@ const TEMPLATES = [
     params: { known: list },
   },
   { en: "cap '{key}' names unknown prize '{prize}'", zh: "限额 '{key}' 指定的奖品 '{prize}' 不存在" },
+  { en: "a seed period lasts 1, 2, 3, 4, 6, 8, 12 or 24 hours", zh: "种子周期须为 1、2、3、4、6、8、12 或 24 小时" },
   // games/admin.py
   { en: "unknown time zone '{zone}'", zh: "未知的时区 '{zone}'" },
   { en: "the campaign must end after it starts", zh: "结束时间必须晚于开始时间" },
+  { en: "the daily budget may not exceed the total budget", zh: "每日预算不能超过总预算" },
+  { en: "another campaign has the slug '{slug}'", zh: "标识 '{slug}' 已被其他活动使用" },
   { en: "no campaign {id}", zh: "活动 {id} 不存在" },
   { en: "someone else changed this draft; reload it", zh: "其他人已修改这份草稿，请重新加载" },
   { en: "the campaign would end earlier than {time}", zh: "活动结束时间将早于 {time}" },
