@@ -74,8 +74,8 @@ def _signed_path() -> str:
 
 def _check_signature() -> None:
     timestamp = request.headers.get(TIMESTAMP_HEADER, "")
-    signature = request.headers.get(SIGNATURE_HEADER, "")
-    if not timestamp or not signature:
+    given = request.headers.get(SIGNATURE_HEADER, "")
+    if not timestamp or not given:
         raise ApiError(401, "signature_missing", f"sign the request with {TIMESTAMP_HEADER} and {SIGNATURE_HEADER}")
     if not (timestamp.isascii() and timestamp.isdigit() and len(timestamp) <= 12):
         raise ApiError(401, "signature_invalid", f"{TIMESTAMP_HEADER} must be Unix seconds")
@@ -83,7 +83,7 @@ def _check_signature() -> None:
         raise ApiError(401, "timestamp_stale", f"{TIMESTAMP_HEADER} is more than 5 minutes from Carnival's clock")
     secret = current_app.extensions["carnival.settings"].launch_secret
     expected = sign_request(secret, timestamp, request.method, _signed_path(), request.get_data())
-    if not hmac.compare_digest(expected.encode(), signature.encode("utf-8", "replace")):
+    if not hmac.compare_digest(expected.encode(), given.encode("utf-8", "replace")):
         raise ApiError(401, "signature_invalid", "the request's signature is invalid")
 
 
