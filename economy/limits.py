@@ -17,6 +17,7 @@ from economy.errors import BudgetExhausted, CapReached, OutOfStock
 from economy.models import Budget, BudgetDay, CapUsage, Stock
 
 CAMPAIGN_WINDOW = "campaign"
+MAX_BUDGET_FEN = 10**12  # ¥10,000,000,000: the most a budget or a value cap may hold
 
 
 @dataclass(frozen=True)

@@ -13,15 +13,13 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from economy.limits import set_budget
+from economy.limits import MAX_BUDGET_FEN, set_budget
 from economy.models import Budget
 from games.campaigns import CampaignConfig, parsed_config, publish_version, size_stock, validate_config
 from games.disclosure import compliance_problems, worsening
 from games.models import Campaign, CampaignDraftRow, ConfigVersion, OpsAuditEntry
 from games.periods import commit_ahead
 from games.registry import Registry
-
-MAX_BUDGET_FEN = 10**12
 
 
 class DraftConflict(Exception):

@@ -11,11 +11,11 @@ from typing import Any
 from marshmallow import Schema, ValidationError, fields, validate, validates, validates_schema
 from sqlalchemy.orm import Session
 
-from economy.limits import Cap, set_stock
+from economy.limits import MAX_BUDGET_FEN, Cap, set_stock
 from games.fairness import canonical_json, content_hash
 from games.models import Campaign, ConfigVersion
 from games.periods import DAY_HOURS, PERIOD_HOURS
-from games.pools import KEY, Pool, PoolSchema
+from games.pools import KEY, MAX_STOCK, Pool, PoolSchema
 from games.registry import Registry
 
 
@@ -24,8 +24,10 @@ class CapSchema(Schema):
 
     key = fields.String(required=True, validate=KEY)
     per = fields.String(required=True, validate=validate.OneOf(["day", "campaign"]))
-    max_count = fields.Integer(strict=True, load_default=None, allow_none=True, validate=validate.Range(1))
-    max_value_fen = fields.Integer(strict=True, load_default=None, allow_none=True, validate=validate.Range(1))
+    max_count = fields.Integer(strict=True, load_default=None, allow_none=True, validate=validate.Range(1, MAX_STOCK))
+    max_value_fen = fields.Integer(
+        strict=True, load_default=None, allow_none=True, validate=validate.Range(1, MAX_BUDGET_FEN)
+    )
     prize = fields.String(load_default=None, allow_none=True)
 
     @validates_schema

@@ -24,6 +24,8 @@ from economy.rewards import (
 )
 
 LEGAL_TOP_PRIZE_FEN = 5_000_000  # ¥50,000: ceiling for a prize in a Chinese prize promotion
+MAX_STOCK = 1_000_000_000
+MAX_ORDER_FEN = 10**10  # ¥100,000,000: the largest order a coupon's terms may name
 KEY = validate.Regexp(r"^[a-z0-9_]{1,32}$", error="use 1-32 lowercase letters, digits or _")
 IMAGE_MAX_LENGTH = 500
 # https://host[:port]/path or a path on this site (/static/...): never another scheme (javascript:, data:),
@@ -44,10 +46,10 @@ class CouponSchema(Schema):
     title = fields.String(required=True, validate=validate.Length(1, 120))
     valid_days = fields.Integer(strict=True, required=True, validate=validate.Range(1, 366))
     periods = fields.Integer(strict=True, validate=validate.OneOf([3, 6, 12, 24]), allow_none=True)
-    min_order_fen = fields.Integer(strict=True, load_default=0, validate=validate.Range(0))
+    min_order_fen = fields.Integer(strict=True, load_default=0, validate=validate.Range(0, MAX_ORDER_FEN))
     category = fields.String(allow_none=True, validate=validate.Length(1, 64))
-    threshold_fen = fields.Integer(strict=True, allow_none=True, validate=validate.Range(1))
-    amount_fen = fields.Integer(strict=True, allow_none=True, validate=validate.Range(1))
+    threshold_fen = fields.Integer(strict=True, allow_none=True, validate=validate.Range(1, MAX_ORDER_FEN))
+    amount_fen = fields.Integer(strict=True, allow_none=True, validate=validate.Range(1, MAX_ORDER_FEN))
 
     @validates_schema
     def _by_type(self, data: dict[str, Any], **_: Any) -> None:
@@ -113,10 +115,17 @@ class PrizeSchema(Schema):
     weight = fields.Integer(
         strict=True, required=True, validate=validate.Range(1, 1_000_000_000, error="weight must be a positive integer")
     )
-    stock = fields.Integer(strict=True, load_default=None, allow_none=True, validate=validate.Range(0))
+    stock = fields.Integer(
+        strict=True,
+        load_default=None,
+        allow_none=True,
+        validate=validate.Range(0, MAX_STOCK, error="stock is a whole number from 0 to 1,000,000,000"),
+    )
     reward = fields.Nested(RewardSchema, required=True)
     display_value_fen = fields.Integer(
-        load_default=0, validate=validate.Range(0, LEGAL_TOP_PRIZE_FEN, error="a prize may be worth at most ¥50,000")
+        strict=True,
+        load_default=0,
+        validate=validate.Range(0, LEGAL_TOP_PRIZE_FEN, error="a prize may be worth at most ¥50,000"),
     )
     broadcast = fields.Boolean(load_default=False)
     image = fields.String(

@@ -7,7 +7,8 @@ from typing import Any
 import pytest
 from marshmallow import ValidationError
 
-from games.admin import MAX_BUDGET_FEN, CampaignFormSchema, check_daily_budget
+from economy.limits import MAX_BUDGET_FEN
+from games.admin import CampaignFormSchema, check_daily_budget
 
 FORM = {
     "name": "双十一",

@@ -40,3 +40,18 @@ def test_the_hash_names_the_content_not_its_key_order() -> None:
     assert validate_config(load_registry(), config).hash == validate_config(load_registry(), reordered).hash
     config["points_lifetime_days"] = 30
     assert validate_config(load_registry(), config).hash != validate_config(load_registry(), reordered).hash
+
+
+@pytest.mark.parametrize(
+    ("cap", "field"),
+    [
+        ({"max_count": 10**10}, "max_count"),
+        ({"max_count": 0}, "max_count"),
+        ({"max_value_fen": 10**13}, "max_value_fen"),
+        ({"max_value_fen": 1.5}, "max_value_fen"),
+    ],
+)
+def test_cap_limits_are_bounded_whole_numbers(cap: dict[str, Any], field: str) -> None:
+    config = copy.deepcopy(demo_config())
+    config["caps"] = [{"key": "big", "per": "day", **cap}]
+    assert list(refusal(config)["caps"][0]) == [field]

@@ -238,6 +238,20 @@ def test_the_fallback_may_not_have_a_limited_stock(stock: int) -> None:
     assert refusal(config) == {"fallback": ["the fallback prize may not have a limited stock"]}
 
 
+@pytest.mark.parametrize(
+    ("stock", "message"),
+    [
+        (-1, "stock is a whole number from 0 to 1,000,000,000"),
+        (1_000_000_001, "stock is a whole number from 0 to 1,000,000,000"),
+        (10**20, "stock is a whole number from 0 to 1,000,000,000"),
+        (2.0, "Not a valid integer."),
+        ("5", "Not a valid integer."),
+    ],
+)
+def test_stock_is_a_whole_number_up_to_a_billion(stock: object, message: str) -> None:
+    assert refusal(pool_config(prize("a", stock=stock))) == {"prizes.0.stock": [message]}
+
+
 def test_weights_may_add_up_to_at_most_2_pow_32() -> None:
     config = pool_config(*(prize(f"p{i}", 1_000_000_000) for i in range(4)), prize("rest", 2**32 - 4 * 10**9))
     assert refusal(config) == {"prizes": ["the weights may add up to at most 2^32"]}  # 2^32 + the fallback's 1
@@ -286,7 +300,7 @@ def test_pool_field_refusals(config: dict[str, Any], expected: dict[str, list[st
         ({"weight": 1_000_000_001}, "weight", "weight must be a positive integer"),
         ({"weight": True}, "weight", "Not a valid integer."),
         ({"weight": "heavy"}, "weight", "Not a valid integer."),
-        ({"stock": -1}, "stock", "Must be greater than or equal to 0."),
+        ({"stock": -1}, "stock", "stock is a whole number from 0 to 1,000,000,000"),
         ({"display_value_fen": LEGAL_TOP_PRIZE_FEN + 1}, "display_value_fen", "a prize may be worth at most ¥50,000"),
         ({"display_value_fen": -1}, "display_value_fen", "a prize may be worth at most ¥50,000"),
         ({"broadcast": "maybe"}, "broadcast", "Not a valid boolean."),
@@ -368,10 +382,18 @@ def test_reward_refusals(reward: dict[str, Any], path: str, message: str) -> Non
         ({"valid_days": 367}, "valid_days", "Must be greater than or equal to 1 and less than or equal to 366."),
         ({"valid_days": None}, "valid_days", REQUIRED),
         ({"periods": 5}, "periods", "Must be one of: 3, 6, 12, 24."),
-        ({"min_order_fen": -1}, "min_order_fen", "Must be greater than or equal to 0."),
+        (
+            {"min_order_fen": -1},
+            "min_order_fen",
+            "Must be greater than or equal to 0 and less than or equal to 10000000000.",
+        ),
         ({"category": ""}, "category", "Length must be between 1 and 64."),
-        ({"threshold_fen": 0}, "threshold_fen", "Must be greater than or equal to 1."),
-        ({"amount_fen": 0}, "amount_fen", "Must be greater than or equal to 1."),
+        (
+            {"threshold_fen": 0},
+            "threshold_fen",
+            "Must be greater than or equal to 1 and less than or equal to 10000000000.",
+        ),
+        ({"amount_fen": 0}, "amount_fen", "Must be greater than or equal to 1 and less than or equal to 10000000000."),
         ({"threshold_fen": None}, "amount_fen", "a full-reduction coupon needs threshold_fen and amount_fen"),
         ({"amount_fen": None}, "amount_fen", "a full-reduction coupon needs threshold_fen and amount_fen"),
         ({"amount_fen": 10000}, "amount_fen", "the reduction must be below its threshold"),

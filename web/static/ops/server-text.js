@@ -64,6 +64,7 @@ const TEMPLATES = [
   },
   { en: "cap '{key}' names unknown prize '{prize}'", zh: "限额 '{key}' 指定的奖品 '{prize}' 不存在" },
   { en: "a seed period lasts 1, 2, 3, 4, 6, 8, 12 or 24 hours", zh: "种子周期须为 1、2、3、4、6、8、12 或 24 小时" },
+  { en: "stock is a whole number from 0 to 1,000,000,000", zh: "库存须为 0 到 1,000,000,000 之间的整数" },
   // games/admin.py
   { en: "unknown time zone '{zone}'", zh: "未知的时区 '{zone}'" },
   { en: "the campaign must end after it starts", zh: "结束时间必须晚于开始时间" },
