@@ -97,9 +97,12 @@ def test_ops_create_fix_publish_and_watch_a_spin_live(console: Page, browser: Br
     field(console, WEIGHT).fill("300")
     expect(field_error(console, WEIGHT)).to_have_count(0)
     field(console, "starts_at").fill(started_an_hour_ago())
+    field(console, "config.seed_period_hours").select_option(label="6")
     with console.expect_response(is_draft_save) as saved:
         by_testid(console, "save-draft").click()
     assert saved.value.status == 200, saved.value.text()
+    detail = console.request.get(f"{demo_server}/api/ops/campaigns/{campaign}").json()
+    assert detail["draft"]["body"]["config"]["seed_period_hours"] == 6
     expect(by_testid(console, "editor-message")).to_have_class(re.compile("notice-ok"))
 
     by_testid(console, "publish").click()

@@ -169,6 +169,12 @@ function renderForm() {
         body.config?.points_lifetime_days,
         ctx,
       ),
+      fieldRow(
+        { name: "seed_period_hours", type: "integer", enum: [24, 12, 8, 6, 4, 3, 2, 1] },
+        "config.seed_period_hours",
+        body.config?.seed_period_hours ?? 24,
+        ctx,
+      ),
     ),
   );
   updateKeys();
