@@ -13,6 +13,7 @@ from marshmallow import ValidationError
 from sqlalchemy import select
 
 from games import admin
+from games.campaign_form import flatten
 from games.metrics import Metrics, metrics, record_forecast
 from games.models import Campaign, ConfigVersion
 from games.pools import Pool, load_pool
@@ -56,7 +57,7 @@ def _registry() -> Any:
 
 
 def _fields_error(error: ValidationError) -> ApiError:
-    return ApiError(422, "invalid_input", "some fields are invalid", admin.flatten(error.messages))
+    return ApiError(422, "invalid_input", "some fields are invalid", flatten(error.messages))
 
 
 def _campaign(campaign_id: int) -> Campaign:
@@ -255,7 +256,7 @@ def odds(body: dict[str, Any], user: User) -> dict[str, Any]:
         pool = load_pool(body["pool"])
     except ValidationError as error:
         raise ApiError(
-            422, "invalid_input", "some fields are invalid", admin.flatten(error.messages, "config.pool")
+            422, "invalid_input", "some fields are invalid", flatten(error.messages, "config.pool")
         ) from error
     return odds_view(pool, body["expected_draws"])
 
@@ -305,7 +306,7 @@ def _simulated_pool(body: dict[str, Any]) -> Pool:
         return load_pool(body.pop("pool"))
     except ValidationError as error:
         raise ApiError(
-            422, "invalid_input", "some fields are invalid", admin.flatten(error.messages, "config.pool")
+            422, "invalid_input", "some fields are invalid", flatten(error.messages, "config.pool")
         ) from error
 
 

@@ -17,7 +17,8 @@ from marshmallow import ValidationError
 from economy.ledger import expire_points
 from economy.models import Budget
 from economy.wallet import expire_coupons
-from games.admin import current_config, flatten
+from games.admin import current_config
+from games.campaign_form import flatten
 from games.models import Campaign
 from games.periods import rotate
 from games.pools import Pool, load_pool

@@ -10,7 +10,7 @@ import numpy as np
 from sqlalchemy.orm import Session
 
 from economy.models import Budget
-from games.admin import CampaignFormSchema, load_form
+from games.campaign_form import CampaignFormSchema, load_form
 from games.campaigns import CampaignConfig, CapSchema, RedemptionSchema
 from games.metrics import ForecastFacts
 from games.models import Campaign, ConfigVersion

@@ -10,7 +10,7 @@ from typing import Any
 
 from marshmallow import Schema, fields, validate, validates_schema
 
-from games.admin import budget_fen_field, check_daily_budget, daily_budget_fen_field
+from games.campaign_form import budget_fen_field, check_daily_budget, daily_budget_fen_field
 
 INTEGER_COLUMN_MAX = 2**31 - 1  # the largest value of an INTEGER column on PostgreSQL (ids, revisions)
 SEED_MAX = 2**63 - 1

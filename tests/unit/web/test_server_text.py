@@ -27,6 +27,7 @@ SOURCES = [
     "games/pools.py",
     "games/campaigns.py",
     "games/admin.py",
+    "games/campaign_form.py",
     "games/disclosure.py",
     "games/wheel.py",
     "server/api_ops.py",

@@ -1,4 +1,4 @@
-"""The campaign form's budget rules (games/admin.py), without a database."""
+"""The campaign form's budget rules (games/campaign_form.py), without a database."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 from marshmallow import ValidationError
 
 from economy.limits import MAX_BUDGET_FEN
-from games.admin import CampaignFormSchema, check_daily_budget
+from games.campaign_form import CampaignFormSchema, check_daily_budget
 
 FORM = {
     "name": "双十一",
