@@ -15,10 +15,11 @@ from flask.cli import FlaskGroup, ScriptInfo, with_appcontext
 from marshmallow import ValidationError
 
 from economy.ledger import expire_points
+from economy.limits import MAX_BUDGET_FEN
 from economy.models import Budget
 from economy.wallet import expire_coupons
 from games.admin import current_config
-from games.campaign_form import flatten
+from games.campaign_form import check_daily_budget, flatten
 from games.models import Campaign
 from games.periods import rotate
 from games.pools import Pool, load_pool
@@ -181,8 +182,16 @@ for _command in AUDIT_COMMANDS:
 @click.option("--players", type=click.IntRange(1), required=True, help="players a day")
 @click.option("--draws", type=click.IntRange(1), default=1, show_default=True, help="draws per player a day")
 @click.option("--days", type=click.IntRange(1), help="days  [default: the campaign's length; needed with --pool]")
-@click.option("--budget-fen", type=click.IntRange(0), help="budget  [default: the campaign's remaining, else none]")
-@click.option("--daily-budget-fen", type=click.IntRange(0), help="most spent a day  [default: none]")
+@click.option(
+    "--budget-fen",
+    type=click.IntRange(0, MAX_BUDGET_FEN),
+    help="budget  [default: the campaign's remaining, else none]",
+)
+@click.option(
+    "--daily-budget-fen",
+    type=click.IntRange(1, MAX_BUDGET_FEN),
+    help="most spent a day  [default: the campaign's daily budget, else none]",
+)
 @click.option("--runs", type=click.IntRange(1, 100_000), default=1000, show_default=True)
 @click.option("--seed", type=int, help="for a repeatable simulation")
 def simulate_command(
@@ -201,27 +210,34 @@ def simulate_command(
     The pool is a campaign's published one (``--campaign``) or a JSON file (``--pool``) holding a
     pool ``{prizes, fallback}`` or a whole campaign config with ``pool``.
     """
-    pool, length, remaining = _simulated_pool(campaign_id, pool_file)
+    pool, length, remaining, daily = _simulated_pool(campaign_id, pool_file)
     days = days or length
     if days is None:
         raise click.UsageError("--days is required with --pool")
     budget = remaining if budget_fen is None else budget_fen
+    daily = daily if daily_budget_fen is None else daily_budget_fen
+    try:
+        check_daily_budget({"budget_fen": budget_fen, "daily_budget_fen": daily_budget_fen})  # as given
+    except ValidationError as error:
+        raise click.UsageError(f"--daily-budget-fen: {'; '.join(flatten(error.messages).popitem()[1])}") from error
     audience = Audience(players, draws, days)
-    result = simulate(pool, audience, budget, runs=runs, seed=seed, daily_budget_fen=daily_budget_fen)
-    _echo_simulation(pool, audience, budget, result)
+    result = simulate(pool, audience, budget, runs=runs, seed=seed, daily_budget_fen=daily)
+    _echo_simulation(pool, audience, (budget, daily), result)
 
 
-def _simulated_pool(campaign_id: int | None, pool_file: Path | None) -> tuple[Pool, int | None, int | None]:
-    """The pool, the campaign's length in days and its remaining budget (``None``: unknown / unlimited)."""
+def _simulated_pool(campaign_id: int | None, pool_file: Path | None) -> tuple[Pool, int | None, int | None, int | None]:
+    """The pool, the campaign's length in days, its remaining budget and its daily budget (``None``: unknown
+    / unlimited)."""
     if campaign_id is not None and pool_file is None:
         return _published_pool(campaign_id)
     if pool_file is not None and campaign_id is None:
-        return _pool_from_file(pool_file), None, None
+        return _pool_from_file(pool_file), None, None, None
     raise click.UsageError("give either --campaign ID or --pool FILE")
 
 
-def _published_pool(campaign_id: int) -> tuple[Pool, int, int | None]:
-    """The campaign's published pool, its length in days and its remaining budget (``None``: no budget)."""
+def _published_pool(campaign_id: int) -> tuple[Pool, int, int | None, int | None]:
+    """The campaign's published pool, its length in days, its remaining budget and its daily budget
+    (``None``: no such limit)."""
     app = click.get_current_context().ensure_object(ScriptInfo).load_app()
     with app.app_context(), db.session().begin():
         campaign = _campaign(campaign_id)
@@ -231,7 +247,7 @@ def _published_pool(campaign_id: int) -> tuple[Pool, int, int | None]:
         budget = db.session().get(Budget, campaign_id)
         length = math.ceil((campaign.ends_at - campaign.starts_at) / timedelta(days=1))
         remaining = None if budget is None else max(budget.total_fen - budget.spent_fen, 0)
-        return config.pool, max(length, 1), remaining
+        return config.pool, max(length, 1), remaining, None if budget is None else budget.daily_total_fen
 
 
 def _pool_from_file(path: Path) -> Pool:
@@ -255,11 +271,14 @@ def _yuan(fen: float | None) -> str:
     return "unlimited" if fen is None else f"¥{fen / 100:,.2f}"
 
 
-def _echo_simulation(pool: Pool, audience: Audience, budget_fen: int | None, result: Simulation) -> None:
+def _echo_simulation(
+    pool: Pool, audience: Audience, budgets: tuple[int | None, int | None], result: Simulation
+) -> None:
+    daily = "" if budgets[1] is None else f", at most {_yuan(budgets[1])} a day"
     click.echo(
         f"{result.runs} runs of {audience.players_per_day:,} players x {audience.draws_per_player} draws"
         f" x {audience.days} days ({audience.draws_per_day * audience.days:,} draws a run),"
-        f" budget {_yuan(budget_fen)}\n"
+        f" budget {_yuan(budgets[0])}{daily}\n"
     )
     width = max(len("prize"), *(len(p.key) for p in pool.prizes))
     click.echo(

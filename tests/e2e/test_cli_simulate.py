@@ -92,6 +92,17 @@ def test_a_campaign_is_simulated_with_its_length_and_remaining_budget(app: Flask
     assert "budget exhausted: 100.0% of runs, median day 1" in cheap.output
 
 
+def test_a_campaign_is_simulated_with_its_daily_budget(app: Flask) -> None:
+    campaign = add_campaign(app, wheel_config(), budget_fen=10_000_000)
+    with app.extensions["carnival.sessions"]() as session, session.begin():
+        session.execute(update(Budget).where(Budget.campaign_id == campaign).values(daily_total_fen=5_000))
+    result = run(app, "--campaign", str(campaign), "--players", "1000", "--draws", "3", "--runs", "50")
+    assert result.exit_code == 0, result.output
+    assert "budget ¥100,000.00, at most ¥50.00 a day" in result.output
+    wider = run(app, "--campaign", str(campaign), "--players", "10", "--daily-budget-fen", "700000", "--runs", "5")
+    assert "at most ¥7,000.00 a day" in wider.output
+
+
 def test_a_missing_or_unpublished_campaign_is_a_clear_error(app: Flask) -> None:
     result = run(app, "--campaign", "999", "--players", "10")
     assert failed(result) and "no campaign 999" in result.output
@@ -128,6 +139,12 @@ def test_an_invalid_pool_file_shows_what_is_wrong(app: Flask, tmp_path: Path, co
         (["--pool", "pool.json", "--players", "10"], "--days is required with --pool"),
         (["--pool", "missing.json", "--players", "10", "--days", "1"], "cannot read pool file"),
         (["--pool", "pool.json", "--players", "0", "--days", "1"], "Invalid value for '--players'"),
+        (["--pool", "pool.json", "--players", "1", "--days", "1", "--daily-budget-fen", "0"], "'--daily-budget-fen'"),
+        (
+            ["--pool", "pool.json", "--players", "1", "--days", "1", "--budget-fen", "10", "--daily-budget-fen", "11"],
+            "--daily-budget-fen: the daily budget may not exceed the total budget",
+        ),
+        (["--pool", "pool.json", "--players", "1", "--days", "1", "--budget-fen", str(10**13)], "'--budget-fen'"),
     ],
 )
 def test_wrong_options_are_clear_errors(app: Flask, tmp_path: Path, args: list[str], message: str) -> None:
