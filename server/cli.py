@@ -301,7 +301,10 @@ def _echo_simulation(
         f"budget exhausted: {result.budget_exhausted_probability:.1%} of runs"
         + (f", median day {day}" if day is not None else "")
     )
-    click.echo("stock and budgets follow the engine's fallback rules; per-user caps are not simulated (they only lower cost)")
+    click.echo(
+        "stock and budgets follow the engine's fallback rules;"
+        " per-user caps are not simulated (they can only lower the cost)"
+    )
 
 
 def _campaign(campaign_id: int) -> Campaign:
