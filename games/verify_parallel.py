@@ -1,17 +1,17 @@
 """The fast lanes of :mod:`games.verify`: draw lines of the usual shape, checked quickly, here or in workers.
 
 A fast lane only ever *accepts*. It takes a draw line only when the line parses to a record of exactly the
-shape of docs/fairness.md section 9 (the known members and ``hash``; integers that are ``int``, not
-``bool`` or ``float``, in ``0 .. 2^63 - 1``; strings of printable ASCII without ``"`` or ``\\``; ``granted``
-and ``fallback_reason`` such a string or ``null``; draws as ``[int, int]`` pairs; a detail of ``slot``
-and/or ``amount_fen`` integers), hashes the canonical JSON of section 8 written for that shape by string
-formatting (byte for byte what ``json.dumps(sort_keys=True, separators=(",", ":"), ensure_ascii=False)``
-writes for it: such strings and integers are written as themselves, which the tests also check), and
-finds that every check of section 11 holds, helped by per-config and per-period precomputation
-(cumulative weights, amount ranges and wheel slots by prize key, the HMAC key pads). Any other line, and
-any line a check fails on, goes to the reference verifier (:class:`games.verify._Verifier`), which gives
-the verdict and its message: both are the reference's for every input, and the fast lanes only decide how
-fast a good export passes.
+shape of docs/fairness.md section 9 (the known members and ``hash``; ``v`` 1; integers that are ``int``, not
+``bool`` or ``float``, in ``0 .. 2^63 - 1``; strings of printable ASCII without ``"`` or ``\\``, the client
+seed and ``created_at`` of their patterns; ``granted`` such a string or ``null``, ``fallback_reason`` a
+known reason or ``null``; draws as ``[int, int]`` pairs; a detail of ``slot`` and/or ``amount_fen``
+integers), hashes the canonical JSON of section 8 written for that shape by string formatting (byte for byte
+what ``json.dumps(sort_keys=True, separators=(",", ":"), ensure_ascii=False)`` writes for it: such strings
+and integers are written as themselves, which the tests also check), and finds that every check of section
+11 holds, helped by per-config and per-period precomputation (cumulative weights, amount ranges and wheel
+slots by prize key, the HMAC key pads). Any other line, and any line a check fails on, goes to the reference
+verifier (:class:`games.verify._Verifier`), which gives the verdict and its message: both are the
+reference's for every input, and the fast lanes only decide how fast a good export passes.
 
 Parsing uses orjson when it is installed and the standard ``json`` module when it is not. orjson refuses
 some text that ``json`` takes (``NaN``, lone surrogates: such lines go to the reference) and reads
@@ -54,7 +54,7 @@ from pathlib import Path
 from struct import Struct
 from typing import IO, Any
 
-from games.verify import Checkpoint, _Verifier
+from games.verify import CLIENT_SEED, FALLBACK_REASONS, RECORD_VERSIONS, TIMESTAMP, Checkpoint, _Verifier
 
 try:
     import orjson
@@ -70,6 +70,7 @@ _RECORD_KEYS = (
     "fallback_reason", "game", "granted", "hash", "nonce", "period", "prev_hash", "prize", "seq", "user", "v",
 )  # fmt: skip
 _TAKE = itemgetter(*_RECORD_KEYS)
+_CLIENT_SEED, _TIMESTAMP = CLIENT_SEED[1], TIMESTAMP[1]  # the reference's tests of these members
 _DRAW_PREFIXES = ('{"record":', '{"type":"draw"')  # canonical member order, and the order the server exports
 
 
@@ -148,7 +149,9 @@ def _shape(record: Any) -> tuple[bytes, tuple[Any, ...]] | None:
     (nonce, period, prev_hash, prize, seq, user, v) = values[11:]
     if not type(campaign) is type(nonce) is type(seq) is type(user) is type(v) is int:
         return None
-    if (campaign | nonce | seq | user | v) >> 63:
+    if (campaign | nonce | seq | user | v) >> 63 or v not in RECORD_VERSIONS:
+        return None
+    if not (_CLIENT_SEED(client_seed) and _TIMESTAMP(created_at) and (reason is None or reason in FALLBACK_REASONS)):
         return None
     strings = (client_seed, commitment, config_hash, created_at, game, period, prev_hash, prize)
     if not all(type(string) is str for string in strings) or not _plain("".join(strings)):
@@ -287,13 +290,15 @@ def compile_period(item: Any) -> Period | None:
 # canonical by construction (json.loads gives back exactly these values, and json.dumps writes exactly this
 # text for them), so the record's hash is checked over the text itself, less its "hash" member.
 _INT, _STR, _HASH = r"(?:0|[1-9][0-9]{0,17})", r"[ !#-\[\]-~]*", r'[^"]{64}'
+_SEED, _TIME = r"[A-Za-z0-9_-]{1,64}", r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{6}Z"
+_REASON = "|".join(FALLBACK_REASONS)
 _PAIR = rf"\[({_INT}),({_INT})\]"
 _RECORD_GRAMMAR = (  # 23 groups: a Row
-    rf'(\{{"campaign":{_INT},"client_seed":"({_STR})","commitment":"({_HASH})","config_hash":"({_HASH})",'
-    rf'"created_at":"{_STR}","detail":\{{(?:"amount_fen":({_INT})(?:,"slot":({_INT}))?|"slot":({_INT}))?\}},'
-    rf'"draws":\[{_PAIR}(?:,{_PAIR}(?:,{_PAIR})?)?\],"fallback_reason":(?:null|("{_STR}")),"game":"({_STR})",'
+    rf'(\{{"campaign":{_INT},"client_seed":"({_SEED})","commitment":"({_HASH})","config_hash":"({_HASH})",'
+    rf'"created_at":"{_TIME}","detail":\{{(?:"amount_fen":({_INT})(?:,"slot":({_INT}))?|"slot":({_INT}))?\}},'
+    rf'"draws":\[{_PAIR}(?:,{_PAIR}(?:,{_PAIR})?)?\],"fallback_reason":(?:null|("(?:{_REASON})")),"game":"({_STR})",'
     rf'"granted":(?:null|("{_STR}")),)"hash":"({_HASH})",("nonce":({_INT}),"period":"({_STR})",'
-    rf'"prev_hash":"({_HASH})","prize":"({_STR})","seq":({_INT}),"user":{_INT},"v":{_INT}\}})'
+    rf'"prev_hash":"({_HASH})","prize":"({_STR})","seq":({_INT}),"user":{_INT},"v":1\}})'
 )
 _RECORD = re.compile(_RECORD_GRAMMAR)
 
@@ -412,7 +417,7 @@ def _outcome_holds(
     if pool.slots is None or len(draws) != at + 1:
         return False
     n, _, value = draws[at]
-    showing = pool.slots.get(granted or pool.fallback, ())
+    showing = pool.slots.get(pool.fallback if granted is None else granted, ())
     return n == len(showing) and slot == showing[value]
 
 

@@ -128,7 +128,10 @@ def test_the_export_verifies_in_the_browser_as_it_does_with_carnival_audit_verif
     expect(by_testid(console, "verdict-draws")).to_have_text(str(report.draws))
     expect(by_testid(console, "verdict-head")).to_have_text(report.head_hash)
     for period, draws in report.periods.items():
-        expect(console.locator(f'[data-testid=verdict-period][data-key="{period}"] td.num')).to_have_text(str(draws))
+        row = console.locator(f'[data-testid=verdict-period][data-key="{period}"]')
+        expect(row.locator("td.num")).to_have_text(str(draws))
+        expect(row).to_have_attribute("data-status", "verified")
+        expect(row.locator("[data-testid=verdict-period-status]")).to_have_text("✓ 已验证")
     expect(by_testid(console, "progress-text")).to_contain_text(f"{report.draws} 次抽奖")
 
     tampered, line, why = prize_altered(lines)
@@ -142,6 +145,16 @@ def test_the_export_verifies_in_the_browser_as_it_does_with_carnival_audit_verif
     expect(by_testid(console, "verdict-line")).to_have_text(str(line))
     expect(by_testid(console, "verdict-message")).to_have_text(f"line {line}: {why}")
     expect(by_testid(console, "verdict-reason")).to_contain_text("记录被篡改")
+    period = json.loads(tampered[line - 1])["record"]["period"]
+    expect(by_testid(console, "verdict-status")).to_have_text(f"未通过：第 {line} 行（周期 {period}）")
+    failed_row = console.locator(f'[data-testid=verdict-period][data-key="{period}"]')
+    expect(failed_row).to_have_attribute("data-status", "failed")
+    expect(failed_row.locator("[data-testid=verdict-period-status]")).to_have_text(f"✗ 未通过（第 {line} 行）")
+    expect(console.locator("[data-testid=verdict-period]")).to_have_count(len(report.periods))
+    by_testid(console, "lang-switch").click()
+    expect(failed_row.locator("[data-testid=verdict-period-status]")).to_have_text(f"✗ failed at line {line}")
+    expect(by_testid(console, "verdict-status")).to_have_text(f"FAILED at line {line} (period {period})")
+    by_testid(console, "lang-switch").click()
 
     by_testid(console, "verify-server-export").click()  # the campaign's export streamed from the server
     expect(by_testid(console, "verdict-status")).to_have_attribute("data-ok", "true", timeout=VERIFY_TIMEOUT_MS)

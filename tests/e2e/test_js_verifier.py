@@ -1,24 +1,23 @@
 """The auditors' JavaScript verifier (web/static/audit/verifier.js, run under Node) agrees with games/verify.py.
 
 Agreement means: on every test vector of docs/fairness.md the same numbers; on every export (clean, tampered,
-malformed, with Chinese text and characters that need escaping, and a few thousand mutations of the spec's
-examples) the same verdict, the same failing line and, where Python's verifier answers with a
-VerificationError, the same message. Where Python's verifier crashes instead (a value of an unexpected type
-it does not catch), the JavaScript one names the line the crash happened on.
+malformed, not UTF-8, with Chinese text and characters that need escaping, and a few thousand mutations of the
+spec's examples) the same verdict, the same failing line and the same message. Neither verifier may crash:
+a line of any shape is refused with its line number.
 """
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import io
 import json
 import subprocess
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import pytest
 from flask import Flask
 
 from games import verify
@@ -68,39 +67,15 @@ class Verdict:
     periods: dict[str, int] | None = None
 
 
-class Counted:
-    """The lines of an export, counting how many were handed out (the line a crash happened on)."""
-
-    def __init__(self, lines: Iterable[str]) -> None:
-        self.lines = lines
-        self.number = 0
-
-    def __iter__(self) -> Iterator[str]:
-        for line in self.lines:
-            self.number += 1
-            yield line
-
-
-def python_verdict(text: str) -> tuple[Verdict, bool]:
-    """games/verify.py on an export's text (read as ``read_lines`` reads a file); and whether it crashed."""
+def python_verdict(case: str | bytes) -> Verdict:
+    """games/verify.py on an export's text or bytes, read as ``carnival audit verify`` reads a file."""
+    data = case.encode("utf-8") if isinstance(case, str) else case
     try:
-        report = verify.verify_lines(io.StringIO(text, newline=None))
+        report = verify.verify_lines(verify.decode_lines(io.BytesIO(data)))
     except verify.VerificationError as error:
-        return Verdict(False, error.line, error.message), False
-    except Exception:  # a crash: only its line can be compared
-        return Verdict(False, crash_line(text)), True
+        return Verdict(False, error.line, error.message)
     periods = {str(key): count for key, count in report.periods.items()}
-    return Verdict(True, draws=report.draws, head_hash=report.head_hash, periods=periods), False
-
-
-def crash_line(text: str) -> int:
-    """The line the reference verifier (one line at a time) crashes on."""
-    reference = getattr(verify, "reference_verify_lines", verify.verify_lines)
-    lines = Counted(io.StringIO(text, newline=None))
-    with pytest.raises(Exception) as crash:  # any exception but a VerificationError
-        reference(lines)
-    assert not isinstance(crash.value, verify.VerificationError)
-    return lines.number
+    return Verdict(True, draws=report.draws, head_hash=report.head_hash, periods=periods)
 
 
 def js_verdict(answer: dict[str, Any]) -> Verdict:
@@ -110,18 +85,17 @@ def js_verdict(answer: dict[str, Any]) -> Verdict:
     return Verdict(False, answer["error"]["line"], answer["error"]["message"])
 
 
-def js_verdicts(texts: list[str]) -> list[Verdict]:
-    """verifier.js on each export text (streamed from a Blob, as the page streams a file)."""
-    return [js_verdict(answer) for answer in run_node("exports", texts)]
+def js_verdicts(cases: list[str | bytes]) -> list[Verdict]:
+    """verifier.js on each export text or bytes (streamed from a Blob, as the page streams a file)."""
+    payload = [c if isinstance(c, str) else {"base64": base64.b64encode(c).decode()} for c in cases]
+    return [js_verdict(answer) for answer in run_node("exports", payload)]
 
 
-def assert_agree(cases: dict[str, str]) -> None:
-    """Both verifiers give the same verdict on every named export text."""
+def assert_agree(cases: dict[str, str | bytes]) -> None:
+    """Both verifiers give the same verdict on every named export."""
     disagreements = []
-    for (name, text), js in zip(cases.items(), js_verdicts(list(cases.values())), strict=True):
-        python, crashed = python_verdict(text)
-        if crashed:
-            python, js = Verdict(False, python.line), Verdict(js.ok, js.line)
+    for (name, case), js in zip(cases.items(), js_verdicts(list(cases.values())), strict=True):
+        python = python_verdict(case)
         if js != python:
             disagreements.append(f"{name}:\n  python {python}\n  js     {js}")
     assert not disagreements, f"{len(disagreements)} of {len(cases)} disagree:\n" + "\n".join(disagreements[:20])
@@ -129,6 +103,31 @@ def assert_agree(cases: dict[str, str]) -> None:
 
 def text_of(lines: list[str]) -> str:
     return "".join(line + "\n" for line in lines)
+
+
+CAMPAIGN = {"id": 1, "slug": "example", "name": "示例活动", "timezone": "Asia/Shanghai"}
+PERIOD_TIMES = {
+    "committed_at": "2026-11-22T04:00:00.000000Z",
+    "starts_at": "2026-11-22T16:00:00.000000Z",
+    "ends_at": "2026-11-23T16:00:00.000000Z",
+}
+RECORD_MEMBERS = {"v": 1, "campaign": 1, "user": 1, "created_at": "2026-11-23T04:00:01.250000Z"}
+
+
+def full_range_export() -> list[str]:
+    """The range red packet vectors' export (tests/unit/games/test_fairness.py) with every member section 10
+    requires (the campaign, the periods' times, the records' version, campaign, user and time), hashed again."""
+    lines = []
+    for line in range_export():
+        item = json.loads(line)
+        if item["type"] == "header":
+            item["campaign"] = CAMPAIGN
+        elif item["type"] == "period":
+            item |= PERIOD_TIMES
+        elif item["type"] == "draw":
+            item["record"] = RECORD_MEMBERS | item["record"]
+        lines.append(json.dumps(item, ensure_ascii=False))
+    return resealed(lines)
 
 
 # --- test vectors --------------------------------------------------------------------------------------------
@@ -156,9 +155,10 @@ def test_every_test_vector_of_the_spec() -> None:
 def test_the_spec_example_export_and_the_range_vectors_verify_alike(tmp_path: Path) -> None:
     example = write(tmp_path / "example.jsonl", EXPORT)
     streamed = js_verdict(run_node("file", None, str(example)))
-    assert streamed == python_verdict(example.read_text("utf-8"))[0]
+    assert streamed == python_verdict(example.read_text("utf-8"))
     assert streamed.ok and streamed.draws == 4 and streamed.periods == {"20261123-1": 4}
-    assert_agree({"example": text_of(EXPORT), "range": text_of(range_export())})
+    assert_agree({"example": text_of(EXPORT), "range": text_of(full_range_export())})
+    assert python_verdict(text_of(full_range_export())).draws == 3
 
 
 def explain(record: dict[str, Any], config: dict[str, Any], period: dict[str, Any], previous: str | None) -> Any:
@@ -196,6 +196,123 @@ def test_explain_draw_fails_the_step_a_forger_could_not_fake() -> None:
     assert {"commitment", "integers"} <= {step["id"] for step in wrong_seed["steps"] if step["ok"] is False}
 
 
+# --- malformed lines: refused alike, with their line number and what is wrong ---------------------------------
+
+
+def edited(lines: list[str], at: int, change: Any) -> list[str]:
+    """The lines with line ``at`` (0-based, or from the end) parsed, changed by ``change`` and written back;
+    resealed (hashed and chained again) when it is a config or a draw."""
+    at %= len(lines)
+    item = json.loads(lines[at])
+    out = [*lines[:at], json.dumps(change(item), ensure_ascii=False), *lines[at + 1 :]]
+    return resealed(out) if item["type"] in ("config", "draw") else out
+
+
+def record_edit(change: Any) -> Any:
+    return lambda item: item | {"record": change(item["record"])}
+
+
+def without(key: str) -> Any:
+    return lambda item: {k: v for k, v in item.items() if k != key}
+
+
+MALFORMED_RECORDS: dict[str, Any] = {
+    "record []": lambda item: item | {"record": []},
+    'detail "x"': record_edit(lambda r: r | {"detail": "x"}),
+    "detail []": record_edit(lambda r: r | {"detail": []}),
+    "v 99": record_edit(lambda r: r | {"v": 99}),
+    "v true": record_edit(lambda r: r | {"v": True}),
+    "no v": record_edit(without("v")),
+    "float draws": record_edit(lambda r: r | {"draws": [[float(n), float(v)] for n, v in r["draws"]]}),
+    'nonce "0"': record_edit(lambda r: r | {"nonce": str(r["nonce"])}),
+    "extra member": record_edit(lambda r: r | {"extra": 1}),
+    "no draws": record_edit(lambda r: r | {"draws": []}),
+    "a triple": record_edit(lambda r: r | {"draws": [[*r["draws"][0], 0], *r["draws"][1:]]}),
+    "range 0": record_edit(lambda r: r | {"draws": [[0, 0], *r["draws"][1:]]}),
+    "range 2^32 + 1": record_edit(lambda r: r | {"draws": [[2**32 + 1, 0], *r["draws"][1:]]}),
+    "client seed with a colon": record_edit(lambda r: r | {"client_seed": "a:1"}),
+    "uppercase hash": record_edit(lambda r: r | {"commitment": r["commitment"].upper()}),
+    "a date": record_edit(lambda r: r | {"created_at": "2026-11-23"}),
+    "reason unknown": record_edit(lambda r: r | {"fallback_reason": "why not"}),
+    "slot missing": record_edit(lambda r: r | {"detail": {}}),
+    "slot and more": record_edit(lambda r: r | {"detail": r["detail"] | {"colour": "red"}}),
+    "slot a float": record_edit(lambda r: r | {"detail": {"slot": 3.0}}),
+}
+MALFORMED_LINES: dict[str, tuple[int, Any]] = {
+    "header without campaign": (0, without("campaign")),
+    "header version true": (0, lambda item: item | {"version": True}),
+    "header version 1.0": (0, lambda item: item | {"version": 1.0}),
+    "header version 3": (0, lambda item: item | {"version": 3}),
+    "campaign id a string": (0, lambda item: item | {"campaign": item["campaign"] | {"id": "1"}}),
+    "header with more": (0, lambda item: item | {"signed": False}),
+    "config with a float": (1, lambda item: item | {"config": item["config"] | {"ratio": 0.5}}),
+    "config weight 0": (1, lambda item: item | {"config": weight_zero(item["config"])}),
+    "config without pool": (1, lambda item: item | {"config": without("pool")(item["config"])}),
+    "period seed short": (2, lambda item: item | {"server_seed": item["server_seed"][:62]}),
+    "period without times": (2, without("starts_at")),
+    "end count a string": (-1, lambda item: item | {"count": "4"}),
+    "end count a float": (-1, lambda item: item | {"count": 4.0}),
+    "type a list": (-1, lambda item: item | {"type": []}),
+    "no type": (-1, without("type")),
+}
+
+
+def deep(levels: int) -> list[Any]:
+    value: list[Any] = []
+    for _ in range(levels - 1):
+        value = [value]
+    return value
+
+
+def weight_zero(config: dict[str, Any]) -> dict[str, Any]:
+    prizes = [p | {"weight": 0} if i == 1 else p for i, p in enumerate(config["pool"]["prizes"])]
+    return config | {"pool": config["pool"] | {"prizes": prizes}}
+
+
+def test_malformed_lines_are_refused_alike_with_their_line_number() -> None:
+    first_draw = next(i for i, line in enumerate(EXPORT) if '"type":"draw"' in line)
+    cases: dict[str, str | bytes] = {
+        name: text_of(edited(EXPORT, first_draw + 1, change)) for name, change in MALFORMED_RECORDS.items()
+    }
+    cases |= {name: text_of(edited(EXPORT, at, change)) for name, (at, change) in MALFORMED_LINES.items()}
+    cases["checkpoint in version 1"] = text_of(with_checkpoints(EXPORT, [(2, None)])).replace(
+        '"version": 2', '"version": 1'
+    )
+    surrogate = json.loads(EXPORT[first_draw + 1])
+    surrogate["record"]["game"] = "wheel\ud800"  # written \\ud800 (ASCII): a string no UTF-8 text can hold
+    cases["lone surrogate"] = text_of([*EXPORT[: first_draw + 1], json.dumps(surrogate), *EXPORT[first_draw + 2 :]])
+    cases["a line []"] = text_of([*EXPORT[:4], "[]", *EXPORT[4:]])
+    cases["4301 digits"] = text_of([*EXPORT[:4], '{"type":' + "9" * 4301 + "}", *EXPORT[4:]])
+    cases["4300 digits"] = text_of([*EXPORT[:4], '{"type":' + "9" * 4300 + "}", *EXPORT[4:]])
+    cases["nested"] = text_of([*EXPORT[:4], "[" * 100_000, *EXPORT[4:]])
+    cases["nested 101"] = text_of([*EXPORT[:4], "[" * 101 + "]" * 101, *EXPORT[4:]])
+    cases["nested 100"] = text_of([*EXPORT[:4], "[" * 100 + "]" * 100, *EXPORT[4:]])
+    cases["nested 500 in a config"] = text_of(
+        edited(EXPORT, 1, lambda i: i | {"config": i["config"] | {"x": deep(499)}})
+    )
+    data = [line.encode() for line in EXPORT]
+    for at in (0, 3, len(EXPORT) - 1):
+        cases[f"not utf-8 at line {at + 1}"] = b"".join(
+            line.replace(b'":"', b'":"\xc3(', 1) + b"\n" if i == at else line + b"\n" for i, line in enumerate(data)
+        )
+    cases["cut inside a character"] = "".join(line + "\n" for line in EXPORT).encode()[:-1] + "谢".encode()[:2]
+    cases["cr inside a string"] = text_of([*EXPORT[:3], EXPORT[3].replace("alice", "ali\rce"), *EXPORT[4:]])
+    cases["cr between members"] = text_of([*EXPORT[:4], EXPORT[4].replace(',"game"', ',\r"game"'), *EXPORT[5:]])
+    assert_agree(cases)
+    verdicts = {name: python_verdict(case) for name, case in cases.items()}
+    accepted = [name for name, verdict in verdicts.items() if verdict.ok or not verdict.line]
+    assert accepted == ["cr between members"]
+    assert verdicts["4300 digits"].message == "unknown line type " + "9" * 30 + "…"
+    assert verdicts["nested 100"].message == "a line must be a JSON object, not a list"
+    for name in ("nested", "nested 101", "nested 500 in a config"):
+        assert verdicts[name].message == "not valid JSON (nested more than 100 deep)", name
+    assert verdicts["4301 digits"].message == "not valid JSON (an integer of more than 4300 digits)"
+    assert verdicts["v 99"] == Verdict(False, first_draw + 2, "record seq 2: unknown record version 99")
+    assert verdicts["not utf-8 at line 4"] == Verdict(False, 4, "not valid UTF-8")
+    assert verdicts["record []"].message == "draw line: record must be an object, not an empty list"
+    assert verdicts["header without campaign"] == Verdict(False, 1, "header line: campaign is missing")
+
+
 # --- exports of a campaign played through the app ------------------------------------------------------------
 
 
@@ -203,11 +320,11 @@ def test_a_played_campaign_clean_and_tampered(app: Flask, clock: Clock, tmp_path
     path = tmp_path / "draws.jsonl"
     lines = export(app, play_and_reveal(app, clock), path)
     clean = js_verdict(run_node("file", None, str(path)))
-    assert clean.ok and clean == python_verdict(path.read_text("utf-8"))[0]
+    assert clean.ok and clean == python_verdict(path.read_bytes())
     cases = {"clean": text_of(lines)}
     for tamper in (prize_altered, prize_altered_and_rehashed, middle_deleted, last_deleted, swapped):
         tampered, line, why = tamper(lines)
-        assert python_verdict(text_of(tampered))[0] == Verdict(False, line, why)
+        assert python_verdict(text_of(tampered)) == Verdict(False, line, why)
         cases[tamper.__name__] = text_of(tampered)
     at = index_of(lines, 7)
     cases["half_a_line"] = text_of([*lines[:at], lines[at][: len(lines[at]) // 2], *lines[at + 1 :]])
@@ -227,7 +344,7 @@ AWKWARD = '谢谢参与 "quoted" back\\slash /slash tab\t nl\n cr\r nul\x00 \x1f
 
 
 def awkward_config() -> dict[str, Any]:
-    """A wheel config whose prize keys and names need every kind of escaping, plus floats and big integers."""
+    """A wheel config whose prize keys and names need every kind of escaping, plus big integers."""
     keys = ['红包\t"🧧"', "积分\\n", "谢谢\u2028参与"]
     prizes = [
         {
@@ -239,7 +356,7 @@ def awkward_config() -> dict[str, Any]:
         {"key": keys[1], "name": "十积分", "weight": 5, "reward": {"kind": "points", "points": 10}},
         {"key": keys[2], "name": "谢谢", "weight": 2, "reward": {"kind": "nothing"}},
     ]
-    extras = {"！": "fullwidth", "😀": "astral", "": [], "A": -1, "a": 2**70, "é": [1.0, 1e16, 1e-05, 0.1, -0.0, 12.5]}
+    extras = {"！": "fullwidth", "😀": "astral", "": [], "A": -1, "a": 2**70, "é": [0, -(2**63), 10**30]}
     return {
         "pool": {"prizes": prizes, "fallback": keys[2]},
         "games": {"wheel": {"slots": [keys[0], keys[1], keys[2], keys[0], keys[1], keys[2]], "free_spins_per_day": 3}},
@@ -252,17 +369,17 @@ def wheel_export(config: dict[str, Any], spins: list[tuple[str, int]], seed: str
     """An export of wheel spins over ``config`` (every prize granted as picked), records hashed and chained."""
     prizes, period = config["pool"]["prizes"], "20261123-1"
     lines = [
-        {"type": "header", "format": "carnival.draws", "version": 1, "exported_at": "2026-11-23T16:00:05.000000Z"},
+        {"type": "header", "format": "carnival.draws", "version": 1, "exported_at": "2026-11-23T16:00:05.000000Z"}
+        | {"campaign": CAMPAIGN},
         {"type": "config", "hash": content_hash(config), "config": config},
-        {"type": "period", "key": period, "commitment": commitment(seed), "server_seed": seed},
+        {"type": "period", "key": period, "commitment": commitment(seed), "server_seed": seed} | PERIOD_TIMES,
     ]
     head = GENESIS
     for seq, (client_seed, nonce) in enumerate(spins, start=1):
         ranges, detail = spin_ranges(config, seed, client_seed, nonce)
         values = replay(seed, client_seed, nonce, ranges)
         prize = pick(prizes, values[0])
-        body = {
-            "v": 1,
+        body = RECORD_MEMBERS | {
             "seq": seq,
             "game": "wheel",
             "config_hash": content_hash(config),
@@ -420,7 +537,7 @@ def mutations(name: str, lines: list[str]) -> Iterator[tuple[str, str]]:
 def test_thousands_of_mutations_get_the_same_verdict_line_and_message() -> None:
     exports = {
         "example": EXPORT,
-        "range": range_export(),
+        "range": full_range_export(),
         "awkward": wheel_export(awkward_config(), AWKWARD_SPINS[:3]),
         "checkpoints": with_checkpoints(EXPORT, CHECKPOINTS["fine"]),
     }
@@ -490,7 +607,8 @@ def test_saved_checkpoints_are_held_against_the_export(tmp_path: Path) -> None:
     payload = [{"text": text_of(EXPORT), "checkpoints": json.dumps(cps)} for cps in saved.values()]
     for (name, cps), answer in zip(saved.items(), run_node("exports", payload), strict=True):
         try:
-            report = verify.verify_lines(io.StringIO(text_of(EXPORT), newline=None), published(cps, tmp_path))
+            lines = verify.decode_lines(io.BytesIO(text_of(EXPORT).encode()))
+            report = verify.verify_lines(lines, published(cps, tmp_path))
             python = Verdict(True, draws=report.draws, head_hash=report.head_hash, periods=report.periods)
         except verify.VerificationError as error:
             python = Verdict(False, error.line, error.message)

@@ -2,7 +2,8 @@
 //
 //   node verifier_runner.mjs file PATH     the verdict on an export file (streamed like the browser does)
 //   node verifier_runner.mjs exports       stdin: a JSON list of export texts (or {text, checkpoints}: with
-//                                          saved checkpoints as JSON text); prints a list of verdicts
+//                                          saved checkpoints as JSON text; or {base64}: the file's bytes);
+//                                          prints a list of verdicts
 //   node verifier_runner.mjs vectors       stdin: docs/fairness.md's test vectors; prints what the verifier's
 //                                          primitives compute for each, for the test to compare
 //   node verifier_runner.mjs explain       stdin: {record, config, period, previous_hash} as JSON texts
@@ -117,9 +118,10 @@ if (mode === "file") result = await verifyFile(await openAsBlob(path));
 else if (mode === "exports") {
   result = [];
   for (const body of input) {
-    const { text: exported, checkpoints } = typeof body === "string" ? { text: body } : body;
+    const { text: exported, base64, checkpoints } = typeof body === "string" ? { text: body } : body;
     const saved = checkpoints === undefined ? [] : readCheckpoints(checkpoints);
-    result.push(await verifyFile(new Blob([exported]), { checkpoints: saved }));
+    const blob = new Blob([base64 === undefined ? exported : Buffer.from(base64, "base64")]);
+    result.push(await verifyFile(blob, { checkpoints: saved }));
   }
 } else if (mode === "vectors") result = await vectors(input);
 else if (mode === "explain") result = await explain(input);

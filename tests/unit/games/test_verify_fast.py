@@ -71,6 +71,20 @@ def bench_config() -> Any:
     return validate_config(load_registry(), raw)
 
 
+def period_line(key: str, seed: str) -> dict[str, Any]:
+    """A period line (docs/fairness.md section 10) revealing ``seed``."""
+    return {
+        "type": "period", "key": key, "commitment": commitment(seed), "committed_at": "2026-10-31T16:00:00.000000Z",
+        "starts_at": "2026-11-01T16:00:00.000000Z", "ends_at": "2026-11-02T16:00:00.000000Z", "server_seed": seed,
+    }  # fmt: skip
+
+
+def checkpoint_line(period: str, count: int, head: str) -> dict[str, Any]:
+    """A checkpoint line: after ``count`` records the chain head was ``head``."""
+    published = "2026-11-04T16:00:00.000000Z"
+    return {"type": "checkpoint", "period": period, "count": count, "head_hash": head, "published_at": published}
+
+
 def make_export(draws: int, periods: int = 3, server_order: bool = False) -> list[str]:
     """An export (format version 2) of ``draws`` wheel spins over ``periods`` periods, with a checkpoint per
     period; draw lines in canonical JSON, or as the server writes them (``{"type":"draw","record":…}``)."""
@@ -94,12 +108,12 @@ def make_export(draws: int, periods: int = 3, server_order: bool = False) -> lis
             }  # fmt: skip
             head = record["hash"] = record_hash(record)
             records.append(record)
-        checkpoints.append({"type": "checkpoint", "period": key, "count": len(records), "head_hash": head})
+        checkpoints.append(checkpoint_line(key, len(records), head))
     lines = [
-        {"type": "header", "format": "carnival.draws", "version": 2, "exported_at": "2026-11-05T00:00:00.000000Z"},
+        {"type": "header", "format": "carnival.draws", "version": 2, "exported_at": "2026-11-05T00:00:00.000000Z",
+         "campaign": {"id": 1, "slug": "bench", "name": "白条狂欢季", "timezone": "Asia/Shanghai"}},
         {"type": "config", "hash": config.hash, "config": config.raw},
-        *({"type": "period", "key": key, "commitment": commitment(seed), "server_seed": seed} for key, seed in
-          zip(keys, seeds, strict=True)),
+        *(period_line(key, seed) for key, seed in zip(keys, seeds, strict=True)),
         *checkpoints,
     ]  # fmt: skip
     text = [canonical_json(line).decode() + "\n" for line in lines]
@@ -115,13 +129,11 @@ FIRST_DRAW = next(i for i, line in enumerate(EXPORT) if '"type":"draw"' in line)
 
 
 def outcome(run: Callable[[], verify.Report]) -> Outcome:
-    """What a verification came to: the report, the refusal, or the exception it raised."""
+    """What a verification came to: the report, or the refusal (any other exception fails the test)."""
     try:
         report = run()
     except VerificationError as error:
         return ("refused", error.line, error.message)
-    except Exception as error:  # the reference may raise other errors on odd lines: so must the fast lanes
-        return ("raised", type(error).__name__, str(error))
     return ("verified", report.draws, list(report.periods.items()), report.head_hash)
 
 
@@ -156,13 +168,14 @@ def dumps(value: Any) -> bytes:
 def usual_record(rng: random.Random) -> dict[str, Any]:
     """A record of the usual shape with random members (what the fast lanes must write themselves)."""
     word = "".join(rng.choice("abcdefghijklmnopqrstuvwxyzABCXYZ0189 -_:./!#$%&'()*+,;<=>?@[]^`{|}~") for _ in range(9))
+    seed = "".join(rng.choice("abcdefghijklmnopqrstuvwxyzABCXYZ0189_-") for _ in range(rng.randrange(1, 65)))
     detail = rng.choice([{}, {"slot": rng.randrange(12)}, {"amount_fen": rng.randrange(1, 10**7)}])
     if rng.random() < 0.5:
         detail = {"amount_fen": rng.randrange(2**63), "slot": rng.randrange(12)}
     return {
         "v": 1, "campaign": rng.randrange(2**63), "game": rng.choice(["wheel", "scratch", word]),
         "user": rng.randrange(10**9), "config_hash": rng.randbytes(32).hex(), "period": word,
-        "commitment": rng.randbytes(32).hex(), "client_seed": word[::-1], "nonce": rng.choice([0, 1, 2**63 - 1]),
+        "commitment": rng.randbytes(32).hex(), "client_seed": seed, "nonce": rng.choice([0, 1, 2**63 - 1]),
         "draws": [[rng.randrange(1, 2**32 + 1), rng.randrange(2**32)] for _ in range(rng.randrange(0, 5))],
         "prize": word, "granted": rng.choice([None, word, ""]), "fallback_reason": rng.choice([None, "cap_reached"]),
         "detail": detail, "created_at": "2026-11-23T04:00:00.000000Z", "seq": rng.randrange(1, 10**7),
@@ -377,7 +390,7 @@ def tampered(lines: list[str], rng: random.Random) -> list[str]:
     elif kind == 7:
         lines.insert(
             at,
-            json.dumps({"type": "checkpoint", "period": "x", "count": rng.randrange(70), "head_hash": GENESIS}) + "\n",
+            json.dumps(checkpoint_line("x", rng.randrange(70), GENESIS)) + "\n",
         )
     else:
         lines = lines[: rng.randrange(len(lines))]
@@ -469,7 +482,7 @@ def test_every_tampering_gets_the_reference_verdict_in_one_process() -> None:
         expected = reference(lines)
         assert one_process(lines) == expected, expected
         verdicts.add(expected[0])
-    assert verdicts == {"verified", "refused", "raised"}
+    assert verdicts == {"verified", "refused"}
 
 
 def test_every_tampering_gets_the_reference_verdict_with_the_standard_json(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -572,23 +585,24 @@ def big_tamperings() -> Iterable[tuple[str, list[str], list[Checkpoint]]]:
         [],
     )
     seed = hashlib.sha256(b"another seed").hexdigest()
-    redefined = {"type": "period", "key": json.loads(BIG[edge])["record"]["period"], "commitment": commitment(seed)}
-    redefined = '{"record":{},' + json.dumps(redefined | {"server_seed": seed})[1:] + "\n"
-    yield "disguised period redefined", [*BIG[: edge + 5], redefined, *BIG[edge + 5 :]], []
+    redefined = json.dumps(period_line(json.loads(BIG[edge])["record"]["period"], seed)) + "\n"
+    yield "period redefined with another seed", [*BIG[: edge + 5], redefined, *BIG[edge + 5 :]], []
+    yield "disguised period redefined", [*BIG[: edge + 5], '{"record":{},' + redefined[1:], *BIG[edge + 5 :]], []
     yield (
         "checkpoint line",
         [
             *BIG[: edge + 5],
-            json.dumps({"type": "checkpoint", "period": "x", "count": 2000, "head_hash": GENESIS}) + "\n",
+            json.dumps(checkpoint_line("x", 2000, GENESIS)) + "\n",
             *BIG[edge + 5 :],
         ],
         [],
     )
     p2 = next(i for i, line in enumerate(BIG) if '"period":"20261102-1"' in line and '"type":"draw"' in line)
-    moved = {"type": "period", "key": "20261102-1", "commitment": commitment(seed), "server_seed": seed}
-    moved = '{"record":{},' + json.dumps(moved)[1:] + "\n"
-    yield "disguised period redefined ahead", [*BIG[: p2 - 50], moved, *BIG[p2 - 50 :]], []
-    yield "disguised period redefined long ahead", [*BIG[: p2 - 300], moved, *BIG[p2 - 300 :]], []
+    moved = json.dumps(period_line("20261102-1", seed)) + "\n"
+    disguised = '{"record":{},' + moved[1:]
+    yield "period redefined ahead", [*BIG[: p2 - 50], moved, *BIG[p2 - 50 :]], []
+    yield "period redefined long ahead", [*BIG[: p2 - 300], moved, *BIG[p2 - 300 :]], []
+    yield "disguised period redefined ahead", [*BIG[: p2 - 50], disguised, *BIG[p2 - 50 :]], []
     for name, lines in targeted(BIG, edge):
         yield name, lines, []
     yield "two lines in one", [*BIG[:edge], BIG[edge] + BIG[edge + 1], *BIG[edge + 2 :]], []
@@ -655,3 +669,35 @@ def test_a_chunk_whose_lines_hold_other_newlines_is_left_to_this_process() -> No
     assert fast.check_chunk(*args, "".join(draws), 10) is not None
     assert fast.check_chunk(*args, "".join(draws), 9) is None  # ten lines sent as nine: one held a newline
     assert fast.check_chunk(*args, "".join(draws) + '{"record":1}\n', 10) is None
+
+
+# --- Lines of another shape: the reference refuses them, naming the line, and so does every lane ------------
+
+
+def header_without_campaign(lines: list[str], at: int) -> list[str]:
+    header = json.loads(lines[0])
+    del header["campaign"]
+    return [json.dumps(header) + "\n", *lines[1:]]
+
+
+MALFORMED: dict[str, tuple[Callable[[list[str], int], list[str]], str]] = {
+    "record []": (lambda lines, at: [*lines[:at], '{"type":"draw","record":[]}\n', *lines[at:]], "draw line: record"),
+    'detail "x"': (lambda lines, at: rehashed(lines, at, {"detail": "x"}), "detail must be an object"),
+    "detail []": (lambda lines, at: rehashed(lines, at, {"detail": []}), "detail must be an object"),
+    "v 99": (lambda lines, at: rehashed(lines, at, {"v": 99}), "unknown record version 99"),
+    "floats in draws": (lambda lines, at: rehashed(lines, at, {"draws": [[10.0, 5.0]]}), "draws[0][0] must be"),
+    'nonce "0"': (lambda lines, at: rehashed(lines, at, {"nonce": "0"}), 'nonce must be an integer from 0, not "0"'),
+    "extra member": (lambda lines, at: rehashed(lines, at, {"extra": 1}), 'unexpected member "extra"'),
+    "no campaign": (header_without_campaign, "header line: campaign is missing"),
+}
+
+
+@pytest.mark.parametrize("name", list(MALFORMED))
+def test_a_line_of_another_shape_is_refused_in_every_lane(name: str) -> None:
+    malform, why = MALFORMED[name]
+    for lines, at, lane in ((EXPORT, FIRST_DRAW + 7, one_process), (BIG, 30 + 40 * 10 + 7, with_workers(SMALL_CHUNKS))):
+        malformed = malform(lines, at)
+        expected = reference(malformed)
+        assert expected[0] == "refused" and why in expected[2], expected
+        assert expected[1] == (1 if name == "no campaign" else at + 1)
+        assert lane(malformed) == expected

@@ -3,7 +3,14 @@
 
 import { sha256Hex } from "./fair.js";
 import { canonical } from "./pyjson.js";
-import { utf8 } from "./pyops.js";
+
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+const encoder = new TextEncoder();
+
+/** hex(SHA-256(UTF-8 of ``text``)); null when the text holds a lone surrogate (it has no UTF-8 form). */
+export async function hashText(text) {
+  return LONE_SURROGATE.test(text) ? null : sha256Hex(encoder.encode(text));
+}
 
 const BATCH = 256; // lines read ahead
 
@@ -58,17 +65,17 @@ export class Ahead {
   startRecordHash(record) {
     const text = recordBody(record);
     this.texts.set(record, text);
-    const digest = Promise.resolve().then(() => sha256Hex(utf8(text)));
+    const digest = Promise.resolve().then(() => hashText(text));
     digest.catch(() => {}); // a failure is raised again where the check awaits it
     this.hashes.set(text, digest);
   }
 
-  /** SHA-256 of the record's canonical JSON without its hash: started ahead, or computed now. */
+  /** SHA-256 of the record's canonical JSON without its hash (null: see hashText): started ahead, or now. */
   recordHash(record) {
     const text = this.texts.get(record) ?? recordBody(record);
     const started = this.hashes.get(text);
     this.hashes.delete(text);
-    return started ?? sha256Hex(utf8(text));
+    return started ?? hashText(text);
   }
 
   startBlock(seed, message, compute) {

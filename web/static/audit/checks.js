@@ -1,47 +1,90 @@
-// The checks of docs/fairness.md section 11, one export line at a time, as games/verify.py's _Verifier
-// makes them: same order, same first error, same message (Python's semantics come from pyops.js).
+// The checks of docs/fairness.md sections 9 to 11, one export line at a time, as games/verify.py's _Verifier
+// makes them: same order, same first error, same message. Every line's shape (its members and their types)
+// is checked first, so the checks after it read values of known types: nothing is guessed.
 
-import { Ahead } from "./ahead.js";
+import { Ahead, hashText } from "./ahead.js";
 import { GENESIS, hmacBlock, hmacKey, RANGE_MAX, sha256Hex, WordStream } from "./fair.js";
-import { canonical, JSONDecodeError, loads } from "./pyjson.js";
-import {
-  arithmetic,
-  contains,
-  eq,
-  fromhex,
-  get,
-  hashKey,
-  head,
-  int,
-  item,
-  iterate,
-  len,
-  less,
-  modulo,
-  PyError,
-  repr,
-  str,
-  truthy,
-  unpack2,
-  utf8,
-} from "./pyops.js";
+import { canonical, JSONDecodeError, loads, MAX_DEPTH, PyFloat, quote } from "./pyjson.js";
+import { arithmetic, eq, fromhex, head, less, repr, str, utf8 } from "./pyops.js";
 
 export const FORMAT = "carnival.draws";
 export const SUPPORTED_VERSIONS = [1, 2];
-const LINE_TYPES = new Set(["header", "config", "period", "checkpoint", "draw", "end"]);
+export const RECORD_VERSIONS = [1];
+export const FALLBACK_REASONS = ["out_of_stock", "cap_reached", "budget_exhausted"];
+export const NOT_UTF8 = "not valid UTF-8";
 
-/** The first thing in an export that does not hold: its line number, the record's seq if any, what. */
+const LINE_MEMBERS = new Map([
+  ["header", ["type", "format", "version", "exported_at", "campaign"]],
+  ["config", ["type", "hash", "config"]],
+  ["period", ["type", "key", "commitment", "committed_at", "starts_at", "ends_at", "server_seed"]],
+  ["checkpoint", ["type", "period", "count", "head_hash", "published_at"]],
+  ["draw", ["type", "record"]],
+  ["end", ["type", "count", "head_hash"]],
+]);
+const CAMPAIGN_MEMBERS = ["id", "slug", "name", "timezone"];
+const RECORD_MEMBERS = [
+  "v", "campaign", "seq", "game", "user", "config_hash", "period", "commitment", "client_seed", "nonce",
+  "draws", "prize", "granted", "fallback_reason", "detail", "created_at", "prev_hash", "hash",
+]; // prettier-ignore
+
+// A rule: what a value must be (in words, as the messages say it) and its test. pyjson.js gives integers as
+// Numbers or BigInts, and numbers with a fraction or an exponent as PyFloats.
+const isInt = (v) => typeof v === "number" || typeof v === "bigint";
+const pattern = (regex) => (v) => typeof v === "string" && regex.test(v);
+const integer = (low, high = null) => [
+  `an integer from ${low}${high === null ? "" : ` to ${high}`}`,
+  (v) => isInt(v) && v >= low && (high === null || v <= high),
+];
+const STRING = ["a string", (v) => typeof v === "string"];
+const OBJECT = ["an object", (v) => v instanceof Map];
+const NON_EMPTY_LIST = ["a non-empty list", (v) => Array.isArray(v) && v.length > 0];
+const HEX = ["64 lowercase hex digits", pattern(/^[0-9a-f]{64}$/)];
+const TIMESTAMP = [
+  "a timestamp YYYY-MM-DDTHH:MM:SS.ffffffZ",
+  pattern(/^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{6}Z$/),
+];
+const REASON = [
+  'null, "out_of_stock", "cap_reached" or "budget_exhausted"',
+  (v) => v === null || FALLBACK_REASONS.includes(v),
+];
+const CLIENT_SEED = ["1 to 64 characters of A-Z a-z 0-9 _ -", pattern(/^[A-Za-z0-9_-]{1,64}$/)];
+const RECORD_RULES = [
+  ["campaign", integer(0)],
+  ["seq", integer(1)],
+  ["game", STRING],
+  ["user", integer(0)],
+  ["config_hash", HEX],
+  ["period", STRING],
+  ["commitment", HEX],
+  ["client_seed", CLIENT_SEED],
+  ["nonce", integer(0)],
+  ["draws", NON_EMPTY_LIST],
+  ["prize", STRING],
+  ["granted", ["a string or null", (v) => v === null || typeof v === "string"]],
+  ["fallback_reason", REASON],
+  ["detail", OBJECT],
+  ["created_at", TIMESTAMP],
+  ["prev_hash", HEX],
+  ["hash", HEX],
+];
+
+/** The first thing in an export that does not hold: its line number, the record's seq and period if any, what. */
 export class VerificationError extends Error {
   constructor(line, message) {
     super(message);
     this.line = line;
     this.seq = null;
+    this.period = null;
   }
 }
 
-/** hex(SHA-256(canonical JSON)) of a value of pyjson.js's model (section 8). */
+/** A line whose shape is not the one docs/fairness.md gives; the message says where and how. */
+class Malformed extends Error {}
+
+/** hex(SHA-256(canonical JSON)) of a value of pyjson.js's model (section 8); null when a string holds a lone
+ * surrogate (it has no UTF-8 form). */
 export async function contentHash(value) {
-  return sha256Hex(utf8(canonical(value)));
+  return hashText(canonical(value));
 }
 
 /** A line Python's ``text.strip()`` leaves empty (Python's whitespace, not JavaScript's). */
@@ -49,11 +92,130 @@ export function isBlank(text) {
   return /^[\t\n\x0b\x0c\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*$/.test(text);
 }
 
+/** A value as a message shows it: JSON text (cut after 30 characters), or "a list", "an empty object"... */
+export function found(value) {
+  if (Array.isArray(value)) return value.length ? "a list" : "an empty list";
+  if (value instanceof Map) return value.size ? "an object" : "an empty object";
+  const chars = Array.from(canonical(value));
+  return chars.length <= 40 ? chars.join("") : `${chars.slice(0, 30).join("")}…`;
+}
+
+function holds(value, [words, test], where, name) {
+  if (!test(value)) throw new Malformed(`${where}: ${name} must be ${words}, not ${found(value)}`);
+  return value;
+}
+
+function member(owner, key, rule, where, path = "") {
+  if (!owner.has(key)) throw new Malformed(`${where}: ${path}${key} is missing`);
+  return holds(owner.get(key), rule, where, path + key);
+}
+
+function exactly(owner, names, where, path = "") {
+  for (const name of names) if (!owner.has(name)) throw new Malformed(`${where}: ${path}${name} is missing`);
+  for (const name of owner.keys()) {
+    if (!names.includes(name)) {
+      throw new Malformed(`${where}: unexpected member ${quote(name)}${path ? ` in ${path.slice(0, -1)}` : ""}`);
+    }
+  }
+}
+
+/** The first number with a fraction or an exponent in ``value`` (depth first, in member order), or null. */
+function firstFloat(value) {
+  if (value instanceof PyFloat) return value;
+  const children = value instanceof Map ? [...value.values()] : Array.isArray(value) ? value : [];
+  for (const child of children) {
+    const number = firstFloat(child);
+    if (number !== null) return number;
+  }
+  return null;
+}
+
+/** Whether arrays and objects nest more than MAX_DEPTH deep in a line's value (counted only when its text has
+ * that many brackets). */
+function tooDeep(text, value) {
+  let brackets = 0;
+  for (let i = 0; i < text.length && brackets <= MAX_DEPTH; i += 1) {
+    const c = text.charCodeAt(i);
+    if (c === 0x5b || c === 0x7b) brackets += 1;
+  }
+  if (brackets <= MAX_DEPTH) return false;
+  const stack = [[value, 1]];
+  while (stack.length) {
+    const [item, depth] = stack.pop();
+    const children = item instanceof Map ? [...item.values()] : Array.isArray(item) ? item : null;
+    if (children === null) continue;
+    if (depth > MAX_DEPTH) return true;
+    for (const child of children) stack.push([child, depth + 1]);
+  }
+  return false;
+}
+
+/** A record's shape (section 9); returns how messages name it. :throws Malformed */
+function recordShape(record) {
+  if (!(record instanceof Map)) throw new Malformed(`draw line: record must be an object, not ${found(record)}`);
+  const seq = record.get("seq");
+  const where = isInt(seq) ? `record seq ${seq}` : "record";
+  if (!record.has("v")) throw new Malformed(`${where}: v is missing`);
+  const version = record.get("v");
+  if (!(isInt(version) && RECORD_VERSIONS.some((known) => eq(known, version)))) {
+    throw new Malformed(`${where}: unknown record version ${found(version)}`);
+  }
+  exactly(record, RECORD_MEMBERS, where);
+  for (const [key, rule] of RECORD_RULES) member(record, key, rule, where);
+  record.get("draws").forEach((pair, index) => {
+    if (!Array.isArray(pair) || pair.length !== 2) {
+      throw new Malformed(`${where}: draws[${index}] must be a pair [n, value], not ${found(pair)}`);
+    }
+    holds(pair[0], integer(1, RANGE_MAX), where, `draws[${index}][0]`);
+    holds(pair[1], integer(0), where, `draws[${index}][1]`);
+  });
+  detailShape(record, where);
+  return where;
+}
+
+function detailShape(record, where) {
+  const detail = record.get("detail");
+  const wheel = record.get("game") === "wheel";
+  if (wheel) member(detail, "slot", integer(0), where, "detail.");
+  if (detail.has("amount_fen")) member(detail, "amount_fen", integer(0), where, "detail.");
+  if (wheel) exactly(detail, ["amount_fen", "slot"].filter((name) => detail.has(name)), where, "detail.");
+  const number = firstFloat(detail);
+  if (number !== null) throw new Malformed(`${where}: detail holds a number that is not an integer (${found(number)})`);
+}
+
+/** What the checks read of a config: its pool (section 10); and no number that is not an integer. */
+function configShape(config, where) {
+  const number = firstFloat(config);
+  if (number !== null) throw new Malformed(`${where}: config holds a number that is not an integer (${found(number)})`);
+  const pool = member(config, "pool", OBJECT, where);
+  const prizes = member(pool, "prizes", NON_EMPTY_LIST, where, "pool.");
+  prizes.forEach((prize, index) => {
+    const path = `pool.prizes[${index}]`;
+    holds(prize, OBJECT, where, path);
+    member(prize, "key", STRING, where, `${path}.`);
+    member(prize, "weight", integer(1), where, `${path}.`);
+    const reward = member(prize, "reward", OBJECT, where, `${path}.`);
+    if (reward.has("min_fen") || reward.has("max_fen")) {
+      const low = member(reward, "min_fen", integer(0), where, `${path}.reward.`);
+      member(reward, "max_fen", integer(low, arithmetic(low, RANGE_MAX - 1, "+")), where, `${path}.reward.`);
+    }
+  });
+  member(pool, "fallback", STRING, where, "pool.");
+}
+
+/** ``games.wheel.slots`` when it is a list of strings, else null. */
+function wheelSlots(config) {
+  const games = config.get("games");
+  const wheel = games instanceof Map ? games.get("wheel") : undefined;
+  const slots = wheel instanceof Map ? wheel.get("slots") : undefined;
+  return Array.isArray(slots) && slots.every((key) => typeof key === "string") ? slots : null;
+}
+
 export class Verifier {
   constructor(published = []) {
     this.configs = new Map();
     this.periods = new Map();
-    this.counts = new Map();
+    this.counts = new Map(); // period key -> draws verified, in the order of the period lines
     this.keys = new Map();
     this.ahead = new Ahead();
     this.checkpoints = new Map();
@@ -61,9 +223,13 @@ export class Verifier {
     this.draws = 0;
     this.headHash = GENESIS;
     this.expectedSeq = 1;
+    this.version = 0;
     this.headerSeen = false;
     this.endSeen = false;
-    this.seq = null;
+    this.seq = null; // of the line being checked, for the error
+    this.linePeriod = null;
+    this.complete = new Set(); // periods whose every record was verified: the chain went on, or a checkpoint held
+    this.current = null; // the period of the last record verified
   }
 
   fail(number, message) {
@@ -72,24 +238,28 @@ export class Verifier {
 
   async line(entry) {
     this.seq = null;
+    this.linePeriod = null;
     try {
       await this.dispatch(entry.number, entry);
     } catch (error) {
-      if (error instanceof VerificationError) error.seq = typeof this.seq === "number" ? this.seq : null;
+      if (error instanceof VerificationError) Object.assign(error, { seq: this.seq, period: this.linePeriod });
       throw error;
     }
   }
 
   async dispatch(number, { parsed, parseError }) {
     if (parseError) throw this.fail(number, `not valid JSON (${parseError.message})`);
-    const kind = parsed instanceof Map ? get(parsed, "type") : null;
-    if (!this.headerSeen && !eq(kind, "header")) throw this.fail(number, "the export must start with a header line");
+    const kind = parsed instanceof Map ? parsed.get("type") : undefined;
+    if (!this.headerSeen && kind !== "header") throw this.fail(number, "the export must start with a header line");
     if (this.endSeen) throw this.fail(number, "content after the end line");
-    if (!(typeof kind === "string" && LINE_TYPES.has(kind))) throw this.fail(number, `unknown line type ${repr(kind)}`);
+    if (!(parsed instanceof Map)) throw this.fail(number, `a line must be a JSON object, not ${found(parsed)}`);
+    if (!parsed.has("type")) throw this.fail(number, 'a line without a "type" member');
+    if (!(typeof kind === "string" && LINE_MEMBERS.has(kind))) throw this.fail(number, `unknown line type ${found(kind)}`);
     try {
+      if (kind !== "header") exactly(parsed, LINE_MEMBERS.get(kind), `${kind} line`);
       await this[kind](number, parsed);
     } catch (error) {
-      if (error instanceof PyError) throw this.fail(number, `malformed ${kind} line (${error.repr()})`);
+      if (error instanceof Malformed) throw this.fail(number, error.message);
       throw error;
     }
   }
@@ -104,6 +274,7 @@ export class Verifier {
     for (const entry of entries) {
       try {
         entry.parsed = loads(entry.text);
+        if (tooDeep(entry.text, entry.parsed)) throw new JSONDecodeError(`nested more than ${MAX_DEPTH} deep`);
       } catch (error) {
         if (!(error instanceof JSONDecodeError)) throw error;
         entry.parseError = error;
@@ -121,52 +292,69 @@ export class Verifier {
     const record = line instanceof Map && line.get("type") === "draw" ? line.get("record") : null;
     if (!(record instanceof Map)) return;
     this.ahead.startRecordHash(record);
-    const period = this.periods.get(hashKey(record.get("period")));
-    const seed = period?.get("server_seed");
-    if (typeof seed !== "string" || !record.has("client_seed") || !record.has("nonce")) return;
-    const message = `${str(record.get("client_seed"))}:${str(record.get("nonce"))}:0`;
+    const seed = this.periods.get(record.get("period"))?.get("server_seed");
+    const [clientSeed, nonce] = [record.get("client_seed"), record.get("nonce")];
+    if (typeof seed !== "string" || !CLIENT_SEED[1](clientSeed) || !integer(0)[1](nonce)) return;
+    const message = `${clientSeed}:${nonce}:0`;
     const bytes = utf8(message);
     this.ahead.startBlock(seed, message, async () => hmacBlock(await this.key(seed), bytes));
   }
 
   async header(number, line) {
     if (this.headerSeen) throw this.fail(number, "a second header line");
-    const format = get(line, "format");
-    const version = get(line, "version");
-    if (!eq(format, FORMAT) || (hashKey(version), !SUPPORTED_VERSIONS.some((v) => eq(v, version)))) {
-      throw this.fail(number, `unknown format ${repr(format)} version ${repr(version)}`);
+    const format = line.has("format") ? line.get("format") : null;
+    const version = line.has("version") ? line.get("version") : null;
+    if (format !== FORMAT || !(isInt(version) && SUPPORTED_VERSIONS.some((known) => eq(known, version)))) {
+      throw this.fail(number, `unknown format ${found(format)} version ${found(version)}`);
+    }
+    exactly(line, LINE_MEMBERS.get("header"), "header line");
+    member(line, "exported_at", TIMESTAMP, "header line");
+    const campaign = member(line, "campaign", OBJECT, "header line");
+    exactly(campaign, CAMPAIGN_MEMBERS, "header line", "campaign.");
+    for (const [key, rule] of [
+      ["id", integer(0)],
+      ["slug", STRING],
+      ["name", STRING],
+      ["timezone", STRING],
+    ]) {
+      member(campaign, key, rule, "header line", "campaign.");
     }
     this.headerSeen = true;
+    this.version = Number(version);
   }
 
   async config(number, line) {
-    const config = item(line, "config");
+    const claimed = member(line, "hash", HEX, "config line");
+    const config = member(line, "config", OBJECT, "config line");
+    const where = `config ${claimed.slice(0, 12)}`;
+    configShape(config, where);
     const computed = await contentHash(config);
-    if (!eq(computed, item(line, "hash"))) {
-      throw this.fail(number, `config does not hash to ${str(item(line, "hash"))}`);
-    }
-    this.configs.set(hashKey(item(line, "hash")), config);
+    if (computed === null) throw this.fail(number, `${where}: a string holds a lone surrogate (it is not Unicode text)`);
+    if (computed !== claimed) throw this.fail(number, `config does not hash to ${claimed}`);
+    this.configs.set(claimed, config);
   }
 
   async period(number, line) {
-    const digest = await sha256Hex(fromhex(item(line, "server_seed")));
-    if (!eq(digest, item(line, "commitment"))) {
-      throw this.fail(number, `period ${str(item(line, "key"))}: revealed seed does not match its commitment`);
+    const key = member(line, "key", STRING, "period line");
+    this.linePeriod = key;
+    const commitment = member(line, "commitment", HEX, "period line");
+    for (const name of ["committed_at", "starts_at", "ends_at"]) member(line, name, TIMESTAMP, "period line");
+    const seed = member(line, "server_seed", HEX, "period line");
+    if ((await sha256Hex(fromhex(seed))) !== commitment) {
+      throw this.fail(number, `period ${key}: revealed seed does not match its commitment`);
     }
-    const key = item(line, "key");
-    this.periods.set(hashKey(key), line);
-    if (!this.counts.has(hashKey(key))) this.counts.set(hashKey(key), [key, 0]);
+    this.periods.set(key, line);
+    if (!this.counts.has(key)) this.counts.set(key, 0);
   }
 
   async checkpoint(number, line) {
-    const checkpoint = {
-      period: item(line, "period"),
-      count: int(item(line, "count")),
-      headHash: str(item(line, "head_hash")),
-      source: `line ${number}`,
-    };
-    if (less(checkpoint.count, 0)) throw new PyError("ValueError", "a negative count");
-    this.addCheckpoint(checkpoint);
+    if (this.version < 2) throw this.fail(number, `a checkpoint line in a version ${this.version} export`);
+    const period = member(line, "period", STRING, "checkpoint line");
+    this.linePeriod = period;
+    const count = member(line, "count", integer(0), "checkpoint line");
+    const headHash = member(line, "head_hash", HEX, "checkpoint line");
+    member(line, "published_at", TIMESTAMP, "checkpoint line");
+    this.addCheckpoint({ period, count, headHash, source: `line ${number}` });
     this.checkCheckpoints(number, 0, GENESIS);
   }
 
@@ -188,81 +376,87 @@ export class Verifier {
   }
 
   async draw(number, line) {
-    const record = item(line, "record");
-    this.seq = get(record, "seq");
-    const where = `record seq ${str(this.seq)}`;
+    const record = line.get("record");
+    if (record instanceof Map) {
+      this.seq = isInt(record.get("seq")) ? record.get("seq") : null;
+      this.linePeriod = typeof record.get("period") === "string" ? record.get("period") : null;
+    }
+    const where = recordShape(record);
     await this.checkChain(number, where, record);
     await this.checkDraw(number, where, record);
+    const period = record.get("period");
+    if (this.current !== null && this.current !== period) this.complete.add(this.current);
+    this.current = period;
     this.draws += 1;
-    this.counts.get(hashKey(item(record, "period")))[1] += 1;
-    this.headHash = item(record, "hash");
+    this.counts.set(period, this.counts.get(period) + 1);
+    this.headHash = record.get("hash");
     this.expectedSeq += 1;
     this.checkCheckpoints(number, this.draws, this.headHash);
+    for (const checkpoint of this.checkpoints.get(String(this.draws)) ?? []) this.complete.add(str(checkpoint.period));
   }
 
   async checkChain(number, where, record) {
-    if (!eq(await this.ahead.recordHash(record), item(record, "hash"))) {
+    const computed = await this.ahead.recordHash(record);
+    if (computed === null) throw this.fail(number, `${where}: a string holds a lone surrogate (it is not Unicode text)`);
+    if (computed !== record.get("hash")) {
       throw this.fail(number, `${where}: content does not match its hash (record altered)`);
     }
-    if (!eq(item(record, "seq"), this.expectedSeq)) {
-      throw this.fail(number, `${where}: expected seq ${this.expectedSeq} (record missing or out of order)`);
+    const seq = record.get("seq");
+    if (!eq(seq, this.expectedSeq)) {
+      const what = "a record was inserted, deleted or moved";
+      throw this.fail(number, `${where}: seq ${seq} where ${this.expectedSeq} was expected: ${what}`);
     }
-    if (!eq(item(record, "prev_hash"), this.headHash)) {
+    if (record.get("prev_hash") !== this.headHash) {
       throw this.fail(number, `${where}: prev_hash does not link to the record before it`);
     }
   }
 
   async checkDraw(number, where, record) {
-    const config = this.configs.get(hashKey(item(record, "config_hash"))) ?? null;
-    const period = this.periods.get(hashKey(item(record, "period"))) ?? null;
+    const [configHash, periodKey] = [record.get("config_hash"), record.get("period")];
+    const config = this.configs.get(configHash) ?? null;
+    const period = this.periods.get(periodKey) ?? null;
     if (config === null || period === null) {
-      const name = str(head(item(record, "config_hash"), 12));
-      throw this.fail(number, `${where}: unknown config ${name} or period ${str(item(record, "period"))}`);
+      throw this.fail(number, `${where}: unknown config ${configHash.slice(0, 12)} or period ${periodKey}`);
     }
-    if (!eq(item(record, "commitment"), item(period, "commitment"))) {
-      throw this.fail(number, `${where}: commitment differs from period ${str(item(record, "period"))}`);
+    if (record.get("commitment") !== period.get("commitment")) {
+      throw this.fail(number, `${where}: commitment differs from period ${periodKey}`);
     }
-    const pairs = iterate(item(record, "draws")).map(unpack2);
-    const ranges = pairs.map(([n]) => n);
-    if (
-      !eq(
-        await this.integers(period, record, ranges),
-        pairs.map(([, value]) => value),
-      )
-    ) {
+    const draws = record.get("draws");
+    const ranges = draws.map(([n]) => n);
+    const values = await this.integers(period, record, ranges);
+    if (!eq(values, draws.map(([, value]) => value))) {
       throw this.fail(number, `${where}: drawn integers do not follow from the seeds`);
     }
-    const prizes = iterate(item(item(config, "pool"), "prizes")).map((p) => [item(p, "key"), item(p, "weight")]);
-    const first = item(ranges, 0);
+    const prizes = config
+      .get("pool")
+      .get("prizes")
+      .map((prize) => [prize.get("key"), prize.get("weight")]);
     const total = prizes.reduce((sum, [, weight]) => arithmetic(sum, weight, "+"), 0);
-    if (!eq(first, total)) throw this.fail(number, `${where}: first draw range is not the pool's total weight`);
-    const expected = pickKey(prizes, item(item(item(record, "draws"), 0), 1));
-    if (!eq(item(record, "prize"), expected)) {
-      throw this.fail(number, `${where}: prize ${repr(item(record, "prize"))} but the draw picks ${repr(expected)}`);
+    if (!eq(ranges[0], total)) throw this.fail(number, `${where}: first draw range is not the pool's total weight`);
+    const expected = pickKey(prizes, draws[0][1]);
+    if (record.get("prize") !== expected) {
+      const prize = repr(record.get("prize"));
+      throw this.fail(number, `${where}: prize ${prize} but the draw picks ${repr(expected)}`);
     }
     this.checkGrant(number, where, record, config);
   }
 
-  /** Python's ``_integers``: the stream of (period seed, client seed, nonce) over ``ranges``. */
+  /** Python's ``_integers``: the stream of (period seed, client seed, nonce) over ``ranges`` (each in 1..2^32). */
   async integers(period, record, ranges) {
-    const seed = item(period, "server_seed");
-    const clientSeed = item(record, "client_seed");
-    const nonce = item(record, "nonce");
+    const seed = period.get("server_seed");
+    const [clientSeed, nonce] = [record.get("client_seed"), record.get("nonce")];
     const key = await this.key(seed);
     const stream = new WordStream(async (cursor) => {
-      const message = `${str(clientSeed)}:${str(nonce)}:${cursor}`;
+      const message = `${clientSeed}:${nonce}:${cursor}`;
       return { message, block: await this.ahead.block(seed, message, () => hmacBlock(key, utf8(message))) };
     });
     const out = [];
     for (const n of ranges) {
-      if (!(less(1, n, "<=") && less(n, RANGE_MAX, "<="))) {
-        throw new PyError("ValueError", `range ${str(n)} outside 1..2^32`);
-      }
-      const limit = arithmetic(RANGE_MAX, modulo(RANGE_MAX, n), "-");
+      const limit = RANGE_MAX - (RANGE_MAX % n);
       for (;;) {
         const word = await stream.next();
-        if (less(word, limit)) {
-          out.push(modulo(word, n));
+        if (word < limit) {
+          out.push(word % n);
           break;
         }
       }
@@ -271,57 +465,66 @@ export class Verifier {
   }
 
   checkGrant(number, where, record, config) {
-    const granted = item(record, "granted");
-    const reason = item(record, "fallback_reason");
-    const fallback = item(item(config, "pool"), "fallback");
+    const [granted, reason] = [record.get("granted"), record.get("fallback_reason")];
+    const pool = config.get("pool");
+    const fallback = pool.get("fallback");
     const fine =
-      (eq(granted, item(record, "prize")) && reason === null) ||
-      (reason !== null && (eq(granted, fallback) || granted === null));
+      (granted === record.get("prize") && reason === null) ||
+      (reason !== null && (granted === fallback || granted === null));
     if (!fine) {
       throw this.fail(number, `${where}: granted ${repr(granted)} is neither the prize nor an explained fallback`);
     }
-    const amountDraws = this.checkAmount(number, where, record, rewardOf(config, item(record, "prize")));
-    if (eq(item(record, "game"), "wheel")) this.checkWheel(number, where, record, config, 1 + amountDraws);
+    const picked = pool.get("prizes").find((prize) => prize.get("key") === record.get("prize"));
+    const amountDraws = this.checkAmount(number, where, record, picked.get("reward"));
+    if (record.get("game") === "wheel") this.checkWheel(number, where, record, config, 1 + amountDraws);
   }
 
   /** A range red packet's amount: ``draws[1]`` over ``max - min + 1`` gives ``detail.amount_fen``. */
   checkAmount(number, where, record, reward) {
-    if (!contains(reward, "max_fen")) {
-      if (contains(item(record, "detail"), "amount_fen")) {
+    const [detail, draws] = [record.get("detail"), record.get("draws")];
+    if (!reward.has("max_fen")) {
+      if (detail.has("amount_fen")) {
         throw this.fail(number, `${where}: an amount_fen for a prize without an amount range`);
       }
       return 0;
     }
-    const [low, high] = [item(reward, "min_fen"), item(reward, "max_fen")];
-    const draws = item(record, "draws");
-    const size = () => arithmetic(arithmetic(high, low, "-"), 1, "+");
-    if (less(len(draws), 2) || !eq(item(item(draws, 1), 0), size())) {
-      throw this.fail(number, `${where}: second draw range is not the ${str(size())} amounts of the red packet`);
+    const [low, high] = [reward.get("min_fen"), reward.get("max_fen")];
+    const size = arithmetic(arithmetic(high, low, "-"), 1, "+");
+    if (draws.length < 2 || !eq(draws[1][0], size)) {
+      throw this.fail(number, `${where}: second draw range is not the ${size} amounts of the red packet`);
     }
-    const amount = arithmetic(low, item(item(draws, 1), 1), "+");
-    const recorded = get(item(record, "detail"), "amount_fen");
+    const amount = arithmetic(low, draws[1][1], "+");
+    const recorded = detail.has("amount_fen") ? detail.get("amount_fen") : null;
     if (!eq(recorded, amount)) {
-      throw this.fail(number, `${where}: amount_fen ${repr(recorded)} but the draw gives ${str(amount)}`);
+      throw this.fail(number, `${where}: amount_fen ${repr(recorded)} but the draw gives ${amount}`);
     }
     return 1;
   }
 
   /** The slot: ``draws[at]`` among the slots showing the landed prize; no draw after it. */
   checkWheel(number, where, record, config, at) {
-    const slots = item(item(item(config, "games"), "wheel"), "slots");
-    const granted = item(record, "granted");
-    const landed = truthy(granted) ? granted : item(item(config, "pool"), "fallback");
-    const candidates = iterate(slots).flatMap((key, i) => (eq(key, landed) ? [i] : []));
-    const draws = item(record, "draws");
-    if (len(draws) !== at + 1) throw this.fail(number, `${where}: a wheel spin has ${at + 1} draws, not ${len(draws)}`);
-    const [n, value] = unpack2(item(draws, at));
-    if (!eq(n, candidates.length) || !eq(get(item(record, "detail"), "slot"), item(candidates, value))) {
+    const slots = wheelSlots(config);
+    if (slots === null) {
+      const name = record.get("config_hash").slice(0, 12);
+      throw this.fail(number, `${where}: config ${name} has no wheel slots (a list of prize keys)`);
+    }
+    const granted = record.get("granted");
+    const landed = granted === null ? config.get("pool").get("fallback") : granted;
+    const candidates = slots.flatMap((key, i) => (key === landed ? [i] : []));
+    const draws = record.get("draws");
+    if (draws.length !== at + 1) {
+      throw this.fail(number, `${where}: a wheel spin has ${at + 1} draws, not ${draws.length}`);
+    }
+    const [n, value] = draws[at];
+    if (!eq(n, candidates.length) || !eq(record.get("detail").get("slot"), candidates[value])) {
       throw this.fail(number, `${where}: wheel slot does not follow from the draw`);
     }
   }
 
   async end(number, line) {
-    if (!eq(item(line, "count"), this.draws) || !eq(item(line, "head_hash"), this.headHash)) {
+    const count = member(line, "count", integer(0), "end line");
+    const headHash = member(line, "head_hash", HEX, "end line");
+    if (!eq(count, this.draws) || headHash !== this.headHash) {
       throw this.fail(number, "end line's count or head hash does not match the draws (records missing)");
     }
     this.checkCheckpoints(number, 0, GENESIS); // published ones at 0 records
@@ -337,14 +540,29 @@ export class Verifier {
     this.endSeen = true;
   }
 
+  /** Per period: its draws verified and whether it ``verified``, ``failed`` (the failure concerns it) or is
+   * ``unverified`` (the failure came before all its records were verified). */
+  periodResults(error) {
+    const failed = error?.period ?? null;
+    const status = (key) => {
+      if (!error) return "verified";
+      if (key === failed) return "failed";
+      return this.complete.has(key) ? "verified" : "unverified";
+    };
+    const rows = [...this.counts].map(([key, draws]) => ({ key, draws, status: status(key) }));
+    if (failed !== null && !this.counts.has(failed)) rows.push({ key: failed, draws: 0, status: "failed" });
+    return rows;
+  }
+
   verdict(error) {
     return {
       ok: error === null,
       draws: this.draws,
-      periods: Object.fromEntries([...this.counts.values()].map(([key, count]) => [str(key), count])),
+      periods: Object.fromEntries(this.counts),
+      periodResults: this.periodResults(error),
       headHash: this.headHash,
       checkpoints: [...this.checkpoints.values()].flat().length,
-      error: error && { line: error.line, seq: error.seq, message: error.message },
+      error: error && { line: error.line, seq: error.seq, period: error.period, message: error.message },
     };
   }
 }
@@ -352,15 +570,8 @@ export class Verifier {
 function pickKey(prizes, value) {
   let upper = 0;
   for (const [key, weight] of prizes) {
-    upper = arithmetic(upper, weight, "+=");
+    upper = arithmetic(upper, weight, "+");
     if (less(value, upper)) return key;
   }
-  throw new PyError("ValueError", `value ${str(value)} beyond the total weight ${str(upper)}`);
-}
-
-function rewardOf(config, key) {
-  for (const prize of iterate(item(item(config, "pool"), "prizes"))) {
-    if (eq(item(prize, "key"), key)) return item(prize, "reward");
-  }
-  throw new PyError("StopIteration");
+  throw new Error(`value ${str(value)} beyond the total weight ${str(upper)}`); // the caller checked it is below
 }

@@ -1,9 +1,10 @@
 // "Verify an export file": a file dropped or chosen (or the campaign's export fetched from the server) is
-// streamed through verifyExport line by line, with a progress bar, then the verdict and the draws per period.
+// streamed through verifyExport line by line, with a progress bar, then the verdict and, per period, its draws
+// and whether it verified (or failed, and on which line).
 
 import { $, el, fill } from "../ops/dom.js";
 import { errorText } from "./api.js";
-import { count, shortHash, size } from "./format.js";
+import { count, markText, shortHash, size } from "./format.js";
 import { t } from "./i18n.js";
 import { streamLines } from "./stream.js";
 import { verdictText } from "./verdict-text.js";
@@ -23,21 +24,48 @@ function progress(bytes, total, line, draws) {
   $("progress-text").textContent = t("file.progress", { read, line: count(line), draws: count(draws) });
 }
 
-function periodsTable(periods) {
-  const rows = Object.entries(periods).map(([key, n]) =>
+const PERIOD_MARKS = { verified: ["pass", true], failed: ["fail", false], unverified: ["none", null] };
+
+/** One row per period: its draws verified and whether it verified, failed (on which line) or was not reached. */
+function periodsTable(verdict) {
+  const line = verdict.error?.line;
+  const rows = (verdict.periodResults ?? []).map(({ key, draws, status }) =>
     el(
       "tr",
-      { "data-testid": "verdict-period", "data-key": key },
+      { "data-testid": "verdict-period", "data-key": key, "data-status": status },
       el("td", { class: "mono" }, key),
-      el("td", { class: "num" }, count(n)),
+      el("td", { class: "num" }, count(draws)),
+      el(
+        "td",
+        { "data-testid": "verdict-period-status" },
+        el("span", { class: `mark mark-${PERIOD_MARKS[status][0]}` }, markText(PERIOD_MARKS[status][1])),
+        ` ${t(`file.period_${status}`, { line })}`,
+      ),
     ),
   );
   return el(
     "table",
     { class: "grid-table compact verdict-periods", "data-testid": "verdict-periods" },
-    el("thead", {}, el("tr", {}, el("th", {}, t("file.period")), el("th", { class: "num" }, t("file.draws")))),
+    el(
+      "thead",
+      {},
+      el(
+        "tr",
+        {},
+        el("th", {}, t("file.period")),
+        el("th", { class: "num" }, t("file.draws")),
+        el("th", {}, t("file.period_result")),
+      ),
+    ),
     el("tbody", {}, ...rows),
   );
+}
+
+function headline(verdict) {
+  if (verdict.ok) return t("file.ok", { draws: count(verdict.draws), head: shortHash(verdict.headHash, 16) });
+  const { line, period } = verdict.error ?? {};
+  if (!line) return t("file.unverified");
+  return period ? t("file.failed_in", { line, period }) : t("file.failed", { line });
 }
 
 function renderVerdict() {
@@ -46,8 +74,6 @@ function renderVerdict() {
   if (!last) return;
   const { verdict, name } = last;
   const { line, message } = verdict.error ?? {};
-  let headline = t("file.ok", { draws: count(verdict.draws), head: shortHash(verdict.headHash, 16) });
-  if (!verdict.ok) headline = line ? t("file.failed", { line }) : t("file.unverified");
   const failure = verdict.ok
     ? null
     : el(
@@ -69,7 +95,7 @@ function renderVerdict() {
         "data-testid": "verdict-status",
         "data-ok": String(verdict.ok),
       },
-      headline,
+      headline(verdict),
     ),
     failure,
     el(
@@ -86,7 +112,7 @@ function renderVerdict() {
       el("dt", {}, t("file.checkpoints_checked")),
       el("dd", {}, String(verdict.checkpoints)),
     ),
-    periodsTable(verdict.periods),
+    periodsTable(verdict),
   );
 }
 
@@ -97,7 +123,7 @@ async function savedCheckpoints() {
 
 /** A verdict for a file that could not be verified at all (unreadable saved checkpoints, a failed download). */
 function unverified(message) {
-  return { ok: false, draws: 0, headHash: "", periods: {}, checkpoints: 0, error: { line: 0, message } };
+  return { ok: false, draws: 0, headHash: "", periods: {}, periodResults: [], checkpoints: 0, error: { line: 0, message } };
 }
 
 /** Run ``verify(checkpoints, report)``, showing its progress and then its verdict unless a later run started. */

@@ -186,6 +186,11 @@ export const MESSAGES = {
     "file.checkpoints_checked": "检查点",
     "file.period": "周期",
     "file.draws": "抽奖数",
+    "file.failed_in": "未通过：第 {line} 行（周期 {period}）",
+    "file.period_result": "结果",
+    "file.period_verified": "已验证",
+    "file.period_failed": "未通过（第 {line} 行）",
+    "file.period_unverified": "未验证：在其全部抽奖验证之前已出错",
   },
   en: {
     "app.title": "Carnival audit workspace",
@@ -376,5 +381,10 @@ export const MESSAGES = {
     "file.checkpoints_checked": "Checkpoints",
     "file.period": "Period",
     "file.draws": "Draws",
+    "file.failed_in": "FAILED at line {line} (period {period})",
+    "file.period_result": "Result",
+    "file.period_verified": "verified",
+    "file.period_failed": "failed at line {line}",
+    "file.period_unverified": "not verified: the export failed before all its draws were",
   },
 };

@@ -24,6 +24,10 @@ const fail = (message) => {
 };
 
 const EXPONENT = /[eE][-+]?\d+/y;
+const MAX_DIGITS = 4300; // Python reads no longer integer (sys.get_int_max_str_digits())
+
+/** Arrays and objects nested deeper in an export line are refused (games/verify.py's MAX_DEPTH). */
+export const MAX_DEPTH = 100;
 
 /** An integer lexeme as a Number (when safe) or a BigInt; -0 is 0, as in Python. */
 export function integer(lexeme) {
@@ -75,6 +79,7 @@ class Parser {
       float = true;
     }
     const lexeme = s.slice(start, i);
+    if (!float && lexeme.length - (lexeme[0] === "-") > MAX_DIGITS) fail(`an integer of more than ${MAX_DIGITS} digits`);
     return [float ? new PyFloat(Number(lexeme)) : integer(lexeme), i];
   }
 
@@ -171,7 +176,14 @@ const CONSTANTS = [
 export function loads(text) {
   if (text.startsWith("\ufeff")) fail("Unexpected UTF-8 BOM (decode using utf-8-sig)");
   const parser = new Parser(text);
-  const [value, end] = parser.value(parser.ws(0));
+  let value;
+  let end;
+  try {
+    [value, end] = parser.value(parser.ws(0));
+  } catch (error) {
+    if (error instanceof RangeError) fail(`nested more than ${MAX_DEPTH} deep`); // the stack ran out
+    throw error;
+  }
   if (parser.ws(end) !== text.length) fail("Extra data");
   return value;
 }

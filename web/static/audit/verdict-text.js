@@ -13,7 +13,10 @@ const ZH = [
   [/^config does not hash to (.*)$/, "配置的内容哈希不是 $1"],
   [/^period (.*): revealed seed does not match its commitment$/, "周期 $1：揭示的种子与承诺不符"],
   [/^content does not match its hash \(record altered\)$/, "内容与其哈希不符（记录被篡改）"],
-  [/^expected seq (\S+) \(record missing or out of order\)$/, "此处应为 seq $1（记录缺失或顺序错乱）"],
+  [
+    /^seq (\S+) where (\S+) was expected: a record was inserted, deleted or moved$/,
+    "此处应为 seq $2，却是 seq $1：有记录被插入、删除或移动",
+  ],
   [/^prev_hash does not link to the record before it$/, "prev_hash 没有指向前一条记录"],
   [/^unknown config (.*) or period (.*)$/, "未知的配置 $1 或周期 $2"],
   [/^commitment differs from period (.*)$/, "承诺与周期 $1 的承诺不同"],
@@ -43,11 +46,58 @@ const ZH = [
     "周期 $1 的检查点（$2）记载 $3 条记录，导出文件只有 $4 条（有记录缺失）",
   ],
   [/^the file cannot be read \((.*)\)$/, "无法读取文件（$1）"],
+  [/^not valid UTF-8$/, "不是合法的 UTF-8"],
+  [/^a line must be a JSON object, not (.*)$/, "每一行必须是 JSON 对象，而不是 $1"],
+  [/^a line without a "type" member$/, "该行没有 type 字段"],
+  [/^unknown record version (.*)$/, "未知的记录版本 $1"],
+  [/^unexpected member (.*) in (\S+)$/, "$2 中有多余的字段 $1"],
+  [/^unexpected member (.*)$/, "多余的字段 $1"],
+  [/^(\S+) is missing$/, "缺少 $1"],
+  [/^(\S+) must be (.*), not (.*)$/, (_, name, rule, value) => `${name} 必须是${words(rule)}，而不是${words(value)}`],
+  [/^a checkpoint line in a version (\S+) export$/, "版本 $1 的导出文件不应有 checkpoint 行"],
+  [/^config (\S+) has no wheel slots \(a list of prize keys\)$/, "配置 $1 没有转盘格位（奖品键的列表）"],
+  [/^(detail|config) holds a number that is not an integer \((.*)\)$/, "$1 中有不是整数的数字（$2）"],
+  [/^a string holds a lone surrogate \(it is not Unicode text\)$/, "字符串中有孤立的代理项（不是 Unicode 文本）"],
 ];
 
+// The words of the shape rules and of the values found ("an empty list"), in Chinese.
+const WORDS = [
+  [/^an integer from (\S+) to (\S+)$/, " $1 到 $2 之间的整数"],
+  [/^an integer from (\S+)$/, "不小于 $1 的整数"],
+  [/^a string or null$/, "字符串或 null"],
+  [/^a string$/, "字符串"],
+  [/^an object$/, "对象"],
+  [/^an empty object$/, "空对象"],
+  [/^a non-empty list$/, "非空列表"],
+  [/^a list$/, "列表"],
+  [/^an empty list$/, "空列表"],
+  [/^a pair \[n, value\]$/, "二元组 [n, value]"],
+  [/^64 lowercase hex digits$/, " 64 位小写十六进制数"],
+  [/^a timestamp (\S+)$/, "时间戳 $1"],
+  [/^1 to 64 characters of (.*)$/, " 1 到 64 个字符（$1）"],
+  [/^(null, .*) or (.*)$/, " $1 或 $2"],
+];
+
+function words(text) {
+  const known = WORDS.find(([pattern]) => pattern.test(text));
+  return known ? text.replace(...known) : ` ${text}`;
+}
+
+// What a message names before its first ": " (a record, a line, a config), in Chinese.
+const PREFIXES = [
+  [/^record seq (\S+)$/, "记录 seq $1"],
+  [/^record$/, "记录"],
+  [/^(header|config|period|checkpoint|draw|end) line$/, "$1 行"],
+  [/^config ([0-9a-f]{12})$/, "配置 $1"],
+];
+const PREFIXED = /^(record seq \S+|record|(?:header|config|period|checkpoint|draw|end) line|config [0-9a-f]{12}): (.*)$/;
+
 function toChinese(message) {
-  const record = /^(record seq \S+): (.*)$/.exec(message);
-  if (record) return `${record[1].replace("record seq", "记录 seq")}：${toChinese(record[2])}`;
+  const prefixed = PREFIXED.exec(message);
+  if (prefixed) {
+    const [name, text] = PREFIXES.find(([pattern]) => pattern.test(prefixed[1]));
+    return `${prefixed[1].replace(name, text)}：${toChinese(prefixed[2])}`;
+  }
   for (const [pattern, text] of ZH) if (pattern.test(message)) return message.replace(pattern, text);
   return message;
 }

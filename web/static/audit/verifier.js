@@ -1,19 +1,20 @@
 // An independent verifier of Carnival's draw exports, written from docs/fairness.md (sections 3-11) like
 // games/verify.py, with the same first-error semantics and wording. It runs in browsers and in Node 20
-// (WebCrypto, TextEncoder; no dependency), reads lines as they come (memory stays flat in the number of
+// (WebCrypto, TextDecoder; no dependency), reads lines as they come (memory stays flat in the number of
 // draws), and also accepts export version 2 with its checkpoint lines.
 //
 //   const verdict = await verifyExport(lines, { onProgress, checkpoints });  // (async) iterable of strings
-//   // {ok, draws, periods: {key: count}, headHash, checkpoints, error: {line, seq, message} | null}
+//   // {ok, draws, periods: {key: count}, periodResults: [{key, draws, status}], headHash, checkpoints,
+//   //  error: {line, seq, period, message} | null}; status: "verified", "failed" or "unverified"
 //   const verdict = await verifyFile(file, { onProgress, checkpoints });    // a File / Blob, streamed
 //   const saved = readCheckpoints(text);  // checkpoints saved from GET /api/campaigns/{id}/checkpoints
 //   const { ok, steps } = await explainDraw(record, config, period, { previousHash });
 
 import { BatchReader } from "./ahead.js";
-import { isBlank, Verifier, VerificationError } from "./checks.js";
+import { isBlank, NOT_UTF8, Verifier, VerificationError } from "./checks.js";
 import { loads } from "./pyjson.js";
 import { int, item, PyError, str } from "./pyops.js";
-import { streamLines } from "./stream.js";
+import { NotUTF8Error, streamLines } from "./stream.js";
 
 export { contentHash, FORMAT, isBlank, SUPPORTED_VERSIONS, VerificationError } from "./checks.js";
 export { explainDraw } from "./explain.js";
@@ -37,8 +38,8 @@ export function readCheckpoints(text) {
 }
 
 /**
- * Verify an export given as lines, in order: strings with their line end as "\n" (as Python reads a file;
- * without it, a line cut inside a string is "unterminated" where Python finds a control character).
+ * Verify an export given as lines, in order: strings with their line end "\n" (as games/verify.py reads a
+ * file; without it, a line cut inside a string is "unterminated" where Python finds a control character).
  * ``onProgress({line, draws})`` is called every few hundred lines and at the end; ``checkpoints`` are
  * saved ones (readCheckpoints) the export must extend.
  */
@@ -57,6 +58,7 @@ export async function verifyExport(lines, { onProgress, checkpoints = [] } = {})
       verifier.ahead.clear();
     }
     const after = reader.number + 1;
+    if (reader.error instanceof NotUTF8Error) throw new VerificationError(after, NOT_UTF8);
     if (reader.error) throw new VerificationError(after, `the file cannot be read (${reader.error.message})`);
     if (!verifier.endSeen) throw new VerificationError(after, "no end line: the export is truncated");
   } catch (error) {
@@ -70,8 +72,8 @@ export async function verifyExport(lines, { onProgress, checkpoints = [] } = {})
 }
 
 /**
- * Verify an export File / Blob (or anything with ``stream()`` and ``size``), streamed: UTF-8, lines split at
- * \n, \r\n or \r. ``onProgress({bytes, total, line, draws})``.
+ * Verify an export File / Blob (or anything with ``stream()`` and ``size``), streamed: lines end at \n (only),
+ * each strict UTF-8 (stream.js). ``onProgress({bytes, total, line, draws})``.
  */
 export async function verifyFile(file, { onProgress, checkpoints } = {}) {
   let bytes = 0;
