@@ -308,9 +308,23 @@ def range_export(change: dict[str, Any] | None = None, at: int = 2, draws: list[
     config = range_config()
     seed = RANGE["server_seed"]
     lines = [
-        {"type": "header", "format": "carnival.draws", "version": 1, "exported_at": "2026-11-23T16:00:05.000000Z"},
+        {
+            "type": "header",
+            "format": "carnival.draws",
+            "version": 1,
+            "exported_at": "2026-11-23T16:00:05.000000Z",
+            "campaign": {"id": 1, "slug": "example", "name": "示例活动", "timezone": "Asia/Shanghai"},
+        },
         {"type": "config", "hash": content_hash(config), "config": config},
-        {"type": "period", "key": RANGE_PERIOD, "commitment": commitment(seed), "server_seed": seed},
+        {
+            "type": "period",
+            "key": RANGE_PERIOD,
+            "commitment": commitment(seed),
+            "committed_at": "2026-11-22T04:00:00.000000Z",
+            "starts_at": "2026-11-22T16:00:00.000000Z",
+            "ends_at": "2026-11-23T16:00:00.000000Z",
+            "server_seed": seed,
+        },
     ]
     head = "0" * 64
     for seq, spin in enumerate(RANGE["spins"], start=1):
@@ -318,8 +332,12 @@ def range_export(change: dict[str, Any] | None = None, at: int = 2, draws: list[
         if seq == at and change:
             detail |= change
         body = {
+            "v": 1,
+            "campaign": 1,
             "seq": seq,
             "game": "wheel",
+            "user": seq,
+            "created_at": "2026-11-23T04:00:01.250000Z",
             "config_hash": content_hash(config),
             "period": RANGE_PERIOD,
             "commitment": commitment(seed),
@@ -347,7 +365,7 @@ def test_the_verifier_checks_the_amount_draw_of_the_range_vectors() -> None:
     ("at", "change", "why"),
     [
         (2, {"amount_fen": 5794}, "record seq 2: amount_fen 5794 but the draw gives 5793"),
-        (2, {"amount_fen": None}, "record seq 2: amount_fen None but the draw gives 5793"),
+        (2, {"amount_fen": None}, "record seq 2: detail.amount_fen must be an integer from 0, not null"),
         (3, {"amount_fen": 8888}, "record seq 3: amount_fen 8888 but the draw gives 8619"),  # refused, still checked
         (1, {"amount_fen": 88}, "record seq 1: an amount_fen for a prize without an amount range"),
     ],
