@@ -421,7 +421,7 @@ def test_lines_end_at_newline_only_with_or_without_progress(app: Flask, clock: C
 
 def large_export(path: Path) -> Path:
     """A valid export of more than a MiB (``carnival audit verify`` shows progress from 1 MiB on a terminal)."""
-    from tests.unit.games.test_verify_fast import make_export  # builds its own exports on import: only here
+    from tests.unit.games.verify.test_fast import make_export  # builds its own exports on import: only here
 
     path.write_text("".join(make_export(2200, server_order=True)), "utf-8")
     assert path.stat().st_size > 1 << 20

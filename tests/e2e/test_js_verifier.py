@@ -1,4 +1,4 @@
-"""The auditors' JavaScript verifier (web/static/audit/verifier.js, run under Node) agrees with games/verify.py.
+"""The auditors' JavaScript verifier (web/static/audit/verifier.js, run under Node) agrees with games.verify.
 
 Agreement means: on every test vector of docs/fairness.md the same numbers; on every export (clean, tampered,
 malformed, not UTF-8, with Chinese text and characters that need escaping, and a few thousand mutations of the
@@ -68,7 +68,7 @@ class Verdict:
 
 
 def python_verdict(case: str | bytes) -> Verdict:
-    """games/verify.py on an export's text or bytes, read as ``carnival audit verify`` reads a file."""
+    """``games.verify`` on an export's text or bytes, read as ``carnival audit verify`` reads a file."""
     data = case.encode("utf-8") if isinstance(case, str) else case
     try:
         report = verify.verify_lines(verify.decode_lines(io.BytesIO(data)))

@@ -1,4 +1,5 @@
-"""The verifier's fast lanes (games/verify_parallel.py) against the reference verifier (games/verify.py).
+"""The verifier's fast lanes (games/verify/fast.py and the modules it builds on, games/verify/pipeline.py and
+games/verify/worker.py) against the reference verifier (games/verify/reference.py).
 
 The fast lanes only ever accept; so for every input, tampered or odd, ``verify_lines`` must give exactly the
 reference's verdict: the same report, or the same first failing line and message. These tests check that on
@@ -23,17 +24,17 @@ from typing import Any
 import pytest
 
 from games import verify
-from games import verify_parallel as fast
 from games.campaigns import validate_config
 from games.contract import Action, PlayContext, PrizeOutcome
 from games.fairness import FairRng, canonical_json, commitment, record_hash, replay
 from games.pools import Prize
 from games.registry import load_registry
-from games.verify import Checkpoint, VerificationError
+from games.verify import Checkpoint, VerificationError, canonical, fast, pipeline, precomputed, rows, worker
+from games.verify.reference import _finish
 from games.wheel import Wheel, WheelState
 from server.demo import demo_config
 
-ROOT = Path(__file__).resolve().parents[3]
+ROOT = Path(__file__).resolve().parents[4]
 GENESIS = "0" * 64
 Outcome = tuple
 
@@ -145,13 +146,13 @@ def one_process(lines: list[str], published: Iterable[Checkpoint] = ()) -> Outco
     return outcome(lambda: verify.verify_lines(lines, list(published), workers=1))
 
 
-def with_workers(tuning: fast.Tuning) -> Callable[..., Outcome]:
+def with_workers(tuning: pipeline.Tuning) -> Callable[..., Outcome]:
     """Verification through worker processes with ``tuning``."""
 
     def run(lines: list[str], published: Iterable[Checkpoint] = ()) -> Outcome:
         def verified() -> verify.Report:
             verifier = fast.FastVerifier(list(published))
-            return verify._finish(verifier, fast.verify_stream(verifier, lines, tuning))
+            return _finish(verifier, pipeline.verify_stream(verifier, lines, tuning))
 
         return outcome(verified)
 
@@ -207,7 +208,7 @@ ODD_VALUES = [
 def odd_records(rng: random.Random) -> Iterable[dict[str, Any]]:
     """Records off the usual shape in one place: an odd member value, an odd draw or detail, extra or missing
     members."""
-    for key in [*fast._RECORD_KEYS, "extra"]:
+    for key in [*canonical._RECORD_KEYS, "extra"]:
         for value in ODD_VALUES:
             yield usual_record(rng) | {key: value}
     for value in ODD_VALUES:
@@ -216,7 +217,7 @@ def odd_records(rng: random.Random) -> Iterable[dict[str, Any]]:
         yield usual_record(rng) | {"draws": [[3, 1, 2]]} | {"detail": {"slot": value}}
         yield usual_record(rng) | {"detail": {"amount_fen": value, "slot": 1}}
         yield usual_record(rng) | {"detail": {"slot": 1, "other": value}}
-    for key in fast._RECORD_KEYS:
+    for key in canonical._RECORD_KEYS:
         record = usual_record(rng)
         del record[key]
         yield record
@@ -227,14 +228,14 @@ def test_the_formatted_canonical_json_is_json_dumps_byte_for_byte() -> None:
     for _ in range(3000):
         record = usual_record(rng)
         body = {k: v for k, v in record.items() if k != "hash"}
-        assert fast.canonical_body(record) == dumps(body) == verify._canonical(body)
+        assert canonical.canonical_body(record) == dumps(body) == verify._canonical(body)
 
 
 def test_records_off_the_usual_shape_are_left_to_json_dumps() -> None:
     rng = random.Random(7)
     left = 0
     for record in odd_records(rng):
-        written = fast.canonical_body(record)
+        written = canonical.canonical_body(record)
         if written is None:
             left += 1
             continue
@@ -242,10 +243,10 @@ def test_records_off_the_usual_shape_are_left_to_json_dumps() -> None:
         assert written == dumps({k: v for k, v in record.items() if k != "hash"}), record
     assert left > 500
     for value in [True, 1.0, 2**63, -1, "é", 'a"b', "a\\b", "\x7f", "\x00", Text("x"), Number(3), (1, 2)]:
-        assert fast.canonical_body(usual_record(rng) | {"client_seed": value}) is None, value
-        assert fast.canonical_body(usual_record(rng) | {"nonce": value}) is None, value
-        assert fast.canonical_body(usual_record(rng) | {"draws": [[3, value]]}) is None, value
-    assert fast.canonical_body(usual_record(rng) | {"extra": 1}) is None
+        assert canonical.canonical_body(usual_record(rng) | {"client_seed": value}) is None, value
+        assert canonical.canonical_body(usual_record(rng) | {"nonce": value}) is None, value
+        assert canonical.canonical_body(usual_record(rng) | {"draws": [[3, value]]}) is None, value
+    assert canonical.canonical_body(usual_record(rng) | {"extra": 1}) is None
 
 
 def test_a_line_matching_the_canonical_grammar_is_canonical_json() -> None:
@@ -262,7 +263,7 @@ def test_a_line_matching_the_canonical_grammar_is_canonical_json() -> None:
         body = canonical_json(record).decode()
         line = rng.choice([f'{{"record":{body},"type":"draw"}}', f'{{"type":"draw","record":{body}}}']) + "\n"
         for text in (line, mutated(line, rng)):
-            row = fast._canonical_row(text)
+            row = rows._canonical_row(text)
             if row is None or not all(re.fullmatch("[0-9a-f]{64}", row[i]) for i in (2, 3, 16, 20)):
                 continue
             taken += 1
@@ -298,14 +299,14 @@ def test_the_hmac_from_saved_pads_is_hmac_sha256() -> None:
     rng = random.Random(3)
     for size in (0, 1, 32, 63, 64, 65, 100):
         key = rng.randbytes(size)
-        period = fast.Period("c", key)
+        period = precomputed.Period("c", key)
         for message in (b"", b"client:0:0", rng.randbytes(200)):
             assert period.block(message) == hmac.digest(key, message, "sha256")
 
 
 def test_configs_outside_the_fast_lane_are_not_compiled() -> None:
     config = bench_config().raw
-    pool = fast.compile_pool(config)
+    pool = precomputed.compile_pool(config)
     assert pool is not None and pool.total == sum(p["weight"] for p in config["pool"]["prizes"])
     assert pool.ranges["red_188"] == (100, 300) and pool.ranges["thanks"] is None
     for change in (
@@ -318,9 +319,9 @@ def test_configs_outside_the_fast_lane_are_not_compiled() -> None:
         {"prizes": [{"key": "a", "weight": 1, "reward": {"max_fen": 5}}]},
         {"prizes": [{"key": "a", "weight": 1.0, "reward": {}}]},
     ):
-        assert fast.compile_pool({**config, "pool": {**config["pool"], **change}}) is None, change
-    assert fast.compile_pool([]) is None
-    assert fast.compile_pool({**config, "games": {"wheel": {"slots": "abc"}}}).slots is None  # type: ignore[union-attr]
+        assert precomputed.compile_pool({**config, "pool": {**config["pool"], **change}}) is None, change
+    assert precomputed.compile_pool([]) is None
+    assert precomputed.compile_pool({**config, "games": {"wheel": {"slots": "abc"}}}).slots is None  # type: ignore[union-attr]
 
 
 # --- Verdicts: the fast lanes against the reference ---------------------------------------------------------
@@ -369,7 +370,7 @@ def tampered(lines: list[str], rng: random.Random) -> list[str]:
     if kind == 0:
         lines[at] = mutated(lines[at], rng)
     elif kind == 1:
-        key = rng.choice(list(fast._RECORD_KEYS))
+        key = rng.choice(list(canonical._RECORD_KEYS))
         value = rng.choice([*ODD_VALUES[:-3], 0, 1, 2, 3, 5, 10000, "thanks", "points_10", "red_188", [[10, 1]]])
         lines = rehashed(lines, at, {key: value}, chain=rng.random() < 0.8, layout=rng.choice(["canonical", "spaced"]))
     elif kind == 2:
@@ -486,7 +487,7 @@ def test_every_tampering_gets_the_reference_verdict_in_one_process() -> None:
 
 
 def test_every_tampering_gets_the_reference_verdict_with_the_standard_json(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(fast, "loads", json.loads)
+    monkeypatch.setattr(rows, "loads", json.loads)
     rng = random.Random(404)
     for _ in range(150):
         lines = tampered(EXPORT, rng)
@@ -517,8 +518,9 @@ def test_the_verifier_runs_on_the_standard_library_alone(tmp_path: Path) -> None
     script = (
         "import sys; sys.modules['orjson'] = None\n"
         "import json\n"
-        "from games import verify, verify_parallel\n"
-        "assert verify_parallel.loads is json.loads\n"
+        "from games import verify\n"
+        "from games.verify import rows\n"
+        "assert rows.loads is json.loads\n"
         "for path in sys.argv[1:]:\n"
         "    try:\n"
         "        report = verify.verify_lines(verify.read_lines(path), workers=1)\n"
@@ -538,15 +540,15 @@ def test_the_verifier_runs_on_the_standard_library_alone(tmp_path: Path) -> None
 # --- Worker processes ---------------------------------------------------------------------------------------
 
 BIG = make_export(3000)
-SMALL_CHUNKS = fast.Tuning(workers=2, chunk_lines=40, parallel_after=30, in_flight=3)
+SMALL_CHUNKS = pipeline.Tuning(workers=2, chunk_lines=40, parallel_after=30, in_flight=3)
 
 
-class CountingPipeline(fast._Pipeline):
+class CountingPipeline(pipeline._Pipeline):
     """A pipeline that counts the chunks taken on the workers' answers."""
 
     taken = 0
 
-    def apply(self, chunk: fast._Chunk) -> None:
+    def apply(self, chunk: pipeline._Chunk) -> None:
         before = self.verifier.report.draws
         super().apply(chunk)
         if chunk.worker is not None and not self.broken and self.verifier.report.draws == before + len(chunk.lines):
@@ -554,7 +556,7 @@ class CountingPipeline(fast._Pipeline):
 
 
 def test_workers_verify_a_long_export_as_one_process_does(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(fast, "_Pipeline", CountingPipeline)
+    monkeypatch.setattr(pipeline, "_Pipeline", CountingPipeline)
     CountingPipeline.taken = 0
     assert with_workers(SMALL_CHUNKS)(BIG) == reference(BIG)
     assert CountingPipeline.taken > 60  # the workers did the work
@@ -634,17 +636,17 @@ def test_workers_give_the_reference_verdict_on_tamperings(
 
 def test_without_workers_this_process_does_it_all(monkeypatch: pytest.MonkeyPatch) -> None:
     """Workers that cannot start, or die, leave the verdict to this process: the same one."""
-    monkeypatch.setattr(fast, "_SERVE", "import sys; sys.exit(3)")
+    monkeypatch.setattr(worker, "_SERVE", "import sys; sys.exit(3)")
     bad = rehashed(BIG, 900, {"prize": "thanks"})
     assert with_workers(SMALL_CHUNKS)(BIG) == reference(BIG)
     assert with_workers(SMALL_CHUNKS)(bad) == reference(bad)
-    monkeypatch.setattr(fast.sys, "executable", "/nonexistent/python")
+    monkeypatch.setattr(worker.sys, "executable", "/nonexistent/python")
     assert with_workers(SMALL_CHUNKS)(bad) == reference(bad)
 
 
 def test_verify_lines_uses_workers_for_a_long_export(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(fast, "_Pipeline", CountingPipeline)
-    monkeypatch.setattr(fast.Tuning, "default", classmethod(lambda cls, workers=None: SMALL_CHUNKS))
+    monkeypatch.setattr(pipeline, "_Pipeline", CountingPipeline)
+    monkeypatch.setattr(pipeline.Tuning, "default", classmethod(lambda cls, workers=None: SMALL_CHUNKS))
     CountingPipeline.taken = 0
     report = verify.verify_lines(iter(BIG))
     assert ("verified", report.draws, list(report.periods.items()), report.head_hash) == reference(BIG)
@@ -653,7 +655,7 @@ def test_verify_lines_uses_workers_for_a_long_export(monkeypatch: pytest.MonkeyP
 
 def test_workers_started_and_never_used_change_nothing() -> None:
     """Workers start halfway to ``parallel_after``: a stream that ends before it still gets the reference's verdict."""
-    tuning = fast.Tuning(workers=2, chunk_lines=40, parallel_after=100, in_flight=3)
+    tuning = pipeline.Tuning(workers=2, chunk_lines=40, parallel_after=100, in_flight=3)
     assert 50 < len(EXPORT) < 100
     bad = rehashed(EXPORT, FIRST_DRAW + 5, {"prize": "thanks"})
     assert with_workers(tuning)(EXPORT) == reference(EXPORT)
@@ -666,9 +668,9 @@ def test_a_chunk_whose_lines_hold_other_newlines_is_left_to_this_process() -> No
         verifier.line(number, text)
     draws = BIG[8:18]
     args = (verifier.pools, verifier.fast_periods)
-    assert fast.check_chunk(*args, "".join(draws), 10) is not None
-    assert fast.check_chunk(*args, "".join(draws), 9) is None  # ten lines sent as nine: one held a newline
-    assert fast.check_chunk(*args, "".join(draws) + '{"record":1}\n', 10) is None
+    assert worker.check_chunk(*args, "".join(draws), 10) is not None
+    assert worker.check_chunk(*args, "".join(draws), 9) is None  # ten lines sent as nine: one held a newline
+    assert worker.check_chunk(*args, "".join(draws) + '{"record":1}\n', 10) is None
 
 
 # --- Lines of another shape: the reference refuses them, naming the line, and so does every lane ------------

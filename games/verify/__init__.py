@@ -1,0 +1,70 @@
+"""An independent verifier of draw exports, written from docs/fairness.md alone.
+
+It uses none of the engine's code, so that what it checks is the published scheme, not our
+implementation of it. It streams: memory stays flat in the number of draws.
+
+The reference is :mod:`games.verify.reference` (the scheme's arithmetic in :mod:`~games.verify.scheme`, the
+shape checks in :mod:`~games.verify.shapes`, reading lines in :mod:`~games.verify.lines`), with the standard
+library only. :func:`verify_lines` adds the fast lanes (:mod:`~games.verify.fast`, built on
+:mod:`~games.verify.canonical`, :mod:`~games.verify.precomputed` and :mod:`~games.verify.rows`: orjson when
+installed, a specialised canonical serializer; and for large exports the worker processes of
+:mod:`~games.verify.pipeline` and :mod:`~games.verify.worker`); they only ever *accept* draw lines of the
+usual shape, and every other line, and every refusal, is the reference's verdict, so the verdicts and
+messages are the reference's for every input.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from games.verify.lines import MAX_DEPTH, NOT_UTF8, Undecodable, decode_lines, read_checkpoints, read_lines
+from games.verify.reference import _finish, reference_verify_lines
+from games.verify.report import Checkpoint, Report, VerificationError
+from games.verify.scheme import (
+    EXPORT_VERSION,
+    FALLBACK_REASONS,
+    FORMAT,
+    GENESIS,
+    RANGE_MAX,
+    RECORD_VERSIONS,
+    SUPPORTED_VERSIONS,
+    _canonical,
+    _integers,
+    _pick,
+)
+
+__all__ = [
+    "EXPORT_VERSION",
+    "FALLBACK_REASONS",
+    "FORMAT",
+    "GENESIS",
+    "MAX_DEPTH",
+    "NOT_UTF8",
+    "RANGE_MAX",
+    "RECORD_VERSIONS",
+    "SUPPORTED_VERSIONS",
+    "Checkpoint",
+    "Report",
+    "Undecodable",
+    "VerificationError",
+    "_canonical",  # the reference's arithmetic, which tests check against the engine's
+    "_integers",
+    "_pick",
+    "decode_lines",
+    "read_checkpoints",
+    "read_lines",
+    "reference_verify_lines",
+    "verify_lines",
+]
+
+
+def verify_lines(lines: Iterable[str], published: Iterable[Checkpoint] = (), *, workers: int | None = None) -> Report:
+    """Verify an export given as lines, and that it extends every ``published`` checkpoint (saved earlier
+    from the rules page). ``workers``: processes for the draw lines of a large export (default: up to the
+    CPUs available; 1 verifies in this process only). :raises VerificationError: naming the first bad line."""
+    from games.verify.fast import FastVerifier  # the fast lanes are imported when first used
+    from games.verify.pipeline import Tuning, verify_stream
+
+    verifier = FastVerifier(published)
+    number = verify_stream(verifier, lines, Tuning.default(workers))
+    return _finish(verifier, number)

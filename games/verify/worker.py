@@ -1,0 +1,120 @@
+"""A worker process of the fast lane, both ends: :class:`_Worker`, this process's handle on one (started
+with ``python -c "...serve()"``, talking pickles over its standard input and output), and :func:`serve`,
+the worker's loop, which answers each chunk of draw lines with :func:`check_chunk`."""
+
+from __future__ import annotations
+
+import gc
+import pickle
+import queue
+import subprocess
+import sys
+import threading
+from contextlib import suppress
+from pathlib import Path
+from typing import IO, Any
+
+from games.verify.fast import _row_holds
+from games.verify.precomputed import Periods, Pools, compile_period, compile_pool
+from games.verify.rows import Row, _chunk_grammar, _line_row
+
+_ROOT = str(Path(__file__).resolve().parents[2])  # the folder holding the ``games`` package
+_SERVE = f"import sys; sys.path.insert(0, {_ROOT!r}); from games.verify.worker import serve; serve()"
+
+
+class _Worker:
+    """One worker process; a thread writes its input, so that sending never waits on its answers."""
+
+    def __init__(self) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, "-c", _SERVE], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL
+        )
+        self.outbox: queue.SimpleQueue[tuple | None] = queue.SimpleQueue()
+        self.writer = threading.Thread(target=self._write, args=(self.process.stdin,), daemon=True)
+        self.writer.start()
+        self.generation = -1  # of the configs and periods it has
+
+    def _write(self, pipe: IO[bytes]) -> None:
+        try:
+            while (message := self.outbox.get()) is not None:
+                pickle.dump(message, pipe, pickle.HIGHEST_PROTOCOL)
+                pipe.flush()
+        except Exception:  # the worker is gone, or a message would not go: its answers will be missing
+            pass
+        finally:
+            with suppress(OSError):
+                pipe.close()  # the worker then stops, and its missing answers send the rest to this process
+
+    def send(self, message: tuple) -> None:
+        """Queue a message for the worker."""
+        self.outbox.put(message)
+
+    def receive(self) -> Any:
+        """The worker's next answer. :raises EOFError, OSError, pickle.UnpicklingError: it died."""
+        return pickle.load(self.process.stdout)  # type: ignore[arg-type]
+
+    def stop(self, kill: bool = False) -> None:
+        """End the worker: it stops at the end of its input, or when an answer finds nobody reading it; with
+        ``kill``, at once."""
+        self.outbox.put(None)
+        if self.process.stdout is not None:
+            self.process.stdout.close()
+        if kill:
+            self.process.kill()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        self.writer.join(timeout=10)
+
+
+def check_chunk(pools: Pools, periods: Periods, text: str, count: int) -> tuple | None:
+    """``(first seq, first prev_hash, the hashes joined, draws per period)`` of the ``count`` lines of ``text``
+    (each ending in a newline) when each is a usual draw line whose content holds and each links to the one
+    before it; ``None`` otherwise. Lines in canonical JSON are read all at once, one match a line."""
+    try:
+        if text.count("\n") != count:
+            return None
+        rows: list[Row | None] = _chunk_grammar(not text.startswith('{"record":')).findall(text)
+        if len(rows) != count:  # else: matches do not overlap and each spans a whole line, so every line matched
+            rows = [_line_row(line) for line in text.split("\n")[:count]]
+        return _chained(pools, periods, rows)
+    except Exception:  # whatever it is, this process's reference verifier gives the verdict
+        return None
+
+
+def _chained(pools: Pools, periods: Periods, rows: list[Row | None]) -> tuple | None:
+    """:func:`check_chunk`'s answer for the rows of its lines."""
+    hashes: list[str] = []
+    counts: dict[str, int] = {}
+    first = last = None
+    for row in rows:
+        accepted = None if row is None else _row_holds(row, pools, periods)
+        if accepted is None or (last is not None and (accepted[0] != last[0] + 1 or accepted[1] != last[2])):
+            return None
+        first, last = first or accepted, accepted
+        hashes.append(accepted[2])
+        counts[accepted[3]] = counts.get(accepted[3], 0) + 1
+    return None if first is None else (first[0], first[1], "".join(hashes), counts)
+
+
+def serve(inbox: IO[bytes] | None = None, outbox: IO[bytes] | None = None) -> None:
+    """A worker process's loop: ``("context", pickled (configs, periods))`` and ``("chunk", text, count)`` messages
+    in, an answer of :func:`check_chunk` out for each chunk, until the input ends."""
+    inbox, outbox = inbox or sys.stdin.buffer, outbox or sys.stdout.buffer
+    gc.disable()  # what a worker holds makes no reference cycles: counting references frees it all
+    pools: Pools = {}
+    periods: Periods = {}
+    while True:
+        try:
+            message = pickle.load(inbox)
+        except EOFError:
+            return
+        if message[0] == "context":
+            configs, items = pickle.loads(message[1])
+            pools = {key: compile_pool(config) for key, config in configs.items()}
+            periods = {key: compile_period(item) for key, item in items.items()}
+            continue
+        pickle.dump(check_chunk(pools, periods, message[1], message[2]), outbox, pickle.HIGHEST_PROTOCOL)
+        outbox.flush()
