@@ -1,4 +1,4 @@
-// The checks of docs/fairness.md sections 9 to 11, one export line at a time, as games/verify.py's _Verifier
+// The checks of docs/fairness.md sections 9 to 11, one export line at a time, as games/verify/reference.py's _Verifier
 // makes them: same order, same first error, same message. Every line's shape (its members and their types)
 // is checked first, so the checks after it read values of known types: nothing is guessed.
 
