@@ -2,8 +2,9 @@
 
 A coupon is used once, by one order of the user it was issued to, inside ``[valid_from, valid_until)``,
 on an order of at least its minimum (``min_order_fen``, and for 满减 its ``threshold_fen``) in its
-category (``None`` covers every category). Redeeming again with the same order reference answers the
-first redemption; two concurrent redemptions of one coupon give exactly one success.
+category (``None`` covers every category). Redeeming again with the same order (reference, amount and
+category) answers the first redemption, and the same reference with another amount or category is
+refused; two concurrent redemptions of one coupon give exactly one success.
 """
 
 from __future__ import annotations
@@ -43,6 +44,12 @@ class CouponNotYetValid(Refusal):
     code = "coupon_not_yet_valid"
 
 
+class OrderRefReused(Refusal):
+    """The order reference already redeemed this coupon with another amount or category."""
+
+    code = "order_ref_reused"
+
+
 class OrderBelowMinimum(Refusal):
     """The order is below the coupon's minimum order or 满减 threshold."""
 
@@ -78,8 +85,15 @@ def minimum_fen(coupon: Coupon) -> int:
 
 
 def is_replay(coupon: Coupon, user_id: int | None, order: Order) -> bool:
-    """True when ``order`` of ``user_id`` already used ``coupon``."""
-    return coupon.user_id == user_id and coupon.state == "used" and coupon.order_ref == order.ref
+    """True when ``order`` of ``user_id`` already used ``coupon``.
+
+    :raises OrderRefReused: when that order reference used it with another amount or category.
+    """
+    if coupon.user_id != user_id or coupon.state != "used" or coupon.order_ref != order.ref:
+        return False
+    if (coupon.order_fen, coupon.order_category) != (order.amount_fen, order.category):
+        raise OrderRefReused(f"order '{order.ref}' redeemed this coupon with another amount or category")
+    return True
 
 
 def check_window(coupon: Coupon, now: datetime) -> None:
@@ -134,7 +148,9 @@ def redeem(session: Session, user_id: int | None, coupon_id: int, order: Order, 
     taken = session.execute(
         update(Coupon)
         .where(Coupon.id == coupon.id, Coupon.state == "issued")
-        .values(state="used", order_ref=order.ref, used_at=now)
+        .values(
+            state="used", order_ref=order.ref, order_fen=order.amount_fen, order_category=order.category, used_at=now
+        )
         .execution_options(synchronize_session=False)
     )
     session.refresh(coupon)

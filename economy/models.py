@@ -101,6 +101,8 @@ class Coupon(Base):
     valid_until: Mapped[datetime] = mapped_column(UTCDateTime)
     state: Mapped[str] = mapped_column(String(16), default="issued")
     order_ref: Mapped[str | None] = mapped_column(String(128))
+    order_fen: Mapped[int | None] = mapped_column(BigInteger)
+    order_category: Mapped[str | None] = mapped_column(String(64))
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 

@@ -49,6 +49,7 @@ REFUSAL_STATUS = {
     "coupon_not_yet_valid": 409,
     "order_below_minimum": 422,
     "category_not_covered": 422,
+    "order_ref_reused": 422,
 }
 SIGNATURE_HEADERS = [
     {"name": TIMESTAMP_HEADER, "in": "header", "required": True, "schema": {"type": "string"}},

@@ -113,6 +113,10 @@ def test_a_retry_with_the_same_order_answers_the_first_redemption(
     assert again.headers["Idempotent-Replayed"] == "true"
     other = signed(client, "POST", REDEEM, order(coupon_id, ref="JD-0002"))
     assert (other.status_code, other.json["error"]) == (409, "coupon_used")
+    for changed in ({"order_fen": 30000}, {"category": "laptops"}, {"category": None}):
+        reused = signed(client, "POST", REDEEM, order(coupon_id, **changed))
+        assert (reused.status_code, reused.json["error"]) == (422, "order_ref_reused"), changed
+        assert "another amount or category" in reused.json["message"]
 
 
 def test_a_missing_coupon_another_users_and_an_unknown_user_are_not_found(app: Flask, client: FlaskClient) -> None:

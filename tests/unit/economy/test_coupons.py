@@ -15,6 +15,7 @@ from economy.coupons import (
     CouponUsed,
     Order,
     OrderBelowMinimum,
+    OrderRefReused,
     check_redeemable,
     fits,
     is_replay,
@@ -122,11 +123,18 @@ def test_refusals_are_typed() -> None:
 
 
 def test_a_replay_is_the_same_user_and_order_on_a_used_coupon() -> None:
-    used = coupon(state="used", order_ref="order-1")
+    used = coupon(state="used", order_ref="order-1", order_fen=20000, order_category="phones")
     assert is_replay(used, 7, ORDER)
     assert not is_replay(used, 8, ORDER)
     assert not is_replay(used, 7, Order("order-2", 20000, "phones"))
     assert not is_replay(coupon(order_ref="order-1"), 7, ORDER)
+
+
+@pytest.mark.parametrize("order", [Order("order-1", 20001, "phones"), Order("order-1", 20000, None)])
+def test_the_same_order_reference_with_another_amount_or_category_is_refused(order: Order) -> None:
+    used = coupon(state="used", order_ref="order-1", order_fen=20000, order_category="phones")
+    with pytest.raises(OrderRefReused, match="another amount or category"):
+        is_replay(used, 7, order)
 
 
 def test_listing_filters_on_what_the_order_gives() -> None:
