@@ -124,6 +124,19 @@ def _load_game(registry: Registry, key: str, conf: dict[str, Any], pool: Pool | 
     return loaded
 
 
+def load_caps(raw: Any, pool: Pool) -> tuple[Cap, ...]:
+    """Per-user caps as a campaign config holds them, checked as a publish checks them against ``pool``.
+
+    :raises marshmallow.ValidationError: messages under ``caps``.
+    """
+    data = CampaignConfigSchema(only=("caps",)).load({"caps": raw})
+    errors: dict[str, Any] = {}
+    caps = tuple(_cap(c, pool, errors) for c in data["caps"])
+    if errors:
+        raise ValidationError(errors)
+    return caps
+
+
 def _cap(data: dict[str, Any], pool: Pool | None, errors: dict[str, Any]) -> Cap:
     prize = data["prize"]
     if prize is not None and pool is not None and prize not in {p.key for p in pool.prizes}:

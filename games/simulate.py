@@ -6,21 +6,26 @@ engine's fallback rules in order: a prize beyond its stock, or beyond the budget
 fallback prize. A day spends at most the budget left and, when there is one, the daily budget (the
 economy charges both); when they cannot pay for the day's picks, each prize that costs something is
 cut in the same proportion and the refused draws become the fallback (draw order inside a day is not
-modelled, so this is exact when every costly pick costs the same); per-user caps are not modelled
-(they can only lower the cost). A red packet with an amount range costs its mean amount per grant
-(``Prize.cost_fen``), so costs are fen as floats.
+modelled, so this is exact when every costly pick costs the same). Per-user daily caps come first, as in
+the engine: each prize loses the share of its picks that the caps refuse (:mod:`games.simulate_caps`,
+estimated from sampled shopper-days); caps over the whole campaign are not modelled (they can only lower
+the cost). A red packet with an amount range costs its mean amount per grant (``Prize.cost_fen``), so
+costs are fen as floats.
 
 numpy is used here for statistics only; real draws never use numpy (see games/fairness.py).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
 
+from economy.limits import Cap
 from games.pools import Pool
+from games.simulate_caps import cap_refusal_shares, daily_caps, refuse_capped
 
 
 @dataclass(frozen=True)
@@ -73,9 +78,10 @@ def simulate(
     runs: int = 1000,
     seed: int | None = None,
     daily_budget_fen: int | None = None,
+    caps: Sequence[Cap] = (),
 ) -> Simulation:
-    """Simulate ``runs`` campaigns of ``audience`` on ``pool`` under ``budget_fen`` and at most
-    ``daily_budget_fen`` a day (``None``: unlimited).
+    """Simulate ``runs`` campaigns of ``audience`` on ``pool`` under ``budget_fen``, at most
+    ``daily_budget_fen`` a day (``None``: unlimited) and the per-user daily ``caps``.
 
     :raises ValueError: on a non-positive audience or run count.
     """
@@ -84,9 +90,12 @@ def simulate(
     state = _State.start(pool, runs, budget_fen, daily_budget_fen)
     generator = np.random.default_rng(seed)
     probabilities = np.array([p.weight for p in pool.prizes], dtype=np.float64) / pool.total_weight
+    shares = cap_refusal_shares(pool, caps, audience.draws_per_player, generator) if daily_caps(caps) else None
     daily_costs = []
     for day in range(audience.days):
         counts = generator.multinomial(audience.draws_per_day, probabilities, size=runs)
+        if shares is not None:
+            counts = refuse_capped(counts, shares, state.fallback, generator)
         daily_costs.append(state.settle_day(day, counts))
     return state.summary(np.stack(daily_costs, axis=1), runs * audience.days * audience.draws_per_day)
 

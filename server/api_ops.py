@@ -12,8 +12,10 @@ from flask_smorest import Blueprint
 from marshmallow import ValidationError
 from sqlalchemy import select
 
+from economy.limits import Cap
 from games import admin
 from games.campaign_form import flatten
+from games.campaigns import load_caps
 from games.metrics import Metrics, metrics, record_forecast
 from games.models import Campaign, ConfigVersion
 from games.pools import Pool, load_pool
@@ -56,8 +58,8 @@ def _registry() -> Any:
     return current_app.extensions["carnival.registry"]
 
 
-def _fields_error(error: ValidationError) -> ApiError:
-    return ApiError(422, "invalid_input", "some fields are invalid", flatten(error.messages))
+def _fields_error(error: ValidationError, prefix: str = "") -> ApiError:
+    return ApiError(422, "invalid_input", "some fields are invalid", flatten(error.messages, prefix))
 
 
 def _campaign(campaign_id: int) -> Campaign:
@@ -281,8 +283,10 @@ def rules_preview(user: User) -> Rules:
 @blp.arguments(SimulationRequestSchema)
 @blp.response(200, SimulationSchema)
 def simulate(body: dict[str, Any], user: User) -> dict[str, Any]:
-    """Monte Carlo of the pool's cost for an audience, budget and daily budget (nothing is saved)."""
-    return simulation_view(_simulated_pool(body), **body)
+    """Monte Carlo of the pool's cost under its daily caps for an audience, budget and daily budget (nothing
+    is saved)."""
+    pool, caps = _simulated_pool(body)
+    return simulation_view(pool, caps=caps, **body)
 
 
 @blp.route("/campaigns/<int:campaign_id>/simulate", methods=["POST"])
@@ -291,8 +295,8 @@ def simulate(body: dict[str, Any], user: User) -> dict[str, Any]:
 @blp.response(200, SimulationSchema)
 def simulate_campaign(body: dict[str, Any], campaign_id: int, user: User) -> dict[str, Any]:
     """As ``/simulate``, and the result becomes the campaign's spend forecast on every ops dashboard."""
-    pool = _simulated_pool(body)
-    view = simulation_view(pool, **body)  # before the transaction: it may take seconds
+    pool, caps = _simulated_pool(body)
+    view = simulation_view(pool, caps=caps, **body)  # before the transaction: it may take seconds
     db_session = db.session()
     with db_session.begin():
         published = admin.current_config(db_session, _registry(), _campaign(campaign_id))
@@ -300,14 +304,17 @@ def simulate_campaign(body: dict[str, Any], campaign_id: int, user: User) -> dic
     return view
 
 
-def _simulated_pool(body: dict[str, Any]) -> Pool:
-    """Take the pool out of a simulation request. :raises ApiError: 422 with messages by field path."""
+def _simulated_pool(body: dict[str, Any]) -> tuple[Pool, tuple[Cap, ...]]:
+    """Take the pool and its caps out of a simulation request. :raises ApiError: 422 with messages by field
+    path."""
     try:
-        return load_pool(body.pop("pool"))
+        pool = load_pool(body.pop("pool"))
     except ValidationError as error:
-        raise ApiError(
-            422, "invalid_input", "some fields are invalid", flatten(error.messages, "config.pool")
-        ) from error
+        raise _fields_error(error, "config.pool") from error
+    try:
+        return pool, load_caps(body.pop("caps"), pool)
+    except ValidationError as error:
+        raise _fields_error(error, "config") from error
 
 
 @blp.route("/campaigns/<int:campaign_id>/metrics", methods=["GET"])

@@ -2,31 +2,21 @@
 
 from __future__ import annotations
 
-import json
-import math
 import os
 import sys
-from datetime import timedelta
-from pathlib import Path
 
 import click
 from flask import Flask, current_app
-from flask.cli import FlaskGroup, ScriptInfo, with_appcontext
-from marshmallow import ValidationError
+from flask.cli import FlaskGroup, with_appcontext
 
 from economy.ledger import expire_points
-from economy.limits import MAX_BUDGET_FEN
-from economy.models import Budget
 from economy.wallet import expire_coupons
-from games.admin import current_config
-from games.campaign_form import check_daily_budget, flatten
 from games.models import Campaign
 from games.periods import rotate
-from games.pools import Pool, load_pool
-from games.simulate import Audience, Simulation, simulate
 from server import db
 from server.auth import create_staff
 from server.cli_audit import AUDIT_COMMANDS
+from server.cli_simulate import simulate_command
 from server.config import ConfigError
 from server.demo import DEMO_STAFF, seed_demo
 from server.migrate import upgrade
@@ -176,135 +166,7 @@ for _command in AUDIT_COMMANDS:
     audit_group.add_command(_command)
 
 
-@cli.command("simulate", with_appcontext=False)  # a --pool file needs no app, database or secrets
-@click.option("--campaign", "campaign_id", type=int, help="the campaign's published pool and remaining budget")
-@click.option("--pool", "pool_file", type=click.Path(dir_okay=False, path_type=Path), help="a pool or config JSON")
-@click.option("--players", type=click.IntRange(1), required=True, help="players a day")
-@click.option("--draws", type=click.IntRange(1), default=1, show_default=True, help="draws per player a day")
-@click.option("--days", type=click.IntRange(1), help="days  [default: the campaign's length; needed with --pool]")
-@click.option(
-    "--budget-fen",
-    type=click.IntRange(0, MAX_BUDGET_FEN),
-    help="budget  [default: the campaign's remaining, else none]",
-)
-@click.option(
-    "--daily-budget-fen",
-    type=click.IntRange(1, MAX_BUDGET_FEN),
-    help="most spent a day  [default: the campaign's daily budget, else none]",
-)
-@click.option("--runs", type=click.IntRange(1, 100_000), default=1000, show_default=True)
-@click.option("--seed", type=int, help="for a repeatable simulation")
-def simulate_command(
-    campaign_id: int | None,
-    pool_file: Path | None,
-    players: int,
-    draws: int,
-    days: int | None,
-    budget_fen: int | None,
-    daily_budget_fen: int | None,
-    runs: int,
-    seed: int | None,
-) -> None:
-    """Monte Carlo of a pool's cost: expected grants, stock-outs, total cost, budget exhaustion.
-
-    The pool is a campaign's published one (``--campaign``) or a JSON file (``--pool``) holding a
-    pool ``{prizes, fallback}`` or a whole campaign config with ``pool``.
-    """
-    pool, length, remaining, daily = _simulated_pool(campaign_id, pool_file)
-    days = days or length
-    if days is None:
-        raise click.UsageError("--days is required with --pool")
-    budget = remaining if budget_fen is None else budget_fen
-    daily = daily if daily_budget_fen is None else daily_budget_fen
-    try:
-        check_daily_budget({"budget_fen": budget_fen, "daily_budget_fen": daily_budget_fen})  # as given
-    except ValidationError as error:
-        raise click.UsageError(f"--daily-budget-fen: {'; '.join(flatten(error.messages).popitem()[1])}") from error
-    audience = Audience(players, draws, days)
-    result = simulate(pool, audience, budget, runs=runs, seed=seed, daily_budget_fen=daily)
-    _echo_simulation(pool, audience, (budget, daily), result)
-
-
-def _simulated_pool(campaign_id: int | None, pool_file: Path | None) -> tuple[Pool, int | None, int | None, int | None]:
-    """The pool, the campaign's length in days, its remaining budget and its daily budget (``None``: unknown
-    / unlimited)."""
-    if campaign_id is not None and pool_file is None:
-        return _published_pool(campaign_id)
-    if pool_file is not None and campaign_id is None:
-        return _pool_from_file(pool_file), None, None, None
-    raise click.UsageError("give either --campaign ID or --pool FILE")
-
-
-def _published_pool(campaign_id: int) -> tuple[Pool, int, int | None, int | None]:
-    """The campaign's published pool, its length in days, its remaining budget and its daily budget
-    (``None``: no such limit)."""
-    app = click.get_current_context().ensure_object(ScriptInfo).load_app()
-    with app.app_context(), db.session().begin():
-        campaign = _campaign(campaign_id)
-        config = current_config(db.session(), app.extensions["carnival.registry"], campaign)
-        if config is None:
-            raise click.ClickException(f"campaign {campaign_id} has no published config")
-        budget = db.session().get(Budget, campaign_id)
-        length = math.ceil((campaign.ends_at - campaign.starts_at) / timedelta(days=1))
-        remaining = None if budget is None else max(budget.total_fen - budget.spent_fen, 0)
-        return config.pool, max(length, 1), remaining, None if budget is None else budget.daily_total_fen
-
-
-def _pool_from_file(path: Path) -> Pool:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise click.ClickException(f"cannot read pool file {path}: {error}") from error
-    whole_config = isinstance(data, dict) and "pool" in data
-    raw = data["pool"] if whole_config else data
-    if not isinstance(raw, dict):
-        raise click.ClickException(f"{path} must hold a JSON object: a pool or a campaign config with 'pool'")
-    try:
-        return load_pool(raw)
-    except ValidationError as error:
-        fields = flatten(error.messages, "pool" if whole_config else "")
-        lines = [f"  {name}: {'; '.join(messages)}" for name, messages in fields.items()]
-        raise click.ClickException("\n".join([f"invalid pool in {path}:", *lines])) from error
-
-
-def _yuan(fen: float | None) -> str:
-    return "unlimited" if fen is None else f"¥{fen / 100:,.2f}"
-
-
-def _echo_simulation(
-    pool: Pool, audience: Audience, budgets: tuple[int | None, int | None], result: Simulation
-) -> None:
-    daily = "" if budgets[1] is None else f", at most {_yuan(budgets[1])} a day"
-    click.echo(
-        f"{result.runs} runs of {audience.players_per_day:,} players x {audience.draws_per_player} draws"
-        f" x {audience.days} days ({audience.draws_per_day * audience.days:,} draws a run),"
-        f" budget {_yuan(budgets[0])}{daily}\n"
-    )
-    width = max(len("prize"), *(len(p.key) for p in pool.prizes))
-    click.echo(
-        f"{'prize':<{width}} {'odds':>10} {'expected granted':>17} {'stock':>9} {'stock-out':>10} {'median day':>10}"
-    )
-    for row, forecast in zip(pool.odds(), result.prizes, strict=True):
-        stock = row.prize.stock
-        click.echo(
-            f"{row.prize.key:<{width}} {100 * float(row.probability):>9.4g}% {forecast.expected_granted:>17,.1f}"
-            f" {'-' if stock is None else f'{stock:,}':>9}"
-            f" {'-' if stock is None else f'{forecast.stockout_probability:.1%}':>10}"
-            f" {forecast.median_stockout_day or '-':>10}"
-        )
-    click.echo(
-        f"\ntotal cost: median {_yuan(result.cost_median_fen)}, p95 {_yuan(result.cost_p95_fen)},"
-        f" p99 {_yuan(result.cost_p99_fen)} (mean {_yuan(result.cost_mean_fen)})"
-    )
-    day = result.median_budget_exhausted_day
-    click.echo(
-        f"budget exhausted: {result.budget_exhausted_probability:.1%} of runs"
-        + (f", median day {day}" if day is not None else "")
-    )
-    click.echo(
-        "stock and budgets follow the engine's fallback rules;"
-        " per-user caps are not simulated (they can only lower the cost)"
-    )
+cli.add_command(simulate_command)
 
 
 def _campaign(campaign_id: int) -> Campaign:

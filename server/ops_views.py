@@ -3,12 +3,14 @@ and the rules preview of a draft."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
 import numpy as np
 from sqlalchemy.orm import Session
 
+from economy.limits import Cap
 from economy.models import Budget
 from games.campaign_form import CampaignFormSchema, load_form
 from games.campaigns import CampaignConfig, CapSchema, RedemptionSchema
@@ -179,10 +181,11 @@ def simulation_view(
     runs: int,
     seed: int | None,
     daily_budget_fen: int | None = None,
+    caps: Sequence[Cap] = (),
 ) -> dict[str, Any]:
     """Run the simulator and add a histogram of total cost for the chart."""
     audience = Audience(players_per_day, draws_per_player, days)
-    result = simulate(pool, audience, budget_fen, runs=runs, seed=seed, daily_budget_fen=daily_budget_fen)
+    result = simulate(pool, audience, budget_fen, runs=runs, seed=seed, daily_budget_fen=daily_budget_fen, caps=caps)
     counts, edges = np.histogram(result.total_costs_fen, bins=HISTOGRAM_BINS)
     expected = float(sum(r.expected_cost_fen for r in pool.odds())) * audience.draws_per_day * days
     return {

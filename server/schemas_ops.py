@@ -127,10 +127,11 @@ class OddsSchema(Schema):
 
 
 class SimulationRequestSchema(Schema):
-    """What to simulate: a pool, an audience, a budget and a daily budget (as the campaign form has them;
-    no budget: no limit)."""
+    """What to simulate: a pool and its per-user caps, an audience, a budget and a daily budget (as the
+    campaign form has them; no budget: no limit)."""
 
     pool = fields.Dict(required=True)
+    caps = fields.Raw(load_default=list, metadata={"description": "the per-user caps, as in a campaign config"})
     players_per_day = _strict(1, 10_000_000, required=True)
     draws_per_player = _strict(1, 1000, required=True)
     days = _strict(1, 366, required=True)

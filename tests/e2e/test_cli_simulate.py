@@ -152,3 +152,25 @@ def test_wrong_options_are_clear_errors(app: Flask, tmp_path: Path, args: list[s
     args = [str(tmp_path / a) if a.endswith(".json") else a for a in args]
     result = run(app, *args)
     assert failed(result) and message in result.output, result.output
+
+
+def test_a_config_file_is_simulated_with_its_daily_caps(app: Flask, tmp_path: Path) -> None:
+    thanks = {"key": "thanks", "name": "谢谢", "weight": 1, "reward": {"kind": "nothing"}}
+    pool = {"prizes": [ALWAYS_GOLD["prizes"][0], thanks], "fallback": "thanks"}
+    config = {"pool": pool, "caps": [{"key": "one_a_day", "per": "day", "max_count": 1, "prize": "gold"}], "games": {}}
+    args = ["--players", "1000", "--draws", "4", "--days", "1", "--seed", "5", "--runs", "200"]
+    rows = {
+        line.split()[0]: line.split()[1:]
+        for line in run(app, "--pool", pool_file(tmp_path, config), *args).output.splitlines()
+        if line.strip()
+    }
+    granted = float(rows["gold"][1].replace(",", ""))
+    assert abs(granted - 1000 * (1 - 1 / 16)) < 10  # at most one a shopper a day: 1 - P(no gold in 4 draws)
+    uncapped = run(app, "--pool", pool_file(tmp_path, pool, "pool-only.json"), *args).output
+    assert "gold" in uncapped and abs(float(uncapped.split("gold")[1].split()[1].replace(",", "")) - 2000) < 20
+
+
+def test_bad_caps_in_a_config_file_are_named(app: Flask, tmp_path: Path) -> None:
+    config = {"pool": ALWAYS_GOLD, "caps": [{"key": "x", "per": "week", "max_count": 1}], "games": {}}
+    result = run(app, "--pool", pool_file(tmp_path, config), "--players", "10", "--days", "1")
+    assert failed(result) and "caps.0.per: Must be one of: day, campaign." in result.output, result.output

@@ -209,6 +209,19 @@ def test_odds_and_simulation(ops: FlaskClient) -> None:
     assert len(simulation["histogram"]) == 30 and len(simulation["daily_cost_mean_fen"]) == 10
 
 
+def test_the_simulation_applies_the_pools_daily_caps(ops: FlaskClient) -> None:
+    pool = ops.get("/api/ops/campaigns/template").json["config"]["pool"]
+    request = {"pool": pool, "players_per_day": 1000, "draws_per_player": 10, "days": 5, "runs": 100, "seed": 3}
+    free = ops.post("/api/ops/simulate", json=request).json
+    one_point_prize = [{"key": "few", "per": "day", "max_count": 1}]  # one grant of anything a shopper a day
+    capped = ops.post("/api/ops/simulate", json={**request, "caps": one_point_prize}).json
+    assert capped["cost_mean_fen"] < 0.5 * free["cost_mean_fen"]
+    bad = ops.post("/api/ops/simulate", json={**request, "caps": [{"key": "few", "per": "week", "max_count": 1}]})
+    assert bad.status_code == 422 and bad.json["fields"] == {"config.caps.0.per": ["Must be one of: day, campaign."]}
+    unknown = ops.post("/api/ops/simulate", json={**request, "caps": [{**one_point_prize[0], "prize": "nope"}]})
+    assert unknown.json["fields"] == {"config.caps": ["cap 'few' names unknown prize 'nope'"]}
+
+
 def test_schemas_describe_every_game(ops: FlaskClient) -> None:
     described = ops.get("/api/ops/schemas").json
     wheel = {f["name"]: f for f in described["games"]["wheel"]["fields"]}

@@ -298,6 +298,7 @@ const sim = simulationPanel($("simulation"), {
   getPool: pool,
   getRequest: () => ({
     pool: pool(),
+    caps: Array.isArray(state.body.config?.caps) ? state.body.config.caps : [],
     players_per_day: state.audience.players,
     draws_per_player: state.audience.draws,
     days: state.audience.days,

@@ -208,7 +208,7 @@ function chartBox(title, testid) {
 }
 
 /**
- * The simulation panel. ``getRequest()`` returns the pool, audience and budget being edited.
+ * The simulation panel. ``getRequest()`` returns the pool, its caps, the audience and budget being edited.
  */
 export function simulationPanel(container, { campaignId, getRequest, getPool }) {
   const runs = el("input", { type: "number", id: "sim-runs", value: "1000", step: 100, "data-testid": "sim-runs" });
