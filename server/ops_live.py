@@ -19,7 +19,8 @@ from games.campaign_form import flatten
 from server.api_ops import current_metrics
 from server.auth import current_user
 from server.errors import ApiError, error_body
-from server.schemas_ops import MetricsSchema, WatchSchema
+from server.schemas import WatchSchema
+from server.schemas_ops import MetricsSchema
 
 OPS = "/ops"
 PERIOD_SECONDS = 1.5  # the dashboard promises an update at least every 2 seconds

@@ -6,10 +6,16 @@ from typing import Any
 
 from flask import current_app
 from flask_socketio import Namespace, SocketIO, join_room
+from marshmallow import ValidationError
 
+from games.campaign_form import flatten
 from games.engine import PlayResult
+from server import db
+from server.api_public import find_campaign
 from server.auth import current_user
+from server.errors import ApiError, error_body
 from server.models import User
+from server.schemas import WatchSchema
 
 PLAY = "/play"
 
@@ -35,11 +41,19 @@ class PlayNamespace(Namespace):
         join_room(user_room(user.id))
         return True
 
-    def on_watch(self, data: Any) -> dict[str, Any]:
-        """Join a campaign's ticker room: ``{"campaign_id": 1}``."""
-        campaign_id = data.get("campaign_id") if isinstance(data, dict) else None
-        if not isinstance(campaign_id, int):
-            return {"error": "invalid_input", "message": "campaign_id must be an integer"}
+    def on_watch(self, data: Any = None) -> dict[str, Any]:
+        """Join a published campaign's ticker room: ``{"campaign_id": 1}``; answers ``{"ok": true}``, or an
+        error ``{"error": code, "message": text}`` (with ``fields`` for invalid input)."""
+        try:
+            campaign_id = WatchSchema().load(data)["campaign_id"]
+        except ValidationError as error:
+            return error_body("invalid_input", "some fields are invalid", flatten(error.messages))
+        db_session = db.session()
+        try:
+            with db_session.begin():
+                find_campaign(campaign_id)
+        except ApiError as error:
+            return error_body(error.code, error.message)
         join_room(campaign_room(campaign_id))
         return {"ok": True}
 

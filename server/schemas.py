@@ -5,6 +5,7 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from games.fairness import CLIENT_SEED_PATTERN
+from server.routing import ROW_ID_MAX
 
 
 class ApiErrorSchema(Schema):
@@ -347,3 +348,9 @@ class HostCouponListSchema(Schema):
 
     user = fields.String()
     coupons = fields.List(fields.Nested(HostCouponSchema))
+
+
+class WatchSchema(Schema):
+    """The ``watch`` event of the /play and /ops namespaces: the campaign to watch."""
+
+    campaign_id = fields.Integer(strict=True, required=True, validate=validate.Range(1, ROW_ID_MAX))

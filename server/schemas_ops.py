@@ -11,8 +11,8 @@ from typing import Any
 from marshmallow import Schema, fields, validate, validates_schema
 
 from games.campaign_form import budget_fen_field, check_daily_budget, daily_budget_fen_field
+from server.routing import ROW_ID_MAX
 
-INTEGER_COLUMN_MAX = 2**31 - 1  # the largest value of an INTEGER column on PostgreSQL (ids, revisions)
 SEED_MAX = 2**63 - 1
 
 
@@ -58,14 +58,14 @@ class CampaignDetailSchema(Schema):
 class SaveDraftSchema(Schema):
     """Replace the draft seen at ``revision``."""
 
-    revision = _strict(1, INTEGER_COLUMN_MAX, required=True)
+    revision = _strict(1, ROW_ID_MAX, required=True)
     body = fields.Dict(required=True)
 
 
 class RevisionSchema(Schema):
     """Act on the draft seen at ``revision``."""
 
-    revision = _strict(1, INTEGER_COLUMN_MAX, required=True)
+    revision = _strict(1, ROW_ID_MAX, required=True)
 
 
 class PublishedSchema(Schema):
@@ -143,12 +143,6 @@ class SimulationRequestSchema(Schema):
     @validates_schema
     def _budget(self, data: dict[str, Any], **_: Any) -> None:
         check_daily_budget(data)
-
-
-class WatchSchema(Schema):
-    """The /ops ``watch`` event: the campaign to watch."""
-
-    campaign_id = _strict(1, INTEGER_COLUMN_MAX, required=True)
 
 
 class PrizeForecastSchema(Schema):

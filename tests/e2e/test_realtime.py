@@ -91,8 +91,12 @@ def test_a_broadcast_prize_reaches_the_campaign_ticker_with_a_masked_name(app: F
     login(bystander_client, "rt-bystander")
     watcher, bystander = connect(app, watcher_client), connect(app, bystander_client)
     assert watcher.emit("watch", {"campaign_id": campaign}, namespace=PLAY, callback=True) == {"ok": True}
-    refused = watcher.emit("watch", {"campaign_id": "x"}, namespace=PLAY, callback=True)
-    assert refused["error"] == "invalid_input"
+    for bad in ({"campaign_id": "x"}, {"campaign_id": True}, {"campaign_id": 2**63}, {}, None, [1]):
+        refused = watcher.emit("watch", bad, namespace=PLAY, callback=True)
+        assert refused["error"] == "invalid_input" and refused["fields"], bad
+    unknown = watcher.emit("watch", {"campaign_id": campaign + 1}, namespace=PLAY, callback=True)
+    assert unknown["error"] == "campaign_not_found"
+    assert watcher.emit("watch", namespace=PLAY, callback=True)["error"] == "invalid_input"  # no payload at all
     assert spin(client, campaign, "spin-rt-0002").status_code == 200
     assert received(watcher) == [("ticker", {"who": "张**", "prize": "big_red"})]
     assert received(bystander) == [], "a shopper who does not watch the campaign gets no ticker"
