@@ -18,7 +18,7 @@ from games.checkpoints import publish_checkpoints
 from games.models import Campaign
 from games.reconcile import Reconciliation, reconcile
 from games.stats import ALARM_P_VALUE, FitTest, stats_from_export
-from games.verify import VerificationError, read_checkpoints, read_lines, verify_lines
+from games.verify import CheckpointsError, VerificationError, read_checkpoints, read_lines, verify_lines
 from server import db
 
 PROGRESS_FROM = 1 << 20  # bytes: smaller files are verified before a progress display would mean anything
@@ -144,14 +144,17 @@ def audit_export(campaign_id: int, out: str) -> None:
     " when standard error is a terminal)",
 )
 def audit_verify(path: str, checkpoints_path: str | None, progress: bool | None) -> None:
-    """Recompute every draw, the hash chain and the checkpoints of an export; exit 1 at the first bad line.
+    """Recompute every draw, the hash chain and the checkpoints of an export; exit 1 at the first bad line,
+    2 when the saved checkpoints file cannot be read or is not of its format (docs/audit.md).
 
     Needs no server, database or secret; memory stays flat however many draws the file holds.
     """
     try:
         published = read_checkpoints(checkpoints_path) if checkpoints_path else []
-    except (OSError, ValueError, KeyError, TypeError) as error:
-        raise click.ClickException(f"cannot read checkpoints {checkpoints_path}: {error}") from error
+    except (OSError, CheckpointsError) as error:
+        why = error.strerror if isinstance(error, OSError) and error.strerror else error
+        click.echo(f"cannot read checkpoints {checkpoints_path}: {why}", err=True)
+        sys.exit(2)
     size = os.path.getsize(path)
     shown = _Progress(size, sys.stderr) if _shows_progress(progress, size) else None
     try:

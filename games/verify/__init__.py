@@ -4,22 +4,23 @@ It uses none of the engine's code, so that what it checks is the published schem
 implementation of it. It streams: memory stays flat in the number of draws.
 
 The reference is :mod:`games.verify.reference` (the scheme's arithmetic in :mod:`~games.verify.scheme`, the
-shape checks in :mod:`~games.verify.shapes`, reading lines in :mod:`~games.verify.lines`), with the standard
-library only. :func:`verify_lines` adds the fast lanes (:mod:`~games.verify.fast`, built on
-:mod:`~games.verify.canonical`, :mod:`~games.verify.precomputed` and :mod:`~games.verify.rows`: orjson when
-installed, a specialised canonical serializer; and for large exports the worker processes of
-:mod:`~games.verify.pipeline` and :mod:`~games.verify.worker`); they only ever *accept* draw lines of the
-usual shape, and every other line, and every refusal, is the reference's verdict, so the verdicts and
-messages are the reference's for every input.
+shape checks in :mod:`~games.verify.shapes`, reading lines in :mod:`~games.verify.lines` and saved checkpoints
+in :mod:`~games.verify.saved`), with the standard library only. :func:`verify_lines` adds the fast lanes
+(:mod:`~games.verify.fast`, built on :mod:`~games.verify.canonical`, :mod:`~games.verify.precomputed` and
+:mod:`~games.verify.rows`: orjson when installed, a specialised canonical serializer; and for large exports
+the worker processes of :mod:`~games.verify.pipeline` and :mod:`~games.verify.worker`); they only ever
+*accept* draw lines of the usual shape, and every other line, and every refusal, is the reference's verdict,
+so the verdicts and messages are the reference's for every input.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-from games.verify.lines import MAX_DEPTH, NOT_UTF8, Undecodable, decode_lines, read_checkpoints, read_lines
+from games.verify.lines import MAX_DEPTH, NOT_UTF8, Undecodable, decode_lines, read_lines
 from games.verify.reference import _finish, reference_verify_lines
 from games.verify.report import Checkpoint, Report, VerificationError
+from games.verify.saved import CheckpointsError, parse_checkpoints, read_checkpoints
 from games.verify.scheme import (
     EXPORT_VERSION,
     FALLBACK_REASONS,
@@ -44,6 +45,7 @@ __all__ = [
     "RECORD_VERSIONS",
     "SUPPORTED_VERSIONS",
     "Checkpoint",
+    "CheckpointsError",
     "Report",
     "Undecodable",
     "VerificationError",
@@ -51,6 +53,7 @@ __all__ = [
     "_integers",
     "_pick",
     "decode_lines",
+    "parse_checkpoints",
     "read_checkpoints",
     "read_lines",
     "reference_verify_lines",

@@ -1,5 +1,5 @@
 """An export as the verifiers read it: lines that end at ``\\n`` (and only there), decoded as UTF-8, each
-parsed as one JSON value, and the checkpoints an auditor saved from the rules page."""
+parsed as one JSON value (the same rules read a saved checkpoints file: :mod:`games.verify.saved`)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import json
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
-from games.verify.report import Checkpoint, VerificationError
+from games.verify.report import VerificationError
 
 NOT_UTF8 = "not valid UTF-8"
 MAX_DEPTH = 100  # arrays and objects nested deeper in a line are refused (an export's are 6 deep at most)
@@ -17,20 +17,55 @@ class Undecodable(str):
     """A line of a file that is not valid UTF-8 (its text is :data:`NOT_UTF8`: never blank, never a draw)."""
 
 
-def _parse(number: int, text: str) -> Any:
-    """The JSON value of a line. :raises VerificationError: when it is not JSON, holds an integer too long for
-    Python to read (more than 4300 digits) or arrays and objects nested more than ``MAX_DEPTH`` deep."""
+class Refused(Exception):
+    """A JSON text the verifiers do not read; the message says why (the same words for an export's line and a
+    saved checkpoints file)."""
+
+
+def _first_repeated(members: list[tuple[str, Any]]) -> str:
+    """The first member name of an object that repeats one before it (the caller found that one does)."""
+    seen: set[str] = set()
+    for name, _ in members:
+        if name in seen:
+            return name
+        seen.add(name)
+    raise AssertionError("no member name repeats")
+
+
+def json_value(text: str) -> Any:
+    """The JSON value of ``text``. :raises Refused: when it is not JSON, holds an integer too long for Python to
+    read (more than 4300 digits), nests arrays and objects more than ``MAX_DEPTH`` deep, or (checked last, once
+    all of it parsed) holds an object with a member name twice: the first such object to end, and in it the
+    first name that repeats one before it (the names compared once their escapes are decoded)."""
+    repeated: list[str] = []
+
+    def members(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        value = dict(pairs)
+        if len(value) < len(pairs) and not repeated:
+            repeated.append(_first_repeated(pairs))
+        return value
+
     try:
-        value = json.loads(text)
+        value = json.loads(text, object_pairs_hook=members)
     except json.JSONDecodeError as error:
-        raise VerificationError(number, f"not valid JSON ({error.msg})") from None
+        raise Refused(f"not valid JSON ({error.msg})") from None
     except ValueError:  # json.loads reads at most 4300 digits in an integer
-        raise VerificationError(number, "not valid JSON (an integer of more than 4300 digits)") from None
+        raise Refused("not valid JSON (an integer of more than 4300 digits)") from None
     except RecursionError:
-        raise VerificationError(number, f"not valid JSON (nested more than {MAX_DEPTH} deep)") from None
+        raise Refused(f"not valid JSON (nested more than {MAX_DEPTH} deep)") from None
     if text.count("[") + text.count("{") > MAX_DEPTH and _depth(value) > MAX_DEPTH:
-        raise VerificationError(number, f"not valid JSON (nested more than {MAX_DEPTH} deep)")
+        raise Refused(f"not valid JSON (nested more than {MAX_DEPTH} deep)")
+    if repeated:
+        raise Refused(f"member {json.dumps(repeated[0], ensure_ascii=False)} appears twice in one object")
     return value
+
+
+def _parse(number: int, text: str) -> Any:
+    """The JSON value of line ``number`` (see :func:`json_value`). :raises VerificationError: naming the line."""
+    try:
+        return json_value(text)
+    except Refused as error:
+        raise VerificationError(number, str(error)) from None
 
 
 def _depth(value: Any) -> int:
@@ -70,13 +105,3 @@ def read_lines(path: str, progress: Callable[[int], None] | None = None) -> Iter
     """The lines of an export file, read lazily (see :func:`decode_lines`)."""
     with open(path, "rb") as handle:
         yield from decode_lines(handle, progress)
-
-
-def read_checkpoints(path: str) -> list[Checkpoint]:
-    """Checkpoints saved from ``GET /api/campaigns/{id}/checkpoints``: a JSON list of objects with
-    ``period``, ``count`` and ``head_hash``. :raises ValueError: when the file holds anything else."""
-    with open(path, encoding="utf-8") as handle:
-        items = json.load(handle)
-    if not isinstance(items, list):
-        raise ValueError("a checkpoints file holds a JSON list")
-    return [Checkpoint(str(i["period"]), int(i["count"]), str(i["head_hash"]), "published") for i in items]

@@ -75,13 +75,32 @@ def _canonical_row(text: str) -> Row | None:
     return None if match is None else match.groups("")
 
 
+_JSON_SPACE = " \t\n\r"
+
+
+def _names_written(text: str) -> int | None:
+    """How many member names the JSON ``text`` writes, in every object, those a parser drops included (a name
+    is a string followed by ``:``); ``None`` when the text holds a backslash (then a ``"`` may be inside a
+    string, and the count is not made)."""
+    if "\\" in text:
+        return None
+    after_strings = text.split('"')[2::2]  # without escapes, every '"' opens or closes a string
+    return sum(1 for part in after_strings if part.lstrip(_JSON_SPACE).startswith(":"))
+
+
 def _parsed_row(text: str) -> Row | None:
     """The row of a draw line of the usual shape in any JSON layout: parsed, its canonical JSON written by
-    :func:`_shape` (as the row's head); ``None`` for any other line, or more than three draws."""
+    :func:`_shape` (as the row's head); ``None`` for any other line, or more than three draws.
+
+    json and orjson keep the last of a repeated member name (the reference refuses the line) and read a
+    wrapper of more members than ``type`` and ``record``: so the text must write exactly the names of a usual
+    draw line (``type`` and ``record``, the record's and its detail's), each once."""
     item = loads(text)
     record = item["record"] if type(item) is dict and item.get("type") == "draw" else None
     shaped = _shape(record)
     if shaped is None or not 1 <= len(record["draws"]) <= 3:
+        return None
+    if _names_written(text) != 2 + len(record) + len(record["detail"]):
         return None
     body, values = shaped
     (_, client_seed, commitment, config_hash, _, detail, draws, reason, game, granted, hash_) = values[:11]

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from games.verify import VerificationError, read_lines, verify_lines
+from games.verify import CheckpointsError, VerificationError, parse_checkpoints, read_lines, verify_lines
 from tests.browser.conftest import carnival
 from tests.browser.test_ops_console import AUDITOR, OPS, by_testid, sign_in
 from tests.e2e.test_audit_cli import prize_altered, write
@@ -161,6 +161,52 @@ def test_the_export_verifies_in_the_browser_as_it_does_with_carnival_audit_verif
     expect(by_testid(console, "verdict-head")).to_have_text(report.head_hash)
 
 
+def test_saved_checkpoints_and_lines_are_read_strictly_as_carnival_audit_verify_reads_them(
+    console: Page, demo_server: str, revealed: int, tmp_path: Path
+) -> None:
+    open_campaign(console, demo_server, revealed)
+    lines = download_export(console, demo_server, revealed, tmp_path / "draws.jsonl")
+    answer = console.request.get(f"{demo_server}/api/campaigns/{revealed}/checkpoints")
+    saved = answer.body()
+    assert answer.status == 200 and b'"count":' in saved
+    (tmp_path / "saved.json").write_bytes(saved)
+    (tmp_path / "bad.json").write_bytes(saved.replace(b'"count":', b'"count":"1","count":', 1))
+    wrong = [item | {"count": str(item["count"])} for item in json.loads(saved)]
+    (tmp_path / "wrong.json").write_text(json.dumps(wrong), "utf-8")
+    for name, why in (
+        ("bad.json", 'member "count" appears twice in one object'),
+        ("wrong.json", "entry 1: count must"),
+    ):
+        with pytest.raises(CheckpointsError, match=why):
+            parse_checkpoints((tmp_path / name).read_bytes())
+
+    by_testid(console, "checkpoints-file").set_input_files(str(tmp_path / "wrong.json"))
+    by_testid(console, "export-file").set_input_files(str(tmp_path / "draws.jsonl"))
+    expect(by_testid(console, "verdict-status")).to_have_attribute("data-ok", "false", timeout=VERIFY_TIMEOUT_MS)
+    expect(by_testid(console, "verdict-line")).to_have_text("–")
+    expect(by_testid(console, "verdict-message")).to_have_text(
+        re.compile(r'^cannot read checkpoints wrong\.json: entry 1: count must be an integer from 0, not "\d+"$')
+    )
+    expect(by_testid(console, "verdict-reason")).to_contain_text("无法读取检查点文件 wrong.json：第 1 项：count 必须是")
+    by_testid(console, "checkpoints-file").set_input_files(str(tmp_path / "bad.json"))
+    by_testid(console, "export-file").set_input_files(str(tmp_path / "draws.jsonl"))
+    expect(by_testid(console, "verdict-message")).to_have_text(
+        'cannot read checkpoints bad.json: member "count" appears twice in one object', timeout=VERIFY_TIMEOUT_MS
+    )
+    by_testid(console, "checkpoints-file").set_input_files(str(tmp_path / "saved.json"))
+    by_testid(console, "export-file").set_input_files(str(tmp_path / "draws.jsonl"))
+    expect(by_testid(console, "verdict-status")).to_have_attribute("data-ok", "true", timeout=VERIFY_TIMEOUT_MS)
+
+    at = next(i for i, line in enumerate(lines) if '"type":"draw"' in line)
+    forged = [*lines[:at], lines[at].replace('"prize":', '"prize":"x","prize":', 1), *lines[at + 1 :]]
+    by_testid(console, "export-file").set_input_files(str(write(tmp_path / "forged.jsonl", forged)))
+    expect(by_testid(console, "verdict-status")).to_have_attribute("data-ok", "false", timeout=VERIFY_TIMEOUT_MS)
+    expect(by_testid(console, "verdict-message")).to_have_text(
+        f'line {at + 1}: member "prize" appears twice in one object'
+    )
+    expect(by_testid(console, "verdict-reason")).to_have_text('同一个对象中字段 "prize" 出现了两次')
+
+
 def test_a_pasted_record_is_verified_and_a_forged_one_fails(
     console: Page, demo_server: str, revealed: int, tmp_path: Path
 ) -> None:
@@ -186,6 +232,11 @@ def test_a_pasted_record_is_verified_and_a_forged_one_fails(
     failed = console.locator('[data-testid=step][data-ok="false"]')
     expect(failed).to_have_count(2)
     assert {failed.nth(i).get_attribute("data-step") for i in range(2)} == {"record_hash", "slot"}
+
+    twice = json.dumps(second, ensure_ascii=False).replace('"slot":', '"slot": 0, "slot":', 1)
+    by_testid(console, "paste-record").fill(twice)
+    by_testid(console, "verify-pasted").click()
+    expect(by_testid(console, "draw-summary")).to_contain_text('同一个对象中字段 "slot" 出现了两次')
 
 
 def test_ops_are_refused_and_english_is_one_click_away(console: Page, demo_server: str) -> None:

@@ -24,6 +24,8 @@ from server.config import ConfigError
 from tests.conftest import Clock, add_campaign, login, wheel_config
 from tests.e2e.test_ops_api import staff
 from tests.e2e.test_play_api import spin
+from tests.unit.games.test_fairness import EXPORT as SPEC_EXPORT
+from tests.unit.games.verify import test_saved
 
 SHOPPERS = ("auditee-1", "auditee-2", "auditee-3")
 SPINS_EACH = 4
@@ -473,3 +475,27 @@ def test_a_small_file_on_a_terminal_shows_no_progress(app: Flask, clock: Clock, 
     export(app, play_and_reveal(app, clock), tmp_path / "draws.jsonl")
     code, stdout, terminal = verify_on_a_terminal(tmp_path / "draws.jsonl")
     assert code == 0 and stdout.startswith(f"OK: {DRAWS} draws verified") and terminal == ""
+
+
+def test_a_saved_checkpoints_file_not_of_its_form_is_refused_naming_the_file_and_the_entry(tmp_path: Path) -> None:
+    """Exit 2 (the file is not of its form: no verdict on the export), the message on standard error."""
+    path = write(tmp_path / "draws.jsonl", SPEC_EXPORT)
+    saved = tmp_path / "saved.json"
+    for name, (data, why) in test_saved.MALFORMED.items():
+        saved.write_bytes(data)
+        result = verify(path, "--checkpoints", str(saved))
+        assert failed(result) and result.exit_code == 2, name
+        assert (result.stdout, result.stderr) == ("", f"cannot read checkpoints {saved}: {why}\n"), name
+    for name, data in test_saved.WELL_FORMED.items():
+        saved.write_bytes(data)
+        result = verify(path, "--checkpoints", str(saved))
+        assert result.exit_code == (1 if name == "a huge count" else 0), (name, result.output)
+    assert verify(path, "--checkpoints", str(tmp_path)).exit_code == 2  # a folder: click's usage error
+    assert verify(path, "--checkpoints", str(tmp_path / "missing.json")).exit_code == 2
+
+
+def test_an_export_with_a_member_name_twice_is_refused_naming_the_line(tmp_path: Path) -> None:
+    forged = [*SPEC_EXPORT[:3], SPEC_EXPORT[3].replace('"prize":', '"prize":"big","prize":', 1), *SPEC_EXPORT[4:]]
+    result = verify(write(tmp_path / "draws.jsonl", forged))
+    assert failed(result) and result.exit_code == 1
+    assert result.stderr == 'FAILED draws.jsonl: line 4: member "prize" appears twice in one object\n'

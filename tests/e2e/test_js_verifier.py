@@ -12,6 +12,7 @@ import base64
 import hashlib
 import io
 import json
+import re
 import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -36,6 +37,7 @@ from tests.e2e.test_audit_cli import (
 )
 from tests.services import node_path
 from tests.unit.games.test_fairness import EXPORT, VECTORS, range_export
+from tests.unit.games.verify import test_saved
 
 RUNNER = Path(__file__).parent / "js" / "verifier_runner.mjs"
 GENESIS = "0" * 64
@@ -602,7 +604,7 @@ def test_saved_checkpoints_are_held_against_the_export(tmp_path: Path) -> None:
         "matching": [{"period": "20261123-1", "count": 4, "head_hash": heads[4]}],
         "rewritten": [{"period": "20261123-1", "count": 3, "head_hash": "cd" * 32}],
         "cut": [{"period": "20261123-2", "count": 9, "head_hash": "cd" * 32}],
-        "zero": [{"period": "20261122-1", "count": "0", "head_hash": "ab" * 32}],
+        "zero": [{"period": "20261122-1", "count": 0, "head_hash": "ab" * 32}],
     }
     payload = [{"text": text_of(EXPORT), "checkpoints": json.dumps(cps)} for cps in saved.values()]
     for (name, cps), answer in zip(saved.items(), run_node("exports", payload), strict=True):
@@ -614,3 +616,94 @@ def test_saved_checkpoints_are_held_against_the_export(tmp_path: Path) -> None:
             python = Verdict(False, error.line, error.message)
         assert js_verdict(answer) == python, name
     assert js_verdict(run_node("exports", payload[:1])[0]).ok
+
+
+def test_saved_checkpoints_files_are_read_strictly_alike() -> None:
+    """Each malformed file of tests/unit/games/verify/test_saved.py is refused by both with the same message;
+    each well-formed one is read alike (and the export verified against it alike)."""
+    files = {**test_saved.MALFORMED, **{name: (data, None) for name, data in test_saved.WELL_FORMED.items()}}
+    payload = [
+        {"text": text_of(EXPORT), "checkpoints_base64": base64.b64encode(data).decode()} for data, _ in files.values()
+    ]
+    for (name, (data, why)), answer in zip(files.items(), run_node("exports", payload), strict=True):
+        if why is not None:
+            assert answer == {"checkpointsError": why}, name
+            continue
+        lines = verify.decode_lines(io.BytesIO(text_of(EXPORT).encode()))
+        try:
+            report = verify.verify_lines(lines, verify.parse_checkpoints(data))
+            python = Verdict(True, draws=report.draws, head_hash=report.head_hash, periods=report.periods)
+        except verify.VerificationError as error:
+            python = Verdict(False, error.line, error.message)
+        assert js_verdict(answer) == python, name
+
+
+# --- a member name twice in one object ----------------------------------------------------------------------
+
+
+def twice(line: str, name: str, value: str) -> str:
+    """``line`` with ``"name":value`` written before its first ``name`` member (in any layout)."""
+    return re.sub(rf'"{name}"(\s*):', lambda m: f'"{name}"{m[1]}:{value},"{name}"{m[1]}:', line, count=1)
+
+
+def put(lines: list[str], at: int, line: str) -> list[str]:
+    return [*lines[:at], line, *lines[at + 1 :]]
+
+
+def repeated_member_exports() -> dict[str, tuple[list[str], int, str]]:
+    """(export lines, the line refused, the message) of exports where an object holds a member name twice, most
+    of them good as a parser keeping the last value reads them (the hashes hold for it)."""
+    named = "member {} appears twice in one object"
+    header, config, period, draw, end = EXPORT[0], EXPORT[1], EXPORT[2], EXPORT[3], EXPORT[-1]
+    altered = edited(EXPORT, 3, record_edit(lambda r: r | {"prize": "thanks"}))  # resealed: hashes and chain
+    other = json.dumps(json.loads(EXPORT[4])["record"])
+    checkpoints = with_checkpoints(EXPORT, CHECKPOINTS["fine"])
+    cases: dict[str, tuple[list[str], int, str]] = {
+        "record: another prize before the true one": (put(EXPORT, 3, twice(draw, "prize", '"big"')), 4, '"prize"'),
+        "record: the true prize before one resealed": (
+            put(altered, 3, twice(altered[3], "prize", '"pts"')),
+            4,
+            '"prize"',
+        ),
+        "record: another slot first": (put(EXPORT, 3, twice(draw, "slot", "0")), 4, '"slot"'),
+        "record: in another layout": (put(EXPORT, 3, twice(json.dumps(json.loads(draw)), "nonce", "7")), 4, '"nonce"'),
+        "draw line: type twice": (put(EXPORT, 4, twice(EXPORT[4], "type", '"draw"')), 5, '"type"'),
+        "draw line: another record first": (put(EXPORT, 4, twice(EXPORT[4], "record", other)), 5, '"record"'),
+        "config: a weight": (put(EXPORT, 1, config.replace('"weight":1', '"weight":7,"weight":1', 1)), 2, '"weight"'),
+        "config: the slots": (put(EXPORT, 1, twice(config, "slots", '["big","big","big"]')), 2, '"slots"'),
+        "config: a prize name, in Chinese": (put(EXPORT, 1, twice(config, "name", '"一等奖"')), 2, '"name"'),
+        "period: the seed": (put(EXPORT, 2, twice(period, "server_seed", '"' + "00" * 32 + '"')), 3, '"server_seed"'),
+        "header: the campaign id": (put(EXPORT, 0, twice(header, "id", "2")), 1, '"id"'),
+        "header: the version": (put(EXPORT, 0, twice(header, "version", "1")), 1, '"version"'),
+        "end: the count": (put(EXPORT, 7, twice(end, "count", "3")), 8, '"count"'),
+        "checkpoint: the head": (put(checkpoints, 4, twice(checkpoints[4], "head_hash", '"x"')), 5, '"head_hash"'),
+        "the inner object ends first": (put(EXPORT, 3, twice(twice(draw, "type", '"x"'), "v", "2")), 4, '"v"'),
+        "the first name repeating one": (
+            put(EXPORT, 3, draw.replace('"record":{', '"record":{"user":9,"game":"x",')),
+            4,
+            '"game"',
+        ),
+        "an escaped name": (put(EXPORT, 3, draw.replace('"prize":', '"pri\\u007ae":"big","prize":')), 4, '"prize"'),
+        "after the end line": ([*EXPORT, '{"a":1,"a":1}'], 9, '"a"'),
+        "before the header": (['{"type":"header","type":"header"}', *EXPORT[1:]], 1, '"type"'),
+    }
+    out = {name: (lines, line, named.format(member)) for name, (lines, line, member) in cases.items()}
+    deep = '{"type":"end","a":' + "[" * 150 + '{"k":1,"k":2}' + "]" * 150 + "}"
+    out["and not JSON after it"] = (
+        put(EXPORT, 3, twice(draw, "prize", '"big"') + " x"),
+        4,
+        "not valid JSON (Extra data)",
+    )
+    out["nested too deep"] = ([*EXPORT[:3], deep, *EXPORT[3:]], 4, "not valid JSON (nested more than 100 deep)")
+    return out
+
+
+def test_a_member_name_twice_is_refused_alike_on_any_line() -> None:
+    exports = repeated_member_exports()
+    forged = exports["record: another prize before the true one"][0][3]
+    last_wins = json.loads(forged)["record"]
+    first_wins = json.loads(forged, object_pairs_hook=lambda pairs: dict(reversed(pairs)))["record"]
+    assert record_hash(last_wins) == last_wins["hash"] and (last_wins["prize"], first_wins["prize"]) == ("pts", "big")
+    for name, (lines, line, why) in exports.items():
+        assert python_verdict(text_of(lines)) == Verdict(False, line, why), name
+    assert_agree({name: text_of(lines) for name, (lines, _, _) in exports.items()})

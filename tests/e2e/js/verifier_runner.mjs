@@ -2,8 +2,9 @@
 //
 //   node verifier_runner.mjs file PATH     the verdict on an export file (streamed like the browser does)
 //   node verifier_runner.mjs exports       stdin: a JSON list of export texts (or {text, checkpoints}: with
-//                                          saved checkpoints as JSON text; or {base64}: the file's bytes);
-//                                          prints a list of verdicts
+//                                          a saved checkpoints file's text, or {checkpoints_base64}: its
+//                                          bytes; or {base64}: the export file's bytes); prints a list of
+//                                          verdicts ({checkpointsError: message} when the saved file is refused)
 //   node verifier_runner.mjs vectors       stdin: docs/fairness.md's test vectors; prints what the verifier's
 //                                          primitives compute for each, for the test to compare
 //   node verifier_runner.mjs explain       stdin: {record, config, period, previous_hash} as JSON texts
@@ -23,7 +24,7 @@ import {
 } from "../../../web/static/audit/fair.js";
 import { canonical, fromPlain, loads } from "../../../web/static/audit/pyjson.js";
 import { fromhex, utf8 } from "../../../web/static/audit/pyops.js";
-import { explainDraw, readCheckpoints, verifyFile } from "../../../web/static/audit/verifier.js";
+import { CheckpointsError, explainDraw, readCheckpoints, verifyFile } from "../../../web/static/audit/verifier.js";
 
 async function stream(seed, clientSeed, nonce) {
   const key = await hmacKey(fromhex(seed));
@@ -118,8 +119,17 @@ if (mode === "file") result = await verifyFile(await openAsBlob(path));
 else if (mode === "exports") {
   result = [];
   for (const body of input) {
-    const { text: exported, base64, checkpoints } = typeof body === "string" ? { text: body } : body;
-    const saved = checkpoints === undefined ? [] : readCheckpoints(checkpoints);
+    const { text: exported, base64, checkpoints, checkpoints_base64: savedBytes } =
+      typeof body === "string" ? { text: body } : body;
+    let saved = [];
+    try {
+      if (checkpoints !== undefined) saved = readCheckpoints(checkpoints);
+      if (savedBytes !== undefined) saved = readCheckpoints(new Uint8Array(Buffer.from(savedBytes, "base64")));
+    } catch (error) {
+      if (!(error instanceof CheckpointsError)) throw error;
+      result.push({ checkpointsError: error.message });
+      continue;
+    }
     const blob = new Blob([base64 === undefined ? exported : Buffer.from(base64, "base64")]);
     result.push(await verifyFile(blob, { checkpoints: saved }));
   }

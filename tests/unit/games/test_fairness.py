@@ -185,6 +185,15 @@ def test_the_example_export_verifies_and_matches_the_wheel_vectors() -> None:
     ]
 
 
+def test_the_example_saved_checkpoints_are_read_and_the_example_export_extends_them() -> None:
+    saved = fenced(SPEC_TEXT, "A saved checkpoints file of the", "json")
+    checkpoints = verify.parse_checkpoints(saved.encode("utf-8"))
+    assert [(c.period, c.count) for c in checkpoints] == [("20261123-1", 4)]
+    assert verify.verify_lines(EXPORT, checkpoints).head_hash == checkpoints[0].head_hash
+    with pytest.raises(verify.CheckpointsError, match=r'^entry 1: count must be an integer from 0, not "4"$'):
+        verify.parse_checkpoints(saved.replace('"count":4', '"count":"4"').encode("utf-8"))
+
+
 def test_below_six_is_uniform() -> None:
     """60,000 draws of below(6) from fixed seeds; chi-square (5 degrees of freedom) below 20.52 (p = 0.001)."""
     draws = 60_000

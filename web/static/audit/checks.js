@@ -4,7 +4,7 @@
 
 import { Ahead, hashText } from "./ahead.js";
 import { GENESIS, hmacBlock, hmacKey, RANGE_MAX, sha256Hex, WordStream } from "./fair.js";
-import { canonical, JSONDecodeError, loads, MAX_DEPTH, PyFloat, quote } from "./pyjson.js";
+import { canonical, JSONDecodeError, MAX_DEPTH, parse, PyFloat, quote } from "./pyjson.js";
 import { arithmetic, eq, fromhex, head, less, repr, str, utf8 } from "./pyops.js";
 
 export const FORMAT = "carnival.draws";
@@ -31,14 +31,14 @@ const RECORD_MEMBERS = [
 // Numbers or BigInts, and numbers with a fraction or an exponent as PyFloats.
 const isInt = (v) => typeof v === "number" || typeof v === "bigint";
 const pattern = (regex) => (v) => typeof v === "string" && regex.test(v);
-const integer = (low, high = null) => [
+export const integer = (low, high = null) => [
   `an integer from ${low}${high === null ? "" : ` to ${high}`}`,
   (v) => isInt(v) && v >= low && (high === null || v <= high),
 ];
-const STRING = ["a string", (v) => typeof v === "string"];
+export const STRING = ["a string", (v) => typeof v === "string"];
 const OBJECT = ["an object", (v) => v instanceof Map];
 const NON_EMPTY_LIST = ["a non-empty list", (v) => Array.isArray(v) && v.length > 0];
-const HEX = ["64 lowercase hex digits", pattern(/^[0-9a-f]{64}$/)];
+export const HEX = ["64 lowercase hex digits", pattern(/^[0-9a-f]{64}$/)];
 const TIMESTAMP = [
   "a timestamp YYYY-MM-DDTHH:MM:SS.ffffffZ",
   pattern(/^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{6}Z$/),
@@ -79,7 +79,7 @@ export class VerificationError extends Error {
 }
 
 /** A line whose shape is not the one docs/fairness.md gives; the message says where and how. */
-class Malformed extends Error {}
+export class Malformed extends Error {}
 
 /** hex(SHA-256(canonical JSON)) of a value of pyjson.js's model (section 8); null when a string holds a lone
  * surrogate (it has no UTF-8 form). */
@@ -105,12 +105,12 @@ function holds(value, [words, test], where, name) {
   return value;
 }
 
-function member(owner, key, rule, where, path = "") {
+export function member(owner, key, rule, where, path = "") {
   if (!owner.has(key)) throw new Malformed(`${where}: ${path}${key} is missing`);
   return holds(owner.get(key), rule, where, path + key);
 }
 
-function exactly(owner, names, where, path = "") {
+export function exactly(owner, names, where, path = "") {
   for (const name of names) if (!owner.has(name)) throw new Malformed(`${where}: ${path}${name} is missing`);
   for (const name of owner.keys()) {
     if (!names.includes(name)) {
@@ -148,6 +148,24 @@ function tooDeep(text, value) {
     for (const child of children) stack.push([child, depth + 1]);
   }
   return false;
+}
+
+/**
+ * The JSON value of an export's line (or of a saved checkpoints file) as games/verify/lines.py's json_value reads
+ * it, as ``{value, refusal}``: ``refusal`` says why it is refused (not JSON, nested more than MAX_DEPTH deep,
+ * or, checked last, an object holding a member name twice), null when it is not.
+ */
+export function readJSON(text) {
+  let parsed;
+  try {
+    parsed = parse(text);
+    if (tooDeep(text, parsed.value)) throw new JSONDecodeError(`nested more than ${MAX_DEPTH} deep`);
+  } catch (error) {
+    if (!(error instanceof JSONDecodeError)) throw error;
+    return { value: undefined, refusal: `not valid JSON (${error.message})` };
+  }
+  const { value, repeated } = parsed;
+  return { value, refusal: repeated === null ? null : `member ${quote(repeated)} appears twice in one object` };
 }
 
 /** A record's shape (section 9); returns how messages name it. :throws Malformed */
@@ -247,8 +265,8 @@ export class Verifier {
     }
   }
 
-  async dispatch(number, { parsed, parseError }) {
-    if (parseError) throw this.fail(number, `not valid JSON (${parseError.message})`);
+  async dispatch(number, { parsed, refusal }) {
+    if (refusal) throw this.fail(number, refusal);
     const kind = parsed instanceof Map ? parsed.get("type") : undefined;
     if (!this.headerSeen && kind !== "header") throw this.fail(number, "the export must start with a header line");
     if (this.endSeen) throw this.fail(number, "content after the end line");
@@ -272,14 +290,8 @@ export class Verifier {
   /** Parse a batch of lines and start, concurrently, the record hashes and first HMAC blocks they will need. */
   prefetch(entries) {
     for (const entry of entries) {
-      try {
-        entry.parsed = loads(entry.text);
-        if (tooDeep(entry.text, entry.parsed)) throw new JSONDecodeError(`nested more than ${MAX_DEPTH} deep`);
-      } catch (error) {
-        if (!(error instanceof JSONDecodeError)) throw error;
-        entry.parseError = error;
-        continue;
-      }
+      ({ value: entry.parsed, refusal: entry.refusal } = readJSON(entry.text));
+      if (entry.refusal) continue;
       try {
         this.prefetchDraw(entry.parsed);
       } catch {

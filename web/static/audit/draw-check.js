@@ -5,7 +5,7 @@
 import { $, notice } from "../ops/dom.js";
 import { ApiError, errorText } from "./api.js";
 import { t } from "./i18n.js";
-import { JSONDecodeError, loads } from "./pyjson.js";
+import { JSONDecodeError, loads, parse, quote } from "./pyjson.js";
 import { renderSteps } from "./steps.js";
 import { streamLines } from "./stream.js";
 import { explainDraw, GENESIS, isBlank } from "./verifier.js";
@@ -44,9 +44,13 @@ async function fromExport(campaignId, seq) {
   return null;
 }
 
+/** A member name pasted twice in one object: refused, as the export's verifiers refuse it. */
+class RepeatedMember extends Error {}
+
 /** A pasted object, or the member ``key`` of a pasted export line of ``type`` (a draw or config line). */
 function unwrap(text, type, key) {
-  const value = loads(text.trim());
+  const { value, repeated } = parse(text.trim());
+  if (repeated !== null) throw new RepeatedMember(quote(repeated));
   return value instanceof Map && value.get("type") === type ? value.get(key) : value;
 }
 
@@ -85,10 +89,9 @@ async function run(form, task) {
   try {
     outcome = await task();
   } catch (error) {
-    outcome =
-      error instanceof JSONDecodeError
-        ? { failure: ["draw.bad_json", { why: error.message }] }
-        : { error: errorText(error) };
+    if (error instanceof JSONDecodeError) outcome = { failure: ["draw.bad_json", { why: error.message }] };
+    else if (error instanceof RepeatedMember) outcome = { failure: ["draw.repeated_member", { name: error.message }] };
+    else outcome = { error: errorText(error) };
   } finally {
     button.disabled = false;
   }

@@ -8,7 +8,7 @@ import { count, markText, shortHash, size } from "./format.js";
 import { t } from "./i18n.js";
 import { streamLines } from "./stream.js";
 import { verdictText } from "./verdict-text.js";
-import { readCheckpoints, verifyExport, verifyFile } from "./verifier.js";
+import { CheckpointsError, readCheckpoints, verifyExport, verifyFile } from "./verifier.js";
 
 let last = null; // the last verdict, drawn again on a language switch
 let lastProgress = null;
@@ -116,9 +116,16 @@ function renderVerdict() {
   );
 }
 
+/** The saved checkpoints chosen (none: []), read strictly. :throws Error naming the file, as the CLI does */
 async function savedCheckpoints() {
   const file = $("checkpoints-file").files[0];
-  return file ? readCheckpoints(await file.text()) : [];
+  if (!file) return [];
+  try {
+    return readCheckpoints(new Uint8Array(await file.arrayBuffer()));
+  } catch (error) {
+    if (error instanceof CheckpointsError) throw new Error(`cannot read checkpoints ${file.name}: ${error.message}`);
+    throw error;
+  }
 }
 
 /** A verdict for a file that could not be verified at all (unreadable saved checkpoints, a failed download). */

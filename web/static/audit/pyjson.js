@@ -2,8 +2,9 @@
 // json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False), byte for byte.
 //
 // Values: null, booleans, strings, Arrays (lists), Maps (objects: insertion order and last-duplicate-wins,
-// like a Python dict). Numbers: an integer is a Number when it is safe, else a BigInt; a number written
-// with a fraction or an exponent, NaN or Infinity is a PyFloat, so that 1.0 is written back as 1.0.
+// like a Python dict; parse() also names the first member name repeated, which the verifiers refuse).
+// Numbers: an integer is a Number when it is safe, else a BigInt; a number written with a fraction or an
+// exponent, NaN or Infinity is a PyFloat, so that 1.0 is written back as 1.0.
 
 /** A Python float (a JSON number with a fraction or an exponent). */
 export class PyFloat {
@@ -40,6 +41,7 @@ class Parser {
   constructor(text) {
     this.s = text;
     this.n = text.length;
+    this.repeated = null; // the first member name repeated in an object, in the order objects end
   }
 
   ws(i) {
@@ -128,6 +130,7 @@ class Parser {
   object(i) {
     const { s } = this;
     const dict = new Map();
+    let repeated = null; // the first name of this object that repeats one before it
     i = this.ws(i);
     if (s[i] === "}") return [dict, i + 1];
     for (;;) {
@@ -138,9 +141,13 @@ class Parser {
       if (s[i] !== ":") fail("Expecting ':' delimiter");
       let value;
       [value, i] = this.value(this.ws(i + 1));
+      if (repeated === null && dict.has(key)) repeated = key;
       dict.set(key, value);
       i = this.ws(i);
-      if (s[i] === "}") return [dict, i + 1];
+      if (s[i] === "}") {
+        if (this.repeated === null) this.repeated = repeated; // as Python's object_pairs_hook sees objects end
+        return [dict, i + 1];
+      }
       if (s[i] !== ",") fail("Expecting ',' delimiter");
       i = this.ws(i + 1);
     }
@@ -172,8 +179,12 @@ const CONSTANTS = [
   ["-Infinity", () => new PyFloat(-Infinity)],
 ];
 
-/** Python's json.loads(text). :throws JSONDecodeError with Python's message. */
-export function loads(text) {
+/**
+ * Python's json.loads(text) as ``value``, and ``repeated``: the first member name repeated in an object (the
+ * first object to end holding one, and in it the first name that repeats one before it), or null.
+ * :throws JSONDecodeError with Python's message.
+ */
+export function parse(text) {
   if (text.startsWith("\ufeff")) fail("Unexpected UTF-8 BOM (decode using utf-8-sig)");
   const parser = new Parser(text);
   let value;
@@ -185,7 +196,12 @@ export function loads(text) {
     throw error;
   }
   if (parser.ws(end) !== text.length) fail("Extra data");
-  return value;
+  return { value, repeated: parser.repeated };
+}
+
+/** Python's json.loads(text) (a repeated member name: the last one's value). :throws JSONDecodeError */
+export function loads(text) {
+  return parse(text).value;
 }
 
 /** Python's repr of a float (also what json.dumps writes): shortest digits, exponent outside 1e-4..1e16. */

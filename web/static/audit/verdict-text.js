@@ -4,6 +4,9 @@ import { currentLang } from "./i18n.js";
 
 const ZH = [
   [/^not valid JSON \((.*)\)$/, "不是合法的 JSON（$1）"],
+  [/^member (.*) appears twice in one object$/, "同一个对象中字段 $1 出现了两次"],
+  [/^a checkpoints file holds a JSON list, not (.*)$/, (_, value) => `检查点文件必须是 JSON 列表，而不是${words(value)}`],
+  [/^entry (\d+) must be an object, not (.*)$/, (_, n, value) => `第 ${n} 项必须是对象，而不是${words(value)}`],
   [/^the export must start with a header line$/, "导出文件必须以 header 行开头"],
   [/^content after the end line$/, "end 行之后还有内容"],
   [/^unknown line type (.*)$/, "未知的行类型 $1"],
@@ -83,14 +86,19 @@ function words(text) {
   return known ? text.replace(...known) : ` ${text}`;
 }
 
-// What a message names before its first ": " (a record, a line, a config), in Chinese.
+// What a message names before its first ": " (a record, a line, a config, a saved checkpoints file and its
+// entry), in Chinese.
 const PREFIXES = [
   [/^record seq (\S+)$/, "记录 seq $1"],
   [/^record$/, "记录"],
   [/^(header|config|period|checkpoint|draw|end) line$/, "$1 行"],
   [/^config ([0-9a-f]{12})$/, "配置 $1"],
+  [/^entry (\d+)$/, "第 $1 项"],
+  [/^cannot read checkpoints (.*)$/, "无法读取检查点文件 $1"],
 ];
-const PREFIXED = /^(record seq \S+|record|(?:header|config|period|checkpoint|draw|end) line|config [0-9a-f]{12}): (.*)$/;
+// A saved checkpoints file is named up to the first ": " (what follows is one of saved.js's messages).
+const PREFIXED =
+  /^(record seq \S+|record|(?:header|config|period|checkpoint|draw|end) line|config [0-9a-f]{12}|entry \d+|cannot read checkpoints .*?): (.*)$/;
 
 function toChinese(message) {
   const prefixed = PREFIXED.exec(message);

@@ -7,35 +7,19 @@
 //   // {ok, draws, periods: {key: count}, periodResults: [{key, draws, status}], headHash, checkpoints,
 //   //  error: {line, seq, period, message} | null}; status: "verified", "failed" or "unverified"
 //   const verdict = await verifyFile(file, { onProgress, checkpoints });    // a File / Blob, streamed
-//   const saved = readCheckpoints(text);  // checkpoints saved from GET /api/campaigns/{id}/checkpoints
+//   const saved = readCheckpoints(bytes);  // saved from GET /api/campaigns/{id}/checkpoints (saved.js: strict)
 //   const { ok, steps } = await explainDraw(record, config, period, { previousHash });
 
 import { BatchReader } from "./ahead.js";
 import { isBlank, NOT_UTF8, Verifier, VerificationError } from "./checks.js";
-import { loads } from "./pyjson.js";
-import { int, item, PyError, str } from "./pyops.js";
 import { NotUTF8Error, streamLines } from "./stream.js";
 
 export { contentHash, FORMAT, isBlank, SUPPORTED_VERSIONS, VerificationError } from "./checks.js";
 export { explainDraw } from "./explain.js";
 export { GENESIS } from "./fair.js";
+export { CheckpointsError, readCheckpoints } from "./saved.js";
 
 const PROGRESS_EVERY = 500;
-
-/**
- * Checkpoints saved from ``GET /api/campaigns/{id}/checkpoints`` (a JSON list of ``{period, count,
- * head_hash}``), for the ``checkpoints`` option below. :throws JSONDecodeError or PyError on anything else.
- */
-export function readCheckpoints(text) {
-  const items = loads(text);
-  if (!Array.isArray(items)) throw new PyError("ValueError", "a checkpoints file holds a JSON list");
-  return items.map((saved) => ({
-    period: str(item(saved, "period")),
-    count: int(item(saved, "count")),
-    headHash: str(item(saved, "head_hash")),
-    source: "published",
-  }));
-}
 
 /**
  * Verify an export given as lines, in order: strings with their line end "\n" (as games/verify/ reads a
