@@ -9,6 +9,7 @@ from typing import Any
 
 from marshmallow import ValidationError
 from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from economy.limits import set_budget
@@ -50,8 +51,7 @@ def open_campaign(session: Session, registry: Registry, actor: str, body: dict[s
         ends_at=form.ends_at,
         status="draft",
     )
-    session.add(campaign)
-    session.flush()
+    _insert_campaign(session, campaign)
     session.add(
         CampaignDraftRow(
             campaign_id=campaign.id, revision=1, body_json=_dump(form.body()), updated_at=now, updated_by=actor
@@ -59,6 +59,17 @@ def open_campaign(session: Session, registry: Registry, actor: str, body: dict[s
     )
     record(session, actor, campaign.id, "create", None, form.body(), now)
     return campaign
+
+
+def _insert_campaign(session: Session, campaign: Campaign) -> None:
+    """Insert ``campaign``; a slug taken meanwhile by a concurrent create is the same field error as one
+    taken before. :raises ValidationError: on ``slug``."""
+    try:
+        with session.begin_nested():
+            session.add(campaign)
+            session.flush()
+    except IntegrityError as error:
+        raise ValidationError({"slug": [f"another campaign has the slug '{campaign.slug}'"]}) from error
 
 
 def _free_slug(session: Session, wanted: str | None, now: datetime) -> str:

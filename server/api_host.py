@@ -28,13 +28,8 @@ from server import db
 from server.errors import ApiError
 from server.launch import signature
 from server.models import User
-from server.schemas import (
-    ApiErrorSchema,
-    HostCouponListSchema,
-    HostCouponQuerySchema,
-    HostRedeemSchema,
-    RedemptionSchema,
-)
+from server.schemas import ApiErrorSchema
+from server.schemas_host import HostCouponListSchema, HostCouponQuerySchema, HostRedeemSchema, RedemptionSchema
 
 blp = Blueprint("host", __name__, url_prefix="/api/host", description="The host app's server: coupons at checkout")
 
@@ -69,8 +64,9 @@ def sign_request(secret: str, timestamp: str, method: str, path: str, body: byte
 
 
 def _signed_path() -> str:
-    query = request.query_string.decode("latin-1")
-    return f"{request.path}?{query}" if query else request.path
+    """The path the host app sent (under the prefix Carnival is served at) and its raw query string."""
+    path, query = request.script_root + request.path, request.query_string.decode("latin-1")
+    return f"{path}?{query}" if query else path
 
 
 def _check_signature() -> None:
@@ -141,17 +137,20 @@ def redeem(body: dict[str, Any]) -> tuple[dict[str, Any], int, dict[str, str]]:
     return answer, 200, ({"Idempotent-Replayed": "true"} if redemption.replayed else {})
 
 
-@blp.route("/users/<string(maxlength=64):user>/coupons", methods=["GET"])
+@blp.route("/coupons", methods=["GET"])
 @require_host_signature
 @blp.doc(parameters=SIGNATURE_HEADERS)
 @blp.arguments(HostCouponQuerySchema, location="query")
 @blp.response(200, HostCouponListSchema)
 @blp.alt_response(401, schema=ApiErrorSchema, description="missing, stale or invalid signature")
-def user_coupons(query: dict[str, Any], user: str) -> dict[str, Any]:
-    """The shopper's coupons an order of ``order_fen`` in ``category`` may use now (an omitted one: any)."""
+@blp.alt_response(422, schema=ApiErrorSchema, description="no user, or a bad order_fen or category")
+def user_coupons(query: dict[str, Any]) -> dict[str, Any]:
+    """The ``user``'s coupons an order of ``order_fen`` in ``category`` may use now (an omitted one: any).
+
+    The user is a query parameter, not part of the path, so that the signed query is byte for byte what
+    was sent whatever characters the host's user ids hold."""
     db_session = db.session()
     with db_session.begin():
-        found = coupons.usable_coupons(
-            db_session, _shopper_id(db_session, user), db.now(), query.get("order_fen"), query.get("category")
-        )
-        return {"user": user, "coupons": [_coupon_view(coupon) for coupon in found]}
+        user_id = _shopper_id(db_session, query["user"])
+        found = coupons.usable_coupons(db_session, user_id, db.now(), query.get("order_fen"), query.get("category"))
+        return {"user": query["user"], "coupons": [_coupon_view(coupon) for coupon in found]}

@@ -174,5 +174,5 @@ def _echo_simulation(
     )
     click.echo(
         "stock and budgets follow the engine's fallback rules;"
-        " per-user caps are not simulated (they can only lower the cost)"
+        " per-user daily caps apply; caps over the whole campaign do not (they can only lower the cost)"
     )

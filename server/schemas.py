@@ -301,55 +301,6 @@ class FitTestSchema(Schema):
     stockouts = fields.Dict(keys=fields.String(), values=fields.Integer())
 
 
-class HostRedeemSchema(Schema):
-    """The host app redeems a coupon for one of its orders."""
-
-    user = fields.String(required=True, validate=validate.Length(1, 64), metadata={"description": "host user id"})
-    coupon_id = fields.Integer(required=True, strict=True, validate=validate.Range(min=1))
-    order_ref = fields.String(
-        required=True,
-        validate=validate.Length(1, 128),
-        metadata={"description": "the host's order id; retrying with it answers the first redemption"},
-    )
-    order_fen = fields.Integer(required=True, strict=True, validate=validate.Range(min=1))
-    category = fields.String(
-        load_default=None,
-        allow_none=True,
-        validate=validate.Length(1, 64),
-        metadata={"description": "the order's category; null fits only coupons without a category"},
-    )
-
-
-class HostCouponSchema(CouponSchema):
-    """A coupon as the host app sees it: with the order that used it, if any."""
-
-    campaign_id = fields.Integer(metadata={"description": "the Carnival campaign that gave it"})
-    order_ref = fields.String(allow_none=True)
-    used_at = fields.DateTime(allow_none=True)
-
-
-class RedemptionSchema(Schema):
-    """A coupon used by an order."""
-
-    user = fields.String()
-    order_ref = fields.String()
-    coupon = fields.Nested(HostCouponSchema)
-
-
-class HostCouponQuerySchema(Schema):
-    """An order the host app asks usable coupons for; an omitted field is not filtered on."""
-
-    order_fen = fields.Integer(validate=validate.Range(min=0))
-    category = fields.String(validate=validate.Length(1, 64))
-
-
-class HostCouponListSchema(Schema):
-    """A user's coupons usable now, soonest-ending first."""
-
-    user = fields.String()
-    coupons = fields.List(fields.Nested(HostCouponSchema))
-
-
 class WatchSchema(Schema):
     """The ``watch`` event of the /play and /ops namespaces: the campaign to watch."""
 

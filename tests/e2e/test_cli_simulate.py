@@ -159,13 +159,11 @@ def test_a_config_file_is_simulated_with_its_daily_caps(app: Flask, tmp_path: Pa
     pool = {"prizes": [ALWAYS_GOLD["prizes"][0], thanks], "fallback": "thanks"}
     config = {"pool": pool, "caps": [{"key": "one_a_day", "per": "day", "max_count": 1, "prize": "gold"}], "games": {}}
     args = ["--players", "1000", "--draws", "4", "--days", "1", "--seed", "5", "--runs", "200"]
-    rows = {
-        line.split()[0]: line.split()[1:]
-        for line in run(app, "--pool", pool_file(tmp_path, config), *args).output.splitlines()
-        if line.strip()
-    }
+    result = run(app, "--pool", pool_file(tmp_path, config), *args)
+    rows = {line.split()[0]: line.split()[1:] for line in result.output.splitlines() if line.strip()}
     granted = float(rows["gold"][1].replace(",", ""))
     assert abs(granted - 1000 * (1 - 1 / 16)) < 10  # at most one a shopper a day: 1 - P(no gold in 4 draws)
+    assert "per-user daily caps apply; caps over the whole campaign do not" in result.output
     uncapped = run(app, "--pool", pool_file(tmp_path, pool, "pool-only.json"), *args).output
     assert "gold" in uncapped and abs(float(uncapped.split("gold")[1].split()[1].replace(",", "")) - 2000) < 20
 

@@ -12,6 +12,7 @@ from werkzeug.test import TestResponse
 
 from tests.conftest import add_campaign, wheel_config
 from tests.e2e.test_ops_api import draft, new_campaign, publish, save, staff
+from tests.integration.test_races import race
 
 HUGE = 99_999_999_999_999_999_999
 NOT_STRICT_INTEGERS = [HUGE, -HUGE, "1", 1.0, 1.5, True, None]
@@ -65,6 +66,17 @@ def test_a_taken_slug_is_a_field_message_and_made_slugs_never_collide(ops: Flask
     assert fields == {"slug": ["another campaign has the slug 'double-11'"]}
     made = [ops.post("/api/ops/campaigns", json=body).json["slug"] for _ in range(3)]  # the same millisecond
     assert len(set(made)) == 3 and made[1] == f"{made[0]}-2"
+
+
+def test_two_ops_racing_for_one_slug_get_one_campaign_and_one_field_message(app: Flask, ops: FlaskClient) -> None:
+    body = {**ops.get("/api/ops/campaigns/template").json, "slug": "race-11"}
+    clients = [ops, *(staff(app, "ops", f"racer-{i}") for i in range(5))]
+    answers = race(clients, lambda client: client.post("/api/ops/campaigns", json=body))
+    assert sorted(a.status_code for a in answers) == [201] + [422] * 5
+    for answer in answers:
+        if answer.status_code == 422:
+            assert answer.json["fields"] == {"slug": ["another campaign has the slug 'race-11'"]}
+    assert [c["slug"] for c in ops.get("/api/ops/campaigns").json] == ["race-11"]
 
 
 def test_the_daily_budget_may_not_exceed_the_total(ops: FlaskClient) -> None:

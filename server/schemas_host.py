@@ -1,0 +1,59 @@
+"""Schemas of the host app's server-to-server API (server/api_host.py)."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+from games.pools import MAX_ORDER_FEN
+from server.routing import ROW_ID_MAX
+from server.schemas import CouponSchema
+
+
+class HostRedeemSchema(Schema):
+    """The host app redeems a coupon for one of its orders."""
+
+    user = fields.String(required=True, validate=validate.Length(1, 64), metadata={"description": "host user id"})
+    coupon_id = fields.Integer(required=True, strict=True, validate=validate.Range(1, ROW_ID_MAX))
+    order_ref = fields.String(
+        required=True,
+        validate=validate.Length(1, 128),
+        metadata={"description": "the host's order id; retrying with it answers the first redemption"},
+    )
+    order_fen = fields.Integer(required=True, strict=True, validate=validate.Range(1, MAX_ORDER_FEN))
+    category = fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=validate.Length(1, 64),
+        metadata={"description": "the order's category; null fits only coupons without a category"},
+    )
+
+
+class HostCouponSchema(CouponSchema):
+    """A coupon as the host app sees it: with the order that used it, if any."""
+
+    campaign_id = fields.Integer(metadata={"description": "the Carnival campaign that gave it"})
+    order_ref = fields.String(allow_none=True)
+    used_at = fields.DateTime(allow_none=True)
+
+
+class RedemptionSchema(Schema):
+    """A coupon used by an order."""
+
+    user = fields.String()
+    order_ref = fields.String()
+    coupon = fields.Nested(HostCouponSchema)
+
+
+class HostCouponQuerySchema(Schema):
+    """A user and an order the host app asks usable coupons for; an omitted order field is not filtered on."""
+
+    user = fields.String(required=True, validate=validate.Length(1, 64), metadata={"description": "host user id"})
+    order_fen = fields.Integer(validate=validate.Range(0, MAX_ORDER_FEN))
+    category = fields.String(validate=validate.Length(1, 64))
+
+
+class HostCouponListSchema(Schema):
+    """A user's coupons usable now, soonest-ending first."""
+
+    user = fields.String()
+    coupons = fields.List(fields.Nested(HostCouponSchema))
