@@ -8,7 +8,9 @@ in order under every daily cap, as the economy does. :func:`games.simulate.simul
 share of each day's picks to the fallback (a binomial thinning per run and day).
 
 Caps over the whole campaign depend on how often the same shoppers come back, which an audience of
-"players a day" does not say; they are left out (they can only lower the cost).
+"players a day" does not say; they are left out (they can only lower the cost). A capped pick's fallback
+is not itself held to the caps (the engine would refuse it too when a cap covers it): with a fallback
+that costs something, this errs on the side of a higher cost.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -49,3 +49,21 @@ def test_periods_tile_the_day_without_gaps(hours: int) -> None:
 def test_lengths_that_do_not_divide_a_day_are_refused(hours: int) -> None:
     with pytest.raises(ValueError, match="seed period"):
         period_bounds(NOON, SHANGHAI, hours)
+
+
+@pytest.mark.parametrize("day", [datetime(2026, 3, 8, 12, tzinfo=UTC), datetime(2026, 11, 1, 12, tzinfo=UTC)])
+@pytest.mark.parametrize("hours", PERIOD_HOURS)
+def test_periods_tile_a_day_with_a_clock_change(day: datetime, hours: int) -> None:
+    """New York's 23- and 25-hour days, walked in UTC instants as the engine stores them: periods follow the
+    wall clock, each lasts a positive time, and they tile the day with no gap, no overlap and unique keys."""
+    zone = "America/New_York"
+    start, end = (bound.astimezone(UTC) for bound in period_bounds(day, zone))
+    moment, keys = start, []
+    while moment < end:
+        first, last = (bound.astimezone(UTC) for bound in period_bounds(moment, zone, hours))
+        assert first == moment < last <= end
+        assert period_bounds(last - timedelta(seconds=1), zone, hours)[0].astimezone(UTC) == first
+        keys.append(period_key(first, zone, hours, 1))
+        moment = last
+    assert moment == end and len(set(keys)) == len(keys)
+    assert len(keys) == (23 if hours == 1 and day.month == 3 else 24 // hours)  # 02:00-03:00 never happens
