@@ -15,6 +15,7 @@ from games.registry import load_registry
 from server import (
     api_host,
     api_ops,
+    api_ops_planning,
     api_play,
     api_public,
     api_session,
@@ -53,7 +54,15 @@ def create_app(environ: Mapping[str, str] | None = None, overrides: Mapping[str,
     routing.init_app(app)
     api = Api(app)
     errors.register(app)  # after Api(): ours replace flask-smorest's error handlers
-    for blueprint in (api_session.blp, api_play.blp, api_public.blp, audit_api.blp, api_ops.blp, api_host.blp):
+    for blueprint in (
+        api_session.blp,
+        api_play.blp,
+        api_public.blp,
+        audit_api.blp,
+        api_ops.blp,
+        api_ops_planning.blp,
+        api_host.blp,
+    ):
         api.register_blueprint(blueprint)
     app.register_blueprint(pages.bp)
     app.register_blueprint(ops_pages.bp)

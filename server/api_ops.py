@@ -1,5 +1,5 @@
-"""Ops console API: campaigns, drafts, publish, pause/resume, audit trail, odds, rules preview,
-simulation, live metrics and CSV reports. Every route requires the ops role."""
+"""Ops console API: campaigns, drafts, publish, pause/resume, audit trail, live metrics and CSV reports
+(odds, rules preview and simulation: :mod:`server.api_ops_planning`). Every route requires the ops role."""
 
 from __future__ import annotations
 
@@ -12,57 +12,47 @@ from flask_smorest import Blueprint
 from marshmallow import ValidationError
 from sqlalchemy import select
 
-from economy.limits import Cap
 from games import admin
 from games.campaign_form import flatten
-from games.campaigns import load_caps
-from games.metrics import Metrics, metrics, record_forecast
+from games.metrics import Metrics, metrics
 from games.models import Campaign, ConfigVersion
-from games.pools import Pool, load_pool
 from games.reports import daily_csv, grants_csv
-from games.rules import Rules
 from server import db
 from server.auth import require_role
 from server.errors import ApiError
 from server.models import User
 from server.ops_views import (
     campaign_row,
-    draft_rules,
-    forecast_facts,
     new_campaign_body,
-    odds_view,
     schemas_view,
-    simulation_view,
 )
 from server.realtime import mask_name
-from server.schemas import RulesSchema
 from server.schemas_ops import (
     AuditEntrySchema,
     CampaignDetailSchema,
     CampaignRowSchema,
     MetricsSchema,
-    OddsRequestSchema,
-    OddsSchema,
     PublishedSchema,
     RevisionSchema,
     SaveDraftSchema,
-    SimulationRequestSchema,
-    SimulationSchema,
     StatusSchema,
 )
 
 blp = Blueprint("ops", __name__, url_prefix="/api/ops", description="Ops console (role: ops)")
 
 
-def _registry() -> Any:
+def registry() -> Any:
+    """The app's game registry."""
     return current_app.extensions["carnival.registry"]
 
 
-def _fields_error(error: ValidationError, prefix: str = "") -> ApiError:
+def fields_error(error: ValidationError, prefix: str = "") -> ApiError:
+    """A 422 naming each invalid field by its dotted path under ``prefix``."""
     return ApiError(422, "invalid_input", "some fields are invalid", flatten(error.messages, prefix))
 
 
-def _campaign(campaign_id: int) -> Campaign:
+def campaign_or_404(campaign_id: int) -> Campaign:
+    """The campaign (in the request's session). :raises ApiError: 404 ``campaign_not_found``."""
     campaign = db.session().get(Campaign, campaign_id)
     if campaign is None:
         raise ApiError(404, "campaign_not_found", f"no campaign {campaign_id}")
@@ -94,14 +84,14 @@ def template(user: User) -> dict[str, Any]:
 @blp.alt_response(422, description="invalid fields, messages by field path")
 def create(user: User) -> dict[str, Any]:
     """Create a campaign as a draft (publish it to open it to shoppers)."""
-    body = {"timezone": current_app.extensions["carnival.settings"].timezone, **_json_object()}
+    body = {"timezone": current_app.extensions["carnival.settings"].timezone, **json_object()}
     db_session = db.session()
     try:
         with db_session.begin():
-            campaign = admin.open_campaign(db_session, _registry(), _actor(user), body, db.now())
+            campaign = admin.open_campaign(db_session, registry(), actor_name(user), body, db.now())
             return campaign_row(db_session, campaign)
     except ValidationError as error:
-        raise _fields_error(error) from error
+        raise fields_error(error) from error
 
 
 @blp.route("/campaigns/<int:campaign_id>", methods=["GET"])
@@ -111,9 +101,9 @@ def detail(campaign_id: int, user: User) -> dict[str, Any]:
     """The campaign, its draft (with revision) and its published config."""
     db_session = db.session()
     with db_session.begin():
-        campaign = _campaign(campaign_id)
+        campaign = campaign_or_404(campaign_id)
         draft = admin.load_draft(db_session, campaign_id)
-        config = admin.current_config(db_session, _registry(), campaign)
+        config = admin.current_config(db_session, registry(), campaign)
         versions = db_session.scalars(
             select(ConfigVersion).where(ConfigVersion.campaign_id == campaign_id).order_by(ConfigVersion.id)
         )
@@ -144,13 +134,13 @@ def save(body: dict[str, Any], campaign_id: int, user: User) -> dict[str, int]:
     db_session = db.session()
     try:
         with db_session.begin():
-            _campaign(campaign_id)
+            campaign_or_404(campaign_id)
             draft = admin.save_draft(
-                db_session, _registry(), _actor(user), campaign_id, body["body"], body["revision"], db.now()
+                db_session, registry(), actor_name(user), campaign_id, body["body"], body["revision"], db.now()
             )
             return {"revision": draft.revision}
     except ValidationError as error:
-        raise _fields_error(error) from error
+        raise fields_error(error) from error
     except admin.DraftConflict as error:
         raise ApiError(409, "draft_changed", str(error)) from error
 
@@ -166,8 +156,8 @@ def publish(body: dict[str, int], campaign_id: int, user: User) -> dict[str, str
     db_session = db.session()
     try:
         with db_session.begin():
-            campaign = _campaign(campaign_id)
-            version = admin.publish(db_session, _registry(), _actor(user), campaign_id, body["revision"], db.now())
+            campaign = campaign_or_404(campaign_id)
+            version = admin.publish(db_session, registry(), actor_name(user), campaign_id, body["revision"], db.now())
             return {"version_hash": version.hash, "status": campaign.status}
     except admin.DraftConflict as error:
         raise ApiError(409, "draft_changed", str(error)) from error
@@ -195,7 +185,7 @@ def _set_paused(campaign_id: int, user: User, paused: bool) -> Campaign:
     db_session = db.session()
     try:
         with db_session.begin():
-            return admin.set_paused(db_session, _actor(user), campaign_id, paused, db.now())
+            return admin.set_paused(db_session, actor_name(user), campaign_id, paused, db.now())
     except admin.CampaignNotFound as error:
         raise ApiError(404, "campaign_not_found", str(error)) from error
     except admin.PublishRefused as error:
@@ -223,7 +213,7 @@ def _audit(campaign_id: int | None) -> list[dict[str, Any]]:
     db_session = db.session()
     with db_session.begin():
         if campaign_id is not None:
-            _campaign(campaign_id)
+            campaign_or_404(campaign_id)
         entries = admin.audit_trail(db_session, campaign_id)
         return [
             {
@@ -244,77 +234,7 @@ def _audit(campaign_id: int | None) -> list[dict[str, Any]]:
 @blp.response(200)
 def schemas(user: User) -> dict[str, Any]:
     """Form descriptions of the campaign form, the pool, caps and every registered game's config."""
-    return schemas_view(_registry())
-
-
-@blp.route("/odds", methods=["POST"])
-@require_role("ops")
-@blp.arguments(OddsRequestSchema)
-@blp.response(200, OddsSchema)
-@blp.alt_response(422, description="invalid pool, messages by field path")
-def odds(body: dict[str, Any], user: User) -> dict[str, Any]:
-    """The live odds table of a pool being edited (nothing is saved)."""
-    try:
-        pool = load_pool(body["pool"])
-    except ValidationError as error:
-        raise ApiError(
-            422, "invalid_input", "some fields are invalid", flatten(error.messages, "config.pool")
-        ) from error
-    return odds_view(pool, body["expected_draws"])
-
-
-@blp.route("/rules-preview", methods=["POST"])
-@require_role("ops")
-@blp.response(200, RulesSchema)
-@blp.alt_response(422, description="invalid fields, messages by field path")
-def rules_preview(user: User) -> Rules:
-    """The public rules page of a draft body as the editor holds it (nothing is saved; no periods yet)."""
-    body = {"timezone": current_app.extensions["carnival.settings"].timezone, **_json_object()}
-    db_session = db.session()
-    try:
-        with db_session.begin():
-            return draft_rules(db_session, _registry(), body, db.now())
-    except ValidationError as error:
-        raise _fields_error(error) from error
-
-
-@blp.route("/simulate", methods=["POST"])
-@require_role("ops")
-@blp.arguments(SimulationRequestSchema)
-@blp.response(200, SimulationSchema)
-def simulate(body: dict[str, Any], user: User) -> dict[str, Any]:
-    """Monte Carlo of the pool's cost under its daily caps for an audience, budget and daily budget (nothing
-    is saved)."""
-    pool, caps = _simulated_pool(body)
-    return simulation_view(pool, caps=caps, **body)
-
-
-@blp.route("/campaigns/<int:campaign_id>/simulate", methods=["POST"])
-@require_role("ops")
-@blp.arguments(SimulationRequestSchema)
-@blp.response(200, SimulationSchema)
-def simulate_campaign(body: dict[str, Any], campaign_id: int, user: User) -> dict[str, Any]:
-    """As ``/simulate``, and the result becomes the campaign's spend forecast on every ops dashboard."""
-    pool, caps = _simulated_pool(body)
-    view = simulation_view(pool, caps=caps, **body)  # before the transaction: it may take seconds
-    db_session = db.session()
-    with db_session.begin():
-        published = admin.current_config(db_session, _registry(), _campaign(campaign_id))
-        record_forecast(db_session, campaign_id, forecast_facts(pool, published, body, view), _actor(user), db.now())
-    return view
-
-
-def _simulated_pool(body: dict[str, Any]) -> tuple[Pool, tuple[Cap, ...]]:
-    """Take the pool and its caps out of a simulation request. :raises ApiError: 422 with messages by field
-    path."""
-    try:
-        pool = load_pool(body.pop("pool"))
-    except ValidationError as error:
-        raise _fields_error(error, "config.pool") from error
-    try:
-        return pool, load_caps(body.pop("caps"), pool)
-    except ValidationError as error:
-        raise _fields_error(error, "config") from error
+    return schemas_view(registry())
 
 
 @blp.route("/campaigns/<int:campaign_id>/metrics", methods=["GET"])
@@ -329,8 +249,8 @@ def current_metrics(campaign_id: int) -> Metrics:
     """A metrics snapshot in its own transaction."""
     db_session = db.session()
     with db_session.begin():
-        campaign = _campaign(campaign_id)
-        config = admin.current_config(db_session, _registry(), campaign)
+        campaign = campaign_or_404(campaign_id)
+        config = admin.current_config(db_session, registry(), campaign)
         snapshot = metrics(db_session, campaign, config, db.now())
         users = {
             u.id: u
@@ -361,7 +281,7 @@ def daily_report(campaign_id: int, user: User) -> Response:
 
 def _csv(campaign_id: int, name: str, report: Any) -> Response:
     db_session = db.session()
-    campaign = _campaign(campaign_id)
+    campaign = campaign_or_404(campaign_id)
     db_session.commit()
 
     def chunks() -> Any:
@@ -372,11 +292,13 @@ def _csv(campaign_id: int, name: str, report: Any) -> Response:
     return Response(stream_with_context(chunks()), mimetype="text/csv", headers=headers)
 
 
-def _actor(user: User) -> str:
+def actor_name(user: User) -> str:
+    """Who did it, as the audit trail names them."""
     return user.username or f"user:{user.id}"
 
 
-def _json_object() -> dict[str, Any]:
+def json_object() -> dict[str, Any]:
+    """The request's JSON object body. :raises ApiError: 400 ``invalid_json`` for anything else."""
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
         raise ApiError(400, "invalid_json", "the request body must be a JSON object")

@@ -31,6 +31,7 @@ SOURCES = [
     "games/disclosure.py",
     "games/wheel.py",
     "server/api_ops.py",
+    "server/api_ops_planning.py",
     "server/errors.py",
     "server/idempotency.py",
     "economy/limits.py",  # its ValueErrors reach the console as publish refusals (budget, stock)
