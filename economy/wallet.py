@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -47,6 +48,11 @@ def coupon_state(coupon: Coupon, now: datetime) -> str:
     if coupon.state == "issued" and coupon.valid_until <= now:
         return "expired"
     return coupon.state
+
+
+def coupon_as_of(coupon: Coupon, now: datetime) -> dict[str, Any]:
+    """A coupon's columns with ``state`` as of ``now`` (:func:`coupon_state`), for the schemas to dump."""
+    return {**{c.key: getattr(coupon, c.key) for c in Coupon.__table__.columns}, "state": coupon_state(coupon, now)}
 
 
 def expire_coupons(session: Session, now: datetime) -> int:

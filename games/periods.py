@@ -82,15 +82,14 @@ def current_period(session: Session, campaign: Campaign, now: datetime) -> SeedP
     (:func:`games.engine.commit_seeds`); opening a game, the public periods API and ``carnival seeds
     rotate`` call this too. There is no scheduled commit job.
     """
-    hours = seed_period_hours(session, campaign)
     found = committed_period(session, campaign.id, now)
     if found is None:
-        start, _ = period_bounds(now, campaign.timezone, hours)
-        _commit_from(session, campaign, hours, max(start, _last_end(session, campaign.id, now) or start), now)
+        start, _ = period_bounds(now, campaign.timezone, seed_period_hours(session, campaign))
+        _commit_from(session, campaign, max(start, _last_end(session, campaign.id, now) or start), now)
         found = committed_period(session, campaign.id, now)
         assert found is not None
     if committed_period(session, campaign.id, found.ends_at) is None:
-        _commit_from(session, campaign, hours, found.ends_at, now)
+        _commit_from(session, campaign, found.ends_at, now)
     return found
 
 
@@ -104,9 +103,11 @@ def _last_end(session: Session, campaign_id: int, now: datetime) -> datetime | N
     ).one_or_none()
 
 
-def _commit_from(session: Session, campaign: Campaign, hours: int, start: datetime, now: datetime) -> None:
-    """Commit a period from ``start`` to the end of the ``hours``-long period holding it (it starts off the
-    usual bounds after a change of length)."""
+def _commit_from(session: Session, campaign: Campaign, start: datetime, now: datetime) -> None:
+    """Commit a period from ``start`` to the end of the campaign's period holding it (it starts off the
+    usual bounds after a change of length). Only committing reads the period length: the usual call, with
+    both periods committed, costs no config lookup."""
+    hours = seed_period_hours(session, campaign)
     _, end = period_bounds(start, campaign.timezone, hours)
     _commit(session, campaign.id, period_key(start, campaign.timezone, hours, 1), start, end, now)
 

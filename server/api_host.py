@@ -22,8 +22,7 @@ from sqlalchemy.orm import Session
 
 from economy import coupons
 from economy.errors import Refusal
-from economy.models import Coupon
-from economy.wallet import coupon_state
+from economy.wallet import coupon_as_of
 from server import db
 from server.errors import ApiError
 from server.launch import signature
@@ -108,11 +107,6 @@ def _shopper_id(db_session: Session, host_user: str) -> int | None:
     return db_session.execute(query).scalar_one_or_none()
 
 
-def _coupon_view(coupon: Coupon) -> dict[str, Any]:
-    columns = {column.key: getattr(coupon, column.key) for column in Coupon.__table__.columns}
-    return {**columns, "state": coupon_state(coupon, db.now())}
-
-
 @blp.route("/coupons/redeem", methods=["POST"])
 @require_host_signature
 @blp.doc(parameters=SIGNATURE_HEADERS)
@@ -133,7 +127,7 @@ def redeem(body: dict[str, Any]) -> tuple[dict[str, Any], int, dict[str, str]]:
     with _refusals_as_errors(), db_session.begin():
         user_id = _shopper_id(db_session, body["user"])
         redemption = coupons.redeem(db_session, user_id, body["coupon_id"], order, db.now())
-    answer = {"user": body["user"], "order_ref": order.ref, "coupon": _coupon_view(redemption.coupon)}
+    answer = {"user": body["user"], "order_ref": order.ref, "coupon": coupon_as_of(redemption.coupon, db.now())}
     return answer, 200, ({"Idempotent-Replayed": "true"} if redemption.replayed else {})
 
 
@@ -153,4 +147,4 @@ def user_coupons(query: dict[str, Any]) -> dict[str, Any]:
     with db_session.begin():
         user_id = _shopper_id(db_session, query["user"])
         found = coupons.usable_coupons(db_session, user_id, db.now(), query.get("order_fen"), query.get("category"))
-        return {"user": query["user"], "coupons": [_coupon_view(coupon) for coupon in found]}
+        return {"user": query["user"], "coupons": [coupon_as_of(coupon, db.now()) for coupon in found]}

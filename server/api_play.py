@@ -8,7 +8,7 @@ from typing import Any
 from flask import Response, current_app, jsonify, request
 from flask_smorest import Blueprint
 
-from economy.wallet import coupon_state, wallet
+from economy.wallet import coupon_as_of, wallet
 from games import engine
 from games.contract import Action
 from games.player_views import game_view, history_with_names, prize_views, shopper_view
@@ -143,7 +143,7 @@ def my_wallet(user: User) -> dict[str, Any]:
     with db_session.begin():
         now = db.now()
         found = wallet(db_session, user.id, now)
-        coupons = [{**_columns(c), "state": coupon_state(c, now)} for c in found.coupons]
+        coupons = [coupon_as_of(c, now) for c in found.coupons]
         return {
             "points": found.points,
             "cash_fen": found.cash_fen,
@@ -151,7 +151,3 @@ def my_wallet(user: User) -> dict[str, Any]:
             "points_expiring": [{"points": p, "expires_at": at} for p, at in found.points_expiring],
             "history": history_with_names(db_session, _registry(), found.history),
         }
-
-
-def _columns(row: Any) -> dict[str, Any]:
-    return {column.key: getattr(row, column.key) for column in row.__table__.columns}

@@ -15,7 +15,7 @@ from games.models import Campaign
 from games.periods import rotate
 from server import db
 from server.auth import create_staff
-from server.cli_audit import AUDIT_COMMANDS
+from server.cli_audit import AUDIT_COMMANDS, campaign_or_fail
 from server.cli_simulate import simulate_command
 from server.config import ConfigError
 from server.demo import DEMO_STAFF, seed_demo
@@ -135,7 +135,7 @@ def seeds_rotate(campaign_id: int) -> None:
     """End the campaign's current period now (revealing its seed) and start a new one."""
     db_session = db.session()
     with db_session.begin():
-        campaign = _campaign(campaign_id)
+        campaign = campaign_or_fail(campaign_id)
         ended, started = rotate(db_session, campaign, db.now())
     click.echo(f"period {ended.key} ended, seed revealed: {ended.server_seed}")
     click.echo(f"period {started.key} started, commitment: {started.commitment}")
@@ -167,10 +167,3 @@ for _command in AUDIT_COMMANDS:
 
 
 cli.add_command(simulate_command)
-
-
-def _campaign(campaign_id: int) -> Campaign:
-    campaign = db.session().get(Campaign, campaign_id)
-    if campaign is None:
-        raise click.ClickException(f"no campaign {campaign_id}")
-    return campaign

@@ -103,7 +103,8 @@ def _echo_reconciliation(result: Reconciliation) -> None:
     click.echo("OK: the draw log, the grants and the budget agree" if result.ok else "FAILED")
 
 
-def _campaign(campaign_id: int) -> Campaign:
+def campaign_or_fail(campaign_id: int) -> Campaign:
+    """The campaign, in the app context's session. :raises click.ClickException: ``no campaign ID``."""
     campaign = db.session().get(Campaign, campaign_id)
     if campaign is None:
         raise click.ClickException(f"no campaign {campaign_id}")
@@ -118,9 +119,9 @@ def audit_export(campaign_id: int, out: str) -> None:
     """Write the draws of revealed periods, with configs, seeds and checkpoints, as JSON lines."""
     db_session = db.session()
     with db_session.begin():
-        publish_checkpoints(db_session, _campaign(campaign_id).id, db.now())
+        publish_checkpoints(db_session, campaign_or_fail(campaign_id).id, db.now())
     with db_session.begin():
-        campaign = _campaign(campaign_id)
+        campaign = campaign_or_fail(campaign_id)
         count = 0
         with open(out, "w", encoding="utf-8") as handle:
             for line in export_lines(db_session, campaign, db.now()):

@@ -20,10 +20,10 @@ from economy.models import Budget
 from games.admin import current_config
 from games.campaign_form import check_daily_budget, flatten
 from games.campaigns import load_caps
-from games.models import Campaign
 from games.pools import Pool, load_pool
 from games.simulate import Audience, Simulation, simulate
 from server import db
+from server.cli_audit import campaign_or_fail
 
 
 @click.command("simulate")  # a --pool file needs no app, database or secrets
@@ -99,9 +99,7 @@ def _published_pool(campaign_id: int) -> _SimulatedPool:
     """The campaign's published pool and caps, its length in days, its remaining and daily budgets."""
     app = click.get_current_context().ensure_object(ScriptInfo).load_app()
     with app.app_context(), db.session().begin():
-        campaign = db.session().get(Campaign, campaign_id)
-        if campaign is None:
-            raise click.ClickException(f"no campaign {campaign_id}")
+        campaign = campaign_or_fail(campaign_id)
         config = current_config(db.session(), app.extensions["carnival.registry"], campaign)
         if config is None:
             raise click.ClickException(f"campaign {campaign_id} has no published config")
