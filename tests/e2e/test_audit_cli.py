@@ -26,6 +26,7 @@ from tests.e2e.test_ops_api import staff
 from tests.e2e.test_play_api import spin
 from tests.unit.games.test_fairness import EXPORT as SPEC_EXPORT
 from tests.unit.games.verify import test_saved
+from tests.unit.games.verify.exports import make_export
 
 SHOPPERS = ("auditee-1", "auditee-2", "auditee-3")
 SPINS_EACH = 4
@@ -423,8 +424,6 @@ def test_lines_end_at_newline_only_with_or_without_progress(app: Flask, clock: C
 
 def large_export(path: Path) -> Path:
     """A valid export of more than a MiB (``carnival audit verify`` shows progress from 1 MiB on a terminal)."""
-    from tests.unit.games.verify.test_fast import make_export  # builds its own exports on import: only here
-
     path.write_text("".join(make_export(2200, server_order=True)), "utf-8")
     assert path.stat().st_size > 1 << 20
     return path

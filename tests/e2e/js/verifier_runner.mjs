@@ -1,4 +1,4 @@
-// Runs web/static/audit/verifier.js under Node for tests/e2e/test_js_verifier.py and prints JSON.
+// Runs web/static/audit/verifier.js under Node for tests/e2e/test_js_verifier*.py (via tests/e2e/js_verifier.py); prints JSON.
 //
 //   node verifier_runner.mjs file PATH     the verdict on an export file (streamed like the browser does)
 //   node verifier_runner.mjs exports       stdin: a JSON list of export texts (or {text, checkpoints}: with
