@@ -15,7 +15,7 @@ from playwright.sync_api import Browser, Page, expect
 from games.verify import CheckpointsError, VerificationError, parse_checkpoints, read_lines, verify_lines
 from tests.browser.conftest import carnival
 from tests.browser.test_ops_console import AUDITOR, OPS, by_testid, sign_in
-from tests.e2e.test_audit_cli import prize_altered, write
+from tests.e2e.audit_exports import prize_altered, write
 
 pytestmark = pytest.mark.browser
 

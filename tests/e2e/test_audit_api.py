@@ -15,7 +15,7 @@ from games.stats import PickTally, fit_test, stats_from_export
 from games.verify import read_lines
 from server.schemas import FitTestSchema
 from tests.conftest import Clock, add_campaign, login, wheel_config
-from tests.e2e.test_audit_cli import DRAWS, export, play_and_reveal
+from tests.e2e.audit_exports import DRAWS, export, play_and_reveal
 from tests.e2e.test_ops_api import staff
 
 

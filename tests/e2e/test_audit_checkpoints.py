@@ -12,7 +12,7 @@ from flask import Flask
 
 from server.cli import cli
 from tests.conftest import Clock
-from tests.e2e.test_audit_cli import (
+from tests.e2e.audit_exports import (
     DRAWS,
     REVEALED,
     draw_line,

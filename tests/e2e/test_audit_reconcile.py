@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from economy.models import Budget, Grant, LedgerEntry, Posting
 from tests.conftest import Clock, add_campaign, login, single_prize_config
-from tests.e2e.test_audit_cli import DRAWS, play_and_reveal, run
+from tests.e2e.audit_exports import DRAWS, play_and_reveal, run
 from tests.e2e.test_ops_api import staff
 from tests.e2e.test_play_api import spin
 

@@ -11,7 +11,7 @@ from flask import Flask
 
 from server.cli import cli
 from tests.conftest import Clock
-from tests.e2e.test_audit_cli import DRAWS, export, play_and_reveal
+from tests.e2e.audit_exports import DRAWS, export, play_and_reveal
 
 
 def stats(path: Path) -> Result:

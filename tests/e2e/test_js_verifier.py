@@ -18,6 +18,17 @@ from flask import Flask
 
 from games.fairness import record_hash
 from tests.conftest import Clock
+from tests.e2e.audit_exports import (
+    export,
+    index_of,
+    last_deleted,
+    middle_deleted,
+    play_and_reveal,
+    prize_altered,
+    prize_altered_and_rehashed,
+    swapped,
+    write,
+)
 from tests.e2e.js_verifier import (
     AWKWARD_SPINS,
     GENESIS,
@@ -31,17 +42,6 @@ from tests.e2e.js_verifier import (
     run_node,
     text_of,
     wheel_export,
-)
-from tests.e2e.test_audit_cli import (
-    export,
-    index_of,
-    last_deleted,
-    middle_deleted,
-    play_and_reveal,
-    prize_altered,
-    prize_altered_and_rehashed,
-    swapped,
-    write,
 )
 from tests.unit.games.test_fairness import EXPORT, VECTORS
 

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from economy.models import Budget, CapUsage, Grant
 from games.models import DrawRecord
 from tests.conftest import Clock, add_campaign, login, single_prize_config
-from tests.e2e.test_audit_cli import draw_line, failed, index_of, rechained, record, run, verify, write
+from tests.e2e.audit_exports import draw_line, failed, index_of, rechained, record, run, verify, write
 from tests.e2e.test_ops_api import staff
 from tests.e2e.test_play_api import spin
 

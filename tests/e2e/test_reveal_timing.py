@@ -20,7 +20,7 @@ from sqlalchemy import select
 
 from games.models import SeedPeriod
 from tests.conftest import Clock, add_campaign, login, wheel_config
-from tests.e2e.test_audit_cli import run
+from tests.e2e.audit_exports import run
 from tests.e2e.test_ops_api import staff
 from tests.e2e.test_play_api import spin
 
