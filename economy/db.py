@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import DateTime, Engine, Table, TypeDecorator, create_engine, event
+from sqlalchemy import DateTime, Engine, Select, Table, TypeDecorator, create_engine, event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.sql.dml import Insert
@@ -65,6 +65,13 @@ def insert_ignoring_conflicts(session: Session, table: Table, values: dict[str, 
     else:
         statement = sqlite.insert(table).values(**values).on_conflict_do_nothing()
     session.execute(statement)
+
+
+def insert_selected_ignoring_conflicts(session: Session, table: Table, columns: list[str], rows: Select[Any]) -> None:
+    """``INSERT ... SELECT ... ON CONFLICT DO NOTHING`` on SQLite and PostgreSQL alike (inserts nothing when
+    ``rows`` selects nothing)."""
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    session.execute(dialect.insert(table).from_select(columns, rows).on_conflict_do_nothing())
 
 
 def is_postgresql(session: Session) -> bool:

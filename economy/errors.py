@@ -35,3 +35,12 @@ class InsufficientBalance(Refusal):
     """The account holds less than the amount to take out."""
 
     code = "insufficient_balance"
+
+
+class GrantKeyTaken(Exception):
+    """A grant's key names an earlier grant: a caller bug (two movements of value under one key), never a
+    refusal to fall back from. Nothing is granted; the caller's transaction must roll back."""
+
+    def __init__(self, key: str) -> None:
+        super().__init__(f"grant key {key!r} was already used")
+        self.key = key

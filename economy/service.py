@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from economy import ledger
+from economy.errors import GrantKeyTaken
 from economy.limits import Cap, charge_budget, take_cap, take_stock
 from economy.models import Coupon, Grant
 from economy.rewards import CASH, POINTS, Reward, RewardKind
@@ -26,7 +27,7 @@ DEFAULT_POINTS_LIFETIME = timedelta(days=365)
 class GrantRequest:
     """One reward for one user, charged to one campaign.
 
-    :param key: idempotency key; a second grant with the same key returns the first.
+    :param key: unique per grant; a second grant with the same key is refused (:class:`GrantKeyTaken`).
     :param reward: a fixed reward (a range red packet's amount is drawn before it reaches the economy).
     :param cost_fen: what the grant charges the budget and value caps; for a red packet its amount.
     :param day: the grant's day in the campaign time zone (``YYYY-MM-DD``), for day caps.
@@ -53,12 +54,13 @@ class GrantRequest:
 def grant(session: Session, request: GrantRequest, now: datetime) -> Grant:
     """Check caps, stock and budget, deliver the reward and write the grant record, atomically.
 
-    :returns: the grant record (the earlier one when ``request.key`` was already granted).
+    :returns: the grant record.
     :raises CapReached, OutOfStock, BudgetExhausted: and nothing is changed.
+    :raises GrantKeyTaken: when ``request.key`` was used before (the unique key also refuses a concurrent
+        twin at insert); nothing is granted.
     """
-    earlier = session.scalars(select(Grant).where(Grant.key == request.key)).one_or_none()
-    if earlier is not None:
-        return earlier
+    if session.scalar(select(Grant.id).where(Grant.key == request.key)) is not None:
+        raise GrantKeyTaken(request.key)
     with session.begin_nested():
         _take_limits(session, request)
         record = Grant(

@@ -28,7 +28,9 @@ def export_lines(session: Session, campaign: Campaign, now: datetime) -> Iterato
     revealed = {
         p.key: p
         for p in session.scalars(
-            select(SeedPeriod).where(SeedPeriod.campaign_id == campaign.id, SeedPeriod.ends_at <= now)
+            select(SeedPeriod).where(
+                SeedPeriod.campaign_id == campaign.id, SeedPeriod.closed_at.is_not(None), SeedPeriod.closed_at <= now
+            )
         )
     }
     yield _line(
@@ -93,8 +95,8 @@ def _line(item: dict[str, Any]) -> str:
 class PeriodSummary:
     """A period as auditors list it: its public view, how many draws it holds and when the first was made.
 
-    The seed is revealed by the clock, not by a job: every read after ``ends_at`` shows it (``revealed_at``
-    is ``ends_at``), and no read before does.
+    The seed is revealed when the period is closed (``revealed_at``): the first read after ``ends_at`` closes
+    it once no draw of it can still commit; no read before shows it.
     """
 
     period: PublicPeriod
@@ -103,8 +105,8 @@ class PeriodSummary:
 
     @property
     def revealed_at(self) -> datetime | None:
-        """When the seed became public: the period's end, once it has passed."""
-        return self.period.ends_at if self.period.revealed else None
+        """When the seed became public: when the period was closed."""
+        return self.period.closed_at if self.period.revealed else None
 
     @property
     def committed_before_draws(self) -> bool:

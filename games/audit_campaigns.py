@@ -26,12 +26,14 @@ class AuditedCampaign:
 
 
 def audited_campaigns(session: Session, now: datetime) -> list[AuditedCampaign]:
-    """Every published campaign by id: its committed periods (and how many have ended, their seeds
+    """Every published campaign by id: its committed periods (and how many are closed, their seeds
     revealed) and its draw records."""
     periods = _per_campaign(session, select(SeedPeriod.campaign_id, func.count()).group_by(SeedPeriod.campaign_id))
     revealed = _per_campaign(
         session,
-        select(SeedPeriod.campaign_id, func.count()).where(SeedPeriod.ends_at <= now).group_by(SeedPeriod.campaign_id),
+        select(SeedPeriod.campaign_id, func.count())
+        .where(SeedPeriod.closed_at.is_not(None), SeedPeriod.closed_at <= now)
+        .group_by(SeedPeriod.campaign_id),
     )
     draws = _per_campaign(session, select(DrawRecord.campaign_id, func.count()).group_by(DrawRecord.campaign_id))
     campaigns = session.scalars(select(Campaign).where(Campaign.version_id.is_not(None)).order_by(Campaign.id))

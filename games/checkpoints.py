@@ -1,9 +1,18 @@
-"""Chain checkpoints: when a seed period ends, the chain head (record count and last hash) is published
-on the public rules page and kept. Anyone who saved a checkpoint can later hold an export to it: a log
-edited, cut or rewritten after the checkpoint was published no longer extends it.
+"""Closing periods and their chain checkpoints.
 
-Checkpoints are written the first time anything looks after a period has ended (a play, the rules page,
-an export) and by ``carnival audit checkpoint`` (run it from cron, e.g. every 10 minutes, so a checkpoint
+When a seed period has ended it is *closed*: once no draw of it can still commit, the chain head (record
+count and last hash) is published on the public rules page as the period's checkpoint and kept, and from
+then on the period's seed is public (:func:`games.periods.public_view`). Anyone who saved a checkpoint can
+later hold an export to it: a log edited, cut or rewritten after the checkpoint was published no longer
+extends it, and no record of a closed period can follow its checkpoint.
+
+Draws and closing exclude each other per campaign: a draw holds a shared lock from the moment it picks its
+period until it commits (:func:`hold_off_closing`), and closing takes the exclusive lock, so it waits for
+the draws in flight and the draws that come after it see the period closed (PostgreSQL advisory
+transaction locks; on SQLite every writing transaction is serial already).
+
+Periods are closed the first time anything looks after they ended (a play, the rules page, an export) and
+by ``carnival audit checkpoint`` (run it from cron, e.g. every 10 minutes, so a period closes and its seed
 appears even when nobody plays).
 """
 
@@ -14,31 +23,58 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from economy.db import insert_ignoring_conflicts
+from economy.db import insert_ignoring_conflicts, is_postgresql
 from games.fairness import GENESIS_HASH
 from games.models import ChainCheckpoint, DrawRecord, SeedPeriod
 
+DRAW_LOCK_CLASS = 0x43_52_4E_56  # first key of the per-campaign advisory lock between draws and closing
+
+
+def hold_off_closing(session: Session, campaign_id: int) -> None:
+    """Keep the campaign's periods from closing until the caller's transaction ends (a draw calls this
+    before it reads its period). Shared: draws never wait for each other here."""
+    if is_postgresql(session):
+        session.execute(select(func.pg_advisory_xact_lock_shared(DRAW_LOCK_CLASS, campaign_id)))
+
+
+def wait_for_draws(session: Session, campaign_id: int) -> None:
+    """Wait until no draw of the campaign is in flight, and hold new ones off until the caller commits."""
+    if is_postgresql(session):
+        session.execute(select(func.pg_advisory_xact_lock(DRAW_LOCK_CLASS, campaign_id)))
+
 
 def publish_checkpoints(session: Session, campaign_id: int, now: datetime) -> int:
-    """Checkpoint every ended period of a campaign that has none yet; returns how many were written.
+    """Close every ended period of a campaign that is still open: wait for the draws in flight, publish the
+    period's checkpoint and mark it closed (its seed public from then on). Returns how many were closed.
 
     A period's checkpoint counts the campaign's records up to its last one (periods follow each other, so
     these are the records of it and of every period that ended before it) and names the last one's hash.
     """
-    due = session.scalars(
-        select(SeedPeriod)
-        .outerjoin(
-            ChainCheckpoint,
-            (ChainCheckpoint.campaign_id == SeedPeriod.campaign_id) & (ChainCheckpoint.period_key == SeedPeriod.key),
-        )
-        .where(SeedPeriod.campaign_id == campaign_id, SeedPeriod.ends_at <= now, ChainCheckpoint.id.is_(None))
-        .order_by(SeedPeriod.ends_at)
-    ).all()
-    for period in due:
+    due = _open_ended(session, campaign_id, now)
+    if not due:
+        return 0
+    wait_for_draws(session, campaign_id)
+    closed = 0
+    for period in _open_ended(session, campaign_id, now):
         count, head = _head_at_end_of(session, period)
         values = {"campaign_id": campaign_id, "period_key": period.key, "count": count, "head_hash": head}
         insert_ignoring_conflicts(session, ChainCheckpoint.__table__, {**values, "published_at": now})
-    return len(due)
+        period.closed_at = now
+        closed += 1
+    session.flush()
+    return closed
+
+
+def _open_ended(session: Session, campaign_id: int, now: datetime) -> list[SeedPeriod]:
+    """The campaign's periods that ended by ``now`` and are not closed yet, oldest first (read afresh)."""
+    return list(
+        session.scalars(
+            select(SeedPeriod)
+            .where(SeedPeriod.campaign_id == campaign_id, SeedPeriod.ends_at <= now, SeedPeriod.closed_at.is_(None))
+            .order_by(SeedPeriod.ends_at)
+            .execution_options(populate_existing=True)
+        )
+    )
 
 
 def _head_at_end_of(session: Session, period: SeedPeriod) -> tuple[int, str]:

@@ -7,17 +7,18 @@ load campaign + config -> lock the player -> call the game with a context -> rec
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import exists, literal, select
 from sqlalchemy.orm import Session
 
-from economy.db import insert_ignoring_conflicts, is_postgresql
+from economy.db import insert_selected_ignoring_conflicts, is_postgresql
 from games import records
 from games.campaigns import CampaignConfig, parsed_config
-from games.checkpoints import publish_checkpoints
+from games.checkpoints import hold_off_closing, publish_checkpoints
 from games.contract import Action, GameEvent, Outcome, PlayContext, PrizeOutcome, Rejection
 from games.economy_port import SqlEconomyPort
 from games.fairness import FairRng, new_client_seed
@@ -52,8 +53,11 @@ class PlayResult:
 
 
 def active_campaign(session: Session, campaign_id: int, now: datetime) -> Campaign:
-    """The campaign if it is running now. :raises Rejection: ``campaign_not_found``, ``campaign_inactive``."""
-    campaign = session.get(Campaign, campaign_id)
+    """The campaign (read afresh) if it is running now.
+
+    :raises Rejection: ``campaign_not_found``, ``campaign_paused``, ``campaign_inactive``.
+    """
+    campaign = session.get(Campaign, campaign_id, populate_existing=True)
     if campaign is None or campaign.version_id is None:
         raise Rejection("campaign_not_found", f"no campaign {campaign_id}")
     if campaign.status == "paused":
@@ -64,8 +68,8 @@ def active_campaign(session: Session, campaign_id: int, now: datetime) -> Campai
 
 
 def commit_seeds(session: Session, campaign_id: int, now: datetime) -> None:
-    """Commit the seed periods a campaign is about to draw in and checkpoint the chain of ended ones; run
-    in its own transaction before a play, so every commitment is stored (and public) before its first draw."""
+    """Commit the seed periods a campaign is about to draw in and close the ended ones; run in its own
+    transaction before a play, so every commitment is stored (and public) before its first draw."""
     campaign = session.get(Campaign, campaign_id)
     if campaign is not None and campaign.version_id is not None and now < campaign.ends_at:
         commit_ahead(session, campaign, now)
@@ -75,29 +79,38 @@ def commit_seeds(session: Session, campaign_id: int, now: datetime) -> None:
 def campaign_config(session: Session, registry: Registry, campaign: Campaign) -> CampaignConfig:
     """The campaign's current published config."""
     version = session.get(ConfigVersion, campaign.version_id)
-    assert version is not None
+    if version is None:
+        raise Rejection("campaign_not_found", f"campaign {campaign.id} has no published version")
     return parsed_config(registry, version.config_json)
 
 
 def play(
-    session: Session, registry: Registry, campaign_id: int, user_id: int, game_key: str, action: Action, now: datetime
+    session: Session,
+    registry: Registry,
+    campaign_id: int,
+    user_id: int,
+    game_key: str,
+    action: Action,
+    clock: Callable[[], datetime],
 ) -> PlayResult:
     """Apply one action for one shopper inside the caller's transaction.
 
-    :raises Rejection: for an unknown or inactive campaign or game, or the game's own refusal;
-        the caller rolls back and nothing has changed.
+    The shopper's player row is locked first; then ``clock`` is read once, and that one reading decides
+    whether the campaign runs, the day, and the seed period the draw uses (an open one, held open until
+    commit: :func:`games.checkpoints.hold_off_closing`).
+
+    :raises Rejection: for an unknown or inactive campaign or game, a period that closed while the shopper's
+        earlier action held the lock (``period_closed``: try again), or the game's own refusal; the caller
+        rolls back and nothing has changed.
     """
+    player = lock_player(session, campaign_id, user_id)
+    now = clock()
     campaign = active_campaign(session, campaign_id, now)
     config = campaign_config(session, registry, campaign)
     if game_key not in config.games:
         raise Rejection("game_not_found", f"this campaign has no game '{game_key}'")
     game = registry.get(game_key)
-    period = committed_period(session, campaign_id, now)
-    if period is None:
-        raise Rejection("seed_not_committed", "this period's draw seed is not published yet; please try again")
-    player = lock_player(session, campaign_id, user_id)
-    if player.period_key != period.key:
-        player.period_key, player.next_nonce = period.key, 0
+    period = draw_period(session, player, now)
     state_row = _state_row(session, campaign_id, user_id, game_key, game.dump_state(game.initial_state()))
     rng = FairRng(period.server_seed, player.client_seed, player.next_nonce)
     today = local_day(now, campaign.timezone)
@@ -126,6 +139,31 @@ def play(
         "config_hash": config.hash,
     }
     return PlayResult(campaign_id, outcome.events, outcome.grants, record.seq, proof, view(outcome.state))
+
+
+def draw_period(session: Session, player: Player, now: datetime) -> SeedPeriod:
+    """The open seed period covering ``now`` for the locked ``player``, its nonce moved to that period.
+
+    The period stays open until the caller's transaction ends, so no draw of it commits after its checkpoint
+    or once its seed is public. A shopper's period only ever moves forward: the nonce restarts at 0 in a
+    later period and never goes back to an earlier one (a clock reading behind the shopper's last draw is
+    refused), so no (period, nonce) of a shopper is drawn twice.
+
+    :raises Rejection: ``seed_not_committed``, ``period_closed`` (both: try again).
+    """
+    hold_off_closing(session, player.campaign_id)
+    period = committed_period(session, player.campaign_id, now)
+    if period is None:
+        raise Rejection("seed_not_committed", "this period's draw seed is not published yet; please try again")
+    if period.closed_at is not None or (
+        player.period_key != period.key
+        and player.period_starts_at is not None
+        and period.starts_at < player.period_starts_at
+    ):
+        raise Rejection("period_closed", "this draw period has just closed; please try again")
+    if player.period_key != period.key:
+        player.period_key, player.period_starts_at, player.next_nonce = period.key, period.starts_at, 0
+    return period
 
 
 def _facts(
@@ -160,22 +198,22 @@ def _facts(
 
 
 def lock_player(session: Session, campaign_id: int, user_id: int) -> Player:
-    """The shopper's player row, created on first play and locked until commit (serialises their plays)."""
-    insert_ignoring_conflicts(
-        session,
-        Player.__table__,
-        {
-            "campaign_id": campaign_id,
-            "user_id": user_id,
-            "client_seed": new_client_seed(),
-            "period_key": "",
-            "next_nonce": 0,
-        },
+    """The shopper's player row, created on first play and locked until commit (serialises their plays).
+
+    :raises Rejection: ``campaign_not_found`` when the campaign does not exist.
+    """
+    row = select(literal(campaign_id), literal(user_id), literal(new_client_seed()), literal(""), literal(0)).where(
+        exists().where(Campaign.id == campaign_id)
     )
+    columns = ["campaign_id", "user_id", "client_seed", "period_key", "next_nonce"]
+    insert_selected_ignoring_conflicts(session, Player.__table__, columns, row)
     query = select(Player).where(Player.campaign_id == campaign_id, Player.user_id == user_id)
     if is_postgresql(session):
         query = query.with_for_update()
-    return session.execute(query.execution_options(populate_existing=True)).scalar_one()
+    player = session.execute(query.execution_options(populate_existing=True)).scalar_one_or_none()
+    if player is None:
+        raise Rejection("campaign_not_found", f"no campaign {campaign_id}")
+    return player
 
 
 def _state_row(

@@ -55,10 +55,11 @@ class SeedPeriod(Base):
     committed_at: Mapped[datetime] = mapped_column(UTCDateTime)
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
     ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # no draw of it can commit; seed public
 
 
 class Player(Base):
-    """A shopper in a campaign: client seed and the next nonce of the current period."""
+    """A shopper in a campaign: client seed, the period they last drew in and its next nonce."""
 
     __tablename__ = "players"
     __table_args__ = (UniqueConstraint("campaign_id", "user_id"),)
@@ -68,6 +69,7 @@ class Player(Base):
     user_id: Mapped[int]
     client_seed: Mapped[str] = mapped_column(String(64))
     period_key: Mapped[str] = mapped_column(String(32), default="")
+    period_starts_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     next_nonce: Mapped[int] = mapped_column(default=0)
 
 
@@ -101,6 +103,7 @@ class DrawRecord(Base):
     __table_args__ = (
         UniqueConstraint("campaign_id", "seq"),
         Index("ix_draw_records_campaign_created", "campaign_id", "created_at"),
+        Index("uq_draw_records_period_user_nonce", "campaign_id", "period_key", "user_id", "nonce", unique=True),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -108,6 +111,7 @@ class DrawRecord(Base):
     seq: Mapped[int] = mapped_column(BigInteger)
     user_id: Mapped[int] = mapped_column(index=True)
     period_key: Mapped[str] = mapped_column(String(32))
+    nonce: Mapped[int] = mapped_column(BigInteger)
     prize_key: Mapped[str] = mapped_column(String(64))
     granted_key: Mapped[str | None] = mapped_column(String(64))
     fallback_reason: Mapped[str | None] = mapped_column(String(32))

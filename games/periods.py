@@ -1,7 +1,8 @@
 """Seed periods: one secret server seed per campaign and period. A period is a day in the campaign's zone
 by default, or a slice of it (``seed_period_hours`` in the campaign config: 1, 2, 3, 4, 6, 8 or 12 hours
 from local midnight). A period's commitment is published before it starts (the next period is always
-committed ahead); its seed is revealed only once the period has ended."""
+committed ahead); its seed is revealed only once the period has ended and is closed: no draw of it can
+commit any more (:mod:`games.checkpoints`)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from economy.db import insert_ignoring_conflicts
+from games.checkpoints import publish_checkpoints, wait_for_draws
+from games.contract import Rejection
 from games.fairness import commitment, new_server_seed
 from games.models import Campaign, ConfigVersion, SeedPeriod
 
@@ -73,6 +76,15 @@ def seed_period_hours(session: Session, campaign: Campaign) -> int:
     return _hours_of(version.config_json) if version is not None else DAY_HOURS
 
 
+class PeriodUnavailable(Rejection):
+    """No seed period covering the moment could be committed; the caller answers "try again"."""
+
+    def __init__(self, campaign_id: int, now: datetime) -> None:
+        super().__init__(
+            "seed_not_committed", f"no seed period of campaign {campaign_id} covers {now.isoformat()}; try again"
+        )
+
+
 def current_period(session: Session, campaign: Campaign, now: datetime) -> SeedPeriod:
     """The period covering ``now``, committed (with the next one ahead) when missing.
 
@@ -81,13 +93,16 @@ def current_period(session: Session, campaign: Campaign, now: datetime) -> SeedP
     (:func:`commit_ahead`) and, before every play, in a transaction of its own
     (:func:`games.engine.commit_seeds`); opening a game, the public periods API and ``carnival seeds
     rotate`` call this too. There is no scheduled commit job.
+
+    :raises PeriodUnavailable: when no period covering ``now`` could be committed.
     """
     found = committed_period(session, campaign.id, now)
     if found is None:
         start, _ = period_bounds(now, campaign.timezone, seed_period_hours(session, campaign))
         _commit_from(session, campaign, max(start, _last_end(session, campaign.id, now) or start), now)
         found = committed_period(session, campaign.id, now)
-        assert found is not None
+        if found is None:
+            raise PeriodUnavailable(campaign.id, now)
     if committed_period(session, campaign.id, found.ends_at) is None:
         _commit_from(session, campaign, found.ends_at, now)
     return found
@@ -105,11 +120,34 @@ def _last_end(session: Session, campaign_id: int, now: datetime) -> datetime | N
 
 def _commit_from(session: Session, campaign: Campaign, start: datetime, now: datetime) -> None:
     """Commit a period from ``start`` to the end of the campaign's period holding it (it starts off the
-    usual bounds after a change of length). Only committing reads the period length: the usual call, with
-    both periods committed, costs no config lookup."""
+    usual bounds after a change of length), or to the start of an already committed later period (after a
+    change of time zone): periods never overlap. Only committing reads the period length: the usual call,
+    with both periods committed, costs no config lookup."""
     hours = seed_period_hours(session, campaign)
     _, end = period_bounds(start, campaign.timezone, hours)
-    _commit(session, campaign.id, period_key(start, campaign.timezone, hours, 1), start, end, now)
+    end = min(end, _next_start(session, campaign.id, start) or end)
+    stamp = period_key(start, campaign.timezone, hours, 1).rsplit("-", 1)[0]
+    _commit(session, campaign.id, f"{stamp}-{_free_sequence(session, campaign.id, stamp)}", start, end, now)
+
+
+def _next_start(session: Session, campaign_id: int, after: datetime) -> datetime | None:
+    """The start of the first committed period starting after ``after``."""
+    return session.scalars(
+        select(SeedPeriod.starts_at)
+        .where(SeedPeriod.campaign_id == campaign_id, SeedPeriod.starts_at > after)
+        .order_by(SeedPeriod.starts_at)
+        .limit(1)
+    ).one_or_none()
+
+
+def _free_sequence(session: Session, campaign_id: int, stamp: str) -> int:
+    """The first sequence number after every taken ``<stamp>-N`` key: a key names one period of the campaign
+    whatever its history (a change of time zone may give a new period the stamp of an earlier one)."""
+    keys = session.scalars(
+        select(SeedPeriod.key).where(SeedPeriod.campaign_id == campaign_id, SeedPeriod.key.like(f"{stamp}-%"))
+    ).all()
+    taken = [int(key.rsplit("-", 1)[1]) for key in keys if key.rsplit("-", 1)[1].isdigit()]
+    return max(taken, default=0) + 1
 
 
 def commit_ahead(session: Session, campaign: Campaign, now: datetime) -> SeedPeriod:
@@ -118,12 +156,13 @@ def commit_ahead(session: Session, campaign: Campaign, now: datetime) -> SeedPer
 
 
 def committed_period(session: Session, campaign_id: int, now: datetime) -> SeedPeriod | None:
-    """The already committed period covering ``now``, if any (never creates one)."""
+    """The already committed period covering ``now``, if any (never creates one), read afresh."""
     return session.scalars(
         select(SeedPeriod)
         .where(SeedPeriod.campaign_id == campaign_id, SeedPeriod.starts_at <= now, SeedPeriod.ends_at > now)
         .order_by(SeedPeriod.starts_at.desc())
         .limit(1)
+        .execution_options(populate_existing=True)
     ).one_or_none()
 
 
@@ -145,22 +184,26 @@ def _commit(session: Session, campaign_id: int, key: str, start: datetime, end: 
 
 
 def rotate(session: Session, campaign: Campaign, now: datetime) -> tuple[SeedPeriod, SeedPeriod]:
-    """End the current period now (revealing its seed) and start a new one for the rest of it.
+    """End the current period now and start a new one for the rest of it; the ended period is closed (its
+    checkpoint published, its seed revealed) once the draws in flight have committed, and draws arriving
+    meanwhile wait and then use the new period.
 
     :returns: (the ended period, the new current period).
     """
+    wait_for_draws(session, campaign.id)
     ended = current_period(session, campaign, now)
-    sequence = int(ended.key.split("-")[1]) + 1
+    stamp = ended.key.rsplit("-", 1)[0]
     original_end = ended.ends_at
     ended.ends_at = now
     session.flush()
-    _commit(session, campaign.id, f"{ended.key.split('-')[0]}-{sequence}", now, original_end, now)
+    _commit(session, campaign.id, f"{stamp}-{_free_sequence(session, campaign.id, stamp)}", now, original_end, now)
+    publish_checkpoints(session, campaign.id, now)
     return ended, current_period(session, campaign, now)
 
 
 @dataclass(frozen=True)
 class PublicPeriod:
-    """What anyone may see of a period: the seed only after it has ended."""
+    """What anyone may see of a period: the seed only once the period is closed."""
 
     key: str
     commitment: str
@@ -169,6 +212,7 @@ class PublicPeriod:
     ends_at: datetime
     server_seed: str | None
     status: str
+    closed_at: datetime | None = None
 
     @property
     def revealed(self) -> bool:
@@ -177,8 +221,9 @@ class PublicPeriod:
 
 
 def public_view(period: SeedPeriod, now: datetime) -> PublicPeriod:
-    """The public view of ``period`` at ``now``: never the seed of a period still running."""
-    revealed = period.ends_at <= now
+    """The public view of ``period`` at ``now``: the seed only once the period is closed (it has ended and no
+    draw of it can commit any more, :func:`games.checkpoints.publish_checkpoints`), never before."""
+    revealed = period.closed_at is not None and period.closed_at <= now
     return PublicPeriod(
         key=period.key,
         commitment=period.commitment,
@@ -187,6 +232,7 @@ def public_view(period: SeedPeriod, now: datetime) -> PublicPeriod:
         ends_at=period.ends_at,
         server_seed=period.server_seed if revealed else None,
         status="ended" if revealed else ("current" if period.starts_at <= now else "upcoming"),
+        closed_at=period.closed_at if revealed else None,
     )
 
 

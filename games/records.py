@@ -46,6 +46,7 @@ def append(session: Session, facts: DrawFacts) -> DrawRecord:
         seq=record["seq"],
         user_id=facts.user_id,
         period_key=facts.period_key,
+        nonce=facts.nonce,
         prize_key=facts.prize,
         granted_key=facts.granted,
         fallback_reason=facts.fallback_reason,

@@ -74,7 +74,7 @@ def spin(campaign_id: int, user: User) -> Response:
     played: list[engine.PlayResult] = []
 
     def work(db_session: Any) -> Answer:
-        result = engine.play(db_session, _registry(), campaign_id, user.id, "wheel", Action("spin"), db.now())
+        result = engine.play(db_session, _registry(), campaign_id, user.id, "wheel", Action("spin"), db.now)
         played.append(result)
         return Answer(200, _spin_body(db_session, user.id, result))
 

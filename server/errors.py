@@ -22,6 +22,7 @@ REJECTION_STATUS = {
     "insufficient_points": 409,
     "unknown_action": 400,
     "seed_not_committed": 503,
+    "period_closed": 503,
 }
 
 
@@ -62,8 +63,14 @@ def error_body(code: str, message: str, fields: dict[str, Any] | None = None) ->
     return body
 
 
+RETRY_AFTER_SECONDS = 1  # a 503 is transient: the client may try again this soon
+
+
 def _respond(status: int, body: dict[str, Any]) -> tuple[Response, int]:
-    return jsonify(body), status
+    response = jsonify(body)
+    if status == 503:
+        response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response, status
 
 
 def register(app: Flask) -> None:

@@ -1,7 +1,8 @@
 """Idempotency keys for state-changing requests.
 
 Same key + same body -> the first answer (replayed); same key + another body -> 422;
-first request still running -> 409. The answer is stored in the same transaction as the work.
+first request still running -> 409. The answer is stored in the same transaction as the work, except a
+"try again" answer (503): it is not stored, so a retry with the same key runs anew.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from server.models import IdempotencyKey
 
 KEY_PATTERN = re.compile(r"^[A-Za-z0-9_.:-]{8,128}$")
 STALE_CLAIM = timedelta(seconds=30)
+TRY_AGAIN = 503  # a transient refusal: answered, not stored
 
 
 @dataclass(frozen=True)
@@ -67,15 +69,23 @@ def run_once(
         return answer
     except (ApiError, Rejection) as error:
         api_error = error if isinstance(error, ApiError) else rejection_error(error)
+        if api_error.status == TRY_AGAIN:
+            _release(db_session, mine)
+            raise api_error from None
         answer = Answer(api_error.status, error_body(api_error.code, api_error.message, api_error.fields))
         with db_session.begin():
             _finish(db_session, mine, answer, raise_if_lost=False)
         return answer
     except BaseException:
-        db_session.rollback()
-        with db_session.begin():
-            db_session.execute(delete(IdempotencyKey).where(*mine, IdempotencyKey.status == "running"))
+        _release(db_session, mine)
         raise
+
+
+def _release(db_session: Session, mine: tuple[Any, ...]) -> None:
+    """Give the claim up (the work rolled back): a retry with the same key runs the request anew."""
+    db_session.rollback()
+    with db_session.begin():
+        db_session.execute(delete(IdempotencyKey).where(*mine, IdempotencyKey.status == "running"))
 
 
 def _claim(db_session: Session, user_id: int, key: str, fingerprint: str, claimed_at: datetime) -> Answer | None:

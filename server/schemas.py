@@ -154,21 +154,23 @@ class WalletSchema(Schema):
 
 
 class PeriodSchema(Schema):
-    """A seed period; ``server_seed`` is null until the period has ended."""
+    """A seed period; ``server_seed`` and ``closed_at`` are null until the period is closed (it has ended
+    and none of its draws can still commit)."""
 
     key = fields.String()
     commitment = fields.String()
     committed_at = fields.DateTime()
     starts_at = fields.DateTime()
     ends_at = fields.DateTime()
+    closed_at = fields.DateTime(allow_none=True)
     server_seed = fields.String(allow_none=True)
     revealed = fields.Boolean()
     status = fields.String(metadata={"enum": ["upcoming", "current", "ended"]})
 
 
 class AuditPeriodSchema(Schema):
-    """A period as auditors list it: commitment with its publication time, the seed once revealed (at
-    ``ends_at``), and the period's draws."""
+    """A period as auditors list it: commitment with its publication time, the seed once revealed (when
+    the period was closed: ``revealed_at``), and the period's draws."""
 
     key = fields.String(attribute="period.key")
     commitment = fields.String(attribute="period.commitment")

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from economy import ledger
 from economy.db import Base, make_engine, make_sessionmaker
-from economy.errors import BudgetExhausted, CapReached, InsufficientBalance, OutOfStock
+from economy.errors import BudgetExhausted, CapReached, GrantKeyTaken, InsufficientBalance, OutOfStock
 from economy.limits import Cap, set_budget, set_stock
 from economy.models import Budget
 from economy.rewards import CASH, POINTS, CouponTemplate, Reward, RewardKind
@@ -54,11 +54,11 @@ def test_grant_credits_points_as_a_lot_and_charges_the_budget(session: Session) 
         assert session.get_one(Budget, 1).spent_fen == 100
 
 
-def test_same_key_grants_once(session: Session) -> None:
+def test_a_key_grants_once_and_a_second_grant_under_it_is_refused_not_reported(session: Session) -> None:
     with session.begin():
-        first = grant(session, points(100, "same"), NOW)
-        second = grant(session, points(100, "same"), NOW)
-        assert first.id == second.id
+        grant(session, points(100, "same"), NOW)
+        with pytest.raises(GrantKeyTaken):
+            grant(session, points(50, "same"), NOW)
         assert ledger.balance(session, "user:7", POINTS) == 100
 
 

@@ -118,7 +118,7 @@ def test_a_draw_never_commits_its_own_period(app: Flask, client: FlaskClient, cl
     clock.advance(days=3)  # three quiet days: no period is committed for today yet
     assert "20261126-1" not in committed(app, campaign)
     with app.extensions["carnival.sessions"]() as session, session.begin(), pytest.raises(Rejection) as refused:
-        play(session, app.extensions["carnival.registry"], campaign, user, "wheel", Action("spin"), clock.now)
+        play(session, app.extensions["carnival.registry"], campaign, user, "wheel", Action("spin"), clock)
     assert refused.value.code == "seed_not_committed"
     proof = spin(client, campaign, "spin-late-0001")["proof"]  # the route commits first, in its own transaction
     period = committed(app, campaign)[proof["period"]]

@@ -1,0 +1,106 @@
+"""Closing a period, on SQLite and PostgreSQL: it waits for the draws in flight, no draw of it commits after
+its checkpoint, its seed is public only once it is closed, and a shopper's period never moves back."""
+
+from __future__ import annotations
+
+import threading
+import time
+from datetime import timedelta
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import select
+
+from games.checkpoints import campaign_checkpoints, publish_checkpoints
+from games.contract import Action, Rejection
+from games.engine import play
+from games.models import DrawRecord, Player, SeedPeriod
+from games.periods import public_periods
+from tests.conftest import T0, Clock, add_campaign, login, single_prize_config
+
+POINTS = {"key": "pts", "name": "20积分", "reward": {"kind": "points", "points": 20}}
+DAY_END = T0 + timedelta(hours=12)  # midnight in Shanghai
+
+
+def test_closing_waits_for_a_draw_in_flight_and_counts_it(app: Flask, client: FlaskClient, clock: Clock) -> None:
+    campaign = add_campaign(app, single_prize_config(POINTS))
+    user = login(client, "slow-drawer")
+    sessions, registry = app.extensions["carnival.sessions"], app.extensions["carnival.registry"]
+    drawn, release, closed = threading.Event(), threading.Event(), threading.Event()
+
+    def slow_draw() -> None:
+        with sessions() as session, session.begin():
+            play(session, registry, campaign, user, "wheel", Action("spin"), lambda: DAY_END - timedelta(seconds=1))
+            drawn.set()
+            release.wait(timeout=30)
+
+    def close() -> None:
+        with sessions() as session, session.begin():
+            publish_checkpoints(session, campaign, DAY_END)
+        closed.set()
+
+    drawer = threading.Thread(target=slow_draw)
+    drawer.start()
+    assert drawn.wait(timeout=30)
+    closer = threading.Thread(target=close)
+    closer.start()
+    assert not closed.wait(timeout=1.0), "the period closed while one of its draws could still commit"
+    release.set()
+    drawer.join(timeout=30)
+    closer.join(timeout=30)
+    assert closed.is_set()
+    with sessions() as session:
+        record = session.scalars(select(DrawRecord).where(DrawRecord.campaign_id == campaign)).one()
+        checkpoint = {c.period_key: c for c in campaign_checkpoints(session, campaign)}["20261123-1"]
+        revealed = {p.key: p for p in public_periods(session, campaign, DAY_END)}["20261123-1"]
+    assert (checkpoint.count, checkpoint.head_hash) == (record.seq, record.hash)
+    assert revealed.server_seed is not None and revealed.closed_at == DAY_END
+
+
+def test_an_ended_period_keeps_its_seed_until_it_is_closed(app: Flask) -> None:
+    campaign = add_campaign(app, single_prize_config(POINTS))
+    with app.extensions["carnival.sessions"]() as session, session.begin():
+        ended = {p.key: p for p in public_periods(session, campaign, DAY_END + timedelta(hours=1))}["20261123-1"]
+        assert (ended.server_seed, ended.status) == (None, "current")
+        publish_checkpoints(session, campaign, DAY_END + timedelta(hours=1))
+        closed = {p.key: p for p in public_periods(session, campaign, DAY_END + timedelta(hours=1))}["20261123-1"]
+        assert (closed.status, closed.revealed) == ("ended", True)
+
+
+def test_a_clock_behind_the_shoppers_last_draw_is_refused(app: Flask, client: FlaskClient) -> None:
+    """A reading in an earlier, still open period (a server whose clock lags) must not restart the nonce."""
+    campaign = add_campaign(app, single_prize_config(POINTS))
+    user = login(client, "time-traveller")
+    sessions, registry = app.extensions["carnival.sessions"], app.extensions["carnival.registry"]
+    with sessions() as session, session.begin():
+        play(session, registry, campaign, user, "wheel", Action("spin"), lambda: DAY_END + timedelta(minutes=1))
+    with sessions() as session, session.begin(), pytest.raises(Rejection) as refused:
+        play(session, registry, campaign, user, "wheel", Action("spin"), lambda: DAY_END - timedelta(minutes=1))
+    assert refused.value.code == "period_closed"
+    with sessions() as session:
+        player = session.scalars(select(Player).where(Player.campaign_id == campaign)).one()
+        assert (player.period_key, player.next_nonce) == ("20261124-1", 1)
+
+
+def test_two_closers_publish_one_checkpoint(app: Flask, clock: Clock) -> None:
+    campaign = add_campaign(app, single_prize_config(POINTS))
+    barrier = threading.Barrier(2)
+    closed: list[int] = []
+
+    def close() -> None:
+        barrier.wait(timeout=30)
+        with app.extensions["carnival.sessions"]() as session, session.begin():
+            closed.append(publish_checkpoints(session, campaign, DAY_END))
+            time.sleep(0.05)
+
+    threads = [threading.Thread(target=close) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert sorted(closed) == [0, 1]
+    with app.extensions["carnival.sessions"]() as session:
+        period = session.scalars(select(SeedPeriod).where(SeedPeriod.key == "20261123-1")).one()
+        assert period.closed_at == DAY_END
+        assert [c.period_key for c in campaign_checkpoints(session, campaign)] == ["20261123-1"]
