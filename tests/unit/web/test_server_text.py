@@ -29,6 +29,7 @@ SOURCES = [
     "games/admin.py",
     "games/campaign_form.py",
     "games/disclosure.py",
+    "games/disclosed_terms.py",
     "games/wheel.py",
     "server/api_ops.py",
     "server/api_ops_planning.py",

@@ -23,6 +23,8 @@ const list = (value) => value.split(", ").join("、");
 const labels = (prefix) => (value) => value.split(", ").map(label(prefix)).join("、");
 const fen = (value) => (/^-?\d+$/.test(value) ? yuan(Number(value)) : value);
 const nested = (value) => translate(value);
+const term = label("term"); // a disclosed term's plain-words label (games/disclosed_terms.py, a game's own)
+const none = (value) => (value === "none" ? "无" : value);
 
 const TEMPLATES = [
   // games/pools.py
@@ -91,7 +93,22 @@ const TEMPLATES = [
   { en: "prize '{key}' would become limited to {stock}", zh: "奖品 '{key}' 将变为限量 {stock} 份" },
   { en: "prize '{key}' would be worth less", zh: "奖品 '{key}' 的价值将降低" },
   { en: "prize '{key}' would change its type", zh: "奖品 '{key}' 的类型将改变" },
-  { en: "prize '{key}' would get worse coupon terms", zh: "奖品 '{key}' 的优惠券条件将变差" },
+  { en: "the game '{key}' would be removed", zh: "游戏 '{key}' 将被移除" },
+  { en: "prize '{key}': {reason}", zh: "奖品 '{key}'：{reason}", params: { reason: nested } },
+  { en: "game '{key}': {reason}", zh: "游戏 '{key}'：{reason}", params: { reason: nested } },
+  // games/disclosed_terms.py (after every more specific "... would fall from ..." above)
+  {
+    en: "{label} would be withdrawn (it was {was})",
+    zh: "{label}将被取消（原为 {was}）",
+    params: { label: term },
+  },
+  { en: "{label} would fall from {was} to {now}", zh: "{label}将从 {was} 降至 {now}", params: { label: term } },
+  { en: "{label} would rise from {was} to {now}", zh: "{label}将从 {was} 升至 {now}", params: { label: term } },
+  {
+    en: "{label} would change from {was} to {now}",
+    zh: "{label}将从 {was} 改为 {now}",
+    params: { label: term, was: none, now: none },
+  },
   { en: "disclose a quantity for every prize but the fallback", zh: "除兜底奖品外，每个奖品都须公示数量" },
   { en: "state until when prizes can be redeemed", zh: "请填写兑奖截止日期" },
   { en: "state the redemption conditions", zh: "请填写兑奖条件" },
