@@ -31,6 +31,7 @@ SOURCES = [
     "games/disclosure.py",
     "games/disclosed_terms.py",
     "games/wheel.py",
+    "games/simulate_limits.py",
     "server/api_ops.py",
     "server/api_ops_planning.py",
     "server/errors.py",

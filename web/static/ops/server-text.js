@@ -125,6 +125,20 @@ const TEMPLATES = [
   { en: "publish the campaign first", zh: "请先发布活动" },
   { en: "the request body must be a JSON object", zh: "请求内容必须是 JSON 对象" },
   { en: "the request body is not valid JSON", zh: "请求内容不是有效的 JSON" },
+  { en: "no such simulation job (results are kept for an hour)", zh: "没有这个模拟任务（结果保留一小时）" },
+  {
+    en: "too many simulations are running; wait for one to finish",
+    zh: "正在运行的模拟过多，请等其中一个完成后再试",
+  },
+  // games/simulate_limits.py
+  {
+    en: "this simulation needs {runs} runs x {days} days x {prizes} prizes = {steps} steps; at most {max} are allowed: use at most {fit} runs, or fewer days",
+    zh: "本次模拟需要 {runs} 次 × {days} 天 × {prizes} 个奖品 = {steps} 步，最多允许 {max} 步：请把模拟次数减到 {fit} 次以内，或减少天数",
+  },
+  {
+    en: "the daily caps need {draws} draws per player x {caps} daily caps = {n} sampled draws; at most {max} are allowed: use at most {fit} draws per player, or fewer daily caps",
+    zh: "每日限额的模拟需要每人 {draws} 次抽奖 × {caps} 个每日限额 = {n} 次抽样，最多允许 {max} 次：请把每人抽奖次数减到 {fit} 次以内，或减少每日限额",
+  },
   // server/idempotency.py
   { en: "send an Idempotency-Key header of 8-128 characters", zh: "请求须带 8-128 个字符的 Idempotency-Key 头" },
   { en: "this Idempotency-Key was used for a different request", zh: "该 Idempotency-Key 已用于另一个请求" },
