@@ -17,6 +17,7 @@ from flask.testing import FlaskClient
 from games import simulate_limits
 from games.simulate_limits import SimulationSize, SimulationTooLarge, check_size
 from server.cli import cli
+from server.simulation_jobs import JobsBusy
 from tests.conftest import add_campaign, single_prize_config
 from tests.e2e.test_cli_simulate import ALWAYS_GOLD, pool_file
 from tests.e2e.test_ops_api import staff
@@ -148,3 +149,13 @@ def test_the_cli_keeps_the_limits_unless_told_to_go_over(
         assert "total cost: median" in result.output
     else:
         assert result.exit_code == 2 and "pass --allow-large to run it here anyway" in result.output
+
+
+@pytest.mark.usefixtures("small_interactive_limit")
+def test_a_full_queue_answers_429(app: Flask, ops: FlaskClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    def busy(*_: Any, **__: Any) -> None:
+        raise JobsBusy("too many")
+
+    monkeypatch.setattr(app.extensions["carnival.simulation_jobs"], "submit", busy)
+    answer = ops.post("/api/ops/simulate", json={"pool": single_prize_config(RED)["pool"], **AUDIENCE})
+    assert (answer.status_code, answer.json["error"]) == (429, "simulation_busy")
