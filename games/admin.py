@@ -170,7 +170,7 @@ def _publish(
     previous = current_config(session, registry, campaign)
     before = _published_state(session, campaign)
     if previous is not None and campaign.starts_at <= now:
-        reasons = worsening(previous, config) + _schedule_worsening(campaign, form)
+        reasons = worsening(previous, config, registry) + _schedule_worsening(campaign, form)
         if reasons:
             problems["config"] = [f"already disclosed to shoppers: {r}" for r in reasons]
     if problems:

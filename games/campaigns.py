@@ -77,6 +77,11 @@ class CampaignConfig:
     points_lifetime: timedelta
     redemption: dict[str, Any] | None
 
+    @property
+    def points_lifetime_days(self) -> int:
+        """How many days granted points last (disclosed on the rules page)."""
+        return self.points_lifetime.days
+
 
 def validate_config(registry: Registry, raw: dict[str, Any]) -> CampaignConfig:
     """Validate a whole campaign config with the pool's and every game's schema.

@@ -12,6 +12,7 @@ from typing import Any, Protocol, runtime_checkable
 
 from marshmallow import Schema
 
+from games.disclosed_terms import DisclosedTerm
 from games.fairness import FairRng
 from games.pools import Pool, Prize
 
@@ -95,12 +96,18 @@ class Game(Protocol):
     """A pluggable game. Implementations are registered under ``key``.
 
     - ``config_schema``: marshmallow schema of the game's part of a campaign config;
-    - ``actions``: the action names ``apply`` accepts.
+    - ``actions``: the action names ``apply`` accepts;
+    - ``disclosed_terms``: the config fields shoppers are shown (on the rules page and the game's page)
+      and the direction in which a change hurts them. Once a campaign has started, a new version that
+      moves any of them in that direction is refused (:func:`games.disclosure.worsening`). Each
+      ``field`` is a field of ``config_schema`` and an attribute of the loaded config; an empty tuple
+      declares that the game discloses none.
     """
 
     key: str
     config_schema: type[Schema]
     actions: frozenset[str]
+    disclosed_terms: tuple[DisclosedTerm, ...]
 
     def check_config(self, config: Any, pool: Pool) -> dict[str, list[str]]:
         """Cross-checks of the loaded config against the pool; field name -> messages (empty: fine)."""

@@ -1,7 +1,9 @@
 """What was disclosed to shoppers may not get worse, and what must be disclosed must be there.
 
 - :func:`worsening`: reasons a new config is worse for shoppers than the published one (once a
-  campaign has started a publish with any reason is refused).
+  campaign has started a publish with any reason is refused). Besides the pool, caps and redemption
+  terms it applies the declared terms (:mod:`games.disclosed_terms`): the campaign's, each coupon
+  prize's and each game's own ``disclosed_terms``.
 - :func:`compliance_problems`: what a config lacks before it may be published (prize types,
   quantities, odds, draw method, redemption time and conditions, the ¥50,000 ceiling).
 """
@@ -10,9 +12,11 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from economy.rewards import CouponTemplate, RewardKind
+from economy.rewards import RewardKind
 from games.campaigns import CampaignConfig
+from games.disclosed_terms import CAMPAIGN_TERMS, COUPON_TERMS, terms_worsening
 from games.pools import LEGAL_TOP_PRIZE_FEN, Pool, Prize
+from games.registry import Registry
 
 
 def _odds(pool: Pool, prize: Prize) -> Fraction:
@@ -23,13 +27,16 @@ def _gives_something(prize: Prize) -> bool:
     return prize.reward.kind is not RewardKind.NOTHING
 
 
-def worsening(old: CampaignConfig, new: CampaignConfig) -> list[str]:
-    """Why ``new`` is worse for shoppers than ``old`` (empty: it is not).
+def worsening(old: CampaignConfig, new: CampaignConfig, registry: Registry) -> list[str]:
+    """Why ``new`` is worse for shoppers than ``old`` (empty: it is not); ``registry`` has the games.
 
     Removing a prize, lowering a prize's odds, quantity or value, moving the disclosed redemption
     deadline (later delays shoppers, earlier cuts their window short) or changing the redemption
     conditions, and adding or tightening a per-user cap are worse; odds of a prize that gives nothing
     (谢谢参与) may fall. Adding stock, prizes or odds, and loosening or dropping a cap are allowed.
+    A declared term (a shorter points lifetime, any change of a coupon's category or type, a coupon
+    condition that gets harder, a game's term moving in its worse direction) and removing a game are
+    worse too.
     """
     reasons: list[str] = []
     for prize in old.pool.prizes:
@@ -39,7 +46,20 @@ def worsening(old: CampaignConfig, new: CampaignConfig) -> list[str]:
             reasons.append(f"prize '{prize.key}' would be removed")
             continue
         reasons += _prize_worsening(old.pool, prize, new.pool, after)
+    reasons += terms_worsening(CAMPAIGN_TERMS, old, new) + _games_worsening(old, new, registry)
     return reasons + _redemption_worsening(old, new) + _caps_worsening(old, new)
+
+
+def _games_worsening(old: CampaignConfig, new: CampaignConfig, registry: Registry) -> list[str]:
+    """A game removed, or a game's declared ``disclosed_terms`` worse."""
+    reasons: list[str] = []
+    for key, before in old.games.items():
+        if key not in new.games:
+            reasons.append(f"the game '{key}' would be removed")
+            continue
+        terms = registry.get(key).disclosed_terms
+        reasons += [f"game '{key}': {reason}" for reason in terms_worsening(terms, before, new.games[key])]
+    return reasons
 
 
 def _redemption_worsening(old: CampaignConfig, new: CampaignConfig) -> list[str]:
@@ -87,8 +107,9 @@ def _prize_worsening(old_pool: Pool, before: Prize, new_pool: Pool, after: Prize
         reasons.append(f"prize '{before.key}' would be worth less")
     if after.reward.kind is not before.reward.kind:
         reasons.append(f"prize '{before.key}' would change its type")
-    elif before.reward.coupon and after.reward.coupon and _coupon_worse(before.reward.coupon, after.reward.coupon):
-        reasons.append(f"prize '{before.key}' would get worse coupon terms")
+    elif before.reward.coupon and after.reward.coupon:
+        terms = terms_worsening(COUPON_TERMS, before.reward.coupon, after.reward.coupon)
+        reasons += [f"prize '{before.key}': {reason}" for reason in terms]
     return reasons
 
 
@@ -99,19 +120,6 @@ def _worth_less(before: Prize, after: Prize) -> bool:
         after.display_value_fen < before.display_value_fen
         or after.reward.amount < before.reward.amount
         or after.reward.top_amount < before.reward.top_amount
-    )
-
-
-def _coupon_worse(before: CouponTemplate, after: CouponTemplate) -> bool:
-    """Shorter validity, a higher minimum order, fewer interest-free periods, a smaller or harder reduction."""
-    return (
-        after.type != before.type
-        or after.valid_days < before.valid_days
-        or after.min_order_fen > before.min_order_fen
-        or (after.periods or 0) < (before.periods or 0)
-        or (after.amount_fen or 0) < (before.amount_fen or 0)
-        or (after.threshold_fen or 0) > (before.threshold_fen or 0)
-        or (before.category is None and after.category is not None)
     )
 
 

@@ -9,6 +9,7 @@ from importlib.metadata import entry_points
 from marshmallow import Schema
 
 from games.contract import Game
+from games.disclosed_terms import DisclosedTerm
 
 ENTRY_POINT_GROUP = "carnival.games"
 GAME_KEY = re.compile(r"^[a-z][a-z0-9_]{1,31}$")
@@ -55,6 +56,16 @@ def check_contract(game: object) -> None:
     missing = [hook for hook in HOOKS if not callable(getattr(game, hook, None))]
     if missing:
         raise RegistryError(f"game '{key}' lacks {', '.join(missing)}")
+    _check_terms(key, schema, getattr(game, "disclosed_terms", None))
+
+
+def _check_terms(key: str, schema: type[Schema], terms: object) -> None:
+    """The declared disclosed terms are a tuple of :class:`DisclosedTerm` naming fields of the schema."""
+    if not isinstance(terms, tuple) or not all(isinstance(term, DisclosedTerm) for term in terms):
+        raise RegistryError(f"game '{key}' needs a tuple of DisclosedTerm as disclosed_terms (empty: none)")
+    unknown = [term.field for term in terms if term.field not in schema().fields]
+    if unknown:
+        raise RegistryError(f"game '{key}' discloses fields its config_schema lacks: {', '.join(unknown)}")
 
 
 def load_registry() -> Registry:

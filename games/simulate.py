@@ -17,7 +17,7 @@ numpy is used here for statistics only; real draws never use numpy (see games/fa
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -79,9 +79,12 @@ def simulate(
     seed: int | None = None,
     daily_budget_fen: int | None = None,
     caps: Sequence[Cap] = (),
+    progress: Callable[[int], None] | None = None,
 ) -> Simulation:
     """Simulate ``runs`` campaigns of ``audience`` on ``pool`` under ``budget_fen``, at most
-    ``daily_budget_fen`` a day (``None``: unlimited) and the per-user daily ``caps``.
+    ``daily_budget_fen`` a day (``None``: unlimited) and the per-user daily ``caps``; ``progress`` is
+    called with the number of days simulated after each day. The work grows with runs x days x prizes
+    (and draws per player x daily caps): bound it first with :mod:`games.simulate_limits`.
 
     :raises ValueError: on a non-positive audience or run count.
     """
@@ -97,6 +100,8 @@ def simulate(
         if shares is not None:
             counts = refuse_capped(counts, shares, state.fallback, generator)
         daily_costs.append(state.settle_day(day, counts))
+        if progress is not None:
+            progress(day + 1)
     return state.summary(np.stack(daily_costs, axis=1), runs * audience.days * audience.draws_per_day)
 
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 from marshmallow import Schema, fields, post_load, validate
 
 from games.contract import Action, GameEvent, Outcome, PlayContext, Rejection
+from games.disclosed_terms import DisclosedTerm, Worse
 from games.pools import Pool
 from games.prize_draw import draw_prize
 
@@ -54,6 +56,11 @@ class Wheel:
     key = "wheel"
     config_schema = WheelConfigSchema
     actions = frozenset({"spin"})
+    disclosed_terms = (
+        DisclosedTerm("free_spins_per_day", "the free spins a day", Worse.LOWER),
+        DisclosedTerm("max_extra_spins_per_day", "the extra spins a day", Worse.LOWER),
+        DisclosedTerm("extra_spin_points", "the points per extra spin", Worse.HIGHER, unset=math.inf),
+    )
 
     def check_config(self, config: WheelConfig, pool: Pool) -> dict[str, list[str]]:
         """Every slot shows a pool prize and every pool prize has a slot."""

@@ -28,6 +28,7 @@ from server import (
     pages,
     realtime,
     routing,
+    simulation_jobs,
 )
 from server.config import flask_config, settings_from
 from server.pages import WEB_DIR
@@ -52,6 +53,7 @@ def create_app(environ: Mapping[str, str] | None = None, overrides: Mapping[str,
     app.extensions["carnival.registry"] = load_registry()
     db.init_app(app, settings.database_url)
     routing.init_app(app)
+    simulation_jobs.init_app(app)
     api = Api(app)
     errors.register(app)  # after Api(): ours replace flask-smorest's error handlers
     for blueprint in (

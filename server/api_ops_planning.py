@@ -3,9 +3,10 @@ simulation. Nothing here changes a campaign but its stored spend forecast. Every
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from flask import current_app
+from flask import Response, current_app, jsonify, url_for
 from flask_smorest import Blueprint
 from marshmallow import ValidationError
 
@@ -15,13 +16,29 @@ from games.campaigns import load_caps
 from games.metrics import record_forecast
 from games.pools import Pool, load_pool
 from games.rules import Rules
+from games.simulate_caps import daily_caps
+from games.simulate_limits import SimulationSize, SimulationTooLarge, check_size
 from server import db
 from server.api_ops import actor_name, campaign_or_404, fields_error, json_object, registry
 from server.auth import require_role
+from server.errors import ApiError, documented_errors
 from server.models import User
 from server.ops_views import draft_rules, forecast_facts, odds_view, simulation_view
 from server.schemas import RulesSchema
-from server.schemas_ops import OddsRequestSchema, OddsSchema, SimulationRequestSchema, SimulationSchema
+from server.schemas_ops import (
+    OddsRequestSchema,
+    OddsSchema,
+    SimulationJobSchema,
+    SimulationRequestSchema,
+    SimulationSchema,
+)
+from server.simulation_jobs import JobsBusy, SimulationJob, SimulationJobs, Work
+
+SIMULATION_ERRORS = {
+    422: "invalid input, or simulation_too_large: over the limit of runs x days x prizes (or draws per player x"
+    " daily caps); the message says the limit and what to lower",
+    429: "simulation_busy: too many background simulations are queued or running",
+}
 
 blp = Blueprint(
     "ops-planning", __name__, url_prefix="/api/ops", description="Ops console: odds, rules preview, simulation"
@@ -61,28 +78,93 @@ def rules_preview(user: User) -> Rules:
 @require_role("ops")
 @blp.arguments(SimulationRequestSchema)
 @blp.response(200, SimulationSchema)
-def simulate(body: dict[str, Any], user: User) -> dict[str, Any]:
+@blp.alt_response(202, schema=SimulationJobSchema, description="a big simulation: a job to follow (Location)")
+@documented_errors(blp, SIMULATION_ERRORS)
+def simulate(body: dict[str, Any], user: User) -> Any:
     """Monte Carlo of the pool's cost under its daily caps for an audience, budget and daily budget (nothing
-    is saved)."""
+    is saved). A big one (over the interactive limit) answers 202 with a job to follow."""
     pool, caps = _simulated_pool(body)
-    return simulation_view(pool, caps=caps, **body)
+    if _sized(pool, caps, body).interactive:
+        return simulation_view(pool, caps=caps, **body)
+    return _job_answer(_submit(user, body["days"], lambda progress: simulation_view(pool, caps, progress, **body)))
 
 
 @blp.route("/campaigns/<int:campaign_id>/simulate", methods=["POST"])
 @require_role("ops")
 @blp.arguments(SimulationRequestSchema)
 @blp.response(200, SimulationSchema)
-def simulate_campaign(body: dict[str, Any], campaign_id: int, user: User) -> dict[str, Any]:
-    """As ``/simulate``, and the result becomes the campaign's spend forecast on every ops dashboard."""
+@blp.alt_response(202, schema=SimulationJobSchema, description="a big simulation: a job to follow (Location)")
+@documented_errors(blp, {**SIMULATION_ERRORS, 404: "no such campaign"})
+def simulate_campaign(body: dict[str, Any], campaign_id: int, user: User) -> Any:
+    """As ``/simulate``, and the result becomes the campaign's spend forecast on every ops dashboard (a job's
+    result when it is done)."""
     pool, caps = _simulated_pool(body)
-    view = simulation_view(pool, caps=caps, **body)  # before the transaction: it may take seconds
+    size = _sized(pool, caps, body)
+    with db.session().begin():
+        campaign_or_404(campaign_id)
+    if size.interactive:
+        view = simulation_view(pool, caps=caps, **body)  # before the transaction: it may take seconds
+        _record(campaign_id, pool, body, view, actor_name(user))
+        return view
+    app, actor = current_app._get_current_object(), actor_name(user)  # type: ignore[attr-defined]
+
+    def work(progress: Callable[[int], None]) -> dict[str, Any]:
+        view = simulation_view(pool, caps, progress, **body)
+        with app.app_context():
+            _record(campaign_id, pool, body, view, actor)
+        return view
+
+    return _job_answer(_submit(user, body["days"], work))
+
+
+@blp.route("/simulate/jobs/<job_id>", methods=["GET"])
+@require_role("ops")
+@blp.response(200, SimulationJobSchema)
+@documented_errors(blp, {404: "no such job: unknown, someone else's, or finished over an hour ago"})
+def simulation_job(job_id: str, user: User) -> dict[str, Any]:
+    """A background simulation's progress (days simulated) and, once done, its result."""
+    job = _jobs().get(job_id, user.id)
+    if job is None:
+        raise ApiError(404, "job_not_found", "no such simulation job (results are kept for an hour)")
+    return job.snapshot()
+
+
+def _jobs() -> SimulationJobs:
+    return current_app.extensions["carnival.simulation_jobs"]
+
+
+def _sized(pool: Pool, caps: tuple[Cap, ...], body: dict[str, Any]) -> SimulationSize:
+    """The simulation's size. :raises ApiError: 422 ``simulation_too_large`` naming the field to lower."""
+    size = SimulationSize(body["runs"], body["days"], len(pool.prizes), body["draws_per_player"], len(daily_caps(caps)))
+    try:
+        check_size(size)
+    except SimulationTooLarge as error:
+        raise ApiError(422, "simulation_too_large", error.message, {error.field: [error.message]}) from error
+    return size
+
+
+def _submit(user: User, days: int, work: Work) -> SimulationJob:
+    """Queue a background simulation. :raises ApiError: 429 ``simulation_busy``."""
+    try:
+        return _jobs().submit(user.id, days, work)
+    except JobsBusy as error:
+        raise ApiError(429, "simulation_busy", "too many simulations are running; wait for one to finish") from error
+
+
+def _job_answer(job: SimulationJob) -> Response:
+    """202 with the job, its address in ``Location``."""
+    answer = jsonify(SimulationJobSchema().dump(job.snapshot()))
+    answer.status_code = 202
+    answer.headers["Location"] = url_for("ops-planning.simulation_job", job_id=job.id)
+    return answer
+
+
+def _record(campaign_id: int, pool: Pool, body: dict[str, Any], view: dict[str, Any], actor: str) -> None:
+    """Keep ``view`` as the campaign's spend forecast."""
     db_session = db.session()
     with db_session.begin():
         published = admin.current_config(db_session, registry(), campaign_or_404(campaign_id))
-        record_forecast(
-            db_session, campaign_id, forecast_facts(pool, published, body, view), actor_name(user), db.now()
-        )
-    return view
+        record_forecast(db_session, campaign_id, forecast_facts(pool, published, body, view), actor, db.now())
 
 
 def _simulated_pool(body: dict[str, Any]) -> tuple[Pool, tuple[Cap, ...]]:

@@ -22,6 +22,8 @@ from games.campaign_form import check_daily_budget, flatten
 from games.campaigns import load_caps
 from games.pools import Pool, load_pool
 from games.simulate import Audience, Simulation, simulate
+from games.simulate_caps import daily_caps
+from games.simulate_limits import SimulationSize, SimulationTooLarge, check_size
 from server import db
 from server.cli_audit import campaign_or_fail
 
@@ -44,6 +46,11 @@ from server.cli_audit import campaign_or_fail
 )
 @click.option("--runs", type=click.IntRange(1, 100_000), default=1000, show_default=True)
 @click.option("--seed", type=int, help="for a repeatable simulation")
+@click.option(
+    "--allow-large",
+    is_flag=True,
+    help="run a simulation over the console's limits (runs x days x prizes, draws x daily caps); it may take minutes",
+)
 def simulate_command(
     campaign_id: int | None,
     pool_file: Path | None,
@@ -54,6 +61,7 @@ def simulate_command(
     daily_budget_fen: int | None,
     runs: int,
     seed: int | None,
+    allow_large: bool,
 ) -> None:
     """Monte Carlo of a pool's cost: expected grants, stock-outs, total cost, budget exhaustion.
 
@@ -71,8 +79,22 @@ def simulate_command(
     budget = source.remaining_fen if budget_fen is None else budget_fen
     daily = source.daily_fen if daily_budget_fen is None else daily_budget_fen
     audience = Audience(players, draws, days)
+    _check_size(SimulationSize(runs, days, len(source.pool.prizes), draws, len(daily_caps(source.caps))), allow_large)
     result = simulate(source.pool, audience, budget, runs=runs, seed=seed, daily_budget_fen=daily, caps=source.caps)
     _echo_simulation(source.pool, audience, (budget, daily), result)
+
+
+def _check_size(size: SimulationSize, allow_large: bool) -> None:
+    """The console's limits apply unless ``--allow-large`` is given; then a note says the run is over them.
+
+    :raises click.UsageError: over the limits without ``--allow-large``.
+    """
+    try:
+        check_size(size)
+    except SimulationTooLarge as error:
+        if not allow_large:
+            raise click.UsageError(f"{error.message} (or pass --allow-large to run it here anyway)") from error
+        click.echo(f"note: over the console's limits, allowed by --allow-large: {error.message}\n", err=True)
 
 
 @dataclass(frozen=True)

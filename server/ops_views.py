@@ -3,7 +3,7 @@ and the rules preview of a draft."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -174,6 +174,9 @@ def draft_rules(session: Session, registry: Registry, body: dict[str, Any], now:
 
 def simulation_view(
     pool: Pool,
+    caps: Sequence[Cap] = (),
+    progress: Callable[[int], None] | None = None,
+    *,
     players_per_day: int,
     draws_per_player: int,
     days: int,
@@ -181,11 +184,19 @@ def simulation_view(
     runs: int,
     seed: int | None,
     daily_budget_fen: int | None = None,
-    caps: Sequence[Cap] = (),
 ) -> dict[str, Any]:
-    """Run the simulator and add a histogram of total cost for the chart."""
+    """Run the simulator (``progress``: called with the days simulated) and add a histogram of total cost."""
     audience = Audience(players_per_day, draws_per_player, days)
-    result = simulate(pool, audience, budget_fen, runs=runs, seed=seed, daily_budget_fen=daily_budget_fen, caps=caps)
+    result = simulate(
+        pool,
+        audience,
+        budget_fen,
+        runs=runs,
+        seed=seed,
+        daily_budget_fen=daily_budget_fen,
+        caps=caps,
+        progress=progress,
+    )
     counts, edges = np.histogram(result.total_costs_fen, bins=HISTOGRAM_BINS)
     expected = float(sum(r.expected_cost_fen for r in pool.odds())) * audience.draws_per_day * days
     return {

@@ -173,6 +173,18 @@ class SimulationSchema(Schema):
     prizes = fields.List(fields.Nested(PrizeForecastSchema))
 
 
+class SimulationJobSchema(Schema):
+    """A background simulation: its progress by simulated day and, once done, its result."""
+
+    id = fields.String()
+    status = fields.String(metadata={"description": "queued, running, done or failed"})
+    days = fields.Integer()
+    days_done = fields.Integer()
+    progress = fields.Float(metadata={"description": "from 0 to 1"})
+    result = fields.Nested(SimulationSchema, allow_none=True, metadata={"description": "when done"})
+    error = fields.String(allow_none=True, metadata={"description": "when failed"})
+
+
 class ForecastSchema(Schema):
     """The campaign's stored spend forecast (the latest simulation ops ran for it), read now."""
 

@@ -9,6 +9,7 @@ from typing import Any
 from marshmallow import Schema, fields, validate
 
 from games.contract import Action, Outcome, PlayContext
+from games.disclosed_terms import DisclosedTerm, Worse
 from games.pools import Pool
 
 
@@ -32,6 +33,7 @@ class Coin:
     key = "coin"
     config_schema = CoinConfigSchema
     actions = frozenset({"flip"})
+    disclosed_terms = (DisclosedTerm("flips_per_day", "the flips a day", Worse.LOWER),)
 
     def check_config(self, config: Any, pool: Pool) -> dict[str, list[str]]:
         """Nothing to cross-check against the pool."""

@@ -60,6 +60,11 @@ def config(raw: dict[str, Any]) -> CampaignConfig:
     return validate_config(_registry(), raw)
 
 
+def worse(old: CampaignConfig, new: CampaignConfig) -> list[str]:
+    """Why ``new`` is worse than ``old``, the wheel's declared terms included."""
+    return worsening(old, new, _registry())
+
+
 def changed(change: Callable[[dict[str, Any]], None]) -> CampaignConfig:
     """The base config after ``change`` (applied to a copy of its raw form)."""
     raw = copy.deepcopy(raw_config())
@@ -123,7 +128,7 @@ def shorter_coupon(raw: dict[str, Any]) -> None:
     raw["pool"]["prizes"][2]["reward"]["coupon"]["valid_days"] = 7
 
 
-def fewer_free_periods(raw: dict[str, Any]) -> None:
+def higher_minimum_order(raw: dict[str, Any]) -> None:
     raw["pool"]["prizes"][2]["reward"]["coupon"]["min_order_fen"] = 50000
 
 
@@ -142,16 +147,16 @@ def fewer_free_periods(raw: dict[str, Any]) -> None:
         (harsher_conditions, "the redemption conditions would change"),
         (tighter_cap, "the per-user cap 'daily' would get tighter"),
         (new_cap, "a new per-user cap 'red_once' would limit shoppers"),
-        (shorter_coupon, "prize 'coupon' would get worse coupon terms"),
-        (fewer_free_periods, "prize 'coupon' would get worse coupon terms"),
+        (shorter_coupon, "prize 'coupon': the coupon validity (days) would fall from 30 to 7"),
+        (higher_minimum_order, "prize 'coupon': the coupon minimum order (fen) would rise from 0 to 50000"),
     ],
 )
 def test_a_worse_config_gives_its_reason(change: Callable[[dict[str, Any]], None], reason: str) -> None:
-    assert reason in worsening(config(raw_config()), changed(change))
+    assert reason in worse(config(raw_config()), changed(change))
 
 
 def test_lower_odds_name_every_prize_that_gives_something_but_not_the_thanks() -> None:
-    reasons = worsening(config(raw_config()), changed(thanks_more_likely))
+    reasons = worse(config(raw_config()), changed(thanks_more_likely))
     assert [r.split("'")[1] for r in reasons] == ["pts", "coupon", "red"]
 
 
@@ -162,11 +167,11 @@ def test_an_unlimited_prize_that_becomes_limited_is_worse() -> None:
     def limited(raw: dict[str, Any]) -> None:
         prize(raw, "pts")["stock"] = 1_000_000
 
-    assert worsening(changed(unlimited), changed(limited)) == ["prize 'pts' would become limited to 1000000"]
+    assert worse(changed(unlimited), changed(limited)) == ["prize 'pts' would become limited to 1000000"]
 
 
 def test_nothing_changed_is_not_worse() -> None:
-    assert worsening(config(raw_config()), config(raw_config())) == []
+    assert worse(config(raw_config()), config(raw_config())) == []
 
 
 def more_stock(raw: dict[str, Any]) -> None:
@@ -207,11 +212,11 @@ def looser_cap_and_higher_values(raw: dict[str, Any]) -> None:
     "change", [more_stock, unlimited_points, new_prize_from_the_thanks, better_odds, looser_cap_and_higher_values]
 )
 def test_a_config_that_is_not_worse_gives_no_reason(change: Callable[[dict[str, Any]], None]) -> None:
-    assert worsening(config(raw_config()), changed(change)) == []
+    assert worse(config(raw_config()), changed(change)) == []
 
 
 def test_a_deadline_added_where_none_was_disclosed_is_not_worse() -> None:
-    assert worsening(changed(no_redemption), config(raw_config())) == []
+    assert worse(changed(no_redemption), config(raw_config())) == []
 
 
 def test_a_compliant_config_has_no_problems() -> None:
@@ -249,7 +254,7 @@ def red_range(low: int, high: int) -> Callable[[dict[str, Any]], None]:
 
 
 @pytest.mark.parametrize(
-    ("before", "after", "worse"),
+    ("before", "after", "is_worse"),
     [
         ((500, 1000), (400, 1000), True),  # the minimum falls
         ((500, 1000), (500, 900), True),  # the maximum falls
@@ -262,12 +267,12 @@ def red_range(low: int, high: int) -> Callable[[dict[str, Any]], None]:
     ],
 )
 def test_a_range_red_packet_is_worth_less_when_either_end_falls(
-    before: tuple[int, int] | None, after: tuple[int, int] | None, worse: bool
+    before: tuple[int, int] | None, after: tuple[int, int] | None, is_worse: bool
 ) -> None:
     old = changed(red_range(*before)) if before else config(raw_config())
     new = changed(red_range(*after)) if after else config(raw_config())
-    assert ("prize 'red' would be worth less" in worsening(old, new)) is worse
-    assert all("would change its type" not in reason for reason in worsening(old, new))
+    assert ("prize 'red' would be worth less" in worse(old, new)) is is_worse
+    assert all("would change its type" not in reason for reason in worse(old, new))
 
 
 def test_a_range_up_to_50000_yuan_is_compliant() -> None:

@@ -23,6 +23,8 @@ const list = (value) => value.split(", ").join("、");
 const labels = (prefix) => (value) => value.split(", ").map(label(prefix)).join("、");
 const fen = (value) => (/^-?\d+$/.test(value) ? yuan(Number(value)) : value);
 const nested = (value) => translate(value);
+const term = label("term"); // a disclosed term's plain-words label (games/disclosed_terms.py, a game's own)
+const none = (value) => (value === "none" ? "无" : value);
 
 const TEMPLATES = [
   // games/pools.py
@@ -91,7 +93,22 @@ const TEMPLATES = [
   { en: "prize '{key}' would become limited to {stock}", zh: "奖品 '{key}' 将变为限量 {stock} 份" },
   { en: "prize '{key}' would be worth less", zh: "奖品 '{key}' 的价值将降低" },
   { en: "prize '{key}' would change its type", zh: "奖品 '{key}' 的类型将改变" },
-  { en: "prize '{key}' would get worse coupon terms", zh: "奖品 '{key}' 的优惠券条件将变差" },
+  { en: "the game '{key}' would be removed", zh: "游戏 '{key}' 将被移除" },
+  { en: "prize '{key}': {reason}", zh: "奖品 '{key}'：{reason}", params: { reason: nested } },
+  { en: "game '{key}': {reason}", zh: "游戏 '{key}'：{reason}", params: { reason: nested } },
+  // games/disclosed_terms.py (after every more specific "... would fall from ..." above)
+  {
+    en: "{label} would be withdrawn (it was {was})",
+    zh: "{label}将被取消（原为 {was}）",
+    params: { label: term },
+  },
+  { en: "{label} would fall from {was} to {now}", zh: "{label}将从 {was} 降至 {now}", params: { label: term } },
+  { en: "{label} would rise from {was} to {now}", zh: "{label}将从 {was} 升至 {now}", params: { label: term } },
+  {
+    en: "{label} would change from {was} to {now}",
+    zh: "{label}将从 {was} 改为 {now}",
+    params: { label: term, was: none, now: none },
+  },
   { en: "disclose a quantity for every prize but the fallback", zh: "除兜底奖品外，每个奖品都须公示数量" },
   { en: "state until when prizes can be redeemed", zh: "请填写兑奖截止日期" },
   { en: "state the redemption conditions", zh: "请填写兑奖条件" },
@@ -108,6 +125,20 @@ const TEMPLATES = [
   { en: "publish the campaign first", zh: "请先发布活动" },
   { en: "the request body must be a JSON object", zh: "请求内容必须是 JSON 对象" },
   { en: "the request body is not valid JSON", zh: "请求内容不是有效的 JSON" },
+  { en: "no such simulation job (results are kept for an hour)", zh: "没有这个模拟任务（结果保留一小时）" },
+  {
+    en: "too many simulations are running; wait for one to finish",
+    zh: "正在运行的模拟过多，请等其中一个完成后再试",
+  },
+  // games/simulate_limits.py
+  {
+    en: "this simulation needs {runs} runs x {days} days x {prizes} prizes = {steps} steps; at most {max} are allowed: use at most {fit} runs, or fewer days",
+    zh: "本次模拟需要 {runs} 次 × {days} 天 × {prizes} 个奖品 = {steps} 步，最多允许 {max} 步：请把模拟次数减到 {fit} 次以内，或减少天数",
+  },
+  {
+    en: "the daily caps need {draws} draws per player x {caps} daily caps = {n} sampled draws; at most {max} are allowed: use at most {fit} draws per player, or fewer daily caps",
+    zh: "每日限额的模拟需要每人 {draws} 次抽奖 × {caps} 个每日限额 = {n} 次抽样，最多允许 {max} 次：请把每人抽奖次数减到 {fit} 次以内，或减少每日限额",
+  },
   // server/idempotency.py
   { en: "send an Idempotency-Key header of 8-128 characters", zh: "请求须带 8-128 个字符的 Idempotency-Key 头" },
   { en: "this Idempotency-Key was used for a different request", zh: "该 Idempotency-Key 已用于另一个请求" },

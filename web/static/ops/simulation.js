@@ -1,7 +1,8 @@
 // The simulation panel: POST /api/ops/campaigns/ID/simulate with the pool being edited and the
-// audience, then charts of what the server computed: total cost histogram (median, p95, p99, budget
-// marked), cumulative expected spend per day against the budget, and the stock-out probability per
-// prize. The server keeps the result as the campaign's spend forecast (every ops dashboard shows it);
+// audience (a large one answers 202 with a background job: the panel shows its progress, polling
+// GET /api/ops/simulate/jobs/JOB, until the result comes), then charts of what the server computed:
+// total cost histogram (median, p95, p99, budget marked), cumulative expected spend per day against the
+// budget, and the stock-out probability per prize. The server keeps the result as the campaign's spend forecast (every ops dashboard shows it);
 // this tab keeps it in sessionStorage only to redraw the panel after a reload.
 
 import { api, ApiError, errorText } from "./api.js";
@@ -11,6 +12,24 @@ import { count, percent, yuan, yuanCompact } from "./format.js";
 import { currentLang, localName, t } from "./i18n.js";
 
 const storeKey = (campaignId) => `carnival.ops.simulation.${campaignId}`;
+const POLL_MS = 500;
+
+const isJob = (answer) => answer !== null && typeof answer === "object" && "days_done" in answer;
+class JobFailed extends Error {}
+const pause = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Follow a background simulation job, showing its progress in ``message``; resolves to its result. */
+async function followJob(job, message) {
+  const bar = el("progress", { max: 1, value: 0, "data-testid": "sim-progress" });
+  for (;;) {
+    bar.value = job.progress;
+    notice(message, t("sim.job_progress", { done: job.days_done, days: job.days }), "info", bar);
+    if (job.status === "done") return job.result;
+    if (job.status === "failed") throw new JobFailed(t("sim.job_failed"));
+    await pause(POLL_MS);
+    job = await api(`/api/ops/simulate/jobs/${encodeURIComponent(job.id)}`);
+  }
+}
 
 /** The simulation this tab last drew for ``campaignId``, or null. */
 function storedSimulation(campaignId) {
@@ -252,16 +271,17 @@ export function simulationPanel(container, { campaignId, getRequest, getPool }) 
     notice(message, t("sim.running"), "info");
     try {
       const path = campaignId ? `/api/ops/campaigns/${campaignId}/simulate` : "/api/ops/simulate";
-      const result = await api(path, { method: "POST", body: request });
+      const answer = await api(path, { method: "POST", body: request });
+      const result = isJob(answer) ? await followJob(answer, message) : answer;
       shown = { at: Date.now(), result, budget_fen: request.budget_fen, days: request.days, pool: getPool() };
       store(campaignId, shown);
       notice(message, "");
       render();
     } catch (error) {
-      const fields = error instanceof ApiError ? Object.entries(error.fields) : [];
+      const fields = error instanceof ApiError && error.code === "invalid_input" ? Object.entries(error.fields) : [];
       notice(
         message,
-        errorText(error),
+        error instanceof JobFailed ? error.message : errorText(error),
         "error",
         fields.length
           ? el(
