@@ -34,7 +34,7 @@ from pathlib import Path
 from economy.db import make_engine, make_sessionmaker
 from games.admin import create_campaign
 from games.registry import load_registry
-from server.config import DEV_LAUNCH_SECRET
+from server.config import DEV_LAUNCH_KEY
 from server.demo import demo_config
 from server.launch import sign
 from server.migrate import upgrade
@@ -202,10 +202,10 @@ def request(
 def sign_in(port: int, shoppers: int) -> list[str]:
     """Sign ``shoppers`` in with launch tokens; returns their session cookies."""
     cookies = []
-    expires = int(time.time()) + 3600
+    expires = int(time.time()) + 600
     with closing(http.client.HTTPConnection(HOST, port, timeout=10)) as conn:
         for i in range(shoppers):
-            token = sign(DEV_LAUNCH_SECRET, f"bench-{i:04d}", f"压测{i}", "normal", expires)
+            token = sign(DEV_LAUNCH_KEY, f"bench-{i:04d}", f"压测{i}", "normal", expires)
             body = json.dumps({"token": token}).encode()
             status, answer = request(conn, "POST", "/api/session/launch", body, {"Content-Type": "application/json"})
             if status != 200:

@@ -1,8 +1,9 @@
 """Host-app API (server to server): redeem a shopper's coupon at checkout, list the coupons an order may use.
 
-Every request is signed with the launch secret (docs/integration.md, "Redeeming coupons"):
-``X-Carnival-Timestamp`` is Unix seconds, within 5 minutes of Carnival's clock, and
-``X-Carnival-Signature`` the base64url (no padding) HMAC-SHA256 of
+Every request is signed with a host API key (docs/integration.md, "Redeeming coupons"):
+``X-Carnival-Key-Id`` names the key of ``CARNIVAL_HOST_KEYS`` (without it: the legacy
+``CARNIVAL_LAUNCH_SECRET``), ``X-Carnival-Timestamp`` is Unix seconds, within 5 minutes of Carnival's
+clock, and ``X-Carnival-Signature`` the base64url (no padding) HMAC-SHA256 of
 ``v1.<timestamp>.<METHOD>.<path[?query]>.<hex SHA-256 of the raw body>``, signed like a launch token.
 """
 
@@ -25,6 +26,7 @@ from economy.errors import Refusal
 from economy.wallet import coupon_as_of
 from server import db
 from server.errors import ApiError
+from server.keys import Key
 from server.launch import signature
 from server.models import User
 from server.schemas import ApiErrorSchema
@@ -33,6 +35,7 @@ from server.schemas_host import HostCouponListSchema, HostCouponQuerySchema, Hos
 blp = Blueprint("host", __name__, url_prefix="/api/host", description="The host app's server: coupons at checkout")
 
 F = TypeVar("F", bound=Callable[..., Any])
+KEY_ID_HEADER = "X-Carnival-Key-Id"
 TIMESTAMP_HEADER = "X-Carnival-Timestamp"
 SIGNATURE_HEADER = "X-Carnival-Signature"
 MAX_SKEW_SECONDS = 300
@@ -46,6 +49,13 @@ REFUSAL_STATUS = {
     "order_ref_reused": 422,
 }
 SIGNATURE_HEADERS = [
+    {
+        "name": KEY_ID_HEADER,
+        "in": "header",
+        "required": False,
+        "schema": {"type": "string"},
+        "description": "the id of the CARNIVAL_HOST_KEYS key that signed the request",
+    },
     {"name": TIMESTAMP_HEADER, "in": "header", "required": True, "schema": {"type": "string"}},
     {
         "name": SIGNATURE_HEADER,
@@ -77,10 +87,19 @@ def _check_signature() -> None:
         raise ApiError(401, "signature_invalid", f"{TIMESTAMP_HEADER} must be Unix seconds")
     if abs(db.now().timestamp() - int(timestamp)) > MAX_SKEW_SECONDS:
         raise ApiError(401, "timestamp_stale", f"{TIMESTAMP_HEADER} is more than 5 minutes from Carnival's clock")
-    secret = current_app.extensions["carnival.settings"].launch_secret
+    secret = _host_key(request.headers.get(KEY_ID_HEADER)).secret
     expected = sign_request(secret, timestamp, request.method, _signed_path(), request.get_data())
     if not hmac.compare_digest(expected.encode(), given.encode("utf-8", "replace")):
         raise ApiError(401, "signature_invalid", "the request's signature is invalid")
+
+
+def _host_key(kid: str | None) -> Key:
+    """The configured host API key named ``kid`` (``None``: the legacy unnamed key). :raises ApiError: 401."""
+    key = current_app.extensions["carnival.settings"].host_keys.find(kid)
+    if key is None:
+        named = f"{KEY_ID_HEADER} '{kid[:40]}'" if kid is not None else f"no {KEY_ID_HEADER}"
+        raise ApiError(401, "key_unknown", f"the request names {named}, which Carnival does not accept")
+    return key
 
 
 def require_host_signature(view: F) -> F:
@@ -116,7 +135,7 @@ def _shopper_id(db_session: Session, host_user: str) -> int | None:
     RedemptionSchema,
     headers={"Idempotent-Replayed": {"description": "true on a replay", "schema": {"type": "string"}}},
 )
-@blp.alt_response(401, schema=ApiErrorSchema, description="missing, stale or invalid signature")
+@blp.alt_response(401, schema=ApiErrorSchema, description="missing, stale or invalid signature, unknown key")
 @blp.alt_response(404, schema=ApiErrorSchema, description="coupon_not_found (or not this user's)")
 @blp.alt_response(409, schema=ApiErrorSchema, description="coupon_used, coupon_expired, coupon_not_yet_valid")
 @blp.alt_response(422, schema=ApiErrorSchema, description="order_below_minimum, category_not_covered, bad input")
@@ -136,7 +155,7 @@ def redeem(body: dict[str, Any]) -> tuple[dict[str, Any], int, dict[str, str]]:
 @blp.doc(parameters=SIGNATURE_HEADERS)
 @blp.arguments(HostCouponQuerySchema, location="query")
 @blp.response(200, HostCouponListSchema)
-@blp.alt_response(401, schema=ApiErrorSchema, description="missing, stale or invalid signature")
+@blp.alt_response(401, schema=ApiErrorSchema, description="missing, stale or invalid signature, unknown key")
 @blp.alt_response(422, schema=ApiErrorSchema, description="no user, or a bad order_fen or category")
 def user_coupons(query: dict[str, Any]) -> dict[str, Any]:
     """The ``user``'s coupons an order of ``order_fen`` in ``category`` may use now (an omitted one: any).

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app
 from flask import session as cookie
 from flask_smorest import Blueprint
 
 from server import auth, db
 from server.errors import ApiError
-from server.launch import LaunchTokenError, verify
+from server.launch_guard import spend, verified_launch
 from server.models import User
 from server.schemas import LaunchSchema, MeSchema, StaffLoginSchema
 
@@ -18,13 +17,14 @@ blp = Blueprint("session", __name__, url_prefix="/api/session", description="Sig
 
 
 def launch_shopper(token: str) -> User:
-    """Verify a launch token and start the shopper's session. :raises ApiError: 401 with the reason."""
-    try:
-        launch = verify(current_app.extensions["carnival.settings"].launch_secret, token, db.now())
-    except LaunchTokenError as error:
-        raise ApiError(401, error.code, error.message) from error
+    """Verify a launch token, spend its one-time id and start the shopper's session.
+
+    :raises ApiError: 401 with the reason (``token_used`` for a token that started a session before).
+    """
+    launch = verified_launch(token)
     db_session = db.session()
     with db_session.begin():
+        spend(db_session, launch)
         user = auth.shopper_from_launch(db_session, launch)
     auth.start_session(user)
     return user
@@ -33,7 +33,7 @@ def launch_shopper(token: str) -> User:
 @blp.route("/launch", methods=["POST"])
 @blp.arguments(LaunchSchema)
 @blp.response(200, MeSchema)
-@blp.alt_response(401, description="expired, tampered or wrong-purpose token")
+@blp.alt_response(401, description="expired, tampered, used, unknown-key or wrong-purpose token")
 def launch(body: dict[str, Any]) -> User:
     """Start a shopper session from the host app's signed launch token."""
     return launch_shopper(body["token"])

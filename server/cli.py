@@ -1,4 +1,4 @@
-"""The ``carnival`` command line: database, demo, users, seeds, points expiry and audit."""
+"""The ``carnival`` command line: database, demo, users, seeds, points expiry, launch tokens and audit."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from server.cli_audit import AUDIT_COMMANDS, campaign_or_fail
 from server.cli_simulate import simulate_command
 from server.config import ConfigError
 from server.demo import DEMO_STAFF, seed_demo
+from server.launch_guard import purge_spent
 from server.migrate import upgrade
 
 
@@ -155,6 +156,21 @@ def points_expire() -> None:
         points = expire_points(db_session, db.now())
         coupons = expire_coupons(db_session, db.now())
     click.echo(f"expired {points} points and {coupons} coupons")
+
+
+@cli.group("launches")
+def launches_group() -> None:
+    """Launch tokens."""
+
+
+@launches_group.command("purge")
+@with_appcontext
+def launches_purge() -> None:
+    """Forget the one-time ids of expired launch tokens (run daily from cron)."""
+    db_session = db.session()
+    with db_session.begin():
+        purged = purge_spent(db_session, db.now())
+    click.echo(f"forgot {purged} expired launch tokens")
 
 
 @cli.group("audit")

@@ -8,9 +8,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from server.keys import STRENGTH_RULE, Key, Keyring, is_strong, parse_keyring
+
 DEV_LAUNCH_SECRET = "carnival-demo-launch-secret-do-not-use-in-production"
-MIN_SECRET_LENGTH = 32
-WEAK_SECRETS = {"secret", "changeme", "change-me", "dev", "development", "password", DEV_LAUNCH_SECRET}
+DEV_HOST_SECRET = "carnival-demo-host-api-secret-do-not-use-in-production"
+DEV_LAUNCH_KEY = Key("demo", DEV_LAUNCH_SECRET)
+DEV_HOST_KEY = Key("demo", DEV_HOST_SECRET)
+WEAK_SECRETS = {"secret", "changeme", "change-me", "dev", "development", "password", DEV_LAUNCH_SECRET, DEV_HOST_SECRET}
+
+Environ = dict[str, str] | os._Environ[str]
 
 
 class ConfigError(RuntimeError):
@@ -25,7 +31,10 @@ class Settings:
     database_url: str
     redis_url: str | None
     secret_key: str
-    launch_secret: str
+    secret_key_fallbacks: tuple[str, ...]
+    launch_keys: Keyring
+    host_keys: Keyring
+    launch_origins: frozenset[str]
     timezone: str
     socketio_channel: str
 
@@ -35,38 +44,86 @@ class Settings:
         return self.env in ("development", "testing")
 
 
-def settings_from(environ: dict[str, str] | os._Environ[str], instance_path: Path) -> Settings:
+def settings_from(environ: Environ, instance_path: Path) -> Settings:
     """Read settings from ``environ``. :raises ConfigError: on a missing or weak secret outside development."""
     env = environ.get("CARNIVAL_ENV", "production")
     if env not in ("development", "testing", "production"):
         raise ConfigError(f"CARNIVAL_ENV must be development, testing or production, not '{env}'")
     development = env in ("development", "testing")
-    return Settings(
+    settings = Settings(
         env=env,
         database_url=environ.get("DATABASE_URL") or f"sqlite:///{instance_path / 'carnival.db'}",
         redis_url=environ.get("REDIS_URL") or None,
         secret_key=_secret(environ, "SECRET_KEY", development, secrets.token_hex(32)),
-        launch_secret=_secret(environ, "CARNIVAL_LAUNCH_SECRET", development, DEV_LAUNCH_SECRET),
+        secret_key_fallbacks=_fallbacks(environ, development),
+        launch_keys=_keyring(environ, "CARNIVAL_LAUNCH_KEYS", development, DEV_LAUNCH_KEY),
+        host_keys=_keyring(environ, "CARNIVAL_HOST_KEYS", development, DEV_HOST_KEY),
+        launch_origins=frozenset(environ.get("CARNIVAL_LAUNCH_ORIGINS", "").replace(",", " ").split()),
         timezone=environ.get("CARNIVAL_TIMEZONE", "Asia/Shanghai"),
         socketio_channel=environ.get("CARNIVAL_SOCKETIO_CHANNEL", "carnival"),
     )
+    _require_separate_secrets(settings)
+    return settings
 
 
-def _secret(environ: dict[str, str] | os._Environ[str], name: str, development: bool, dev_default: str) -> str:
+def _secret(environ: Environ, name: str, development: bool, dev_default: str) -> str:
     value = environ.get(name, "")
     if development:
         return value or dev_default
     if not value:
-        raise ConfigError(f"{name} is not set; outside development it must be a random string of 32+ characters")
-    if len(value) < MIN_SECRET_LENGTH or value.lower() in WEAK_SECRETS or len(set(value)) < 8:
-        raise ConfigError(f"{name} is too weak; use a random string of {MIN_SECRET_LENGTH}+ characters")
+        raise ConfigError(f"{name} is not set; outside development {STRENGTH_RULE}")
+    _require_strong(name, value)
     return value
+
+
+def _require_strong(name: str, value: str) -> None:
+    if value.lower() in WEAK_SECRETS or not is_strong(value):
+        raise ConfigError(f"{name} is too weak: {STRENGTH_RULE}")
+
+
+def _fallbacks(environ: Environ, development: bool) -> tuple[str, ...]:
+    """``SECRET_KEY_FALLBACKS``: earlier session keys, comma-separated, that still verify cookies."""
+    fallbacks = tuple(part.strip() for part in environ.get("SECRET_KEY_FALLBACKS", "").split(",") if part.strip())
+    for value in fallbacks if not development else ():
+        _require_strong("SECRET_KEY_FALLBACKS", value)
+    return fallbacks
+
+
+def _keyring(environ: Environ, name: str, development: bool, dev_default: Key) -> Keyring:
+    """The named keys of ``name`` followed by the legacy unnamed ``CARNIVAL_LAUNCH_SECRET``, if set."""
+    try:
+        named = parse_keyring(name, environ[name]) if environ.get(name) else ()
+    except ValueError as error:
+        raise ConfigError(str(error)) from error
+    legacy = environ.get("CARNIVAL_LAUNCH_SECRET", "")
+    keys = named + ((Key(None, legacy),) if legacy else ())
+    if development:
+        return Keyring(keys or (dev_default,))
+    if not keys:
+        raise ConfigError(f"{name} is not set: give it as 'kid:secret,...' ({STRENGTH_RULE})")
+    for key in keys:
+        _require_strong(name if key.kid else "CARNIVAL_LAUNCH_SECRET", key.secret)
+    return Keyring(keys)
+
+
+def _require_separate_secrets(settings: Settings) -> None:
+    """Session cookies, launch tokens and host API calls never share a secret (the legacy
+    ``CARNIVAL_LAUNCH_SECRET`` excepted: it is one variable that serves both of the latter)."""
+    named = [key.secret for key in settings.launch_keys.keys + settings.host_keys.keys if key.kid is not None]
+    legacy = {key.secret for key in settings.launch_keys.keys + settings.host_keys.keys if key.kid is None}
+    used = [settings.secret_key, *settings.secret_key_fallbacks, *named, *legacy]
+    if len(used) != len(set(used)):
+        raise ConfigError(
+            "SECRET_KEY, SECRET_KEY_FALLBACKS, CARNIVAL_LAUNCH_KEYS and CARNIVAL_HOST_KEYS must each use "
+            "their own secrets: one secret appears twice"
+        )
 
 
 def flask_config(settings: Settings) -> dict[str, Any]:
     """The Flask and flask-smorest settings derived from ``settings``."""
     return {
         "SECRET_KEY": settings.secret_key,
+        "SECRET_KEY_FALLBACKS": list(settings.secret_key_fallbacks),
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SECURE": not settings.development,

@@ -1,7 +1,8 @@
 """Launch tokens: how a host app hands a signed-in shopper to Carnival (docs/integration.md).
 
 A token is ``v1.<payload>.<signature>``: ``payload`` is the base64url (no padding) of a JSON
-object, ``signature`` the base64url of HMAC-SHA256(secret, "v1." + payload).
+object, ``signature`` the base64url of HMAC-SHA256(secret, "v1." + payload). The payload names the
+key it was signed with (``kid``) and carries a one-time id (``jti``); a token lives at most 10 minutes.
 """
 
 from __future__ import annotations
@@ -11,13 +12,18 @@ import binascii
 import hashlib
 import hmac
 import json
+import re
+import secrets
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from server.keys import Key, Keyring
+
 PURPOSE = "carnival.launch"
 VERSION = "v1"
-MAX_LIFETIME_SECONDS = 24 * 3600
+MAX_LIFETIME_SECONDS = 10 * 60
+JTI_PATTERN = re.compile(r"[A-Za-z0-9_-]{16,128}")
 TIERS = ("normal", "silver", "gold", "diamond")
 
 
@@ -38,6 +44,7 @@ class Launch:
     name: str
     tier: str
     expires_at: int
+    jti: str
 
 
 def _b64(data: bytes) -> str:
@@ -54,30 +61,44 @@ def signature(secret: str, payload: str) -> str:
     return _b64(hmac.new(secret.encode(), f"{VERSION}.{payload}".encode(), hashlib.sha256).digest())
 
 
-def sign(secret: str, user_id: str, name: str, tier: str, expires_at: int) -> str:
-    """A launch token for one shopper, valid until ``expires_at`` (Unix seconds)."""
-    body = {"purpose": PURPOSE, "sub": user_id, "name": name, "tier": tier, "exp": expires_at}
+def sign(key: Key, user_id: str, name: str, tier: str, expires_at: int, jti: str | None = None) -> str:
+    """A launch token for one shopper, valid until ``expires_at`` (Unix seconds), signed with ``key`` and
+    named by its ``kid``; ``jti`` defaults to a fresh random id."""
+    body: dict[str, Any] = {"purpose": PURPOSE, "sub": user_id, "name": name, "tier": tier, "exp": expires_at}
+    body["jti"] = jti if jti is not None else secrets.token_urlsafe(16)
+    if key.kid is not None:
+        body["kid"] = key.kid
     payload = _b64(json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode())
-    return f"{VERSION}.{payload}.{signature(secret, payload)}"
+    return f"{VERSION}.{payload}.{signature(key.secret, payload)}"
 
 
-def verify(secret: str, token: str, now: datetime) -> Launch:
-    """Check signature, purpose, expiry and fields. :raises LaunchTokenError: naming the problem."""
+def verify(keys: Keyring, token: str, now: datetime) -> Launch:
+    """Check the key, signature, purpose, expiry and fields. :raises LaunchTokenError: naming the problem."""
     parts = token.split(".")
     if len(parts) != 3 or parts[0] != VERSION:
         raise LaunchTokenError("token_malformed", "the launch token is malformed")
-    if not hmac.compare_digest(signature(secret, parts[1]), parts[2]):
-        raise LaunchTokenError("token_invalid", "the launch token's signature is invalid")
     body = _decode(parts[1])
+    key = _key(keys, body.get("kid"))
+    if not hmac.compare_digest(signature(key.secret, parts[1]).encode(), parts[2].encode("utf-8", "replace")):
+        raise LaunchTokenError("token_invalid", "the launch token's signature is invalid")
     if body.get("purpose") != PURPOSE:
         raise LaunchTokenError("token_wrong_purpose", "this token is not a Carnival launch token")
     return _launch(body, int(now.timestamp()))
 
 
+def _key(keys: Keyring, kid: object) -> Key:
+    """The configured key the token names (no ``kid``: the legacy unnamed key)."""
+    key = keys.find(kid) if kid is None or isinstance(kid, str) else None
+    if key is None:
+        named = "no key id" if kid is None else f"key id {json.dumps(kid)[:40]}"
+        raise LaunchTokenError("key_unknown", f"the launch token names {named}, which Carnival does not accept")
+    return key
+
+
 def _decode(payload: str) -> dict[str, Any]:
     try:
         body = json.loads(_unb64(payload))
-    except (binascii.Error, ValueError) as error:
+    except (binascii.Error, ValueError, RecursionError) as error:
         raise LaunchTokenError("token_malformed", "the launch token's payload is not JSON") from error
     if not isinstance(body, dict):
         raise LaunchTokenError("token_malformed", "the launch token's payload is not an object")
@@ -89,9 +110,12 @@ def _launch(body: dict[str, Any], now: int) -> Launch:
     if not isinstance(expires_at, int) or expires_at <= now:
         raise LaunchTokenError("token_expired", "the launch token has expired; reopen the page from the app")
     if expires_at - now > MAX_LIFETIME_SECONDS:
-        raise LaunchTokenError("token_invalid", "the launch token lives longer than 24 hours")
+        raise LaunchTokenError("token_invalid", "the launch token lives longer than 10 minutes")
     if not isinstance(user_id, str) or not 1 <= len(user_id) <= 64:
         raise LaunchTokenError("token_invalid", "the launch token's sub must be a user id of 1-64 characters")
     if not isinstance(name, str) or not 1 <= len(name) <= 64 or tier not in TIERS:
         raise LaunchTokenError("token_invalid", f"the launch token needs a name and a tier in {', '.join(TIERS)}")
-    return Launch(user_id=user_id, name=name, tier=tier, expires_at=expires_at)
+    jti = body.get("jti")
+    if not isinstance(jti, str) or not JTI_PATTERN.fullmatch(jti):
+        raise LaunchTokenError("token_invalid", "the launch token's jti must be 16-128 letters, digits, '-' or '_'")
+    return Launch(user_id=user_id, name=name, tier=tier, expires_at=expires_at, jti=jti)

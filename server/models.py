@@ -1,4 +1,4 @@
-"""The server's tables: users (shoppers and staff) and idempotency keys."""
+"""The server's tables: users (shoppers and staff), idempotency keys and used launch tokens."""
 
 from __future__ import annotations
 
@@ -42,3 +42,12 @@ class IdempotencyKey(Base):
     response_status: Mapped[int | None]
     response_body: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class UsedLaunchToken(Base):
+    """A launch token that started a session, kept until it expires so that it cannot start another."""
+
+    __tablename__ = "used_launch_tokens"
+
+    jti: Mapped[str] = mapped_column(String(128), primary_key=True)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)

@@ -5,7 +5,17 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request, send_from_directory, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    send_from_directory,
+    url_for,
+)
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
@@ -16,8 +26,10 @@ from server.api_public import find_campaign
 from server.api_session import launch_shopper
 from server.demo import DEMO_SHOPPERS
 from server.errors import ApiError
-from server.launch import sign
+from server.launch import MAX_LIFETIME_SECONDS, sign
+from server.launch_guard import opened_by_host, verified_launch
 from server.models import User
+from server.realtime import mask_name
 
 bp = Blueprint("pages", __name__)
 WEB_DIR = Path(web.__file__).parent
@@ -33,20 +45,39 @@ def home() -> Response:
     return redirect(url_for(target))
 
 
-@bp.get("/play/launch")
-def launch() -> str | Response:
-    """The host app opens the web view here with ``?token=...&campaign=ID``."""
+@bp.route("/play/launch", methods=["GET", "POST"])
+def launch() -> str | Response | tuple[str, int]:
+    """The host app opens the web view here with ``?token=...&campaign=ID`` (or POSTs those fields from its
+    page). Opened from another site, a GET only asks the shopper to confirm who they enter as."""
+    settings = current_app.extensions["carnival.settings"]
+    token = request.values.get("token", "")
     try:
-        launch_shopper(request.args.get("token", ""))
+        if not opened_by_host(request, settings.launch_origins):
+            return _confirm_launch(token)
+        launch_shopper(token)
     except ApiError as error:
         return render_template("play/error.html", code=error.code, message=error.message), error.status
-    campaign = request.args.get("campaign", type=int)
-    if campaign is not None and campaign < 1:
-        campaign = None
-    lang = request.args.get("lang") if request.args.get("lang") in ("zh", "en") else None
-    if campaign:
-        return redirect(url_for("pages.wheel_page", campaign_id=campaign, lang=lang))
-    return redirect(url_for("pages.wallet_page", lang=lang))
+    campaign, lang = _landing()
+    target = url_for("pages.wheel_page", campaign_id=campaign, lang=lang) if campaign else None
+    return redirect(target or url_for("pages.wallet_page", lang=lang), 303 if request.method == "POST" else 302)
+
+
+def _confirm_launch(token: str) -> str:
+    """The confirmation page of a launch from another site. :raises ApiError: for a bad token or a POST."""
+    if request.method == "POST":
+        raise ApiError(403, "launch_not_from_host", "this page was not opened by the app; open it from the app")
+    shopper = verified_launch(token)
+    campaign, lang = _landing()
+    return render_template(
+        "play/launch_confirm.html", token=token, campaign=campaign, lang=lang, name=mask_name(shopper.name)
+    )
+
+
+def _landing() -> tuple[int | None, str | None]:
+    """The campaign (a positive id, or none: the wallet) and the language a launch asked for."""
+    campaign = request.values.get("campaign", type=int)
+    lang = request.values.get("lang")
+    return (campaign if campaign is not None and campaign >= 1 else None), (lang if lang in ("zh", "en") else None)
 
 
 @bp.get("/play/<int:campaign_id>")
@@ -77,7 +108,7 @@ def wallet_page() -> str:
 
 
 @bp.get("/dev/login")
-def demo_login() -> str:
+def demo_login() -> Response:
     """Development only: the demo shoppers, each with a freshly minted launch token."""
     settings = current_app.extensions["carnival.settings"]
     if not settings.development:
@@ -85,12 +116,15 @@ def demo_login() -> str:
     db_session = db.session()
     campaigns = list(db_session.scalars(select(Campaign).where(Campaign.version_id.is_not(None)).order_by(Campaign.id)))
     known = {u.external_id: u for u in db_session.scalars(select(User).where(User.role == "shopper"))}
-    expires = int(time.time()) + 3600
+    expires = int(time.time()) + MAX_LIFETIME_SECONDS
+    key = settings.launch_keys.signing
     shoppers = [
-        {**s, "token": sign(settings.launch_secret, s["sub"], s["name"], s["tier"], expires), "seen": s["sub"] in known}
+        {**s, "token": sign(key, s["sub"], s["name"], s["tier"], expires), "seen": s["sub"] in known}
         for s in DEMO_SHOPPERS
     ]
-    return render_template("play/demo_login.html", shoppers=shoppers, campaigns=campaigns)
+    page = make_response(render_template("play/demo_login.html", shoppers=shoppers, campaigns=campaigns))
+    page.headers["Cache-Control"] = "no-store"  # each link is good for one launch: coming back mints new ones
+    return page
 
 
 @bp.get("/vendor/<package>/<path:filename>")

@@ -17,8 +17,9 @@ from flask.testing import FlaskClient
 from economy.db import Base
 from games.admin import create_campaign
 from server import create_app
-from server.config import DEV_LAUNCH_SECRET
+from server.config import DEV_LAUNCH_KEY
 from server.demo import demo_config
+from server.keys import Key
 from server.launch import sign
 from tests.services import fresh_postgres_database
 
@@ -85,11 +86,16 @@ def client(app: Flask) -> FlaskClient:
 
 
 def launch_token(
-    sub: str, name: str = "测试用户", tier: str = "normal", lifetime: int = 600, now: datetime | None = None
+    sub: str,
+    name: str = "测试用户",
+    tier: str = "normal",
+    lifetime: int = 600,
+    now: datetime | None = None,
+    key: Key = DEV_LAUNCH_KEY,
 ) -> str:
-    """A launch token signed with the development secret, valid ``lifetime`` seconds from ``now``."""
+    """A one-time launch token signed with ``key`` (the development key), valid ``lifetime`` seconds from ``now``."""
     issued = now.timestamp() if now is not None else time.time()
-    return sign(DEV_LAUNCH_SECRET, sub, name, tier, int(issued) + lifetime)
+    return sign(key, sub, name, tier, int(issued) + lifetime)
 
 
 def login(client: FlaskClient, sub: str, name: str = "测试用户") -> int:

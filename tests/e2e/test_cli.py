@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import secrets
 import subprocess
 import sys
 from pathlib import Path
@@ -72,8 +73,8 @@ def test_seeds_rotate_reveals_the_current_seed(app: Flask, client: FlaskClient, 
 
 
 def test_seed_demo_is_refused_outside_development(sqlite_url: str, clock: Clock) -> None:
-    secrets = {"SECRET_KEY": "k" + "0123456789abcdef" * 3, "CARNIVAL_LAUNCH_SECRET": "l" + "fedcba9876543210" * 3}
-    app = build_app(sqlite_url, clock, CARNIVAL_ENV="production", **secrets)
+    keys = {"SECRET_KEY": secrets.token_urlsafe(32), "CARNIVAL_LAUNCH_SECRET": secrets.token_urlsafe(32)}
+    app = build_app(sqlite_url, clock, CARNIVAL_ENV="production", **keys)
     result = run(app, "seed-demo")
     assert result.exit_code != 0 and "only for CARNIVAL_ENV=development" in result.output
     with app.extensions["carnival.sessions"]() as session:

@@ -24,7 +24,8 @@ from economy.models import Coupon
 from economy.rewards import CouponTemplate, Reward, RewardKind
 from economy.service import GrantRequest, grant
 from server.api_host import sign_request
-from server.config import DEV_LAUNCH_SECRET
+from server.config import DEV_HOST_KEY
+from server.keys import Key
 from tests.conftest import Clock, add_campaign, login, wheel_config
 from tests.integration.test_races import race
 
@@ -64,16 +65,19 @@ def signed(
     method: str,
     path: str,
     payload: dict[str, Any] | None = None,
-    secret: str = DEV_LAUNCH_SECRET,
+    key: Key = DEV_HOST_KEY,
     skew: int = 0,
 ) -> TestResponse:
-    """Send a request signed as the host app does, its timestamp ``skew`` seconds off the app's clock."""
+    """Send a request signed with ``key`` as the host app does (naming its key id, if it has one), its
+    timestamp ``skew`` seconds off the app's clock."""
     body = b"" if payload is None else json.dumps(payload).encode()
     timestamp = str(int(client.application.extensions["carnival.clock"]().timestamp()) + skew)
     headers = {
         "X-Carnival-Timestamp": timestamp,
-        "X-Carnival-Signature": sign_request(secret, timestamp, method, path, body),
+        "X-Carnival-Signature": sign_request(key.secret, timestamp, method, path, body),
     }
+    if key.kid is not None:
+        headers["X-Carnival-Key-Id"] = key.kid
     return client.open(path, method=method, data=body, headers=headers, content_type="application/json")
 
 
@@ -178,7 +182,7 @@ def test_unsigned_stale_and_forged_requests_get_401(app: Flask, client: FlaskCli
         (client.post(REDEEM, data=body, headers={"X-Carnival-Signature": "x"}), "signature_missing"),
         (signed(client, "POST", REDEEM, order(coupon_id), skew=-301), "timestamp_stale"),
         (signed(client, "POST", REDEEM, order(coupon_id), skew=301), "timestamp_stale"),
-        (signed(client, "POST", REDEEM, order(coupon_id), secret="another-secret-of-the-host-app-0123"), ""),
+        (signed(client, "POST", REDEEM, order(coupon_id), key=Key("demo", "another-secret-of-the-host-app-0123")), ""),
         (client.post(REDEEM, data=body, content_type="application/json", headers=other_body), ""),
         (client.post(REDEEM, data=body, headers={**other_body, "X-Carnival-Timestamp": "1e9"}), ""),
         (client.post(REDEEM, data=body, headers={**other_body, "X-Carnival-Signature": "sïgnature"}), ""),
@@ -191,7 +195,7 @@ def test_unsigned_stale_and_forged_requests_get_401(app: Flask, client: FlaskCli
 
 
 def _auth(headers: Any) -> dict[str, str]:
-    return {name: headers[name] for name in ("X-Carnival-Timestamp", "X-Carnival-Signature")}
+    return {name: headers[name] for name in ("X-Carnival-Key-Id", "X-Carnival-Timestamp", "X-Carnival-Signature")}
 
 
 def test_the_signature_covers_the_path_and_query(app: Flask, client: FlaskClient) -> None:

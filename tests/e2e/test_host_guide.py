@@ -20,7 +20,7 @@ from sqlalchemy import update
 
 from economy.models import Coupon
 from server.api_host import sign_request
-from server.config import DEV_LAUNCH_SECRET
+from server.config import DEV_HOST_KEY
 from tests.conftest import T0, Clock, build_app, login
 from tests.e2e.test_host_api import issue
 
@@ -48,12 +48,16 @@ def test_the_reference_signature_is_what_the_server_computes() -> None:
     signature = re.search(r"X-Carnival-Signature: (\S+)", SECTION)
     assert digest and signature
     assert hashlib.sha256(body).hexdigest() == digest.group(1)
-    expected = sign_request(DEV_LAUNCH_SECRET, "1893456000", "POST", "/api/host/coupons/redeem", body)
-    assert signature.group(1) == expected
+    expected = sign_request(DEV_HOST_KEY.secret, "1893456000", "POST", "/api/host/coupons/redeem", body)
+    assert signature.group(1) == expected and "key `demo`" in SECTION and DEV_HOST_KEY.kid == "demo"
     headers = example_module()["carnival_headers"](
-        DEV_LAUNCH_SECRET, "POST", "/api/host/coupons/redeem", body, 1893456000
+        "demo", DEV_HOST_KEY.secret, "POST", "/api/host/coupons/redeem", body, 1893456000
     )
-    assert headers == {"X-Carnival-Timestamp": "1893456000", "X-Carnival-Signature": expected}
+    assert headers == {
+        "X-Carnival-Key-Id": "demo",
+        "X-Carnival-Timestamp": "1893456000",
+        "X-Carnival-Signature": expected,
+    }
 
 
 class _Answer(io.BytesIO):

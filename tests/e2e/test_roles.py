@@ -10,7 +10,7 @@ from flask.testing import FlaskClient
 from tests.conftest import login
 from tests.e2e.test_ops_api import staff
 
-SIGN_IN_AND_OUT = {"/api/session/launch", "/api/session/staff", "/api/session/logout"}
+SIGN_IN_AND_OUT = {"/api/session/launch", "/play/launch", "/api/session/staff", "/api/session/logout"}
 WRITES = {"POST", "PUT", "PATCH", "DELETE"}
 
 

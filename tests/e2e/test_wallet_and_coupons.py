@@ -12,6 +12,7 @@ import hashlib
 import hmac
 import json
 import os
+import secrets
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -250,8 +251,9 @@ def hand_made_token(body: dict[str, Any], secret: str = DEV_LAUNCH_SECRET) -> st
 
 
 def launch_body(clock: Clock, **changes: Any) -> dict[str, Any]:
-    """A launch token body valid for 10 minutes on ``clock``."""
-    body = {"purpose": "carnival.launch", "sub": "u-token-1", "name": "测试用户", "tier": "normal"}
+    """A launch token body valid for 10 minutes on ``clock``, signed with the development key "demo"."""
+    body = {"purpose": "carnival.launch", "sub": "u-token-1", "name": "测试用户", "tier": "normal", "kid": "demo"}
+    body["jti"] = f"jti-{secrets.token_hex(8)}"
     return {**body, "exp": int(clock.now.timestamp()) + 600, **changes}
 
 
