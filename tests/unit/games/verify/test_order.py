@@ -169,11 +169,16 @@ def test_a_period_s_nonces_are_forgotten_once_its_checkpoint_is_passed() -> None
     }
 
 
-def test_a_checkpoint_line_after_the_draws_closes_its_period_at_once() -> None:
-    """A checkpoint line (out of place) naming a count the chain has passed: no record of its period may follow."""
+def late_checkpoint() -> list[str]:
+    """:func:`clean` with a checkpoint line (out of place) after record 160 closing 20261102-1 at 150 records."""
     lines = clean()
     late = json.dumps(checkpoint_line("20261102-1", 150, head(lines, 150))) + "\n"
-    edited = [*lines[: FIRST + 160], late, *lines[FIRST + 160 :]]
+    return [*lines[: FIRST + 160], late, *lines[FIRST + 160 :]]
+
+
+def test_a_checkpoint_line_after_the_draws_closes_its_period_at_once() -> None:
+    """A checkpoint line naming a count the chain has passed: no record of its period may follow."""
+    edited = late_checkpoint()
     expected = ("refused", FIRST + 162, closed_fault(161, "line 169", 150).replace("20261101-1", "20261102-1"))
     assert reference(edited) == expected
     assert all(lane(edited) == expected for lane in LANES.values())
