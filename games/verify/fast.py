@@ -166,10 +166,10 @@ class FastVerifier(_Verifier):
         if closing is not None and seq > closing.count:
             return False
         users = self.order.nonces.get(period)
+        if (0 if users is None else users.get(user, 0)) != nonce:
+            return False
         if users is None:
             users = self.order.nonces[period] = {}
-        if users.get(user, 0) != nonce:
-            return False
         users[user] = nonce + 1
         self.report.draws += 1
         self.report.periods[period] += 1

@@ -147,6 +147,7 @@ def test_the_fast_lane_takes_nothing_out_of_order() -> None:
     assert (verifier.report.draws, dict(verifier.order.nonces), verifier.expected_seq) == before
     verifier.order.closings.clear()
     assert not verifier.take(FIRST + 4, (*accepted[:5], 1))  # nonce 1 where 0 is expected
+    assert (verifier.report.draws, dict(verifier.order.nonces), verifier.expected_seq) == before
     assert verifier.take(FIRST + 4, accepted) and verifier.order.nonces["20261101-1"][3] == 1
 
 
