@@ -1,18 +1,20 @@
 """How many draws a second ``carnival audit verify`` gets through, and that its memory stays flat.
 
 Builds an export of N wheel spins of the demo pool (default 1,000,000) the way the engine makes them —
-the wheel plugin with the fair RNG, records chained and hashed — spread over shoppers and daily periods,
-writes it once to a file, then verifies the file ``--repeat`` times with ``games.verify`` (each run in a
-fresh process, so peak memory is the verifier's own) and prints each run's draws/second, the median and
-the peak resident memory of the verifying process and of the largest of its worker processes (VmHWM, on
-Linux: a process's own peak, not the memory it was forked with). Needs no database. Run
-``python bench/verify.py --help``; see bench/README.md.
+the wheel plugin with the fair RNG, records chained and hashed, each shopper's nonces from 0 in each period,
+a checkpoint per period — spread over shoppers and daily periods, writes it once to a file, then verifies
+the file ``--repeat`` times with ``games.verify`` (each run in a fresh process, so peak memory is the
+verifier's own) and prints each run's draws/second, the median and the peak resident memory of the
+verifying process and of the largest of its worker processes (VmHWM, on Linux: a process's own peak, not
+the memory it was forked with). Needs no database. Run ``python bench/verify.py --help``; see
+bench/README.md.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import shutil
 import statistics
 import subprocess
 import sys
@@ -130,15 +132,14 @@ def _spin(config: CampaignConfig, period: dict[str, Any], shopper: int, nonce: i
 
 
 def write_export(path: Path, draws: int, shoppers: int, days: int) -> None:
-    """An export of ``draws`` spins: ``shoppers`` spin in turn, the draws spread evenly over ``days``."""
+    """An export of ``draws`` spins: ``shoppers`` spin in turn, the draws spread evenly over ``days``, with the
+    checkpoint each period's end published (the chain's count and head then)."""
     config = validate_config(load_registry(), demo_config())
     periods = _periods(days)
     header = {"type": "header", "format": FORMAT, "version": EXPORT_VERSION, "exported_at": _iso(START)}
-    head = GENESIS
-    with path.open("w", encoding="utf-8") as out:
-        out.write(_line({**header, "campaign": {"id": 1, "slug": "bench", "name": "bench", "timezone": "UTC"}}))
-        out.write(_line({"type": "config", "hash": config.hash, "config": config.raw}))
-        out.writelines(_line(p) for p in periods)
+    head, checkpoints = GENESIS, []
+    draw_path = path.with_name(path.name + ".draws")
+    with draw_path.open("w", encoding="utf-8") as out:
         seq = 0
         for index, period in enumerate(periods):
             for turn in range(draws * (index + 1) // days - draws * index // days):
@@ -146,7 +147,16 @@ def write_export(path: Path, draws: int, shoppers: int, days: int) -> None:
                 record = _spin(config, period, turn % shoppers, turn // shoppers) | {"seq": seq, "prev_hash": head}
                 head = record["hash"] = record_hash(record)
                 out.write(_line({"type": "draw", "record": record}))
+            checkpoint = {"type": "checkpoint", "period": period["key"], "count": seq, "head_hash": head}
+            checkpoints.append(checkpoint | {"published_at": period["ends_at"]})
+    with path.open("w", encoding="utf-8") as out, draw_path.open(encoding="utf-8") as records:
+        out.write(_line({**header, "campaign": {"id": 1, "slug": "bench", "name": "bench", "timezone": "UTC"}}))
+        out.write(_line({"type": "config", "hash": config.hash, "config": config.raw}))
+        out.writelines(_line(p) for p in periods)
+        out.writelines(_line(c) for c in checkpoints)
+        shutil.copyfileobj(records, out, 1 << 20)
         out.write(_line({"type": "end", "count": draws, "head_hash": head}))
+    draw_path.unlink()
 
 
 def verify_once(path: Path) -> tuple[int, float, int, int]:

@@ -25,7 +25,7 @@ from games.verify.rows import Row, _line_row
 TWO_32 = 2**32
 _WORDS = Struct(">8I").unpack  # a 32-byte block as 8 big-endian words
 
-Accepted = tuple[int, str, str, str]  # seq, prev_hash, hash, period of a record the fast lane took
+Accepted = tuple[int, str, str, str, int, int]  # seq, prev_hash, hash, period, user, nonce of a record taken
 
 _RANGES: dict[str, tuple[int, int]] = {}  # a range's digits -> (n, limit): the few ranges an export draws in
 
@@ -72,7 +72,7 @@ def _outcome_holds(
     amount: int | None,
     slot: int | None,
 ) -> bool:
-    """Section 11 steps 4.6 to 4.9 for a usual record whose draws follow from its seeds: the pick, the grant,
+    """Section 11 steps 4.8 to 4.11 for a usual record whose draws follow from its seeds: the pick, the grant,
     the amount draw and, for the wheel, the slot (as ``games.verify.reference._Verifier._check_draw`` does them)."""
     n, _, value = draws[0]
     if n != pool.total or prize != pool.keys[bisect_right(pool.uppers, value)]:
@@ -98,11 +98,11 @@ def _outcome_holds(
 
 
 def _row_holds(row: Row, pools: Pools, periods: Periods) -> Accepted | None:
-    """``(seq, prev_hash, hash, period)`` of a record whose content holds (section 11 steps 4.1 and 4.4 to 4.9;
-    the links, 4.2 and 4.3, are the caller's); ``None`` when anything does not."""
+    """``(seq, prev_hash, hash, period, user, nonce)`` of a record whose content holds (section 11 steps 4.1 and
+    4.6 to 4.11; the links and the order, 4.2 to 4.5, are the caller's); ``None`` when anything does not."""
     (
         head, client_seed, commitment, config_hash, amount, slot, slot_alone, n1, v1, n2, v2, n3, v3, reason, game,
-        granted, hash_, tail, nonce, period_key, prev_hash, prize, seq,
+        granted, hash_, tail, nonce, period_key, prev_hash, prize, seq, user,
     ) = row  # fmt: skip
     if hashlib.sha256((head + tail).encode("ascii")).hexdigest() != hash_:
         return None
@@ -120,12 +120,13 @@ def _row_holds(row: Row, pools: Pools, periods: Periods) -> Accepted | None:
     amount_, slot_ = int(amount) if amount else None, int(slot_alone or slot) if slot_alone or slot else None
     if not _outcome_holds(pool, prize, granted_, reason_, game, draws, amount_, slot_):
         return None
-    return int(seq), prev_hash, hash_, period_key
+    return int(seq), prev_hash, hash_, period_key, int(user), int(nonce)
 
 
 def accept_draw(text: str, pools: Pools, periods: Periods) -> Accepted | None:
-    """``(seq, prev_hash, hash, period)`` of a draw line of the usual shape whose content holds (section 11
-    steps 4.1 and 4.4 to 4.9; the links, 4.2 and 4.3, are the caller's); ``None`` for any other line."""
+    """``(seq, prev_hash, hash, period, user, nonce)`` of a draw line of the usual shape whose content holds
+    (section 11 steps 4.1 and 4.6 to 4.11; the links and the order, 4.2 to 4.5, are the caller's); ``None`` for
+    any other line."""
     try:
         row = _line_row(text)
         return None if row is None else _row_holds(row, pools, periods)
@@ -156,10 +157,20 @@ class FastVerifier(_Verifier):
 
     def take(self, number: int, accepted: tuple) -> bool:
         """Chain a record whose content holds, as the reference does (False, changing nothing, when it does not
-        link: the reference then names the fault). :raises VerificationError: a checkpoint mismatch."""
-        seq, prev_hash, head, period = accepted
+        link or is out of order: the reference then names the fault). :raises VerificationError: a checkpoint
+        mismatch."""
+        seq, prev_hash, head, period, user, nonce = accepted
         if seq != self.expected_seq or prev_hash != self.report.head_hash:
             return False
+        closing = self.order.closings.get(period)
+        if closing is not None and seq > closing.count:
+            return False
+        users = self.order.nonces.get(period)
+        if (0 if users is None else users.get(user, 0)) != nonce:
+            return False
+        if users is None:
+            users = self.order.nonces[period] = {}
+        users[user] = nonce + 1
         self.report.draws += 1
         self.report.periods[period] += 1
         self.report.head_hash = head

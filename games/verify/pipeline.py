@@ -2,13 +2,16 @@
 
 After ``Tuning.parallel_after`` lines, draw lines go in chunks to worker processes (:mod:`games.verify.worker`),
 never more than ``Tuning.in_flight`` chunks at a time, so memory stays flat. A worker checks each record's
-content and the links between the records of its chunk, and answers the chunk's first ``seq``, first
-``prev_hash``, the records' hashes and the draws per period, or ``None`` when any line is not plainly good.
-This process applies the answers in order, checking each chunk's link to the chain so far and the
-checkpoints it reaches; a ``None``, a broken link, a checkpoint mismatch or a change of configs or periods
-since the chunk went out sends the whole chunk through this process's verifier instead, which then names the
-first bad line exactly as a single pass would. Every other line (header, configs, periods, checkpoints, the
-end line, anything unexpected) waits for the chunks before it and is verified here, in order.
+content, the links between the records of its chunk and each shopper's nonces from one of its records to the
+next, and answers the chunk's first ``seq``, first ``prev_hash``, the records' hashes and, per period, the
+draws, the last ``seq`` and the shoppers' first and next nonces, or ``None`` when any line is not plainly
+good. This process applies the answers in order, checking each chunk's link to the chain so far, the
+checkpoints it reaches, that no record of a period follows the period's checkpoint and that each shopper's
+first nonce follows on from the chain so far; a ``None``, a broken link, a checkpoint mismatch, a record out
+of order or a change of configs or periods since the chunk went out sends the whole chunk through this
+process's verifier instead, which then names the first bad line exactly as a single pass would. Every other
+line (header, configs, periods, checkpoints, the end line, anything unexpected) waits for the chunks before it
+and is verified here, in order.
 """
 
 from __future__ import annotations
@@ -183,16 +186,39 @@ class _Pipeline:
         """Chain a chunk on the worker's answer when it is good and current, else verify its lines here."""
         verifier = self.verifier
         answer = self.answer(chunk)
-        if answer is None or chunk.generation != verifier.generation or not self.links(chunk, answer):
+        if (
+            answer is None
+            or chunk.generation != verifier.generation
+            or not self.links(chunk, answer)
+            or not self.in_order(answer[3])
+        ):
             for offset, text in enumerate(chunk.lines):
                 verifier.line(chunk.first + offset, text)
             return
-        _, _, hashes, counts = answer
+        start, hashes, drawn = verifier.report.draws, answer[2], answer[3]
         verifier.report.draws += len(chunk.lines)
         verifier.expected_seq += len(chunk.lines)
         verifier.report.head_hash = hashes[-64:]
-        for period, count in counts.items():
+        nonces = verifier.order.nonces
+        for period, (count, _, _, _, nexts) in drawn.items():
             verifier.report.periods[period] += count
+            nonces.setdefault(period, {}).update(nexts)
+        for at, found in verifier.checkpoints.items():
+            if start < at <= verifier.report.draws:
+                verifier.order.passed(found)
+
+    def in_order(self, drawn: dict[str, list]) -> bool:
+        """Whether the chunk's records of each period come before its checkpoint, and each shopper's first nonce
+        in the chunk is the one the chain so far expects (see :data:`games.verify.worker.Drawn`)."""
+        order = self.verifier.order
+        for period, (_, last_seq, fresh, resumed, _) in drawn.items():
+            closing = order.closings.get(period)
+            if closing is not None and last_seq > closing.count:
+                return False
+            expected = order.nonces.get(period, {})
+            if not (expected.keys().isdisjoint(fresh) and resumed.items() <= expected.items()):
+                return False
+        return True
 
     def answer(self, chunk: _Chunk) -> tuple | None:
         """The worker's answer for ``chunk``; ``None`` when it was not sent or the worker died."""

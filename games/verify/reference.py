@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from games.verify.lines import NOT_UTF8, Undecodable, _parse
+from games.verify.order import DrawOrder
 from games.verify.report import Checkpoint, Report, VerificationError
 from games.verify.scheme import FORMAT, GENESIS, SUPPORTED_VERSIONS, _content_hash, _integers, _pick
 from games.verify.shapes import (
@@ -40,9 +41,10 @@ class _Verifier:
         self.configs: dict[str, dict[str, Any]] = {}
         self.periods: dict[str, dict[str, Any]] = {}
         self.checkpoints: dict[int, list[Checkpoint]] = {}
-        for checkpoint in published:
-            self.checkpoints.setdefault(checkpoint.count, []).append(checkpoint)
+        self.order = DrawOrder()
         self.report = Report()
+        for checkpoint in published:
+            self._add_checkpoint(checkpoint)
         self.expected_seq = 1
         self.version = 0  # the header's, once seen
         self.header_seen = False
@@ -115,24 +117,36 @@ class _Verifier:
         count = _member(item, "count", _integer(0), "checkpoint line")
         head_hash = _member(item, "head_hash", HEX, "checkpoint line")
         _member(item, "published_at", TIMESTAMP, "checkpoint line")
-        self.checkpoints.setdefault(count, []).append(Checkpoint(period, count, head_hash, f"line {number}"))
+        self._add_checkpoint(Checkpoint(period, count, head_hash, f"line {number}"))
         self._check_checkpoints(number, 0, GENESIS)
 
+    def _add_checkpoint(self, checkpoint: Checkpoint) -> None:
+        self.checkpoints.setdefault(checkpoint.count, []).append(checkpoint)
+        self.order.add(checkpoint, self.report.draws)
+
     def _check_checkpoints(self, number: int, count: int, head: str) -> None:
-        """Every checkpoint at ``count`` records must name ``head``."""
-        for checkpoint in self.checkpoints.get(count, []):
+        """Every checkpoint at ``count`` records must name ``head``; their periods are closed."""
+        found = self.checkpoints.get(count)
+        if not found:
+            return
+        for checkpoint in found:
             if checkpoint.head_hash != head:
                 raise VerificationError(
                     number,
                     f"checkpoint of period {checkpoint.period} ({checkpoint.source}) says the chain head after "
                     f"{count} records was {checkpoint.head_hash[:16]}…, the log has {head[:16]}… (log rewritten)",
                 )
+        self.order.passed(found)
 
     def draw(self, number: int, item: dict[str, Any]) -> None:
         record = item["record"]
         where = _record_shape(record)
         self._check_chain(number, where, record)
+        fault = self.order.fault(where, record)
+        if fault is not None:
+            raise VerificationError(number, fault)
         self._check_draw(number, where, record)
+        self.order.drawn(record["period"], record["user"], record["nonce"])
         self.report.draws += 1
         self.report.periods[record["period"]] += 1
         self.report.head_hash = record["hash"]

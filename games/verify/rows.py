@@ -37,12 +37,12 @@ _INT, _STR, _HASH = r"(?:0|[1-9][0-9]{0,17})", r"[ !#-\[\]-~]*", r'[^"]{64}'
 _SEED, _TIME = r"[A-Za-z0-9_-]{1,64}", r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{6}Z"
 _REASON = "|".join(FALLBACK_REASONS)
 _PAIR = rf"\[({_INT}),({_INT})\]"
-_RECORD_GRAMMAR = (  # 23 groups: a Row
+_RECORD_GRAMMAR = (  # 24 groups: a Row
     rf'(\{{"campaign":{_INT},"client_seed":"({_SEED})","commitment":"({_HASH})","config_hash":"({_HASH})",'
     rf'"created_at":"{_TIME}","detail":\{{(?:"amount_fen":({_INT})(?:,"slot":({_INT}))?|"slot":({_INT}))?\}},'
     rf'"draws":\[{_PAIR}(?:,{_PAIR}(?:,{_PAIR})?)?\],"fallback_reason":(?:null|("(?:{_REASON})")),"game":"({_STR})",'
     rf'"granted":(?:null|("{_STR}")),)"hash":"({_HASH})",("nonce":({_INT}),"period":"({_STR})",'
-    rf'"prev_hash":"({_HASH})","prize":"({_STR})","seq":({_INT}),"user":{_INT},"v":1\}})'
+    rf'"prev_hash":"({_HASH})","prize":"({_STR})","seq":({_INT}),"user":({_INT}),"v":1\}})'
 )
 _RECORD = re.compile(_RECORD_GRAMMAR)
 
@@ -58,7 +58,7 @@ def _chunk_grammar(server_order: bool) -> re.Pattern[str]:
 
 Row = tuple  # head (the record's text up to its hash), client_seed, commitment, config_hash, amount_fen, slot
 # (after an amount), slot (alone), n1, v1, n2, v2, n3, v3, fallback_reason (quoted), game, granted (quoted),
-# hash, tail (the record's text after its hash), nonce, period, prev_hash, prize, seq: strings, "" for none
+# hash, tail (the record's text after its hash), nonce, period, prev_hash, prize, seq, user: strings, "" for none
 
 
 def _canonical_row(text: str) -> Row | None:
@@ -104,13 +104,14 @@ def _parsed_row(text: str) -> Row | None:
         return None
     body, values = shaped
     (_, client_seed, commitment, config_hash, _, detail, draws, reason, game, granted, hash_) = values[:11]
-    (nonce, period, prev_hash, prize, seq) = values[11:16]
+    (nonce, period, prev_hash, prize, seq, user) = values[11:17]
     pairs = [str(number) for pair in draws for number in pair] + ["", "", "", ""]
     amount, slot = detail.get("amount_fen"), detail.get("slot")
     return (
         body.decode("ascii"), client_seed, commitment, config_hash, "" if amount is None else str(amount), "",
         "" if slot is None else str(slot), *pairs[:6], "" if reason is None else f'"{reason}"', game,
         "" if granted is None else f'"{granted}"', hash_, "", str(nonce), period, prev_hash, prize, str(seq),
+        str(user),
     )  # fmt: skip
 
 

@@ -70,9 +70,10 @@ class _Worker:
 
 
 def check_chunk(pools: Pools, periods: Periods, text: str, count: int) -> tuple | None:
-    """``(first seq, first prev_hash, the hashes joined, draws per period)`` of the ``count`` lines of ``text``
-    (each ending in a newline) when each is a usual draw line whose content holds and each links to the one
-    before it; ``None`` otherwise. Lines in canonical JSON are read all at once, one match a line."""
+    """``(first seq, first prev_hash, the hashes joined, by period its :data:`Drawn`)`` of the ``count`` lines of
+    ``text`` (each ending in a newline) when each is a usual draw line whose content holds, each links to the
+    one before it and each shopper's nonces in a period follow on from one record to the next; ``None``
+    otherwise. Lines in canonical JSON are read all at once, one match a line."""
     try:
         if text.count("\n") != count:
             return None
@@ -84,19 +85,37 @@ def check_chunk(pools: Pools, periods: Periods, text: str, count: int) -> tuple 
         return None
 
 
+Drawn = list  # a chunk's records of one period: [how many, the last one's seq, the shoppers whose first nonce in
+# the chunk is 0, the other shoppers' first nonces, each shopper's next nonce after the chunk]
+
+
 def _chained(pools: Pools, periods: Periods, rows: list[Row | None]) -> tuple | None:
     """:func:`check_chunk`'s answer for the rows of its lines."""
     hashes: list[str] = []
-    counts: dict[str, int] = {}
+    drawn: dict[str, Drawn] = {}
     first = last = None
     for row in rows:
         accepted = None if row is None else _row_holds(row, pools, periods)
         if accepted is None or (last is not None and (accepted[0] != last[0] + 1 or accepted[1] != last[2])):
             return None
         first, last = first or accepted, accepted
-        hashes.append(accepted[2])
-        counts[accepted[3]] = counts.get(accepted[3], 0) + 1
-    return None if first is None else (first[0], first[1], "".join(hashes), counts)
+        seq, _, hash_, period, user, nonce = accepted
+        hashes.append(hash_)
+        known = drawn.get(period)
+        if known is None:
+            known = drawn[period] = [0, 0, [], {}, {}]
+        known[0] += 1
+        known[1] = seq
+        following = known[4].get(user)
+        if following is None:
+            if nonce:
+                known[3][user] = nonce
+            else:
+                known[2].append(user)
+        elif following != nonce:
+            return None
+        known[4][user] = nonce + 1
+    return None if first is None else (first[0], first[1], "".join(hashes), drawn)
 
 
 def serve(inbox: IO[bytes] | None = None, outbox: IO[bytes] | None = None) -> None:

@@ -136,7 +136,9 @@ def resealed(lines: list[str]) -> list[str]:
 
 
 def with_checkpoints(lines: list[str], checkpoints: list[tuple[int, str | None]]) -> list[str]:
-    """The example export as version 2 with checkpoints ``(count, head_hash or None for the true one)``."""
+    """The example export as version 2 with checkpoints ``(count, head_hash or None for the true one)``: those
+    counting all its records (or more) of its period, the others of the period before it (which closed before
+    any record of the example's period, so none of them may follow its checkpoint)."""
     items = [json.loads(line) for line in lines]
     hashes = [GENESIS] + [i["record"]["hash"] for i in items if i["type"] == "draw"]
     true_head = {count: hashes[count] if count < len(hashes) else "ab" * 32 for count, _ in checkpoints}
@@ -144,7 +146,7 @@ def with_checkpoints(lines: list[str], checkpoints: list[tuple[int, str | None]]
     extra = [
         {
             "type": "checkpoint",
-            "period": "20261123-1",
+            "period": "20261123-1" if count >= len(hashes) - 1 else "20261122-1",
             "count": count,
             "head_hash": head or true_head[count],
             "published_at": "2026-11-23T16:00:00.000000Z",
@@ -200,12 +202,13 @@ def wheel_export(config: dict[str, Any], spins: list[tuple[str, int]], seed: str
         {"type": "config", "hash": content_hash(config), "config": config},
         {"type": "period", "key": period, "commitment": commitment(seed), "server_seed": seed} | PERIOD_TIMES,
     ]
-    head = GENESIS
+    head, users = GENESIS, {}  # a shopper per client seed
     for seq, (client_seed, nonce) in enumerate(spins, start=1):
         ranges, detail = spin_ranges(config, seed, client_seed, nonce)
         values = replay(seed, client_seed, nonce, ranges)
         prize = pick(prizes, values[0])
         body = RECORD_MEMBERS | {
+            "user": users.setdefault(client_seed, len(users) + 1),
             "seq": seq,
             "game": "wheel",
             "config_hash": content_hash(config),

@@ -311,9 +311,36 @@ def test_range_red_packet_spin_vector(spin: dict[str, Any]) -> None:
         assert spin["amount_fen"] == reward["min_fen"] + spin["draws"][1][1]
 
 
+def first_spin(client_seed: str) -> dict[str, Any]:
+    """A spin of the ``red_packet_range`` vectors' config with nonce 0, granted as picked, in the vectors' form."""
+    prizes, seed = dict(RANGE["prizes"]), RANGE["server_seed"]
+    upper, value = 0, replay(seed, client_seed, 0, [sum(prizes.values())])[0]
+    picked = next(key for key, weight in prizes.items() if value < (upper := upper + weight))
+    reward = RANGE["rewards"][picked]
+    showing = [i for i, key in enumerate(RANGE["slots"]) if key == picked]
+    ranges = [sum(prizes.values()), *([reward["max_fen"] - reward["min_fen"] + 1] if "max_fen" in reward else [])]
+    ranges.append(len(showing))
+    values = replay(seed, client_seed, 0, ranges)
+    amount = reward["min_fen"] + values[1] if len(ranges) == 3 else None
+    return {
+        "client_seed": client_seed, "nonce": 0, "draws": [list(pair) for pair in zip(ranges, values, strict=True)],
+        "picked": picked, "amount_fen": amount, "granted": picked, "fallback_reason": None, "landed": picked,
+        "slot": showing[values[-1]],
+    }  # fmt: skip
+
+
+def range_spins() -> list[dict[str, Any]]:
+    """The vector spins as an export holds them: carol's spin with nonce 1 after her spin with nonce 0 (a
+    shopper's nonces in a period go 0, 1, 2, ...)."""
+    return [*RANGE["spins"][:2], first_spin("carol-seed"), RANGE["spins"][2]]
+
+
+RANGE_USERS = {"bob-seed": 1, "carol-seed": 2}
+
+
 def range_export(change: dict[str, Any] | None = None, at: int = 2, draws: list[list[int]] | None = None) -> list[str]:
-    """An export of the three vector spins (chained, hashed); ``change`` updates record ``at``'s detail
-    and ``draws`` replaces its draws."""
+    """An export of the vector spins (:func:`range_spins`, chained, hashed); ``change`` updates record ``at``'s
+    detail and ``draws`` replaces its draws."""
     config = range_config()
     seed = RANGE["server_seed"]
     lines = [
@@ -336,7 +363,8 @@ def range_export(change: dict[str, Any] | None = None, at: int = 2, draws: list[
         },
     ]
     head = "0" * 64
-    for seq, spin in enumerate(RANGE["spins"], start=1):
+    spins = range_spins()
+    for seq, spin in enumerate(spins, start=1):
         detail = {"slot": spin["slot"]} | ({} if spin["amount_fen"] is None else {"amount_fen": spin["amount_fen"]})
         if seq == at and change:
             detail |= change
@@ -345,7 +373,7 @@ def range_export(change: dict[str, Any] | None = None, at: int = 2, draws: list[
             "campaign": 1,
             "seq": seq,
             "game": "wheel",
-            "user": seq,
+            "user": RANGE_USERS[spin["client_seed"]],
             "created_at": "2026-11-23T04:00:01.250000Z",
             "config_hash": content_hash(config),
             "period": RANGE_PERIOD,
@@ -361,13 +389,13 @@ def range_export(change: dict[str, Any] | None = None, at: int = 2, draws: list[
         }
         head = record_hash(body)
         lines.append({"type": "draw", "record": body | {"hash": head}})
-    lines.append({"type": "end", "count": len(RANGE["spins"]), "head_hash": head})
+    lines.append({"type": "end", "count": len(spins), "head_hash": head})
     return [canonical_json(line).decode() for line in lines]
 
 
 def test_the_verifier_checks_the_amount_draw_of_the_range_vectors() -> None:
     report = verify.verify_lines(range_export())
-    assert report.draws == 3 and report.periods == {RANGE_PERIOD: 3}
+    assert report.draws == 4 and report.periods == {RANGE_PERIOD: 4}
 
 
 @pytest.mark.parametrize(
@@ -375,7 +403,7 @@ def test_the_verifier_checks_the_amount_draw_of_the_range_vectors() -> None:
     [
         (2, {"amount_fen": 5794}, "record seq 2: amount_fen 5794 but the draw gives 5793"),
         (2, {"amount_fen": None}, "record seq 2: detail.amount_fen must be an integer from 0, not null"),
-        (3, {"amount_fen": 8888}, "record seq 3: amount_fen 8888 but the draw gives 8619"),  # refused, still checked
+        (4, {"amount_fen": 8888}, "record seq 4: amount_fen 8888 but the draw gives 8619"),  # refused, still checked
         (1, {"amount_fen": 88}, "record seq 1: an amount_fen for a prize without an amount range"),
     ],
 )

@@ -4,6 +4,7 @@
 
 import { Ahead, hashText } from "./ahead.js";
 import { GENESIS, hmacBlock, hmacKey, RANGE_MAX, sha256Hex, WordStream } from "./fair.js";
+import { DrawOrder } from "./order.js";
 import { canonical, JSONDecodeError, MAX_DEPTH, parse, PyFloat, quote } from "./pyjson.js";
 import { arithmetic, eq, fromhex, head, less, repr, str, utf8 } from "./pyops.js";
 
@@ -237,8 +238,9 @@ export class Verifier {
     this.keys = new Map();
     this.ahead = new Ahead();
     this.checkpoints = new Map();
-    for (const checkpoint of published) this.addCheckpoint(checkpoint);
+    this.order = new DrawOrder();
     this.draws = 0;
+    for (const checkpoint of published) this.addCheckpoint(checkpoint);
     this.headHash = GENESIS;
     this.expectedSeq = 1;
     this.version = 0;
@@ -374,17 +376,20 @@ export class Verifier {
     const key = String(checkpoint.count);
     if (!this.checkpoints.has(key)) this.checkpoints.set(key, []);
     this.checkpoints.get(key).push(checkpoint);
+    this.order.add(checkpoint, this.draws);
   }
 
-  /** Every checkpoint at ``count`` records must name ``head``. */
+  /** Every checkpoint at ``count`` records must name ``head``; their periods are closed. */
   checkCheckpoints(number, count, logHead) {
-    for (const checkpoint of this.checkpoints.get(String(count)) ?? []) {
+    const found = this.checkpoints.get(String(count)) ?? [];
+    for (const checkpoint of found) {
       if (checkpoint.headHash !== logHead) {
         const says = `says the chain head after ${count} records was ${head(checkpoint.headHash, 16)}…`;
         const which = `checkpoint of period ${str(checkpoint.period)} (${checkpoint.source})`;
         throw this.fail(number, `${which} ${says}, the log has ${head(logHead, 16)}… (log rewritten)`);
       }
     }
+    this.order.passed(found);
   }
 
   async draw(number, line) {
@@ -395,8 +400,11 @@ export class Verifier {
     }
     const where = recordShape(record);
     await this.checkChain(number, where, record);
+    const fault = this.order.fault(where, record);
+    if (fault !== null) throw this.fail(number, fault);
     await this.checkDraw(number, where, record);
     const period = record.get("period");
+    this.order.drawn(period, record.get("user"), record.get("nonce"));
     if (this.current !== null && this.current !== period) this.complete.add(this.current);
     this.current = period;
     this.draws += 1;

@@ -23,7 +23,7 @@ export const MESSAGES = {
     "error.campaign_not_found": "活动不存在",
     "workspace.title": "审计工作台",
     "workspace.intro":
-      "本页在浏览器中按 docs/fairness.md 独立重算每一次抽奖：承诺、HMAC、拒绝采样、奖品、金额、转盘格位、记录哈希与哈希链。不向服务器询问结果是否公平。",
+      "本页在浏览器中按 docs/fairness.md 独立重算每一次抽奖：承诺、HMAC、拒绝采样、奖品、金额、转盘格位、记录哈希与哈希链，并检查每位用户在每个周期内的 nonce 依次为 0、1、2……（无重复、无缺失），且周期的检查点之后没有该周期的抽奖。不向服务器询问结果是否公平。",
     "campaigns.name": "活动",
     "campaigns.status": "状态",
     "campaigns.periods": "种子周期（已揭示 / 全部）",
@@ -215,7 +215,7 @@ export const MESSAGES = {
     "error.campaign_not_found": "No such campaign",
     "workspace.title": "Audit workspace",
     "workspace.intro":
-      "This page recomputes every draw in your browser from docs/fairness.md: commitments, HMAC, rejection sampling, prize, amount, wheel slot, record hashes and the hash chain. It never asks the server whether a draw was fair.",
+      "This page recomputes every draw in your browser from docs/fairness.md: commitments, HMAC, rejection sampling, prize, amount, wheel slot, record hashes and the hash chain; and that each shopper's nonces in a period run 0, 1, 2, … with no repeat or gap, and that no draw of a period follows its checkpoint. It never asks the server whether a draw was fair.",
     "campaigns.name": "Campaign",
     "campaigns.status": "Status",
     "campaigns.periods": "Seed periods (revealed / all)",

@@ -48,6 +48,18 @@ const ZH = [
     /^checkpoint of period (.*) \((.*)\) counts (\S+) records, the export holds (\S+) \(records missing\)$/,
     "周期 $1 的检查点（$2）记载 $3 条记录，导出文件只有 $4 条（有记录缺失）",
   ],
+  [
+    /^a draw of period (.*) recorded after its checkpoint \((.*)\) counted (\S+) records \(committed after the period closed\)$/,
+    "周期 $1 的检查点（$2）记载 $3 条记录后又记录了该周期的抽奖（在周期结束后提交）",
+  ],
+  [
+    /^nonce (\S+) of user (\S+) in period (.*) was already used \(a draw repeated\)$/,
+    "用户 $2 在周期 $3 中的 nonce $1 已经用过（抽奖重复）",
+  ],
+  [
+    /^nonce (\S+) of user (\S+) in period (.*) where (\S+) was expected \(a draw missing\)$/,
+    "用户 $2 在周期 $3 中此处应为 nonce $4，却是 $1（有抽奖缺失）",
+  ],
   [/^the file cannot be read \((.*)\)$/, "无法读取文件（$1）"],
   [/^not valid UTF-8$/, "不是合法的 UTF-8"],
   [/^a line must be a JSON object, not (.*)$/, "每一行必须是 JSON 对象，而不是 $1"],

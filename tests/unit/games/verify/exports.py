@@ -76,22 +76,26 @@ def checkpoint_line(period: str, count: int, head: str) -> dict[str, Any]:
     return {"type": "checkpoint", "period": period, "count": count, "head_hash": head, "published_at": published}
 
 
-def make_export(draws: int, periods: int = 3, server_order: bool = False) -> list[str]:
+def make_export(
+    draws: int, periods: int = 3, server_order: bool = False, spins: dict[int, tuple[str, int]] | None = None
+) -> list[str]:
     """An export (format version 2) of ``draws`` wheel spins over ``periods`` periods, with a checkpoint per
-    period; draw lines in canonical JSON, or as the server writes them (``{"type":"draw","record":…}``)."""
+    period; draw lines in canonical JSON, or as the server writes them (``{"type":"draw","record":…}``). 17
+    shoppers spin in turn, each with their client seed and the next nonce of the period, but the records whose
+    ``seq`` ``spins`` names, which draw with the client seed and nonce it gives (their content follows)."""
     config = bench_config()
     seeds = [hashlib.sha256(f"seed-{i}".encode()).hexdigest() for i in range(periods)]
     keys = [f"2026110{i + 1}-1" for i in range(periods)]
     economy, head, records, checkpoints = SomeRefused(), GENESIS, [], []
     for index, (key, seed) in enumerate(zip(keys, seeds, strict=True)):
         for turn in range(draws * (index + 1) // periods - draws * index // periods):
-            rng = FairRng(seed, f"shopper-{turn % 17}", turn // 17)
+            rng = FairRng(seed, *(spins or {}).get(len(records) + 1, (f"shopper-{turn % 17}", turn // 17)))
             ctx = PlayContext(turn % 17, 1, config.games["wheel"], config.pool, rng, None, key, economy)  # type: ignore[arg-type]
             outcome = Wheel().apply(ctx, WheelState(day=key), Action("spin"))
             event, grant = outcome.events[0].payload, outcome.grants[0]
             record = {
                 "v": 1, "campaign": 1, "game": "wheel", "user": turn % 17, "config_hash": config.hash,
-                "period": key, "commitment": commitment(seed), "client_seed": rng.client_seed, "nonce": turn // 17,
+                "period": key, "commitment": commitment(seed), "client_seed": rng.client_seed, "nonce": rng.nonce,
                 "draws": [[n, value] for n, value in rng.calls], "prize": grant.picked, "granted": grant.granted,
                 "fallback_reason": grant.fallback_reason,
                 "detail": {k: v for k, v in event.items() if k in ("slot", "amount_fen")},

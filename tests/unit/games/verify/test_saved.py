@@ -61,7 +61,7 @@ WELL_FORMED: dict[str, bytes] = {
     "as the API answers": saved(ENTRY),
     "without published_at": saved(entry(published_at=None)),
     "none": b"[]",
-    "indented, two": json.dumps([ENTRY, entry(count=0, head_hash="0" * 64)], indent=2).encode(),
+    "indented, two": json.dumps([entry(period="20261122-1", count=0, head_hash="0" * 64), ENTRY], indent=2).encode(),
     "a huge count": saved(entry(count=2**70)),
 }
 
