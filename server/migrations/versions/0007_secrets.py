@@ -1,7 +1,7 @@
 """used launch tokens: the one-time id of every launch token that started a session, until it expires
 
 Revision ID: 0007_secrets
-Revises: 0005
+Revises: 0006
 Create Date: 2026-12-05
 """
 
