@@ -206,11 +206,15 @@ def _close(progress: _Progress | None) -> None:
 @click.command("checkpoint")
 @with_appcontext
 def audit_checkpoint() -> None:
-    """Publish the chain checkpoint of every ended period that has none (run from cron, e.g. every 10 min)."""
+    """Close every ended period: publish its chain checkpoint and reveal its seed (run from cron, e.g. every
+    10 min). One transaction per campaign, so draws of one campaign never wait for another's closing."""
     db_session = db.session()
     with db_session.begin():
         campaigns = list(db_session.scalars(select(Campaign.id).where(Campaign.version_id.is_not(None))))
-        written = sum(publish_checkpoints(db_session, campaign_id, db.now()) for campaign_id in campaigns)
+    written = 0
+    for campaign_id in campaigns:
+        with db_session.begin():
+            written += publish_checkpoints(db_session, campaign_id, db.now())
     click.echo(f"{written} checkpoints published for {len(campaigns)} campaigns")
 
 
