@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from server.input_guard import UNSTORABLE
+
 PURPOSE = "carnival.launch"
 VERSION = "v1"
 MAX_LIFETIME_SECONDS = 24 * 3600
@@ -66,7 +68,7 @@ def verify(secret: str, token: str, now: datetime) -> Launch:
     parts = token.split(".")
     if len(parts) != 3 or parts[0] != VERSION:
         raise LaunchTokenError("token_malformed", "the launch token is malformed")
-    if not hmac.compare_digest(signature(secret, parts[1]), parts[2]):
+    if not hmac.compare_digest(signature(secret, parts[1]).encode(), parts[2].encode("utf-8", "replace")):
         raise LaunchTokenError("token_invalid", "the launch token's signature is invalid")
     body = _decode(parts[1])
     if body.get("purpose") != PURPOSE:
@@ -77,7 +79,7 @@ def verify(secret: str, token: str, now: datetime) -> Launch:
 def _decode(payload: str) -> dict[str, Any]:
     try:
         body = json.loads(_unb64(payload))
-    except (binascii.Error, ValueError) as error:
+    except (binascii.Error, ValueError, RecursionError) as error:
         raise LaunchTokenError("token_malformed", "the launch token's payload is not JSON") from error
     if not isinstance(body, dict):
         raise LaunchTokenError("token_malformed", "the launch token's payload is not an object")
@@ -90,8 +92,13 @@ def _launch(body: dict[str, Any], now: int) -> Launch:
         raise LaunchTokenError("token_expired", "the launch token has expired; reopen the page from the app")
     if expires_at - now > MAX_LIFETIME_SECONDS:
         raise LaunchTokenError("token_invalid", "the launch token lives longer than 24 hours")
-    if not isinstance(user_id, str) or not 1 <= len(user_id) <= 64:
+    if not _text(user_id):
         raise LaunchTokenError("token_invalid", "the launch token's sub must be a user id of 1-64 characters")
-    if not isinstance(name, str) or not 1 <= len(name) <= 64 or tier not in TIERS:
+    if not _text(name) or tier not in TIERS:
         raise LaunchTokenError("token_invalid", f"the launch token needs a name and a tier in {', '.join(TIERS)}")
     return Launch(user_id=user_id, name=name, tier=tier, expires_at=expires_at)
+
+
+def _text(value: Any) -> bool:
+    """A string of 1-64 characters that a database can store (no NUL, no unpaired surrogate)."""
+    return isinstance(value, str) and 1 <= len(value) <= 64 and not UNSTORABLE.search(value)
