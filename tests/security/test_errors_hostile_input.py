@@ -14,6 +14,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
+from server.api_play import SPIN_BODY_MAX_BYTES
 from server.config import DEV_LAUNCH_SECRET
 from server.input_guard import MAX_JSON_DEPTH, UNSTORABLE_MESSAGE
 from tests.conftest import add_campaign, launch_token, login, wheel_config
@@ -157,3 +158,13 @@ def test_a_campaign_is_dated_within_this_century(ops: FlaskClient) -> None:
         body = {"revision": draft["revision"], "body": {**draft["body"], **schedule}}
         assert set(refused(ops.put(f"/api/ops/campaigns/{campaign}/draft", json=body), 422, "invalid_input")) == bad
     assert [c["id"] for c in ops.get("/api/ops/campaigns").json] == [campaign]
+
+
+def test_a_spin_body_is_bounded(shopper: FlaskClient) -> None:
+    campaign = add_campaign(shopper.application, wheel_config())
+    big = "{" + " " * SPIN_BODY_MAX_BYTES + "}"
+    spin = f"/api/play/{campaign}/wheel/spin"
+    answer = shopper.post(spin, data=big, headers={**JSON, "Idempotency-Key": "big-body-1"})
+    refused(answer, 413, "request_entity_too_large")
+    answer = shopper.post(f"/api/play/{campaign}/wheel/spin", json={}, headers={"Idempotency-Key": "small-body-1"})
+    assert answer.status_code == 200, answer.json
