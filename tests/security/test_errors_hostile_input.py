@@ -31,6 +31,15 @@ def refused(answer: TestResponse, status: int, code: str) -> dict[str, Any]:
     return answer.json.get("fields", {})
 
 
+def spin_refused(shopper: FlaskClient, campaign: int, body: str) -> None:
+    """A spin with ``body`` is refused: 400 ``invalid_json``, or 413 when it is over the spin's size limit."""
+    answer = shopper.post(f"/api/play/{campaign}/wheel/spin", data=body, headers={"Idempotency-Key": "hostile-01"})
+    if len(body.encode()) > SPIN_BODY_MAX_BYTES:
+        refused(answer, 413, "request_entity_too_large")
+    else:
+        refused(answer, 400, "invalid_json")
+
+
 def nested(depth: int) -> str:
     """A JSON object whose ``pool`` nests arrays until the document is ``depth`` levels deep."""
     return '{"pool": ' + "[" * (depth - 1) + "]" * (depth - 1) + "}"
@@ -107,13 +116,11 @@ def test_nul_in_a_query_string_path_or_header_is_refused(ops: FlaskClient, shopp
 
 def test_json_nested_too_deep_is_refused(ops: FlaskClient, shopper: FlaskClient) -> None:
     campaign = add_campaign(shopper.application, wheel_config())
-    for depth in (MAX_JSON_DEPTH + 1, 1_000, 100_000):
+    for depth in (MAX_JSON_DEPTH + 1, 400, 1_000, 100_000):
+        spin_refused(shopper, campaign, nested(depth))
         for answer in (
             ops.post("/api/ops/odds", data=nested(depth), headers=JSON),
             ops.post("/api/session/staff", data="[" * depth + "]" * depth, headers=JSON),
-            shopper.post(
-                f"/api/play/{campaign}/wheel/spin", data=nested(depth), headers={"Idempotency-Key": "deep-0001"}
-            ),
         ):
             assert refused(answer, 400, "invalid_json") == {}
             assert str(MAX_JSON_DEPTH) in answer.json["message"]
@@ -140,10 +147,7 @@ def test_numbers_python_cannot_hold_are_refused(ops: FlaskClient, shopper: Flask
         body = template[:-1] + f', "budget_fen": {number}}}'
         refused(ops.post("/api/ops/campaigns", data=body, headers=JSON), 400, "invalid_json")
         refused(ops.post("/api/session/staff", data=f'{{"username": {number}}}', headers=JSON), 400, "invalid_json")
-        spin = shopper.post(
-            f"/api/play/{campaign}/wheel/spin", data=f'{{"n": {number}}}', headers={"Idempotency-Key": "big-00001"}
-        )
-        refused(spin, 400, "invalid_json")
+        spin_refused(shopper, campaign, f'{{"n": {number}}}')
     assert [c["id"] for c in ops.get("/api/ops/campaigns").json] == [campaign]
 
 
