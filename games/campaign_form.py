@@ -35,6 +35,13 @@ def check_daily_budget(data: dict[str, Any]) -> None:
         raise ValidationError("the daily budget may not exceed the total budget", "daily_budget_fen")
 
 
+EARLIEST_DATE = datetime(2000, 1, 1, tzinfo=UTC)
+LATEST_DATE = datetime(2100, 1, 1, tzinfo=UTC)
+_IN_SCHEDULE_RANGE = validate.Range(
+    EARLIEST_DATE, LATEST_DATE, max_inclusive=False, error="a campaign runs between the years 2000 and 2099 (UTC)"
+)
+
+
 class CampaignFormSchema(Schema):
     """Everything ops edit about a campaign (the draft); ``config`` is checked by the game schemas."""
 
@@ -43,8 +50,8 @@ class CampaignFormSchema(Schema):
     name_en = fields.String(load_default=None, allow_none=True, validate=validate.Length(0, 120))
     theme = fields.String(load_default=None, allow_none=True, validate=validate.Length(0, 32))
     timezone = fields.String(load_default="Asia/Shanghai")
-    starts_at = fields.AwareDateTime(required=True, default_timezone=UTC)
-    ends_at = fields.AwareDateTime(required=True, default_timezone=UTC)
+    starts_at = fields.AwareDateTime(required=True, default_timezone=UTC, validate=_IN_SCHEDULE_RANGE)
+    ends_at = fields.AwareDateTime(required=True, default_timezone=UTC, validate=_IN_SCHEDULE_RANGE)
     budget_fen = budget_fen_field(required=True)
     daily_budget_fen = daily_budget_fen_field()
     config = fields.Dict(required=True)

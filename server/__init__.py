@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
-from flask_smorest import Api
 from flask_socketio import SocketIO
 
 from games.registry import load_registry
@@ -23,8 +22,10 @@ from server import (
     audit_pages,
     db,
     errors,
+    input_guard,
     ops_live,
     ops_pages,
+    outage,
     pages,
     realtime,
     routing,
@@ -54,8 +55,10 @@ def create_app(environ: Mapping[str, str] | None = None, overrides: Mapping[str,
     db.init_app(app, settings.database_url)
     routing.init_app(app)
     simulation_jobs.init_app(app)
-    api = Api(app)
+    api = errors.JsonErrorApi(app)
     errors.register(app)  # after Api(): ours replace flask-smorest's error handlers
+    input_guard.init_app(app)
+    outage.init_app(app, app.extensions["carnival.engine"])
     for blueprint in (
         api_session.blp,
         api_play.blp,

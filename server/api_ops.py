@@ -27,6 +27,7 @@ from server.ops_views import (
     schemas_view,
 )
 from server.realtime import mask_name
+from server.schemas import ApiErrorSchema
 from server.schemas_ops import (
     AuditEntrySchema,
     CampaignDetailSchema,
@@ -81,7 +82,7 @@ def template(user: User) -> dict[str, Any]:
 @blp.route("/campaigns", methods=["POST"])
 @require_role("ops")
 @blp.response(201, CampaignRowSchema)
-@blp.alt_response(422, description="invalid fields, messages by field path")
+@blp.alt_response(422, schema=ApiErrorSchema, description="invalid fields, messages by field path")
 def create(user: User) -> dict[str, Any]:
     """Create a campaign as a draft (publish it to open it to shoppers)."""
     body = {"timezone": current_app.extensions["carnival.settings"].timezone, **json_object()}
@@ -127,8 +128,8 @@ def detail(campaign_id: int, user: User) -> dict[str, Any]:
 @require_role("ops")
 @blp.arguments(SaveDraftSchema)
 @blp.response(200, RevisionSchema)
-@blp.alt_response(409, description="draft_changed: someone saved first; reload")
-@blp.alt_response(422, description="invalid fields, messages by field path; nothing saved")
+@blp.alt_response(409, schema=ApiErrorSchema, description="draft_changed: someone saved first; reload")
+@blp.alt_response(422, schema=ApiErrorSchema, description="invalid fields, messages by field path; nothing saved")
 def save(body: dict[str, Any], campaign_id: int, user: User) -> dict[str, int]:
     """Save the draft seen at ``revision``; the answer carries the new revision."""
     db_session = db.session()
@@ -149,8 +150,10 @@ def save(body: dict[str, Any], campaign_id: int, user: User) -> dict[str, int]:
 @require_role("ops")
 @blp.arguments(RevisionSchema)
 @blp.response(200, PublishedSchema)
-@blp.alt_response(409, description="draft_changed")
-@blp.alt_response(422, description="publish_refused: invalid, not compliant or worse than disclosed")
+@blp.alt_response(409, schema=ApiErrorSchema, description="draft_changed")
+@blp.alt_response(
+    422, schema=ApiErrorSchema, description="publish_refused: invalid, not compliant or worse than disclosed"
+)
 def publish(body: dict[str, int], campaign_id: int, user: User) -> dict[str, str]:
     """Validate, check compliance and disclosures, and freeze the draft as the current version."""
     db_session = db.session()
@@ -203,7 +206,7 @@ def audit(user: User) -> list[dict[str, Any]]:
 @blp.route("/campaigns/<int:campaign_id>/audit", methods=["GET"])
 @require_role("ops")
 @blp.response(200, AuditEntrySchema(many=True))
-@blp.alt_response(404, description="campaign_not_found")
+@blp.alt_response(404, schema=ApiErrorSchema, description="campaign_not_found")
 def campaign_audit(campaign_id: int, user: User) -> list[dict[str, Any]]:
     """One campaign's changes, newest first."""
     return _audit(campaign_id)

@@ -24,7 +24,7 @@ from server.auth import require_role
 from server.errors import ApiError, documented_errors
 from server.models import User
 from server.ops_views import draft_rules, forecast_facts, odds_view, simulation_view
-from server.schemas import RulesSchema
+from server.schemas import ApiErrorSchema, RulesSchema
 from server.schemas_ops import (
     OddsRequestSchema,
     OddsSchema,
@@ -49,7 +49,7 @@ blp = Blueprint(
 @require_role("ops")
 @blp.arguments(OddsRequestSchema)
 @blp.response(200, OddsSchema)
-@blp.alt_response(422, description="invalid pool, messages by field path")
+@blp.alt_response(422, schema=ApiErrorSchema, description="invalid pool, messages by field path")
 def odds(body: dict[str, Any], user: User) -> dict[str, Any]:
     """The live odds table of a pool being edited (nothing is saved)."""
     try:
@@ -62,7 +62,7 @@ def odds(body: dict[str, Any], user: User) -> dict[str, Any]:
 @blp.route("/rules-preview", methods=["POST"])
 @require_role("ops")
 @blp.response(200, RulesSchema)
-@blp.alt_response(422, description="invalid fields, messages by field path")
+@blp.alt_response(422, schema=ApiErrorSchema, description="invalid fields, messages by field path")
 def rules_preview(user: User) -> Rules:
     """The public rules page of a draft body as the editor holds it (nothing is saved; no periods yet)."""
     body = {"timezone": current_app.extensions["carnival.settings"].timezone, **json_object()}

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from flask import Response, current_app, jsonify, request
@@ -16,6 +15,7 @@ from server import db, realtime
 from server.auth import require_role
 from server.errors import SHOPPER_ERRORS, ApiError, documented_errors
 from server.idempotency import Answer, request_fingerprint, run_once
+from server.input_guard import body_limit, load_json
 from server.models import User
 from server.schemas import ClientSeedSchema, SpinResultSchema, WalletSchema, WheelViewSchema
 
@@ -30,9 +30,10 @@ IDEMPOTENCY_HEADER = {
 }
 
 
+SPIN_BODY_MAX_BYTES = 1024
 SPIN_BODY = {
     "required": False,
-    "description": "empty, or an empty JSON object (the server decides everything)",
+    "description": f"empty or {{}} (the server decides everything); {SPIN_BODY_MAX_BYTES} bytes at most",
     "content": {"application/json": {"schema": {"type": "object", "additionalProperties": False}}},
 }
 
@@ -53,6 +54,7 @@ def wheel(campaign_id: int, user: User) -> dict[str, Any]:
 
 
 @blp.route("/<int:campaign_id>/wheel/spin", methods=["POST"])
+@body_limit(SPIN_BODY_MAX_BYTES)
 @require_role("shopper")
 @blp.doc(parameters=[IDEMPOTENCY_HEADER], requestBody=SPIN_BODY)
 @blp.alt_response(200, schema=SpinResultSchema, success=True)
@@ -63,6 +65,7 @@ def wheel(campaign_id: int, user: User) -> dict[str, Any]:
         **SHOPPER_ERRORS,
         404: "no such campaign",
         409: "no spins left, insufficient points, campaign paused or not running, the same key still in progress",
+        413: f"a body over {SPIN_BODY_MAX_BYTES} bytes",
         422: "Idempotency-Key reused with another body",
         503: "the period's seed commitment could not be stored yet; retry",
     },
@@ -95,11 +98,7 @@ def spin(campaign_id: int, user: User) -> Response:
 def _require_json_object(raw: bytes) -> None:
     if not raw.strip():
         return
-    try:
-        parsed = json.loads(raw)
-    except ValueError as error:
-        raise ApiError(400, "invalid_json", "the request body is not valid JSON") from error
-    if not isinstance(parsed, dict):
+    if not isinstance(load_json(raw), dict):
         raise ApiError(400, "invalid_json", "the request body must be a JSON object")
 
 

@@ -11,7 +11,7 @@ from server import auth, db
 from server.errors import ApiError
 from server.launch_guard import spend, verified_launch
 from server.models import User
-from server.schemas import LaunchSchema, MeSchema, StaffLoginSchema
+from server.schemas import ApiErrorSchema, LaunchSchema, MeSchema, StaffLoginSchema
 
 blp = Blueprint("session", __name__, url_prefix="/api/session", description="Sign in and out")
 
@@ -33,7 +33,7 @@ def launch_shopper(token: str) -> User:
 @blp.route("/launch", methods=["POST"])
 @blp.arguments(LaunchSchema)
 @blp.response(200, MeSchema)
-@blp.alt_response(401, description="expired, tampered, used, unknown-key or wrong-purpose token")
+@blp.alt_response(401, schema=ApiErrorSchema, description="expired, tampered, used, unknown-key or wrong-purpose token")
 def launch(body: dict[str, Any]) -> User:
     """Start a shopper session from the host app's signed launch token."""
     return launch_shopper(body["token"])
@@ -42,7 +42,7 @@ def launch(body: dict[str, Any]) -> User:
 @blp.route("/staff", methods=["POST"])
 @blp.arguments(StaffLoginSchema)
 @blp.response(200, MeSchema)
-@blp.alt_response(401, description="wrong username or password")
+@blp.alt_response(401, schema=ApiErrorSchema, description="wrong username or password")
 def staff_login(body: dict[str, Any]) -> User:
     """Sign an ops or auditor account in."""
     db_session = db.session()

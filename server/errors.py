@@ -6,7 +6,7 @@ from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
 from flask import Flask, Response, jsonify
-from flask_smorest import Blueprint
+from flask_smorest import Api, Blueprint
 from marshmallow import ValidationError
 from werkzeug.exceptions import HTTPException
 
@@ -40,6 +40,13 @@ def documented_errors(blp: Blueprint, described: Mapping[int, str]) -> Callable[
         return view
 
     return decorator
+
+
+class JsonErrorApi(Api):
+    """flask-smorest's :class:`~flask_smorest.Api` documenting its default and 422 answers with the body
+    every error really has (:class:`ApiErrorSchema`)."""
+
+    ERROR_SCHEMA = ApiErrorSchema
 
 
 class ApiError(Exception):

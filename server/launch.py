@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from server.input_guard import UNSTORABLE
 from server.keys import Key, Keyring
 
 PURPOSE = "carnival.launch"
@@ -111,11 +112,16 @@ def _launch(body: dict[str, Any], now: int) -> Launch:
         raise LaunchTokenError("token_expired", "the launch token has expired; reopen the page from the app")
     if expires_at - now > MAX_LIFETIME_SECONDS:
         raise LaunchTokenError("token_invalid", "the launch token lives longer than 10 minutes")
-    if not isinstance(user_id, str) or not 1 <= len(user_id) <= 64:
+    if not _text(user_id):
         raise LaunchTokenError("token_invalid", "the launch token's sub must be a user id of 1-64 characters")
-    if not isinstance(name, str) or not 1 <= len(name) <= 64 or tier not in TIERS:
+    if not _text(name) or tier not in TIERS:
         raise LaunchTokenError("token_invalid", f"the launch token needs a name and a tier in {', '.join(TIERS)}")
     jti = body.get("jti")
     if not isinstance(jti, str) or not JTI_PATTERN.fullmatch(jti):
         raise LaunchTokenError("token_invalid", "the launch token's jti must be 16-128 letters, digits, '-' or '_'")
     return Launch(user_id=user_id, name=name, tier=tier, expires_at=expires_at, jti=jti)
+
+
+def _text(value: Any) -> bool:
+    """A string of 1-64 characters that a database can store (no NUL, no unpaired surrogate)."""
+    return isinstance(value, str) and 1 <= len(value) <= 64 and not UNSTORABLE.search(value)

@@ -19,6 +19,7 @@ from games.campaign_form import flatten
 from server.api_ops import current_metrics
 from server.auth import current_user
 from server.errors import ApiError, error_body
+from server.outage import UNAVAILABLE
 from server.schemas import WatchSchema
 from server.schemas_ops import MetricsSchema
 
@@ -101,6 +102,9 @@ class OpsBroadcaster:
     def _push(self, campaign_id: int) -> None:
         try:
             payload = self.snapshot(campaign_id)
+        except UNAVAILABLE as error:  # logged once per outage
+            self._app.extensions["carnival.outages"].failed(error)
+            return
         except Exception:  # one failing campaign must not stop the others
             self._app.logger.exception("metrics of campaign %s failed", campaign_id)
             return

@@ -68,7 +68,8 @@ def test_a_bad_token_is_refused_before_any_confirmation(app: Flask, clock: Clock
 
 
 def test_the_app_its_own_pages_and_listed_host_pages_launch_at_once(sqlite_url: str) -> None:
-    app = build_app(sqlite_url, Clock(now=datetime.now(UTC)), CARNIVAL_LAUNCH_ORIGINS="https://m.shop.example")
+    clock = Clock(now=datetime.now(UTC))
+    app = build_app(sqlite_url, clock, CARNIVAL_LAUNCH_ORIGINS="https://m.shop.example")
     for headers in (
         FROM_THE_APP,
         {"Sec-Fetch-Site": "same-origin"},
@@ -76,7 +77,7 @@ def test_the_app_its_own_pages_and_listed_host_pages_launch_at_once(sqlite_url: 
         {"Referer": "http://localhost/dev/login"},  # a browser without Sec-Fetch-Site, from Carnival's own page
     ):
         client = app.test_client()
-        answer = client.get(f"/play/launch?token={launch_token('u-2')}&campaign=2", headers=headers)
+        answer = client.get(f"/play/launch?token={launch_token('u-2', now=clock.now)}&campaign=2", headers=headers)
         assert (answer.status_code, answer.headers.get("Location")) == (302, "/play/2"), headers
         assert signed_in(client)
     app.extensions["carnival.engine"].dispose()

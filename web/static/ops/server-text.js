@@ -70,6 +70,7 @@ const TEMPLATES = [
   // games/admin.py
   { en: "unknown time zone '{zone}'", zh: "未知的时区 '{zone}'" },
   { en: "the campaign must end after it starts", zh: "结束时间必须晚于开始时间" },
+  { en: "a campaign runs between the years 2000 and 2099 (UTC)", zh: "活动时间须在 2000 年至 2099 年之间（UTC）" },
   { en: "the daily budget may not exceed the total budget", zh: "每日预算不能超过总预算" },
   { en: "another campaign has the slug '{slug}'", zh: "标识 '{slug}' 已被其他活动使用" },
   { en: "no campaign {id}", zh: "活动 {id} 不存在" },
