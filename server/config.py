@@ -28,6 +28,9 @@ class Settings:
     launch_secret: str
     timezone: str
     socketio_channel: str
+    sockets_per_ip: int = 200
+    sockets_per_user: int = 8
+    trusted_proxies: int = 0
 
     @property
     def development(self) -> bool:
@@ -49,7 +52,20 @@ def settings_from(environ: dict[str, str] | os._Environ[str], instance_path: Pat
         launch_secret=_secret(environ, "CARNIVAL_LAUNCH_SECRET", development, DEV_LAUNCH_SECRET),
         timezone=environ.get("CARNIVAL_TIMEZONE", "Asia/Shanghai"),
         socketio_channel=environ.get("CARNIVAL_SOCKETIO_CHANNEL", "carnival"),
+        sockets_per_ip=_count(environ, "CARNIVAL_SOCKETS_PER_IP", 200, minimum=1),
+        sockets_per_user=_count(environ, "CARNIVAL_SOCKETS_PER_USER", 8, minimum=1),
+        trusted_proxies=_count(environ, "CARNIVAL_TRUSTED_PROXIES", 0, minimum=0),
     )
+
+
+def _count(environ: dict[str, str] | os._Environ[str], name: str, default: int, minimum: int) -> int:
+    """A whole number setting. :raises ConfigError: when it is not a whole number >= ``minimum``."""
+    value = environ.get(name, "").strip()
+    if not value:
+        return default
+    if not (value.isascii() and value.isdigit()) or int(value) < minimum:
+        raise ConfigError(f"{name} must be a whole number of at least {minimum}, not '{value}'")
+    return int(value)
 
 
 def _secret(environ: dict[str, str] | os._Environ[str], name: str, development: bool, dev_default: str) -> str:
