@@ -5,7 +5,7 @@ not a request thread, so thousands of open wheel pages leave HTTP answering. ``m
 run unpatched and use threads. Two caps bound what one client can hold, in each server process:
 
 - every Engine.IO connection (signed in or not) counts against its client address
-  (``CARNIVAL_SOCKETS_PER_IP``); one over the cap is refused with 401 ``{"message": "too_many_connections"}``;
+  (``CARNIVAL_SOCKETS_PER_IP``); one over the cap is refused with 401 ``{"error": "too_many_connections", ...}``;
 - every namespace connection of a signed-in user counts against that user (``CARNIVAL_SOCKETS_PER_USER``);
   one over the cap gets a connect error ``too_many_connections``.
 
@@ -29,6 +29,8 @@ from server.auth import current_user
 from server.config import Settings
 
 TOO_MANY = "too_many_connections"
+ADDRESS_FULL = {"error": TOO_MANY, "message": "too many connections from your address; close a page"}
+USER_FULL = {"error": TOO_MANY, "message": "too many open pages; close one"}
 
 
 def async_mode() -> str:
@@ -93,7 +95,7 @@ def _cap_transports(socketio: SocketIO, cap: Cap) -> None:
 
     def on_connect(eio_sid: str, environ: dict[str, Any]) -> Any:
         if not cap.admit(eio_sid, environ.get("REMOTE_ADDR", "")):
-            return TOO_MANY
+            return dict(ADDRESS_FULL)  # Engine.IO answers 401 with it as the JSON body
         return connect(eio_sid, environ)
 
     def on_disconnect(eio_sid: str, *args: Any) -> Any:
@@ -111,7 +113,7 @@ def admit_user(user_id: int) -> None:
     """
     cap: Cap = current_app.extensions["carnival.sockets_per_user"]
     if not cap.admit(request.sid, user_id):  # type: ignore[attr-defined]
-        raise ConnectionRefusedError(TOO_MANY, {"error": TOO_MANY, "message": "too many open pages; close one"})
+        raise ConnectionRefusedError(TOO_MANY, dict(USER_FULL))
 
 
 def release_user() -> None:
