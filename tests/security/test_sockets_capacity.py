@@ -5,15 +5,20 @@ and the spin's events still reach the open wheel pages."""
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 import time
+import uuid
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
 import websocket
 
 from server.migrate import upgrade
+from server.serving import async_mode
 from tests.conftest import Clock, add_campaign, build_app, launch_token, single_prize_config
 from tests.security.sockets_support import (
     get,
@@ -25,6 +30,7 @@ from tests.security.sockets_support import (
     server_environ,
     wait_event,
 )
+from tests.services import redis_url
 
 PLAY = "/play"
 THREADS = 64  # what a threaded worker would have to hold them
@@ -36,6 +42,13 @@ def test_the_production_line_serves_sockets_without_request_threads() -> None:
     command = production_line()
     assert "-k" in command and command[command.index("-k") + 1] == "gevent"
     assert "--threads" not in command, "a threaded worker holds one thread per open socket"
+
+
+def test_the_async_mode_follows_the_process() -> None:
+    assert async_mode() == "threading", "make demo and the tests run unpatched, on threads"
+    code = "from gevent import monkey; monkey.patch_all(); from server.serving import async_mode; print(async_mode())"
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
+    assert run.stdout.strip() == "gevent"
 
 
 def running_campaign(database_url: str) -> int:
@@ -92,3 +105,21 @@ def test_more_open_sockets_than_threads_leave_health_and_spins_answering(databas
         assert time.monotonic() - began < 5.0
         for ws, _, _ in signed_in[:PAGES_EACH]:  # every open page of that shopper hears of it
             assert wait_event(ws, PLAY, "wheel.spun")["slot"] == spun["slot"]
+
+
+@pytest.mark.redis
+def test_the_production_line_emits_through_the_redis_queue(sqlite_url: str, tmp_path: Path) -> None:
+    campaign = running_campaign(sqlite_url)
+    channel = f"carnival-test-{uuid.uuid4().hex[:8]}"
+    environ = server_environ(sqlite_url, REDIS_URL=redis_url(), CARNIVAL_SOCKETIO_CHANNEL=channel)
+    with production_server(environ, tmp_path / "server.log") as port:
+        cookie = sign_in(port, "queue-shopper")
+        ws, accepted, _ = open_page(port, cookie)
+        try:
+            assert accepted
+            headers = {"Cookie": cookie, "Idempotency-Key": "queue-spin-0001"}
+            status, spun, _ = post_json(port, f"/api/play/{campaign}/wheel/spin", {}, headers)
+            assert status == 200
+            assert wait_event(ws, PLAY, "wheel.spun")["slot"] == spun["slot"]
+        finally:
+            ws.close()
