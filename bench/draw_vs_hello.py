@@ -85,6 +85,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--shoppers", type=int, default=8, help="signed-in shoppers N (max 1000)")
     parser.add_argument("--server-threads", type=int, default=8, help="gunicorn --threads")
     parser.add_argument("--workers", type=int, default=1, help="gunicorn -w")
+    parser.add_argument("--worker-class", choices=["gthread", "gevent"], default="gthread", help="gunicorn -k")
     parser.add_argument("--max-requests", type=int, default=500_000, help="cap per phase")
     database = parser.add_mutually_exclusive_group()
     database.add_argument("--database-url", help="use this (migrated or empty) database instead of a SQLite file")
@@ -155,7 +156,8 @@ def free_port() -> int:
 def server(args: argparse.Namespace, environ: dict[str, str], log: Path) -> Iterator[int]:
     """One gunicorn process on 127.0.0.1; yields its port once /api/health answers."""
     port = free_port()
-    command = [sys.executable, "-m", "gunicorn", "-w", str(args.workers), "--threads", str(args.server_threads)]
+    command = [sys.executable, "-m", "gunicorn", "-w", str(args.workers), "-k", args.worker_class]
+    command += ["--threads", str(args.server_threads)] if args.worker_class == "gthread" else []
     command += ["-b", f"{HOST}:{port}", "server:create_app()"]
     with open(log, "wb") as out:
         process = subprocess.Popen(command, cwd=REPO, env=environ, stdout=out, stderr=out)
@@ -273,7 +275,8 @@ def report(url: str, args: argparse.Namespace, phases: list[Phase]) -> dict[str,
     ratio = hello_phase.rate / spin_phase.rate if spin_phase.rate else float("inf")
     database_kind = url.split(":", 1)[0].split("+", 1)[0]
     print(f"database={database_kind} threads={args.threads} shoppers={args.shoppers} seconds={args.seconds}", end="")
-    print(f" gunicorn -w {args.workers} --threads {args.server_threads}")
+    serving = f"--threads {args.server_threads}" if args.worker_class == "gthread" else "-k gevent"
+    print(f" gunicorn -w {args.workers} {serving}")
     for phase in phases:
         figures = phase.summary()
         line = f"{phase.name:6} {figures['rps']:9.1f} req/s  p50 {figures['p50_ms']:7.2f} ms"

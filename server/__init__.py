@@ -29,6 +29,7 @@ from server import (
     pages,
     realtime,
     routing,
+    serving,
     simulation_jobs,
 )
 from server.config import flask_config, settings_from
@@ -73,8 +74,13 @@ def create_app(environ: Mapping[str, str] | None = None, overrides: Mapping[str,
     app.register_blueprint(ops_pages.bp)
     app.register_blueprint(audit_pages.bp)
     socketio = SocketIO(
-        app, message_queue=settings.redis_url, channel=settings.socketio_channel, async_mode="threading"
+        app,
+        message_queue=settings.redis_url,
+        channel=settings.socketio_channel,
+        async_mode=serving.async_mode(),
+        namespaces=[realtime.PLAY, ops_live.OPS],  # no default namespace "/" open to anyone
     )
+    serving.init_app(app, socketio, settings)
     realtime.init_app(socketio)
     ops_live.init_app(app, socketio)
     return app

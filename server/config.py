@@ -37,6 +37,9 @@ class Settings:
     launch_origins: frozenset[str]
     timezone: str
     socketio_channel: str
+    sockets_per_ip: int = 200
+    sockets_per_user: int = 8
+    trusted_proxies: int = 0
 
     @property
     def development(self) -> bool:
@@ -61,9 +64,22 @@ def settings_from(environ: Environ, instance_path: Path) -> Settings:
         launch_origins=frozenset(environ.get("CARNIVAL_LAUNCH_ORIGINS", "").replace(",", " ").split()),
         timezone=environ.get("CARNIVAL_TIMEZONE", "Asia/Shanghai"),
         socketio_channel=environ.get("CARNIVAL_SOCKETIO_CHANNEL", "carnival"),
+        sockets_per_ip=_count(environ, "CARNIVAL_SOCKETS_PER_IP", 200, minimum=1),
+        sockets_per_user=_count(environ, "CARNIVAL_SOCKETS_PER_USER", 8, minimum=1),
+        trusted_proxies=_count(environ, "CARNIVAL_TRUSTED_PROXIES", 0, minimum=0),
     )
     _require_separate_secrets(settings)
     return settings
+
+
+def _count(environ: Environ, name: str, default: int, minimum: int) -> int:
+    """A whole number setting. :raises ConfigError: when it is not a whole number >= ``minimum``."""
+    value = environ.get(name, "").strip()
+    if not value:
+        return default
+    if not (value.isascii() and value.isdigit()) or int(value) < minimum:
+        raise ConfigError(f"{name} must be a whole number of at least {minimum}, not '{value}'")
+    return int(value)
 
 
 def _secret(environ: Environ, name: str, development: bool, dev_default: str) -> str:

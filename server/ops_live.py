@@ -16,6 +16,7 @@ from flask_socketio import Namespace, SocketIO, emit, join_room
 from marshmallow import ValidationError
 
 from games.campaign_form import flatten
+from server import serving
 from server.api_ops import current_metrics
 from server.auth import current_user
 from server.errors import ApiError, error_body
@@ -125,13 +126,17 @@ class OpsNamespace(Namespace):
         self._broadcaster = broadcaster
 
     def on_connect(self, auth: Any = None) -> bool:
-        """Refuse anyone but ops."""
-        user = current_user()
-        return user is not None and user.role == "ops"
+        """Refuse anyone but ops under their connection cap.
+
+        :raises ConnectionRefusedError: ``not_signed_in``, ``forbidden`` or ``too_many_connections``.
+        """
+        serving.require_role("ops")
+        return True
 
     def on_disconnect(self, reason: Any = None) -> None:
-        """Stop pushing to this connection."""
+        """Stop pushing to this connection; free its place under the user's cap."""
         self._broadcaster.leave(request.sid)
+        serving.release_user()
 
     def on_watch(self, data: Any = None) -> dict[str, Any]:
         """Watch a campaign: ``{"campaign_id": 1}``; answers ``{"ok": true}`` and pushes its metrics, or

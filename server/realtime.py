@@ -10,9 +10,8 @@ from marshmallow import ValidationError
 
 from games.campaign_form import flatten
 from games.engine import PlayResult
-from server import db
+from server import db, serving
 from server.api_public import find_campaign
-from server.auth import current_user
 from server.errors import ApiError, error_body
 from server.models import User
 from server.schemas import WatchSchema
@@ -34,12 +33,16 @@ class PlayNamespace(Namespace):
     """Shoppers' live events. Only signed-in shoppers may connect; they join their own room."""
 
     def on_connect(self, auth: Any = None) -> bool:
-        """Refuse anyone but a signed-in shopper; put them in their room."""
-        user = current_user()
-        if user is None or user.role != "shopper":
-            return False
-        join_room(user_room(user.id))
+        """Refuse anyone but a signed-in shopper under their connection cap; put them in their room.
+
+        :raises ConnectionRefusedError: ``not_signed_in``, ``forbidden`` or ``too_many_connections``.
+        """
+        join_room(user_room(serving.require_role("shopper")))
         return True
+
+    def on_disconnect(self, reason: Any = None) -> None:
+        """Free the connection's place under the user's cap."""
+        serving.release_user()
 
     def on_watch(self, data: Any = None) -> dict[str, Any]:
         """Join a published campaign's ticker room: ``{"campaign_id": 1}``; answers ``{"ok": true}``, or an
