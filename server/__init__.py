@@ -10,6 +10,7 @@ from typing import Any
 from flask import Flask
 from flask_smorest import Api
 from flask_socketio import SocketIO
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from games.registry import load_registry
 from server import (
@@ -21,8 +22,11 @@ from server import (
     api_session,
     audit_api,
     audit_pages,
+    body_limits,
+    csrf,
     db,
     errors,
+    headers,
     ops_live,
     ops_pages,
     pages,
@@ -54,6 +58,9 @@ def create_app(environ: Mapping[str, str] | None = None, overrides: Mapping[str,
     routing.init_app(app)
     api = Api(app)
     errors.register(app)  # after Api(): ours replace flask-smorest's error handlers
+    csrf.init_app(app)
+    body_limits.init_app(app)
+    headers.init_app(app)
     for blueprint in (
         api_session.blp,
         api_play.blp,
@@ -72,4 +79,7 @@ def create_app(environ: Mapping[str, str] | None = None, overrides: Mapping[str,
     )
     realtime.init_app(socketio)
     ops_live.init_app(app, socketio)
+    if settings.proxy_hops:  # outermost, so Socket.IO sees the forwarded scheme and host too
+        hops = settings.proxy_hops
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops, x_prefix=hops)
     return app

@@ -14,6 +14,7 @@ from games.contract import Action
 from games.player_views import game_view, history_with_names, prize_views, shopper_view
 from server import db, realtime
 from server.auth import require_role
+from server.body_limits import read_small_body
 from server.errors import SHOPPER_ERRORS, ApiError, documented_errors
 from server.idempotency import Answer, request_fingerprint, run_once
 from server.models import User
@@ -61,6 +62,7 @@ def wheel(campaign_id: int, user: User) -> dict[str, Any]:
     {
         400: "the body is not a JSON object, or the Idempotency-Key is missing or not 8-128 characters",
         **SHOPPER_ERRORS,
+        413: "a body of more than 1,024 bytes",
         404: "no such campaign",
         409: "no spins left, insufficient points, campaign paused or not running, the same key still in progress",
         422: "Idempotency-Key reused with another body",
@@ -69,7 +71,7 @@ def wheel(campaign_id: int, user: User) -> dict[str, Any]:
 )
 def spin(campaign_id: int, user: User) -> Response:
     """Spin once. The server draws, grants and answers where the wheel lands."""
-    raw = request.get_data()
+    raw = read_small_body()
     _require_json_object(raw)
     played: list[engine.PlayResult] = []
 

@@ -7,9 +7,11 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import SplitResult, urlsplit
 
 DEV_LAUNCH_SECRET = "carnival-demo-launch-secret-do-not-use-in-production"
 MIN_SECRET_LENGTH = 32
+DEFAULT_MAX_CONTENT_LENGTH = 1024 * 1024
 WEAK_SECRETS = {"secret", "changeme", "change-me", "dev", "development", "password", DEV_LAUNCH_SECRET}
 
 
@@ -28,6 +30,9 @@ class Settings:
     launch_secret: str
     timezone: str
     socketio_channel: str
+    frame_ancestors: tuple[str, ...] = ()
+    proxy_hops: int = 0
+    max_content_length: int = DEFAULT_MAX_CONTENT_LENGTH
 
     @property
     def development(self) -> bool:
@@ -49,7 +54,45 @@ def settings_from(environ: dict[str, str] | os._Environ[str], instance_path: Pat
         launch_secret=_secret(environ, "CARNIVAL_LAUNCH_SECRET", development, DEV_LAUNCH_SECRET),
         timezone=environ.get("CARNIVAL_TIMEZONE", "Asia/Shanghai"),
         socketio_channel=environ.get("CARNIVAL_SOCKETIO_CHANNEL", "carnival"),
+        frame_ancestors=web_origins(environ.get("CARNIVAL_FRAME_ANCESTORS", ""), "CARNIVAL_FRAME_ANCESTORS"),
+        proxy_hops=_count(environ, "CARNIVAL_PROXY_HOPS", 0, 0),
+        max_content_length=_count(environ, "CARNIVAL_MAX_CONTENT_LENGTH", DEFAULT_MAX_CONTENT_LENGTH, 1024),
     )
+
+
+def web_origins(value: str, name: str) -> tuple[str, ...]:
+    """The origins (``https://host[:port]``) listed in ``value``, separated by spaces or commas.
+
+    :raises ConfigError: when an entry is not a bare http(s) origin (no path, query, wildcard or user).
+    """
+    origins = []
+    for entry in value.replace(",", " ").split():
+        parts = urlsplit(entry)
+        if not _bare_origin(parts) or "*" in entry:
+            raise ConfigError(f"{name}: '{entry}' is not an origin like https://app.example.com")
+        origins.append(f"{parts.scheme}://{parts.netloc.lower()}")
+    return tuple(origins)
+
+
+def _bare_origin(parts: SplitResult) -> bool:
+    """An http(s) scheme and a host with a valid port, and nothing else (no path, query, fragment or user)."""
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.path not in ("", "/"):
+        return False
+    if parts.query or parts.fragment or "@" in parts.netloc:
+        return False
+    try:
+        return parts.port != 0
+    except ValueError:
+        return False
+
+
+def _count(environ: dict[str, str] | os._Environ[str], name: str, default: int, minimum: int) -> int:
+    value = environ.get(name, "").strip()
+    if not value:
+        return default
+    if not (value.isascii() and value.isdigit()) or int(value) < minimum:
+        raise ConfigError(f"{name} must be a whole number of at least {minimum}, not '{value}'")
+    return int(value)
 
 
 def _secret(environ: dict[str, str] | os._Environ[str], name: str, development: bool, dev_default: str) -> str:
@@ -70,6 +113,7 @@ def flask_config(settings: Settings) -> dict[str, Any]:
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SECURE": not settings.development,
+        "MAX_CONTENT_LENGTH": settings.max_content_length,
         "API_TITLE": "Carnival",
         "API_VERSION": "1",
         "OPENAPI_VERSION": "3.0.3",
