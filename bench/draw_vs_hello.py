@@ -220,7 +220,7 @@ def hello(conn: http.client.HTTPConnection, _worker: int) -> int:
     return request(conn, "GET", "/api/health")[0]
 
 
-def spinner(campaign_id: int, cookies: list[str], threads: int) -> Call:
+def spinner(campaign_id: int, cookies: list[str], threads: int, origin: str) -> Call:
     """A call that spins as one of the shoppers of ``worker`` (workers never share a shopper when N >= K)."""
     turns = [0] * threads
     path = f"/api/play/{campaign_id}/wheel/spin"
@@ -228,7 +228,11 @@ def spinner(campaign_id: int, cookies: list[str], threads: int) -> Call:
     def spin(conn: http.client.HTTPConnection, worker: int) -> int:
         mine = cookies[worker::threads] or [cookies[worker % len(cookies)]]
         turns[worker] += 1
-        headers = {"Cookie": mine[turns[worker] % len(mine)], "Idempotency-Key": f"bench-{uuid.uuid4().hex}"}
+        headers = {
+            "Cookie": mine[turns[worker] % len(mine)],
+            "Idempotency-Key": f"bench-{uuid.uuid4().hex}",
+            "Origin": origin,  # as the wheel page sends it (writes from other origins are refused)
+        }
         return request(conn, "POST", path, b"", headers)[0]
 
     return spin
@@ -298,7 +302,7 @@ def main(argv: list[str] | None = None) -> int:
         cookies = sign_in(port, args.shoppers)
         phases = [
             measure("hello", port, hello, args),
-            measure("spin", port, spinner(campaign_id, cookies, args.threads), args),
+            measure("spin", port, spinner(campaign_id, cookies, args.threads, f"http://{HOST}:{port}"), args),
         ]
     figures = report(url, args, phases)
     if args.json:

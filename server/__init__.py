@@ -20,8 +20,11 @@ from server import (
     api_session,
     audit_api,
     audit_pages,
+    body_limits,
+    csrf,
     db,
     errors,
+    headers,
     input_guard,
     ops_live,
     ops_pages,
@@ -58,6 +61,9 @@ def create_app(environ: Mapping[str, str] | None = None, overrides: Mapping[str,
     simulation_jobs.init_app(app)
     api = errors.JsonErrorApi(app)
     errors.register(app)  # after Api(): ours replace flask-smorest's error handlers
+    csrf.init_app(app)
+    body_limits.init_app(app)
+    headers.init_app(app)
     input_guard.init_app(app)
     outage.init_app(app, app.extensions["carnival.engine"])
     for blueprint in (

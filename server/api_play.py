@@ -13,6 +13,7 @@ from games.contract import Action
 from games.player_views import game_view, history_with_names, prize_views, shopper_view
 from server import db, realtime
 from server.auth import require_role
+from server.body_limits import read_small_body
 from server.errors import SHOPPER_ERRORS, ApiError, documented_errors
 from server.idempotency import Answer, request_fingerprint, run_once
 from server.input_guard import body_limit, load_json
@@ -72,7 +73,7 @@ def wheel(campaign_id: int, user: User) -> dict[str, Any]:
 )
 def spin(campaign_id: int, user: User) -> Response:
     """Spin once. The server draws, grants and answers where the wheel lands."""
-    raw = request.get_data()
+    raw = read_small_body(SPIN_BODY_MAX_BYTES)
     _require_json_object(raw)
     played: list[engine.PlayResult] = []
 

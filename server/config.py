@@ -7,6 +7,7 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import SplitResult, urlsplit
 
 from server.keys import STRENGTH_RULE, Key, Keyring, is_strong, parse_keyring
 
@@ -15,6 +16,7 @@ DEV_HOST_SECRET = "carnival-demo-host-api-secret-do-not-use-in-production"
 DEV_LAUNCH_KEY = Key("demo", DEV_LAUNCH_SECRET)
 DEV_HOST_KEY = Key("demo", DEV_HOST_SECRET)
 WEAK_SECRETS = {"secret", "changeme", "change-me", "dev", "development", "password", DEV_LAUNCH_SECRET, DEV_HOST_SECRET}
+DEFAULT_MAX_CONTENT_LENGTH = 1024 * 1024
 
 Environ = dict[str, str] | os._Environ[str]
 
@@ -40,6 +42,8 @@ class Settings:
     sockets_per_ip: int = 200
     sockets_per_user: int = 8
     trusted_proxies: int = 0
+    frame_ancestors: tuple[str, ...] = ()
+    max_content_length: int = DEFAULT_MAX_CONTENT_LENGTH
 
     @property
     def development(self) -> bool:
@@ -67,9 +71,37 @@ def settings_from(environ: Environ, instance_path: Path) -> Settings:
         sockets_per_ip=_count(environ, "CARNIVAL_SOCKETS_PER_IP", 200, minimum=1),
         sockets_per_user=_count(environ, "CARNIVAL_SOCKETS_PER_USER", 8, minimum=1),
         trusted_proxies=_count(environ, "CARNIVAL_TRUSTED_PROXIES", 0, minimum=0),
+        frame_ancestors=web_origins(environ.get("CARNIVAL_FRAME_ANCESTORS", ""), "CARNIVAL_FRAME_ANCESTORS"),
+        max_content_length=_count(environ, "CARNIVAL_MAX_CONTENT_LENGTH", DEFAULT_MAX_CONTENT_LENGTH, 1024),
     )
     _require_separate_secrets(settings)
     return settings
+
+
+def web_origins(value: str, name: str) -> tuple[str, ...]:
+    """The origins (``https://host[:port]``) listed in ``value``, separated by spaces or commas.
+
+    :raises ConfigError: when an entry is not a bare http(s) origin (no path, query, wildcard or user).
+    """
+    origins = []
+    for entry in value.replace(",", " ").split():
+        parts = urlsplit(entry)
+        if not _bare_origin(parts) or "*" in entry:
+            raise ConfigError(f"{name}: '{entry}' is not an origin like https://app.example.com")
+        origins.append(f"{parts.scheme}://{parts.netloc.lower()}")
+    return tuple(origins)
+
+
+def _bare_origin(parts: SplitResult) -> bool:
+    """An http(s) scheme and a host with a valid port, and nothing else (no path, query, fragment or user)."""
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.path not in ("", "/"):
+        return False
+    if parts.query or parts.fragment or "@" in parts.netloc:
+        return False
+    try:
+        return parts.port != 0
+    except ValueError:
+        return False
 
 
 def _count(environ: Environ, name: str, default: int, minimum: int) -> int:
@@ -143,6 +175,7 @@ def flask_config(settings: Settings) -> dict[str, Any]:
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SECURE": not settings.development,
+        "MAX_CONTENT_LENGTH": settings.max_content_length,
         "API_TITLE": "Carnival",
         "API_VERSION": "1",
         "OPENAPI_VERSION": "3.0.3",

@@ -24,6 +24,7 @@ from games.models import Campaign
 from server import db
 from server.api_public import find_campaign
 from server.api_session import launch_shopper
+from server.csrf import allow_cross_origin
 from server.demo import DEMO_SHOPPERS
 from server.errors import ApiError
 from server.launch import MAX_LIFETIME_SECONDS, sign
@@ -46,6 +47,7 @@ def home() -> Response:
 
 
 @bp.route("/play/launch", methods=["GET", "POST"])
+@allow_cross_origin  # a one-time signed token; whether it came from the host is checked here (opened_by_host)
 def launch() -> str | Response | tuple[str, int]:
     """The host app opens the web view here with ``?token=...&campaign=ID`` (or POSTs those fields from its
     page). Opened from another site, a GET only asks the shopper to confirm who they enter as."""

@@ -84,7 +84,7 @@ def init_app(app: Flask, socketio: SocketIO, settings: Settings) -> None:
     _cap_transports(socketio, per_ip)
     if settings.trusted_proxies:
         hops = settings.trusted_proxies
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops, x_prefix=hops)  # type: ignore[method-assign]
 
 
 def _cap_transports(socketio: SocketIO, cap: Cap) -> None:

@@ -63,9 +63,20 @@ def clock() -> Clock:
     return Clock()
 
 
+class PageClient(FlaskClient):
+    """A test client whose requests come, as a browser labels them, from the app's own pages
+    (``Sec-Fetch-Site: same-origin``); a test may send other headers to play another page."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.environ_base["HTTP_SEC_FETCH_SITE"] = "same-origin"
+
+
 def build_app(database_url: str, clock: Clock, **environ: str) -> Flask:
-    """A testing app on ``database_url`` with tables created and ``clock`` installed."""
+    """A testing app on ``database_url`` with tables created and ``clock`` installed; its test clients are
+    :class:`PageClient`."""
     app = create_app({"CARNIVAL_ENV": "testing", "DATABASE_URL": database_url, **environ}, {"TESTING": True})
+    app.test_client_class = PageClient
     app.extensions["carnival.clock"] = clock
     Base.metadata.create_all(app.extensions["carnival.engine"])
     return app

@@ -119,6 +119,12 @@ def carnival(workdir: Path, *args: str) -> str:
     return result.stdout
 
 
+def watch_errors(page: Page, errors: list[str]) -> None:
+    """Collect ``page``'s script errors and the resources its Content-Security-Policy refused."""
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("console", lambda note: errors.append(note.text) if "Content Security Policy" in note.text else None)
+
+
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
     """Debian's Chromium, headless."""
@@ -130,11 +136,12 @@ def browser() -> Iterator[Browser]:
 
 @pytest.fixture
 def page(browser: Browser) -> Iterator[Page]:
-    """A fresh phone-sized page (own cookies and localStorage); fails the test on any script error."""
+    """A fresh phone-sized page (own cookies and localStorage); fails the test on any script error or
+    Content-Security-Policy violation."""
     context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True, locale="zh-CN")
     page = context.new_page()
     errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
+    watch_errors(page, errors)
     yield page
     context.close()
     assert not errors, f"script errors on the page: {errors}"
@@ -145,11 +152,12 @@ DESKTOP = {"width": 1280, "height": 900}
 
 @pytest.fixture
 def console(browser: Browser) -> Iterator[Page]:
-    """A fresh desktop page (own cookies); fails the test on any script error."""
+    """A fresh desktop page (own cookies); fails the test on any script error or
+    Content-Security-Policy violation."""
     context = browser.new_context(viewport=DESKTOP, locale="zh-CN")
     page = context.new_page()
     errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
+    watch_errors(page, errors)
     yield page
     context.close()
     assert not errors, f"script errors on the page: {errors}"

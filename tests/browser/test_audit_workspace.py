@@ -47,7 +47,8 @@ def spin_as(browser: Browser, base_url: str, campaign: int, shopper: int) -> Non
         page.goto(base_url + re.sub(r"campaign=\d+", f"campaign={campaign}", href))
         page.wait_for_url(f"**/play/{campaign}")
         answer = context.request.post(
-            f"{base_url}/api/play/{campaign}/wheel/spin", headers={"Idempotency-Key": str(uuid.uuid4())}
+            f"{base_url}/api/play/{campaign}/wheel/spin",
+            headers={"Idempotency-Key": str(uuid.uuid4()), "Origin": base_url},  # as the wheel page sends it
         )
         assert answer.status == 200, answer.text()
     finally:

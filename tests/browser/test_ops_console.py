@@ -71,7 +71,8 @@ def spin_as_shopper(browser: Browser, base_url: str, campaign: int) -> None:
         page.goto(base_url + re.sub(r"campaign=\d+", f"campaign={campaign}", href))
         page.wait_for_url(f"**/play/{campaign}")
         answer = context.request.post(
-            f"{base_url}/api/play/{campaign}/wheel/spin", headers={"Idempotency-Key": str(uuid.uuid4())}
+            f"{base_url}/api/play/{campaign}/wheel/spin",
+            headers={"Idempotency-Key": str(uuid.uuid4()), "Origin": base_url},  # as the wheel page sends it
         )
         assert answer.status == 200, answer.text()
     finally:
@@ -127,6 +128,7 @@ def test_a_draft_saved_by_someone_else_is_never_overwritten(console: Page, demo_
     other = console.request.put(
         f"{demo_server}/api/ops/campaigns/{campaign}/draft",
         data={"revision": draft["revision"], "body": {**draft["body"], "name": "别人的修改"}},
+        headers={"Origin": demo_server},  # as the editor page sends it
     )
     assert other.status == 200, other.text()
 

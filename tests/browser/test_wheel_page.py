@@ -45,7 +45,8 @@ def spin(page: Page) -> dict[str, Any]:
 def use_a_spin(page: Page, base_url: str, campaign: int, attempt: int) -> int:
     """Spin through the API (sharing the page's session); returns the status."""
     url = f"{base_url}/api/play/{campaign}/wheel/spin"
-    return page.request.post(url, headers={"Idempotency-Key": f"use-up-{attempt:04d}"}).status
+    headers = {"Idempotency-Key": f"use-up-{attempt:04d}", "Origin": base_url}  # as the wheel page sends it
+    return page.request.post(url, headers=headers).status
 
 
 def test_a_spin_lands_on_the_servers_slot_and_shows_its_prize(page: Page, demo_server: str) -> None:
@@ -135,7 +136,7 @@ RANGE_IMAGE = "/static/play/prizes/red-packet.svg"
 def publish_range_campaign(browser: Browser, base_url: str) -> int:
     """As the demo ops account (in a context of its own), publish the console's template with its red
     packet turned into ¥1–¥9.99 with an image, weighted to be picked practically always; returns its id."""
-    context = browser.new_context()
+    context = browser.new_context(extra_http_headers={"Origin": base_url})  # as the console's pages send it
     try:
         api = context.request
         signed_in = api.post(f"{base_url}/api/session/staff", data={"username": "ops", "password": "carnival-ops-demo"})

@@ -263,7 +263,8 @@ def test_server_processes_share_rooms_through_the_redis_message_queue(tmp_path: 
             assert client.call("watch", {"campaign_id": campaign}, namespace=PLAY, timeout=10) == {"ok": True}
             wait_for_subscribers(queue, channel, baseline)
             url = f"{server_b}/api/play/{campaign}/wheel/spin"
-            status, spun, _ = post_json(url, {}, {"Cookie": cookie, "Idempotency-Key": "spin-redis-01"})
+            headers = {"Cookie": cookie, "Idempotency-Key": "spin-redis-01", "Origin": server_b}  # B's wheel page
+            status, spun, _ = post_json(url, {}, headers)
             assert status == 200, spun
             assert arrived.wait(timeout=10), f"events of a spin on B did not reach A's client: {got}"
         finally:

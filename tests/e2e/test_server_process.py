@@ -161,7 +161,7 @@ def test_a_demo_shopper_spins_the_seeded_campaign(demo: Demo) -> None:
     status, me, set_cookie = post_json(f"{demo.base}/api/session/launch", {"token": launch_token("demo-1001")}, {})
     assert status == 200 and me["role"] == "shopper"
     campaign = json.loads(get(f"{demo.base}/api/campaigns")[1])[0]["id"]
-    headers = {"Cookie": set_cookie.split(";", 1)[0], "Idempotency-Key": "demo-spin-0001"}
+    headers = {"Cookie": set_cookie.split(";", 1)[0], "Idempotency-Key": "demo-spin-0001", "Origin": demo.base}
     status, spun, _ = post_json(f"{demo.base}/api/play/{campaign}/wheel/spin", {}, headers)
     assert status == 200 and spun["wheel"]["slots"][spun["slot"]]["key"] == spun["prize"]["key"]
 

@@ -102,7 +102,9 @@ def post_json(port: int, path: str, body: dict[str, Any], headers: dict[str, str
     """POST JSON: (status, JSON body, Set-Cookie)."""
     data = json.dumps(body).encode()
     request = urllib.request.Request(
-        f"http://{HOST}:{port}{path}", data=data, headers={"Content-Type": "application/json", **headers}
+        f"http://{HOST}:{port}{path}",
+        data=data,
+        headers={"Content-Type": "application/json", "Origin": f"http://{HOST}:{port}", **headers},
     )
     with urllib.request.urlopen(request, timeout=10) as answer:
         return answer.status, json.loads(answer.read()), answer.headers.get("Set-Cookie", "")

@@ -35,7 +35,7 @@ def spin_refused(shopper: FlaskClient, campaign: int, body: str) -> None:
     """A spin with ``body`` is refused: 400 ``invalid_json``, or 413 when it is over the spin's size limit."""
     answer = shopper.post(f"/api/play/{campaign}/wheel/spin", data=body, headers={"Idempotency-Key": "hostile-01"})
     if len(body.encode()) > SPIN_BODY_MAX_BYTES:
-        refused(answer, 413, "request_entity_too_large")
+        refused(answer, 413, "body_too_large")
     else:
         refused(answer, 400, "invalid_json")
 
@@ -170,6 +170,6 @@ def test_a_spin_body_is_bounded(shopper: FlaskClient) -> None:
     big = "{" + " " * SPIN_BODY_MAX_BYTES + "}"
     spin = f"/api/play/{campaign}/wheel/spin"
     answer = shopper.post(spin, data=big, headers={**JSON, "Idempotency-Key": "big-body-1"})
-    refused(answer, 413, "request_entity_too_large")
+    refused(answer, 413, "body_too_large")
     answer = shopper.post(f"/api/play/{campaign}/wheel/spin", json={}, headers={"Idempotency-Key": "small-body-1"})
     assert answer.status_code == 200, answer.json

@@ -20,6 +20,13 @@ CROSS_SITE = {"Sec-Fetch-Site": "cross-site"}
 FROM_THE_APP = {"Sec-Fetch-Site": "none"}
 
 
+def browser(app: Flask) -> FlaskClient:
+    """A client that sends only the headers a test gives it (no ``Sec-Fetch-Site`` of its own)."""
+    client = app.test_client()
+    client.environ_base.pop("HTTP_SEC_FETCH_SITE", None)
+    return client
+
+
 def signed_in(client: FlaskClient) -> bool:
     return client.get("/api/session/me").status_code == 200
 
@@ -31,7 +38,7 @@ def used_tokens(app: Flask) -> int:
 
 def test_a_launch_link_followed_from_another_site_only_asks_to_confirm(app: Flask, clock: Clock) -> None:
     token = launch_token("attacker-1", "攻击者", now=clock.now)
-    victim = app.test_client()
+    victim = browser(app)
     for headers in (CROSS_SITE, {"Sec-Fetch-Site": "same-site"}, {}, {"Referer": "https://evil.example/x"}):
         page = victim.get(f"/play/launch?token={token}&campaign=5&lang=en", headers=headers)
         text = page.get_data(as_text=True)
@@ -47,7 +54,7 @@ def test_a_launch_link_followed_from_another_site_only_asks_to_confirm(app: Flas
 
 
 def test_a_cross_site_post_of_a_launch_is_refused(app: Flask, clock: Clock) -> None:
-    victim = app.test_client()
+    victim = browser(app)
     for headers in (
         {**CROSS_SITE, "Origin": "https://evil.example"},
         {"Origin": "https://evil.example"},
@@ -112,9 +119,11 @@ def test_tokens_are_short_lived_and_carry_a_jti(app: Flask, clock: Clock) -> Non
 
 def test_a_cross_site_text_form_cannot_post_json_to_the_launch_api(app: Flask, clock: Clock) -> None:
     body = json.dumps({"token": launch_token("attacker-3", now=clock.now), "x": "="})  # as a text/plain form sends it
-    victim = app.test_client()
+    victim = browser(app)
     answer = victim.post("/api/session/launch", data=body, content_type="text/plain", headers=CROSS_SITE)
-    assert answer.status_code == 422 and not signed_in(victim)
+    assert answer.status_code == 403 and not signed_in(victim)  # a write from another site
+    same_site = victim.post("/api/session/launch", data=body, content_type="text/plain")
+    assert same_site.status_code == 422 and not signed_in(victim)  # and JSON only as JSON
 
 
 def test_expired_used_tokens_are_purged_by_the_cli(app: Flask, clock: Clock) -> None:

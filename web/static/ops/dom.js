@@ -4,7 +4,7 @@
  * ``el("input", {class: "x", value: 3, oninput: fn}, ...children)``: a new element.
  * null / undefined / false attributes and children are skipped; ``on*`` functions become listeners;
  * ``value``, ``checked`` and ``selected`` are set as properties after the children (so a select's
- * value can name one of its options).
+ * value can name one of its options); ``style`` is set through the CSSOM (the pages' CSP refuses style attributes).
  */
 export function el(tag, attributes = {}, ...children) {
   const node = document.createElement(tag);
@@ -13,6 +13,7 @@ export function el(tag, attributes = {}, ...children) {
     if (value === null || value === undefined || value === false) continue;
     if (name.startsWith("on") && typeof value === "function") node.addEventListener(name.slice(2), value);
     else if (name === "value" || name === "checked" || name === "selected") properties[name] = value;
+    else if (name === "style") node.style.cssText = String(value); // CSSOM: allowed without inline styles in the CSP
     else node.setAttribute(name, value === true ? "" : String(value));
   }
   for (const child of children.flat(Infinity)) {
