@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import argparse
 import http.client
-import os
-import secrets
 import selectors
 import statistics
 import subprocess
@@ -29,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import websocket
-from draw_vs_hello import HOST, database, free_port, prepare, request, sign_in, wait_healthy
+from draw_vs_hello import HOST, bench_environ, database, free_port, prepare, request, sign_in, wait_healthy
 
 REPO = Path(__file__).resolve().parents[1]
 MAX_SOCKETS, MAX_SECONDS, MAX_SHOPPERS = 2000, 60.0, 1000
@@ -228,10 +226,7 @@ def main(argv: list[str] | None = None) -> int:
     with ExitStack() as stack:
         folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="carnival-bench-")))
         url = stack.enter_context(database(args, folder))
-        environ = {**os.environ, "CARNIVAL_ENV": "testing", "DATABASE_URL": url, "SECRET_KEY": secrets.token_hex(32)}
-        environ.update(CARNIVAL_SOCKETS_PER_IP=str(args.sockets + 10), CARNIVAL_SOCKETS_PER_USER="4")
-        for name in ("REDIS_URL", "FLASK_RUN_FROM_CLI"):
-            environ.pop(name, None)
+        environ = bench_environ(url, CARNIVAL_SOCKETS_PER_IP=str(args.sockets + 10), CARNIVAL_SOCKETS_PER_USER="4")
         campaign_id = prepare(url, environ)
         port, worker = stack.enter_context(server(args, environ, folder / "gunicorn.log"))
         cookies = sign_in(port, min(signed_in, MAX_SHOPPERS) + 1)

@@ -30,6 +30,7 @@ from server import (
     ops_pages,
     outage,
     pages,
+    ratelimit,
     realtime,
     routing,
     serving,
@@ -79,6 +80,7 @@ def create_app(environ: Mapping[str, str] | None = None, overrides: Mapping[str,
     app.register_blueprint(pages.bp)
     app.register_blueprint(ops_pages.bp)
     app.register_blueprint(audit_pages.bp)
+    ratelimit.init_app(app)
     socketio = SocketIO(
         app,
         message_queue=settings.redis_url,

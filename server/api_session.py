@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import session as cookie
 from flask_smorest import Blueprint
 
-from server import auth, db
+from server import auth, db, signin
 from server.errors import ApiError
 from server.launch_guard import spend, verified_launch
 from server.models import User
@@ -26,7 +25,7 @@ def launch_shopper(token: str) -> User:
     with db_session.begin():
         spend(db_session, launch)
         user = auth.shopper_from_launch(db_session, launch)
-    auth.start_session(user)
+        auth.start_session(db_session, user)
     return user
 
 
@@ -43,15 +42,10 @@ def launch(body: dict[str, Any]) -> User:
 @blp.arguments(StaffLoginSchema)
 @blp.response(200, MeSchema)
 @blp.alt_response(401, schema=ApiErrorSchema, description="wrong username or password")
+@blp.alt_response(429, schema=ApiErrorSchema, description="too many attempts or wrong passwords; see Retry-After")
 def staff_login(body: dict[str, Any]) -> User:
-    """Sign an ops or auditor account in."""
-    db_session = db.session()
-    with db_session.begin():
-        user = auth.check_staff(db_session, body["username"], body["password"])
-    if user is None:
-        raise ApiError(401, "bad_credentials", "wrong username or password")
-    auth.start_session(user)
-    return user
+    """Sign an ops or auditor account in (locked for a while after repeated wrong passwords)."""
+    return signin.sign_in_staff(body["username"], body["password"])
 
 
 @blp.route("/me", methods=["GET"])
@@ -67,5 +61,5 @@ def me() -> User:
 @blp.route("/logout", methods=["POST"])
 @blp.response(204)
 def logout() -> None:
-    """End the session."""
-    cookie.clear()
+    """End the session: it is revoked on the server, so the old cookie no longer works."""
+    signin.sign_out()

@@ -6,15 +6,18 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar, cast
 
+from flask import current_app
 from flask import session as cookie
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from werkzeug.security import check_password_hash, generate_password_hash
 
-from server import db
+from server import db, sessions
+from server.accounts import create_staff as create_staff
+from server.auth_settings import SessionPolicy
 from server.errors import ApiError
 from server.launch import Launch
-from server.models import ROLES, User
+from server.models import User
+from server.passwords import password_matches
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -32,51 +35,45 @@ def shopper_from_launch(db_session: Session, launch: Launch) -> User:
     return user
 
 
-def create_staff(db_session: Session, username: str, password: str, role: str, now: Any) -> User:
-    """A staff account (ops or auditor) with a hashed password. :raises ValueError: on bad input."""
-    if role not in ROLES or role == "shopper":
-        raise ValueError("staff role must be ops or auditor")
-    if len(password) < 10:
-        raise ValueError("a staff password needs at least 10 characters")
-    if db_session.scalars(select(User).where(User.username == username)).first() is not None:
-        raise ValueError(f"user '{username}' exists already")
-    user = User(
-        role=role,
-        username=username,
-        password_hash=generate_password_hash(password),
-        display_name=username,
-        tier="normal",
-        created_at=now,
-    )
-    db_session.add(user)
-    db_session.flush()
-    return user
-
-
 def check_staff(db_session: Session, username: str, password: str) -> User | None:
-    """The staff user with these credentials, or ``None``."""
+    """The enabled staff user with these credentials, or ``None``. An unknown username, a shopper or a disabled
+    account costs the same password-hashing work as a known one, so timing tells nothing."""
     user = db_session.scalars(select(User).where(User.username == username)).one_or_none()
-    if user is None or user.password_hash is None or not check_password_hash(user.password_hash, password):
+    stored = user.password_hash if user is not None else None
+    if not password_matches(stored, password) or user is None or user.disabled_at is not None:
         return None
     return user
 
 
-def start_session(user: User) -> None:
-    """Remember ``user`` in the signed session cookie."""
+def start_session(db_session: Session, user: User) -> None:
+    """Open a server-side session for ``user`` and put its token in the (signed) session cookie."""
+    token = sessions.open_session(db_session, user, _policy(), db.now())
     cookie.clear()
-    cookie["uid"], cookie["role"] = user.id, user.role
+    cookie["sid"] = token
     cookie.permanent = False
 
 
+def end_session(db_session: Session) -> None:
+    """Revoke the current session (if any) and clear the cookie: replaying the old cookie signs nobody in."""
+    token = cookie.get("sid")
+    if isinstance(token, str):
+        sessions.revoke(db_session, token)
+    cookie.clear()
+
+
 def current_user() -> User | None:
-    """The signed-in user, if any (read in its own short transaction)."""
-    uid = cookie.get("uid")
-    if uid is None:
+    """The user of the request's live session, if any (read in its own short transaction)."""
+    token = cookie.get("sid")
+    if not isinstance(token, str):
         return None
     db_session = db.session()
-    user = db_session.get(User, uid)
+    user = sessions.session_user(db_session, token, _policy(), db.now())
     db_session.commit()
     return user
+
+
+def _policy() -> SessionPolicy:
+    return current_app.extensions["carnival.settings"].sessions
 
 
 def require_role(*roles: str) -> Callable[[F], F]:

@@ -61,13 +61,15 @@ def refuse_large_bodies() -> None:
 
 
 def read_small_body(limit: int = SMALL_BODY) -> bytes:
-    """The request body of a view documented as taking (almost) none, reading at most ``limit + 1`` bytes.
+    """The request body of a view documented as taking (almost) none. The body may already have been read
+    (and cached) by the input checks; a body sent without a length is bounded by the view's
+    :func:`server.input_guard.body_limit`, which the view declares with the same ``limit``.
 
     :raises BodyTooLarge: 413 when the body is longer than ``limit``.
     """
     if request.content_length is not None and request.content_length > limit:
         raise BodyTooLarge(limit)
-    raw = request.stream.read(limit + 1)
+    raw = request.get_data(cache=True)
     if len(raw) > limit:
         raise BodyTooLarge(limit)
     return raw

@@ -14,9 +14,9 @@ from economy.wallet import expire_coupons
 from games.models import Campaign
 from games.periods import rotate
 from server import db
-from server.auth import create_staff
 from server.cli_audit import AUDIT_COMMANDS, campaign_or_fail
 from server.cli_simulate import simulate_command
+from server.cli_users import USER_COMMANDS, user_create
 from server.config import ConfigError
 from server.demo import DEMO_STAFF, seed_demo
 from server.launch_guard import purge_spent
@@ -105,23 +105,12 @@ def demo(port: int) -> None:
 
 @cli.group("user")
 def user_group() -> None:
-    """Staff accounts."""
+    """Staff accounts (every change is kept in the ops audit trail)."""
 
 
-@user_group.command("create")
-@click.option("--username", required=True)
-@click.option("--role", type=click.Choice(["ops", "auditor"]), required=True)
-@click.password_option(envvar="CARNIVAL_NEW_PASSWORD")
-@with_appcontext
-def user_create(username: str, role: str, password: str) -> None:
-    """Create an ops or auditor account (password hashed)."""
-    db_session = db.session()
-    try:
-        with db_session.begin():
-            create_staff(db_session, username, password, role, db.now())
-    except ValueError as error:
-        raise click.ClickException(str(error)) from error
-    click.echo(f"{role} account '{username}' created")
+user_group.add_command(user_create)
+for _command in USER_COMMANDS:
+    user_group.add_command(_command)
 
 
 @cli.group("seeds")

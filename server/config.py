@@ -9,6 +9,12 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import SplitResult, urlsplit
 
+from server.auth_settings import (
+    AuthSettingError,
+    SessionPolicy,
+    rate_limits_from,
+    session_policy_from,
+)
 from server.keys import STRENGTH_RULE, Key, Keyring, is_strong, parse_keyring
 
 DEV_LAUNCH_SECRET = "carnival-demo-launch-secret-do-not-use-in-production"
@@ -39,6 +45,8 @@ class Settings:
     launch_origins: frozenset[str]
     timezone: str
     socketio_channel: str
+    sessions: SessionPolicy
+    rate_limits: dict[str, str]
     sockets_per_ip: int = 200
     sockets_per_user: int = 8
     trusted_proxies: int = 0
@@ -57,6 +65,10 @@ def settings_from(environ: Environ, instance_path: Path) -> Settings:
     if env not in ("development", "testing", "production"):
         raise ConfigError(f"CARNIVAL_ENV must be development, testing or production, not '{env}'")
     development = env in ("development", "testing")
+    try:
+        sessions, rate_limits = session_policy_from(environ), rate_limits_from(environ)
+    except AuthSettingError as error:
+        raise ConfigError(str(error)) from error
     settings = Settings(
         env=env,
         database_url=environ.get("DATABASE_URL") or f"sqlite:///{instance_path / 'carnival.db'}",
@@ -68,6 +80,8 @@ def settings_from(environ: Environ, instance_path: Path) -> Settings:
         launch_origins=frozenset(environ.get("CARNIVAL_LAUNCH_ORIGINS", "").replace(",", " ").split()),
         timezone=environ.get("CARNIVAL_TIMEZONE", "Asia/Shanghai"),
         socketio_channel=environ.get("CARNIVAL_SOCKETIO_CHANNEL", "carnival"),
+        sessions=sessions,
+        rate_limits=rate_limits,
         sockets_per_ip=_count(environ, "CARNIVAL_SOCKETS_PER_IP", 200, minimum=1),
         sockets_per_user=_count(environ, "CARNIVAL_SOCKETS_PER_USER", 8, minimum=1),
         trusted_proxies=_count(environ, "CARNIVAL_TRUSTED_PROXIES", 0, minimum=0),

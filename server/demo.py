@@ -14,7 +14,7 @@ from games.admin import create_campaign
 from games.models import Campaign
 from games.periods import local_day
 from games.registry import Registry
-from server.auth import create_staff
+from server.accounts import create_staff
 from server.models import User
 
 DEMO_SLUG = "baitiao-carnival"

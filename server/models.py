@@ -1,10 +1,11 @@
-"""The server's tables: users (shoppers and staff), idempotency keys and used launch tokens."""
+"""The server's tables: users (shoppers and staff), their sign-in sessions, idempotency keys and used launch
+tokens."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from economy.db import Base, UTCDateTime
@@ -26,6 +27,22 @@ class User(Base):
     display_name: Mapped[str] = mapped_column(String(64))
     tier: Mapped[str] = mapped_column(String(16), default="normal")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    disabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class AuthSession(Base):
+    """A signed-in session. The cookie carries a random token; only its SHA-256 is stored, so a copy of this
+    table signs nobody in. Signing out deletes the row; ``expires_at`` is the absolute end, ``last_seen_at``
+    measures idleness."""
+
+    __tablename__ = "auth_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 class IdempotencyKey(Base):

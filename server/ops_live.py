@@ -21,6 +21,7 @@ from server.api_ops import current_metrics
 from server.auth import current_user
 from server.errors import ApiError, error_body
 from server.outage import UNAVAILABLE
+from server.ratelimit import check_socket_connect
 from server.schemas import WatchSchema
 from server.schemas_ops import MetricsSchema
 
@@ -126,10 +127,11 @@ class OpsNamespace(Namespace):
         self._broadcaster = broadcaster
 
     def on_connect(self, auth: Any = None) -> bool:
-        """Refuse anyone but ops under their connection cap.
+        """Refuse anyone but ops under their connection cap (and too many connects from one address).
 
         :raises ConnectionRefusedError: ``not_signed_in``, ``forbidden`` or ``too_many_connections``.
         """
+        check_socket_connect()
         serving.require_role("ops")
         return True
 

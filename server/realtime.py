@@ -14,6 +14,7 @@ from server import db, serving
 from server.api_public import find_campaign
 from server.errors import ApiError, error_body
 from server.models import User
+from server.ratelimit import check_socket_connect
 from server.schemas import WatchSchema
 
 PLAY = "/play"
@@ -33,10 +34,12 @@ class PlayNamespace(Namespace):
     """Shoppers' live events. Only signed-in shoppers may connect; they join their own room."""
 
     def on_connect(self, auth: Any = None) -> bool:
-        """Refuse anyone but a signed-in shopper under their connection cap; put them in their room.
+        """Refuse anyone but a signed-in shopper under their connection cap (and too many
+        connects from one address); put them in their room.
 
         :raises ConnectionRefusedError: ``not_signed_in``, ``forbidden`` or ``too_many_connections``.
         """
+        check_socket_connect()
         join_room(user_room(serving.require_role("shopper")))
         return True
 

@@ -72,10 +72,23 @@ class PageClient(FlaskClient):
         self.environ_base["HTTP_SEC_FETCH_SITE"] = "same-origin"
 
 
-def build_app(database_url: str, clock: Clock, **environ: str) -> Flask:
-    """A testing app on ``database_url`` with tables created and ``clock`` installed; its test clients are
+#: Tests that move the clock by weeks keep their sessions; tests of sessions pass their own lifetimes.
+LONG_SESSIONS = {
+    "CARNIVAL_STAFF_SESSION_HOURS": "100000",
+    "CARNIVAL_STAFF_IDLE_MINUTES": "900000",
+    "CARNIVAL_SHOPPER_SESSION_HOURS": "100000",
+    "CARNIVAL_SHOPPER_IDLE_MINUTES": "900000",
+}
+
+
+def build_app(database_url: str, clock: Clock, rate_limits: bool = False, **environ: str) -> Flask:
+    """A testing app on ``database_url`` with tables created and ``clock`` installed; rate limits are off unless
+    ``rate_limits``, sessions last for years unless ``environ`` says otherwise; its test clients are
     :class:`PageClient`."""
-    app = create_app({"CARNIVAL_ENV": "testing", "DATABASE_URL": database_url, **environ}, {"TESTING": True})
+    app = create_app(
+        {"CARNIVAL_ENV": "testing", "DATABASE_URL": database_url, **LONG_SESSIONS, **environ},
+        {"TESTING": True, "RATELIMIT_ENABLED": rate_limits},
+    )
     app.test_client_class = PageClient
     app.extensions["carnival.clock"] = clock
     Base.metadata.create_all(app.extensions["carnival.engine"])

@@ -63,6 +63,7 @@ def _development_env(workdir: Path) -> dict[str, str]:
     """The environment of a development server (and its CLI) on ``workdir``'s own SQLite file."""
     env = {**os.environ, "CARNIVAL_ENV": "development", "DATABASE_URL": f"sqlite:///{workdir / 'demo.db'}"}
     env.pop("REDIS_URL", None)
+    env["CARNIVAL_RATE_LIMITS"] = "spin=50 per second"  # tests use up a shopper's spins faster than a person can
     return env
 
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Locator, Page, Response, expect
+from playwright.sync_api import Browser, Locator, Page, Response, Route, expect
 
 pytestmark = pytest.mark.browser
 
@@ -105,6 +106,30 @@ def test_a_refused_spin_shows_the_reason(page: Page, demo_server: str) -> None:
     expect(by_testid(page, "message")).to_contain_text(REFUSAL_TEXT[refused.value.json()["error"]])
     expect(by_testid(page, "spin-button")).to_be_enabled()
     expect(by_testid(page, "result-dialog")).to_be_hidden()
+
+
+def test_a_spin_the_server_could_not_take_is_retried_with_the_same_key(page: Page, demo_server: str) -> None:
+    sign_in(page, demo_server, 2)
+    refused_keys: list[str] = []
+
+    def unavailable(route: Route) -> None:
+        refused_keys.append(route.request.headers["idempotency-key"])
+        body = {"error": "database_unavailable", "message": "the service is briefly unavailable"}
+        route.fulfill(status=503, headers={"Retry-After": "5"}, content_type="application/json", body=json.dumps(body))
+
+    page.route("**/wheel/spin", unavailable)
+    by_testid(page, "spin-button").click()
+    expect(by_testid(page, "message")).to_contain_text("系统繁忙")
+    page.unroute("**/wheel/spin")
+
+    with page.expect_response(is_spin) as retried:
+        by_testid(page, "spin-button").click()
+    assert retried.value.status == 200 and retried.value.request.headers["idempotency-key"] == refused_keys[0]
+    expect(by_testid(page, "result-dialog")).to_be_visible(timeout=SPIN_TIMEOUT_MS)
+    by_testid(page, "result-close").click()
+    with page.expect_response(is_spin) as later:
+        by_testid(page, "spin-button").click()
+    assert later.value.request.headers["idempotency-key"] != refused_keys[0]
 
 
 def test_the_rules_page_shows_every_prize_with_exact_odds_without_signing_in(page: Page, demo_server: str) -> None:

@@ -34,7 +34,7 @@ def test_user_create_hashes_the_password_and_refuses_duplicates_and_short_ones(a
     again = run(app, "user", "create", "--username", "alice", "--role", "ops", stdin="s3cret-pass!\ns3cret-pass!\n")
     assert again.exit_code != 0 and "exists already" in again.output
     short = run(app, "user", "create", "--username", "bob", "--role", "ops", stdin="short\nshort\n")
-    assert short.exit_code != 0 and "at least 10 characters" in short.output
+    assert short.exit_code != 0 and "at least 12 characters" in short.output
     login_answer = client.post("/api/session/staff", json={"username": "alice", "password": "s3cret-pass!"})
     assert login_answer.json["role"] == "auditor"
 

@@ -84,7 +84,9 @@ def timed_health(port: int) -> float:
 
 def test_more_open_sockets_than_threads_leave_health_and_spins_answering(database_url: str, tmp_path: Path) -> None:
     campaign = running_campaign(database_url)
-    environ = server_environ(database_url, CARNIVAL_SOCKETS_PER_IP="1000")
+    environ = server_environ(
+        database_url, CARNIVAL_SOCKETS_PER_IP="1000", CARNIVAL_RATE_LIMITS="socket=1000 per minute"
+    )
     with production_server(environ, tmp_path / "server.log") as port, ExitStack() as stack:
         cookies = [sign_in(port, f"crowd-{i:02d}") for i in range(SHOPPERS)]
         wanted = [cookie for cookie in cookies for _ in range(PAGES_EACH)] + [None] * ANONYMOUS

@@ -50,6 +50,11 @@ async function load() {
   }
 }
 
+/** Whether a retry must reuse the key: the spin may still be running, or the server did not store an answer. */
+function retriesWithSameKey(error) {
+  return error.code === "request_in_progress" || error.status === 429 || error.status >= 500;
+}
+
 async function spin() {
   if (state.spinning || !state.view) return;
   state.spinning = true;
@@ -68,7 +73,7 @@ async function spin() {
     render(result.wheel);
     showResult(result);
   } catch (error) {
-    if (error instanceof ApiError && error.code !== "request_in_progress") state.pendingKey = null;
+    if (error instanceof ApiError && !retriesWithSameKey(error)) state.pendingKey = null;
     showError(error);
   } finally {
     state.spinning = false;
