@@ -2,8 +2,9 @@
 spins straddling a seed period's end and a day's end. Each request reads a clock that moves at every
 reading, so the threads read it in whatever order they run, as processes read a real clock.
 
-A spin reads the clock four times (committing seeds, claiming its key, drawing under the player's lock,
-answering): starting 40 readings before the boundary puts some draws of 16 spins on each side of it.
+A spin reads the clock several times (its session, committing seeds, claiming its key, drawing under the
+player's lock, answering): the clock starts early enough for about 4 of 16 draws to land before the
+boundary (:func:`clock_crossing`, measured on a twin campaign).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 import threading
 import uuid
 from collections import defaultdict
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -42,6 +43,33 @@ class SteppingClock:
         with self._lock:
             self.now += self.step
             return self.now
+
+
+def as_utc(moment: datetime) -> datetime:
+    """A stored time (naive UTC on SQLite) as an aware one."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def clock_crossing(
+    app: Flask, config: dict[str, Any], boundary: datetime, spins: int, draws_before: int
+) -> SteppingClock:
+    """A stepping clock (1 ms a reading) that reaches ``boundary`` after ``draws_before`` draws of a burst of
+    ``spins``, whether the spins run one after another or all read the clock up to the player's lock first.
+
+    One spin on a twin campaign counts a spin's readings before its draw (session, seeds, key) and from its
+    draw on (the draw's own ``created_at`` tells which reading it was).
+    """
+    twin = add_campaign(app, config, slug="twin")
+    client = same_shopper(app, 1)[0]
+    counter = SteppingClock(boundary - timedelta(days=1), timedelta(milliseconds=1))
+    app.extensions["carnival.clock"] = counter
+    started = counter.now
+    assert spin_until_answered(twin)(client)[0] == 200
+    (drawn,) = draws(app, twin)
+    before_draw = round((as_utc(drawn.created_at) - started) / counter.step) - 1
+    from_draw = round((counter.now - started) / counter.step) - before_draw
+    readings = spins * before_draw + draws_before * from_draw
+    return SteppingClock(boundary - counter.step * readings, counter.step)
 
 
 def spin_until_answered(campaign: int) -> Any:
@@ -97,10 +125,11 @@ def assert_log_matches_ledger_and_verifies(app: Flask, campaign: int, after: dat
 
 
 def test_16_spins_of_one_shopper_across_a_period_end_draw_each_nonce_once(app: Flask) -> None:
-    campaign = add_campaign(app, {**single_prize_config(POINTS), "seed_period_hours": 1})
+    config = {**single_prize_config(POINTS), "seed_period_hours": 1}
+    campaign = add_campaign(app, config)
     clients = same_shopper(app, 16)
     period_end = T0 + timedelta(hours=1)  # 13:00 in Shanghai: hourly periods
-    app.extensions["carnival.clock"] = SteppingClock(period_end - timedelta(milliseconds=40), timedelta(milliseconds=1))
+    app.extensions["carnival.clock"] = clock_crossing(app, config, period_end, spins=16, draws_before=4)
     answers = race(clients, spin_until_answered(campaign))
     assert [status for status, _ in answers] == [200] * 16, answers
     records = draws(app, campaign)
@@ -114,10 +143,11 @@ def test_16_spins_of_one_shopper_across_a_period_end_draw_each_nonce_once(app: F
 
 
 def test_spins_across_a_days_end_count_free_spins_by_the_day_of_each_draw(app: Flask) -> None:
-    campaign = add_campaign(app, single_prize_config(POINTS, free_spins_per_day=3))
+    config = single_prize_config(POINTS, free_spins_per_day=3)
+    campaign = add_campaign(app, config)
     clients = same_shopper(app, 16)
     midnight = datetime(2026, 11, 24, tzinfo=ZoneInfo("Asia/Shanghai"))
-    app.extensions["carnival.clock"] = SteppingClock(midnight - timedelta(milliseconds=40), timedelta(milliseconds=1))
+    app.extensions["carnival.clock"] = clock_crossing(app, config, midnight, spins=16, draws_before=4)
     answers = race(clients, spin_until_answered(campaign))
     assert {status for status, _ in answers} == {200, 409}, answers
     assert all(a["error"] == "no_spins_left" for status, a in answers if status == 409)
