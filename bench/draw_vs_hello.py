@@ -73,6 +73,7 @@ class Phase:
             "rps": round(self.rate, 1),
             "p50_ms": round(self.percentile(50), 2),
             "p95_ms": round(self.percentile(95), 2),
+            "p99_ms": round(self.percentile(99), 2),
             "errors": self.errors,
         }
 
@@ -297,7 +298,8 @@ def report(url: str, args: argparse.Namespace, phases: list[Phase]) -> dict[str,
     for phase in phases:
         figures = phase.summary()
         line = f"{phase.name:6} {figures['rps']:9.1f} req/s  p50 {figures['p50_ms']:7.2f} ms"
-        print(f"{line}  p95 {figures['p95_ms']:7.2f} ms  n={figures['requests']}  errors={phase.errors or 0}")
+        tail = f"p95 {figures['p95_ms']:7.2f} ms  p99 {figures['p99_ms']:7.2f} ms"
+        print(f"{line}  {tail}  n={figures['requests']}  errors={phase.errors or 0}")
     print(f"hello/spin ratio: {ratio:.1f}x")
     return {"database": database_kind, **{p.name: p.summary() for p in phases}, "ratio": round(ratio, 2)}
 

@@ -12,7 +12,7 @@ from collections import defaultdict
 from typing import Any
 
 FIGURES = [("hello", "rps"), ("hello", "p50_ms"), ("hello", "p95_ms"), ("spin", "rps"), ("spin", "p50_ms")]
-FIGURES += [("spin", "p95_ms")]
+FIGURES += [("spin", "p95_ms"), ("spin", "p99_ms")]
 
 
 def runs(lines: list[str]) -> dict[str, list[dict[str, Any]]]:

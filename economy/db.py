@@ -67,6 +67,12 @@ def insert_ignoring_conflicts(session: Session, table: Table, values: dict[str, 
     session.execute(statement)
 
 
+def insert_many_ignoring_conflicts(session: Session, table: Table, rows: list[dict[str, Any]]) -> None:
+    """One ``INSERT ... VALUES (...), (...) ON CONFLICT DO NOTHING`` for ``rows`` (all with the same keys)."""
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    session.execute(dialect.insert(table).values(rows).on_conflict_do_nothing())
+
+
 def insert_selected_ignoring_conflicts(session: Session, table: Table, columns: list[str], rows: Select[Any]) -> None:
     """``INSERT ... SELECT ... ON CONFLICT DO NOTHING`` on SQLite and PostgreSQL alike (inserts nothing when
     ``rows`` selects nothing)."""

@@ -23,9 +23,23 @@ def user_owner(user_id: int) -> str:
     return f"user:{user_id}"
 
 
-def campaign_owner(campaign_id: int, role: str) -> str:
-    """The owner name of a campaign's system account (``issue``: where rewards come from, ``sink``)."""
-    return f"campaign:{campaign_id}:{role}"
+SYSTEM_SHARDS = 16  # a campaign's system accounts are split so concurrent grants do not queue on one row
+
+
+def campaign_owner(campaign_id: int, role: str, shard: int = 0) -> str:
+    """The owner name of one shard of a campaign's system account (``issue``: where rewards come from,
+    ``sink``: where spent value goes): ``campaign:7:issue``, then ``campaign:7:issue/1`` to ``/15``."""
+    name = f"campaign:{campaign_id}:{role}"
+    return name if shard % SYSTEM_SHARDS == 0 else f"{name}/{shard % SYSTEM_SHARDS}"
+
+
+def campaign_balance(session: Session, campaign_id: int, role: str, asset: str) -> int:
+    """A campaign system account's balance in ``asset``, over all its shards."""
+    owners = [campaign_owner(campaign_id, role, shard) for shard in range(SYSTEM_SHARDS)]
+    total = session.scalar(
+        select(func.coalesce(func.sum(Account.balance), 0)).where(Account.owner.in_(owners), Account.asset == asset)
+    )
+    return int(total or 0)
 
 
 EXPIRED_OWNER = "system:expired"
@@ -33,12 +47,16 @@ EXPIRED_OWNER = "system:expired"
 
 def account_id(session: Session, owner: str, asset: str, *, allow_negative: bool = False) -> int:
     """The id of ``owner``'s account in ``asset``, creating it on first use."""
+    query = select(Account.id).where(Account.owner == owner, Account.asset == asset)
+    found = session.execute(query).scalar_one_or_none()
+    if found is not None:
+        return found
     insert_ignoring_conflicts(
         session,
         Account.__table__,
         {"owner": owner, "asset": asset, "allow_negative": allow_negative, "balance": 0},
     )
-    return session.execute(select(Account.id).where(Account.owner == owner, Account.asset == asset)).scalar_one()
+    return session.execute(query).scalar_one()
 
 
 def balance(session: Session, owner: str, asset: str) -> int:

@@ -1,4 +1,5 @@
-"""Limits enforced by conditional updates: per-user caps, prize stock, campaign budgets.
+"""Limits enforced by conditional updates: per-user caps, prize stock, campaign budgets (stock and budgets
+are counters split into buckets, :mod:`economy.buckets`).
 
 Each ``take_*`` either consumes its limit inside the caller's transaction or raises a typed
 refusal and changes nothing; the caller wraps a group of them in a savepoint.
@@ -6,15 +7,17 @@ refusal and changes nothing; the caller wraps a group of them in a savepoint.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Literal
 
-from sqlalchemy import select, update
+from sqlalchemy import Select, select, update
 from sqlalchemy.orm import Session
 
-from economy.db import insert_ignoring_conflicts
+from economy import buckets
+from economy.db import insert_ignoring_conflicts, is_postgresql
 from economy.errors import BudgetExhausted, CapReached, OutOfStock
-from economy.models import Budget, BudgetDay, CapUsage, Stock
+from economy.models import Budget, CapUsage
 
 CAMPAIGN_WINDOW = "campaign"
 MAX_BUDGET_FEN = 10**12  # ¥10,000,000,000: the most a budget or a value cap may hold
@@ -59,80 +62,138 @@ def take_cap(session: Session, campaign_id: int, user_id: int, cap: Cap, day: st
         raise CapReached(f"cap '{cap.key}' reached for this {'day' if cap.per == 'day' else 'campaign'}")
 
 
-def take_stock(session: Session, campaign_id: int, prize_key: str) -> None:
-    """Take one unit of a stocked prize; prizes without a stock row are unlimited.
+def stock_counter(prize_key: str) -> str:
+    """The counter holding a prize's stock."""
+    return f"stock:{prize_key}"
+
+
+BUDGET_COUNTER = "budget"
+
+
+def day_counter(day: str) -> str:
+    """The counter holding a day's spend against the daily budget."""
+    return f"day:{day}"
+
+
+def take_stock(session: Session, campaign_id: int, prize_key: str, hint: int, rebalance: Collection[str] = ()) -> None:
+    """Take one unit of a stocked prize (from bucket ``hint`` first); prizes without a stock are unlimited.
+    ``rebalance``: the counters to take from with rebalancing (:func:`economy.buckets.take`).
 
     :raises OutOfStock: when every unit has been granted.
+    :raises Contended: roll back to the savepoint before the take and take again with rebalancing.
     """
-    exists = session.execute(
-        select(Stock.total).where(Stock.campaign_id == campaign_id, Stock.prize_key == prize_key)
-    ).scalar_one_or_none()
-    if exists is None:
+    counter = stock_counter(prize_key)
+    if not buckets.exists(session, campaign_id, counter):
         return
-    statement = (
-        update(Stock)
-        .where(Stock.campaign_id == campaign_id, Stock.prize_key == prize_key, Stock.granted < Stock.total)
-        .values(granted=Stock.granted + 1)
-    )
-    if session.execute(statement).rowcount != 1:
+    if not buckets.take(session, campaign_id, counter, hint, 1, counter in rebalance):
         raise OutOfStock(f"prize '{prize_key}' is out of stock")
 
 
-def charge_budget(session: Session, campaign_id: int, cost_fen: int, day: str) -> None:
-    """Charge ``cost_fen`` to a campaign budget and, when it has one, to ``day``'s daily budget.
-
-    Campaigns without a budget row are refused.
+def charge_budget(
+    session: Session, campaign_id: int, cost_fen: int, day: str, hint: int, rebalance: Collection[str] = ()
+) -> None:
+    """Charge ``cost_fen`` to a campaign budget and, when it has one, to ``day``'s daily budget (both from
+    bucket ``hint`` first). Campaigns without a budget are refused, even for a grant that costs nothing.
 
     :raises BudgetExhausted: when the total or the daily budget cannot cover the cost.
+    :raises Contended: as :func:`take_stock`.
     """
-    statement = (
-        update(Budget)
-        .where(Budget.campaign_id == campaign_id, Budget.spent_fen + cost_fen <= Budget.total_fen)
-        .values(spent_fen=Budget.spent_fen + cost_fen)
-        .returning(Budget.daily_total_fen)
-    )
-    charged = session.execute(statement).one_or_none()
-    if charged is None:
+    budget = session.execute(select(Budget.daily_total_fen).where(Budget.campaign_id == campaign_id)).one_or_none()
+    if budget is None:
         raise BudgetExhausted(f"campaign budget cannot cover {cost_fen} fen")
-    if charged.daily_total_fen is not None:
-        _charge_day(session, campaign_id, cost_fen, day, charged.daily_total_fen)
+    if cost_fen == 0:
+        return
+    if not buckets.take(session, campaign_id, BUDGET_COUNTER, hint, cost_fen, BUDGET_COUNTER in rebalance):
+        raise BudgetExhausted(f"campaign budget cannot cover {cost_fen} fen")
+    if budget.daily_total_fen is not None:
+        _charge_day(session, campaign_id, cost_fen, day, hint, day_counter(day) in rebalance)
 
 
-def _charge_day(session: Session, campaign_id: int, cost_fen: int, day: str, daily_total_fen: int) -> None:
-    insert_ignoring_conflicts(session, BudgetDay.__table__, {"campaign_id": campaign_id, "day": day, "spent_fen": 0})
-    statement = (
-        update(BudgetDay)
-        .where(BudgetDay.campaign_id == campaign_id, BudgetDay.day == day)
-        .where(BudgetDay.spent_fen + cost_fen <= daily_total_fen)
-        .values(spent_fen=BudgetDay.spent_fen + cost_fen)
-    )
-    if session.execute(statement).rowcount != 1:
-        raise BudgetExhausted(f"today's budget cannot cover {cost_fen} fen")
+def _charge_day(session: Session, campaign_id: int, cost_fen: int, day: str, hint: int, rebalance: bool) -> None:
+    """Charge the day's counter, creating it (at the daily budget read under a share lock, so a change of
+    the daily budget either sees the new day or is seen by it) on the day's first charge."""
+    counter = day_counter(day)
+    if buckets.take(session, campaign_id, counter, hint, cost_fen, rebalance):
+        return
+    if not buckets.exists(session, campaign_id, counter):
+        daily_total_fen = _daily_total_locked(session, campaign_id)
+        if daily_total_fen is None:
+            return
+        buckets.create(session, campaign_id, counter, daily_total_fen)
+        if buckets.take(session, campaign_id, counter, hint, cost_fen, rebalance=True):
+            return
+    raise BudgetExhausted(f"today's budget cannot cover {cost_fen} fen")
+
+
+def _daily_total_locked(session: Session, campaign_id: int) -> int | None:
+    query = select(Budget.daily_total_fen).where(Budget.campaign_id == campaign_id)
+    if is_postgresql(session):
+        query = query.with_for_update(read=True)
+    return session.scalar(query)
+
+
+@dataclass(frozen=True)
+class BudgetLevel:
+    """A campaign's budget as ops set it and what it spent."""
+
+    total_fen: int
+    spent_fen: int
+    daily_total_fen: int | None
+
+
+def budget_level(session: Session, campaign_id: int) -> BudgetLevel | None:
+    """The campaign's budget and spend, ``None`` when it has no budget."""
+    budget = session.scalars(select(Budget).where(Budget.campaign_id == campaign_id)).one_or_none()
+    if budget is None:
+        return None
+    spent = buckets.levels(session, campaign_id, BUDGET_COUNTER).get(BUDGET_COUNTER)
+    return BudgetLevel(budget.total_fen, spent.used if spent else 0, budget.daily_total_fen)
+
+
+def stock_levels(session: Session, campaign_id: int) -> dict[str, buckets.Level]:
+    """Each stocked prize's stock and what was granted of it, by prize key."""
+    prefix = stock_counter("")
+    return {k.removeprefix(prefix): v for k, v in buckets.levels(session, campaign_id, prefix).items()}
 
 
 def set_budget(session: Session, campaign_id: int, total_fen: int, daily_total_fen: int | None = None) -> None:
-    """Create or resize a campaign budget (never below what is already spent); ``daily_total_fen`` optional."""
-    insert_ignoring_conflicts(session, Budget.__table__, {"campaign_id": campaign_id, "total_fen": 0, "spent_fen": 0})
-    budget = session.get(Budget, campaign_id)
-    assert budget is not None
-    if total_fen < budget.spent_fen:
-        raise ValueError(f"budget {total_fen} fen is below the {budget.spent_fen} fen already spent")
+    """Create or resize a campaign budget (never below what is already spent); ``daily_total_fen`` optional.
+    Days already charged move to the new daily budget (a day that spent more just stops granting).
+
+    :raises ValueError: when ``total_fen`` is below what was spent.
+    """
+    insert_ignoring_conflicts(session, Budget.__table__, {"campaign_id": campaign_id, "total_fen": 0})
+    budget = session.scalars(_locked_budget(session, campaign_id)).one()
+    try:
+        buckets.define(session, campaign_id, BUDGET_COUNTER, total_fen)
+    except ValueError:
+        spent = buckets.levels(session, campaign_id, BUDGET_COUNTER)[BUDGET_COUNTER].used
+        raise ValueError(f"budget {total_fen} fen is below the {spent} fen already spent") from None
     budget.total_fen = total_fen
     budget.daily_total_fen = daily_total_fen
+    if daily_total_fen is not None:
+        for counter, level in buckets.levels(session, campaign_id, day_counter("")).items():
+            buckets.define(session, campaign_id, counter, max(daily_total_fen, level.used))
     session.flush()
 
 
+def _locked_budget(session: Session, campaign_id: int) -> Select[tuple[Budget]]:
+    query = select(Budget).where(Budget.campaign_id == campaign_id).execution_options(populate_existing=True)
+    return query.with_for_update() if is_postgresql(session) else query
+
+
 def set_stock(session: Session, campaign_id: int, prize_key: str, total: int | None) -> None:
-    """Create or resize a prize's stock; ``None`` removes the limit. Never below what is granted."""
-    stock = session.get(Stock, (campaign_id, prize_key))
+    """Create or resize a prize's stock; ``None`` removes the limit. Never below what is granted.
+
+    :raises ValueError: when ``total`` is below what was granted.
+    """
+    counter = stock_counter(prize_key)
     if total is None:
-        if stock is not None:
-            session.delete(stock)
+        buckets.remove(session, campaign_id, counter)
         return
-    if stock is None:
-        session.add(Stock(campaign_id=campaign_id, prize_key=prize_key, total=total, granted=0))
-    elif total < stock.granted:
-        raise ValueError(f"stock {total} of '{prize_key}' is below the {stock.granted} already granted")
-    else:
-        stock.total = total
+    try:
+        buckets.define(session, campaign_id, counter, total)
+    except ValueError:
+        granted = buckets.levels(session, campaign_id, counter)[counter].used
+        raise ValueError(f"stock {total} of '{prize_key}' is below the {granted} already granted") from None
     session.flush()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import BigInteger, ForeignKey, Index, SmallInteger, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from economy.db import Base, UTCDateTime
@@ -107,35 +107,27 @@ class Coupon(Base):
 
 
 class Budget(Base):
-    """A campaign's budget in fen; ``spent_fen <= total_fen`` is kept by conditional updates."""
+    """A campaign's budget in fen as ops set it; what it spent is kept in its counter
+    (:mod:`economy.buckets`: ``budget`` and, with a daily budget, ``day:YYYY-MM-DD``)."""
 
     __tablename__ = "budgets"
 
     campaign_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     total_fen: Mapped[int] = mapped_column(BigInteger)
-    spent_fen: Mapped[int] = mapped_column(BigInteger, default=0)
     daily_total_fen: Mapped[int | None] = mapped_column(BigInteger)
 
 
-class BudgetDay(Base):
-    """What a campaign spent on one day (its time zone), against the optional daily budget."""
+class CounterBucket(Base):
+    """One bucket of a campaign's counter (a prize's stock, the budget, a day's budget): ``used <= total``
+    is kept by conditional updates (:mod:`economy.buckets`)."""
 
-    __tablename__ = "budget_days"
-
-    campaign_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
-    day: Mapped[str] = mapped_column(String(10), primary_key=True)
-    spent_fen: Mapped[int] = mapped_column(BigInteger, default=0)
-
-
-class Stock(Base):
-    """Units of one prize a campaign may grant; ``granted <= total`` is kept by conditional updates."""
-
-    __tablename__ = "stocks"
+    __tablename__ = "counter_buckets"
 
     campaign_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
-    prize_key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    counter: Mapped[str] = mapped_column(String(80), primary_key=True)
+    bucket: Mapped[int] = mapped_column(SmallInteger, primary_key=True, autoincrement=False)
     total: Mapped[int] = mapped_column(BigInteger)
-    granted: Mapped[int] = mapped_column(BigInteger, default=0)
+    used: Mapped[int] = mapped_column(BigInteger, default=0)
 
 
 class CapUsage(Base):

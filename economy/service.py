@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from economy import ledger
+from economy.buckets import Contended
 from economy.errors import GrantKeyTaken
 from economy.limits import Cap, charge_budget, take_cap, take_stock
 from economy.models import Coupon, Grant
@@ -61,8 +62,21 @@ def grant(session: Session, request: GrantRequest, now: datetime) -> Grant:
     """
     if session.scalar(select(Grant.id).where(Grant.key == request.key)) is not None:
         raise GrantKeyTaken(request.key)
+    rebalance: set[str] = set()
+    while True:
+        try:
+            return _grant_in_savepoint(session, request, now, rebalance)
+        except Contended as contended:
+            if contended.counter in rebalance:
+                raise
+            rebalance.add(contended.counter)
+
+
+def _grant_in_savepoint(session: Session, request: GrantRequest, now: datetime, rebalance: set[str]) -> Grant:
+    """The grant inside a savepoint: a refusal, or a contended counter (taken again with rebalancing by the
+    caller), rolls back everything it did."""
     with session.begin_nested():
-        _take_limits(session, request)
+        _take_limits(session, request, rebalance)
         record = Grant(
             key=request.key,
             campaign_id=request.campaign_id,
@@ -80,33 +94,34 @@ def grant(session: Session, request: GrantRequest, now: datetime) -> Grant:
     return record
 
 
-def _take_limits(session: Session, request: GrantRequest) -> None:
+def _take_limits(session: Session, request: GrantRequest, rebalance: set[str]) -> None:
     for cap in request.caps:
         if cap.covers(request.prize_key):
             take_cap(session, request.campaign_id, request.user_id, cap, request.day, request.cost_fen)
-    take_stock(session, request.campaign_id, request.prize_key)
-    charge_budget(session, request.campaign_id, request.cost_fen, request.day)
+    take_stock(session, request.campaign_id, request.prize_key, request.user_id, rebalance)
+    charge_budget(session, request.campaign_id, request.cost_fen, request.day, request.user_id, rebalance)
 
 
 def _deliver(session: Session, request: GrantRequest, record: Grant, now: datetime) -> None:
     reward = request.reward
     reference = f"grant:{record.id}"
     if reward.kind is RewardKind.POINTS:
-        source = ledger.account_id(
-            session, ledger.campaign_owner(request.campaign_id, "issue"), POINTS, allow_negative=True
-        )
+        source = ledger.account_id(session, _issue_owner(request), POINTS, allow_negative=True)
         ledger.credit_points(
             session, request.user_id, source, reward.amount, reference, now, now + request.points_lifetime
         )
     elif reward.kind is RewardKind.RED_PACKET:
-        source = ledger.account_id(
-            session, ledger.campaign_owner(request.campaign_id, "issue"), CASH, allow_negative=True
-        )
+        source = ledger.account_id(session, _issue_owner(request), CASH, allow_negative=True)
         target = ledger.account_id(session, ledger.user_owner(request.user_id), CASH)
         ledger.post(session, "red_packet", reference, ledger.Transfer(source, target, reward.amount), now)
     elif reward.kind is RewardKind.COUPON:
         session.add(_coupon(request, record, now))
         session.flush()
+
+
+def _issue_owner(request: GrantRequest) -> str:
+    """The campaign's issue account shard this user's grants come from."""
+    return ledger.campaign_owner(request.campaign_id, "issue", shard=request.user_id)
 
 
 def _coupon(request: GrantRequest, record: Grant, now: datetime) -> Coupon:
@@ -148,9 +163,8 @@ def spend(session: Session, request: SpendRequest, now: datetime) -> int:
     :raises InsufficientBalance: and nothing is changed.
     """
     with session.begin_nested():
-        sink = ledger.account_id(
-            session, ledger.campaign_owner(request.campaign_id, "sink"), request.asset, allow_negative=False
-        )
+        sink_owner = ledger.campaign_owner(request.campaign_id, "sink", shard=request.user_id)
+        sink = ledger.account_id(session, sink_owner, request.asset, allow_negative=False)
         if request.asset == POINTS:
             return ledger.spend_points(session, request.user_id, sink, request.amount, request.reference, now)
         source = ledger.account_id(session, ledger.user_owner(request.user_id), request.asset)

@@ -78,16 +78,21 @@ def _open_ended(session: Session, campaign_id: int, now: datetime) -> list[SeedP
 
 
 def _head_at_end_of(session: Session, period: SeedPeriod) -> tuple[int, str]:
-    """Records of ``period`` and of every period that ended before it: their count and last hash."""
-    ended_by_then = select(SeedPeriod.key).where(
-        SeedPeriod.campaign_id == period.campaign_id, SeedPeriod.ends_at <= period.ends_at
+    """Records of ``period`` and of every period that ended before it: their count and last hash.
+
+    Periods close in the order they end, so the latest checkpoint already published counts every record of
+    the periods before this one; this period's last record is one index lookup away.
+    """
+    earlier = session.scalar(
+        select(func.max(ChainCheckpoint.count)).where(ChainCheckpoint.campaign_id == period.campaign_id)
     )
-    last = session.scalar(
+    own = session.scalar(
         select(func.max(DrawRecord.seq)).where(
-            DrawRecord.campaign_id == period.campaign_id, DrawRecord.period_key.in_(ended_by_then)
+            DrawRecord.campaign_id == period.campaign_id, DrawRecord.period_key == period.key
         )
     )
-    if last is None:
+    last = max(earlier or 0, own or 0)
+    if last == 0:
         return 0, GENESIS_HASH
     head = session.scalars(
         select(DrawRecord.hash).where(DrawRecord.campaign_id == period.campaign_id, DrawRecord.seq == last)

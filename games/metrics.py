@@ -11,7 +11,8 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from economy.models import Budget, Grant, Stock
+from economy.limits import budget_level, stock_levels
+from economy.models import Grant
 from games.campaigns import CampaignConfig
 from games.models import Campaign, DrawRecord, SpendForecast
 from games.simulate import Audience
@@ -72,7 +73,7 @@ class Metrics:
 def metrics(session: Session, campaign: Campaign, config: CampaignConfig | None, now: datetime) -> Metrics:
     """The dashboard numbers of ``campaign`` at ``now``."""
     draws = select(DrawRecord).where(DrawRecord.campaign_id == campaign.id).subquery()
-    budget = session.get(Budget, campaign.id)
+    budget = budget_level(session, campaign.id)
     planned = latest_forecast(session, campaign, now)
     return Metrics(
         campaign_id=campaign.id,
@@ -168,7 +169,7 @@ def _grants_by_kind(session: Session, campaign_id: int) -> dict[str, int]:
 
 
 def _stock(session: Session, campaign_id: int, config: CampaignConfig | None) -> list[dict[str, Any]]:
-    rows = {s.prize_key: s for s in session.scalars(select(Stock).where(Stock.campaign_id == campaign_id))}
+    rows = stock_levels(session, campaign_id)
     prizes = config.pool.prizes if config else ()
     return [
         {
@@ -176,7 +177,7 @@ def _stock(session: Session, campaign_id: int, config: CampaignConfig | None) ->
             "name": p.name,
             "name_en": p.name_en,
             "total": rows[p.key].total,
-            "remaining": rows[p.key].total - rows[p.key].granted,
+            "remaining": rows[p.key].remaining,
         }
         for p in prizes
         if p.key in rows

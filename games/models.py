@@ -104,6 +104,7 @@ class DrawRecord(Base):
         UniqueConstraint("campaign_id", "seq"),
         Index("ix_draw_records_campaign_created", "campaign_id", "created_at"),
         Index("uq_draw_records_period_user_nonce", "campaign_id", "period_key", "user_id", "nonce", unique=True),
+        Index("ix_draw_records_period_seq", "campaign_id", "period_key", "seq"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -22,7 +22,8 @@ from sqlalchemy import String, cast, literal, select
 from sqlalchemy.orm import Session
 
 from economy.ledger import user_owner
-from economy.models import Account, Budget, Coupon, Grant, LedgerEntry, Posting
+from economy.limits import budget_level
+from economy.models import Account, Coupon, Grant, LedgerEntry, Posting
 from economy.rewards import CASH, POINTS, Reward, RewardKind, reward_cost_fen
 from games.models import ConfigVersion, DrawRecord
 from games.pools import Pool, load_pool
@@ -212,7 +213,7 @@ def _deliveries_text(deliveries: list[Delivery]) -> str:
 
 
 def _check_budget(session: Session, campaign_id: int, result: Reconciliation) -> None:
-    budget = session.get(Budget, campaign_id)
+    budget = budget_level(session, campaign_id)
     result.budget_spent_fen = budget.spent_fen if budget else 0
     if result.budget_spent_fen != result.granted_cost_fen:
         result.report(

@@ -6,10 +6,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from economy.models import Stock
+from economy.buckets import Level
+from economy.limits import stock_levels
 from games.campaigns import CampaignConfig
 from games.models import Campaign
 from games.periods import PublicPeriod, public_periods
@@ -60,7 +60,7 @@ DRAW_METHOD = "HMAC-SHA256 provably-fair draw, rejection sampling into integer w
 
 def rules(session: Session, campaign: Campaign, config: CampaignConfig, now: datetime) -> Rules:
     """The rules of ``campaign`` as of ``now`` (seeds only of ended periods)."""
-    stock = {s.prize_key: s for s in session.scalars(select(Stock).where(Stock.campaign_id == campaign.id))}
+    stock = stock_levels(session, campaign.id)
     total = config.pool.total_weight
     return Rules(
         campaign_id=campaign.id,
@@ -88,7 +88,7 @@ def rules(session: Session, campaign: Campaign, config: CampaignConfig, now: dat
     )
 
 
-def _prize_rule(prize: Prize, total: int, stock: Stock | None, config: CampaignConfig) -> PrizeRule:
+def _prize_rule(prize: Prize, total: int, stock: Level | None, config: CampaignConfig) -> PrizeRule:
     raw = next(p for p in config.raw["pool"]["prizes"] if p["key"] == prize.key)
     return PrizeRule(
         key=prize.key,
@@ -97,7 +97,7 @@ def _prize_rule(prize: Prize, total: int, stock: Stock | None, config: CampaignC
         kind=prize.reward.kind.value,
         display_value_fen=prize.display_value_fen,
         quantity=prize.stock,
-        remaining=None if stock is None else stock.total - stock.granted,
+        remaining=None if stock is None else stock.remaining,
         weight=prize.weight,
         odds_numerator=prize.weight,
         odds_denominator=total,

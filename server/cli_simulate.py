@@ -15,8 +15,7 @@ import click
 from flask.cli import ScriptInfo
 from marshmallow import ValidationError
 
-from economy.limits import MAX_BUDGET_FEN, Cap
-from economy.models import Budget
+from economy.limits import MAX_BUDGET_FEN, Cap, budget_level
 from games.admin import current_config
 from games.campaign_form import check_daily_budget, flatten
 from games.campaigns import load_caps
@@ -125,7 +124,7 @@ def _published_pool(campaign_id: int) -> _SimulatedPool:
         config = current_config(db.session(), app.extensions["carnival.registry"], campaign)
         if config is None:
             raise click.ClickException(f"campaign {campaign_id} has no published config")
-        budget = db.session().get(Budget, campaign_id)
+        budget = budget_level(db.session(), campaign_id)
         length = math.ceil((campaign.ends_at - campaign.starts_at) / timedelta(days=1))
         return _SimulatedPool(
             config.pool,

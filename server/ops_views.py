@@ -10,8 +10,7 @@ from typing import Any
 import numpy as np
 from sqlalchemy.orm import Session
 
-from economy.limits import Cap
-from economy.models import Budget
+from economy.limits import Cap, budget_level
 from games.campaign_form import CampaignFormSchema, load_form
 from games.campaigns import CampaignConfig, CapSchema, RedemptionSchema
 from games.metrics import ForecastFacts
@@ -27,7 +26,7 @@ HISTOGRAM_BINS = 30
 
 def campaign_row(session: Session, campaign: Campaign) -> dict[str, Any]:
     """A campaign in the ops list, with its budget use and version hash."""
-    budget = session.get(Budget, campaign.id)
+    budget = budget_level(session, campaign.id)
     version = session.get(ConfigVersion, campaign.version_id) if campaign.version_id else None
     return {
         "id": campaign.id,

@@ -10,7 +10,7 @@ from flask import Flask
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from economy.models import Budget, Grant, LedgerEntry, Posting
+from economy.models import CounterBucket, Grant, LedgerEntry, Posting
 from tests.conftest import Clock, add_campaign, login, single_prize_config
 from tests.e2e.audit_exports import DRAWS, play_and_reveal, run
 from tests.e2e.test_ops_api import staff
@@ -57,7 +57,7 @@ def add_a_stray_grant(session: Session) -> str:
 
 
 def overstate_the_budget(session: Session) -> str:
-    session.execute(update(Budget).values(spent_fen=Budget.spent_fen + 1))
+    charge_the_budget(session, 1)
     return "the budget says"
 
 
@@ -101,7 +101,8 @@ def play_one_prize(app: Flask, prize: dict[str, Any], spins: int = 3) -> int:
 
 
 def charge_the_budget(session: Session, change_fen: int) -> None:
-    session.execute(update(Budget).values(spent_fen=Budget.spent_fen + change_fen))
+    bucket = (CounterBucket.counter == "budget", CounterBucket.bucket == 0)
+    session.execute(update(CounterBucket).where(*bucket).values(used=CounterBucket.used + change_fen))
 
 
 def multiply_an_amount(session: Session) -> str:

@@ -12,7 +12,7 @@ from click.testing import CliRunner, Result
 from flask import Flask
 from sqlalchemy import update
 
-from economy.models import Budget
+from economy.models import Budget, CounterBucket
 from games.models import Campaign
 from server.cli import cli
 from tests.conftest import add_campaign, wheel_config
@@ -79,7 +79,8 @@ def test_the_same_seed_prints_the_same_simulation(app: Flask, tmp_path: Path) ->
 def test_a_campaign_is_simulated_with_its_length_and_remaining_budget(app: Flask) -> None:
     campaign = add_campaign(app, wheel_config(), budget_fen=10_000_000)  # runs 31 days
     with app.extensions["carnival.sessions"]() as session, session.begin():
-        session.execute(update(Budget).where(Budget.campaign_id == campaign).values(spent_fen=4_000_000))
+        spent = update(CounterBucket).where(CounterBucket.campaign_id == campaign, CounterBucket.counter == "budget")
+        session.execute(spent.values(used=4_000_000 // 16))  # 16 buckets
     result = run(app, "--campaign", str(campaign), "--players", "1000", "--draws", "3", "--runs", "200")
     assert result.exit_code == 0, result.output
     assert "200 runs of 1,000 players x 3 draws x 31 days (93,000 draws a run), budget ¥60,000.00" in result.output

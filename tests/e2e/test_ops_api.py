@@ -294,10 +294,10 @@ def test_malformed_json_to_an_ops_route_is_a_400(ops: FlaskClient) -> None:
 
 
 def stock_of(app: Flask, campaign: int, prize: str) -> int:
-    from economy.models import Stock
+    from economy.limits import stock_levels
 
     with app.extensions["carnival.sessions"]() as session:
-        return session.get_one(Stock, (campaign, prize)).total
+        return stock_levels(session, campaign)[prize].total
 
 
 def test_a_refused_publish_changes_nothing(app: Flask, ops: FlaskClient, clock: Clock) -> None:

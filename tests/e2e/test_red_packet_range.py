@@ -13,7 +13,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from economy.models import Budget, CapUsage, Grant
+from economy.limits import budget_level
+from economy.models import CapUsage, Grant
 from games.models import DrawRecord
 from tests.conftest import Clock, add_campaign, login, single_prize_config
 from tests.e2e.audit_exports import draw_line, failed, index_of, rechained, record, run, verify, write
@@ -51,7 +52,7 @@ def granted_amounts(answers: list[dict[str, Any]]) -> list[int]:
 def stored(app: Flask, campaign: int) -> tuple[int, list[int], list[dict[str, Any]]]:
     """The budget spent, the grants' costs and the draw records of ``campaign``."""
     with app.extensions["carnival.sessions"]() as session:
-        spent = session.get(Budget, campaign).spent_fen
+        spent = budget_level(session, campaign).spent_fen  # type: ignore[union-attr]
         costs = list(session.scalars(select(Grant.cost_fen).where(Grant.campaign_id == campaign).order_by(Grant.id)))
         rows = session.scalars(select(DrawRecord).where(DrawRecord.campaign_id == campaign).order_by(DrawRecord.seq))
         return spent, costs, [json.loads(row.record_json) for row in rows]

@@ -92,7 +92,7 @@ def count_rows(app: Flask, model: type[Any]) -> int:
 def sink_points(app: Flask, campaign_id: int) -> int:
     """Points the campaign's sink has taken in."""
     with app.extensions["carnival.sessions"]() as session:
-        return ledger.balance(session, ledger.campaign_owner(campaign_id, "sink"), POINTS)
+        return ledger.campaign_balance(session, campaign_id, "sink", POINTS)
 
 
 def coupon_rows(app: Flask, user_id: int) -> list[Coupon]:

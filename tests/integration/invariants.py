@@ -8,8 +8,8 @@ from collections.abc import Iterable
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from economy.limits import Cap
-from economy.models import Account, Budget, CapUsage, Grant, PointLot, Posting, Stock
+from economy.limits import Cap, budget_level, stock_levels
+from economy.models import Account, Budget, CapUsage, CounterBucket, Grant, PointLot, Posting
 
 
 def assert_economy_invariants(session: Session) -> None:
@@ -30,14 +30,19 @@ def assert_economy_invariants(session: Session) -> None:
         if account.owner.startswith("user:") and account.asset == "POINTS":
             lots = select(func.coalesce(func.sum(PointLot.remaining), 0)).where(PointLot.account_id == account.id)
             assert session.execute(lots).scalar_one() == account.balance
-    for budget in session.scalars(select(Budget)):
-        cost = select(func.coalesce(func.sum(Grant.cost_fen), 0)).where(Grant.campaign_id == budget.campaign_id)
+    over = select(func.count()).select_from(CounterBucket).where(CounterBucket.used > CounterBucket.total)
+    assert session.execute(over).scalar_one() == 0, "a counter bucket used more than its share"
+    for campaign_id in session.scalars(select(Budget.campaign_id)):
+        budget = budget_level(session, campaign_id)
+        assert budget is not None
+        cost = select(func.coalesce(func.sum(Grant.cost_fen), 0)).where(Grant.campaign_id == campaign_id)
         assert budget.spent_fen <= budget.total_fen
         assert budget.spent_fen == session.execute(cost).scalar_one()
-    for stock in session.scalars(select(Stock)):
-        granted = select(func.count()).where(Grant.campaign_id == stock.campaign_id, Grant.prize_key == stock.prize_key)
-        assert stock.granted <= stock.total
-        assert stock.granted == session.execute(granted).scalar_one()
+    for campaign_id in set(session.scalars(select(CounterBucket.campaign_id))):
+        for prize_key, stock in stock_levels(session, campaign_id).items():
+            where = (Grant.campaign_id == campaign_id, Grant.prize_key == prize_key)
+            assert stock.used <= stock.total
+            assert stock.used == session.execute(select(func.count()).where(*where)).scalar_one()
     assert session.execute(select(func.count()).select_from(CapUsage).where(CapUsage.count < 0)).scalar_one() == 0
 
 

@@ -1,0 +1,234 @@
+"""Counters split into buckets, so concurrent grants of one campaign do not queue behind one row.
+
+A counter (a prize's stock, a campaign's budget, one day of its daily budget) is :data:`BUCKETS` rows,
+each with its own ``total`` and ``used``; the counter's limit is the sum of the totals and what it used is
+the sum of the uses. A take is one conditional ``UPDATE`` of one bucket: the caller's hint (e.g. the user
+id) first, then the next ones, skipping buckets another transaction holds (PostgreSQL ``SKIP LOCKED``), so
+takes never wait for each other while a free bucket can cover them. When none can, the take raises
+:class:`Contended`: the caller rolls back to a savepoint taken before it (which releases any bucket the
+failed ``UPDATE`` still locked: PostgreSQL keeps the lock on a row it re-checked after a concurrent update)
+and takes again with ``rebalance=True``. That take becomes the counter's only *rebalancer* (a
+transaction-scoped advisory lock per counter), locks every bucket in ascending order (waiting for the takes
+in flight, which never wait here themselves, so no deadlock) and spreads what remains over them again, the
+hinted bucket first; it is refused only when the whole counter cannot cover it. On SQLite writing
+transactions are serial: a take goes straight to rebalancing when its bucket cannot cover it.
+
+Every change keeps ``used <= total`` in each row and never changes the sum of the totals except
+:func:`define`, so the counter is never overspent under any interleaving of takes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.orm import Session
+
+from economy.db import insert_many_ignoring_conflicts, is_postgresql
+from economy.models import CounterBucket
+
+BUCKETS = 16
+
+
+@dataclass(frozen=True)
+class Level:
+    """A counter's limit and what it has used."""
+
+    total: int
+    used: int
+
+    @property
+    def remaining(self) -> int:
+        """What may still be taken."""
+        return self.total - self.used
+
+
+def spread(remaining: int, used: Sequence[int], first: int = 0, need: int = 0) -> list[int]:
+    """New bucket totals giving out ``remaining`` over buckets that used ``used``: evenly, except that bucket
+    ``first`` gets at least ``need`` when ``remaining`` allows it. The totals sum to ``sum(used) + remaining``.
+
+    :raises ValueError: when ``remaining`` is negative.
+    """
+    if remaining < 0:
+        raise ValueError("a counter cannot give out less than nothing")
+    count = len(used)
+    shares = [remaining // count + (1 if i < remaining % count else 0) for i in range(count)]
+    if shares[first] < need <= remaining:
+        others = [i for i in range(count) if i != first]
+        rest = remaining - need
+        shares = [0] * count
+        shares[first] = need
+        for n, i in enumerate(others):
+            shares[i] = rest // len(others) + (1 if n < rest % len(others) else 0)
+    return [u + s for u, s in zip(used, shares, strict=True)]
+
+
+def bucket_of(hint: int) -> int:
+    """The bucket a take with ``hint`` (e.g. a user id) tries first."""
+    return hint % BUCKETS
+
+
+class Contended(Exception):
+    """No free bucket could cover a take: roll back to the savepoint before it, then take with rebalancing."""
+
+    def __init__(self, counter: str) -> None:
+        super().__init__(f"no free bucket of '{counter}' could cover the take")
+        self.counter = counter
+
+
+def take(session: Session, campaign_id: int, counter: str, hint: int, amount: int, rebalance: bool = False) -> bool:
+    """Take ``amount`` from the counter (bucket ``hint`` first); False, and nothing taken, when the counter
+    does not exist or cannot cover it as a whole.
+
+    :raises Contended: on PostgreSQL, without ``rebalance``, when no free bucket covers the take (or the
+        counter does not exist).
+    """
+    bucket = bucket_of(hint)
+    if not rebalance and _take_from_free(session, campaign_id, counter, bucket, amount):
+        return True
+    if not rebalance and is_postgresql(session):
+        raise Contended(counter)
+    rows = _locked(session, campaign_id, counter)
+    if not rows or sum(r.total - r.used for r in rows) < amount:
+        return False
+    return _take_from(session, campaign_id, counter, _respread(session, rows, bucket, amount), amount)
+
+
+def take_or_rebalance(session: Session, campaign_id: int, counter: str, hint: int, amount: int) -> bool:
+    """:func:`take`, rebalancing when contended: a savepoint of its own around the first try."""
+    try:
+        with session.begin_nested():
+            return take(session, campaign_id, counter, hint, amount)
+    except Contended:
+        return take(session, campaign_id, counter, hint, amount, rebalance=True)
+
+
+def exists(session: Session, campaign_id: int, counter: str) -> bool:
+    """True when the counter has been defined."""
+    found = select(CounterBucket.bucket).where(
+        CounterBucket.campaign_id == campaign_id, CounterBucket.counter == counter
+    )
+    return session.scalar(found.limit(1)) is not None
+
+
+def define(session: Session, campaign_id: int, counter: str, total: int) -> None:
+    """Create the counter with limit ``total``, or move its limit to ``total``.
+
+    :raises ValueError: when ``total`` is below what the counter already used.
+    """
+    rows = _locked(session, campaign_id, counter)
+    if not rows:
+        create(session, campaign_id, counter, total)
+        return
+    used = sum(r.used for r in rows)
+    if total < used:
+        raise ValueError(f"{total} is below the {used} already used")
+    _write_totals(session, rows, spread(total - used, [r.used for r in rows]))
+
+
+def create(session: Session, campaign_id: int, counter: str, total: int) -> None:
+    """Create the counter with limit ``total`` unless it exists (concurrent creators write the same rows)."""
+    totals = spread(total, [0] * BUCKETS)
+    rows = [
+        {"campaign_id": campaign_id, "counter": counter, "bucket": b, "total": t, "used": 0}
+        for b, t in enumerate(totals)
+    ]
+    insert_many_ignoring_conflicts(session, CounterBucket.__table__, rows)
+
+
+def remove(session: Session, campaign_id: int, counter: str) -> None:
+    """Drop the counter (its limit is gone)."""
+    session.execute(
+        delete(CounterBucket).where(CounterBucket.campaign_id == campaign_id, CounterBucket.counter == counter)
+    )
+
+
+def levels(session: Session, campaign_id: int, prefix: str) -> dict[str, Level]:
+    """The level of every counter of the campaign whose name starts with ``prefix``."""
+    rows = session.execute(
+        select(CounterBucket.counter, func.sum(CounterBucket.total), func.sum(CounterBucket.used))
+        .where(CounterBucket.campaign_id == campaign_id, CounterBucket.counter.startswith(prefix, autoescape=True))
+        .group_by(CounterBucket.counter)
+    )
+    return {counter: Level(int(total), int(used)) for counter, total, used in rows}
+
+
+def _take_from_free(session: Session, campaign_id: int, counter: str, bucket: int, amount: int) -> bool:
+    """Take from the first bucket from ``bucket`` on that can cover ``amount`` and that no other transaction
+    holds (never waits); on SQLite, from ``bucket`` only."""
+    if not is_postgresql(session):
+        return _take_from(session, campaign_id, counter, bucket, amount)
+    free = (
+        select(CounterBucket.bucket)
+        .where(CounterBucket.campaign_id == campaign_id, CounterBucket.counter == counter)
+        .where(CounterBucket.used + amount <= CounterBucket.total)
+        .order_by((CounterBucket.bucket + BUCKETS - bucket) % BUCKETS)
+        .limit(1)
+        .with_for_update(skip_locked=True)
+        .scalar_subquery()
+    )
+    statement = (
+        update(CounterBucket)
+        .where(CounterBucket.campaign_id == campaign_id, CounterBucket.counter == counter)
+        .where(CounterBucket.bucket == free, CounterBucket.used + amount <= CounterBucket.total)
+        .values(used=CounterBucket.used + amount)
+        .execution_options(synchronize_session=False)
+    )
+    return session.execute(statement).rowcount == 1  # type: ignore[attr-defined]
+
+
+def _take_from(session: Session, campaign_id: int, counter: str, bucket: int, amount: int) -> bool:
+    statement = (
+        update(CounterBucket)
+        .where(CounterBucket.campaign_id == campaign_id, CounterBucket.counter == counter)
+        .where(CounterBucket.bucket == bucket, CounterBucket.used + amount <= CounterBucket.total)
+        .values(used=CounterBucket.used + amount)
+        .execution_options(synchronize_session=False)
+    )
+    return session.execute(statement).rowcount == 1  # type: ignore[attr-defined]
+
+
+def _locked(session: Session, campaign_id: int, counter: str) -> list[CounterBucket]:
+    """Every bucket of the counter, locked until commit in ascending order (read afresh), by the counter's
+    only rebalancer."""
+    if is_postgresql(session):
+        session.execute(select(func.pg_advisory_xact_lock(_lock_key(campaign_id, counter))))
+    query = (
+        select(CounterBucket)
+        .where(CounterBucket.campaign_id == campaign_id, CounterBucket.counter == counter)
+        .order_by(CounterBucket.bucket)
+        .execution_options(populate_existing=True)
+    )
+    if is_postgresql(session):
+        query = query.with_for_update()
+    return list(session.scalars(query))
+
+
+def _lock_key(campaign_id: int, counter: str) -> int:
+    """The counter's advisory lock key: a signed 64-bit digest of its name (its own key space: one bigint)."""
+    digest = hashlib.blake2b(f"counter:{campaign_id}:{counter}".encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big", signed=True)
+
+
+def _respread(session: Session, rows: list[CounterBucket], bucket: int, need: int) -> int:
+    """Spread what the locked ``rows`` have left over them again, ``bucket`` (or, when the counter has no
+    such bucket, its first) getting at least ``need``; returns the bucket that did."""
+    first = next((i for i, r in enumerate(rows) if r.bucket == bucket), 0)
+    left = sum(r.total - r.used for r in rows)
+    _write_totals(session, rows, spread(left, [r.used for r in rows], first, need))
+    return rows[first].bucket
+
+
+def _write_totals(session: Session, rows: list[CounterBucket], totals: list[int]) -> None:
+    for row, total in zip(rows, totals, strict=True):
+        if row.total != total:
+            session.execute(
+                update(CounterBucket)
+                .where(CounterBucket.campaign_id == row.campaign_id, CounterBucket.counter == row.counter)
+                .where(CounterBucket.bucket == row.bucket)
+                .values(total=total)
+                .execution_options(synchronize_session=False)
+            )
+            row.total = total

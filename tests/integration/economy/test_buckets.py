@@ -1,0 +1,105 @@
+"""Counters split into buckets, raced by real threads on SQLite and PostgreSQL: never overspent, and a
+take is refused only when the whole counter cannot cover it."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from sqlalchemy.orm import Session, sessionmaker
+
+from economy import buckets
+from economy.db import Base, make_engine, make_sessionmaker
+
+THREADS = 32
+
+
+@pytest.fixture
+def sessions(database_url: str) -> Iterator[sessionmaker[Session]]:
+    engine = make_engine(database_url)
+    Base.metadata.create_all(engine)
+    yield make_sessionmaker(engine)
+    engine.dispose()
+
+
+def race_takes(sessions: sessionmaker[Session], counter: str, amounts: list[int]) -> list[bool]:
+    """One transaction per take, ``THREADS`` at a time, each from the bucket of its own hint."""
+    barrier = threading.Barrier(THREADS)
+
+    def take(hint: int) -> bool:
+        if hint < THREADS:
+            barrier.wait(timeout=60)
+        with sessions() as session, session.begin():
+            return buckets.take_or_rebalance(session, 1, counter, hint, amounts[hint])
+
+    with ThreadPoolExecutor(max_workers=THREADS) as pool:
+        return list(pool.map(take, range(len(amounts))))
+
+
+def level(sessions: sessionmaker[Session], counter: str) -> buckets.Level:
+    with sessions() as session:
+        return buckets.levels(session, 1, counter)[counter]
+
+
+def test_500_takes_of_a_stock_of_20_give_exactly_20(sessions: sessionmaker[Session]) -> None:
+    with sessions() as session, session.begin():
+        buckets.define(session, 1, "stock:red", 20)
+    taken = race_takes(sessions, "stock:red", [1] * 500)
+    assert taken.count(True) == 20
+    assert level(sessions, "stock:red") == buckets.Level(20, 20)
+
+
+def test_a_budget_of_50_yuan_covers_exactly_50_red_packets_of_1_yuan(sessions: sessionmaker[Session]) -> None:
+    with sessions() as session, session.begin():
+        buckets.define(session, 1, "budget", 5_000)
+    taken = race_takes(sessions, "budget", [100] * 500)
+    assert taken.count(True) == 50
+    assert level(sessions, "budget") == buckets.Level(5_000, 5_000)
+
+
+def test_a_take_larger_than_any_bucket_is_covered_by_the_whole_counter(sessions: sessionmaker[Session]) -> None:
+    with sessions() as session, session.begin():
+        buckets.define(session, 1, "budget", 1_000)  # 62 or 63 fen a bucket
+        assert buckets.take_or_rebalance(session, 1, "budget", 3, 900)
+        assert not buckets.take_or_rebalance(session, 1, "budget", 4, 101)
+        assert buckets.take_or_rebalance(session, 1, "budget", 9, 100)
+    assert level(sessions, "budget") == buckets.Level(1_000, 1_000)
+
+
+def test_mixed_amounts_never_overspend_and_use_what_fits(sessions: sessionmaker[Session]) -> None:
+    amounts = [1 + (i * 37) % 250 for i in range(300)]
+    with sessions() as session, session.begin():
+        buckets.define(session, 1, "budget", 10_000)
+    taken = race_takes(sessions, "budget", amounts)
+    spent = sum(a for a, ok in zip(amounts, taken, strict=True) if ok)
+    assert level(sessions, "budget") == buckets.Level(10_000, spent)
+    assert 10_000 - spent < min(a for a, ok in zip(amounts, taken, strict=True) if not ok)
+
+
+def test_resizing_while_takes_run_keeps_the_new_limit(sessions: sessionmaker[Session]) -> None:
+    with sessions() as session, session.begin():
+        buckets.define(session, 1, "stock:red", 10)
+    resized = threading.Thread(target=lambda: _define(sessions, "stock:red", 30))
+    resized.start()
+    taken = race_takes(sessions, "stock:red", [1] * 100)
+    resized.join()
+    assert taken.count(True) == 30
+    assert level(sessions, "stock:red") == buckets.Level(30, 30)
+
+
+def _define(sessions: sessionmaker[Session], counter: str, total: int) -> None:
+    with sessions() as session, session.begin():
+        buckets.define(session, 1, counter, total)
+
+
+def test_a_limit_below_what_was_used_is_refused(sessions: sessionmaker[Session]) -> None:
+    with sessions() as session, session.begin():
+        buckets.define(session, 1, "stock:red", 5)
+        for hint in range(4):
+            assert buckets.take_or_rebalance(session, 1, "stock:red", hint, 1)
+        with pytest.raises(ValueError, match="below the 4 already used"):
+            buckets.define(session, 1, "stock:red", 3)
+        buckets.define(session, 1, "stock:red", 4)
+        assert not buckets.take_or_rebalance(session, 1, "stock:red", 7, 1)
