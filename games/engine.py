@@ -1,14 +1,15 @@
 """The game engine: one play action as one unit of work.
 
-load campaign + config -> lock the player -> call the game with a context -> record the draw
--> grant through the economy. The caller owns the transaction: it commits, then emits events.
+lock the player -> load campaign + config -> call the game with a context (it grants through the economy)
+-> record the draw (:func:`record_draw`, last: the campaign's chain head is locked from then until commit).
+The caller owns the transaction: it commits, then emits events.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -42,14 +43,16 @@ class PlayerView:
 
 @dataclass(frozen=True)
 class PlayResult:
-    """What one action did: events for the shopper, prize outcomes, the draw record (if any)."""
+    """What one action did: events for the shopper, prize outcomes, the draw to record (``facts``, when the
+    action drew) and, once :func:`record_draw` appended it, its place in the log (``draw_seq``, ``proof``)."""
 
     campaign_id: int
     events: list[GameEvent]
     grants: list[PrizeOutcome]
-    draw_seq: int | None
-    proof: dict[str, object] | None
     view: PlayerView
+    facts: records.DrawFacts | None = None
+    draw_seq: int | None = None
+    proof: dict[str, object] | None = None
 
 
 def active_campaign(session: Session, campaign_id: int, now: datetime) -> Campaign:
@@ -67,13 +70,17 @@ def active_campaign(session: Session, campaign_id: int, now: datetime) -> Campai
     return campaign
 
 
-def commit_seeds(session: Session, campaign_id: int, now: datetime) -> None:
-    """Commit the seed periods a campaign is about to draw in and close the ended ones; run in its own
-    transaction before a play, so every commitment is stored (and public) before its first draw."""
-    campaign = session.get(Campaign, campaign_id)
-    if campaign is not None and campaign.version_id is not None and now < campaign.ends_at:
+def commit_seeds(session: Session, campaign_id: int, now: datetime) -> int:
+    """Commit the seed periods a running campaign is about to draw in and close the ended ones; run in a
+    transaction of its own (by the clock, :mod:`server.clock`, or before a play that found its period
+    uncommitted), so every commitment is stored (and public) before its first draw. Returns how many
+    periods it closed."""
+    campaign = session.get(Campaign, campaign_id, populate_existing=True)
+    if campaign is None or campaign.version_id is None:
+        return 0
+    if now < campaign.ends_at:
         commit_ahead(session, campaign, now)
-        publish_checkpoints(session, campaign_id, now)
+    return publish_checkpoints(session, campaign_id, now)
 
 
 def campaign_config(session: Session, registry: Registry, campaign: Campaign) -> CampaignConfig:
@@ -93,7 +100,8 @@ def play(
     action: Action,
     clock: Callable[[], datetime],
 ) -> PlayResult:
-    """Apply one action for one shopper inside the caller's transaction.
+    """Apply one action for one shopper inside the caller's transaction; a draw it made is recorded by
+    :func:`record_draw`, which the caller calls last, just before it commits.
 
     The shopper's player row is locked first; then ``clock`` is read once, and that one reading decides
     whether the campaign runs, the day, and the seed period the draw uses (an open one, held open until
@@ -124,21 +132,30 @@ def play(
     state_row.state_json = json.dumps(game.dump_state(outcome.state), sort_keys=True)
     if not rng.calls:
         session.flush()
-        return PlayResult(campaign_id, outcome.events, outcome.grants, None, None, view(outcome.state))
+        return PlayResult(campaign_id, outcome.events, outcome.grants, view(outcome.state))
     facts = _facts(campaign_id, game_key, user_id, config, period.key, period.commitment, rng, outcome, now)
-    record = records.append(session, facts)
     player.next_nonce += 1
     session.flush()
+    return PlayResult(campaign_id, outcome.events, outcome.grants, view(outcome.state), facts)
+
+
+def record_draw(session: Session, result: PlayResult) -> PlayResult:
+    """Append the draw ``result`` made to its campaign's log and return the result with its proof. Call it
+    last before committing: from here the campaign's chain head stays locked until the commit."""
+    if result.facts is None:
+        return result
+    facts = result.facts
+    record = records.append(session, facts)
     proof = {
         "seq": record.seq,
         "hash": record.hash,
-        "commitment": period.commitment,
-        "period": period.key,
-        "client_seed": rng.client_seed,
-        "nonce": rng.nonce,
-        "config_hash": config.hash,
+        "commitment": facts.commitment,
+        "period": facts.period_key,
+        "client_seed": facts.client_seed,
+        "nonce": facts.nonce,
+        "config_hash": facts.config_hash,
     }
-    return PlayResult(campaign_id, outcome.events, outcome.grants, record.seq, proof, view(outcome.state))
+    return replace(result, draw_seq=record.seq, proof=proof)
 
 
 def draw_period(session: Session, player: Player, now: datetime) -> SeedPeriod:

@@ -21,6 +21,7 @@ from server import (
     audit_api,
     audit_pages,
     body_limits,
+    clock,
     csrf,
     db,
     errors,
@@ -91,4 +92,5 @@ def create_app(environ: Mapping[str, str] | None = None, overrides: Mapping[str,
     serving.init_app(app, socketio, settings)
     realtime.init_app(socketio)
     ops_live.init_app(app, socketio)
+    clock.init_app(app, socketio, settings.clock_seconds)
     return app

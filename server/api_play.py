@@ -76,17 +76,25 @@ def spin(campaign_id: int, user: User) -> Response:
     raw = read_small_body(SPIN_BODY_MAX_BYTES)
     _require_json_object(raw)
     played: list[engine.PlayResult] = []
+    user_id = user.id  # read once: a rolled-back attempt expires the user object
 
     def work(db_session: Any) -> Answer:
-        result = engine.play(db_session, _registry(), campaign_id, user.id, "wheel", Action("spin"), db.now)
+        result = engine.play(db_session, _registry(), campaign_id, user_id, "wheel", Action("spin"), db.now)
+        wheel_now = shopper_view(db_session, result.view, user_id, db.now())
+        result = engine.record_draw(db_session, result)
         played.append(result)
-        return Answer(200, _spin_body(db_session, user.id, result))
+        return Answer(200, _spin_body(result, wheel_now))
 
-    db_session = db.session()
-    with db_session.begin():
-        engine.commit_seeds(db_session, campaign_id, db.now())
     fingerprint = request_fingerprint("POST", request.path, raw)
-    answer = run_once(db.session(), user.id, request.headers.get("Idempotency-Key"), fingerprint, work)
+    key = request.headers.get("Idempotency-Key")
+    try:
+        answer = run_once(db.session(), user_id, key, fingerprint, work)
+    except ApiError as error:
+        if error.code != "seed_not_committed":
+            raise
+        _commit_seeds(campaign_id)  # the clock is behind: commit in a transaction of its own, then draw
+        played.clear()
+        answer = run_once(db.session(), user_id, key, fingerprint, work)
     if played and answer.status == 200 and not answer.replayed:
         realtime.announce(user, played[0])
     response = jsonify(answer.body)
@@ -96,6 +104,12 @@ def spin(campaign_id: int, user: User) -> Response:
     return response
 
 
+def _commit_seeds(campaign_id: int) -> None:
+    db_session = db.session()
+    with db_session.begin():
+        engine.commit_seeds(db_session, campaign_id, db.now())
+
+
 def _require_json_object(raw: bytes) -> None:
     if not raw.strip():
         return
@@ -103,7 +117,7 @@ def _require_json_object(raw: bytes) -> None:
         raise ApiError(400, "invalid_json", "the request body must be a JSON object")
 
 
-def _spin_body(db_session: Any, user_id: int, result: engine.PlayResult) -> dict[str, Any]:
+def _spin_body(result: engine.PlayResult, wheel_now: dict[str, Any]) -> dict[str, Any]:
     spun = result.events[0].payload
     prize = prize_views(result.view.config)[spun["prize"]]
     return SpinResultSchema().dump(
@@ -114,7 +128,7 @@ def _spin_body(db_session: Any, user_id: int, result: engine.PlayResult) -> dict
             "fallback_reason": spun["fallback_reason"],
             "amount_fen": spun.get("amount_fen") if spun["fallback_reason"] is None else None,
             "proof": result.proof,
-            "wheel": shopper_view(db_session, result.view, user_id, db.now()),
+            "wheel": wheel_now,
         }
     )
 

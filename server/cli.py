@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from datetime import timedelta
 
 import click
 from flask import Flask, current_app
@@ -13,7 +14,7 @@ from economy.ledger import expire_points
 from economy.wallet import expire_coupons
 from games.models import Campaign
 from games.periods import rotate
-from server import db
+from server import db, idempotency
 from server.cli_audit import AUDIT_COMMANDS, campaign_or_fail
 from server.cli_simulate import simulate_command
 from server.cli_users import USER_COMMANDS, user_create
@@ -160,6 +161,28 @@ def launches_purge() -> None:
     with db_session.begin():
         purged = purge_spent(db_session, db.now())
     click.echo(f"forgot {purged} expired launch tokens")
+
+
+@cli.group("idempotency")
+def idempotency_group() -> None:
+    """Idempotency keys of state-changing requests."""
+
+
+@idempotency_group.command("purge")
+@click.option(
+    "--keep-days",
+    type=click.IntRange(1, 3650),
+    default=idempotency.KEEP_DAYS,
+    show_default=True,
+    help="keep the keys of the last N days (their answers stay replayable)",
+)
+@with_appcontext
+def idempotency_purge(keep_days: int) -> None:
+    """Forget idempotency keys older than --keep-days (run daily from cron)."""
+    db_session = db.session()
+    with db_session.begin():
+        purged = idempotency.purge_before(db_session, db.now() - timedelta(days=keep_days))
+    click.echo(f"forgot {purged} idempotency keys older than {keep_days} days")
 
 
 @cli.group("audit")

@@ -52,6 +52,7 @@ class Settings:
     trusted_proxies: int = 0
     frame_ancestors: tuple[str, ...] = ()
     max_content_length: int = DEFAULT_MAX_CONTENT_LENGTH
+    clock_seconds: int = 0
 
     @property
     def development(self) -> bool:
@@ -87,6 +88,7 @@ def settings_from(environ: Environ, instance_path: Path) -> Settings:
         trusted_proxies=_count(environ, "CARNIVAL_TRUSTED_PROXIES", 0, minimum=0),
         frame_ancestors=web_origins(environ.get("CARNIVAL_FRAME_ANCESTORS", ""), "CARNIVAL_FRAME_ANCESTORS"),
         max_content_length=_count(environ, "CARNIVAL_MAX_CONTENT_LENGTH", DEFAULT_MAX_CONTENT_LENGTH, 1024),
+        clock_seconds=_count(environ, "CARNIVAL_CLOCK_SECONDS", 0 if env == "testing" else 1, minimum=0),
     )
     _require_separate_secrets(settings)
     return settings

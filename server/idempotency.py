@@ -1,7 +1,7 @@
 """Idempotency keys for state-changing requests.
 
-Same key + same body -> the first answer (replayed); same key + another body -> 422;
-first request still running -> 409. The answer is stored in the same transaction as the work, except a
+Same key + same body -> the first answer (replayed); same key + another body -> 422. The key and its answer
+are written in the same transaction as the work (one transaction per request, no separate claim), except a
 "try again" answer (503): it is not stored, so a retry with the same key runs anew.
 """
 
@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -46,87 +46,110 @@ def request_fingerprint(method: str, path: str, body: bytes) -> str:
 def run_once(
     db_session: Session, user_id: int, key: str | None, fingerprint: str, work: Callable[[Session], Answer]
 ) -> Answer:
-    """Run ``work`` (inside one transaction) once per (user, key).
+    """Run ``work`` once per (user, key), in one transaction with the stored answer.
 
-    A claim still "running" after :data:`STALE_CLAIM` belongs to a request whose process died before
-    committing (its work rolled back with it), so a retry takes the claim over. Each claim is known by
-    its time: only the current owner may store an answer, so a late first request cannot also commit.
+    The key is written with its answer at the end of the work's transaction: a request that dies before
+    committing leaves nothing behind, and a retry runs anew. A twin running at the same moment waits for the
+    shopper's lock, then finds the key taken when it stores its own answer: its work rolls back and it
+    answers the first one's answer. A refusal (4xx) is stored in a transaction of its own after the work
+    rolled back; a "try again" (503) is not stored.
 
     :raises ApiError: ``idempotency_key_required`` (400), ``idempotency_key_reused`` (422),
-        ``request_in_progress`` (409).
+        ``request_in_progress`` (409: a claim an older server version left running, for 30 seconds).
     """
     if key is None or not KEY_PATTERN.match(key):
         raise ApiError(400, "idempotency_key_required", "send an Idempotency-Key header of 8-128 characters")
-    claimed_at = db.now()
-    earlier = _claim(db_session, user_id, key, fingerprint, claimed_at)
-    if earlier is not None:
-        return earlier
-    mine = (IdempotencyKey.user_id == user_id, IdempotencyKey.key == key, IdempotencyKey.created_at == claimed_at)
     try:
         with db_session.begin():
+            earlier = _earlier(db_session, user_id, key, fingerprint)
+            if earlier is not None:
+                return earlier
             answer = work(db_session)
-            _finish(db_session, mine, answer)
+            _store(db_session, user_id, key, fingerprint, answer)
         return answer
+    except _KeyTaken:
+        return _answer_of_twin(db_session, user_id, key, fingerprint)
     except (ApiError, Rejection) as error:
+        db_session.rollback()
         api_error = error if isinstance(error, ApiError) else rejection_error(error)
         if api_error.status == TRY_AGAIN:
-            _release(db_session, mine)
             raise api_error from None
-        answer = Answer(api_error.status, error_body(api_error.code, api_error.message, api_error.fields))
-        with db_session.begin():
-            _finish(db_session, mine, answer, raise_if_lost=False)
-        return answer
-    except BaseException:
-        _release(db_session, mine)
-        raise
+        return _store_refusal(db_session, user_id, key, fingerprint, api_error)
 
 
-def _release(db_session: Session, mine: tuple[Any, ...]) -> None:
-    """Give the claim up (the work rolled back): a retry with the same key runs the request anew."""
+class _KeyTaken(Exception):
+    """A twin request stored an answer under the key first (raised to roll the work back)."""
+
+
+def _earlier(db_session: Session, user_id: int, key: str, fingerprint: str) -> Answer | None:
+    """The answer stored under the key, if any.
+
+    :raises ApiError: 422 for another request's key, 409 for a fresh claim left running by an older version.
+    """
+    row = db_session.scalars(
+        select(IdempotencyKey).where(IdempotencyKey.user_id == user_id, IdempotencyKey.key == key)
+    ).one_or_none()
+    if row is None:
+        return None
+    if row.request_hash != fingerprint:
+        raise ApiError(422, "idempotency_key_reused", "this Idempotency-Key was used for a different request")
+    if row.status == "done" and row.response_body is not None and row.response_status is not None:
+        return Answer(row.response_status, json.loads(row.response_body), replayed=True)
+    if db.now() - row.created_at < STALE_CLAIM:
+        raise ApiError(409, "request_in_progress", "the first request with this Idempotency-Key is still running")
+    db_session.delete(row)  # a claim whose request died long ago: this one runs in its place
+    db_session.flush()
+    return None
+
+
+def _store(db_session: Session, user_id: int, key: str, fingerprint: str, answer: Answer) -> None:
+    """Write the key with its answer.
+
+    :raises _KeyTaken: when a twin wrote it first (the caller's transaction then rolls back).
+    """
+    body = json.dumps(answer.body, ensure_ascii=False)
+    row = IdempotencyKey(
+        user_id=user_id,
+        key=key,
+        request_hash=fingerprint,
+        status="done",
+        response_status=answer.status,
+        response_body=body,
+        created_at=db.now(),
+    )
+    db_session.add(row)
+    try:
+        db_session.flush()
+    except IntegrityError:
+        raise _KeyTaken from None
+
+
+def _answer_of_twin(db_session: Session, user_id: int, key: str, fingerprint: str) -> Answer:
     db_session.rollback()
     with db_session.begin():
-        db_session.execute(delete(IdempotencyKey).where(*mine, IdempotencyKey.status == "running"))
+        earlier = _earlier(db_session, user_id, key, fingerprint)
+    if earlier is None:
+        raise ApiError(409, "request_in_progress", "the first request with this Idempotency-Key is still running")
+    return earlier
 
 
-def _claim(db_session: Session, user_id: int, key: str, fingerprint: str, claimed_at: datetime) -> Answer | None:
+def _store_refusal(db_session: Session, user_id: int, key: str, fingerprint: str, error: ApiError) -> Answer:
+    answer = Answer(error.status, error_body(error.code, error.message, error.fields))
     try:
         with db_session.begin():
-            db_session.add(IdempotencyKey(user_id=user_id, key=key, request_hash=fingerprint, created_at=claimed_at))
-        return None
-    except IntegrityError:
-        db_session.rollback()
-    with db_session.begin():
-        row = db_session.scalars(
-            select(IdempotencyKey).where(IdempotencyKey.user_id == user_id, IdempotencyKey.key == key)
-        ).one()
-        if row.request_hash != fingerprint:
-            raise ApiError(422, "idempotency_key_reused", "this Idempotency-Key was used for a different request")
-        if row.status == "done" and row.response_body is not None and row.response_status is not None:
-            return Answer(row.response_status, json.loads(row.response_body), replayed=True)
-        if claimed_at - row.created_at >= STALE_CLAIM and _take_over(db_session, row, claimed_at):
-            return None
-    raise ApiError(409, "request_in_progress", "the first request with this Idempotency-Key is still running")
+            if (earlier := _earlier(db_session, user_id, key, fingerprint)) is not None:
+                return earlier
+            _store(db_session, user_id, key, fingerprint, answer)
+    except _KeyTaken:
+        return _answer_of_twin(db_session, user_id, key, fingerprint)
+    return answer
 
 
-def _take_over(db_session: Session, row: IdempotencyKey, claimed_at: datetime) -> bool:
-    """Move a stale running claim to ``claimed_at``; False when another retry got there first."""
-    taken = db_session.execute(
-        update(IdempotencyKey)
-        .where(
-            IdempotencyKey.id == row.id, IdempotencyKey.status == "running", IdempotencyKey.created_at == row.created_at
-        )
-        .values(created_at=claimed_at)
-        .execution_options(synchronize_session=False)
-    )
-    return taken.rowcount == 1  # type: ignore[attr-defined]
+KEEP_DAYS = 7  # how long answers stay replayable by default: a client retries within minutes
 
 
-def _finish(db_session: Session, mine: tuple[Any, ...], answer: Answer, raise_if_lost: bool = True) -> None:
-    stored = db_session.execute(
-        update(IdempotencyKey)
-        .where(*mine, IdempotencyKey.status == "running")
-        .values(status="done", response_status=answer.status, response_body=json.dumps(answer.body, ensure_ascii=False))
-        .execution_options(synchronize_session=False)
-    )
-    if stored.rowcount != 1 and raise_if_lost:  # type: ignore[attr-defined]
-        raise ApiError(409, "request_in_progress", "a retry with this Idempotency-Key took over; its answer counts")
+def purge_before(db_session: Session, before: datetime) -> int:
+    """Forget every key first seen before ``before`` (answered or abandoned); returns how many. A request
+    retried with a forgotten key runs anew, so keep keys far longer than any client retries."""
+    purged = db_session.execute(delete(IdempotencyKey).where(IdempotencyKey.created_at < before))
+    return int(purged.rowcount)  # type: ignore[attr-defined]

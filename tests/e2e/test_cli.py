@@ -90,3 +90,24 @@ def test_help_needs_no_configuration_and_a_command_without_it_says_what_is_missi
     upgraded = subprocess.run([*carnival, "db", "upgrade"], env=environ, cwd=tmp_path, capture_output=True, text=True)
     assert upgraded.returncode == 2 and "Traceback" not in upgraded.stderr
     assert "configuration error: SECRET_KEY is not set" in upgraded.stderr
+
+
+def test_idempotency_purge_forgets_old_keys_only(app: Flask, client: FlaskClient, clock: Clock) -> None:
+    campaign = add_campaign(
+        app, single_prize_config({"key": "pts", "name": "积分", "reward": {"kind": "points", "points": 5}})
+    )
+    login(client, "purged")
+    spin = f"/api/play/{campaign}/wheel/spin"
+    old = client.post(spin, headers={"Idempotency-Key": "old-key-123"})
+    clock.advance(days=8)
+    recent = client.post(spin, headers={"Idempotency-Key": "recent-key-123"})
+    assert old.status_code == recent.status_code == 200
+    refused = run(app, "idempotency", "purge", "--keep-days", "0")
+    assert refused.exit_code != 0 and "--keep-days" in refused.output
+    purged = run(app, "idempotency", "purge")
+    assert purged.exit_code == 0 and "forgot 1 idempotency keys older than 7 days" in purged.output, purged.output
+    replayed = client.post(spin, headers={"Idempotency-Key": "recent-key-123"})
+    assert replayed.headers.get("Idempotent-Replayed") == "true" and replayed.json == recent.json
+    anew = client.post(spin, headers={"Idempotency-Key": "old-key-123"})
+    assert anew.status_code == 200 and "Idempotent-Replayed" not in anew.headers
+    assert anew.json["proof"]["seq"] != old.json["proof"]["seq"]

@@ -1,6 +1,6 @@
 """counter buckets: a prize's stock, a campaign's budget and its days' spend become counters of 16 buckets
 (what each used so far moves into bucket 0, the others start empty and take a share on first need); an
-index for a period's last record
+index for a period's last record and one for purging idempotency keys
 
 Revision ID: 0008
 Revises: 0007_auth
@@ -36,6 +36,7 @@ def upgrade() -> None:
     with op.batch_alter_table("budgets", schema=None) as batch_op:
         batch_op.drop_column("spent_fen")
     op.create_index("ix_draw_records_period_seq", "draw_records", ["campaign_id", "period_key", "seq"])
+    op.create_index("ix_idempotency_keys_created_at", "idempotency_keys", ["created_at"])
 
 
 def _move_counters() -> None:
@@ -62,6 +63,7 @@ def _move_counters() -> None:
 
 
 def downgrade() -> None:
+    op.drop_index("ix_idempotency_keys_created_at", table_name="idempotency_keys")
     op.drop_index("ix_draw_records_period_seq", table_name="draw_records")
     with op.batch_alter_table("budgets", schema=None) as batch_op:
         batch_op.add_column(sa.Column("spent_fen", sa.BigInteger(), nullable=False, server_default="0"))

@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from games.checkpoints import campaign_checkpoints, publish_checkpoints
 from games.contract import Action, Rejection
-from games.engine import play
+from games.engine import play, record_draw
 from games.models import DrawRecord, Player, SeedPeriod
 from games.periods import public_periods
 from tests.conftest import T0, Clock, add_campaign, login, single_prize_config
@@ -31,7 +31,8 @@ def test_closing_waits_for_a_draw_in_flight_and_counts_it(app: Flask, client: Fl
 
     def slow_draw() -> None:
         with sessions() as session, session.begin():
-            play(session, registry, campaign, user, "wheel", Action("spin"), lambda: DAY_END - timedelta(seconds=1))
+            at = lambda: DAY_END - timedelta(seconds=1)  # noqa: E731
+            record_draw(session, play(session, registry, campaign, user, "wheel", Action("spin"), at))
             drawn.set()
             release.wait(timeout=30)
 

@@ -1,0 +1,67 @@
+"""The period clock: seed periods committed ahead and ended ones closed, outside shoppers' requests.
+
+Every ``CARNIVAL_CLOCK_SECONDS`` (default 1; 0 turns it off, the default under ``CARNIVAL_ENV=testing``)
+each server process commits the next seed period of every running campaign and closes the periods that
+ended (checkpoint published, seed revealed: :func:`games.engine.commit_seeds`), one short transaction per
+campaign. Several processes may tick at once: commitments insert-or-ignore and closing takes the campaign's
+exclusive draw lock, so they agree. A spin never does this work unless it finds its period uncommitted (the
+clock stopped): then it commits the period in a transaction of its own and draws after it.
+``carnival audit checkpoint`` from cron closes what a stopped clock left open.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from datetime import timedelta
+
+from flask import Flask
+from flask_socketio import SocketIO
+from sqlalchemy import select
+
+from games import engine
+from games.models import Campaign
+from server import db
+from server.outage import UNAVAILABLE
+
+LOGGER = logging.getLogger("carnival.clock")
+ENDED_WITHIN = timedelta(days=2)  # campaigns ended longer ago are left to the cron job
+
+
+def init_app(app: Flask, socketio: SocketIO, seconds: float) -> None:
+    """Run the clock every ``seconds`` in the background of this process, from its first request on."""
+    if seconds <= 0:
+        return
+    started = threading.Event()
+
+    @app.before_request
+    def _start_clock() -> None:
+        if not started.is_set():
+            started.set()
+            socketio.start_background_task(_run, app, socketio, seconds)
+
+
+def tick(app: Flask) -> int:
+    """Commit ahead and close ended periods for every recent campaign once; returns the periods closed."""
+    with app.app_context():
+        session = db.session()
+        now = db.now()
+        with session.begin():
+            recent = select(Campaign.id).where(Campaign.version_id.is_not(None), Campaign.ends_at > now - ENDED_WITHIN)
+            campaign_ids = list(session.scalars(recent))
+        closed = 0
+        for campaign_id in campaign_ids:
+            with session.begin():
+                closed += engine.commit_seeds(session, campaign_id, db.now())
+        return closed
+
+
+def _run(app: Flask, socketio: SocketIO, seconds: float) -> None:
+    while True:
+        socketio.sleep(seconds)
+        try:
+            tick(app)
+        except UNAVAILABLE:
+            pass  # the outage is logged by the requests that meet it; the next tick tries again
+        except Exception:
+            LOGGER.exception("the period clock failed a tick; it goes on")
