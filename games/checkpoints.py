@@ -11,9 +11,10 @@ period until it commits (:func:`hold_off_closing`), and closing takes the exclus
 the draws in flight and the draws that come after it see the period closed (PostgreSQL advisory
 transaction locks; on SQLite every writing transaction is serial already).
 
-Periods are closed the first time anything looks after they ended (a play, the rules page, an export) and
-by ``carnival audit checkpoint`` (run it from cron, e.g. every 10 minutes, so a period closes and its seed
-appears even when nobody plays).
+Periods are closed by the server's period clock about a second after they end (:mod:`server.clock`), by
+anything that looks at them after that (the rules page, an export) and by ``carnival audit checkpoint``
+(run it from cron, e.g. every 10 minutes, for what a stopped clock left open). A shopper's spin does not
+close periods.
 """
 
 from __future__ import annotations

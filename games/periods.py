@@ -90,9 +90,9 @@ def current_period(session: Session, campaign: Campaign, now: datetime) -> SeedP
 
     Draws never call this: they use :func:`committed_period`, so a period is always committed by an
     earlier transaction than its first draw. Commitments are made when the campaign is published
-    (:func:`commit_ahead`) and, before every play, in a transaction of its own
-    (:func:`games.engine.commit_seeds`); opening a game, the public periods API and ``carnival seeds
-    rotate`` call this too. There is no scheduled commit job.
+    (:func:`commit_ahead`), by the server's period clock every second (:mod:`server.clock`, through
+    :func:`games.engine.commit_seeds`) and, when a play finds its period uncommitted, in a transaction of its
+    own before it; opening a game, the public periods API and ``carnival seeds rotate`` call this too.
 
     :raises PeriodUnavailable: when no period covering ``now`` could be committed.
     """

@@ -147,10 +147,6 @@ const TEMPLATES = [
     en: "the first request with this Idempotency-Key is still running",
     zh: "使用该 Idempotency-Key 的第一个请求仍在处理中",
   },
-  {
-    en: "a retry with this Idempotency-Key took over; its answer counts",
-    zh: "使用该 Idempotency-Key 的重试已接手，以它的结果为准",
-  },
   // economy/limits.py (budget and stock refusals reach the console when publishing)
   {
     en: "cap '{key}' reached for this {per}",
