@@ -4,8 +4,10 @@ A counter (a prize's stock, a campaign's budget, one day of its daily budget) is
 each with its own ``total`` and ``used``; the counter's limit is the sum of the totals and what it used is
 the sum of the uses. A take is one conditional ``UPDATE`` of one bucket: the caller's hint (e.g. the user
 id) first, then the next ones, skipping buckets another transaction holds (PostgreSQL ``SKIP LOCKED``), so
-takes never wait for each other while a free bucket can cover them. When none can, the take raises
-:class:`Contended`: the caller rolls back to a savepoint taken before it (which releases any bucket the
+takes never wait for each other while a free bucket can cover them. When none can and the counter as
+committed cannot cover it either, the take is refused at once (takes in flight can only lower what is left,
+so an exhausted counter costs one more read, not a wait). Otherwise the take raises :class:`Contended`: the
+caller rolls back to a savepoint taken before it (which releases any bucket the
 failed ``UPDATE`` still locked: PostgreSQL keeps the lock on a row it re-checked after a concurrent update)
 and takes again with ``rebalance=True``. That take becomes the counter's only *rebalancer* (a
 transaction-scoped advisory lock per counter), locks every bucket in ascending order (waiting for the takes
@@ -89,6 +91,8 @@ def take(session: Session, campaign_id: int, counter: str, hint: int, amount: in
     if not rebalance and _take_from_free(session, campaign_id, counter, bucket, amount):
         return True
     if not rebalance and is_postgresql(session):
+        if _committed_remaining(session, campaign_id, counter) < amount:
+            return False  # takes in flight can only lower it: refused without waiting for anyone
         raise Contended(counter)
     rows = _locked(session, campaign_id, counter)
     if not rows or sum(r.total - r.used for r in rows) < amount:
@@ -177,6 +181,16 @@ def _take_from_free(session: Session, campaign_id: int, counter: str, bucket: in
         .execution_options(synchronize_session=False)
     )
     return session.execute(statement).rowcount == 1  # type: ignore[attr-defined]
+
+
+def _committed_remaining(session: Session, campaign_id: int, counter: str) -> int:
+    """What the counter has left as committed now (no lock, no wait); 0 when it does not exist."""
+    left = session.scalar(
+        select(func.sum(CounterBucket.total - CounterBucket.used)).where(
+            CounterBucket.campaign_id == campaign_id, CounterBucket.counter == counter
+        )
+    )
+    return int(left or 0)
 
 
 def _take_from(session: Session, campaign_id: int, counter: str, bucket: int, amount: int) -> bool:

@@ -77,7 +77,8 @@ def export_lines(session: Session, campaign: Campaign, now: datetime) -> Iterato
     query = select(DrawRecord.period_key, DrawRecord.record_json, DrawRecord.hash).where(
         DrawRecord.campaign_id == campaign.id
     )
-    rows = session.execute(query.order_by(DrawRecord.seq).execution_options(yield_per=1000))
+    query = query.where(DrawRecord.seq.is_not(None)).order_by(DrawRecord.seq)  # closed periods are sealed
+    rows = session.execute(query.execution_options(yield_per=1000))
     with rows:  # closes PostgreSQL's server-side cursor when the loop stops at an unrevealed period
         for period_key, record_json, record_hash in rows:
             if period_key not in revealed:

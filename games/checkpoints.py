@@ -25,6 +25,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from economy.db import insert_ignoring_conflicts, is_postgresql
+from games import records
 from games.fairness import GENESIS_HASH
 from games.models import ChainCheckpoint, DrawRecord, SeedPeriod
 
@@ -44,6 +45,15 @@ def wait_for_draws(session: Session, campaign_id: int) -> None:
         session.execute(select(func.pg_advisory_xact_lock(DRAW_LOCK_CLASS, campaign_id)))
 
 
+def seal_log(session: Session, campaign_id: int) -> int:
+    """Seal the campaign's unsealed records (:func:`games.records.seal`) once no draw is in flight; returns
+    how many. Waits for nothing when there is nothing to seal."""
+    if not records.unsealed(session, campaign_id):
+        return 0
+    wait_for_draws(session, campaign_id)
+    return records.seal(session, campaign_id)
+
+
 def publish_checkpoints(session: Session, campaign_id: int, now: datetime) -> int:
     """Close every ended period of a campaign that is still open: wait for the draws in flight, publish the
     period's checkpoint and mark it closed (its seed public from then on). Returns how many were closed.
@@ -55,6 +65,7 @@ def publish_checkpoints(session: Session, campaign_id: int, now: datetime) -> in
     if not due:
         return 0
     wait_for_draws(session, campaign_id)
+    records.seal(session, campaign_id)
     closed = 0
     for period in _open_ended(session, campaign_id, now):
         count, head = _head_at_end_of(session, period)

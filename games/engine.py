@@ -140,8 +140,8 @@ def play(
 
 
 def record_draw(session: Session, result: PlayResult) -> PlayResult:
-    """Append the draw ``result`` made to its campaign's log and return the result with its proof. Call it
-    last before committing: from here the campaign's chain head stays locked until the commit."""
+    """Add the draw ``result`` made to its campaign's log, unsealed (:mod:`games.records`), and return the
+    result with its proof; ``seq`` and ``hash`` are None until the record is sealed, about a second later."""
     if result.facts is None:
         return result
     facts = result.facts
@@ -219,15 +219,19 @@ def lock_player(session: Session, campaign_id: int, user_id: int) -> Player:
 
     :raises Rejection: ``campaign_not_found`` when the campaign does not exist.
     """
+    query = select(Player).where(Player.campaign_id == campaign_id, Player.user_id == user_id)
+    if is_postgresql(session):
+        query = query.with_for_update()
+    query = query.execution_options(populate_existing=True)
+    player = session.execute(query).scalar_one_or_none()
+    if player is not None:
+        return player
     row = select(literal(campaign_id), literal(user_id), literal(new_client_seed()), literal(""), literal(0)).where(
         exists().where(Campaign.id == campaign_id)
     )
     columns = ["campaign_id", "user_id", "client_seed", "period_key", "next_nonce"]
     insert_selected_ignoring_conflicts(session, Player.__table__, columns, row)
-    query = select(Player).where(Player.campaign_id == campaign_id, Player.user_id == user_id)
-    if is_postgresql(session):
-        query = query.with_for_update()
-    player = session.execute(query.execution_options(populate_existing=True)).scalar_one_or_none()
+    player = session.execute(query).scalar_one_or_none()
     if player is None:
         raise Rejection("campaign_not_found", f"no campaign {campaign_id}")
     return player

@@ -202,7 +202,7 @@ def _notable(session: Session, campaign_id: int, config: CampaignConfig | None) 
     rows = session.scalars(
         select(DrawRecord)
         .where(DrawRecord.campaign_id == campaign_id, DrawRecord.granted_key.in_(notable))
-        .order_by(DrawRecord.seq.desc())
+        .order_by(DrawRecord.id.desc())
         .limit(FEED_SIZE)
     )
     names = {p.key: (p.name, p.name_en) for p in config.pool.prizes}

@@ -97,7 +97,8 @@ class ChainHead(Base):
 
 
 class DrawRecord(Base):
-    """One use of the fair RNG; ``record_json`` is the canonical record whose hash is ``hash``."""
+    """One use of the fair RNG; ``record_json`` is the canonical record whose hash is ``hash``. Added unsealed
+    (``seq`` and ``hash`` None, ``record_json`` without its place in the chain) and sealed once."""
 
     __tablename__ = "draw_records"
     __table_args__ = (
@@ -109,7 +110,7 @@ class DrawRecord(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id"))
-    seq: Mapped[int] = mapped_column(BigInteger)
+    seq: Mapped[int | None] = mapped_column(BigInteger)  # None until sealed (games.records.seal)
     user_id: Mapped[int] = mapped_column(index=True)
     period_key: Mapped[str] = mapped_column(String(32))
     nonce: Mapped[int] = mapped_column(BigInteger)
@@ -117,7 +118,7 @@ class DrawRecord(Base):
     granted_key: Mapped[str | None] = mapped_column(String(64))
     fallback_reason: Mapped[str | None] = mapped_column(String(32))
     record_json: Mapped[str] = mapped_column(Text)
-    hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 

@@ -25,6 +25,7 @@ from economy.ledger import user_owner
 from economy.limits import budget_level
 from economy.models import Account, Coupon, Grant, LedgerEntry, Posting
 from economy.rewards import CASH, POINTS, Reward, RewardKind, reward_cost_fen
+from games.checkpoints import seal_log
 from games.models import ConfigVersion, DrawRecord
 from games.pools import Pool, load_pool
 
@@ -95,7 +96,9 @@ class Ledger:
 
 
 def reconcile(session: Session, campaign_id: int) -> Reconciliation:
-    """Compare a campaign's draw log with its grants (and what they delivered) and its budget."""
+    """Compare a campaign's draw log with its grants (and what they delivered) and its budget; the log's
+    unsealed records are sealed first, so every record is named by its place in the log."""
+    seal_log(session, campaign_id)
     result = Reconciliation()
     ledger = Ledger(_draw_grants(session, campaign_id, result), _deliveries(session, campaign_id))
     pools = _published_pools(session, campaign_id)

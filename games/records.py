@@ -1,12 +1,20 @@
-"""Draw records and the per-campaign hash chain (format in docs/fairness.md)."""
+"""Draw records and the per-campaign hash chain (format in docs/fairness.md).
+
+A draw appends its record *unsealed*: its facts only, with no place in the chain, so concurrent draws of a
+campaign never wait for each other here. :func:`seal` then gives the unsealed records their places, oldest
+first: a sequence number, the previous record's hash and their own hash. It runs while no draw of the
+campaign is in flight (under the campaign's exclusive draw lock, :func:`games.checkpoints.seal_log`): by the
+period clock every second, before a period's checkpoint, before an export. A sealed record never changes.
+"""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from economy.db import insert_ignoring_conflicts, is_postgresql
@@ -37,45 +45,76 @@ class DrawFacts:
 
 
 def append(session: Session, facts: DrawFacts) -> DrawRecord:
-    """Append a record to its campaign's chain; the chain head is locked until commit."""
-    head = _locked_head(session, facts.campaign_id)
-    record = _record_body(facts, head.count + 1, head.head_hash)
-    record["hash"] = record_hash(record)
+    """Add the draw's record, unsealed (no lock: its place in the chain comes with :func:`seal`)."""
     row = DrawRecord(
         campaign_id=facts.campaign_id,
-        seq=record["seq"],
+        seq=None,
         user_id=facts.user_id,
         period_key=facts.period_key,
         nonce=facts.nonce,
         prize_key=facts.prize,
         granted_key=facts.granted,
         fallback_reason=facts.fallback_reason,
-        record_json=canonical_json(record).decode(),
-        hash=record["hash"],
+        record_json=canonical_json(_record_body(facts)).decode(),
+        hash=None,
         created_at=facts.created_at,
     )
     session.add(row)
-    head.count = record["seq"]
-    head.head_hash = record["hash"]
     session.flush()
     return row
 
 
+def unsealed(session: Session, campaign_id: int) -> bool:
+    """True when the campaign has records waiting for :func:`seal` (a read that waits for no one)."""
+    query = select(DrawRecord.id).where(DrawRecord.campaign_id == campaign_id, DrawRecord.seq.is_(None)).limit(1)
+    return session.scalar(query) is not None
+
+
+def seal(session: Session, campaign_id: int) -> int:
+    """Give the campaign's unsealed records their places in its chain, in the order they were added; returns
+    how many. The caller holds the campaign's exclusive draw lock, so no draw is in flight and every record
+    added before is visible (:func:`games.checkpoints.seal_log`)."""
+    rows = session.execute(
+        select(DrawRecord.id, DrawRecord.record_json)
+        .where(DrawRecord.campaign_id == campaign_id, DrawRecord.seq.is_(None))
+        .order_by(DrawRecord.id)
+    ).all()
+    if not rows:
+        return 0
+    head = _locked_head(session, campaign_id)
+    count, previous = head.count, head.head_hash
+    sealed = []
+    for record_id, body_json in rows:
+        count += 1
+        record = {**json.loads(body_json), "seq": count, "prev_hash": previous}
+        previous = record["hash"] = record_hash(record)
+        sealed.append({"id": record_id, "seq": count, "hash": previous, "record_json": canonical_json(record).decode()})
+    session.execute(update(DrawRecord).execution_options(synchronize_session=False), sealed)
+    head.count, head.head_hash = count, previous
+    session.flush()
+    return len(sealed)
+
+
 def _locked_head(session: Session, campaign_id: int) -> ChainHead:
-    insert_ignoring_conflicts(
-        session, ChainHead.__table__, {"campaign_id": campaign_id, "count": 0, "head_hash": GENESIS_HASH}
-    )
+    """The campaign's chain head, locked until commit; created with the campaign's first record."""
     query = select(ChainHead).where(ChainHead.campaign_id == campaign_id)
     if is_postgresql(session):
         query = query.with_for_update()
-    return session.execute(query.execution_options(populate_existing=True)).scalar_one()
+    query = query.execution_options(populate_existing=True)
+    head = session.execute(query).scalar_one_or_none()
+    if head is None:
+        insert_ignoring_conflicts(
+            session, ChainHead.__table__, {"campaign_id": campaign_id, "count": 0, "head_hash": GENESIS_HASH}
+        )
+        head = session.execute(query).scalar_one()
+    return head
 
 
-def _record_body(facts: DrawFacts, seq: int, prev_hash: str) -> dict[str, Any]:
+def _record_body(facts: DrawFacts) -> dict[str, Any]:
+    """The record's facts: everything but its place in the chain (``seq``, ``prev_hash``, ``hash``)."""
     return {
         "v": RECORD_VERSION,
         "campaign": facts.campaign_id,
-        "seq": seq,
         "game": facts.game,
         "user": facts.user_id,
         "config_hash": facts.config_hash,
@@ -89,5 +128,4 @@ def _record_body(facts: DrawFacts, seq: int, prev_hash: str) -> dict[str, Any]:
         "fallback_reason": facts.fallback_reason,
         "detail": facts.detail,
         "created_at": facts.created_at.strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
-        "prev_hash": prev_hash,
     }

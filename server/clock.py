@@ -1,9 +1,11 @@
-"""The period clock: seed periods committed ahead and ended ones closed, outside shoppers' requests.
+"""The period clock: seed periods committed ahead, ended ones closed and draw records sealed, outside
+shoppers' requests.
 
 Every ``CARNIVAL_CLOCK_SECONDS`` (default 1; 0 turns it off, the default under ``CARNIVAL_ENV=testing``)
-each server process commits the next seed period of every running campaign and closes the periods that
-ended (checkpoint published, seed revealed: :func:`games.engine.commit_seeds`), one short transaction per
-campaign. Several processes may tick at once: commitments insert-or-ignore and closing takes the campaign's
+each server process commits the next seed period of every running campaign, closes the periods that
+ended (checkpoint published, seed revealed: :func:`games.engine.commit_seeds`) and seals the records added
+since the last tick (:func:`games.checkpoints.seal_log`), in short transactions per campaign. Several
+processes may tick at once: commitments insert-or-ignore, and closing and sealing take the campaign's
 exclusive draw lock, so they agree. A spin never does this work unless it finds its period uncommitted (the
 clock stopped): then it commits the period in a transaction of its own and draws after it.
 ``carnival audit checkpoint`` from cron closes what a stopped clock left open.
@@ -20,6 +22,7 @@ from flask_socketio import SocketIO
 from sqlalchemy import select
 
 from games import engine
+from games.checkpoints import seal_log
 from games.models import Campaign
 from server import db
 from server.outage import UNAVAILABLE
@@ -53,6 +56,8 @@ def tick(app: Flask) -> int:
         for campaign_id in campaign_ids:
             with session.begin():
                 closed += engine.commit_seeds(session, campaign_id, db.now())
+            with session.begin():
+                seal_log(session, campaign_id)
         return closed
 
 

@@ -65,8 +65,10 @@ class PrizeSchema(Schema):
 class ProofSchema(Schema):
     """What a shopper needs to check the draw once the period's seed is revealed."""
 
-    seq = fields.Integer()
-    hash = fields.String()
+    seq = fields.Integer(
+        allow_none=True, metadata={"description": "the record's place in the log; null until sealed (about a second)"}
+    )
+    hash = fields.String(allow_none=True, metadata={"description": "the record's chain hash; null until sealed"})
     commitment = fields.String()
     period = fields.String()
     client_seed = fields.String()

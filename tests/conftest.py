@@ -167,3 +167,14 @@ def add_campaign(app: Flask, config: dict[str, Any], budget_fen: int = 10_000_00
     sessions = app.extensions["carnival.sessions"]
     with sessions() as session, session.begin():
         return create_campaign(session, app.extensions["carnival.registry"], body, "tests", now).id
+
+
+def seal_logs(app: Flask) -> int:
+    """Seal every campaign's unsealed draw records, as the period clock does each second; returns how many."""
+    from sqlalchemy import select
+
+    from games.checkpoints import seal_log
+    from games.models import Campaign
+
+    with app.extensions["carnival.sessions"]() as session, session.begin():
+        return sum(seal_log(session, campaign_id) for campaign_id in session.scalars(select(Campaign.id)).all())

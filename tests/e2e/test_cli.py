@@ -110,4 +110,4 @@ def test_idempotency_purge_forgets_old_keys_only(app: Flask, client: FlaskClient
     assert replayed.headers.get("Idempotent-Replayed") == "true" and replayed.json == recent.json
     anew = client.post(spin, headers={"Idempotency-Key": "old-key-123"})
     assert anew.status_code == 200 and "Idempotent-Replayed" not in anew.headers
-    assert anew.json["proof"]["seq"] != old.json["proof"]["seq"]
+    assert anew.json["proof"]["nonce"] == recent.json["proof"]["nonce"] + 1

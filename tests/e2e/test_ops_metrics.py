@@ -11,7 +11,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from games.metrics import WINDOW_MINUTES
-from tests.conftest import Clock, add_campaign, login
+from tests.conftest import Clock, add_campaign, login, seal_logs
 from tests.e2e.test_ops_api import staff
 
 # Red is picked on (practically) every draw; two can be won, one per shopper. When red is refused, the
@@ -65,6 +65,8 @@ def test_fallbacks_by_reason_stock_and_notable_wins(app: Flask, ops: FlaskClient
     ]
     spin(second, campaign, "bob-1")  # the last red
     spin(third, campaign, "cai-1")  # red is out of stock: the fallback
+    assert [w["seq"] for w in metrics(ops, campaign)["notable_wins"]] == [None, None]  # not sealed yet
+    seal_logs(app)
     shown = metrics(ops, campaign)
     assert shown["fallbacks"] == {"cap_reached": 1, "out_of_stock": 1}
     assert shown["stock"] == [{"prize": "red", "name": "大红包", "name_en": None, "total": 2, "remaining": 0}]

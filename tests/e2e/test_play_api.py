@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask.testing import FlaskClient
 
 from server.auth import create_staff
-from tests.conftest import add_campaign, launch_token, login, single_prize_config, wheel_config
+from tests.conftest import add_campaign, launch_token, login, seal_logs, single_prize_config, wheel_config
 
 
 def spin(client: FlaskClient, campaign_id: int, key: str, **kwargs: object):  # type: ignore[no-untyped-def]
@@ -21,7 +21,9 @@ def test_spin_lands_on_the_slot_of_the_granted_prize(app, client: FlaskClient) -
     slots = body["wheel"]["slots"]
     assert slots[body["slot"]]["key"] == body["prize"]["key"]
     assert body["wheel"]["free_spins_left"] == 2
-    assert body["proof"]["seq"] == 1 and len(body["proof"]["commitment"]) == 64
+    assert (body["proof"]["seq"], body["proof"]["hash"], body["proof"]["nonce"]) == (None, None, 0)
+    assert len(body["proof"]["commitment"]) == 64
+    assert seal_logs(app) == 1
 
 
 def test_bad_input_gets_a_json_error_and_changes_nothing(app, client: FlaskClient) -> None:

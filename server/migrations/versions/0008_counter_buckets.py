@@ -1,6 +1,7 @@
 """counter buckets: a prize's stock, a campaign's budget and its days' spend become counters of 16 buckets
 (what each used so far moves into bucket 0, the others start empty and take a share on first need); an
-index for a period's last record and one for purging idempotency keys
+index for a period's last record and one for purging idempotency keys; draw records are added unsealed
+(no sequence number or hash until the log seals them)
 
 Revision ID: 0008
 Revises: 0007_auth
@@ -35,6 +36,9 @@ def upgrade() -> None:
     op.drop_table("stocks")
     with op.batch_alter_table("budgets", schema=None) as batch_op:
         batch_op.drop_column("spent_fen")
+    with op.batch_alter_table("draw_records", schema=None) as batch_op:
+        batch_op.alter_column("seq", existing_type=sa.BigInteger(), nullable=True)
+        batch_op.alter_column("hash", existing_type=sa.String(length=64), nullable=True)
     op.create_index("ix_draw_records_period_seq", "draw_records", ["campaign_id", "period_key", "seq"])
     op.create_index("ix_idempotency_keys_created_at", "idempotency_keys", ["created_at"])
 
@@ -65,6 +69,9 @@ def _move_counters() -> None:
 def downgrade() -> None:
     op.drop_index("ix_idempotency_keys_created_at", table_name="idempotency_keys")
     op.drop_index("ix_draw_records_period_seq", table_name="draw_records")
+    with op.batch_alter_table("draw_records", schema=None) as batch_op:  # every record sealed: run the clock first
+        batch_op.alter_column("hash", existing_type=sa.String(length=64), nullable=False)
+        batch_op.alter_column("seq", existing_type=sa.BigInteger(), nullable=False)
     with op.batch_alter_table("budgets", schema=None) as batch_op:
         batch_op.add_column(sa.Column("spent_fen", sa.BigInteger(), nullable=False, server_default="0"))
     op.create_table(

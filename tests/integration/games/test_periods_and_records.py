@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from games.fairness import GENESIS_HASH, record_hash, replay
 from games.models import DrawRecord, SeedPeriod
-from tests.conftest import Clock, add_campaign, login, wheel_config
+from tests.conftest import Clock, add_campaign, login, seal_logs, wheel_config
 
 
 def spin(client: FlaskClient, campaign: int, key: str) -> dict:  # type: ignore[type-arg]
@@ -49,6 +49,8 @@ def test_draws_chain_and_replay_from_the_revealed_seed(app: Flask, client: Flask
     login(client, "chain")
     client.put(f"/api/play/{campaign}/client-seed", json={"client_seed": "my-lucky-seed"})
     answers = [spin(client, campaign, f"spin-chain-{i:03d}") for i in range(3)]
+    assert all(answer["proof"]["seq"] is None and answer["proof"]["hash"] is None for answer in answers)
+    assert seal_logs(app) == 3 and seal_logs(app) == 0
     with app.extensions["carnival.sessions"]() as session:
         rows = session.scalars(
             select(DrawRecord).where(DrawRecord.campaign_id == campaign).order_by(DrawRecord.seq)
@@ -64,7 +66,7 @@ def test_draws_chain_and_replay_from_the_revealed_seed(app: Flask, client: Flask
         assert record["client_seed"] == "my-lucky-seed"
         values = replay(seed, "my-lucky-seed", record["nonce"], [n for n, _ in record["draws"]])
         assert values == [v for _, v in record["draws"]]
-        assert record["detail"]["slot"] == answer["slot"] and record["hash"] == answer["proof"]["hash"]
+        assert record["detail"]["slot"] == answer["slot"] and record["nonce"] == answer["proof"]["nonce"]
 
 
 def test_nonces_restart_in_a_new_period_and_rotation_reveals_early(

@@ -228,7 +228,7 @@ function renderWins(m) {
           el(
             "li",
             { "data-testid": "notable-win" },
-            el("span", { class: "mono muted" }, `#${w.seq}`),
+            el("span", { class: "mono muted" }, w.seq === null ? "" : `#${w.seq}`),
             el("strong", {}, t("dash.user", { id: w.user })),
             t("dash.won"),
             el("span", { class: "prize" }, prizeName(w.prize, w.name)),

@@ -117,8 +117,9 @@ function fillResult(result) {
   $("result-fallback").textContent = reason
     ? t("result.fallback", { picked: prizeName(result.picked), reason: why })
     : "";
-  $("proof-record").textContent = t("proof.record", { seq: proof.seq });
-  $("proof-hash").textContent = proof.hash;
+  const sealed = proof.seq !== null && proof.seq !== undefined;
+  $("proof-record").textContent = sealed ? t("proof.record", { seq: proof.seq }) : t("proof.record_pending");
+  $("proof-hash").textContent = sealed ? proof.hash : "";
   $("proof-period").textContent = proof.period;
   $("proof-commitment").textContent = proof.commitment;
   $("proof-client-seed").textContent = proof.client_seed;
