@@ -7,16 +7,15 @@ id) first, then the next ones, skipping buckets another transaction holds (Postg
 takes never wait for each other while a free bucket can cover them. When none can and the counter as
 committed cannot cover it either, the take is refused at once (takes in flight can only lower what is left,
 so an exhausted counter costs one more read, not a wait). Otherwise the take raises :class:`Contended`: the
-caller rolls back to a savepoint taken before it (which releases any bucket the
-failed ``UPDATE`` still locked: PostgreSQL keeps the lock on a row it re-checked after a concurrent update)
-and takes again with ``rebalance=True``. That take becomes the counter's only *rebalancer* (a
-transaction-scoped advisory lock per counter), locks every bucket in ascending order (waiting for the takes
-in flight, which never wait here themselves, so no deadlock) and spreads what remains over them again, the
-hinted bucket first; it is refused only when the whole counter cannot cover it. On SQLite writing
-transactions are serial: a take goes straight to rebalancing when its bucket cannot cover it.
-
-Every change keeps ``used <= total`` in each row and never changes the sum of the totals except
-:func:`define`, so the counter is never overspent under any interleaving of takes.
+caller rolls back to a savepoint taken before it (which releases any bucket the failed ``UPDATE`` still
+locked: PostgreSQL keeps the lock on a row it re-checked after a concurrent update) and takes again with
+the next ``attempt``: :data:`OWN_BUCKET` waits for the hinted bucket's holder to commit (all the buckets
+of a busy counter may be held at once), :data:`REBALANCE` makes the take the counter's only *rebalancer* (a
+transaction-scoped advisory lock per counter): it locks every bucket in ascending order and spreads what
+remains over them again, the hinted bucket first, and is refused only when the whole counter cannot cover
+the take. A take that waits holds no other bucket of its counter and the takes it waits for wait for none,
+so no deadlock. On SQLite writing transactions are serial: a take goes straight to rebalancing when its
+bucket cannot cover it.
 """
 
 from __future__ import annotations
@@ -32,6 +31,7 @@ from economy.db import insert_many_ignoring_conflicts, is_postgresql
 from economy.models import CounterBucket
 
 BUCKETS = 16
+FREE_BUCKET, OWN_BUCKET, REBALANCE = 0, 1, 2  # a take's attempts, in order
 
 
 @dataclass(frozen=True)
@@ -80,33 +80,41 @@ class Contended(Exception):
         self.counter = counter
 
 
-def take(session: Session, campaign_id: int, counter: str, hint: int, amount: int, rebalance: bool = False) -> bool:
+def take(session: Session, campaign_id: int, counter: str, hint: int, amount: int, attempt: int = FREE_BUCKET) -> bool:
     """Take ``amount`` from the counter (bucket ``hint`` first); False, and nothing taken, when the counter
     does not exist or cannot cover it as a whole.
 
-    :raises Contended: on PostgreSQL, without ``rebalance``, when no free bucket covers the take (or the
-        counter does not exist).
+    :raises Contended: on PostgreSQL before the :data:`REBALANCE` attempt, when the attempt's bucket could not
+        cover the take but the counter may (roll back to the savepoint before it, then take with ``attempt +
+        1``).
     """
     bucket = bucket_of(hint)
-    if not rebalance and _take_from_free(session, campaign_id, counter, bucket, amount):
-        return True
-    if not rebalance and is_postgresql(session):
+    if is_postgresql(session) and attempt < REBALANCE:
+        taken = (_take_from_free if attempt == FREE_BUCKET else _take_from)(
+            session, campaign_id, counter, bucket, amount
+        )
+        if taken:
+            return True
         if _committed_remaining(session, campaign_id, counter) < amount:
             return False  # takes in flight can only lower it: refused without waiting for anyone
         raise Contended(counter)
+    if not is_postgresql(session) and _take_from(session, campaign_id, counter, bucket, amount):
+        return True
     rows = _locked(session, campaign_id, counter)
     if not rows or sum(r.total - r.used for r in rows) < amount:
         return False
     return _take_from(session, campaign_id, counter, _respread(session, rows, bucket, amount), amount)
 
 
-def take_or_rebalance(session: Session, campaign_id: int, counter: str, hint: int, amount: int) -> bool:
-    """:func:`take`, rebalancing when contended: a savepoint of its own around the first try."""
-    try:
-        with session.begin_nested():
-            return take(session, campaign_id, counter, hint, amount)
-    except Contended:
-        return take(session, campaign_id, counter, hint, amount, rebalance=True)
+def take_escalating(session: Session, campaign_id: int, counter: str, hint: int, amount: int) -> bool:
+    """:func:`take` through its attempts, each but the last in a savepoint of its own."""
+    for attempt in (FREE_BUCKET, OWN_BUCKET):
+        try:
+            with session.begin_nested():
+                return take(session, campaign_id, counter, hint, amount, attempt)
+        except Contended:
+            continue
+    return take(session, campaign_id, counter, hint, amount, REBALANCE)
 
 
 def exists(session: Session, campaign_id: int, counter: str) -> bool:

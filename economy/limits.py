@@ -7,7 +7,7 @@ refusal and changes nothing; the caller wraps a group of them in a savepoint.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
 
@@ -75,9 +75,12 @@ def day_counter(day: str) -> str:
     return f"day:{day}"
 
 
-def take_stock(session: Session, campaign_id: int, prize_key: str, hint: int, rebalance: Collection[str] = ()) -> None:
+def take_stock(
+    session: Session, campaign_id: int, prize_key: str, hint: int, attempts: Mapping[str, int] | None = None
+) -> None:
     """Take one unit of a stocked prize (from bucket ``hint`` first); prizes without a stock are unlimited.
-    ``rebalance``: the counters to take from with rebalancing (:func:`economy.buckets.take`).
+    ``attempts``: the attempt to take from each counter with (:func:`economy.buckets.take`; the first when
+    absent).
 
     :raises OutOfStock: when every unit has been granted.
     :raises Contended: roll back to the savepoint before the take and take again with rebalancing.
@@ -85,12 +88,12 @@ def take_stock(session: Session, campaign_id: int, prize_key: str, hint: int, re
     counter = stock_counter(prize_key)
     if not buckets.exists(session, campaign_id, counter):
         return
-    if not buckets.take(session, campaign_id, counter, hint, 1, counter in rebalance):
+    if not buckets.take(session, campaign_id, counter, hint, 1, (attempts or {}).get(counter, 0)):
         raise OutOfStock(f"prize '{prize_key}' is out of stock")
 
 
 def charge_budget(
-    session: Session, campaign_id: int, cost_fen: int, day: str, hint: int, rebalance: Collection[str] = ()
+    session: Session, campaign_id: int, cost_fen: int, day: str, hint: int, attempts: Mapping[str, int] | None = None
 ) -> None:
     """Charge ``cost_fen`` to a campaign budget and, when it has one, to ``day``'s daily budget (both from
     bucket ``hint`` first). Campaigns without a budget are refused, even for a grant that costs nothing.
@@ -103,24 +106,25 @@ def charge_budget(
         raise BudgetExhausted(f"campaign budget cannot cover {cost_fen} fen")
     if cost_fen == 0:
         return
-    if not buckets.take(session, campaign_id, BUDGET_COUNTER, hint, cost_fen, BUDGET_COUNTER in rebalance):
+    attempts = attempts or {}
+    if not buckets.take(session, campaign_id, BUDGET_COUNTER, hint, cost_fen, attempts.get(BUDGET_COUNTER, 0)):
         raise BudgetExhausted(f"campaign budget cannot cover {cost_fen} fen")
     if budget.daily_total_fen is not None:
-        _charge_day(session, campaign_id, cost_fen, day, hint, day_counter(day) in rebalance)
+        _charge_day(session, campaign_id, cost_fen, day, hint, attempts.get(day_counter(day), 0))
 
 
-def _charge_day(session: Session, campaign_id: int, cost_fen: int, day: str, hint: int, rebalance: bool) -> None:
+def _charge_day(session: Session, campaign_id: int, cost_fen: int, day: str, hint: int, attempt: int) -> None:
     """Charge the day's counter, creating it (at the daily budget read under a share lock, so a change of
     the daily budget either sees the new day or is seen by it) on the day's first charge."""
     counter = day_counter(day)
-    if buckets.take(session, campaign_id, counter, hint, cost_fen, rebalance):
+    if buckets.take(session, campaign_id, counter, hint, cost_fen, attempt):
         return
     if not buckets.exists(session, campaign_id, counter):
         daily_total_fen = _daily_total_locked(session, campaign_id)
         if daily_total_fen is None:
             return
         buckets.create(session, campaign_id, counter, daily_total_fen)
-        if buckets.take(session, campaign_id, counter, hint, cost_fen, rebalance=True):
+        if buckets.take(session, campaign_id, counter, hint, cost_fen, buckets.REBALANCE):
             return
     raise BudgetExhausted(f"today's budget cannot cover {cost_fen} fen")
 

@@ -7,6 +7,7 @@ instance to grant a fallback prize instead.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -62,21 +63,19 @@ def grant(session: Session, request: GrantRequest, now: datetime) -> Grant:
     """
     if session.scalar(select(Grant.id).where(Grant.key == request.key)) is not None:
         raise GrantKeyTaken(request.key)
-    rebalance: set[str] = set()
+    attempts: Counter[str] = Counter()
     while True:
         try:
-            return _grant_in_savepoint(session, request, now, rebalance)
+            return _grant_in_savepoint(session, request, now, attempts)
         except Contended as contended:
-            if contended.counter in rebalance:
-                raise
-            rebalance.add(contended.counter)
+            attempts[contended.counter] += 1
 
 
-def _grant_in_savepoint(session: Session, request: GrantRequest, now: datetime, rebalance: set[str]) -> Grant:
-    """The grant inside a savepoint: a refusal, or a contended counter (taken again with rebalancing by the
-    caller), rolls back everything it did."""
+def _grant_in_savepoint(session: Session, request: GrantRequest, now: datetime, attempts: Counter[str]) -> Grant:
+    """The grant inside a savepoint: a refusal, or a contended counter (taken again by the caller with its
+    next attempt, :func:`economy.buckets.take`), rolls back everything it did."""
     with session.begin_nested():
-        _take_limits(session, request, rebalance)
+        _take_limits(session, request, attempts)
         record = Grant(
             key=request.key,
             campaign_id=request.campaign_id,
@@ -94,12 +93,12 @@ def _grant_in_savepoint(session: Session, request: GrantRequest, now: datetime, 
     return record
 
 
-def _take_limits(session: Session, request: GrantRequest, rebalance: set[str]) -> None:
+def _take_limits(session: Session, request: GrantRequest, attempts: Counter[str]) -> None:
     for cap in request.caps:
         if cap.covers(request.prize_key):
             take_cap(session, request.campaign_id, request.user_id, cap, request.day, request.cost_fen)
-    take_stock(session, request.campaign_id, request.prize_key, request.user_id, rebalance)
-    charge_budget(session, request.campaign_id, request.cost_fen, request.day, request.user_id, rebalance)
+    take_stock(session, request.campaign_id, request.prize_key, request.user_id, attempts)
+    charge_budget(session, request.campaign_id, request.cost_fen, request.day, request.user_id, attempts)
 
 
 def _deliver(session: Session, request: GrantRequest, record: Grant, now: datetime) -> None:

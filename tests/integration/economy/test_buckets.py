@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from economy import buckets
 from economy.db import Base, make_engine, make_sessionmaker
+from tests.services import fresh_postgres_database
 
 THREADS = 32
 
@@ -32,7 +33,7 @@ def race_takes(sessions: sessionmaker[Session], counter: str, amounts: list[int]
         if hint < THREADS:
             barrier.wait(timeout=60)
         with sessions() as session, session.begin():
-            return buckets.take_or_rebalance(session, 1, counter, hint, amounts[hint])
+            return buckets.take_escalating(session, 1, counter, hint, amounts[hint])
 
     with ThreadPoolExecutor(max_workers=THREADS) as pool:
         return list(pool.map(take, range(len(amounts))))
@@ -62,9 +63,9 @@ def test_a_budget_of_50_yuan_covers_exactly_50_red_packets_of_1_yuan(sessions: s
 def test_a_take_larger_than_any_bucket_is_covered_by_the_whole_counter(sessions: sessionmaker[Session]) -> None:
     with sessions() as session, session.begin():
         buckets.define(session, 1, "budget", 1_000)  # 62 or 63 fen a bucket
-        assert buckets.take_or_rebalance(session, 1, "budget", 3, 900)
-        assert not buckets.take_or_rebalance(session, 1, "budget", 4, 101)
-        assert buckets.take_or_rebalance(session, 1, "budget", 9, 100)
+        assert buckets.take_escalating(session, 1, "budget", 3, 900)
+        assert not buckets.take_escalating(session, 1, "budget", 4, 101)
+        assert buckets.take_escalating(session, 1, "budget", 9, 100)
     assert level(sessions, "budget") == buckets.Level(1_000, 1_000)
 
 
@@ -98,8 +99,56 @@ def test_a_limit_below_what_was_used_is_refused(sessions: sessionmaker[Session])
     with sessions() as session, session.begin():
         buckets.define(session, 1, "stock:red", 5)
         for hint in range(4):
-            assert buckets.take_or_rebalance(session, 1, "stock:red", hint, 1)
+            assert buckets.take_escalating(session, 1, "stock:red", hint, 1)
         with pytest.raises(ValueError, match="below the 4 already used"):
             buckets.define(session, 1, "stock:red", 3)
         buckets.define(session, 1, "stock:red", 4)
-        assert not buckets.take_or_rebalance(session, 1, "stock:red", 7, 1)
+        assert not buckets.take_escalating(session, 1, "stock:red", 7, 1)
+
+
+@pytest.fixture
+def postgres_sessions() -> Iterator[sessionmaker[Session]]:
+    """PostgreSQL only: on SQLite one writing transaction runs at a time, so no bucket is ever held by another."""
+    with fresh_postgres_database() as url:
+        engine = make_engine(url)
+        Base.metadata.create_all(engine)
+        yield make_sessionmaker(engine)
+        engine.dispose()
+
+
+def test_a_take_while_every_bucket_is_held_waits_for_its_own_and_is_not_refused(
+    postgres_sessions: sessionmaker[Session],
+) -> None:
+    with postgres_sessions() as session, session.begin():
+        buckets.define(session, 1, "budget", 1_000_000)
+    holding = threading.Barrier(buckets.BUCKETS + 1)
+    releases = [threading.Event() for _ in range(buckets.BUCKETS)]
+
+    def hold(hint: int) -> None:
+        with postgres_sessions() as session, session.begin():
+            assert buckets.take_escalating(session, 1, "budget", hint, 100)
+            holding.wait(timeout=30)
+            releases[hint].wait(timeout=30)
+
+    holders = [threading.Thread(target=hold, args=(hint,)) for hint in range(buckets.BUCKETS)]
+    for holder in holders:
+        holder.start()
+    holding.wait(timeout=30)  # every bucket is now held by a take in flight
+    late: list[bool] = []
+    waiting = threading.Thread(target=lambda: late.append(_take(postgres_sessions, "budget", 3, 100)))
+    waiting.start()
+    waiting.join(timeout=0.5)
+    assert waiting.is_alive() and late == [], "no bucket is free: the take waits"
+    releases[3].set()
+    waiting.join(timeout=10)
+    assert late == [True], "it waited for bucket 3's holder only, not for every bucket"
+    for release in releases:
+        release.set()
+    for holder in holders:
+        holder.join(timeout=30)
+    assert level(postgres_sessions, "budget") == buckets.Level(1_000_000, 1_700)
+
+
+def _take(sessions: sessionmaker[Session], counter: str, hint: int, amount: int) -> bool:
+    with sessions() as session, session.begin():
+        return buckets.take_escalating(session, 1, counter, hint, amount)
