@@ -3,7 +3,8 @@
 The app runs in this process (no HTTP server, no client threads competing for the CPU): N shoppers spin
 one after another through Flask's test client, each spin with a fresh Idempotency-Key, on a scratch
 PostgreSQL database (``--postgres``) or a SQLite file. Beside the spins it times ``GET /api/health`` the
-same way. ``--profile`` adds the functions where the spin's CPU goes (cProfile, own time).
+same way; on PostgreSQL it also reads what the spins cost the database (CPU of its processes, WAL bytes).
+``--profile`` adds the functions where the spin's CPU goes (cProfile, own time).
 
     .venv/bin/python bench/spin_profile.py --postgres
     .venv/bin/python bench/spin_profile.py --postgres --spins 500 --profile
@@ -15,6 +16,7 @@ import argparse
 import cProfile
 import io
 import json
+import os
 import pstats
 import sys
 import tempfile
@@ -85,6 +87,20 @@ def timed(count: int, call: Callable[[int], int]) -> tuple[float, Counter[int]]:
     return (time.process_time() - started) / count, statuses
 
 
+def postgres_cpu_seconds() -> float:
+    """CPU time used so far by every PostgreSQL process on this machine (backends, WAL writer...), from /proc."""
+    ticks = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)
+            if fields[0].endswith("(postgres"):
+                parts = fields[1].split()
+                ticks += int(parts[11]) + int(parts[12])  # utime, stime
+        except (OSError, IndexError, ValueError):
+            continue  # the process ended meanwhile
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
 def wal_lsn(app: Flask) -> int | None:
     engine: Engine = app.extensions["carnival.engine"]
     if engine.dialect.name != "postgresql":
@@ -112,15 +128,18 @@ def main(argv: list[str] | None = None) -> int:
         timed(min(args.spins, 50), spin)  # warm-up: connections, caches, first grants of each shopper
         hello_cpu, _ = timed(args.spins, hello)
         counter = SqlCounter(app.extensions["carnival.engine"])
-        wal_before = wal_lsn(app)
+        wal_before, db_before = wal_lsn(app), postgres_cpu_seconds()
         profiler = cProfile.Profile() if args.profile else None
         if profiler:
             profiler.enable()
         spin_cpu, statuses = timed(args.spins, spin)
         if profiler:
             profiler.disable()
-        wal_after = wal_lsn(app)
+        wal_after, db_cpu = wal_lsn(app), (postgres_cpu_seconds() - db_before) / args.spins
         figures = report(args, url, spin_cpu, hello_cpu, statuses, counter.counts, wal_before, wal_after)
+        if wal_before is not None:
+            print(f"PostgreSQL CPU per spin {db_cpu * 1000:.2f} ms (all its processes)")
+            figures["db_cpu_ms"] = round(db_cpu * 1000, 2)
         if profiler:
             print_profile(profiler)
         if args.json:

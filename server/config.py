@@ -53,6 +53,8 @@ class Settings:
     frame_ancestors: tuple[str, ...] = ()
     max_content_length: int = DEFAULT_MAX_CONTENT_LENGTH
     clock_seconds: int = 0
+    db_pool_size: int = 10
+    db_pool_timeout: int = 5
 
     @property
     def development(self) -> bool:
@@ -89,6 +91,8 @@ def settings_from(environ: Environ, instance_path: Path) -> Settings:
         frame_ancestors=web_origins(environ.get("CARNIVAL_FRAME_ANCESTORS", ""), "CARNIVAL_FRAME_ANCESTORS"),
         max_content_length=_count(environ, "CARNIVAL_MAX_CONTENT_LENGTH", DEFAULT_MAX_CONTENT_LENGTH, 1024),
         clock_seconds=_count(environ, "CARNIVAL_CLOCK_SECONDS", 0 if env == "testing" else 1, minimum=0),
+        db_pool_size=_count(environ, "CARNIVAL_DB_POOL_SIZE", 10, minimum=1),
+        db_pool_timeout=_count(environ, "CARNIVAL_DB_POOL_TIMEOUT", 5, minimum=1),
     )
     _require_separate_secrets(settings)
     return settings

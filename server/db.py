@@ -12,9 +12,11 @@ from sqlalchemy.orm import Session
 from economy.db import make_engine, make_sessionmaker
 
 
-def init_app(app: Flask, database_url: str) -> None:
-    """Create the engine and session factory and close the request's session at teardown."""
-    engine = make_engine(database_url)
+def init_app(app: Flask, database_url: str, pool_size: int = 10, pool_timeout: int = 5) -> None:
+    """Create the engine (on PostgreSQL a pool of ``pool_size`` connections, as many again on demand, and
+    ``pool_timeout`` seconds to wait for one) and session factory; close the request's session at teardown."""
+    pool = {"pool_size": pool_size, "max_overflow": pool_size, "pool_timeout": pool_timeout}
+    engine = make_engine(database_url, **(pool if not database_url.startswith("sqlite") else {}))
     app.extensions["carnival.engine"] = engine
     app.extensions["carnival.sessions"] = make_sessionmaker(engine)
     app.extensions.setdefault("carnival.clock", utc_now)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 import socket
+import time
 from collections.abc import Iterator
 
 import psycopg
@@ -119,3 +120,22 @@ def test_an_outage_log_gives_one_line_per_burst_and_one_a_minute_while_flapping(
         assert lines == ["ERROR", "WARNING", "ERROR", "WARNING"]
     finally:
         logger.removeHandler(handler)
+
+
+def test_an_exhausted_pool_answers_503_after_its_timeout_then_serves_again() -> None:
+    with fresh_postgres_database() as url:
+        app = build_app(url, Clock(), CARNIVAL_DB_POOL_SIZE="1", CARNIVAL_DB_POOL_TIMEOUT="1")
+        try:
+            campaign = add_campaign(app, wheel_config())
+            shopper: FlaskClient = app.test_client()
+            login(shopper, "pool-shopper")
+            engine = app.extensions["carnival.engine"]
+            held = [engine.connect(), engine.connect()]  # the pool (1) and its overflow (1), all taken
+            started = time.monotonic()
+            unavailable(shopper.get(f"/api/play/{campaign}/wheel"))
+            assert 0.9 <= time.monotonic() - started < 5
+            for connection in held:
+                connection.close()
+            assert shopper.get(f"/api/play/{campaign}/wheel").status_code == 200
+        finally:
+            app.extensions["carnival.engine"].dispose()
