@@ -1,96 +1,20 @@
-"""Carnival's web layer: the Flask app factory. Run ``carnival --help`` for the CLI."""
+"""Carnival's web layer. ``server:create_app()`` builds the app (:mod:`server.app`); ``carnival --help`` lists
+the commands (:mod:`server.console`).
+
+The package itself imports nothing, so ``carnival audit verify`` starts without Flask or SQLAlchemy.
+"""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from flask import Flask
-from flask_socketio import SocketIO
-
-from games.registry import load_registry
-from server import (
-    api_host,
-    api_ops,
-    api_ops_planning,
-    api_play,
-    api_public,
-    api_session,
-    audit_api,
-    audit_pages,
-    body_limits,
-    clock,
-    csrf,
-    db,
-    errors,
-    headers,
-    input_guard,
-    ops_live,
-    ops_pages,
-    outage,
-    pages,
-    ratelimit,
-    realtime,
-    routing,
-    serving,
-    simulation_jobs,
-)
-from server.config import flask_config, settings_from
-from server.pages import WEB_DIR
+if TYPE_CHECKING:
+    from flask import Flask
 
 
 def create_app(environ: Mapping[str, str] | None = None, overrides: Mapping[str, Any] | None = None) -> Flask:
-    """Build the app from ``environ`` (default ``os.environ``).
+    """Build the app from ``environ`` (default ``os.environ``): :func:`server.app.create_app`."""
+    from server.app import create_app as build
 
-    :raises server.config.ConfigError: on a missing or weak secret outside development.
-    """
-    app = Flask(
-        __name__,
-        instance_relative_config=True,
-        template_folder=str(WEB_DIR / "templates"),
-        static_folder=str(WEB_DIR / "static"),
-    )
-    os.makedirs(app.instance_path, exist_ok=True)
-    settings = settings_from(dict(environ if environ is not None else os.environ), Path(app.instance_path))
-    app.config.from_mapping(flask_config(settings))
-    app.config.from_mapping(overrides or {})
-    app.extensions["carnival.settings"] = settings
-    app.extensions["carnival.registry"] = load_registry()
-    db.init_app(app, settings.database_url, settings.db_pool_size, settings.db_pool_timeout)
-    routing.init_app(app)
-    simulation_jobs.init_app(app)
-    api = errors.JsonErrorApi(app)
-    errors.register(app)  # after Api(): ours replace flask-smorest's error handlers
-    csrf.init_app(app)
-    body_limits.init_app(app)
-    headers.init_app(app)
-    input_guard.init_app(app)
-    outage.init_app(app, app.extensions["carnival.engine"])
-    for blueprint in (
-        api_session.blp,
-        api_play.blp,
-        api_public.blp,
-        audit_api.blp,
-        api_ops.blp,
-        api_ops_planning.blp,
-        api_host.blp,
-    ):
-        api.register_blueprint(blueprint)
-    app.register_blueprint(pages.bp)
-    app.register_blueprint(ops_pages.bp)
-    app.register_blueprint(audit_pages.bp)
-    ratelimit.init_app(app)
-    socketio = SocketIO(
-        app,
-        message_queue=settings.redis_url,
-        channel=settings.socketio_channel,
-        async_mode=serving.async_mode(),
-        namespaces=[realtime.PLAY, ops_live.OPS],  # no default namespace "/" open to anyone
-    )
-    serving.init_app(app, socketio, settings)
-    realtime.init_app(socketio)
-    ops_live.init_app(app, socketio)
-    clock.init_app(app, socketio, settings.clock_seconds)
-    return app
+    return build(environ, overrides)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -136,3 +138,21 @@ def test_auditors_list_periods_with_publication_reveal_and_draw_counts(app: Flas
     shopper = app.test_client()
     login(shopper, "curious")
     assert shopper.get(f"/api/audit/campaigns/{campaign}/periods").status_code == 403
+
+
+def test_the_console_script_verifies_without_loading_flask_or_sqlalchemy(
+    app: Flask, clock: Clock, tmp_path: Path
+) -> None:
+    path = tmp_path / "draws.jsonl"
+    export(app, play_and_reveal(app, clock), path)
+    probe = (
+        "import sys; from server.console import main; sys.argv = ['carnival', 'audit', 'verify', sys.argv[1]]\n"
+        "try:\n    main()\nfinally:\n"
+        "    print(sorted({m.split('.')[0] for m in sys.modules} & {'flask', 'sqlalchemy', 'werkzeug', 'numpy'}))"
+    )
+    environ = {k: v for k, v in os.environ.items() if not k.startswith(("CARNIVAL_", "SECRET_", "DATABASE_"))}
+    ran = subprocess.run(
+        [sys.executable, "-c", probe, str(path)], capture_output=True, text=True, env=environ, timeout=60
+    )
+    assert ran.returncode == 0, ran.stderr
+    assert "OK: " in ran.stdout and ran.stdout.rstrip().endswith("[]"), ran.stdout
