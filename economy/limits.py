@@ -51,15 +51,22 @@ def take_cap(session: Session, campaign_id: int, user_id: int, cap: Cap, day: st
     :raises CapReached: when the count or the value would exceed the cap.
     """
     where = {"campaign_id": campaign_id, "user_id": user_id, "cap_key": cap.key, "window": cap.window(day)}
+    if _count_against(session, cap, where, value_fen):
+        return
     insert_ignoring_conflicts(session, CapUsage.__table__, {**where, "count": 0, "value_fen": 0})
+    if not _count_against(session, cap, where, value_fen):  # the window existed (now or already): it is full
+        raise CapReached(f"cap '{cap.key}' reached for this {'day' if cap.per == 'day' else 'campaign'}")
+
+
+def _count_against(session: Session, cap: Cap, where: dict[str, object], value_fen: int) -> bool:
+    """One conditional update of the cap's window row; False when it is missing or the cap would be passed."""
     statement = update(CapUsage).where(*(getattr(CapUsage, k) == v for k, v in where.items()))
     if cap.max_count is not None:
         statement = statement.where(CapUsage.count + 1 <= cap.max_count)
     if cap.max_value_fen is not None:
         statement = statement.where(CapUsage.value_fen + value_fen <= cap.max_value_fen)
     statement = statement.values(count=CapUsage.count + 1, value_fen=CapUsage.value_fen + value_fen)
-    if session.execute(statement).rowcount != 1:
-        raise CapReached(f"cap '{cap.key}' reached for this {'day' if cap.per == 'day' else 'campaign'}")
+    return session.execute(statement.execution_options(synchronize_session=False)).rowcount == 1  # type: ignore[attr-defined]
 
 
 def stock_counter(prize_key: str) -> str:

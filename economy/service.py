@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from economy import ledger
@@ -58,11 +58,9 @@ def grant(session: Session, request: GrantRequest, now: datetime) -> Grant:
 
     :returns: the grant record.
     :raises CapReached, OutOfStock, BudgetExhausted: and nothing is changed.
-    :raises GrantKeyTaken: when ``request.key`` was used before (the unique key also refuses a concurrent
-        twin at insert); nothing is granted.
+    :raises GrantKeyTaken: when ``request.key`` was used before (the grant's unique key refuses it at
+        insert, a concurrent twin too); nothing is granted.
     """
-    if session.scalar(select(Grant.id).where(Grant.key == request.key)) is not None:
-        raise GrantKeyTaken(request.key)
     attempts: Counter[str] = Counter()
     while True:
         try:
@@ -88,9 +86,20 @@ def _grant_in_savepoint(session: Session, request: GrantRequest, now: datetime, 
             created_at=now,
         )
         session.add(record)
-        session.flush()
+        _insert_grant(session, request)
         _deliver(session, request, record, now)
     return record
+
+
+def _insert_grant(session: Session, request: GrantRequest) -> None:
+    """Flush the new grant row, the only pending object here (its one unique column is ``key``).
+
+    :raises GrantKeyTaken: when its key is taken (the caller's savepoint rolls back).
+    """
+    try:
+        session.flush()
+    except IntegrityError:
+        raise GrantKeyTaken(request.key) from None
 
 
 def _take_limits(session: Session, request: GrantRequest, attempts: Counter[str]) -> None:

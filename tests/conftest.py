@@ -73,6 +73,7 @@ class PageClient(FlaskClient):
 
 
 #: Tests that move the clock by weeks keep their sessions; tests of sessions pass their own lifetimes.
+PATIENT = {"CARNIVAL_DB_POOL_TIMEOUT": "60"}
 LONG_SESSIONS = {
     "CARNIVAL_STAFF_SESSION_HOURS": "100000",
     "CARNIVAL_STAFF_IDLE_MINUTES": "900000",
@@ -83,10 +84,10 @@ LONG_SESSIONS = {
 
 def build_app(database_url: str, clock: Clock, rate_limits: bool = False, **environ: str) -> Flask:
     """A testing app on ``database_url`` with tables created and ``clock`` installed; rate limits are off unless
-    ``rate_limits``, sessions last for years unless ``environ`` says otherwise; its test clients are
-    :class:`PageClient`."""
+    ``rate_limits``, sessions last for years and a request waits up to a minute for a pooled connection (races
+    run hundreds of threads) unless ``environ`` says otherwise; its test clients are :class:`PageClient`."""
     app = create_app(
-        {"CARNIVAL_ENV": "testing", "DATABASE_URL": database_url, **LONG_SESSIONS, **environ},
+        {"CARNIVAL_ENV": "testing", "DATABASE_URL": database_url, **PATIENT, **LONG_SESSIONS, **environ},
         {"TESTING": True, "RATELIMIT_ENABLED": rate_limits},
     )
     app.test_client_class = PageClient
