@@ -4,6 +4,7 @@ spend forecast they are compared with: the latest cost simulation ops ran for th
 from __future__ import annotations
 
 import json
+from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -12,9 +13,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from economy.limits import budget_level, stock_levels
-from economy.models import Grant
+from games import tallies
 from games.campaigns import CampaignConfig
-from games.models import Campaign, DrawRecord, SpendForecast
+from games.models import Campaign, ConfigVersion, DrawRecord, SpendForecast
 from games.simulate import Audience
 
 WINDOW_MINUTES = 30
@@ -71,23 +72,24 @@ class Metrics:
 
 
 def metrics(session: Session, campaign: Campaign, config: CampaignConfig | None, now: datetime) -> Metrics:
-    """The dashboard numbers of ``campaign`` at ``now``."""
-    draws = select(DrawRecord).where(DrawRecord.campaign_id == campaign.id).subquery()
+    """The dashboard numbers of ``campaign`` at ``now``: from the log's tallies (:mod:`games.tallies`), the
+    counters and the last minute's records, so their cost does not grow with the log."""
     budget = budget_level(session, campaign.id)
     planned = latest_forecast(session, campaign, now)
+    counted = tallies.totals(session, campaign.id)
     return Metrics(
         campaign_id=campaign.id,
         at=now,
         status=campaign.status,
-        draws_total=session.scalar(select(func.count()).select_from(draws)) or 0,
+        draws_total=counted[tallies.DRAWS],
         draws_last_minute=_count_since(session, campaign.id, now - timedelta(minutes=1)),
         draws_per_minute=_per_minute(session, campaign.id, now),
-        grants_by_kind=_grants_by_kind(session, campaign.id),
+        grants_by_kind=_grants_by_kind(session, campaign.id, counted),
         budget_total_fen=budget.total_fen if budget else 0,
         budget_spent_fen=budget.spent_fen if budget else 0,
         stock=_stock(session, campaign.id, config),
-        players=session.scalar(select(func.count(func.distinct(draws.c.user_id)))) or 0,
-        fallbacks=_fallbacks(session, campaign.id),
+        players=counted[tallies.PLAYERS],
+        fallbacks=_prefixed(counted, tallies.fallback("")),
         notable_wins=_notable(session, campaign.id, config),
         forecast_spent_fen=None if planned is None else planned.spent_fen,
         forecast=planned,
@@ -149,23 +151,28 @@ def _count_since(session: Session, campaign_id: int, since: datetime) -> int:
 
 
 def _per_minute(session: Session, campaign_id: int, now: datetime) -> list[dict[str, Any]]:
-    start = now.replace(second=0, microsecond=0) - timedelta(minutes=WINDOW_MINUTES - 1)
-    times = session.scalars(
-        select(DrawRecord.created_at).where(DrawRecord.campaign_id == campaign_id, DrawRecord.created_at >= start)
-    )
-    buckets = {start + timedelta(minutes=i): 0 for i in range(WINDOW_MINUTES)}
-    for moment in times:
-        minute = moment.replace(second=0, microsecond=0)
-        if minute in buckets:
-            buckets[minute] += 1
-    return [{"minute": minute.isoformat(), "draws": count} for minute, count in buckets.items()]
+    start = tallies.window_start(now, WINDOW_MINUTES)
+    counted = tallies.per_minute(session, campaign_id, start)
+    minutes = [start + timedelta(minutes=i) for i in range(WINDOW_MINUTES)]
+    return [{"minute": minute.isoformat(), "draws": counted[minute]} for minute in minutes]
 
 
-def _grants_by_kind(session: Session, campaign_id: int) -> dict[str, int]:
-    rows = session.execute(
-        select(Grant.reward_kind, func.count()).where(Grant.campaign_id == campaign_id).group_by(Grant.reward_kind)
-    )
-    return {kind: count for kind, count in rows}
+def _prefixed(counted: Counter[str], prefix: str) -> dict[str, int]:
+    return {name.removeprefix(prefix): n for name, n in counted.items() if name.startswith(prefix) and n}
+
+
+def _grants_by_kind(session: Session, campaign_id: int, counted: Counter[str]) -> dict[str, int]:
+    """Grants of the draws by reward kind: each granted prize's tally under its kind in the campaign's
+    published configs (the latest one that has the prize); prizes that give nothing are not grants."""
+    kinds: dict[str, str] = {}
+    versions = select(ConfigVersion.config_json).where(ConfigVersion.campaign_id == campaign_id)
+    for config_json in session.scalars(versions.order_by(ConfigVersion.id)):
+        kinds.update({p["key"]: p["reward"]["kind"] for p in json.loads(config_json)["pool"]["prizes"]})
+    by_kind: Counter[str] = Counter()
+    for key, count in _prefixed(counted, tallies.granted("")).items():
+        if kinds.get(key, "nothing") != "nothing":
+            by_kind[kinds[key]] += count
+    return dict(by_kind)
 
 
 def _stock(session: Session, campaign_id: int, config: CampaignConfig | None) -> list[dict[str, Any]]:
@@ -182,15 +189,6 @@ def _stock(session: Session, campaign_id: int, config: CampaignConfig | None) ->
         for p in prizes
         if p.key in rows
     ]
-
-
-def _fallbacks(session: Session, campaign_id: int) -> dict[str, int]:
-    rows = session.execute(
-        select(DrawRecord.fallback_reason, func.count())
-        .where(DrawRecord.campaign_id == campaign_id, DrawRecord.fallback_reason.is_not(None))
-        .group_by(DrawRecord.fallback_reason)
-    )
-    return {reason: count for reason, count in rows}
 
 
 def _notable(session: Session, campaign_id: int, config: CampaignConfig | None) -> list[dict[str, Any]]:

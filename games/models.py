@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, ForeignKey, Index, String, Text, UniqueConstraint, false, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from economy.db import Base, UTCDateTime
@@ -71,6 +71,7 @@ class Player(Base):
     period_key: Mapped[str] = mapped_column(String(32), default="")
     period_starts_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     next_nonce: Mapped[int] = mapped_column(default=0)
+    drew: Mapped[bool] = mapped_column(default=False, server_default=false())  # counted by games.tallies
 
 
 class GameState(Base):
@@ -106,6 +107,12 @@ class DrawRecord(Base):
         Index("ix_draw_records_campaign_created", "campaign_id", "created_at"),
         Index("uq_draw_records_period_user_nonce", "campaign_id", "period_key", "user_id", "nonce", unique=True),
         Index("ix_draw_records_period_seq", "campaign_id", "period_key", "seq"),
+        Index(
+            "ix_draw_records_unsealed",
+            "campaign_id",
+            postgresql_where=text("seq IS NULL"),
+            sqlite_where=text("seq IS NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -168,6 +175,27 @@ class SpendForecast(Base):
     days: Mapped[int]
     spend_median_json: Mapped[str] = mapped_column(Text)
     spend_p95_json: Mapped[str] = mapped_column(Text)
+
+
+class DrawTally(Base):
+    """A running count of a campaign's sealed draws (``draws``, ``players``, ``granted:KEY``,
+    ``fallback:REASON``): :mod:`games.tallies`."""
+
+    __tablename__ = "draw_tallies"
+
+    campaign_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    name: Mapped[str] = mapped_column(String(80), primary_key=True)
+    count: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class DrawMinute(Base):
+    """A campaign's sealed draws made in one minute (UTC): :mod:`games.tallies`."""
+
+    __tablename__ = "draw_minutes"
+
+    campaign_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    minute: Mapped[datetime] = mapped_column(UTCDateTime, primary_key=True)
+    count: Mapped[int] = mapped_column(BigInteger, default=0)
 
 
 class ChainCheckpoint(Base):

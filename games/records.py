@@ -18,6 +18,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from economy.db import insert_ignoring_conflicts, is_postgresql
+from games import tallies
 from games.fairness import GENESIS_HASH, canonical_json, record_hash
 from games.models import ChainHead, DrawRecord
 
@@ -83,13 +84,15 @@ def seal(session: Session, campaign_id: int) -> int:
         return 0
     head = _locked_head(session, campaign_id)
     count, previous = head.count, head.head_hash
-    sealed = []
+    sealed, bodies = [], []
     for record_id, body_json in rows:
         count += 1
         record = {**json.loads(body_json), "seq": count, "prev_hash": previous}
         previous = record["hash"] = record_hash(record)
         sealed.append({"id": record_id, "seq": count, "hash": previous, "record_json": canonical_json(record).decode()})
+        bodies.append(record)
     session.execute(update(DrawRecord).execution_options(synchronize_session=False), sealed)
+    tallies.add_sealed(session, campaign_id, bodies)
     head.count, head.head_hash = count, previous
     session.flush()
     return len(sealed)

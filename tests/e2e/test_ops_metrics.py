@@ -9,8 +9,10 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import delete
 
 from games.metrics import WINDOW_MINUTES
+from games.models import DrawRecord
 from tests.conftest import Clock, add_campaign, login, seal_logs
 from tests.e2e.test_ops_api import staff
 
@@ -106,3 +108,25 @@ def test_draws_per_minute_follow_the_clock(app: Flask, ops: FlaskClient, clock: 
     assert sum(m["draws"] for m in minutes) == 2
     later = metrics(ops, campaign)
     assert later["draws_last_minute"] == 0 and later["draws_total"] == 3
+
+
+def test_the_numbers_come_from_the_tallies_once_sealed_not_from_the_log(
+    app: Flask, ops: FlaskClient, clock: Clock
+) -> None:
+    campaign = add_campaign(app, CONFIG)
+    first, second, third = (shopper(app, sub) for sub in ("fay", "gus", "hal"))
+    for client, key in ((first, "fay-1"), (first, "fay-2"), (second, "gus-1")):
+        spin(client, campaign, key)
+    seal_logs(app)
+    spin(third, campaign, "hal-1")  # stored, not sealed yet: counted from the unsealed records
+    spin(first, campaign, "fay-3")
+    counted = ("draws_total", "players", "fallbacks", "grants_by_kind", "draws_per_minute")
+    before = {name: metrics(ops, campaign)[name] for name in counted}
+    assert before["draws_total"] == 5 and before["players"] == 3
+    assert before["fallbacks"] == {"cap_reached": 2, "out_of_stock": 1}
+    assert before["grants_by_kind"] == {"red_packet": 2, "points": 3}
+    seal_logs(app)
+    assert {name: metrics(ops, campaign)[name] for name in counted} == before
+    with app.extensions["carnival.sessions"]() as session, session.begin():
+        session.execute(delete(DrawRecord))  # the dashboard does not read the sealed log any more
+    assert {name: metrics(ops, campaign)[name] for name in counted} == before

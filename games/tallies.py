@@ -1,0 +1,129 @@
+"""Running tallies of a campaign's draw log, so the ops dashboard never scans the log.
+
+The sealer (:func:`games.records.seal`) adds every batch it seals: the draw count, the count of each
+granted prize and fallback reason, the shoppers drawing for the first time (a player's ``drew`` flag) and
+the draws of each minute. It is the only writer and runs while no draw is in flight, so the tally rows are
+not contended. A reading adds what is stored but not sealed yet (at most about a second of draws, found by
+a partial index), so the numbers are exact and their cost does not grow with the log.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Iterable
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from games.models import DrawMinute, DrawRecord, DrawTally, Player
+
+DRAWS, PLAYERS = "draws", "players"
+
+
+def granted(key: str) -> str:
+    """The tally of draws that granted prize ``key``."""
+    return f"granted:{key}"
+
+
+def fallback(reason: str) -> str:
+    """The tally of draws whose prize was refused for ``reason``."""
+    return f"fallback:{reason}"
+
+
+def add_sealed(session: Session, campaign_id: int, records: Iterable[dict[str, Any]]) -> None:
+    """Add sealed ``records`` (their JSON bodies) to the campaign's tallies; called by the sealer."""
+    counts: Counter[str] = Counter()
+    minutes: Counter[datetime] = Counter()
+    users: set[int] = set()
+    for record in records:
+        counts[DRAWS] += 1
+        counts.update([granted(record["granted"])] if record["granted"] is not None else [])
+        counts.update([fallback(record["fallback_reason"])] if record["fallback_reason"] is not None else [])
+        made = datetime.strptime(record["created_at"], "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
+        minutes[_minute(made)] += 1
+        users.add(record["user"])
+    counts[PLAYERS] += _first_drawers(session, campaign_id, users)
+    _add(session, DrawTally, ["campaign_id", "name"], [(campaign_id, k, n) for k, n in counts.items() if n])
+    _add(session, DrawMinute, ["campaign_id", "minute"], [(campaign_id, m, n) for m, n in minutes.items()])
+
+
+def totals(session: Session, campaign_id: int) -> Counter[str]:
+    """Every tally of the campaign, the unsealed records included."""
+    found: Counter[str] = Counter(
+        dict(session.execute(select(DrawTally.name, DrawTally.count).where(DrawTally.campaign_id == campaign_id)).all())
+    )
+    for body, user_counted in _unsealed(session, campaign_id):
+        found[DRAWS] += 1
+        found.update([granted(body["granted"])] if body["granted"] is not None else [])
+        found.update([fallback(body["fallback_reason"])] if body["fallback_reason"] is not None else [])
+        found[PLAYERS] += 0 if user_counted else 1
+    return found
+
+
+def per_minute(session: Session, campaign_id: int, start: datetime) -> Counter[datetime]:
+    """Draws per minute from ``start`` (a whole minute) on, the unsealed records included."""
+    rows = session.execute(
+        select(DrawMinute.minute, DrawMinute.count).where(
+            DrawMinute.campaign_id == campaign_id, DrawMinute.minute >= start
+        )
+    )
+    found: Counter[datetime] = Counter(dict(rows.all()))
+    unsealed = select(DrawRecord.created_at).where(DrawRecord.campaign_id == campaign_id, DrawRecord.seq.is_(None))
+    found.update(_minute(moment) for moment in session.scalars(unsealed) if moment >= start)
+    return found
+
+
+def _minute(moment: datetime) -> datetime:
+    return moment.replace(second=0, microsecond=0)
+
+
+def _unsealed(session: Session, campaign_id: int) -> list[tuple[dict[str, Any], bool]]:
+    """The unsealed records' bodies, each with whether its shopper is counted already (by then, or by an
+    earlier unsealed record of theirs)."""
+    rows = session.execute(
+        select(DrawRecord.user_id, DrawRecord.record_json, Player.drew)
+        .join(Player, (Player.campaign_id == DrawRecord.campaign_id) & (Player.user_id == DrawRecord.user_id))
+        .where(DrawRecord.campaign_id == campaign_id, DrawRecord.seq.is_(None))
+        .order_by(DrawRecord.id)
+    ).all()
+    seen: set[int] = set()
+    found = []
+    for user_id, body_json, drew in rows:
+        found.append((json.loads(body_json), drew or user_id in seen))
+        seen.add(user_id)
+    return found
+
+
+def _first_drawers(session: Session, campaign_id: int, users: set[int]) -> int:
+    """Mark ``users`` as having drawn in the campaign; returns how many had not before."""
+    if not users:
+        return 0
+    marked = session.execute(
+        update(Player)
+        .where(Player.campaign_id == campaign_id, Player.user_id.in_(users), Player.drew.is_(False))
+        .values(drew=True)
+        .execution_options(synchronize_session=False)
+    )
+    return int(marked.rowcount)  # type: ignore[attr-defined]
+
+
+def _add(session: Session, table: type[DrawTally] | type[DrawMinute], keys: list[str], rows: list[tuple]) -> None:
+    """Add each row's count to the row with its keys (created at 0 when missing)."""
+    if not rows:
+        return
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    values = [dict(zip([*keys, "count"], row, strict=True)) for row in rows]
+    statement = dialect.insert(table).values(values)
+    statement = statement.on_conflict_do_update(
+        index_elements=keys, set_={"count": table.count + statement.excluded.count}
+    )
+    session.execute(statement)
+
+
+def window_start(now: datetime, minutes: int) -> datetime:
+    """The first whole minute of a window of ``minutes`` ending with the minute of ``now``."""
+    return _minute(now) - timedelta(minutes=minutes - 1)
