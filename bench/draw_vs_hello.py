@@ -26,7 +26,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
-from contextlib import ExitStack, closing, contextmanager
+from contextlib import AbstractContextManager, ExitStack, closing, contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -92,10 +92,17 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     database.add_argument("--database-url", help="use this (migrated or empty) database instead of a SQLite file")
     database.add_argument("--postgres", action="store_true", help="a scratch PostgreSQL database, dropped after")
     parser.add_argument("--pg-admin-url", default=PG_ADMIN_URL, help="where --postgres creates its database")
+    parser.add_argument(
+        "--pgbouncer",
+        action="store_true",
+        help="with --postgres: serve through PgBouncer (transaction mode)",
+    )
     parser.add_argument("--json", action="store_true", help="also print one JSON line with the figures")
     args = parser.parse_args(argv)
     if not (0 < args.seconds <= MAX_SECONDS and 0 < args.threads <= MAX_THREADS and 0 < args.shoppers <= MAX_SHOPPERS):
         parser.error(f"keep --seconds <= {MAX_SECONDS}, --threads <= {MAX_THREADS}, --shoppers <= {MAX_SHOPPERS}")
+    if args.pgbouncer and not args.postgres:
+        parser.error("--pgbouncer goes with --postgres")
     for url in (args.database_url, args.pg_admin_url if args.postgres else None):
         if url and "@" in url and "@127.0.0.1" not in url and "@localhost" not in url:
             parser.error("the benchmark only talks to 127.0.0.1")
@@ -158,6 +165,14 @@ def prepare(url: str, environ: dict[str, str]) -> int:
             return create_campaign(session, load_registry(), body, "bench", now).id
     finally:
         engine.dispose()
+
+
+def pgbouncer(url: str) -> AbstractContextManager[str]:
+    """PgBouncer in transaction mode in front of ``url`` (the launcher the tests use, in tests/services.py)."""
+    sys.path.insert(0, str(REPO))
+    from tests.services import pgbouncer_in_front_of
+
+    return pgbouncer_in_front_of(url)
 
 
 def free_port() -> int:
@@ -291,7 +306,7 @@ def measure(name: str, port: int, call: Call, args: argparse.Namespace) -> Phase
 def report(url: str, args: argparse.Namespace, phases: list[Phase]) -> dict[str, object]:
     hello_phase, spin_phase = phases
     ratio = hello_phase.rate / spin_phase.rate if spin_phase.rate else float("inf")
-    database_kind = url.split(":", 1)[0].split("+", 1)[0]
+    database_kind = url.split(":", 1)[0].split("+", 1)[0] + ("+pgbouncer" if args.pgbouncer else "")
     print(f"database={database_kind} threads={args.threads} shoppers={args.shoppers} seconds={args.seconds}", end="")
     serving = f"--threads {args.server_threads}" if args.worker_class == "gthread" else "-k gevent"
     print(f" gunicorn -w {args.workers} {serving}")
@@ -309,8 +324,11 @@ def main(argv: list[str] | None = None) -> int:
     with ExitStack() as stack:
         folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="carnival-bench-")))
         url = stack.enter_context(database(args, folder))
+        campaign_id = prepare(url, bench_environ(url))
         environ = bench_environ(url)
-        campaign_id = prepare(url, environ)
+        if args.pgbouncer:
+            url = stack.enter_context(pgbouncer(url))
+            environ = bench_environ(url, CARNIVAL_DB_TRANSACTION_POOLER="1")
         port = stack.enter_context(server(args, environ, folder / "gunicorn.log"))
         cookies = sign_in(port, args.shoppers)
         phases = [

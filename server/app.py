@@ -58,7 +58,9 @@ def create_app(environ: Mapping[str, str] | None = None, overrides: Mapping[str,
     app.config.from_mapping(overrides or {})
     app.extensions["carnival.settings"] = settings
     app.extensions["carnival.registry"] = load_registry()
-    db.init_app(app, settings.database_url, settings.db_pool_size, settings.db_pool_timeout)
+    db.init_app(
+        app, settings.database_url, settings.db_pool_size, settings.db_pool_timeout, settings.db_transaction_pooler
+    )
     routing.init_app(app)
     simulation_jobs.init_app(app)
     api = errors.JsonErrorApi(app)

@@ -55,6 +55,7 @@ class Settings:
     clock_seconds: int = 0
     db_pool_size: int = 10
     db_pool_timeout: int = 5
+    db_transaction_pooler: bool = False
 
     @property
     def development(self) -> bool:
@@ -93,6 +94,7 @@ def settings_from(environ: Environ, instance_path: Path) -> Settings:
         clock_seconds=_count(environ, "CARNIVAL_CLOCK_SECONDS", 0 if env == "testing" else 1, minimum=0),
         db_pool_size=_count(environ, "CARNIVAL_DB_POOL_SIZE", 10, minimum=1),
         db_pool_timeout=_count(environ, "CARNIVAL_DB_POOL_TIMEOUT", 5, minimum=1),
+        db_transaction_pooler=_flag(environ, "CARNIVAL_DB_TRANSACTION_POOLER"),
     )
     _require_separate_secrets(settings)
     return settings
@@ -132,6 +134,14 @@ def _count(environ: Environ, name: str, default: int, minimum: int) -> int:
     if not (value.isascii() and value.isdigit()) or int(value) < minimum:
         raise ConfigError(f"{name} must be a whole number of at least {minimum}, not '{value}'")
     return int(value)
+
+
+def _flag(environ: Environ, name: str) -> bool:
+    """A yes/no setting: ``1`` or ``0`` (unset: no). :raises ConfigError: on anything else."""
+    value = environ.get(name, "").strip()
+    if value not in ("", "0", "1"):
+        raise ConfigError(f"{name} must be 0 or 1, not '{value}'")
+    return value == "1"
 
 
 def _secret(environ: Environ, name: str, development: bool, dev_default: str) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import Any
 
 from flask import Flask, current_app, g
 from sqlalchemy import Engine
@@ -12,11 +13,19 @@ from sqlalchemy.orm import Session
 from economy.db import make_engine, make_sessionmaker
 
 
-def init_app(app: Flask, database_url: str, pool_size: int = 10, pool_timeout: int = 5) -> None:
+def init_app(
+    app: Flask, database_url: str, pool_size: int = 10, pool_timeout: int = 5, transaction_pooler: bool = False
+) -> None:
     """Create the engine (on PostgreSQL a pool of ``pool_size`` connections, as many again on demand, and
-    ``pool_timeout`` seconds to wait for one) and session factory; close the request's session at teardown."""
-    pool = {"pool_size": pool_size, "max_overflow": pool_size, "pool_timeout": pool_timeout}
-    engine = make_engine(database_url, **(pool if not database_url.startswith("sqlite") else {}))
+    ``pool_timeout`` seconds to wait for one; behind a ``transaction_pooler`` such as PgBouncer in
+    transaction mode, no server-side prepared statements, which another client's transaction could not see)
+    and session factory; close the request's session at teardown."""
+    options: dict[str, Any] = {}
+    if not database_url.startswith("sqlite"):
+        options = {"pool_size": pool_size, "max_overflow": pool_size, "pool_timeout": pool_timeout}
+        if transaction_pooler:
+            options["connect_args"] = {"prepare_threshold": None}
+    engine = make_engine(database_url, **options)
     app.extensions["carnival.engine"] = engine
     app.extensions["carnival.sessions"] = make_sessionmaker(engine)
     app.extensions.setdefault("carnival.clock", utc_now)

@@ -1,4 +1,4 @@
-"""Access to the real services tests need: PostgreSQL, Redis, Chromium.
+"""Access to the real services tests need: PostgreSQL (directly and through PgBouncer), Redis, Chromium.
 
 Locally a missing service skips its tests with the reason; with CARNIVAL_REQUIRE_SERVICES=1
 (set by .ci/run) a missing service fails them instead.
@@ -8,9 +8,14 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
+import subprocess
+import tempfile
+import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 
@@ -92,3 +97,66 @@ def node_path() -> str:
     if int(version.lstrip("v").split(".")[0] or 0) < NODE_MAJOR:
         unavailable(f"Node.js {version} at {path} is older than {NODE_MAJOR}")
     return path
+
+
+PGBOUNCER = os.environ.get("CARNIVAL_TEST_PGBOUNCER", "/usr/sbin/pgbouncer")
+
+
+@contextmanager
+def pgbouncer_in_front_of(database_url: str) -> Iterator[str]:
+    """PgBouncer in transaction mode (Debian's package) on a free port of 127.0.0.1 in front of the
+    PostgreSQL database of ``database_url``; yields the URL that goes through it, and stops it afterwards."""
+    if not os.path.exists(PGBOUNCER):
+        unavailable(f"PgBouncer not found at {PGBOUNCER} (apt-get install -y pgbouncer)")
+    name = database_url.rsplit("/", 1)[1]
+    with tempfile.TemporaryDirectory(prefix="carnival-pgbouncer-") as folder:
+        os.chmod(folder, 0o777)  # started as root, PgBouncer drops to the postgres user (-u)
+        port = _free_port()
+        config = Path(folder) / "pgbouncer.ini"
+        config.write_text(_pgbouncer_ini(name, port, folder))
+        (Path(folder) / "users.txt").write_text('"postgres" ""\n')
+        user = ["-u", "postgres"] if os.geteuid() == 0 else []
+        process = subprocess.Popen([PGBOUNCER, *user, str(config)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        try:
+            _wait_for_port(port, process)
+            yield f"postgresql://postgres@127.0.0.1:{port}/{name}"
+        finally:
+            process.terminate()
+            process.communicate(timeout=10)  # also closes the stderr pipe
+
+
+def _pgbouncer_ini(name: str, port: int, folder: str) -> str:
+    return f"""[databases]
+{name} = host=127.0.0.1 port=5432 dbname={name} user=postgres
+
+[pgbouncer]
+listen_addr = 127.0.0.1
+listen_port = {port}
+unix_socket_dir =
+auth_type = trust
+auth_file = {folder}/users.txt
+pool_mode = transaction
+max_client_conn = 1000
+default_pool_size = 20
+pidfile = {folder}/pgbouncer.pid
+logfile = {folder}/pgbouncer.log
+"""
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _wait_for_port(port: int, process: subprocess.Popen[bytes], timeout: float = 10) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            error = process.stderr.read().decode(errors="replace") if process.stderr else ""
+            raise RuntimeError(f"PgBouncer exited with {process.returncode}: {error}")
+        with socket.socket() as probe:
+            if probe.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.05)
+    raise RuntimeError(f"PgBouncer did not listen on port {port} within {timeout} s")
