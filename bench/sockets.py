@@ -202,10 +202,12 @@ def timed(name: str, port: int, seconds: float, make: Call) -> Latencies:
 def measure(port: int, campaign_id: int, spinner_cookie: str, seconds: float) -> list[Latencies]:
     """Health and spins, each from its own client thread, for ``seconds``."""
     spin_path = f"/api/play/{campaign_id}/wheel/spin"
-    kinds = {
-        "health": lambda: ("GET", "/api/health", {}),
-        "spin": lambda: ("POST", spin_path, {"Cookie": spinner_cookie, "Idempotency-Key": uuid.uuid4().hex}),
-    }
+    origin = f"http://{HOST}:{port}"  # as the wheel page sends it: writes from other origins are refused
+
+    def spin() -> tuple[str, str, dict[str, str]]:
+        return "POST", spin_path, {"Cookie": spinner_cookie, "Idempotency-Key": uuid.uuid4().hex, "Origin": origin}
+
+    kinds = {"health": lambda: ("GET", "/api/health", {}), "spin": spin}
     with ThreadPoolExecutor(max_workers=2) as pool:
         futures = [pool.submit(timed, name, port, seconds, make) for name, make in kinds.items()]
         return [future.result() for future in futures]
