@@ -44,14 +44,13 @@ class PlayerView:
 @dataclass(frozen=True)
 class PlayResult:
     """What one action did: events for the shopper, prize outcomes, the draw to record (``facts``, when the
-    action drew) and, once :func:`record_draw` appended it, its place in the log (``draw_seq``, ``proof``)."""
+    action drew) and, once :func:`record_draw` stored it, the shopper's ``proof``."""
 
     campaign_id: int
     events: list[GameEvent]
     grants: list[PrizeOutcome]
     view: PlayerView
     facts: records.DrawFacts | None = None
-    draw_seq: int | None = None
     proof: dict[str, object] | None = None
 
 
@@ -145,17 +144,17 @@ def record_draw(session: Session, result: PlayResult) -> PlayResult:
     if result.facts is None:
         return result
     facts = result.facts
-    record = records.append(session, facts)
+    records.append(session, facts)
     proof = {
-        "seq": record.seq,
-        "hash": record.hash,
+        "seq": None,  # the record's place in the log, given when it is sealed
+        "hash": None,
         "commitment": facts.commitment,
         "period": facts.period_key,
         "client_seed": facts.client_seed,
         "nonce": facts.nonce,
         "config_hash": facts.config_hash,
     }
-    return replace(result, draw_seq=record.seq, proof=proof)
+    return replace(result, proof=proof)
 
 
 def draw_period(session: Session, player: Player, now: datetime) -> SeedPeriod:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from economy.db import insert_ignoring_conflicts, is_postgresql
@@ -45,24 +45,35 @@ class DrawFacts:
     created_at: datetime
 
 
-def append(session: Session, facts: DrawFacts) -> DrawRecord:
+def append(session: Session, facts: DrawFacts) -> None:
     """Add the draw's record, unsealed (no lock: its place in the chain comes with :func:`seal`)."""
-    row = DrawRecord(
-        campaign_id=facts.campaign_id,
-        seq=None,
-        user_id=facts.user_id,
-        period_key=facts.period_key,
-        nonce=facts.nonce,
-        prize_key=facts.prize,
-        granted_key=facts.granted,
-        fallback_reason=facts.fallback_reason,
-        record_json=canonical_json(_record_body(facts)).decode(),
-        hash=None,
-        created_at=facts.created_at,
+    session.execute(
+        insert(DrawRecord).values(
+            campaign_id=facts.campaign_id,
+            seq=None,
+            user_id=facts.user_id,
+            period_key=facts.period_key,
+            nonce=facts.nonce,
+            prize_key=facts.prize,
+            granted_key=facts.granted,
+            fallback_reason=facts.fallback_reason,
+            record_json=canonical_json(_record_body(facts)).decode(),
+            hash=None,
+            created_at=facts.created_at,
+        )
     )
-    session.add(row)
-    session.flush()
-    return row
+
+
+def place_of(session: Session, campaign_id: int, user_id: int, period_key: str, nonce: int) -> DrawRecord | None:
+    """The shopper's record of (period, nonce), sealed or not; ``None`` when they made no such draw."""
+    return session.scalars(
+        select(DrawRecord).where(
+            DrawRecord.campaign_id == campaign_id,
+            DrawRecord.period_key == period_key,
+            DrawRecord.user_id == user_id,
+            DrawRecord.nonce == nonce,
+        )
+    ).one_or_none()
 
 
 def unsealed(session: Session, campaign_id: int) -> bool:

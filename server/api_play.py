@@ -8,7 +8,7 @@ from flask import Response, current_app, jsonify, request
 from flask_smorest import Blueprint
 
 from economy.wallet import coupon_as_of, wallet
-from games import engine
+from games import engine, records
 from games.contract import Action
 from games.player_views import game_view, history_with_names, prize_views, shopper_view
 from server import db, realtime
@@ -18,7 +18,7 @@ from server.errors import SHOPPER_ERRORS, ApiError, documented_errors
 from server.idempotency import Answer, request_fingerprint, run_once
 from server.input_guard import body_limit, load_json
 from server.models import User
-from server.schemas import ClientSeedSchema, SpinResultSchema, WalletSchema, WheelViewSchema
+from server.schemas import ClientSeedSchema, RecordPlaceSchema, SpinResultSchema, WalletSchema, WheelViewSchema
 
 blp = Blueprint("play", __name__, url_prefix="/api/play", description="Shoppers play and see their wallet")
 
@@ -131,6 +131,21 @@ def _spin_body(result: engine.PlayResult, wheel_now: dict[str, Any]) -> dict[str
             "wheel": wheel_now,
         }
     )
+
+
+@blp.route("/<int:campaign_id>/records/<string:period>/<int(min=0):nonce>", methods=["GET"])
+@require_role("shopper")
+@blp.response(200, RecordPlaceSchema)
+@documented_errors(blp, {**SHOPPER_ERRORS, 404: "you made no draw with this period and nonce in this campaign"})
+def record_place(campaign_id: int, period: str, nonce: int, user: User) -> dict[str, Any]:
+    """Your draw's place in the log (sequence number and hash), once sealed: a spin's proof has them null."""
+    db_session = db.session()
+    with db_session.begin():
+        found = records.place_of(db_session, campaign_id, user.id, period[:32], nonce)
+        if found is None:
+            raise ApiError(404, "record_not_found", "no draw of yours has this period and nonce")
+        return {"period": found.period_key, "nonce": found.nonce, "sealed": found.seq is not None,
+                "seq": found.seq, "hash": found.hash}  # fmt: skip
 
 
 @blp.route("/<int:campaign_id>/client-seed", methods=["PUT"])

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -107,19 +107,17 @@ def _store(db_session: Session, user_id: int, key: str, fingerprint: str, answer
 
     :raises _KeyTaken: when a twin wrote it first (the caller's transaction then rolls back).
     """
-    body = json.dumps(answer.body, ensure_ascii=False)
-    row = IdempotencyKey(
+    row = insert(IdempotencyKey).values(
         user_id=user_id,
         key=key,
         request_hash=fingerprint,
         status="done",
         response_status=answer.status,
-        response_body=body,
+        response_body=json.dumps(answer.body, ensure_ascii=False),
         created_at=db.now(),
     )
-    db_session.add(row)
     try:
-        db_session.flush()
+        db_session.execute(row)
     except IntegrityError:
         raise _KeyTaken from None
 

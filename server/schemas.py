@@ -76,6 +76,16 @@ class ProofSchema(Schema):
     config_hash = fields.String()
 
 
+class RecordPlaceSchema(Schema):
+    """Where one of the shopper's draws stands in the campaign's log."""
+
+    period = fields.String()
+    nonce = fields.Integer()
+    sealed = fields.Boolean(metadata={"description": "false for about a second after the draw"})
+    seq = fields.Integer(allow_none=True)
+    hash = fields.String(allow_none=True)
+
+
 class WheelViewSchema(Schema):
     """The wheel page's state."""
 

@@ -141,3 +141,21 @@ def test_staff_cannot_play(app, client: FlaskClient) -> None:
     answer = spin(client, campaign, "spin-staff-01")
     assert (answer.status_code, answer.json["error"]) == (403, "forbidden")
     assert client.get(f"/api/audit/campaigns/{campaign}/export").status_code == 403
+
+
+def test_a_shopper_finds_their_records_place_once_sealed_and_only_their_own(app, client: FlaskClient) -> None:
+    campaign = add_campaign(app, wheel_config())
+    login(client, "u-place")
+    proof = spin(client, campaign, "spin-place-01").json["proof"]
+    place = f"/api/play/{campaign}/records/{proof['period']}/{proof['nonce']}"
+    pending = client.get(place)
+    assert pending.status_code == 200
+    assert pending.json == {"period": proof["period"], "nonce": 0, "sealed": False, "seq": None, "hash": None}
+    seal_logs(app)
+    sealed = client.get(place).json
+    assert sealed["sealed"] and sealed["seq"] == 1 and len(sealed["hash"]) == 64
+    other = app.test_client()
+    login(other, "u-other")
+    assert other.get(place).status_code == 404 and other.get(place).json["error"] == "record_not_found"
+    assert client.get(f"/api/play/{campaign}/records/{proof['period']}/7").status_code == 404
+    assert app.test_client().get(place).status_code == 401

@@ -119,6 +119,7 @@ ACCESS = {
     "play.wheel": "shopper",
     "play.spin": "shopper",
     "play.my_wallet": "shopper",
+    "play.record_place": "shopper",
     "ops_pages.campaigns_page": "ops_page",
     "ops_pages.editor_page": "ops_page",
     "ops_pages.dashboard_page": "ops_page",

@@ -72,6 +72,7 @@ async function spin() {
     state.result = result;
     render(result.wheel);
     showResult(result);
+    if (result.proof.seq === null) followSealing(result.proof);
   } catch (error) {
     if (error instanceof ApiError && !retriesWithSameKey(error)) state.pendingKey = null;
     showError(error);
@@ -117,13 +118,37 @@ function fillResult(result) {
   $("result-fallback").textContent = reason
     ? t("result.fallback", { picked: prizeName(result.picked), reason: why })
     : "";
-  const sealed = proof.seq !== null && proof.seq !== undefined;
-  $("proof-record").textContent = sealed ? t("proof.record", { seq: proof.seq }) : t("proof.record_pending");
-  $("proof-hash").textContent = sealed ? proof.hash : "";
+  showPlace(proof);
   $("proof-period").textContent = proof.period;
   $("proof-commitment").textContent = proof.commitment;
   $("proof-client-seed").textContent = proof.client_seed;
   $("proof-nonce").textContent = proof.nonce;
+}
+
+function showPlace(proof) {
+  const sealed = proof.seq !== null && proof.seq !== undefined;
+  $("proof-record").textContent = sealed ? t("proof.record", { seq: proof.seq }) : t("proof.record_pending");
+  $("proof-hash").textContent = sealed ? proof.hash : "";
+}
+
+const SEAL_CHECKS_MS = [1500, 2500, 5000]; // the server seals new records about every second
+
+/** Ask for the draw's place in the log until it is sealed, then show it (unless another spin came since). */
+async function followSealing(proof) {
+  for (const wait of SEAL_CHECKS_MS) {
+    await new Promise((resolve) => setTimeout(resolve, wait));
+    if (state.result?.proof !== proof) return;
+    try {
+      const place = await api(`${base}/records/${encodeURIComponent(proof.period)}/${proof.nonce}`);
+      if (place.sealed) {
+        Object.assign(proof, { seq: place.seq, hash: place.hash });
+        showPlace(proof);
+        return;
+      }
+    } catch {
+      return; // the proof stays "pending"; the export names the record by period, client seed and nonce
+    }
+  }
 }
 
 function showResult(result) {
