@@ -24,7 +24,7 @@ import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import ScalarSelect, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from economy.db import insert_many_ignoring_conflicts, is_postgresql
@@ -90,10 +90,8 @@ def take(session: Session, campaign_id: int, counter: str, hint: int, amount: in
     """
     bucket = bucket_of(hint)
     if is_postgresql(session) and attempt < REBALANCE:
-        taken = (_take_from_free if attempt == FREE_BUCKET else _take_from)(
-            session, campaign_id, counter, bucket, amount
-        )
-        if taken:
+        chosen = _free_bucket(campaign_id, counter, bucket, amount) if attempt == FREE_BUCKET else bucket
+        if _take_from(session, campaign_id, counter, chosen, amount):
             return True
         if _committed_remaining(session, campaign_id, counter) < amount:
             return False  # takes in flight can only lower it: refused without waiting for anyone
@@ -167,12 +165,10 @@ def levels(session: Session, campaign_id: int, prefix: str) -> dict[str, Level]:
     return {counter: Level(int(total), int(used)) for counter, total, used in rows}
 
 
-def _take_from_free(session: Session, campaign_id: int, counter: str, bucket: int, amount: int) -> bool:
-    """Take from the first bucket from ``bucket`` on that can cover ``amount`` and that no other transaction
-    holds (never waits); on SQLite, from ``bucket`` only."""
-    if not is_postgresql(session):
-        return _take_from(session, campaign_id, counter, bucket, amount)
-    free = (
+def _free_bucket(campaign_id: int, counter: str, bucket: int, amount: int) -> ScalarSelect[int]:
+    """The first bucket from ``bucket`` on that can cover ``amount`` and that no other transaction holds
+    (PostgreSQL ``SKIP LOCKED``: choosing it never waits)."""
+    return (
         select(CounterBucket.bucket)
         .where(CounterBucket.campaign_id == campaign_id, CounterBucket.counter == counter)
         .where(CounterBucket.used + amount <= CounterBucket.total)
@@ -181,14 +177,6 @@ def _take_from_free(session: Session, campaign_id: int, counter: str, bucket: in
         .with_for_update(skip_locked=True)
         .scalar_subquery()
     )
-    statement = (
-        update(CounterBucket)
-        .where(CounterBucket.campaign_id == campaign_id, CounterBucket.counter == counter)
-        .where(CounterBucket.bucket == free, CounterBucket.used + amount <= CounterBucket.total)
-        .values(used=CounterBucket.used + amount)
-        .execution_options(synchronize_session=False)
-    )
-    return session.execute(statement).rowcount == 1  # type: ignore[attr-defined]
 
 
 def _committed_remaining(session: Session, campaign_id: int, counter: str) -> int:
@@ -201,7 +189,9 @@ def _committed_remaining(session: Session, campaign_id: int, counter: str) -> in
     return int(left or 0)
 
 
-def _take_from(session: Session, campaign_id: int, counter: str, bucket: int, amount: int) -> bool:
+def _take_from(session: Session, campaign_id: int, counter: str, bucket: int | ScalarSelect[int], amount: int) -> bool:
+    """One conditional update of ``bucket`` (a number, or :func:`_free_bucket`); False when it cannot cover
+    ``amount``."""
     statement = (
         update(CounterBucket)
         .where(CounterBucket.campaign_id == campaign_id, CounterBucket.counter == counter)

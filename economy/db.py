@@ -103,6 +103,19 @@ def insert_many_ignoring_conflicts(session: Session, table: Table, rows: list[di
     session.execute(dialect.insert(table).values(rows).on_conflict_do_nothing())
 
 
+def insert_adding_counts(session: Session, table: Table, keys: list[str], rows: list[dict[str, Any]]) -> None:
+    """Insert ``rows`` (keys and a ``count``); a row whose keys exist already adds its count to the stored one.
+    Nothing happens for no rows."""
+    if not rows:
+        return
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    statement = dialect.insert(table).values(rows)
+    statement = statement.on_conflict_do_update(
+        index_elements=keys, set_={"count": table.c.count + statement.excluded.count}
+    )
+    session.execute(statement)
+
+
 def insert_selected_ignoring_conflicts(session: Session, table: Table, columns: list[str], rows: Select[Any]) -> None:
     """``INSERT ... SELECT ... ON CONFLICT DO NOTHING`` on SQLite and PostgreSQL alike (inserts nothing when
     ``rows`` selects nothing)."""

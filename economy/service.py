@@ -61,6 +61,7 @@ def grant(session: Session, request: GrantRequest, now: datetime) -> Grant:
     :raises GrantKeyTaken: when ``request.key`` was used before (the grant's unique key refuses it at
         insert, a concurrent twin too); nothing is granted.
     """
+    session.flush()  # what the caller changed before is written outside the grant's savepoint
     attempts: Counter[str] = Counter()
     while True:
         try:
@@ -92,7 +93,8 @@ def _grant_in_savepoint(session: Session, request: GrantRequest, now: datetime, 
 
 
 def _insert_grant(session: Session, request: GrantRequest) -> None:
-    """Flush the new grant row, the only pending object here (its one unique column is ``key``).
+    """Flush the new grant row, the only pending object here (:func:`grant` flushed the caller's changes
+    first; the row's one unique column is ``key``).
 
     :raises GrantKeyTaken: when its key is taken (the caller's savepoint rolls back).
     """

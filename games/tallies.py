@@ -16,9 +16,9 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from economy.db import insert_adding_counts
 from games.models import DrawMinute, DrawRecord, DrawTally, Player
 
 DRAWS, PLAYERS = "draws", "players"
@@ -40,15 +40,15 @@ def add_sealed(session: Session, campaign_id: int, records: Iterable[dict[str, A
     minutes: Counter[datetime] = Counter()
     users: set[int] = set()
     for record in records:
-        counts[DRAWS] += 1
-        counts.update([granted(record["granted"])] if record["granted"] is not None else [])
-        counts.update([fallback(record["fallback_reason"])] if record["fallback_reason"] is not None else [])
+        _count(counts, record)
         made = datetime.strptime(record["created_at"], "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
         minutes[_minute(made)] += 1
         users.add(record["user"])
     counts[PLAYERS] += _first_drawers(session, campaign_id, users)
-    _add(session, DrawTally, ["campaign_id", "name"], [(campaign_id, k, n) for k, n in counts.items() if n])
-    _add(session, DrawMinute, ["campaign_id", "minute"], [(campaign_id, m, n) for m, n in minutes.items()])
+    named = [{"campaign_id": campaign_id, "name": k, "count": n} for k, n in counts.items() if n]
+    insert_adding_counts(session, DrawTally.__table__, ["campaign_id", "name"], named)
+    timed = [{"campaign_id": campaign_id, "minute": m, "count": n} for m, n in minutes.items()]
+    insert_adding_counts(session, DrawMinute.__table__, ["campaign_id", "minute"], timed)
 
 
 def totals(session: Session, campaign_id: int) -> Counter[str]:
@@ -57,9 +57,7 @@ def totals(session: Session, campaign_id: int) -> Counter[str]:
         dict(session.execute(select(DrawTally.name, DrawTally.count).where(DrawTally.campaign_id == campaign_id)).all())
     )
     for body, user_counted in _unsealed(session, campaign_id):
-        found[DRAWS] += 1
-        found.update([granted(body["granted"])] if body["granted"] is not None else [])
-        found.update([fallback(body["fallback_reason"])] if body["fallback_reason"] is not None else [])
+        _count(found, body)
         found[PLAYERS] += 0 if user_counted else 1
     return found
 
@@ -75,6 +73,15 @@ def per_minute(session: Session, campaign_id: int, start: datetime) -> Counter[d
     unsealed = select(DrawRecord.created_at).where(DrawRecord.campaign_id == campaign_id, DrawRecord.seq.is_(None))
     found.update(_minute(moment) for moment in session.scalars(unsealed) if moment >= start)
     return found
+
+
+def _count(counts: Counter[str], record: dict[str, Any]) -> None:
+    """Count one record's draw, granted prize and fallback reason."""
+    counts[DRAWS] += 1
+    if record["granted"] is not None:
+        counts[granted(record["granted"])] += 1
+    if record["fallback_reason"] is not None:
+        counts[fallback(record["fallback_reason"])] += 1
 
 
 def _minute(moment: datetime) -> datetime:
@@ -109,19 +116,6 @@ def _first_drawers(session: Session, campaign_id: int, users: set[int]) -> int:
         .execution_options(synchronize_session=False)
     )
     return int(marked.rowcount)  # type: ignore[attr-defined]
-
-
-def _add(session: Session, table: type[DrawTally] | type[DrawMinute], keys: list[str], rows: list[tuple]) -> None:
-    """Add each row's count to the row with its keys (created at 0 when missing)."""
-    if not rows:
-        return
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    values = [dict(zip([*keys, "count"], row, strict=True)) for row in rows]
-    statement = dialect.insert(table).values(values)
-    statement = statement.on_conflict_do_update(
-        index_elements=keys, set_={"count": table.count + statement.excluded.count}
-    )
-    session.execute(statement)
 
 
 def window_start(now: datetime, minutes: int) -> datetime:

@@ -144,8 +144,8 @@ def record_place(campaign_id: int, period: str, nonce: int, user: User) -> dict[
         found = records.place_of(db_session, campaign_id, user.id, period[:32], nonce)
         if found is None:
             raise ApiError(404, "record_not_found", "no draw of yours has this period and nonce")
-        return {"period": found.period_key, "nonce": found.nonce, "sealed": found.seq is not None,
-                "seq": found.seq, "hash": found.hash}  # fmt: skip
+        place = {"seq": found.seq, "hash": found.hash, "sealed": found.seq is not None}
+        return {"period": found.period_key, "nonce": found.nonce, **place}
 
 
 @blp.route("/<int:campaign_id>/client-seed", methods=["PUT"])

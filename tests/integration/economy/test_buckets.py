@@ -6,6 +6,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
@@ -17,12 +18,19 @@ from tests.services import fresh_postgres_database
 THREADS = 32
 
 
-@pytest.fixture
-def sessions(database_url: str) -> Iterator[sessionmaker[Session]]:
-    engine = make_engine(database_url)
+@contextmanager
+def sessions_on(url: str) -> Iterator[sessionmaker[Session]]:
+    """Sessions on ``url`` with the tables created."""
+    engine = make_engine(url)
     Base.metadata.create_all(engine)
     yield make_sessionmaker(engine)
     engine.dispose()
+
+
+@pytest.fixture
+def sessions(database_url: str) -> Iterator[sessionmaker[Session]]:
+    with sessions_on(database_url) as made:
+        yield made
 
 
 def race_takes(sessions: sessionmaker[Session], counter: str, amounts: list[int]) -> list[bool]:
@@ -109,11 +117,8 @@ def test_a_limit_below_what_was_used_is_refused(sessions: sessionmaker[Session])
 @pytest.fixture
 def postgres_sessions() -> Iterator[sessionmaker[Session]]:
     """PostgreSQL only: on SQLite one writing transaction runs at a time, so no bucket is ever held by another."""
-    with fresh_postgres_database() as url:
-        engine = make_engine(url)
-        Base.metadata.create_all(engine)
-        yield make_sessionmaker(engine)
-        engine.dispose()
+    with fresh_postgres_database() as url, sessions_on(url) as made:
+        yield made
 
 
 def test_a_take_while_every_bucket_is_held_waits_for_its_own_and_is_not_refused(

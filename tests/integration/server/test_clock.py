@@ -7,27 +7,19 @@ from collections.abc import Iterator
 
 import pytest
 from flask import Flask
-from sqlalchemy import select
 
-from games.models import SeedPeriod
 from server import clock as period_clock
 from server.config import ConfigError, settings_from
 from tests.conftest import Clock, add_campaign, build_app, wheel_config
-
-
-def periods(app: Flask, campaign: int) -> dict[str, SeedPeriod]:
-    with app.extensions["carnival.sessions"]() as session:
-        rows = session.scalars(select(SeedPeriod).where(SeedPeriod.campaign_id == campaign)).all()
-        session.expunge_all()
-    return {p.key: p for p in rows}
+from tests.integration.games.test_periods_and_records import committed
 
 
 def test_a_tick_closes_the_ended_period_and_commits_the_one_after_next(app: Flask, clock: Clock) -> None:
     campaign = add_campaign(app, wheel_config())
-    assert set(periods(app, campaign)) == {"20261123-1", "20261124-1"}
+    assert set(committed(app, campaign)) == {"20261123-1", "20261124-1"}
     clock.advance(days=1)
     assert period_clock.tick(app) == 1
-    found = periods(app, campaign)
+    found = committed(app, campaign)
     assert set(found) == {"20261123-1", "20261124-1", "20261125-1"}
     assert found["20261123-1"].closed_at == clock.now and found["20261124-1"].closed_at is None
     assert period_clock.tick(app) == 0
@@ -45,10 +37,10 @@ def test_the_clock_runs_in_the_background_from_the_first_request(ticking_app: Fl
     clock.advance(days=1, minutes=1)
     assert ticking_app.test_client().get("/api/health").status_code == 200
     deadline = time.monotonic() + 10
-    while periods(ticking_app, campaign)["20261123-1"].closed_at is None:
+    while committed(ticking_app, campaign)["20261123-1"].closed_at is None:
         assert time.monotonic() < deadline, "the clock did not close the ended period within 10 s"
         time.sleep(0.1)
-    assert "20261125-1" in periods(ticking_app, campaign)
+    assert "20261125-1" in committed(ticking_app, campaign)
 
 
 def test_the_clock_is_on_by_default_and_off_in_testing(tmp_path) -> None:  # type: ignore[no-untyped-def]
