@@ -46,6 +46,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--database-url", default=None)
     parser.add_argument("--profile", action="store_true", help="print where the spins' CPU goes")
     parser.add_argument("--json", action="store_true", help="also print one JSON line with the figures")
+    parser.add_argument("--trace", type=int, default=0, metavar="N", help="print the statements of N spins")
     args = parser.parse_args(argv)
     if not 1 <= args.spins <= 5000 or not 1 <= args.shoppers <= 1000:
         parser.error("--spins 1-5000, --shoppers 1-1000")
@@ -126,6 +127,8 @@ def main(argv: list[str] | None = None) -> int:
             return clients[i % len(clients)].get("/api/health").status_code
 
         timed(min(args.spins, 50), spin)  # warm-up: connections, caches, first grants of each shopper
+        if args.trace:
+            print_statements(app.extensions["carnival.engine"], args.trace, spin)
         hello_cpu, _ = timed(args.spins, hello)
         counter = SqlCounter(app.extensions["carnival.engine"])
         wal_before, db_before = wal_lsn(app), postgres_cpu_seconds()
@@ -174,6 +177,18 @@ def report(
         "commits": per_spin.get("commit", 0),
         "wal_bytes": wal,
     }
+
+
+def print_statements(engine: Engine, spins: int, spin: Callable[[int], int]) -> None:
+    """Each statement of ``spins`` spins, one line each (its first 160 characters)."""
+
+    def show(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        print("   ", " ".join(statement.split())[:160])
+
+    event.listen(engine, "before_cursor_execute", show)
+    for i in range(spins):
+        print(f"spin {i + 1}: status {spin(i)}")
+    event.remove(engine, "before_cursor_execute", show)
 
 
 def print_profile(profiler: cProfile.Profile, top: int = 25) -> None:

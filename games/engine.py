@@ -59,7 +59,29 @@ def active_campaign(session: Session, campaign_id: int, now: datetime) -> Campai
 
     :raises Rejection: ``campaign_not_found``, ``campaign_paused``, ``campaign_inactive``.
     """
-    campaign = session.get(Campaign, campaign_id, populate_existing=True)
+    return _running(session.get(Campaign, campaign_id, populate_existing=True), campaign_id, now)
+
+
+def running_campaign(
+    session: Session, registry: Registry, campaign_id: int, now: datetime
+) -> tuple[Campaign, CampaignConfig]:
+    """The campaign (read afresh) if it is running now, with its current published config, in one query.
+
+    :raises Rejection: as :func:`active_campaign`.
+    """
+    found = session.execute(
+        select(Campaign, ConfigVersion.config_json)
+        .outerjoin(ConfigVersion, ConfigVersion.id == Campaign.version_id)
+        .where(Campaign.id == campaign_id)
+        .execution_options(populate_existing=True)
+    ).one_or_none()
+    campaign = _running(found[0] if found else None, campaign_id, now)
+    if found is None or found[1] is None:
+        raise Rejection("campaign_not_found", f"campaign {campaign_id} has no published version")
+    return campaign, parsed_config(registry, found[1])
+
+
+def _running(campaign: Campaign | None, campaign_id: int, now: datetime) -> Campaign:
     if campaign is None or campaign.version_id is None:
         raise Rejection("campaign_not_found", f"no campaign {campaign_id}")
     if campaign.status == "paused":
@@ -102,23 +124,25 @@ def play(
     """Apply one action for one shopper inside the caller's transaction; a draw it made is recorded by
     :func:`record_draw`, which the caller calls last, just before it commits.
 
-    The shopper's player row is locked first; then ``clock`` is read once, and that one reading decides
-    whether the campaign runs, the day, and the seed period the draw uses (an open one, held open until
-    commit: :func:`games.checkpoints.hold_off_closing`).
+    Closing is held off first (:func:`games.checkpoints.hold_off_closing`: the campaign's periods stay open
+    until commit; taken before the player's lock, because the sealer, once it holds closing, updates player
+    rows), then the shopper's player row is locked; then ``clock`` is read once, and that one reading decides
+    whether the campaign runs, the day, and the seed period the draw uses.
 
     :raises Rejection: for an unknown or inactive campaign or game, a period that closed while the shopper's
         earlier action held the lock (``period_closed``: try again), or the game's own refusal; the caller
         rolls back and nothing has changed.
     """
-    player = lock_player(session, campaign_id, user_id)
+    hold_off_closing(session, campaign_id)  # before the player's lock: the sealer updates player rows
+    player, state_row = _lock_player_with_state(session, campaign_id, user_id, game_key)
     now = clock()
-    campaign = active_campaign(session, campaign_id, now)
-    config = campaign_config(session, registry, campaign)
+    campaign, config = running_campaign(session, registry, campaign_id, now)
     if game_key not in config.games:
         raise Rejection("game_not_found", f"this campaign has no game '{game_key}'")
     game = registry.get(game_key)
     period = draw_period(session, player, now)
-    state_row = _state_row(session, campaign_id, user_id, game_key, game.dump_state(game.initial_state()))
+    if state_row is None:
+        state_row = _new_state_row(session, campaign_id, user_id, game_key, game.dump_state(game.initial_state()))
     rng = FairRng(period.server_seed, player.client_seed, player.next_nonce)
     today = local_day(now, campaign.timezone)
     port = SqlEconomyPort(session, campaign_id, user_id, config, today, now, f"{period.key}:{player.next_nonce}")
@@ -160,14 +184,14 @@ def record_draw(session: Session, result: PlayResult) -> PlayResult:
 def draw_period(session: Session, player: Player, now: datetime) -> SeedPeriod:
     """The open seed period covering ``now`` for the locked ``player``, its nonce moved to that period.
 
-    The period stays open until the caller's transaction ends, so no draw of it commits after its checkpoint
+    The caller holds closing off (:func:`games.checkpoints.hold_off_closing`), so the period stays open
+    until the caller's transaction ends: no draw of it commits after its checkpoint
     or once its seed is public. A shopper's period only ever moves forward: the nonce restarts at 0 in a
     later period and never goes back to an earlier one (a clock reading behind the shopper's last draw is
     refused), so no (period, nonce) of a shopper is drawn twice.
 
     :raises Rejection: ``seed_not_committed``, ``period_closed`` (both: try again).
     """
-    hold_off_closing(session, player.campaign_id)
     period = committed_period(session, player.campaign_id, now)
     if period is None:
         raise Rejection("seed_not_committed", "this period's draw seed is not published yet; please try again")
@@ -236,14 +260,37 @@ def lock_player(session: Session, campaign_id: int, user_id: int) -> Player:
     return player
 
 
-def _state_row(
+def _lock_player_with_state(
+    session: Session, campaign_id: int, user_id: int, game_key: str
+) -> tuple[Player, GameState | None]:
+    """:func:`lock_player` and the shopper's state in ``game_key`` (None before their first action), read
+    together when the player exists."""
+    query = (
+        select(Player, GameState)
+        .outerjoin(
+            GameState,
+            (GameState.campaign_id == Player.campaign_id)
+            & (GameState.user_id == Player.user_id)
+            & (GameState.game == game_key),
+        )
+        .where(Player.campaign_id == campaign_id, Player.user_id == user_id)
+        .execution_options(populate_existing=True)
+    )
+    if is_postgresql(session):
+        query = query.with_for_update(of=Player)
+    found = session.execute(query).one_or_none()
+    if found is not None:
+        return found[0], found[1]
+    player = lock_player(session, campaign_id, user_id)
+    where = (GameState.campaign_id == campaign_id, GameState.user_id == user_id, GameState.game == game_key)
+    return player, session.scalars(select(GameState).where(*where)).one_or_none()
+
+
+def _new_state_row(
     session: Session, campaign_id: int, user_id: int, game_key: str, initial: dict[str, object]
 ) -> GameState:
-    where = (GameState.campaign_id == campaign_id, GameState.user_id == user_id, GameState.game == game_key)
-    row = session.scalars(select(GameState).where(*where)).one_or_none()
-    if row is None:
-        row = GameState(campaign_id=campaign_id, user_id=user_id, game=game_key, state_json=json.dumps(initial))
-        session.add(row)
+    row = GameState(campaign_id=campaign_id, user_id=user_id, game=game_key, state_json=json.dumps(initial))
+    session.add(row)
     return row
 
 

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from economy import ledger
 from economy.models import Grant
 from games.campaigns import CampaignConfig, parsed_config
-from games.engine import PlayerView, active_campaign, campaign_config, lock_player
+from games.engine import PlayerView, lock_player, running_campaign
 from games.models import Campaign, ConfigVersion, GameState
 from games.periods import current_period, local_day
 from games.pools import Prize
@@ -34,17 +34,26 @@ def prize_view(prize: Prize, raw_reward: dict[str, Any] | None = None) -> dict[s
 
 
 def prize_views(config: CampaignConfig) -> dict[str, dict[str, Any]]:
-    """Every prize of the pool by key, in shopper form."""
-    raw = {p["key"]: p["reward"] for p in config.raw["pool"]["prizes"]}
-    return {p.key: prize_view(p, raw[p.key]) for p in config.pool.prizes}
+    """Every prize of the pool by key, in shopper form (made once per config: shared, do not modify)."""
+    views = _PRIZE_VIEWS.get(config.hash)
+    if views is None:
+        raw = {p["key"]: p["reward"] for p in config.raw["pool"]["prizes"]}
+        views = {p.key: prize_view(p, raw[p.key]) for p in config.pool.prizes}
+        if len(_PRIZE_VIEWS) >= PRIZE_VIEWS_KEPT:
+            _PRIZE_VIEWS.clear()
+        _PRIZE_VIEWS[config.hash] = views
+    return views
+
+
+PRIZE_VIEWS_KEPT = 256  # configs whose prize views are kept (by config hash: a config never changes)
+_PRIZE_VIEWS: dict[str, dict[str, dict[str, Any]]] = {}
 
 
 def game_view(
     session: Session, registry: Registry, campaign_id: int, user_id: int, game_key: str, now: datetime
 ) -> dict[str, Any]:
     """The shopper's view of one game on opening it."""
-    campaign = active_campaign(session, campaign_id, now)
-    config = campaign_config(session, registry, campaign)
+    campaign, config = running_campaign(session, registry, campaign_id, now)
     game = registry.get(game_key)
     period = current_period(session, campaign, now)
     player = lock_player(session, campaign_id, user_id)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 from flask import Response, current_app, jsonify, request
@@ -117,10 +118,16 @@ def _require_json_object(raw: bytes) -> None:
         raise ApiError(400, "invalid_json", "the request body must be a JSON object")
 
 
+@cache
+def _spin_result_schema() -> SpinResultSchema:
+    """One schema for every spin's answer (building a schema is costly; dumping with one is thread-safe)."""
+    return SpinResultSchema()
+
+
 def _spin_body(result: engine.PlayResult, wheel_now: dict[str, Any]) -> dict[str, Any]:
     spun = result.events[0].payload
     prize = prize_views(result.view.config)[spun["prize"]]
-    return SpinResultSchema().dump(
+    return _spin_result_schema().dump(
         {
             "slot": spun["slot"],
             "prize": prize,

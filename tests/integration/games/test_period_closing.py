@@ -5,14 +5,16 @@ from __future__ import annotations
 
 import threading
 import time
-from datetime import timedelta
+from collections.abc import Callable
+from datetime import datetime, timedelta
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
-from games.checkpoints import campaign_checkpoints, publish_checkpoints
+from games.checkpoints import campaign_checkpoints, publish_checkpoints, seal_log
 from games.contract import Action, Rejection
 from games.engine import play, record_draw
 from games.models import DrawRecord, Player, SeedPeriod
@@ -105,3 +107,48 @@ def test_two_closers_publish_one_checkpoint(app: Flask, clock: Clock) -> None:
         period = session.scalars(select(SeedPeriod).where(SeedPeriod.key == "20261123-1")).one()
         assert period.closed_at == DAY_END
         assert [c.period_key for c in campaign_checkpoints(session, campaign)] == ["20261123-1"]
+
+
+def test_sealing_while_a_shopper_draws_again_neither_deadlocks_nor_fails(app: Flask, client: FlaskClient) -> None:
+    """The sealer marks a shopper as having drawn while the same shopper's next draw is in flight: the draw
+    holds closing off before it locks the shopper, so the sealer waits for it instead of the two waiting
+    for each other."""
+    campaign = add_campaign(app, single_prize_config(POINTS))
+    user = login(client, "twice-drawer")
+    sessions, registry = app.extensions["carnival.sessions"], app.extensions["carnival.registry"]
+    at = T0 + timedelta(hours=1)
+    with sessions() as session, session.begin():
+        record_draw(session, play(session, registry, campaign, user, "wheel", Action("spin"), lambda: at))
+    locked, release, outcomes = threading.Event(), threading.Event(), {}
+
+    def held_clock() -> datetime:
+        locked.set()  # read once the draw holds its locks
+        release.wait(timeout=30)
+        return at
+
+    def run(name: str, work: Callable[[Session], object]) -> None:
+        try:
+            with sessions() as session, session.begin():
+                outcomes[name] = work(session)
+        except Exception as error:  # the test reports any failure of either side
+            outcomes[name] = error
+
+    drawer = threading.Thread(
+        target=run,
+        args=("draw", lambda s: record_draw(s, play(s, registry, campaign, user, "wheel", Action("spin"), held_clock))),
+    )
+    drawer.start()
+    assert locked.wait(timeout=30)
+    sealer = threading.Thread(target=run, args=("seal", lambda s: seal_log(s, campaign)))
+    sealer.start()
+    time.sleep(0.5)  # the sealer is waiting by now
+    release.set()
+    drawer.join(timeout=30)
+    sealer.join(timeout=30)
+    assert not isinstance(outcomes["draw"], Exception), outcomes["draw"]
+    assert not isinstance(outcomes["seal"], Exception), outcomes["seal"]
+    with sessions() as session, session.begin():
+        seal_log(session, campaign)
+    with sessions() as session:
+        sealed = session.scalars(select(DrawRecord.seq).where(DrawRecord.campaign_id == campaign)).all()
+    assert sorted(sealed) == [1, 2]
