@@ -135,11 +135,21 @@ def main(argv: list[str] | None = None) -> int:
         profiler = cProfile.Profile() if args.profile else None
         if profiler:
             profiler.enable()
-        spin_cpu, statuses = timed(args.spins, spin)
+        per_spin: list[int] = []
+
+        def counted_spin(i: int) -> int:
+            before = counter.counts["statements"]
+            status = spin(i)
+            per_spin.append(counter.counts["statements"] - before)
+            return status
+
+        spin_cpu, statuses = timed(args.spins, counted_spin)
         if profiler:
             profiler.disable()
         wal_after, db_cpu = wal_lsn(app), (postgres_cpu_seconds() - db_before) / args.spins
         figures = report(args, url, spin_cpu, hello_cpu, statuses, counter.counts, wal_before, wal_after)
+        figures |= {"statements_max": max(per_spin), "statements_min": min(per_spin)}
+        print(f"statements of one spin: {min(per_spin)} (least) to {max(per_spin)} (most)")
         if wal_before is not None:
             print(f"PostgreSQL CPU per spin {db_cpu * 1000:.2f} ms (all its processes)")
             figures["db_cpu_ms"] = round(db_cpu * 1000, 2)

@@ -23,8 +23,21 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 
-from sqlalchemy import ScalarSelect, delete, func, select, update
+from sqlalchemy import (
+    BigInteger,
+    ColumnElement,
+    Integer,
+    ScalarSelect,
+    Select,
+    Update,
+    bindparam,
+    delete,
+    func,
+    select,
+    update,
+)
 from sqlalchemy.orm import Session
 
 from economy.db import insert_many_ignoring_conflicts, is_postgresql
@@ -90,8 +103,7 @@ def take(session: Session, campaign_id: int, counter: str, hint: int, amount: in
     """
     bucket = bucket_of(hint)
     if is_postgresql(session) and attempt < REBALANCE:
-        chosen = _free_bucket(campaign_id, counter, bucket, amount) if attempt == FREE_BUCKET else bucket
-        if _take_from(session, campaign_id, counter, chosen, amount):
+        if _take_from(session, campaign_id, counter, bucket, amount, free=attempt == FREE_BUCKET):
             return True
         if _committed_remaining(session, campaign_id, counter) < amount:
             return False  # takes in flight can only lower it: refused without waiting for anyone
@@ -117,10 +129,13 @@ def take_escalating(session: Session, campaign_id: int, counter: str, hint: int,
 
 def exists(session: Session, campaign_id: int, counter: str) -> bool:
     """True when the counter has been defined."""
-    found = select(CounterBucket.bucket).where(
-        CounterBucket.campaign_id == campaign_id, CounterBucket.counter == counter
-    )
-    return session.scalar(found.limit(1)) is not None
+    return session.scalar(_any_bucket(), {"of_campaign": campaign_id, "of_counter": counter}) is not None
+
+
+@cache
+def _any_bucket() -> Select[tuple[int]]:
+    """Built once (every grant asks whether its prize is stocked)."""
+    return select(CounterBucket.bucket).where(*_of_counter()).limit(1)
 
 
 def define(session: Session, campaign_id: int, counter: str, total: int) -> None:
@@ -165,41 +180,56 @@ def levels(session: Session, campaign_id: int, prefix: str) -> dict[str, Level]:
     return {counter: Level(int(total), int(used)) for counter, total, used in rows}
 
 
-def _free_bucket(campaign_id: int, counter: str, bucket: int, amount: int) -> ScalarSelect[int]:
-    """The first bucket from ``bucket`` on that can cover ``amount`` and that no other transaction holds
-    (PostgreSQL ``SKIP LOCKED``: choosing it never waits)."""
+def _free_bucket() -> ScalarSelect[int]:
+    """The first bucket from the parameter ``from_bucket`` on that can cover ``amount`` and that no other
+    transaction holds (PostgreSQL ``SKIP LOCKED``: choosing it never waits)."""
+    start = bindparam("from_bucket", type_=Integer)
     return (
         select(CounterBucket.bucket)
-        .where(CounterBucket.campaign_id == campaign_id, CounterBucket.counter == counter)
-        .where(CounterBucket.used + amount <= CounterBucket.total)
-        .order_by((CounterBucket.bucket + BUCKETS - bucket) % BUCKETS)
+        .where(*_of_counter(), CounterBucket.used + bindparam("amount", type_=BigInteger) <= CounterBucket.total)
+        .order_by((CounterBucket.bucket + BUCKETS - start) % BUCKETS)
         .limit(1)
         .with_for_update(skip_locked=True)
         .scalar_subquery()
     )
 
 
+def _of_counter() -> tuple[ColumnElement[bool], ColumnElement[bool]]:
+    """Rows of the counter named by the parameters ``of_campaign`` and ``of_counter`` (in an ``UPDATE`` a
+    parameter may not have a column's name)."""
+    return CounterBucket.campaign_id == bindparam("of_campaign"), CounterBucket.counter == bindparam("of_counter")
+
+
 def _committed_remaining(session: Session, campaign_id: int, counter: str) -> int:
     """What the counter has left as committed now (no lock, no wait); 0 when it does not exist."""
-    left = session.scalar(
-        select(func.sum(CounterBucket.total - CounterBucket.used)).where(
-            CounterBucket.campaign_id == campaign_id, CounterBucket.counter == counter
-        )
-    )
+    left = session.scalar(_remaining_query(), {"of_campaign": campaign_id, "of_counter": counter})
     return int(left or 0)
 
 
-def _take_from(session: Session, campaign_id: int, counter: str, bucket: int | ScalarSelect[int], amount: int) -> bool:
-    """One conditional update of ``bucket`` (a number, or :func:`_free_bucket`); False when it cannot cover
-    ``amount``."""
-    statement = (
+@cache
+def _remaining_query() -> Select[tuple[int | None]]:
+    return select(func.sum(CounterBucket.total - CounterBucket.used)).where(*_of_counter())
+
+
+def _take_from(session: Session, campaign_id: int, counter: str, bucket: int, amount: int, free: bool = False) -> bool:
+    """One conditional update of bucket ``bucket`` or, when ``free``, of :func:`_free_bucket` from ``bucket``
+    on; False when it cannot cover ``amount``."""
+    values = {"of_campaign": campaign_id, "of_counter": counter, "from_bucket": bucket, "amount": amount}
+    return session.execute(_take_update(free), values).rowcount == 1  # type: ignore[attr-defined]
+
+
+@cache
+def _take_update(free: bool) -> Update:
+    """Built once per kind (every grant runs it): take ``amount`` from bucket ``from_bucket``, or from the first
+    free one from it on (:func:`_free_bucket`)."""
+    amount = bindparam("amount", type_=BigInteger)
+    chosen = _free_bucket() if free else bindparam("from_bucket", type_=Integer)
+    return (
         update(CounterBucket)
-        .where(CounterBucket.campaign_id == campaign_id, CounterBucket.counter == counter)
-        .where(CounterBucket.bucket == bucket, CounterBucket.used + amount <= CounterBucket.total)
+        .where(*_of_counter(), CounterBucket.bucket == chosen, CounterBucket.used + amount <= CounterBucket.total)
         .values(used=CounterBucket.used + amount)
         .execution_options(synchronize_session=False)
     )
-    return session.execute(statement).rowcount == 1  # type: ignore[attr-defined]
 
 
 def _locked(session: Session, campaign_id: int, counter: str) -> list[CounterBucket]:

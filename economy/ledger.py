@@ -8,8 +8,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 
-from sqlalchemy import func, select, update
+from sqlalchemy import BigInteger, Insert, Select, Table, Update, bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from economy.db import insert_ignoring_conflicts
@@ -47,16 +48,18 @@ EXPIRED_OWNER = "system:expired"
 
 def account_id(session: Session, owner: str, asset: str, *, allow_negative: bool = False) -> int:
     """The id of ``owner``'s account in ``asset``, creating it on first use."""
-    query = select(Account.id).where(Account.owner == owner, Account.asset == asset)
-    found = session.execute(query).scalar_one_or_none()
+    named = {"owner": owner, "asset": asset}
+    found = session.execute(_account_query(), named).scalar_one_or_none()
     if found is not None:
         return found
-    insert_ignoring_conflicts(
-        session,
-        Account.__table__,
-        {"owner": owner, "asset": asset, "allow_negative": allow_negative, "balance": 0},
-    )
-    return session.execute(query).scalar_one()
+    insert_ignoring_conflicts(session, Account.__table__, {**named, "allow_negative": allow_negative, "balance": 0})
+    return session.execute(_account_query(), named).scalar_one()
+
+
+@cache
+def _account_query() -> Select[tuple[int]]:
+    """Built once (every grant of points or cash runs it)."""
+    return select(Account.id).where(Account.owner == bindparam("owner"), Account.asset == bindparam("asset"))
 
 
 def balance(session: Session, owner: str, asset: str) -> int:
@@ -135,19 +138,32 @@ def post(session: Session, kind: str, reference: str, transfer: Transfer, now: d
     deltas = postings(transfer)
     for account, delta in deltas:
         _apply_delta(session, account, delta)
-    entry = LedgerEntry(kind=kind, reference=reference, created_at=now)
-    session.add(entry)
-    session.flush()
-    session.add_all(Posting(entry_id=entry.id, account_id=a, amount=d) for a, d in deltas)
-    return entry.id
+    entry = {"kind": kind, "reference": reference, "created_at": now}
+    entry_id: int = session.execute(_insert_returning_id(LedgerEntry.__table__), entry).scalar_one()
+    rows = [{"entry_id": entry_id, "account_id": a, "amount": d} for a, d in deltas]
+    session.execute(insert(Posting.__table__), rows)
+    return entry_id
+
+
+@cache
+def _insert_returning_id(table: Table) -> Insert:
+    """Built once per table: insert a row, returning its id."""
+    return insert(table).returning(table.c.id)
 
 
 def _apply_delta(session: Session, account: int, delta: int) -> None:
-    statement = update(Account).where(Account.id == account).values(balance=Account.balance + delta)
-    if delta < 0:
-        statement = statement.where((Account.allow_negative.is_(True)) | (Account.balance >= -delta))
-    if session.execute(statement).rowcount != 1:
+    if session.execute(_delta_update(delta < 0), {"account": account, "delta": delta}).rowcount != 1:
         raise InsufficientBalance(f"balance too low to take out {-delta}")
+
+
+@cache
+def _delta_update(taking: bool) -> Update:
+    """Built once per direction (every transfer runs it twice); ``taking`` only where the balance allows."""
+    delta = bindparam("delta", type_=BigInteger)
+    statement = update(Account).where(Account.id == bindparam("account")).values(balance=Account.balance + delta)
+    if taking:
+        statement = statement.where((Account.allow_negative.is_(True)) | (Account.balance >= -delta))
+    return statement.execution_options(synchronize_session=False)
 
 
 def credit_points(
@@ -156,12 +172,10 @@ def credit_points(
     """Give ``points`` to a user as one lot expiring at ``expires_at``; returns the lot id."""
     target = account_id(session, user_owner(user_id), POINTS)
     entry_id = post(session, "points_grant", reference, Transfer(source_id, target, points), now)
-    lot = PointLot(
-        account_id=target, entry_id=entry_id, amount=points, remaining=points, created_at=now, expires_at=expires_at
-    )
-    session.add(lot)
-    session.flush()
-    return lot.id
+    lot = {"account_id": target, "entry_id": entry_id, "amount": points, "remaining": points}
+    lot |= {"created_at": now, "expires_at": expires_at}
+    lot_id: int = session.execute(_insert_returning_id(PointLot.__table__), lot).scalar_one()
+    return lot_id
 
 
 def spend_points(session: Session, user_id: int, sink_id: int, points: int, reference: str, now: datetime) -> int:
@@ -219,8 +233,14 @@ def postings_sum(session: Session, account: int) -> int:
 
 def spendable_points(session: Session, user_id: int, now: datetime) -> int:
     """The sum of a user's unexpired point lots."""
-    return session.execute(
+    return session.execute(_spendable_query(), {"owner": user_owner(user_id), "now": now}).scalar_one()
+
+
+@cache
+def _spendable_query() -> Select[tuple[int]]:
+    """Built once (every wheel answer shows the points)."""
+    return (
         select(func.coalesce(func.sum(PointLot.remaining), 0))
         .join(Account, Account.id == PointLot.account_id)
-        .where(Account.owner == user_owner(user_id), PointLot.expires_at > now)
-    ).scalar_one()
+        .where(Account.owner == bindparam("owner"), PointLot.expires_at > bindparam("now"))
+    )

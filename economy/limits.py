@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cache
 from typing import Literal
 
-from sqlalchemy import Select, select, update
+from sqlalchemy import BigInteger, Integer, Select, Update, bindparam, select, update
 from sqlalchemy.orm import Session
 
 from economy import buckets
@@ -60,13 +61,26 @@ def take_cap(session: Session, campaign_id: int, user_id: int, cap: Cap, day: st
 
 def _count_against(session: Session, cap: Cap, where: dict[str, object], value_fen: int) -> bool:
     """One conditional update of the cap's window row; False when it is missing or the cap would be passed."""
-    statement = update(CapUsage).where(*(getattr(CapUsage, k) == v for k, v in where.items()))
-    if cap.max_count is not None:
-        statement = statement.where(CapUsage.count + 1 <= cap.max_count)
-    if cap.max_value_fen is not None:
-        statement = statement.where(CapUsage.value_fen + value_fen <= cap.max_value_fen)
+    statement = _cap_update(cap.max_count is not None, cap.max_value_fen is not None)
+    values = {f"w_{k}": v for k, v in where.items()} | {"adding_fen": value_fen}
+    values |= {"max_count": cap.max_count, "max_value_fen": cap.max_value_fen}
+    return session.execute(statement, values).rowcount == 1  # type: ignore[attr-defined]
+
+
+@cache
+def _cap_update(counted: bool, valued: bool) -> Update:
+    """Built once per kind of cap (every grant runs it): one more grant of ``adding_fen`` in the window's row,
+    only while it stays within ``max_count`` (when ``counted``) and ``max_value_fen`` (when ``valued``)."""
+    value_fen = bindparam("adding_fen", type_=BigInteger)
+    statement = update(CapUsage).where(  # an UPDATE's parameters may not have its columns' names: w_ prefixes
+        *(getattr(CapUsage, k) == bindparam(f"w_{k}") for k in ("campaign_id", "user_id", "cap_key", "window"))
+    )
+    if counted:
+        statement = statement.where(CapUsage.count + 1 <= bindparam("max_count", type_=Integer))
+    if valued:
+        statement = statement.where(CapUsage.value_fen + value_fen <= bindparam("max_value_fen", type_=BigInteger))
     statement = statement.values(count=CapUsage.count + 1, value_fen=CapUsage.value_fen + value_fen)
-    return session.execute(statement.execution_options(synchronize_session=False)).rowcount == 1  # type: ignore[attr-defined]
+    return statement.execution_options(synchronize_session=False)
 
 
 def stock_counter(prize_key: str) -> str:
@@ -108,7 +122,7 @@ def charge_budget(
     :raises BudgetExhausted: when the total or the daily budget cannot cover the cost.
     :raises Contended: as :func:`take_stock`.
     """
-    budget = session.execute(select(Budget.daily_total_fen).where(Budget.campaign_id == campaign_id)).one_or_none()
+    budget = session.execute(_daily_total_query(), {"campaign_id": campaign_id}).one_or_none()
     if budget is None:
         raise BudgetExhausted(f"campaign budget cannot cover {cost_fen} fen")
     if cost_fen == 0:
@@ -118,6 +132,12 @@ def charge_budget(
         raise BudgetExhausted(f"campaign budget cannot cover {cost_fen} fen")
     if budget.daily_total_fen is not None:
         _charge_day(session, campaign_id, cost_fen, day, hint, attempts.get(day_counter(day), 0))
+
+
+@cache
+def _daily_total_query() -> Select[tuple[int | None]]:
+    """Built once (every grant runs it)."""
+    return select(Budget.daily_total_fen).where(Budget.campaign_id == bindparam("campaign_id"))
 
 
 def _charge_day(session: Session, campaign_id: int, cost_fen: int, day: str, hint: int, attempt: int) -> None:

@@ -20,8 +20,9 @@ close periods.
 from __future__ import annotations
 
 from datetime import datetime
+from functools import cache
 
-from sqlalchemy import func, select
+from sqlalchemy import Integer, Select, bindparam, func, literal, select
 from sqlalchemy.orm import Session
 
 from economy.db import insert_ignoring_conflicts, is_postgresql
@@ -36,7 +37,14 @@ def hold_off_closing(session: Session, campaign_id: int) -> None:
     """Keep the campaign's periods from closing until the caller's transaction ends (a draw calls this
     before it reads its period). Shared: draws never wait for each other here."""
     if is_postgresql(session):
-        session.execute(select(func.pg_advisory_xact_lock_shared(DRAW_LOCK_CLASS, campaign_id)))
+        session.execute(_shared_draw_lock(), {"campaign_id": campaign_id})
+
+
+@cache
+def _shared_draw_lock() -> Select[tuple[None]]:
+    """Built once (every draw runs it)."""
+    campaign_id = bindparam("campaign_id", type_=Integer)
+    return select(func.pg_advisory_xact_lock_shared(literal(DRAW_LOCK_CLASS, Integer), campaign_id))
 
 
 def wait_for_draws(session: Session, campaign_id: int) -> None:

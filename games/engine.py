@@ -11,9 +11,10 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import exists, literal, select
+from sqlalchemy import Select, bindparam, exists, literal, select
 from sqlalchemy.orm import Session
 
 from economy.db import insert_selected_ignoring_conflicts, is_postgresql
@@ -69,16 +70,22 @@ def running_campaign(
 
     :raises Rejection: as :func:`active_campaign`.
     """
-    found = session.execute(
-        select(Campaign, ConfigVersion.config_json)
-        .outerjoin(ConfigVersion, ConfigVersion.id == Campaign.version_id)
-        .where(Campaign.id == campaign_id)
-        .execution_options(populate_existing=True)
-    ).one_or_none()
+    found = session.execute(_campaign_with_config(), {"campaign_id": campaign_id}).one_or_none()
     campaign = _running(found[0] if found else None, campaign_id, now)
     if found is None or found[1] is None:
         raise Rejection("campaign_not_found", f"campaign {campaign_id} has no published version")
     return campaign, parsed_config(registry, found[1])
+
+
+@cache
+def _campaign_with_config() -> Select[tuple[Campaign, str]]:
+    """Built once (every play runs it)."""
+    return (
+        select(Campaign, ConfigVersion.config_json)
+        .outerjoin(ConfigVersion, ConfigVersion.id == Campaign.version_id)
+        .where(Campaign.id == bindparam("campaign_id"))
+        .execution_options(populate_existing=True)
+    )
 
 
 def _running(campaign: Campaign | None, campaign_id: int, now: datetime) -> Campaign:
@@ -265,25 +272,30 @@ def _lock_player_with_state(
 ) -> tuple[Player, GameState | None]:
     """:func:`lock_player` and the shopper's state in ``game_key`` (None before their first action), read
     together when the player exists."""
+    query = _player_with_state(is_postgresql(session))
+    found = session.execute(query, {"campaign_id": campaign_id, "user_id": user_id, "game": game_key}).one_or_none()
+    if found is not None:
+        return found[0], found[1]
+    player = lock_player(session, campaign_id, user_id)
+    where = (GameState.campaign_id == campaign_id, GameState.user_id == user_id, GameState.game == game_key)
+    return player, session.scalars(select(GameState).where(*where)).one_or_none()
+
+
+@cache
+def _player_with_state(locking: bool) -> Select[tuple[Player, GameState]]:
+    """Built once per database kind (every play runs it); ``locking``: the player row ``FOR UPDATE``."""
     query = (
         select(Player, GameState)
         .outerjoin(
             GameState,
             (GameState.campaign_id == Player.campaign_id)
             & (GameState.user_id == Player.user_id)
-            & (GameState.game == game_key),
+            & (GameState.game == bindparam("game")),
         )
-        .where(Player.campaign_id == campaign_id, Player.user_id == user_id)
+        .where(Player.campaign_id == bindparam("campaign_id"), Player.user_id == bindparam("user_id"))
         .execution_options(populate_existing=True)
     )
-    if is_postgresql(session):
-        query = query.with_for_update(of=Player)
-    found = session.execute(query).one_or_none()
-    if found is not None:
-        return found[0], found[1]
-    player = lock_player(session, campaign_id, user_id)
-    where = (GameState.campaign_id == campaign_id, GameState.user_id == user_id, GameState.game == game_key)
-    return player, session.scalars(select(GameState).where(*where)).one_or_none()
+    return query.with_for_update(of=Player) if locking else query
 
 
 def _new_state_row(

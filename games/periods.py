@@ -9,10 +9,10 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
-from functools import lru_cache
+from functools import cache, lru_cache
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import Session
 
 from economy.db import insert_ignoring_conflicts
@@ -157,13 +157,22 @@ def commit_ahead(session: Session, campaign: Campaign, now: datetime) -> SeedPer
 
 def committed_period(session: Session, campaign_id: int, now: datetime) -> SeedPeriod | None:
     """The already committed period covering ``now``, if any (never creates one), read afresh."""
-    return session.scalars(
+    return session.scalars(_committed_period_query(), {"campaign_id": campaign_id, "now": now}).one_or_none()
+
+
+@cache
+def _committed_period_query() -> Select[tuple[SeedPeriod]]:
+    """Built once (it runs in every draw): the campaign's period covering the parameter ``now``."""
+    now = bindparam("now")
+    return (
         select(SeedPeriod)
-        .where(SeedPeriod.campaign_id == campaign_id, SeedPeriod.starts_at <= now, SeedPeriod.ends_at > now)
+        .where(
+            SeedPeriod.campaign_id == bindparam("campaign_id"), SeedPeriod.starts_at <= now, SeedPeriod.ends_at > now
+        )
         .order_by(SeedPeriod.starts_at.desc())
         .limit(1)
         .execution_options(populate_existing=True)
-    ).one_or_none()
+    )
 
 
 def _commit(session: Session, campaign_id: int, key: str, start: datetime, end: datetime, now: datetime) -> None:

@@ -47,21 +47,20 @@ class DrawFacts:
 
 def append(session: Session, facts: DrawFacts) -> None:
     """Add the draw's record, unsealed (no lock: its place in the chain comes with :func:`seal`)."""
-    session.execute(
-        insert(DrawRecord).values(
-            campaign_id=facts.campaign_id,
-            seq=None,
-            user_id=facts.user_id,
-            period_key=facts.period_key,
-            nonce=facts.nonce,
-            prize_key=facts.prize,
-            granted_key=facts.granted,
-            fallback_reason=facts.fallback_reason,
-            record_json=canonical_json(_record_body(facts)).decode(),
-            hash=None,
-            created_at=facts.created_at,
-        )
-    )
+    row = {
+        "campaign_id": facts.campaign_id,
+        "seq": None,
+        "user_id": facts.user_id,
+        "period_key": facts.period_key,
+        "nonce": facts.nonce,
+        "prize_key": facts.prize,
+        "granted_key": facts.granted,
+        "fallback_reason": facts.fallback_reason,
+        "record_json": canonical_json(_record_body(facts)).decode(),
+        "hash": None,
+        "created_at": facts.created_at,
+    }
+    session.execute(insert(DrawRecord.__table__), row)
 
 
 def place_of(session: Session, campaign_id: int, user_id: int, period_key: str, nonce: int) -> DrawRecord | None:

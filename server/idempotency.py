@@ -13,9 +13,10 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
 from typing import Any
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import Select, bindparam, delete, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -86,9 +87,7 @@ def _earlier(db_session: Session, user_id: int, key: str, fingerprint: str) -> A
 
     :raises ApiError: 422 for another request's key, 409 for a fresh claim left running by an older version.
     """
-    row = db_session.scalars(
-        select(IdempotencyKey).where(IdempotencyKey.user_id == user_id, IdempotencyKey.key == key)
-    ).one_or_none()
+    row = db_session.scalars(_key_query(), {"user_id": user_id, "key": key}).one_or_none()
     if row is None:
         return None
     if row.request_hash != fingerprint:
@@ -102,22 +101,30 @@ def _earlier(db_session: Session, user_id: int, key: str, fingerprint: str) -> A
     return None
 
 
+@cache
+def _key_query() -> Select[tuple[IdempotencyKey]]:
+    """Built once (every keyed request runs it)."""
+    return select(IdempotencyKey).where(
+        IdempotencyKey.user_id == bindparam("user_id"), IdempotencyKey.key == bindparam("key")
+    )
+
+
 def _store(db_session: Session, user_id: int, key: str, fingerprint: str, answer: Answer) -> None:
     """Write the key with its answer.
 
     :raises _KeyTaken: when a twin wrote it first (the caller's transaction then rolls back).
     """
-    row = insert(IdempotencyKey).values(
-        user_id=user_id,
-        key=key,
-        request_hash=fingerprint,
-        status="done",
-        response_status=answer.status,
-        response_body=json.dumps(answer.body, ensure_ascii=False),
-        created_at=db.now(),
-    )
+    row = {
+        "user_id": user_id,
+        "key": key,
+        "request_hash": fingerprint,
+        "status": "done",
+        "response_status": answer.status,
+        "response_body": json.dumps(answer.body, ensure_ascii=False),
+        "created_at": db.now(),
+    }
     try:
-        db_session.execute(row)
+        db_session.execute(insert(IdempotencyKey.__table__), row)
     except IntegrityError:
         raise _KeyTaken from None
 

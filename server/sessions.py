@@ -10,8 +10,9 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import datetime, timedelta
+from functools import cache
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import Select, bindparam, delete, select, update
 from sqlalchemy.orm import Session
 
 from server.auth_settings import SessionPolicy
@@ -46,11 +47,7 @@ def open_session(db_session: Session, user: User, policy: SessionPolicy, now: da
 def session_user(db_session: Session, token: str, policy: SessionPolicy, now: datetime) -> User | None:
     """The user of a live session, refreshing its idleness; ``None`` for an unknown, ended or expired one (an
     expired one, or one of a disabled account, is deleted)."""
-    row = db_session.execute(
-        select(AuthSession, User)
-        .join(User, User.id == AuthSession.user_id)
-        .where(AuthSession.token_hash == token_hash(token))
-    ).one_or_none()
+    row = db_session.execute(_session_with_user(), {"token_hash": token_hash(token)}).one_or_none()
     if row is None:
         return None
     auth_session, user = row
@@ -60,6 +57,16 @@ def session_user(db_session: Session, token: str, policy: SessionPolicy, now: da
     if now - auth_session.last_seen_at >= TOUCH_INTERVAL:
         db_session.execute(update(AuthSession).where(AuthSession.id == auth_session.id).values(last_seen_at=now))
     return user
+
+
+@cache
+def _session_with_user() -> Select[tuple[AuthSession, User]]:
+    """Built once (every signed-in request runs it)."""
+    return (
+        select(AuthSession, User)
+        .join(User, User.id == AuthSession.user_id)
+        .where(AuthSession.token_hash == bindparam("token_hash"))
+    )
 
 
 def is_live(auth_session: AuthSession, user: User, policy: SessionPolicy, now: datetime) -> bool:
