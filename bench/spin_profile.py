@@ -18,6 +18,7 @@ import io
 import json
 import os
 import pstats
+import statistics
 import sys
 import tempfile
 import time
@@ -135,12 +136,12 @@ def main(argv: list[str] | None = None) -> int:
         profiler = cProfile.Profile() if args.profile else None
         if profiler:
             profiler.enable()
-        per_spin: list[int] = []
+        per_spin: list[tuple[int, bool]] = []  # statements of each spin, and whether it granted (a savepoint)
 
         def counted_spin(i: int) -> int:
-            before = counter.counts["statements"]
+            before, savepoints = counter.counts["statements"], counter.counts["SAVEPOINT"]
             status = spin(i)
-            per_spin.append(counter.counts["statements"] - before)
+            per_spin.append((counter.counts["statements"] - before, counter.counts["SAVEPOINT"] > savepoints))
             return status
 
         spin_cpu, statuses = timed(args.spins, counted_spin)
@@ -148,8 +149,7 @@ def main(argv: list[str] | None = None) -> int:
             profiler.disable()
         wal_after, db_cpu = wal_lsn(app), (postgres_cpu_seconds() - db_before) / args.spins
         figures = report(args, url, spin_cpu, hello_cpu, statuses, counter.counts, wal_before, wal_after)
-        figures |= {"statements_max": max(per_spin), "statements_min": min(per_spin)}
-        print(f"statements of one spin: {min(per_spin)} (least) to {max(per_spin)} (most)")
+        figures |= spread_of_statements(per_spin)
         if wal_before is not None:
             print(f"PostgreSQL CPU per spin {db_cpu * 1000:.2f} ms (all its processes)")
             figures["db_cpu_ms"] = round(db_cpu * 1000, 2)
@@ -187,6 +187,19 @@ def report(
         "commits": per_spin.get("commit", 0),
         "wal_bytes": wal,
     }
+
+
+def spread_of_statements(per_spin: list[tuple[int, bool]]) -> dict[str, float]:
+    """Print and return the statements of the spins that granted and of the others (mean, least, most)."""
+    figures: dict[str, float] = {}
+    for name, granting in (("granting", True), ("non-granting", False)):
+        counts = [n for n, granted in per_spin if granted == granting]
+        if counts:
+            mean = round(statistics.mean(counts), 2)
+            print(f"statements of a {name} spin: mean {mean}, {min(counts)} to {max(counts)} ({len(counts)} spins)")
+            key = name.replace("-", "_")
+            figures |= {f"statements_{key}": mean, f"statements_{key}_max": max(counts)}
+    return figures
 
 
 def print_statements(engine: Engine, spins: int, spin: Callable[[int], int]) -> None:
