@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import CompoundSelect, func, select, union_all
 from sqlalchemy.orm import Session
 
 from economy.limits import budget_level, stock_levels
@@ -197,12 +197,8 @@ def _notable(session: Session, campaign_id: int, config: CampaignConfig | None) 
     notable = [p.key for p in config.pool.prizes if p.broadcast]
     if not notable:
         return []
-    rows = session.scalars(
-        select(DrawRecord)
-        .where(DrawRecord.campaign_id == campaign_id, DrawRecord.granted_key.in_(notable))
-        .order_by(DrawRecord.id.desc())
-        .limit(FEED_SIZE)
-    )
+    latest = select(DrawRecord).where(DrawRecord.id.in_(_latest_ids(campaign_id, notable)))
+    rows = session.scalars(latest.order_by(DrawRecord.id.desc()).limit(FEED_SIZE))
     names = {p.key: (p.name, p.name_en) for p in config.pool.prizes}
     return [
         {
@@ -215,3 +211,19 @@ def _notable(session: Session, campaign_id: int, config: CampaignConfig | None) 
         }
         for r in rows
     ]
+
+
+def _latest_ids(campaign_id: int, keys: list[str]) -> CompoundSelect:
+    """The ids of the latest :data:`FEED_SIZE` records granting each of ``keys``, so the newest of them all are
+    among them. Each key's are one range of ``ix_draw_records_campaign_granted`` read backwards, however rare
+    the prize and long the log (one ``IN`` over all the keys, ordered by id, would walk the log back from its
+    newest record until it found enough)."""
+    each = [
+        select(DrawRecord.id)
+        .where(DrawRecord.campaign_id == campaign_id, DrawRecord.granted_key == key)
+        .order_by(DrawRecord.id.desc())
+        .limit(FEED_SIZE)
+        .subquery()
+        for key in keys
+    ]
+    return union_all(*(select(newest.c.id) for newest in each))

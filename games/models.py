@@ -107,6 +107,7 @@ class DrawRecord(Base):
         Index("ix_draw_records_campaign_created", "campaign_id", "created_at"),
         Index("uq_draw_records_period_user_nonce", "campaign_id", "period_key", "user_id", "nonce", unique=True),
         Index("ix_draw_records_period_seq", "campaign_id", "period_key", "seq"),
+        Index("ix_draw_records_campaign_granted", "campaign_id", "granted_key", "id"),  # a prize's latest grants
         Index(
             "ix_draw_records_unsealed",
             "campaign_id",

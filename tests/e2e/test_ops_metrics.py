@@ -11,7 +11,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import delete
 
-from games.metrics import WINDOW_MINUTES
+from games.metrics import FEED_SIZE, WINDOW_MINUTES
 from games.models import DrawRecord
 from tests.conftest import Clock, add_campaign, login, seal_logs
 from tests.e2e.test_ops_api import staff
@@ -77,6 +77,25 @@ def test_fallbacks_by_reason_stock_and_notable_wins(app: Flask, ops: FlaskClient
     assert [(w["prize"], w["name"]) for w in feed] == [("red", "大红包"), ("red", "大红包")]  # no points wins
     assert [w["seq"] for w in feed] == sorted((w["seq"] for w in feed), reverse=True)  # newest first
     assert all("amy" not in w["user"] and "bob" not in w["user"] and w["user"] for w in feed)
+
+
+def test_the_feed_is_the_newest_wins_over_every_broadcast_prize(app: Flask, ops: FlaskClient) -> None:
+    gold = {**RED, "key": "gold", "name": "金红包", "weight": 1_000_000_000, "stock": None}
+    silver = {**RED, "key": "silver", "name": "银红包", "weight": 1_000_000_000, "stock": None}
+    config = {
+        "pool": {"prizes": [gold, silver, POINTS], "fallback": "pts"},
+        "caps": [],
+        "games": {"wheel": {"slots": ["gold", "silver", "pts"] * 2, "free_spins_per_day": 1000}},
+    }
+    campaign = add_campaign(app, config)
+    client = shopper(app, "fay")
+    won = [spin(client, campaign, f"fay-{i}")["prize"]["key"] for i in range(FEED_SIZE + 8)]
+    assert {"gold", "silver"} <= set(won)  # both prizes in the log, more wins than the feed shows
+    seal_logs(app)
+    feed = metrics(ops, campaign)["notable_wins"]
+    newest = [key for key in reversed(won) if key != "pts"][:FEED_SIZE]
+    assert [w["prize"] for w in feed] == newest
+    assert [w["seq"] for w in feed] == sorted((w["seq"] for w in feed), reverse=True)
 
 
 def test_without_fallbacks_or_broadcast_prizes_both_are_empty(app: Flask, ops: FlaskClient) -> None:
