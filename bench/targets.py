@@ -168,6 +168,11 @@ def median_of(target: Target, rounds: list[Figures]) -> tuple[float | None, list
     return (statistics.median(values) if values else None), values
 
 
+def readable(value: float) -> str:
+    """``value`` with thousands separators, to 3 significant digits below 100."""
+    return f"{value:,.0f}" if abs(value) >= 100 else f"{value:.3g}"
+
+
 def report(rounds: list[Figures], loads: tuple[str, str]) -> dict[str, float | None]:
     """Print the table; returns every median by figure name."""
     print(f"\n{os.cpu_count()} cores; load average {loads[0]} before, {loads[1]} after; medians of {len(rounds)}")
@@ -176,8 +181,8 @@ def report(rounds: list[Figures], loads: tuple[str, str]) -> dict[str, float | N
     for target in TARGETS:
         value, values = median_of(target, rounds)
         medians[target.name] = value
-        shown = "-" if value is None else f"{value:,.3g}{target.unit}"
-        runs = ", ".join(f"{v:,.3g}" for v in values)
+        shown = "-" if value is None else f"{readable(value)}{target.unit}"
+        runs = ", ".join(readable(v) for v in values)
         verdict = "-" if value is None or target.goal == "(report)" else ("yes" if target.met(value) else "NO")
         print(f"{target.name:44} {shown:>12} {runs:>30}  {target.goal:>10}  {verdict}")
     return medians
