@@ -35,17 +35,23 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack, closing, contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from queue import Empty, SimpleQueue
 from typing import Any
 
 import websocket
-from draw_vs_hello import HOST, bench_environ, database, free_port, prepare, request, sign_in, wait_healthy
+from draw_vs_hello import (
+    HOST,
+    add_campaign,
+    bench_environ,
+    database,
+    free_port,
+    prepare,
+    request,
+    sign_in,
+    wait_healthy,
+)
 
-from economy.db import make_engine, make_sessionmaker
-from games.admin import create_campaign
-from games.registry import load_registry
 from server.config import DEV_LAUNCH_KEY
 from server.demo import demo_config
 from server.launch import sign
@@ -138,23 +144,7 @@ def add_broadcast_campaign(url: str) -> int:
 
     Apart from the spin-timing campaign of ``prepare()``: its spins must not reach the watched ticker.
     """
-    now = datetime.now(UTC)
-    body = {
-        "slug": f"bench-ticker-{uuid.uuid4().hex[:8]}",
-        "name": "压测播报",
-        "name_en": "Bench ticker",
-        "timezone": "Asia/Shanghai",
-        "starts_at": (now - timedelta(days=1)).isoformat(),
-        "ends_at": (now + timedelta(days=1)).isoformat(),
-        "budget_fen": 10**12,
-        "config": broadcast_config(),
-    }
-    engine = make_engine(url)
-    try:
-        with make_sessionmaker(engine)() as session, session.begin():
-            return create_campaign(session, load_registry(), body, "bench", now).id
-    finally:
-        engine.dispose()
+    return add_campaign(url, broadcast_config(), 10**12, name="压测播报", name_en="Bench ticker")
 
 
 def sign_in_triggers(port: int, count: int) -> list[str]:
