@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import time
 from datetime import UTC, datetime
+from functools import cache
 from typing import Any
 
 from sqlalchemy import DateTime, Engine, Select, Table, TypeDecorator, create_engine, event
@@ -105,15 +106,19 @@ def insert_many_ignoring_conflicts(session: Session, table: Table, rows: list[di
 
 def insert_adding_counts(session: Session, table: Table, keys: list[str], rows: list[dict[str, Any]]) -> None:
     """Insert ``rows`` (keys and a ``count``); a row whose keys exist already adds its count to the stored one.
-    Nothing happens for no rows."""
-    if not rows:
-        return
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    statement = dialect.insert(table).values(rows)
-    statement = statement.on_conflict_do_update(
-        index_elements=keys, set_={"count": table.c.count + statement.excluded.count}
+    Nothing happens for no rows. One statement, built once per table, run for every row."""
+    if rows:
+        session.execute(_adding_counts(session.get_bind().dialect.name, table, tuple(keys)), rows)
+
+
+@cache
+def _adding_counts(dialect_name: str, table: Table, keys: tuple[str, ...]) -> Insert:
+    """``INSERT ... ON CONFLICT (keys) DO UPDATE SET count = count + excluded.count`` for one dialect."""
+    dialect = postgresql if dialect_name == "postgresql" else sqlite
+    statement = dialect.insert(table)
+    return statement.on_conflict_do_update(
+        index_elements=list(keys), set_={"count": table.c.count + statement.excluded.count}
     )
-    session.execute(statement)
 
 
 def insert_selected_ignoring_conflicts(session: Session, table: Table, columns: list[str], rows: Select[Any]) -> None:

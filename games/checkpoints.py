@@ -21,11 +21,13 @@ from __future__ import annotations
 
 from datetime import datetime
 from functools import cache
+from typing import Any
 
-from sqlalchemy import Integer, Select, bindparam, func, literal, select
+from sqlalchemy import Integer, Select, Update, bindparam, func, literal, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.util import identity_key
 
-from economy.db import insert_ignoring_conflicts, is_postgresql
+from economy.db import UTCDateTime, insert_ignoring_conflicts, is_postgresql
 from games import records
 from games.fairness import GENESIS_HASH
 from games.models import ChainCheckpoint, DrawRecord, SeedPeriod
@@ -68,56 +70,89 @@ def publish_checkpoints(session: Session, campaign_id: int, now: datetime) -> in
 
     A period's checkpoint counts the campaign's records up to its last one (periods follow each other, so
     these are the records of it and of every period that ended before it) and names the last one's hash.
+    Each statement is built once: the clock runs this every second for every campaign.
     """
-    due = _open_ended(session, campaign_id, now)
+    due = session.execute(_open_ended_query(), {"campaign_id": campaign_id, "now": now}).all()
     if not due:
         return 0
     wait_for_draws(session, campaign_id)
     records.seal(session, campaign_id)
-    closed = 0
-    for period in _open_ended(session, campaign_id, now):
-        count, head = _head_at_end_of(session, period)
-        values = {"campaign_id": campaign_id, "period_key": period.key, "count": count, "head_hash": head}
-        insert_ignoring_conflicts(session, ChainCheckpoint.__table__, {**values, "published_at": now})
-        period.closed_at = now
-        closed += 1
-    session.flush()
-    return closed
+    return sum(_close(session, campaign_id, period_id, key, now) for period_id, key in due)
 
 
-def _open_ended(session: Session, campaign_id: int, now: datetime) -> list[SeedPeriod]:
-    """The campaign's periods that ended by ``now`` and are not closed yet, oldest first (read afresh)."""
-    return list(
-        session.scalars(
-            select(SeedPeriod)
-            .where(SeedPeriod.campaign_id == campaign_id, SeedPeriod.ends_at <= now, SeedPeriod.closed_at.is_(None))
-            .order_by(SeedPeriod.ends_at)
-            .execution_options(populate_existing=True)
-        )
+def _close(session: Session, campaign_id: int, period_id: int, key: str, now: datetime) -> int:
+    """Publish period ``key``'s checkpoint and mark it closed; 0 when another closer was first."""
+    count, head = _head_at_end_of(session, campaign_id, key)
+    if session.execute(_close_update(), {"period_id": period_id, "closing_at": now}).rowcount == 0:  # type: ignore[attr-defined]
+        return 0
+    values = {"campaign_id": campaign_id, "period_key": key, "count": count, "head_hash": head, "published_at": now}
+    insert_ignoring_conflicts(session, ChainCheckpoint.__table__, values)
+    loaded = session.identity_map.get(identity_key(SeedPeriod, period_id))
+    if loaded is not None:
+        session.expire(loaded, ["closed_at"])  # a period this session holds reads its closing afresh
+    return 1
+
+
+@cache
+def _open_ended_query() -> Select[tuple[int, str]]:
+    """The campaign's periods that ended by ``now`` and are not closed yet, oldest first."""
+    table = SeedPeriod.__table__
+    return (
+        select(table.c.id, table.c.key)
+        .where(table.c.campaign_id == bindparam("campaign_id"), table.c.ends_at <= bindparam("now", type_=UTCDateTime))
+        .where(table.c.closed_at.is_(None))
+        .order_by(table.c.ends_at)
     )
 
 
-def _head_at_end_of(session: Session, period: SeedPeriod) -> tuple[int, str]:
-    """Records of ``period`` and of every period that ended before it: their count and last hash.
+@cache
+def _close_update() -> Update:
+    """Mark a period closed unless it is already."""
+    table = SeedPeriod.__table__
+    return (
+        update(table)
+        .where(table.c.id == bindparam("period_id"), table.c.closed_at.is_(None))
+        .values(closed_at=bindparam("closing_at", type_=UTCDateTime))
+    )
+
+
+def _head_at_end_of(session: Session, campaign_id: int, period_key: str) -> tuple[int, str]:
+    """Records of period ``period_key`` and of every period that ended before it: their count and last hash.
 
     Periods close in the order they end, so the latest checkpoint already published counts every record of
-    the periods before this one; this period's last record is one index lookup away.
+    the periods before this one; this period's last sealed record is one index lookup away.
     """
-    earlier = session.scalar(
-        select(func.max(ChainCheckpoint.count)).where(ChainCheckpoint.campaign_id == period.campaign_id)
-    )
-    own = session.scalar(
-        select(func.max(DrawRecord.seq)).where(
-            DrawRecord.campaign_id == period.campaign_id, DrawRecord.period_key == period.key
-        )
-    )
-    last = max(earlier or 0, own or 0)
-    if last == 0:
-        return 0, GENESIS_HASH
-    head = session.scalars(
-        select(DrawRecord.hash).where(DrawRecord.campaign_id == period.campaign_id, DrawRecord.seq == last)
+    own_seq, own_hash, earlier_count, earlier_hash = session.execute(
+        _heads_query(), {"campaign_id": campaign_id, "period_key": period_key}
     ).one()
-    return last, head
+    if own_seq is not None and own_seq > (earlier_count or 0):
+        return int(own_seq), str(own_hash)
+    if earlier_count:
+        return int(earlier_count), str(earlier_hash)
+    return 0, GENESIS_HASH
+
+
+@cache
+def _heads_query() -> Select[tuple[int | None, str | None, int | None, str | None]]:
+    """The period's last sealed record and the latest published checkpoint, in one round trip."""
+    drawn, published = DrawRecord.__table__, ChainCheckpoint.__table__
+    campaign_id = bindparam("campaign_id", type_=Integer)
+    own = (
+        drawn.c.campaign_id == campaign_id,
+        drawn.c.period_key == bindparam("period_key"),
+        drawn.c.seq.is_not(None),
+    )
+
+    def last_own(column: Any) -> Any:
+        return select(column).where(*own).order_by(drawn.c.seq.desc()).limit(1).scalar_subquery()
+
+    def latest(column: Any) -> Any:
+        query = select(column).where(published.c.campaign_id == campaign_id)
+        return query.order_by(published.c.count.desc()).limit(1).scalar_subquery()
+
+    return select(
+        last_own(drawn.c.seq), last_own(drawn.c.hash), latest(published.c.count), latest(published.c.head_hash)
+    )
 
 
 def campaign_checkpoints(session: Session, campaign_id: int) -> list[ChainCheckpoint]:

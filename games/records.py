@@ -12,12 +12,13 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import Select, Update, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
-from economy.db import insert_ignoring_conflicts, is_postgresql
+from economy.db import insert_ignoring_conflicts
 from games import tallies
 from games.fairness import GENESIS_HASH, canonical_json, record_hash
 from games.models import ChainHead, DrawRecord
@@ -85,42 +86,79 @@ def seal(session: Session, campaign_id: int) -> int:
     """Give the campaign's unsealed records their places in its chain, in the order they were added; returns
     how many. The caller holds the campaign's exclusive draw lock, so no draw is in flight and every record
     added before is visible (:func:`games.checkpoints.seal_log`)."""
-    rows = session.execute(
-        select(DrawRecord.id, DrawRecord.record_json)
-        .where(DrawRecord.campaign_id == campaign_id, DrawRecord.seq.is_(None))
-        .order_by(DrawRecord.id)
-    ).all()
+    rows = session.execute(_unsealed_query(), {"campaign_id": campaign_id}).all()
     if not rows:
         return 0
-    head = _locked_head(session, campaign_id)
-    count, previous = head.count, head.head_hash
+    count, previous = _locked_head(session, campaign_id)
     sealed, bodies = [], []
     for record_id, body_json in rows:
         count += 1
         record = {**json.loads(body_json), "seq": count, "prev_hash": previous}
         previous = record["hash"] = record_hash(record)
-        sealed.append({"id": record_id, "seq": count, "hash": previous, "record_json": canonical_json(record).decode()})
+        sealed.append(
+            {"r_id": record_id, "r_seq": count, "r_hash": previous, "r_json": canonical_json(record).decode()}
+        )
         bodies.append(record)
-    session.execute(update(DrawRecord).execution_options(synchronize_session=False), sealed)
+    session.execute(_seal_update(), sealed)
     tallies.add_sealed(session, campaign_id, bodies)
-    head.count, head.head_hash = count, previous
-    session.flush()
+    session.execute(_head_update(), {"h_campaign_id": campaign_id, "h_count": count, "h_hash": previous})
     return len(sealed)
 
 
-def _locked_head(session: Session, campaign_id: int) -> ChainHead:
-    """The campaign's chain head, locked until commit; created with the campaign's first record."""
-    query = select(ChainHead).where(ChainHead.campaign_id == campaign_id)
-    if is_postgresql(session):
-        query = query.with_for_update()
-    query = query.execution_options(populate_existing=True)
-    head = session.execute(query).scalar_one_or_none()
+def _locked_head(session: Session, campaign_id: int) -> tuple[int, str]:
+    """The campaign's chain head (record count, last hash), locked until commit; created with the campaign's
+    first record."""
+    head = session.execute(_head_query(), {"campaign_id": campaign_id}).one_or_none()
     if head is None:
         insert_ignoring_conflicts(
             session, ChainHead.__table__, {"campaign_id": campaign_id, "count": 0, "head_hash": GENESIS_HASH}
         )
-        head = session.execute(query).scalar_one()
-    return head
+        head = session.execute(_head_query(), {"campaign_id": campaign_id}).one()
+    return int(head.count), str(head.head_hash)
+
+
+@cache
+def _unsealed_query() -> Select[tuple[int, str]]:
+    """The campaign's unsealed records, oldest first (built once, like every statement of the sealer)."""
+    table = DrawRecord.__table__
+    return (
+        select(table.c.id, table.c.record_json)
+        .where(table.c.campaign_id == bindparam("campaign_id"), table.c.seq.is_(None))
+        .order_by(table.c.id)
+    )
+
+
+@cache
+def _head_query() -> Select[tuple[int, str]]:
+    """The chain head, ``FOR UPDATE`` (rendered on PostgreSQL only)."""
+    table = ChainHead.__table__
+    return (
+        select(table.c.count, table.c.head_hash)
+        .where(table.c.campaign_id == bindparam("campaign_id"))
+        .with_for_update()
+    )
+
+
+@cache
+def _seal_update() -> Update:
+    """A record's place in the chain, run once per sealed record in one round of the driver."""
+    table = DrawRecord.__table__
+    return (
+        update(table)
+        .where(table.c.id == bindparam("r_id"))
+        .values(seq=bindparam("r_seq"), hash=bindparam("r_hash"), record_json=bindparam("r_json"))
+    )
+
+
+@cache
+def _head_update() -> Update:
+    """The chain head moved to the last sealed record."""
+    table = ChainHead.__table__
+    return (
+        update(table)
+        .where(table.c.campaign_id == bindparam("h_campaign_id"))
+        .values(count=bindparam("h_count"), head_hash=bindparam("h_hash"))
+    )
 
 
 def _record_body(facts: DrawFacts) -> dict[str, Any]:

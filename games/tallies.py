@@ -13,9 +13,10 @@ import json
 from collections import Counter
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
+from functools import cache
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import Update, bindparam, select, update
 from sqlalchemy.orm import Session
 
 from economy.db import insert_adding_counts
@@ -109,13 +110,23 @@ def _first_drawers(session: Session, campaign_id: int, users: set[int]) -> int:
     """Mark ``users`` as having drawn in the campaign; returns how many had not before."""
     if not users:
         return 0
-    marked = session.execute(
-        update(Player)
-        .where(Player.campaign_id == campaign_id, Player.user_id.in_(users), Player.drew.is_(False))
-        .values(drew=True)
-        .execution_options(synchronize_session=False)
-    )
+    marked = session.execute(_mark_drawers(), {"of_campaign": campaign_id, "users": list(users)})
     return int(marked.rowcount)  # type: ignore[attr-defined]
+
+
+@cache
+def _mark_drawers() -> Update:
+    """Built once (the sealer runs it every second while a campaign draws)."""
+    table = Player.__table__
+    return (
+        update(table)
+        .where(
+            table.c.campaign_id == bindparam("of_campaign"),
+            table.c.user_id.in_(bindparam("users", expanding=True)),
+            table.c.drew.is_(False),
+        )
+        .values(drew=True)
+    )
 
 
 def window_start(now: datetime, minutes: int) -> datetime:
