@@ -16,7 +16,7 @@ from economy.limits import set_budget
 from economy.models import Budget
 from games.campaign_form import CampaignForm, flatten, load_form
 from games.campaigns import CampaignConfig, parsed_config, publish_version, size_stock
-from games.disclosure import compliance_problems, worsening
+from games.disclosure import compliance_problems, worsening_by_field
 from games.models import Campaign, CampaignDraftRow, ConfigVersion, OpsAuditEntry
 from games.periods import commit_ahead
 from games.registry import Registry
@@ -170,9 +170,9 @@ def _publish(
     previous = current_config(session, registry, campaign)
     before = _published_state(session, campaign)
     if previous is not None and campaign.starts_at <= now:
-        reasons = worsening(previous, config, registry) + _schedule_worsening(campaign, form)
-        if reasons:
-            problems["config"] = [f"already disclosed to shoppers: {r}" for r in reasons]
+        worse = worsening_by_field(previous, config, registry) | _schedule_worsening(campaign, form)
+        for path, reasons in worse.items():
+            problems.setdefault(path, []).extend([f"already disclosed to shoppers: {r}" for r in reasons])
     if problems:
         raise PublishRefused(problems)
     try:
@@ -212,13 +212,15 @@ def _published_state(session: Session, campaign: Campaign) -> dict[str, Any] | N
     }
 
 
-def _schedule_worsening(campaign: Campaign, form: CampaignForm) -> list[str]:
+def _schedule_worsening(campaign: Campaign, form: CampaignForm) -> dict[str, list[str]]:
     """A started campaign may run longer, not shorter, and keeps its days (time zone) and start."""
-    reasons = []
+    reasons: dict[str, list[str]] = {}
     if form.ends_at < campaign.ends_at:
-        reasons.append(f"the campaign would end earlier than {campaign.ends_at.isoformat()}")
-    if form.timezone != campaign.timezone or form.starts_at != campaign.starts_at:
-        reasons.append("the start and time zone of a started campaign cannot change")
+        reasons["ends_at"] = [f"the campaign would end earlier than {campaign.ends_at.isoformat()}"]
+    if form.starts_at != campaign.starts_at:
+        reasons["starts_at"] = ["the start of a started campaign cannot change"]
+    if form.timezone != campaign.timezone:
+        reasons["timezone"] = ["the time zone of a started campaign cannot change"]
     return reasons
 
 

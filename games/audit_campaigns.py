@@ -20,6 +20,7 @@ class AuditedCampaign:
     name: str
     name_en: str | None
     status: str
+    lifecycle: str  # Campaign.lifecycle
     periods: int
     revealed_periods: int
     draws: int
@@ -39,7 +40,15 @@ def audited_campaigns(session: Session, now: datetime) -> list[AuditedCampaign]:
     campaigns = session.scalars(select(Campaign).where(Campaign.version_id.is_not(None)).order_by(Campaign.id))
     return [
         AuditedCampaign(
-            c.id, c.slug, c.name, c.name_en, c.status, periods.get(c.id, 0), revealed.get(c.id, 0), draws.get(c.id, 0)
+            c.id,
+            c.slug,
+            c.name,
+            c.name_en,
+            c.status,
+            c.lifecycle(now),
+            periods.get(c.id, 0),
+            revealed.get(c.id, 0),
+            draws.get(c.id, 0),
         )
         for c in campaigns
     ]

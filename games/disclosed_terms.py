@@ -63,20 +63,25 @@ def terms_worsening(terms: tuple[DisclosedTerm, ...], before: Any, after: Any) -
 
     Each reason names the term's label, e.g. "the free spins a day would fall from 5 to 3".
     """
-    reasons: list[str] = []
+    return [reason for _, reason in worse_terms(terms, before, after)]
+
+
+def worse_terms(terms: tuple[DisclosedTerm, ...], before: Any, after: Any) -> list[tuple[str, str]]:
+    """:func:`terms_worsening`'s reasons, each with the field it is about: ``(field, reason)``."""
+    found: list[tuple[str, str]] = []
     for term in terms:
         was, now = _value(before, term.field), _value(after, term.field)
         if not _is_worse(term, was, now):
             continue
         if now is None and term.unset == math.inf:
-            reasons.append(f"{term.label} would be withdrawn (it was {was})")
+            found.append((term.field, f"{term.label} would be withdrawn (it was {was})"))
         elif term.worse is Worse.LOWER:
-            reasons.append(f"{term.label} would fall from {_shown(was, term)} to {_shown(now, term)}")
+            found.append((term.field, f"{term.label} would fall from {_shown(was, term)} to {_shown(now, term)}"))
         elif term.worse is Worse.HIGHER:
-            reasons.append(f"{term.label} would rise from {_shown(was, term)} to {_shown(now, term)}")
+            found.append((term.field, f"{term.label} would rise from {_shown(was, term)} to {_shown(now, term)}"))
         else:
-            reasons.append(f"{term.label} would change from {_shown(was, term)} to {_shown(now, term)}")
-    return reasons
+            found.append((term.field, f"{term.label} would change from {_shown(was, term)} to {_shown(now, term)}"))
+    return found
 
 
 def _value(config: Any, field: str) -> Any:

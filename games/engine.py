@@ -58,7 +58,8 @@ class PlayResult:
 def active_campaign(session: Session, campaign_id: int, now: datetime) -> Campaign:
     """The campaign (read afresh) if it is running now.
 
-    :raises Rejection: ``campaign_not_found``, ``campaign_paused``, ``campaign_inactive``.
+    :raises Rejection: ``campaign_not_found``, ``campaign_paused``, ``campaign_not_started``,
+        ``campaign_ended``.
     """
     return _running(session.get(Campaign, campaign_id, populate_existing=True), campaign_id, now)
 
@@ -91,10 +92,13 @@ def _campaign_with_config() -> Select[tuple[Campaign, str]]:
 def _running(campaign: Campaign | None, campaign_id: int, now: datetime) -> Campaign:
     if campaign is None or campaign.version_id is None:
         raise Rejection("campaign_not_found", f"no campaign {campaign_id}")
-    if campaign.status == "paused":
+    state = campaign.lifecycle(now)
+    if state == "paused":
         raise Rejection("campaign_paused", "this campaign is paused for a moment; please come back later")
-    if campaign.status != "active" or not campaign.starts_at <= now < campaign.ends_at:
-        raise Rejection("campaign_inactive", "this campaign is not running now")
+    if state == "scheduled":
+        raise Rejection("campaign_not_started", f"this campaign starts at {campaign.starts_at.isoformat()}")
+    if state != "active":
+        raise Rejection("campaign_ended", "this campaign has ended")
     return campaign
 
 

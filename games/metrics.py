@@ -57,6 +57,7 @@ class Metrics:
     campaign_id: int
     at: datetime
     status: str
+    lifecycle: str  # Campaign.lifecycle
     draws_total: int
     draws_last_minute: int
     draws_per_minute: list[dict[str, Any]]
@@ -81,6 +82,7 @@ def metrics(session: Session, campaign: Campaign, config: CampaignConfig | None,
         campaign_id=campaign.id,
         at=now,
         status=campaign.status,
+        lifecycle=campaign.lifecycle(now),
         draws_total=counted[tallies.DRAWS],
         draws_last_minute=_count_since(session, campaign.id, now - timedelta(minutes=1)),
         draws_per_minute=_per_minute(session, campaign.id, now),

@@ -10,6 +10,9 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from economy.db import Base, UTCDateTime
 
+LIFECYCLE = ("draft", "scheduled", "active", "paused", "ended")
+LIFECYCLE_NOTE = "what everyone is shown: draft, scheduled (not started yet), active, paused or ended"
+
 
 class Campaign(Base):
     """A marketing campaign: schedule, time zone, status and its published config version."""
@@ -24,8 +27,20 @@ class Campaign(Base):
     timezone: Mapped[str] = mapped_column(String(64), default="Asia/Shanghai")
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
     ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    status: Mapped[str] = mapped_column(String(16), default="active")
+    status: Mapped[str] = mapped_column(String(16), default="active")  # draft, active or paused: what ops set
     version_id: Mapped[int | None]
+
+    def lifecycle(self, now: datetime) -> str:
+        """The campaign's state as shoppers, ops and auditors are all shown it at ``now``: ``draft`` (never
+        published), ``ended`` (past its end, paused or not), ``paused``, ``scheduled`` (published, not
+        started yet) or ``active``."""
+        if self.status == "draft":
+            return "draft"
+        if now >= self.ends_at:
+            return "ended"
+        if self.status == "paused":
+            return "paused"
+        return "scheduled" if now < self.starts_at else "active"
 
 
 class ConfigVersion(Base):

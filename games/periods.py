@@ -85,8 +85,11 @@ class PeriodUnavailable(Rejection):
         )
 
 
-def current_period(session: Session, campaign: Campaign, now: datetime) -> SeedPeriod:
-    """The period covering ``now``, committed (with the next one ahead) when missing.
+def current_period(
+    session: Session, campaign: Campaign, now: datetime, *, stored_at: datetime | None = None
+) -> SeedPeriod:
+    """The period covering ``now``, committed (with the next one ahead) when missing. A commitment made here
+    is stamped ``stored_at`` (default ``now``): the moment it is stored and public, never a later one.
 
     Draws never call this: they use :func:`committed_period`, so a period is always committed by an
     earlier transaction than its first draw. Commitments are made when the campaign is published
@@ -96,15 +99,16 @@ def current_period(session: Session, campaign: Campaign, now: datetime) -> SeedP
 
     :raises PeriodUnavailable: when no period covering ``now`` could be committed.
     """
+    stored_at = now if stored_at is None else stored_at
     found = committed_period(session, campaign.id, now)
     if found is None:
         start, _ = period_bounds(now, campaign.timezone, seed_period_hours(session, campaign))
-        _commit_from(session, campaign, max(start, _last_end(session, campaign.id, now) or start), now)
+        _commit_from(session, campaign, max(start, _last_end(session, campaign.id, now) or start), stored_at)
         found = committed_period(session, campaign.id, now)
         if found is None:
             raise PeriodUnavailable(campaign.id, now)
     if committed_period(session, campaign.id, found.ends_at) is None:
-        _commit_from(session, campaign, found.ends_at, now)
+        _commit_from(session, campaign, found.ends_at, stored_at)
     return found
 
 
@@ -151,8 +155,9 @@ def _free_sequence(session: Session, campaign_id: int, stamp: str) -> int:
 
 
 def commit_ahead(session: Session, campaign: Campaign, now: datetime) -> SeedPeriod:
-    """Commit the period a campaign draws in next (today's, or its first day's) and the one after."""
-    return current_period(session, campaign, max(now, campaign.starts_at))
+    """Commit the period a campaign draws in next (today's, or its first day's) and the one after, stamped
+    ``now`` (a campaign starting later gets its first periods' commitments now, not at its start)."""
+    return current_period(session, campaign, max(now, campaign.starts_at), stored_at=now)
 
 
 def committed_period(session: Session, campaign_id: int, now: datetime) -> SeedPeriod | None:

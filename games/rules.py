@@ -53,6 +53,8 @@ class Rules:
     caps: list[dict[str, Any]]
     games: dict[str, Any]
     periods: list[PublicPeriod]
+    redemption: dict[str, Any] | None  # deadline (a date in the campaign's zone) and conditions
+    points_lifetime_days: int
 
 
 DRAW_METHOD = "HMAC-SHA256 provably-fair draw, rejection sampling into integer weights (docs/fairness.md)"
@@ -85,6 +87,8 @@ def rules(session: Session, campaign: Campaign, config: CampaignConfig, now: dat
         ],
         games=config.raw["games"],
         periods=public_periods(session, campaign.id, now),
+        redemption=config.redemption,
+        points_lifetime_days=config.points_lifetime_days,
     )
 
 

@@ -9,8 +9,10 @@ cut in the same proportion and the refused draws become the fallback (draw order
 modelled, so this is exact when every costly pick costs the same). Per-user daily caps come first, as in
 the engine: each prize loses the share of its picks that the caps refuse (:mod:`games.simulate_caps`,
 estimated from sampled shopper-days); caps over the whole campaign are not modelled (they can only lower
-the cost). A red packet with an amount range costs its mean amount per grant (``Prize.cost_fen``), so
-costs are fen as floats.
+the cost). A red packet with an amount range costs the amounts drawn for its grants: a day's sum is drawn
+as a normal with the mean and variance of one granted amount (uniform over the range, or as the caps let
+amounts through), rounded to fen and kept within the least and most those grants can cost; a day never
+costs more than the budgets left, as the economy never overspends. Costs are fen as floats.
 
 numpy is used here for statistics only; real draws never use numpy (see games/fairness.py).
 """
@@ -25,7 +27,7 @@ from numpy.typing import NDArray
 
 from economy.limits import Cap
 from games.pools import Pool
-from games.simulate_caps import cap_refusal_shares, daily_caps, refuse_capped
+from games.simulate_caps import CapEffect, cap_effect, daily_caps, refuse_capped
 
 
 @dataclass(frozen=True)
@@ -90,15 +92,16 @@ def simulate(
     """
     if min(audience.players_per_day, audience.draws_per_player, audience.days, runs) <= 0:
         raise ValueError("players, draws, days and runs must be positive")
-    state = _State.start(pool, runs, budget_fen, daily_budget_fen)
     generator = np.random.default_rng(seed)
     probabilities = np.array([p.weight for p in pool.prizes], dtype=np.float64) / pool.total_weight
-    shares = cap_refusal_shares(pool, caps, audience.draws_per_player, generator) if daily_caps(caps) else None
+    effect = cap_effect(pool, caps, audience.draws_per_player, generator)
+    state = _State.start(pool, runs, budget_fen, daily_budget_fen, effect, generator)
+    capped = bool(daily_caps(caps))
     daily_costs = []
     for day in range(audience.days):
         counts = generator.multinomial(audience.draws_per_day, probabilities, size=runs)
-        if shares is not None:
-            counts = refuse_capped(counts, shares, state.fallback, generator)
+        if capped:
+            counts = refuse_capped(counts, effect.refused_share, state.fallback, generator)
         daily_costs.append(state.settle_day(day, counts))
         if progress is not None:
             progress(day + 1)
@@ -108,7 +111,9 @@ def simulate(
 @dataclass
 class _State:
     pool: Pool
-    cost: NDArray[np.float64]
+    effect: CapEffect
+    generator: np.random.Generator
+    cost: NDArray[np.float64]  # the mean cost of a granted pick, by prize
     fallback: int
     stock_left: NDArray[np.float64]
     budget_left: NDArray[np.float64]
@@ -118,12 +123,22 @@ class _State:
     budget_day: NDArray[np.int64]
 
     @classmethod
-    def start(cls, pool: Pool, runs: int, budget_fen: int | None, daily_budget_fen: int | None) -> _State:
+    def start(
+        cls,
+        pool: Pool,
+        runs: int,
+        budget_fen: int | None,
+        daily_budget_fen: int | None,
+        effect: CapEffect,
+        generator: np.random.Generator,
+    ) -> _State:
         size = len(pool.prizes)
         stock = np.array([np.inf if p.stock is None else p.stock for p in pool.prizes], dtype=np.float64)
         return cls(
             pool=pool,
-            cost=np.array([float(p.cost_fen) for p in pool.prizes], dtype=np.float64),
+            effect=effect,
+            generator=generator,
+            cost=effect.cost_mean,
             fallback=[p.key for p in pool.prizes].index(pool.fallback_key),
             stock_left=np.tile(stock, (runs, 1)),
             budget_left=np.full(runs, np.inf if budget_fen is None else float(budget_fen)),
@@ -135,10 +150,11 @@ class _State:
 
     def settle_day(self, day: int, counts: NDArray[np.int64]) -> NDArray[np.float64]:
         """Apply stock, then the budget and the daily budget, to one day's picks; returns each run's cost that day."""
+        limit = np.minimum(self.budget_left, self.daily_budget)
         granted = self._affordable(day, self._in_stock(counts))
         if self.cost[self.fallback] == 0:  # draws the budgets refused end as the (free) fallback
             granted[:, self.fallback] += counts.sum(axis=1) - granted.sum(axis=1)
-        cost = granted @ self.cost
+        cost = np.minimum(self._drawn_cost(granted), limit)
         self.stock_left -= granted
         self.stock_left[:, self.fallback] = np.inf
         self.budget_left -= cost
@@ -146,6 +162,20 @@ class _State:
         self._mark(self.stockout_day, self.stock_left <= 0, day)  # what was granted, not what was picked
         self._mark(self.budget_day, self.budget_left <= 0, day)  # spent to 0
         return cost
+
+    def _drawn_cost(self, granted: NDArray[np.int64]) -> NDArray[np.float64]:
+        """Each run's cost of ``granted``: fixed rewards exactly; for the prizes whose amount varies, the sum of
+        their amounts drawn as a normal of the grants' mean and variance, in whole fen, within their bounds."""
+        effect = self.effect
+        varies = effect.cost_var > 0
+        if not varies.any():
+            return granted @ self.cost
+        fixed = granted[:, ~varies] @ self.cost[~varies]
+        grants = granted[:, varies].astype(np.float64)
+        noise = self.generator.standard_normal(grants.shape) * np.sqrt(grants * effect.cost_var[varies])
+        amounts = np.rint(grants * effect.cost_mean[varies] + noise)
+        amounts = np.clip(amounts, grants * effect.cost_low[varies], grants * effect.cost_high[varies])
+        return fixed + amounts.sum(axis=1)
 
     def _in_stock(self, counts: NDArray[np.int64]) -> NDArray[np.int64]:
         """The day's picks, those beyond a prize's stock moved to the fallback."""

@@ -1,11 +1,14 @@
-"""Per-user daily caps in the cost simulation: what share of each prize's picks the caps refuse.
+"""Per-user daily caps in the cost simulation: what share of each prize's picks the caps refuse, and what the
+granted picks cost (a range red packet's amounts, as far as the caps let them through).
 
 The engine checks a shopper's caps on every grant, in draw order, before stock and budget; a refused
 pick becomes the fallback. Caps act on one shopper's day, so their effect does not depend on how many
 shoppers play: it is estimated once per simulation from a sample of simulated shopper-days, each
 drawing ``draws_per_player`` times from the pool (range red packets with a drawn amount) and granting
 in order under every daily cap, as the economy does. :func:`games.simulate.simulate` then moves that
-share of each day's picks to the fallback (a binomial thinning per run and day).
+share of each day's picks to the fallback (a binomial thinning per run and day), and costs the granted
+picks of a range red packet by the mean and variance of the amounts granted in the sample: a value cap
+lets small amounts through more often than large ones, so they cost less than the range's midpoint.
 
 Caps over the whole campaign depend on how often the same shoppers come back, which an audience of
 "players a day" does not say; they are left out (they can only lower the cost). A capped pick's fallback
@@ -58,22 +61,43 @@ def daily_caps(caps: Sequence[Cap]) -> list[Cap]:
     return [cap for cap in caps if cap.per == "day"]
 
 
-def cap_refusal_shares(
+@dataclass(frozen=True)
+class CapEffect:
+    """By prize index: the share of picks the caps refuse, and the mean, variance, least and most of what a
+    granted pick costs (fixed rewards: their cost, variance 0)."""
+
+    refused_share: NDArray[np.float64]
+    cost_mean: NDArray[np.float64]
+    cost_var: NDArray[np.float64]
+    cost_low: NDArray[np.float64]
+    cost_high: NDArray[np.float64]
+
+
+def uncapped(pool: Pool) -> CapEffect:
+    """No cap refuses anything; a range red packet's amounts are uniform over its range."""
+    low, high = _cost_bounds(pool)
+    values = high - low + 1
+    size = len(pool.prizes)
+    return CapEffect(np.zeros(size), (low + high) / 2, (values**2 - 1) / 12, low, high)
+
+
+def cap_effect(
     pool: Pool,
     caps: Sequence[Cap],
     draws_per_player: int,
     generator: np.random.Generator,
     sample: int = SAMPLE_SHOPPER_DAYS,
-) -> NDArray[np.float64]:
-    """For each prize of ``pool``, the share of its picks that the daily ``caps`` refuse (0 without any),
-    estimated from ``sample`` shopper-days of ``draws_per_player`` draws each."""
+) -> CapEffect:
+    """What the daily ``caps`` do to ``pool``, estimated from ``sample`` shopper-days of ``draws_per_player``
+    draws each (:func:`uncapped` without any daily cap)."""
     modelled = daily_caps(caps)
-    size = len(pool.prizes)
     if not modelled:
-        return np.zeros(size)
+        return uncapped(pool)
+    size = len(pool.prizes)
     grantable = np.array([p.reward.kind is not RewardKind.NOTHING for p in pool.prizes])
     usages = [_usage(pool, cap, sample) for cap in modelled]
     picked, refused = np.zeros(size, dtype=np.int64), np.zeros(size, dtype=np.int64)
+    paid, paid_squared = np.zeros(size), np.zeros(size)
     probabilities = np.array([p.weight for p in pool.prizes], dtype=np.float64) / pool.total_weight
     for _ in range(draws_per_player):
         prizes = generator.choice(size, size=sample, p=probabilities)
@@ -83,7 +107,27 @@ def cap_refusal_shares(
             usage.take(prizes, costs, allowed & grantable[prizes])
         picked += np.bincount(prizes, minlength=size)
         refused += np.bincount(prizes[~allowed], minlength=size)
-    return refused / np.maximum(picked, 1)
+        granted_costs = costs[allowed].astype(np.float64)
+        paid += np.bincount(prizes[allowed], weights=granted_costs, minlength=size)
+        paid_squared += np.bincount(prizes[allowed], weights=granted_costs**2, minlength=size)
+    return _effect(pool, picked, refused, paid, paid_squared)
+
+
+def _effect(
+    pool: Pool,
+    picked: NDArray[np.int64],
+    refused: NDArray[np.int64],
+    paid: NDArray[np.float64],
+    paid_squared: NDArray[np.float64],
+) -> CapEffect:
+    """The sample's counts and sums as a :class:`CapEffect` (a prize never granted in it keeps its uncapped
+    cost figures, which then count for nothing)."""
+    plain = uncapped(pool)
+    granted = picked - refused
+    seen = granted > 0
+    mean = np.where(seen, paid / np.maximum(granted, 1), plain.cost_mean)
+    var = np.where(seen, np.maximum(paid_squared / np.maximum(granted, 1) - mean**2, 0.0), plain.cost_var)
+    return CapEffect(refused / np.maximum(picked, 1), mean, var, plain.cost_low, plain.cost_high)
 
 
 def _usage(pool: Pool, cap: Cap, sample: int) -> _Usage:
@@ -91,11 +135,17 @@ def _usage(pool: Pool, cap: Cap, sample: int) -> _Usage:
     return _Usage(cap, covers, np.zeros(sample, dtype=np.int64), np.zeros(sample, dtype=np.int64))
 
 
+def _cost_bounds(pool: Pool) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """By prize: the least and the most one grant costs (equal but for a range red packet)."""
+    low = np.array([float(p.reward.amount if p.reward.is_range else p.cost_fen) for p in pool.prizes])
+    high = np.array([float(p.reward.max_amount if p.reward.is_range else p.cost_fen) for p in pool.prizes])
+    return low, high
+
+
 def _grant_costs(pool: Pool, prizes: NDArray[np.int64], generator: np.random.Generator) -> NDArray[np.int64]:
     """What granting each pick would charge: a fixed reward's cost, a range red packet's drawn amount."""
-    low = np.array([int(p.cost_fen) if not p.reward.is_range else p.reward.amount for p in pool.prizes])
-    high = np.array([p.reward.max_amount if p.reward.is_range else int(p.cost_fen) for p in pool.prizes])
-    return generator.integers(low[prizes], high[prizes], endpoint=True)
+    low, high = _cost_bounds(pool)
+    return generator.integers(low[prizes].astype(np.int64), high[prizes].astype(np.int64), endpoint=True)
 
 
 def refuse_capped(

@@ -20,13 +20,14 @@ from games.reports import daily_csv, grants_csv
 from server import db
 from server.auth import require_role
 from server.errors import ApiError
+from server.idempotency import idempotent
 from server.models import User
 from server.ops_views import (
     campaign_row,
     new_campaign_body,
     schemas_view,
 )
-from server.realtime import mask_name
+from server.realtime import announce_lifecycle, mask_name
 from server.schemas import ApiErrorSchema
 from server.schemas_ops import (
     AuditEntrySchema,
@@ -68,7 +69,7 @@ def list_campaigns(user: User) -> list[dict[str, Any]]:
     db_session = db.session()
     with db_session.begin():
         campaigns = db_session.scalars(select(Campaign).order_by(Campaign.id.desc()))
-        return [campaign_row(db_session, c) for c in campaigns]
+        return [campaign_row(db_session, c, db.now()) for c in campaigns]
 
 
 @blp.route("/campaigns/template", methods=["GET"])
@@ -81,16 +82,16 @@ def template(user: User) -> dict[str, Any]:
 
 @blp.route("/campaigns", methods=["POST"])
 @require_role("ops")
+@idempotent
 @blp.response(201, CampaignRowSchema)
 @blp.alt_response(422, schema=ApiErrorSchema, description="invalid fields, messages by field path")
 def create(user: User) -> dict[str, Any]:
     """Create a campaign as a draft (publish it to open it to shoppers)."""
     body = {"timezone": current_app.extensions["carnival.settings"].timezone, **json_object()}
-    db_session = db.session()
     try:
-        with db_session.begin():
+        with db.transaction() as db_session:
             campaign = admin.open_campaign(db_session, registry(), actor_name(user), body, db.now())
-            return campaign_row(db_session, campaign)
+            return campaign_row(db_session, campaign, db.now())
     except ValidationError as error:
         raise fields_error(error) from error
 
@@ -109,7 +110,7 @@ def detail(campaign_id: int, user: User) -> dict[str, Any]:
             select(ConfigVersion).where(ConfigVersion.campaign_id == campaign_id).order_by(ConfigVersion.id)
         )
         return {
-            "campaign": campaign_row(db_session, campaign),
+            "campaign": campaign_row(db_session, campaign, db.now()),
             "draft": {
                 "revision": draft.revision,
                 "body": json.loads(draft.body_json),
@@ -126,15 +127,15 @@ def detail(campaign_id: int, user: User) -> dict[str, Any]:
 
 @blp.route("/campaigns/<int:campaign_id>/draft", methods=["PUT"])
 @require_role("ops")
+@idempotent
 @blp.arguments(SaveDraftSchema)
 @blp.response(200, RevisionSchema)
 @blp.alt_response(409, schema=ApiErrorSchema, description="draft_changed: someone saved first; reload")
 @blp.alt_response(422, schema=ApiErrorSchema, description="invalid fields, messages by field path; nothing saved")
 def save(body: dict[str, Any], campaign_id: int, user: User) -> dict[str, int]:
     """Save the draft seen at ``revision``; the answer carries the new revision."""
-    db_session = db.session()
     try:
-        with db_session.begin():
+        with db.transaction() as db_session:
             campaign_or_404(campaign_id)
             draft = admin.save_draft(
                 db_session, registry(), actor_name(user), campaign_id, body["body"], body["revision"], db.now()
@@ -148,6 +149,7 @@ def save(body: dict[str, Any], campaign_id: int, user: User) -> dict[str, int]:
 
 @blp.route("/campaigns/<int:campaign_id>/publish", methods=["POST"])
 @require_role("ops")
+@idempotent
 @blp.arguments(RevisionSchema)
 @blp.response(200, PublishedSchema)
 @blp.alt_response(409, schema=ApiErrorSchema, description="draft_changed")
@@ -156,9 +158,8 @@ def save(body: dict[str, Any], campaign_id: int, user: User) -> dict[str, int]:
 )
 def publish(body: dict[str, int], campaign_id: int, user: User) -> dict[str, str]:
     """Validate, check compliance and disclosures, and freeze the draft as the current version."""
-    db_session = db.session()
     try:
-        with db_session.begin():
+        with db.transaction() as db_session:
             campaign = campaign_or_404(campaign_id)
             version = admin.publish(db_session, registry(), actor_name(user), campaign_id, body["revision"], db.now())
             return {"version_hash": version.hash, "status": campaign.status}
@@ -170,6 +171,7 @@ def publish(body: dict[str, int], campaign_id: int, user: User) -> dict[str, str
 
 @blp.route("/campaigns/<int:campaign_id>/pause", methods=["POST"])
 @require_role("ops")
+@idempotent
 @blp.response(200, StatusSchema)
 def pause(campaign_id: int, user: User) -> Campaign:
     """Kill switch: play actions answer "paused" and nothing is drawn until resumed."""
@@ -178,6 +180,7 @@ def pause(campaign_id: int, user: User) -> Campaign:
 
 @blp.route("/campaigns/<int:campaign_id>/resume", methods=["POST"])
 @require_role("ops")
+@idempotent
 @blp.response(200, StatusSchema)
 def resume(campaign_id: int, user: User) -> Campaign:
     """Resume with the same seeds and counters."""
@@ -185,10 +188,11 @@ def resume(campaign_id: int, user: User) -> Campaign:
 
 
 def _set_paused(campaign_id: int, user: User, paused: bool) -> Campaign:
-    db_session = db.session()
     try:
-        with db_session.begin():
-            return admin.set_paused(db_session, actor_name(user), campaign_id, paused, db.now())
+        with db.transaction() as db_session:
+            campaign = admin.set_paused(db_session, actor_name(user), campaign_id, paused, db.now())
+            announce_lifecycle(campaign.id, campaign.lifecycle(db.now()))
+            return campaign
     except admin.CampaignNotFound as error:
         raise ApiError(404, "campaign_not_found", str(error)) from error
     except admin.PublishRefused as error:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
 from flask import Flask, current_app, g
-from sqlalchemy import Engine
+from sqlalchemy import Engine, event
 from sqlalchemy.orm import Session
 
 from economy.db import make_engine, make_sessionmaker
@@ -41,7 +42,47 @@ def session() -> Session:
     """The request's session (opened on first use)."""
     if "db_session" not in g:
         g.db_session = current_app.extensions["carnival.sessions"]()
+        event.listen(g.db_session, "after_commit", _run_after_commit)
+        event.listen(g.db_session, "after_rollback", _forget_after_commit)
     return g.db_session
+
+
+def after_commit(callback: Callable[[], None]) -> None:
+    """Run ``callback`` once the request's current transaction has committed (never if it rolls back): for
+    what others must only hear of once it is true, e.g. a Socket.IO event."""
+    session().info.setdefault("after_commit", []).append(callback)
+
+
+def _run_after_commit(db_session: Session) -> None:
+    for callback in db_session.info.pop("after_commit", []):
+        callback()
+
+
+def _forget_after_commit(db_session: Session) -> None:
+    db_session.info.pop("after_commit", None)
+
+
+@contextmanager
+def transaction() -> Iterator[Session]:
+    """The request's session in a transaction that commits when the block ends; inside a request that
+    already holds one (an idempotent write, :func:`server.idempotency.idempotent`), that transaction, which
+    its holder commits with the stored answer."""
+    db_session = session()
+    if g.get("db_outer_transaction"):
+        yield db_session
+        return
+    with db_session.begin():
+        yield db_session
+
+
+@contextmanager
+def joining() -> Iterator[None]:
+    """Inside this block, :func:`transaction` joins the transaction the caller already holds (and commits)."""
+    g.db_outer_transaction = True
+    try:
+        yield
+    finally:
+        g.db_outer_transaction = False
 
 
 def now() -> datetime:

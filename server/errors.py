@@ -16,7 +16,8 @@ from server.schemas import ApiErrorSchema
 REJECTION_STATUS = {
     "campaign_not_found": 404,
     "game_not_found": 404,
-    "campaign_inactive": 409,
+    "campaign_not_started": 409,
+    "campaign_ended": 409,
     "campaign_paused": 409,
     "no_spins_left": 409,
     "insufficient_points": 409,

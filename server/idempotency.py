@@ -13,9 +13,10 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from functools import cache
+from functools import cache, wraps
 from typing import Any
 
+from flask import Response, make_response, request
 from sqlalchemy import Select, bindparam, delete, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -148,6 +149,46 @@ def _store_refusal(db_session: Session, user_id: int, key: str, fingerprint: str
     except _KeyTaken:
         return _answer_of_twin(db_session, user_id, key, fingerprint)
     return answer
+
+
+def idempotent(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Honour an optional Idempotency-Key on a state-changing view that takes ``user`` (place it under
+    ``require_role``, above the view's argument and response decorators, which then give a response).
+
+    With a key, the view's :func:`server.db.transaction` blocks join one transaction that also stores the
+    answer, so the work and its key commit together: a retry with the same key and body gets the first
+    answer (``Idempotent-Replayed: true``), with another body 422, and a twin running at the same moment
+    rolls back and answers the first one's answer. Refusals (4xx) are stored like answers; a "try again"
+    (503) is not. Without a key, the view runs as it is.
+    """
+
+    @wraps(view)
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        key = request.headers.get("Idempotency-Key")
+        if key is None:
+            return view(*args, **kwargs)
+        if not KEY_PATTERN.match(key):
+            raise ApiError(400, "idempotency_key_required", "send an Idempotency-Key header of 8-128 characters")
+        user_id = kwargs["user"].id
+        fingerprint = request_fingerprint(request.method, request.path, request.get_data())
+        answer = run_once(db.session(), user_id, key, fingerprint, lambda _: _answer_of(view, args, kwargs))
+        return _response(answer)
+
+    return wrapped
+
+
+def _answer_of(view: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]) -> Answer:
+    """Run ``view`` inside the caller's transaction (:func:`server.db.joining`)."""
+    with db.joining():
+        response = make_response(view(*args, **kwargs))
+    return Answer(response.status_code, response.get_json())
+
+
+def _response(answer: Answer) -> Response:
+    response = make_response(answer.body, answer.status)
+    if answer.replayed:
+        response.headers["Idempotent-Replayed"] = "true"
+    return response
 
 
 KEEP_DAYS = 7  # how long answers stay replayable by default: a client retries within minutes

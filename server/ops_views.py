@@ -24,8 +24,8 @@ from server.forms import describe
 HISTOGRAM_BINS = 30
 
 
-def campaign_row(session: Session, campaign: Campaign) -> dict[str, Any]:
-    """A campaign in the ops list, with its budget use and version hash."""
+def campaign_row(session: Session, campaign: Campaign, now: datetime) -> dict[str, Any]:
+    """A campaign in the ops list at ``now``, with its lifecycle, budget use and version hash."""
     budget = budget_level(session, campaign.id)
     version = session.get(ConfigVersion, campaign.version_id) if campaign.version_id else None
     return {
@@ -35,6 +35,7 @@ def campaign_row(session: Session, campaign: Campaign) -> dict[str, Any]:
         "name_en": campaign.name_en,
         "theme": campaign.theme,
         "status": campaign.status,
+        "lifecycle": campaign.lifecycle(now),
         "starts_at": campaign.starts_at,
         "ends_at": campaign.ends_at,
         "version_hash": version.hash if version else None,

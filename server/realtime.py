@@ -85,6 +85,13 @@ def announce(user: User, result: PlayResult) -> None:
         )
 
 
+def announce_lifecycle(campaign_id: int, lifecycle: str) -> None:
+    """Tell the campaign's open shopper pages its lifecycle changed (paused, resumed), once committed."""
+    socketio: SocketIO = current_app.extensions["socketio"]
+    payload = {"campaign_id": campaign_id, "lifecycle": lifecycle}
+    db.after_commit(lambda: socketio.emit("campaign", payload, namespace=PLAY, to=campaign_room(campaign_id)))
+
+
 def mask_name(name: str) -> str:
     """A display name safe to show others: first character and stars (张** / A***)."""
     return (name[:1] + "*" * max(len(name) - 1, 2)) if name else "***"

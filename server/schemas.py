@@ -5,6 +5,8 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from games.fairness import CLIENT_SEED_PATTERN
+from games.models import LIFECYCLE, LIFECYCLE_NOTE
+from server import db
 from server.routing import ROW_ID_MAX
 
 
@@ -225,6 +227,13 @@ class PrizeRuleSchema(Schema):
     image = fields.String(allow_none=True)
 
 
+class RedemptionTermsSchema(Schema):
+    """How and until when won prizes are redeemed, as disclosed."""
+
+    deadline = fields.Date(metadata={"description": "last day to redeem, in the campaign's time zone"})
+    conditions = fields.String()
+
+
 class RulesSchema(Schema):
     """The public rules and odds of a campaign."""
 
@@ -241,6 +250,8 @@ class RulesSchema(Schema):
     caps = fields.List(fields.Dict())
     games = fields.Dict()
     periods = fields.List(fields.Nested(PeriodSchema))
+    redemption = fields.Nested(RedemptionTermsSchema, allow_none=True)
+    points_lifetime_days = fields.Integer(metadata={"description": "days a granted point stays spendable"})
 
 
 class CampaignSummarySchema(Schema):
@@ -251,6 +262,9 @@ class CampaignSummarySchema(Schema):
     name = fields.String()
     name_en = fields.String(allow_none=True)
     status = fields.String()
+    lifecycle = fields.Function(
+        lambda campaign: campaign.lifecycle(db.now()), metadata={"enum": list(LIFECYCLE), "description": LIFECYCLE_NOTE}
+    )
     starts_at = fields.DateTime()
     ends_at = fields.DateTime()
 
@@ -284,6 +298,7 @@ class AuditCampaignSchema(Schema):
     name = fields.String()
     name_en = fields.String(allow_none=True)
     status = fields.String()
+    lifecycle = fields.String(metadata={"enum": list(LIFECYCLE), "description": LIFECYCLE_NOTE})
     periods = fields.Integer(metadata={"description": "committed seed periods"})
     revealed_periods = fields.Integer(metadata={"description": "periods that have ended (seed revealed)"})
     draws = fields.Integer(metadata={"description": "draw records, revealed or not"})

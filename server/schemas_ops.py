@@ -11,6 +11,7 @@ from typing import Any
 from marshmallow import Schema, fields, validate, validates_schema
 
 from games.campaign_form import budget_fen_field, check_daily_budget, daily_budget_fen_field
+from games.models import LIFECYCLE, LIFECYCLE_NOTE
 from server.routing import ROW_ID_MAX
 
 SEED_MAX = 2**63 - 1
@@ -29,7 +30,8 @@ class CampaignRowSchema(Schema):
     name = fields.String()
     name_en = fields.String(allow_none=True)
     theme = fields.String(allow_none=True)
-    status = fields.String()
+    status = fields.String(metadata={"description": "what ops set: draft, active or paused"})
+    lifecycle = fields.String(metadata={"enum": list(LIFECYCLE), "description": LIFECYCLE_NOTE})
     starts_at = fields.DateTime()
     ends_at = fields.DateTime()
     version_hash = fields.String(allow_none=True)
@@ -207,6 +209,7 @@ class MetricsSchema(Schema):
     campaign_id = fields.Integer()
     at = fields.DateTime()
     status = fields.String()
+    lifecycle = fields.String(metadata={"enum": list(LIFECYCLE), "description": LIFECYCLE_NOTE})
     draws_total = fields.Integer()
     draws_last_minute = fields.Integer()
     draws_per_minute = fields.List(fields.Dict())

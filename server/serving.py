@@ -15,6 +15,9 @@ Behind reverse proxies the client's address comes from ``X-Forwarded-For``, trus
 
 from __future__ import annotations
 
+import base64
+import binascii
+import json
 import sys
 import threading
 from collections import Counter
@@ -27,6 +30,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from server.auth import current_user
 from server.config import Settings
+from server.errors import error_body
 
 TOO_MANY = "too_many_connections"
 ADDRESS_FULL = {"error": TOO_MANY, "message": "too many connections from your address; close a page"}
@@ -82,9 +86,44 @@ def init_app(app: Flask, socketio: SocketIO, settings: Settings) -> None:
     app.extensions["carnival.sockets_per_ip"] = per_ip
     app.extensions["carnival.sockets_per_user"] = per_user
     _cap_transports(socketio, per_ip)
+    app.wsgi_app = WebSocketHandshakeGuard(app.wsgi_app)  # type: ignore[method-assign]
     if settings.trusted_proxies:
         hops = settings.trusted_proxies
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops, x_prefix=hops)  # type: ignore[method-assign]
+
+
+class WebSocketHandshakeGuard:
+    """Answer 400 with the JSON error body to a WebSocket upgrade without a valid handshake (RFC 6455 4.2.1:
+    a GET with ``Sec-WebSocket-Key`` of 16 bytes in base64 and ``Sec-WebSocket-Version: 13``), which would
+    otherwise fail inside the WebSocket library with a 500 and a traceback. Every other request passes."""
+
+    def __init__(self, wsgi_app: Callable[..., Any]) -> None:
+        self.wsgi_app = wsgi_app
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
+        """The WSGI entry point."""
+        if environ.get("HTTP_UPGRADE", "").lower() == "websocket" and not _valid_handshake(environ):
+            body = json.dumps(error_body("bad_websocket_upgrade", BAD_UPGRADE_MESSAGE)).encode()
+            headers = [("Content-Type", "application/json"), ("Content-Length", str(len(body)))]
+            start_response("400 BAD REQUEST", headers)
+            return [body]
+        return self.wsgi_app(environ, start_response)
+
+
+BAD_UPGRADE_MESSAGE = "a WebSocket upgrade needs a GET with Sec-WebSocket-Key and Sec-WebSocket-Version: 13"
+
+
+def _valid_handshake(environ: dict[str, Any]) -> bool:
+    key = environ.get("HTTP_SEC_WEBSOCKET_KEY", "")
+    try:
+        sixteen_bytes = len(base64.b64decode(key, validate=True)) == 16
+    except (binascii.Error, ValueError):
+        sixteen_bytes = False
+    return (
+        environ.get("REQUEST_METHOD") == "GET"
+        and sixteen_bytes
+        and environ.get("HTTP_SEC_WEBSOCKET_VERSION", "").strip() == "13"
+    )
 
 
 def _cap_transports(socketio: SocketIO, cap: Cap) -> None:

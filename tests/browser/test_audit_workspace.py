@@ -97,6 +97,14 @@ def test_an_auditor_checks_periods_and_verifies_one_draw_step_by_step(
     expect(by_testid(console, "stats-version")).to_have_count(1)
     observed = by_testid(console, "stats-observed").all_inner_texts()
     assert sum(int(n) for n in observed) == SHOPPERS * SPINS_EACH
+    link = by_testid(console, "checkpoints-link")
+    expect(link).to_have_attribute("href", f"/api/campaigns/{revealed}/checkpoints")
+    saved = console.request.get(f"{demo_server}{link.get_attribute('href')}").json()
+    assert saved and all({"period", "count", "head_hash"} <= set(c) for c in saved)
+    console.evaluate("window.location.hash = '#campaign=999999'")  # the address names another campaign
+    expect(by_testid(console, "campaign")).to_be_hidden()
+    console.evaluate(f"window.location.hash = '#campaign={revealed}'")
+    expect(by_testid(console, "campaign-title")).to_have_text("白条狂欢季 · 幸运转盘")
 
     by_testid(console, "draw-seq").fill("3")
     by_testid(console, "verify-draw").click()
@@ -134,6 +142,7 @@ def test_the_export_verifies_in_the_browser_as_it_does_with_carnival_audit_verif
         expect(row).to_have_attribute("data-status", "verified")
         expect(row.locator("[data-testid=verdict-period-status]")).to_have_text("✓ 已验证")
     expect(by_testid(console, "progress-text")).to_contain_text(f"{report.draws} 次抽奖")
+    expect(by_testid(console, "verify-progress")).to_have_attribute("data-outcome", "good")
 
     tampered, line, why = prize_altered(lines)
     with pytest.raises(VerificationError) as python:
@@ -150,6 +159,7 @@ def test_the_export_verifies_in_the_browser_as_it_does_with_carnival_audit_verif
     expect(by_testid(console, "verdict-status")).to_have_text(f"未通过：第 {line} 行（周期 {period}）")
     failed_row = console.locator(f'[data-testid=verdict-period][data-key="{period}"]')
     expect(failed_row).to_have_attribute("data-status", "failed")
+    expect(by_testid(console, "verify-progress")).to_have_attribute("data-outcome", "bad")  # the bar turns red
     expect(failed_row.locator("[data-testid=verdict-period-status]")).to_have_text(f"✗ 未通过（第 {line} 行）")
     expect(console.locator("[data-testid=verdict-period]")).to_have_count(len(report.periods))
     by_testid(console, "lang-switch").click()

@@ -122,6 +122,26 @@ def test_ops_create_fix_publish_and_watch_a_spin_live(console: Page, browser: Br
     assert console.evaluate("window.notReloaded === true")
 
 
+def test_a_refused_publish_marks_the_worse_field_and_says_the_draft_is_saved(console: Page, demo_server: str) -> None:
+    campaign = create_campaign(console, demo_server)
+    field(console, "starts_at").fill(started_an_hour_ago())
+    by_testid(console, "publish").click()
+    expect(by_testid(console, "campaign-status")).to_have_attribute("data-status", "active")
+
+    weight = int(field(console, WEIGHT).input_value())
+    field(console, WEIGHT).fill(str(weight - 1))  # lower odds of a disclosed prize, once started
+    with console.expect_response(lambda r: r.url.endswith("/publish")) as refused:
+        by_testid(console, "publish").click()
+    assert refused.value.status == 422
+    assert any("odds would fall" in m for m in refused.value.json()["fields"][WEIGHT])
+    expect(field_error(console, WEIGHT)).to_contain_text("已向用户公示")
+    expect(field(console, WEIGHT)).to_have_attribute("aria-invalid", "true")
+    expect(by_testid(console, "editor-message")).to_contain_text("草稿已保存")
+    detail = console.request.get(f"{demo_server}/api/ops/campaigns/{campaign}").json()
+    assert detail["draft"]["body"]["config"]["pool"]["prizes"][1]["weight"] == weight - 1
+    assert len(detail["versions"]) == 1
+
+
 def test_a_draft_saved_by_someone_else_is_never_overwritten(console: Page, demo_server: str) -> None:
     campaign = create_campaign(console, demo_server)
     draft = console.request.get(f"{demo_server}/api/ops/campaigns/{campaign}").json()["draft"]

@@ -156,6 +156,10 @@ def test_the_rules_page_shows_every_prize_with_exact_odds_without_signing_in(pag
     checkpoints = page.request.get(f"{demo_server}/api/campaigns/{campaign}/checkpoints").json()
     expect(by_testid(page, "checkpoints")).to_be_visible()
     expect(by_testid(page, "checkpoint")).to_have_count(len(checkpoints))
+    terms = rules["redemption"]
+    expect(by_testid(page, "redemption-deadline")).to_contain_text(terms["deadline"])
+    expect(by_testid(page, "redemption-conditions")).to_have_text(terms["conditions"])
+    expect(by_testid(page, "points-lifetime")).to_contain_text(str(rules["points_lifetime_days"]))
 
 
 RANGE_IMAGE = "/static/play/prizes/red-packet.svg"

@@ -58,6 +58,9 @@ def test_the_preview_is_the_public_rules_document_once_published(app: Flask, ops
     unpublished = {"campaign_id": campaign, "periods": public["periods"]}
     prizes = [{**p, "remaining": q["remaining"]} for p, q in zip(preview["prizes"], public["prizes"], strict=True)]
     assert {**preview, **unpublished, "prizes": prizes} == public
+    terms = body["config"]["redemption"]
+    assert public["redemption"] == {"deadline": terms["deadline"], "conditions": terms["conditions"]}
+    assert public["points_lifetime_days"] == body["config"].get("points_lifetime_days", 365)
 
 
 def test_an_invalid_draft_gets_its_field_errors_by_path(ops: FlaskClient) -> None:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask.testing import FlaskClient
 
+from games.admin import create_campaign
 from server.auth import create_staff
 from tests.conftest import add_campaign, launch_token, login, seal_logs, single_prize_config, wheel_config
 
@@ -98,12 +101,31 @@ def test_idempotency_key_replays_the_first_answer_and_refuses_another_body(app, 
     assert client.get(f"/api/play/{campaign}/wheel").json["free_spins_left"] == 2
 
 
-def test_inactive_campaign_is_refused(app, client: FlaskClient, clock) -> None:
+def test_an_ended_campaign_is_refused_as_ended(app, client: FlaskClient, clock) -> None:
     campaign = add_campaign(app, wheel_config())
     login(client, "u-7")
     clock.advance(days=31)
     answer = spin(client, campaign, "spin-late-001")
-    assert (answer.status_code, answer.json["error"]) == (409, "campaign_inactive")
+    assert (answer.status_code, answer.json["error"]) == (409, "campaign_ended")
+
+
+def test_a_campaign_not_started_yet_is_refused_as_not_started(app, client: FlaskClient, clock) -> None:
+    body = {
+        "slug": "soon",
+        "name": "即将开始",
+        "timezone": "Asia/Shanghai",
+        "starts_at": (clock.now + timedelta(hours=2)).isoformat(),
+        "ends_at": (clock.now + timedelta(days=3)).isoformat(),
+        "budget_fen": 100_000,
+        "config": wheel_config(),
+    }
+    with app.extensions["carnival.sessions"]() as session, session.begin():
+        campaign = create_campaign(session, app.extensions["carnival.registry"], body, "tests", clock.now).id
+    login(client, "u-early")
+    answer = spin(client, campaign, "spin-early-001")
+    assert (answer.status_code, answer.json["error"]) == (409, "campaign_not_started")
+    listed = {c["id"]: c for c in client.get("/api/campaigns").json}
+    assert listed[campaign]["lifecycle"] == "scheduled"
 
 
 def test_expired_and_tampered_launch_tokens_are_refused(client: FlaskClient, clock) -> None:

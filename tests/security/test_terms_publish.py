@@ -39,19 +39,30 @@ def started(ops: FlaskClient, clock: Clock) -> tuple[int, int, dict[str, Any]]:
     return campaign, revision, body
 
 
-WORSE: list[tuple[Callable[[dict[str, Any]], None], str]] = [
-    (lambda c: c.update(points_lifetime_days=1), "the points lifetime (days) would fall from 365 to 1"),
+WORSE: list[tuple[Callable[[dict[str, Any]], None], str, str]] = [  # change, the field's path (its end), reason
+    (
+        lambda c: c.update(points_lifetime_days=1),
+        "config.points_lifetime_days",
+        "the points lifetime (days) would fall from 365 to 1",
+    ),
     (
         lambda c: coupon(c).update(category="生鲜"),
+        ".reward.coupon.category",
         "prize 'coupon_if6': the coupon category would change from 数码 to 生鲜",
     ),
     (
         lambda c: coupon(c).update(min_order_fen=10000),
+        ".reward.coupon.min_order_fen",
         "prize 'coupon_if6': the coupon minimum order (fen) would rise from 0 to 10000",
     ),
-    (lambda c: c["games"]["wheel"].update(free_spins_per_day=1), "game 'wheel': the free spins a day would fall"),
+    (
+        lambda c: c["games"]["wheel"].update(free_spins_per_day=1),
+        "config.games.wheel.free_spins_per_day",
+        "game 'wheel': the free spins a day would fall",
+    ),
     (
         lambda c: c["games"]["wheel"].update(extra_spin_points=None),
+        "config.games.wheel.extra_spin_points",
         "game 'wheel': the points per extra spin would be withdrawn (it was 20)",
     ),
 ]
@@ -60,13 +71,15 @@ WORSE: list[tuple[Callable[[dict[str, Any]], None], str]] = [
 def test_a_worse_term_is_refused_by_name_and_a_better_one_publishes(ops: FlaskClient, clock: Clock) -> None:
     campaign, revision, body = started(ops, clock)
     version = ops.get(f"/api/ops/campaigns/{campaign}").json["campaign"]["version_hash"]
-    for change, reason in WORSE:
+    for change, path, reason in WORSE:
         worse = copy.deepcopy(body)
         change(worse["config"])
         revision = save(ops, campaign, revision, worse).json["revision"]
         refused = publish(ops, campaign, revision)
         assert (refused.status_code, refused.json["error"]) == (422, "publish_refused")
-        assert any(m.startswith(DISCLOSED + reason) for m in refused.json["fields"]["config"]), refused.json
+        named = [field for field, messages in refused.json["fields"].items() if path in field]
+        assert len(named) == 1 and named[0].endswith(path.lstrip(".")), refused.json
+        assert any(m.startswith(DISCLOSED + reason) for m in refused.json["fields"][named[0]]), refused.json
     assert ops.get(f"/api/ops/campaigns/{campaign}").json["campaign"]["version_hash"] == version
     better = copy.deepcopy(body)
     better["config"]["points_lifetime_days"] = 400

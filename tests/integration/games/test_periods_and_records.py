@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from datetime import datetime, timedelta
 from itertools import pairwise
 
 import pytest
@@ -12,6 +13,7 @@ from flask.testing import FlaskClient
 from marshmallow import ValidationError
 from sqlalchemy import select
 
+from games.admin import create_campaign
 from games.fairness import GENESIS_HASH, record_hash, replay
 from games.models import DrawRecord, SeedPeriod
 from tests.conftest import Clock, add_campaign, login, seal_logs, wheel_config
@@ -109,6 +111,32 @@ def test_publishing_commits_the_first_periods_before_any_draw(app: Flask, clock:
     periods = committed(app, campaign)
     assert sorted(periods) == ["20261123-1", "20261124-1"]
     assert all(p.committed_at == clock.now for p in periods.values())
+
+
+def test_a_campaign_published_ahead_of_its_start_stamps_its_commitments_when_stored(
+    app: Flask, client: FlaskClient, clock: Clock
+) -> None:
+    body = {
+        "slug": "later",
+        "name": "稍后开始",
+        "name_en": "Later",
+        "timezone": "Asia/Shanghai",
+        "starts_at": (clock.now + timedelta(minutes=20)).isoformat(),
+        "ends_at": (clock.now + timedelta(days=30)).isoformat(),
+        "budget_fen": 10_000_000,
+        "config": wheel_config(),
+    }
+    with app.extensions["carnival.sessions"]() as session, session.begin():
+        campaign = create_campaign(session, app.extensions["carnival.registry"], body, "tests", clock.now).id
+    published_at = clock.now
+    assert all(p.committed_at == published_at for p in committed(app, campaign).values())
+    clock.advance(minutes=20)
+    login(client, "early-bird")
+    proof = spin(client, campaign, "spin-early-0001")["proof"]
+    stored = committed(app, campaign)[proof["period"]]
+    assert stored.committed_at == published_at < clock.now
+    shown = {p["key"]: p for p in client.get(f"/api/campaigns/{campaign}/rules").json["periods"]}
+    assert datetime.fromisoformat(shown[proof["period"]]["committed_at"]) == published_at
 
 
 def test_a_draw_never_commits_its_own_period(app: Flask, client: FlaskClient, clock: Clock) -> None:

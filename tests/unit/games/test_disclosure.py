@@ -287,3 +287,27 @@ def test_the_ceiling_counts_the_largest_cost_of_a_prize() -> None:
     assert compliance_problems(changed(points_worth_too_much)) == {
         "config.pool.prizes.1.display_value_fen": ["a prize may be worth at most ¥50,000"]
     }
+
+
+def test_a_prize_no_shopper_can_receive_under_a_value_cap_is_refused() -> None:
+    def value_cap_below_the_red_packet(raw: dict[str, Any]) -> None:
+        raw["caps"].append({"key": "daily_value", "per": "day", "max_value_fen": 600})
+
+    problems = compliance_problems(changed(value_cap_below_the_red_packet))
+    assert list(problems) == ["config.pool.prizes.3.weight"]
+    assert "cap 'daily_value'" in problems["config.pool.prizes.3.weight"][0]
+    assert "at least 666 fen, over the 600 fen per day" in problems["config.pool.prizes.3.weight"][0]
+
+
+def test_a_range_red_packet_is_winnable_when_its_least_amount_fits_the_cap() -> None:
+    def capped_range(raw: dict[str, Any]) -> None:
+        red_range(100, 2000)(raw)
+        raw["caps"].append({"key": "daily_value", "per": "day", "max_value_fen": 600, "prize": "red"})
+
+    assert compliance_problems(changed(capped_range)) == {}
+
+    def over(raw: dict[str, Any]) -> None:
+        red_range(700, 2000)(raw)
+        raw["caps"].append({"key": "daily_value", "per": "day", "max_value_fen": 600, "prize": "red"})
+
+    assert list(compliance_problems(changed(over))) == ["config.pool.prizes.3.weight"]

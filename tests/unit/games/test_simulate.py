@@ -8,8 +8,10 @@ from dataclasses import replace
 from fractions import Fraction
 from typing import Any
 
+import numpy as np
 import pytest
 
+from economy.limits import Cap
 from games.pools import Pool, Prize, load_pool
 from games.simulate import Audience, Simulation, simulate
 
@@ -263,8 +265,9 @@ def _always(pool: Pool, key: str) -> Pool:
     return replace(pool, prizes=tuple(replace(p, weight=10**9 if p.key == key else 1) for p in pool.prizes))
 
 
-def test_a_range_red_packet_costs_its_mean_amount_in_the_simulation() -> None:
-    """Always ¥1.00–¥2.01 (mean 150.5 fen): 20 draws a day for 3 days cost 9,030 fen exactly, half fen kept."""
+def test_a_range_red_packet_costs_amounts_drawn_from_its_range() -> None:
+    """Always ¥1.00–¥2.01 (mean 150.5 fen): 20 draws a day for 3 days cost 9,030 fen on average, each run an
+    amount in whole fen between 60 x 100 and 60 x 201, spread as the sum of 60 uniform amounts is."""
     always_lucky = load_pool(
         {
             "prizes": [
@@ -281,5 +284,32 @@ def test_a_range_red_packet_costs_its_mean_amount_in_the_simulation() -> None:
     )
     # a range red packet may not be the fallback, so the (free) fallback gets weight 0 after validation
     lucky_only = replace(always_lucky, prizes=(always_lucky.prizes[0], replace(always_lucky.prizes[1], weight=0)))
-    result = simulate(lucky_only, Audience(10, 2, 3), None, runs=4, seed=7)
-    assert result.total_costs_fen.tolist() == [9030.0] * 4 and result.daily_cost_mean_fen == [3010.0] * 3
+    totals = simulate(lucky_only, Audience(10, 2, 3), None, runs=2000, seed=7).total_costs_fen
+    assert totals.min() >= 6000 and totals.max() <= 12060 and np.all(totals == np.rint(totals))
+    spread = (60 * ((201 - 100 + 1) ** 2 - 1) / 12) ** 0.5  # the sum of 60 amounts: about 227 fen
+    assert totals.mean() == pytest.approx(9030, abs=4 * spread / 2000**0.5)
+    assert totals.std() == pytest.approx(spread, rel=0.1)
+
+
+def test_a_value_cap_bounds_what_range_red_packets_cost() -> None:
+    """¥0.01–¥100 at 999/1000 under a ¥30 day value cap: 10 shoppers drawing 5 times a day are paid at most
+    ¥300 a day, so the forecast's median stays under it (costing each grant at the range's mean gave ¥550)."""
+    pool = load_pool(
+        {
+            "prizes": [
+                {
+                    "key": "rain",
+                    "name": "红包雨",
+                    "weight": 999,
+                    "reward": {"kind": "red_packet", "min_fen": 1, "max_fen": 10_000},
+                },
+                {"key": "thanks", "name": "谢谢", "weight": 1, "reward": {"kind": "nothing"}},
+            ],
+            "fallback": "thanks",
+        }
+    )
+    cap = Cap("day_value", "day", max_value_fen=3000)
+    result = simulate(pool, Audience(10, 5, 1), None, runs=500, seed=11, caps=[cap])
+    assert result.cost_median_fen <= 30_000
+    assert result.cost_p99_fen <= 30_000 * 1.1
+    assert result.cost_median_fen > 10_000  # the shoppers are still paid most of what the cap allows

@@ -12,7 +12,7 @@ import pytest
 from economy.limits import Cap
 from games.pools import Pool, load_pool
 from games.simulate import Audience, simulate
-from games.simulate_caps import cap_refusal_shares
+from games.simulate_caps import cap_effect
 
 NOTHING = {"kind": "nothing"}
 TOLERANCE = 0.01  # a share estimated from 20,000 shopper-days has a standard error near 0.002 here
@@ -30,7 +30,7 @@ RANGE = {"key": "lucky", "name": "随机红包", "weight": 2, "reward": {"kind":
 
 
 def shares(pool: Pool, caps: list[Cap], draws: int, seed: int = 7) -> dict[str, float]:
-    found = cap_refusal_shares(pool, caps, draws, np.random.default_rng(seed))
+    found = cap_effect(pool, caps, draws, np.random.default_rng(seed)).refused_share
     return {prize.key: float(share) for prize, share in zip(pool.prizes, found, strict=True)}
 
 

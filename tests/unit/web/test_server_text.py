@@ -8,7 +8,8 @@ one of these positions in :data:`SOURCES`:
   ``Rejection(...)``, ``ValidationError(...)`` or ``error_body(...)`` wherever they are called, and of
   ``.append(...)``;
 - the ``error=`` keyword of any call (marshmallow validators);
-- an element of a list display or a list comprehension.
+- an element of a list display or a list comprehension;
+- an element of a tuple in one of those positions (``(path, message)``).
 
 Only strings with a space count: codes, keys and field names have none. server-text.js lists each
 template as ``en: "..."`` with named placeholders; both sides compare with placeholders as ``{}``.
@@ -72,7 +73,7 @@ def _candidates(tree: ast.Module) -> list[ast.expr]:
             found += node.elts
         elif isinstance(node, ast.ListComp):
             found.append(node.elt)
-    return found
+    return found + [part for node in found if isinstance(node, ast.Tuple) for part in node.elts]
 
 
 def source_templates() -> dict[str, str]:

@@ -138,6 +138,7 @@ async function check(name, verify) {
   const run = ++runs;
   const report = (bytes, total, line, draws) => run === runs && progress(bytes, total, line, draws);
   last = null;
+  showOutcome("");
   renderVerdict();
   report(0, 0, 0, 0);
   let verdict;
@@ -148,8 +149,15 @@ async function check(name, verify) {
   }
   if (run === runs) {
     last = { name, verdict };
+    showOutcome(verdict.ok ? "good" : "bad");
     renderVerdict();
   }
+}
+
+/** Colour the progress bar by the outcome: ``good`` (green), ``bad`` (red) or "" while running. */
+function showOutcome(outcome) {
+  $("progress-fill").parentElement.className = outcome ? `meter ${outcome}` : "meter";
+  $("progress").dataset.outcome = outcome;
 }
 
 function checkFile(file) {

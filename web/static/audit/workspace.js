@@ -27,7 +27,11 @@ function row(campaign) {
       el("span", { class: "strong" }, localName(campaign)),
       el("div", { class: "muted mono small" }, campaign.slug),
     ),
-    el("td", {}, el("span", { class: `status status-${campaign.status}` }, t(`status.${campaign.status}`))),
+    el(
+      "td",
+      {},
+      el("span", { class: `status status-${campaign.lifecycle}`, "data-status": campaign.lifecycle }, t(`status.${campaign.lifecycle}`)),
+    ),
     el("td", { class: "num" }, `${count(campaign.revealed_periods)} / ${count(campaign.periods)}`),
     el("td", { class: "num" }, count(campaign.draws)),
     el(
@@ -74,6 +78,8 @@ async function open(id) {
   if (!state.campaign) return render();
   history.replaceState(null, "", `#campaign=${id}`);
   $("export-link").href = `/api/audit/campaigns/${id}/export`;
+  $("checkpoints-link").href = `/api/campaigns/${id}/checkpoints`;
+  $("checkpoints-link").download = `campaign-${id}-checkpoints.json`;
   $("rules-link").href = `/play/${id}/rules`;
   render();
   const base = `/api/audit/campaigns/${id}`;
@@ -88,6 +94,12 @@ async function open(id) {
   render();
 }
 
+/** Open the campaign the address names (``#campaign=ID``), when it is not the one open. */
+async function openFromHash() {
+  const wanted = Number(/campaign=(\d+)/.exec(window.location.hash)?.[1]);
+  if (wanted && wanted !== state.campaign?.id) await open(wanted);
+}
+
 await requireAuditor();
 initDrawCheck(() => state.campaign?.id);
 initExportCheck(() => state.campaign?.id);
@@ -99,8 +111,8 @@ onLanguageChange(() => {
 try {
   state.campaigns = await api("/api/audit/campaigns");
   render();
-  const wanted = Number(/campaign=(\d+)/.exec(window.location.hash)?.[1]);
-  if (wanted) await open(wanted);
+  await openFromHash();
 } catch (error) {
   notice($("page-message"), errorText(error));
 }
+window.addEventListener("hashchange", openFromHash);

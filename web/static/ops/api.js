@@ -2,6 +2,7 @@
 
 import { has, t } from "./i18n.js";
 import { localize } from "./server-text.js";
+import { newIdempotencyKey } from "../shared/idempotency.js";
 
 /** A refusal answered by the server; ``fields`` maps dotted field paths to messages. */
 export class ApiError extends Error {
@@ -13,9 +14,13 @@ export class ApiError extends Error {
   }
 }
 
-/** Fetch ``path`` as JSON. :throws ApiError on an error answer, TypeError on a network failure. */
+/**
+ * Fetch ``path`` as JSON; a write carries a fresh Idempotency-Key (the server answers a repeat of it with
+ * the first answer). :throws ApiError on an error answer, TypeError on a network failure.
+ */
 export async function api(path, { method = "GET", body } = {}) {
   const init = { method, credentials: "same-origin", headers: { Accept: "application/json" } };
+  if (method !== "GET") init.headers["Idempotency-Key"] = newIdempotencyKey();
   if (body !== undefined) {
     init.headers["Content-Type"] = "application/json";
     init.body = JSON.stringify(body);

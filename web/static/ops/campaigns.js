@@ -6,6 +6,7 @@ import { renderAudit } from "./audit.js";
 import { $, el, notice } from "./dom.js";
 import { dateTime, percent, yuan } from "./format.js";
 import { localName, onLanguageChange, t } from "./i18n.js";
+import { lifecycleBadge } from "./lifecycle.js";
 import { requireOps } from "./session.js";
 
 const state = { campaigns: null, audit: null };
@@ -42,7 +43,7 @@ function row(c) {
       el("a", { href: editor, class: "strong", "data-testid": "campaign-link" }, localName(c)),
       el("div", { class: "muted mono small" }, c.slug),
     ),
-    el("td", {}, el("span", { class: `status status-${c.status}`, "data-status": c.status }, t(`status.${c.status}`))),
+    el("td", {}, lifecycleBadge(c)),
     el("td", {}, dateTime(c.starts_at), el("div", { class: "muted" }, `→ ${dateTime(c.ends_at)}`)),
     budgetCell(c),
     el(

@@ -8,6 +8,7 @@ import { api, errorText } from "./api.js";
 import { COLORS, drawChart } from "./charts.js";
 import { $, el, notice } from "./dom.js";
 import { clock, count, dateTime, percent, yuan } from "./format.js";
+import { showLifecycle } from "./lifecycle.js";
 import { has, localName, onLanguageChange, t } from "./i18n.js";
 import { localize } from "./server-text.js";
 import { requireOps } from "./session.js";
@@ -38,10 +39,7 @@ function renderHead() {
 }
 
 function renderStatus(m) {
-  const status = $("campaign-status");
-  status.textContent = t(`status.${m.status}`);
-  status.dataset.status = m.status;
-  status.className = `status status-${m.status}`;
+  showLifecycle($("campaign-status"), { ...(state.detail?.campaign ?? {}), lifecycle: m.lifecycle });
 }
 
 function renderLive() {

@@ -3,15 +3,13 @@
 import { $, el } from "./dom.js";
 import { count, dateTime } from "./format.js";
 import { localName, t } from "./i18n.js";
+import { showLifecycle } from "./lifecycle.js";
 
 /** The editor's header: title, status, version, draft revision, which actions apply, the versions. */
 export function renderHead(detail, body, revision) {
   const { campaign, draft, versions } = detail;
   $("campaign-title").textContent = localName(body) || campaign.name;
-  const status = $("campaign-status");
-  status.textContent = t(`status.${campaign.status}`);
-  status.dataset.status = campaign.status;
-  status.className = `status status-${campaign.status}`;
+  showLifecycle($("campaign-status"), campaign);
   $("campaign-version").textContent = campaign.version_hash
     ? campaign.version_hash.slice(0, 12)
     : t("editor.unpublished");
@@ -20,8 +18,9 @@ export function renderHead(detail, body, revision) {
     who: draft.updated_by,
     at: dateTime(draft.updated_at),
   });
-  $("pause").hidden = campaign.status !== "active";
-  $("resume").hidden = campaign.status !== "paused";
+  const over = campaign.lifecycle === "ended";
+  $("pause").hidden = over || campaign.status !== "active";
+  $("resume").hidden = over || campaign.status !== "paused";
   $("rules-link").hidden = !campaign.version_hash;
   renderVersions(versions);
 }

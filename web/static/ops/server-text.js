@@ -76,7 +76,8 @@ const TEMPLATES = [
   { en: "no campaign {id}", zh: "活动 {id} 不存在" },
   { en: "someone else changed this draft; reload it", zh: "其他人已修改这份草稿，请重新加载" },
   { en: "the campaign would end earlier than {time}", zh: "活动结束时间将早于 {time}" },
-  { en: "the start and time zone of a started campaign cannot change", zh: "已开始的活动不能修改开始时间和时区" },
+  { en: "the start of a started campaign cannot change", zh: "已开始的活动不能修改开始时间" },
+  { en: "the time zone of a started campaign cannot change", zh: "已开始的活动不能修改时区" },
   { en: "publish the campaign before pausing or resuming it", zh: "请先发布活动，再暂停或恢复" },
   { en: "already disclosed to shoppers: {reason}", zh: "已向用户公示：{reason}", params: { reason: nested } },
   // games/disclosure.py
@@ -111,6 +112,11 @@ const TEMPLATES = [
     params: { label: term, was: none, now: none },
   },
   { en: "disclose a quantity for every prize but the fallback", zh: "除兜底奖品外，每个奖品都须公示数量" },
+  {
+    en: "no shopper can ever receive this prize: it costs at least {least} fen, over the {limit} fen per {per} of cap '{key}'",
+    zh: "任何用户都无法获得此奖品：每份成本至少 {least}，超过限额 '{key}' 的{per}上限 {limit}",
+    params: { least: fen, limit: fen, per: (value) => (value === "day" ? "每人每天" : "每人活动期间") },
+  },
   { en: "state until when prizes can be redeemed", zh: "请填写兑奖截止日期" },
   { en: "state the redemption conditions", zh: "请填写兑奖条件" },
   // games/wheel.py

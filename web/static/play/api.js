@@ -2,6 +2,8 @@
 
 import { has, t } from "./i18n.js";
 
+export { newIdempotencyKey } from "../shared/idempotency.js";
+
 /** A refusal answered by the server (4xx/5xx with a JSON error document). */
 export class ApiError extends Error {
   constructor(status, code, message, fields) {
@@ -38,8 +40,3 @@ export function errorText(error) {
   return has(`error.${error.code}`) ? t(`error.${error.code}`) : error.message;
 }
 
-/** A new idempotency key: a UUID (random hex where randomUUID needs a secure context). */
-export function newIdempotencyKey() {
-  if (crypto.randomUUID) return crypto.randomUUID();
-  return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, "0")).join("");
-}

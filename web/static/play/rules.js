@@ -101,6 +101,15 @@ function checkpointBlock(checkpoint, timeZone) {
   );
 }
 
+function renderRedemption(rules) {
+  const terms = rules.redemption;
+  $("redemption-deadline").textContent = terms
+    ? t("rules.redemption_deadline_line", { date: terms.deadline, tz: rules.timezone })
+    : t("rules.redemption_none");
+  $("redemption-conditions").textContent = terms ? terms.conditions : t("rules.redemption_none");
+  $("points-lifetime").textContent = t("rules.points_lifetime_line", { n: rules.points_lifetime_days });
+}
+
 function render() {
   showMessage(page.error ? errorText(page.error) : "");
   const rules = page.rules;
@@ -118,6 +127,7 @@ function render() {
   $("total-weight").textContent = t("rules.total_weight", { n: rules.total_weight });
   $("games").replaceChildren(...gameItems(rules.games));
   $("caps").replaceChildren(...rules.caps.flatMap((cap) => capItem(cap, rules.prizes)));
+  renderRedemption(rules);
   $("period-list").replaceChildren(...rules.periods.map((period) => periodBlock(period, zone)));
   const checkpoints = page.checkpoints.length
     ? [...page.checkpoints].reverse().map((checkpoint) => checkpointBlock(checkpoint, zone))

@@ -185,5 +185,12 @@ onLanguageChange(() => {
 });
 $("spin").addEventListener("click", spin);
 $("seed-form").addEventListener("submit", saveSeed);
-connectLive(campaignId, { ticker: showTicker, reward: () => state.spinning || load() });
+/** Ops paused or resumed the campaign: show its new state without a reload. */
+function lifecycleChanged() {
+  if (state.spinning) return;
+  showError(null);
+  load();
+}
+
+connectLive(campaignId, { ticker: showTicker, reward: () => state.spinning || load(), campaign: lifecycleChanged });
 load();
