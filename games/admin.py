@@ -4,6 +4,7 @@ pause and resume, and the ops audit trail of every change."""
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -17,9 +18,12 @@ from economy.models import Budget
 from games.campaign_form import CampaignForm, flatten, load_form
 from games.campaigns import CampaignConfig, parsed_config, publish_version, size_stock
 from games.disclosure import compliance_problems, worsening_by_field
+from games.metrics import latest_forecast
 from games.models import Campaign, CampaignDraftRow, ConfigVersion, OpsAuditEntry
 from games.periods import commit_ahead
+from games.preflight import Preflight, Risk, campaign_days, default_audience, preflight
 from games.registry import Registry
+from games.simulate import Audience
 
 
 class DraftConflict(Exception):
@@ -137,18 +141,71 @@ def save_draft(
 
 
 def publish(
-    session: Session, registry: Registry, actor: str, campaign_id: int, revision: int, now: datetime
+    session: Session,
+    registry: Registry,
+    actor: str,
+    campaign_id: int,
+    revision: int,
+    now: datetime,
+    risks: RiskCheck | None = None,
 ) -> ConfigVersion:
-    """Publish the draft at ``revision`` as an immutable version.
+    """Publish the draft at ``revision`` as an immutable version; with ``risks``, only once every risk of its
+    pre-flight (:mod:`games.preflight`) is acknowledged.
 
     :raises DraftConflict: the draft moved on. :raises PublishRefused: invalid, not compliant, or worse for
-        shoppers than the published version of a started campaign. Nothing changes then.
+        shoppers than the published version of a started campaign. :raises PublishRisky: a risk was not
+        acknowledged. Nothing changes then.
     """
     draft = load_draft(session, campaign_id)
     if draft.revision != revision:
         raise DraftConflict("someone else changed this draft; reload it")
     campaign = session.get_one(Campaign, campaign_id, with_for_update=True)
-    return _publish(session, registry, actor, campaign, draft, now, check_compliance=True)
+    return _publish(session, registry, actor, campaign, draft, now, check_compliance=True, risks=risks)
+
+
+@dataclass(frozen=True)
+class RiskCheck:
+    """Run the pre-flight for ``audience``'s players a day and draws per player (``None``: the campaign's latest
+    forecast's, else the default ones) and hold the publish unless every risk's code is in ``acknowledged``."""
+
+    acknowledged: frozenset[str]
+    audience: Audience | None = None
+
+
+class PublishRisky(Exception):
+    """A publish held until ops acknowledge the risks of its pre-flight."""
+
+    def __init__(self, found: Preflight, unacknowledged: list[Risk]) -> None:
+        super().__init__("acknowledge the risks of this publish first")
+        self.preflight, self.unacknowledged = found, unacknowledged
+
+
+def draft_preflight(
+    session: Session, registry: Registry, campaign_id: int, revision: int, audience: Audience | None, now: datetime
+) -> Preflight:
+    """The pre-flight of the draft at ``revision``. :raises DraftConflict, PublishRefused: as :func:`publish`."""
+    draft = load_draft(session, campaign_id)
+    if draft.revision != revision:
+        raise DraftConflict("someone else changed this draft; reload it")
+    try:
+        form, config = load_form(registry, json.loads(draft.body_json))
+    except ValidationError as error:
+        raise PublishRefused(flatten(error.messages)) from error
+    campaign = session.get_one(Campaign, campaign_id)
+    return preflight(form, config, _assumed_audience(session, campaign, form, now, audience))
+
+
+def _assumed_audience(
+    session: Session, campaign: Campaign, form: CampaignForm, now: datetime, given: Audience | None
+) -> Audience:
+    """Players a day and draws per player as ``given``, else as the campaign's latest forecast had them, else
+    the default; over every day of the campaign."""
+    latest = latest_forecast(session, campaign, now) if given is None else None
+    if given is not None:
+        return Audience(given.players_per_day, given.draws_per_player, campaign_days(form))
+    if latest is not None:
+        return Audience(latest.players_per_day, latest.draws_per_player, campaign_days(form))
+    return default_audience(form)
 
 
 def _publish(
@@ -160,6 +217,7 @@ def _publish(
     now: datetime,
     *,
     check_compliance: bool,
+    risks: RiskCheck | None = None,
 ) -> ConfigVersion:
     body = json.loads(draft.body_json)
     try:
@@ -175,6 +233,10 @@ def _publish(
             problems.setdefault(path, []).extend([f"already disclosed to shoppers: {r}" for r in reasons])
     if problems:
         raise PublishRefused(problems)
+    if risks is not None:
+        found = preflight(form, config, _assumed_audience(session, campaign, form, now, risks.audience))
+        if unacknowledged := found.unacknowledged(risks.acknowledged):
+            raise PublishRisky(found, unacknowledged)
     try:
         set_budget(session, campaign.id, form.budget_fen, form.daily_budget_fen)
     except ValueError as error:

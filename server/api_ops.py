@@ -16,7 +16,9 @@ from games import admin
 from games.campaign_form import flatten
 from games.metrics import Metrics, metrics
 from games.models import Campaign, ConfigVersion
+from games.preflight import Preflight
 from games.reports import daily_csv, grants_csv
+from games.simulate import Audience
 from server import db
 from server.auth import require_role
 from server.errors import ApiError
@@ -34,8 +36,12 @@ from server.schemas_ops import (
     CampaignDetailSchema,
     CampaignRowSchema,
     MetricsSchema,
+    PreflightRequestSchema,
+    PreflightSchema,
     PublishedSchema,
+    PublishSchema,
     RevisionSchema,
+    RiskSchema,
     SaveDraftSchema,
     StatusSchema,
 )
@@ -147,26 +153,70 @@ def save(body: dict[str, Any], campaign_id: int, user: User) -> dict[str, int]:
         raise ApiError(409, "draft_changed", str(error)) from error
 
 
+@blp.route("/campaigns/<int:campaign_id>/preflight", methods=["POST"])
+@require_role("ops")
+@blp.arguments(PreflightRequestSchema)
+@blp.response(200, PreflightSchema)
+@blp.alt_response(409, schema=ApiErrorSchema, description="draft_changed")
+@blp.alt_response(422, schema=ApiErrorSchema, description="publish_refused: the draft cannot be published as it is")
+def preflight(body: dict[str, Any], campaign_id: int, user: User) -> Preflight:
+    """What publishing the draft at ``revision`` is forecast to cost for an audience, and the risks a publish
+    must acknowledge (nothing is saved)."""
+    try:
+        with db.transaction() as db_session:
+            campaign_or_404(campaign_id)
+            audience = _audience(body["audience"])
+            return admin.draft_preflight(db_session, registry(), campaign_id, body["revision"], audience, db.now())
+    except admin.DraftConflict as error:
+        raise ApiError(409, "draft_changed", str(error)) from error
+    except admin.PublishRefused as error:
+        raise ApiError(422, "publish_refused", "the draft cannot be published as it is", error.problems) from error
+
+
 @blp.route("/campaigns/<int:campaign_id>/publish", methods=["POST"])
 @require_role("ops")
 @idempotent
-@blp.arguments(RevisionSchema)
+@blp.arguments(PublishSchema)
 @blp.response(200, PublishedSchema)
-@blp.alt_response(409, schema=ApiErrorSchema, description="draft_changed")
+@blp.alt_response(409, schema=ApiErrorSchema, description="draft_changed, or publish_risks: acknowledge its risks")
 @blp.alt_response(
     422, schema=ApiErrorSchema, description="publish_refused: invalid, not compliant or worse than disclosed"
 )
-def publish(body: dict[str, int], campaign_id: int, user: User) -> dict[str, str]:
-    """Validate, check compliance and disclosures, and freeze the draft as the current version."""
+def publish(body: dict[str, Any], campaign_id: int, user: User) -> dict[str, str]:
+    """Validate, check compliance and disclosures, run the pre-flight (every risk it finds must be in
+    ``acknowledged``) and freeze the draft as the current version."""
+    risks = admin.RiskCheck(frozenset(body["acknowledged"]), _audience(body["audience"]))
     try:
         with db.transaction() as db_session:
             campaign = campaign_or_404(campaign_id)
-            version = admin.publish(db_session, registry(), actor_name(user), campaign_id, body["revision"], db.now())
+            version = admin.publish(
+                db_session, registry(), actor_name(user), campaign_id, body["revision"], db.now(), risks
+            )
             return {"version_hash": version.hash, "status": campaign.status}
     except admin.DraftConflict as error:
         raise ApiError(409, "draft_changed", str(error)) from error
     except admin.PublishRefused as error:
         raise ApiError(422, "publish_refused", "the draft cannot be published as it is", error.problems) from error
+    except admin.PublishRisky as error:
+        raise _risks_error(error) from error
+
+
+def _audience(given: dict[str, int] | None) -> Audience | None:
+    """The audience of a request (its days are the campaign's: the pre-flight counts them)."""
+    if given is None:
+        return None
+    return Audience(given["players_per_day"], given["draws_per_player"], 1)
+
+
+def _risks_error(error: admin.PublishRisky) -> ApiError:
+    """409 ``publish_risks``: each risk under its field, and the list to acknowledge."""
+    fields: dict[str, list[str]] = {}
+    for risk in error.unacknowledged:
+        fields.setdefault(risk.field, []).append(risk.message)
+    risks = RiskSchema(many=True).dump(error.unacknowledged)
+    return ApiError(
+        409, "publish_risks", "acknowledge the risks of this publish, or change the draft", fields, {"risks": risks}
+    )
 
 
 @blp.route("/campaigns/<int:campaign_id>/pause", methods=["POST"])

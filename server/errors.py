@@ -10,6 +10,7 @@ from flask_smorest import Api, Blueprint
 from marshmallow import ValidationError
 from werkzeug.exceptions import HTTPException
 
+from games.campaign_form import flatten
 from games.contract import Rejection
 from server.schemas import ApiErrorSchema
 
@@ -53,9 +54,17 @@ class JsonErrorApi(Api):
 class ApiError(Exception):
     """An error answer with a status, a stable code and a message for the user."""
 
-    def __init__(self, status: int, code: str, message: str, fields: dict[str, Any] | None = None) -> None:
+    def __init__(
+        self,
+        status: int,
+        code: str,
+        message: str,
+        fields: dict[str, Any] | None = None,
+        details: dict[str, Any] | None = None,
+    ) -> None:
         super().__init__(message)
         self.status, self.code, self.message, self.fields = status, code, message, fields
+        self.details = details or {}  # more members of the error body (e.g. ``risks``)
 
 
 def rejection_error(rejection: Rejection) -> ApiError:
@@ -63,12 +72,14 @@ def rejection_error(rejection: Rejection) -> ApiError:
     return ApiError(REJECTION_STATUS.get(rejection.code, 409), rejection.code, rejection.message)
 
 
-def error_body(code: str, message: str, fields: dict[str, Any] | None = None) -> dict[str, Any]:
+def error_body(
+    code: str, message: str, fields: dict[str, Any] | None = None, details: dict[str, Any] | None = None
+) -> dict[str, Any]:
     """The JSON error document."""
     body: dict[str, Any] = {"error": code, "message": message}
     if fields:
         body["fields"] = fields
-    return body
+    return {**body, **(details or {})}
 
 
 RETRY_AFTER_SECONDS = 1  # a 503 is transient: the client may try again this soon
@@ -86,7 +97,7 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(ApiError)
     def _api_error(error: ApiError) -> tuple[Response, int]:
-        return _respond(error.status, error_body(error.code, error.message, error.fields))
+        return _respond(error.status, error_body(error.code, error.message, error.fields, error.details))
 
     @app.errorhandler(Rejection)
     def _rejection(rejection: Rejection) -> tuple[Response, int]:
@@ -103,7 +114,7 @@ def register(app: Flask) -> None:
         if messages and not isinstance(messages.get("json", {}), dict):  # webargs: the body did not parse
             return _respond(400, error_body("invalid_json", "the request body is not valid JSON"))
         if messages:
-            fields = {k: v for location in messages.values() for k, v in _as_dict(location).items()}
+            fields = {k: v for location in messages.values() for k, v in flatten(location).items()}  # dotted paths
             return _respond(error.code or 400, error_body("invalid_input", "some fields are invalid", fields))
         code = (error.name or "error").lower().replace(" ", "_")
         return _respond(error.code or 500, error_body(code, error.description or error.name))

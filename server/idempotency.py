@@ -140,7 +140,7 @@ def _answer_of_twin(db_session: Session, user_id: int, key: str, fingerprint: st
 
 
 def _store_refusal(db_session: Session, user_id: int, key: str, fingerprint: str, error: ApiError) -> Answer:
-    answer = Answer(error.status, error_body(error.code, error.message, error.fields))
+    answer = Answer(error.status, error_body(error.code, error.message, error.fields, error.details))
     try:
         with db_session.begin():
             if (earlier := _earlier(db_session, user_id, key, fingerprint)) is not None:

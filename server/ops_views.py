@@ -95,7 +95,7 @@ def new_campaign_body(now: datetime, timezone: str) -> dict[str, Any]:
         "timezone": timezone,
         "starts_at": start.isoformat(),
         "ends_at": (start + timedelta(days=30)).isoformat(),
-        "budget_fen": 1_000_000,
+        "budget_fen": 10_000_000,  # ¥100,000: the default audience's forecast (about ¥58,000) fits
         "daily_budget_fen": None,
         "config": {
             "pool": {"prizes": prizes, "fallback": "thanks"},

@@ -15,7 +15,10 @@ class ApiErrorSchema(Schema):
 
     error = fields.String(required=True)
     message = fields.String(required=True)
-    fields = fields.Dict()
+    risks = fields.List(
+        fields.Dict(), metadata={"description": "publish_risks: the risks to acknowledge ({code, field, message})"}
+    )
+    fields = fields.Dict()  # the name hides marshmallow's ``fields`` below this line
 
 
 class LaunchSchema(Schema):

@@ -70,6 +70,56 @@ class RevisionSchema(Schema):
     revision = _strict(1, ROW_ID_MAX, required=True)
 
 
+class AudienceSchema(Schema):
+    """Who is expected to play: players a day and draws per player a day (over every day of the campaign)."""
+
+    players_per_day = _strict(1, 10_000_000, required=True)
+    draws_per_player = _strict(1, 100, required=True)
+
+
+class PreflightRequestSchema(RevisionSchema):
+    """The draft seen at ``revision``, forecast for ``audience`` (default: the campaign's latest forecast's,
+    else 10,000 players drawing 3 times a day)."""
+
+    audience = fields.Nested(AudienceSchema, load_default=None, allow_none=True)
+
+
+class PublishSchema(PreflightRequestSchema):
+    """Publish the draft seen at ``revision`` once every risk of its pre-flight is acknowledged."""
+
+    acknowledged = fields.List(
+        fields.String(validate=validate.Length(1, 100)),
+        load_default=list,
+        validate=validate.Length(max=100),
+        metadata={"description": "the codes of the pre-flight risks ops accept (see /preflight)"},
+    )
+
+
+class RiskSchema(Schema):
+    """A risk to acknowledge before publishing."""
+
+    code = fields.String()
+    field = fields.String(metadata={"description": "the draft field it is about"})
+    message = fields.String()
+
+
+class PreflightSchema(Schema):
+    """What a publish is forecast to cost, and its risks."""
+
+    starts_at = fields.DateTime()
+    ends_at = fields.DateTime()
+    players_per_day = fields.Integer(attribute="audience.players_per_day")
+    draws_per_player = fields.Integer(attribute="audience.draws_per_player")
+    days = fields.Integer(attribute="audience.days")
+    budget_fen = fields.Integer()
+    daily_budget_fen = fields.Integer(allow_none=True)
+    cost_median_fen = fields.Float()
+    cost_p95_fen = fields.Float()
+    budget_exhausted_probability = fields.Float()
+    median_budget_exhausted_day = fields.Integer(allow_none=True)
+    risks = fields.List(fields.Nested(RiskSchema))
+
+
 class PublishedSchema(Schema):
     """A published version."""
 

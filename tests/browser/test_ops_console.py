@@ -107,6 +107,8 @@ def test_ops_create_fix_publish_and_watch_a_spin_live(console: Page, browser: Br
     expect(by_testid(console, "editor-message")).to_have_class(re.compile("notice-ok"))
 
     by_testid(console, "publish").click()
+    expect(by_testid(console, "no-risks")).to_be_visible()  # the pre-flight: the template fits its budget
+    by_testid(console, "preflight-confirm").click()
     expect(by_testid(console, "campaign-status")).to_have_attribute("data-status", "active")
     expect(by_testid(console, "version")).to_have_count(1)
 
@@ -126,12 +128,14 @@ def test_a_refused_publish_marks_the_worse_field_and_says_the_draft_is_saved(con
     campaign = create_campaign(console, demo_server)
     field(console, "starts_at").fill(started_an_hour_ago())
     by_testid(console, "publish").click()
+    by_testid(console, "preflight-confirm").click()
     expect(by_testid(console, "campaign-status")).to_have_attribute("data-status", "active")
 
     weight = int(field(console, WEIGHT).input_value())
     field(console, WEIGHT).fill(str(weight - 1))  # lower odds of a disclosed prize, once started
+    by_testid(console, "publish").click()
     with console.expect_response(lambda r: r.url.endswith("/publish")) as refused:
-        by_testid(console, "publish").click()
+        by_testid(console, "preflight-confirm").click()
     assert refused.value.status == 422
     assert any("odds would fall" in m for m in refused.value.json()["fields"][WEIGHT])
     expect(field_error(console, WEIGHT)).to_contain_text("已向用户公示")
@@ -140,6 +144,35 @@ def test_a_refused_publish_marks_the_worse_field_and_says_the_draft_is_saved(con
     detail = console.request.get(f"{demo_server}/api/ops/campaigns/{campaign}").json()
     assert detail["draft"]["body"]["config"]["pool"]["prizes"][1]["weight"] == weight - 1
     assert len(detail["versions"]) == 1
+
+
+@pytest.mark.parametrize("size", [(390, 844), (1440, 900)], ids=["phone", "desktop"])
+def test_a_risky_publish_waits_for_each_risk_to_be_acknowledged(
+    console: Page, demo_server: str, size: tuple[int, int]
+) -> None:
+    console.set_viewport_size({"width": size[0], "height": size[1]})
+    campaign = create_campaign(console, demo_server)
+    field(console, "budget_fen").fill("1000")  # ¥1,000 against a forecast of about ¥58,000
+    by_testid(console, "publish").click()
+
+    dialog = by_testid(console, "preflight")
+    expect(dialog).to_be_visible()
+    expect(by_testid(console, "preflight-facts")).to_contain_text("¥1,000")
+    risk = console.locator('[data-testid=risk][data-code="budget_exhausted"]')
+    expect(risk).to_contain_text("预算会用完")
+    expect(by_testid(console, "preflight-confirm")).to_be_disabled()
+    by_testid(console, "preflight-cancel").click()  # back to the draft: nothing published
+    expect(dialog).to_be_hidden()
+    assert console.request.get(f"{demo_server}/api/ops/campaigns/{campaign}").json()["versions"] == []
+
+    by_testid(console, "publish").click()
+    risk.locator("[data-testid=risk-ack]").check()
+    expect(by_testid(console, "preflight-confirm")).to_be_enabled()
+    with console.expect_response(lambda r: r.url.endswith("/publish")) as published:
+        by_testid(console, "preflight-confirm").click()
+    assert published.value.status == 200, published.value.text()
+    expect(by_testid(console, "campaign-status")).to_have_attribute("data-status", "scheduled")
+    expect(by_testid(console, "campaign-status")).to_contain_text("后开始")
 
 
 def test_a_draft_saved_by_someone_else_is_never_overwritten(console: Page, demo_server: str) -> None:

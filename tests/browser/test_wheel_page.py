@@ -183,7 +183,11 @@ def publish_range_campaign(browser: Browser, base_url: str) -> int:
         assert created.status == 201, created.text()
         campaign = created.json()["id"]
         revision = api.get(f"{base_url}/api/ops/campaigns/{campaign}").json()["draft"]["revision"]
-        published = api.post(f"{base_url}/api/ops/campaigns/{campaign}/publish", data={"revision": revision})
+        acknowledged = ["stockout_day_one:red_666"]  # picked practically always: its stock goes on day 1
+        published = api.post(
+            f"{base_url}/api/ops/campaigns/{campaign}/publish",
+            data={"revision": revision, "acknowledged": acknowledged},
+        )
         assert published.ok, published.text()
         return campaign
     finally:

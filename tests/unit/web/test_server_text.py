@@ -4,7 +4,7 @@ web/static/ops/server-text.js, and every template there still matches a message 
 A message template is a string literal or f-string (each ``{...}`` field counted as a placeholder) in
 one of these positions in :data:`SOURCES`:
 
-- a positional argument of ``raise X(...)`` (not ``AssertionError``), of ``ApiError(...)``,
+- a positional argument of ``raise X(...)`` (not ``AssertionError``), of ``ApiError(...)``, ``Risk(...)``,
   ``Rejection(...)``, ``ValidationError(...)`` or ``error_body(...)`` wherever they are called, and of
   ``.append(...)``;
 - the ``error=`` keyword of any call (marshmallow validators);
@@ -31,6 +31,7 @@ SOURCES = [
     "games/campaign_form.py",
     "games/disclosure.py",
     "games/disclosed_terms.py",
+    "games/preflight.py",
     "games/wheel.py",
     "games/simulate_limits.py",
     "server/api_ops.py",
@@ -39,7 +40,7 @@ SOURCES = [
     "server/idempotency.py",
     "economy/limits.py",  # its ValueErrors reach the console as publish refusals (budget, stock)
 ]
-MESSAGE_CALLS = {"ApiError", "Rejection", "ValidationError", "error_body", "append"}
+MESSAGE_CALLS = {"ApiError", "Rejection", "ValidationError", "error_body", "append", "Risk"}
 NOT_SHOWN = {"AssertionError"}  # internal invariants
 STRING = r'"((?:[^"\\]|\\.)*)"'
 EN_ENTRY = re.compile(rf"\ben:\s*{STRING}")

@@ -13,6 +13,7 @@ import { offsetLabel, toLocalInput } from "./format.js";
 import { has, localName, onLanguageChange, t } from "./i18n.js";
 import { liveOdds } from "./odds.js";
 import { poolEditor } from "./pool.js";
+import { confirmPublish } from "./preflight.js";
 import { renderPreview } from "./preview.js";
 import { requireOps } from "./session.js";
 import { simulationPanel } from "./simulation.js";
@@ -276,9 +277,16 @@ const save = () =>
 const publish = () =>
   act(async () => {
     if (state.dirty) await saveDraft();
+    const audience = { players_per_day: state.audience.players, draws_per_player: state.audience.draws };
+    const summary = await api(`/api/ops/campaigns/${campaignId}/preflight`, {
+      method: "POST",
+      body: { revision: state.revision, audience },
+    });
+    const acknowledged = await confirmPublish(summary);
+    if (acknowledged === null) return;
     const answer = await api(`/api/ops/campaigns/${campaignId}/publish`, {
       method: "POST",
-      body: { revision: state.revision },
+      body: { revision: state.revision, audience, acknowledged },
     });
     await load();
     notice($("editor-message"), t("editor.published", { hash: answer.version_hash.slice(0, 12) }), "ok");

@@ -112,6 +112,20 @@ const TEMPLATES = [
     params: { label: term, was: none, now: none },
   },
   { en: "disclose a quantity for every prize but the fallback", zh: "除兜底奖品外，每个奖品都须公示数量" },
+  // games/preflight.py
+  {
+    en: "the budget runs out in {share}% of the forecasts (median day {day}): they would spend {wanted} fen of {budget} fen",
+    zh: "{share}% 的模拟中预算会用完（中位数为第 {day} 天）：预计花费 {wanted}，预算为 {budget}",
+    params: { wanted: fen, budget: fen },
+  },
+  {
+    en: "prize '{key}' sells out on the first day in {share}% of the forecasts",
+    zh: "{share}% 的模拟中奖品 '{key}' 在第一天就会发完",
+  },
+  {
+    en: "acknowledge the risks of this publish, or change the draft",
+    zh: "请确认本次发布的风险，或修改草稿",
+  },
   {
     en: "no shopper can ever receive this prize: it costs at least {least} fen, over the {limit} fen per {per} of cap '{key}'",
     zh: "任何用户都无法获得此奖品：每份成本至少 {least}，超过限额 '{key}' 的{per}上限 {limit}",
