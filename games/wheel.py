@@ -18,7 +18,13 @@ class WheelConfigSchema(Schema):
     """The wheel's part of a campaign config."""
 
     slots = fields.List(
-        fields.String(), required=True, validate=validate.Length(6, 12, error="a wheel has 6 to 12 slots")
+        fields.String(),
+        required=True,
+        validate=validate.Length(6, 12, error="a wheel has 6 to 12 slots"),
+        metadata={
+            "description": "the prize shown on each slot, clockwise; every prize needs one",
+            "x-prize-slots": True,  # the console keeps it following the pool (web/static/ops/prize-slots.js)
+        },
     )
     free_spins_per_day = fields.Integer(strict=True, load_default=1, validate=validate.Range(0, 100_000))
     extra_spin_points = fields.Integer(

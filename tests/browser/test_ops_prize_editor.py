@@ -77,3 +77,34 @@ def test_a_prize_image_is_saved_and_an_unsafe_address_refused(console: Page, dem
     image.fill("")
     assert save_draft(console)[0] == 200
     assert saved_red_packet(console, demo_server, campaign)["image"] is None
+
+
+SLOTS = "config.games.wheel.slots"
+
+
+def slots_shown(console: Page) -> list[str]:
+    """The wheel's slot list as the form shows it."""
+    inputs = console.locator(f'[data-field^="{SLOTS}."]')
+    return [inputs.nth(i).input_value() for i in range(inputs.count())]
+
+
+def test_the_wheel_slots_follow_the_pool_as_prizes_come_are_renamed_and_go(console: Page, demo_server: str) -> None:
+    campaign = create_campaign(console, demo_server)
+    before = slots_shown(console)
+    assert len(before) == 6
+
+    by_testid(console, "prize-add").click()  # a new prize gets a slot of its own
+    new_key = field(console, "config.pool.prizes.4.key").input_value()
+    assert new_key.startswith("prize_")
+    expect(console.locator(f'[data-field="{SLOTS}.6"]')).to_have_value(new_key)
+
+    field(console, "config.pool.prizes.4.key").fill("lucky_star")  # its slot follows the new key
+    expect(console.locator(f'[data-field="{SLOTS}.6"]')).to_have_value("lucky_star")
+    assert slots_shown(console) == [*before, "lucky_star"]
+
+    field(console, "config.pool.prizes.4.name").fill("幸运星")
+    field(console, "config.pool.prizes.4.weight").fill("1")
+    status, answer = save_draft(console)
+    assert status == 200, answer
+    body = console.request.get(f"{demo_server}/api/ops/campaigns/{campaign}").json()["draft"]["body"]
+    assert body["config"]["games"]["wheel"]["slots"] == [*before, "lucky_star"]

@@ -13,6 +13,7 @@ import { offsetLabel, toLocalInput } from "./format.js";
 import { has, localName, onLanguageChange, t } from "./i18n.js";
 import { liveOdds } from "./odds.js";
 import { poolEditor } from "./pool.js";
+import { followPool } from "./prize-slots.js";
 import { confirmPublish } from "./preflight.js";
 import { renderPreview } from "./preview.js";
 import { requireOps } from "./session.js";
@@ -37,9 +38,29 @@ const pool = () => state.body.config?.pool ?? { prizes: [] };
 const zone = () => state.body.timezone || "UTC";
 const refreshPreview = debounce(() => renderPreview($("preview"), state.body, state.odds, state.detail.campaign), 200);
 
+const prizeKeys = () => (pool().prizes ?? []).map((prize) => prize.key);
+
+/** The games' prize-slot lists follow a change of the pool's keys: in place while a key is typed, re-drawn when
+ * a prize comes or goes. */
+function followPrizeKeys(before) {
+  const after = prizeKeys();
+  if (after.length === before.length && after.every((key, i) => key === before[i])) return;
+  const changed = followPool(state.body.config, state.schemas.games, before, after);
+  if (after.length !== before.length) return; // a prize came or went: the form is drawn again
+  for (const path of changed) {
+    const slots = path.split(".").reduce((node, name) => node[name], state.body);
+    slots.forEach((key, i) => {
+      const input = form().querySelector(`[data-field="${path}.${i}"]`);
+      if (input) input.value = key;
+    });
+  }
+}
+
 const ctx = {
   onChange(path, value) {
+    const keysBefore = path.startsWith("config.pool.prizes") ? prizeKeys() : null;
     setPath(state.body, path, value);
+    if (keysBefore) followPrizeKeys(keysBefore);
     delete state.errors[path];
     clearFieldError(form(), path);
     markDirty(true);
