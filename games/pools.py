@@ -45,11 +45,26 @@ class CouponSchema(Schema):
     type = fields.String(required=True, validate=validate.OneOf(["interest_free", "full_reduction"]))
     title = fields.String(required=True, validate=validate.Length(1, 120))
     valid_days = fields.Integer(strict=True, required=True, validate=validate.Range(1, 366))
-    periods = fields.Integer(strict=True, validate=validate.OneOf([3, 6, 12, 24]), allow_none=True)
+    periods = fields.Integer(
+        strict=True,
+        validate=validate.OneOf([3, 6, 12, 24]),
+        allow_none=True,
+        metadata={"x-only-for": {"type": ["interest_free"]}},  # the console shows a field only where it applies
+    )
     min_order_fen = fields.Integer(strict=True, load_default=0, validate=validate.Range(0, MAX_ORDER_FEN))
     category = fields.String(allow_none=True, validate=validate.Length(1, 64))
-    threshold_fen = fields.Integer(strict=True, allow_none=True, validate=validate.Range(1, MAX_ORDER_FEN))
-    amount_fen = fields.Integer(strict=True, allow_none=True, validate=validate.Range(1, MAX_ORDER_FEN))
+    threshold_fen = fields.Integer(
+        strict=True,
+        allow_none=True,
+        validate=validate.Range(1, MAX_ORDER_FEN),
+        metadata={"x-only-for": {"type": ["full_reduction"]}},
+    )
+    amount_fen = fields.Integer(
+        strict=True,
+        allow_none=True,
+        validate=validate.Range(1, MAX_ORDER_FEN),
+        metadata={"x-only-for": {"type": ["full_reduction"]}},
+    )
 
     @validates_schema
     def _by_type(self, data: dict[str, Any], **_: Any) -> None:

@@ -108,3 +108,24 @@ def test_the_wheel_slots_follow_the_pool_as_prizes_come_are_renamed_and_go(conso
     assert status == 200, answer
     body = console.request.get(f"{demo_server}/api/ops/campaigns/{campaign}").json()["draft"]["body"]
     assert body["config"]["games"]["wheel"]["slots"] == [*before, "lucky_star"]
+
+
+COUPON = "config.pool.prizes.2.reward.coupon"  # the template's 6-month interest-free coupon
+
+
+def test_a_coupon_form_shows_only_the_fields_of_its_type(console: Page, demo_server: str) -> None:
+    campaign = create_campaign(console, demo_server)
+    expect(field(console, f"{COUPON}.periods")).to_be_visible()
+    expect(field(console, f"{COUPON}.threshold_fen")).to_have_count(0)
+    expect(field(console, f"{COUPON}.amount_fen")).to_have_count(0)
+
+    field(console, f"{COUPON}.type").select_option('"full_reduction"')  # option values are JSON
+    expect(field(console, f"{COUPON}.periods")).to_have_count(0)
+    field(console, f"{COUPON}.threshold_fen").fill("100")
+    field(console, f"{COUPON}.amount_fen").fill("10")
+    status, answer = save_draft(console)
+    assert status == 200, answer
+    body = console.request.get(f"{demo_server}/api/ops/campaigns/{campaign}").json()["draft"]["body"]
+    coupon = body["config"]["pool"]["prizes"][2]["reward"]["coupon"]
+    assert (coupon["type"], coupon["threshold_fen"], coupon["amount_fen"]) == ("full_reduction", 10000, 1000)
+    assert coupon.get("periods") is None  # what no longer applies is not kept

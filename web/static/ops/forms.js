@@ -59,11 +59,44 @@ function structure(desc, path, value, ctx) {
   return control(desc, path, value, ctx);
 }
 
-/** A grid of fields for an object description; ``skip`` leaves fields out. */
+/**
+ * Whether field ``f`` applies to the object ``value``: a field described with ``"x-only-for": {"type":
+ * ["interest_free"]}`` applies only while the sibling ``type`` is one of those values (a coupon's periods).
+ */
+export function applies(f, value) {
+  return Object.entries(f["x-only-for"] ?? {}).every(([sibling, allowed]) => allowed.includes(value?.[sibling]));
+}
+
+/** The names of the fields of ``desc`` that other fields' ``x-only-for`` depend on. */
+function deciders(desc) {
+  return new Set(desc.fields.flatMap((f) => Object.keys(f["x-only-for"] ?? {})));
+}
+
+/**
+ * A grid of fields for an object description; ``skip`` leaves fields out, as does a field that does not
+ * apply to the object's current values (:func:`applies`). Changing a field others depend on drops the
+ * values of the fields that no longer apply and draws the form again.
+ */
 export function objectForm(desc, basePath, value, ctx, { skip = [], labels = {}, legend = true } = {}) {
+  const deciding = deciders(desc);
+  const fieldCtx = deciding.size
+    ? {
+        ...ctx,
+        onChange(path, changed) {
+          ctx.onChange(path, changed);
+          if (!deciding.has(path.slice(join(basePath, "").length))) return;
+          for (const f of desc.fields) {
+            if (value && !applies(f, value) && f.name in value) ctx.onChange(join(basePath, f.name), null);
+          }
+          ctx.onStructure();
+        },
+      }
+    : ctx;
   const rows = desc.fields
-    .filter((f) => !skip.includes(f.name))
-    .map((f) => fieldRow(f, join(basePath, f.name), value?.[f.name], ctx, labels[f.name] ?? fieldLabel(f.name)));
+    .filter((f) => !skip.includes(f.name) && applies(f, value))
+    .map((f) =>
+      fieldRow(f, join(basePath, f.name), value?.[f.name], fieldCtx, labels[f.name] ?? fieldLabel(f.name)),
+    );
   return el("div", { class: legend ? "form-grid" : "form-grid nested", "data-field-group": basePath }, rows);
 }
 
