@@ -129,3 +129,16 @@ def test_a_coupon_form_shows_only_the_fields_of_its_type(console: Page, demo_ser
     coupon = body["config"]["pool"]["prizes"][2]["reward"]["coupon"]
     assert (coupon["type"], coupon["threshold_fen"], coupon["amount_fen"]) == ("full_reduction", 10000, 1000)
     assert coupon.get("periods") is None  # what no longer applies is not kept
+
+
+def test_every_control_of_the_editor_has_a_name(console: Page, demo_server: str) -> None:
+    create_campaign(console, demo_server)
+    unnamed = console.evaluate(
+        """() => [...document.querySelectorAll("#editor-form input, #editor-form select, #editor-form textarea")]
+          .filter((c) => c.type !== "hidden")
+          .filter((c) => !(c.getAttribute("aria-label") || c.getAttribute("aria-labelledby") || c.labels.length))
+          .map((c) => c.dataset.field || c.outerHTML.slice(0, 80))"""
+    )
+    assert unnamed == []
+    names = console.locator(f'[data-field^="{SLOTS}."]').evaluate_all("(cs) => cs.map((c) => c.ariaLabel)")
+    assert len(set(names)) == len(names) == 6  # each slot named by its number

@@ -33,6 +33,17 @@ export function fieldLabel(name) {
   return has(`field.${name}`) ? t(`field.${name}`) : name.replaceAll("_", " ");
 }
 
+/**
+ * The name a screen reader gives a control: its field's label, and for an item of a list ("slots.2") the
+ * list's label and the item's number, so controls in tables and lists are named too.
+ */
+export function accessibleName(desc, path) {
+  const names = path.split(".");
+  const last = names.at(-1);
+  if (/^\d+$/.test(last) && names.length > 1) return `${fieldLabel(desc.name ?? names.at(-2))} ${Number(last) + 1}`;
+  return fieldLabel(desc.name ?? last);
+}
+
 /** True for integer fen amounts (shown and typed as yuan). */
 export function isMoney(desc) {
   return desc.type === "integer" && /_fen$/.test(desc.name ?? "");
@@ -114,7 +125,7 @@ function jsonControl(desc, path, value, ctx, attrs) {
  * ``datalist`` (id of suggestions for text inside lists).
  */
 export function control(desc, path, value, ctx, extra = {}) {
-  const attrs = { id: `f${++nextId}`, "data-field": path, ...extra };
+  const attrs = { id: `f${++nextId}`, "data-field": path, "aria-label": accessibleName(desc, path), ...extra };
   if (desc.enum) return selectControl(desc, path, value, ctx, attrs);
   if (desc.type === "boolean") {
     return el("input", {

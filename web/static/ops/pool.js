@@ -5,7 +5,7 @@
 import { el } from "./dom.js";
 import { control, getPath } from "./controls.js";
 import { newItem, objectForm } from "./forms.js";
-import { t } from "./i18n.js";
+import { localName, t } from "./i18n.js";
 
 const POOL = "config.pool";
 
@@ -129,6 +129,7 @@ function prizeRow(pool, prize, index, f, ctx) {
     name: "fallback",
     "data-testid": "fallback-radio",
     title: t("pool.fallback"),
+    "aria-label": `${t("pool.fallback")}: ${localName(prize) || prize.key}`,
     checked: pool.fallback === prize.key,
     onchange: () => ctx.onChange(`${POOL}.fallback`, prize.key),
   });
