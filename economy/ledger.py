@@ -56,6 +56,25 @@ def account_id(session: Session, owner: str, asset: str, *, allow_negative: bool
     return session.execute(_account_query(), named).scalar_one()
 
 
+def account_ids(session: Session, *wanted: tuple[str, str, bool]) -> list[int]:
+    """The ids of the accounts ``(owner, asset, allow_negative)``, in that order, creating those missing: one
+    query when they all exist (a grant needs the campaign's and the shopper's)."""
+    owners, assets = sorted({w[0] for w in wanted}), sorted({w[1] for w in wanted})
+    found = {(o, a): i for i, o, a in session.execute(_accounts_query(), {"owners": owners, "assets": assets})}
+    for owner, asset, allow_negative in wanted:
+        if (owner, asset) not in found:
+            found[(owner, asset)] = account_id(session, owner, asset, allow_negative=allow_negative)
+    return [found[(owner, asset)] for owner, asset, _ in wanted]
+
+
+@cache
+def _accounts_query() -> Select[tuple[int, str, str]]:
+    """Built once: the accounts of some owners in some assets."""
+    return select(Account.id, Account.owner, Account.asset).where(
+        Account.owner.in_(bindparam("owners", expanding=True)), Account.asset.in_(bindparam("assets", expanding=True))
+    )
+
+
 @cache
 def _account_query() -> Select[tuple[int]]:
     """Built once (every grant of points or cash runs it)."""
@@ -167,10 +186,10 @@ def _delta_update(taking: bool) -> Update:
 
 
 def credit_points(
-    session: Session, user_id: int, source_id: int, points: int, reference: str, now: datetime, expires_at: datetime
+    session: Session, target: int, source_id: int, points: int, reference: str, now: datetime, expires_at: datetime
 ) -> int:
-    """Give ``points`` to a user as one lot expiring at ``expires_at``; returns the lot id."""
-    target = account_id(session, user_owner(user_id), POINTS)
+    """Give ``points`` to the user's points account ``target`` as one lot expiring at ``expires_at``; returns
+    the lot id."""
     entry_id = post(session, "points_grant", reference, Transfer(source_id, target, points), now)
     lot = {"account_id": target, "entry_id": entry_id, "amount": points, "remaining": points}
     lot |= {"created_at": now, "expires_at": expires_at}

@@ -116,17 +116,21 @@ def _deliver(session: Session, request: GrantRequest, record: Grant, now: dateti
     reward = request.reward
     reference = f"grant:{record.id}"
     if reward.kind is RewardKind.POINTS:
-        source = ledger.account_id(session, _issue_owner(request), POINTS, allow_negative=True)
-        ledger.credit_points(
-            session, request.user_id, source, reward.amount, reference, now, now + request.points_lifetime
-        )
+        source, target = _issue_and_user_accounts(session, request, POINTS)
+        ledger.credit_points(session, target, source, reward.amount, reference, now, now + request.points_lifetime)
     elif reward.kind is RewardKind.RED_PACKET:
-        source = ledger.account_id(session, _issue_owner(request), CASH, allow_negative=True)
-        target = ledger.account_id(session, ledger.user_owner(request.user_id), CASH)
+        source, target = _issue_and_user_accounts(session, request, CASH)
         ledger.post(session, "red_packet", reference, ledger.Transfer(source, target, reward.amount), now)
     elif reward.kind is RewardKind.COUPON:
         session.add(_coupon(request, record, now))
         session.flush()
+
+
+def _issue_and_user_accounts(session: Session, request: GrantRequest, asset: str) -> tuple[int, int]:
+    """The campaign's issue account (which may go negative) and the shopper's, in ``asset``."""
+    issue = (_issue_owner(request), asset, True)
+    source, target = ledger.account_ids(session, issue, (ledger.user_owner(request.user_id), asset, False))
+    return source, target
 
 
 def _issue_owner(request: GrantRequest) -> str:

@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import Select, bindparam, exists, literal, select
 from sqlalchemy.orm import Session
 
-from economy.db import insert_selected_ignoring_conflicts, is_postgresql
+from economy.db import UTCDateTime, insert_selected_ignoring_conflicts, is_postgresql
 from games import records
 from games.campaigns import CampaignConfig, parsed_config
 from games.checkpoints import hold_off_closing, publish_checkpoints
@@ -71,19 +71,32 @@ def running_campaign(
 
     :raises Rejection: as :func:`active_campaign`.
     """
-    found = session.execute(_campaign_with_config(), {"campaign_id": campaign_id}).one_or_none()
+    campaign, config, _ = _running_with_period(session, registry, campaign_id, now)
+    return campaign, config
+
+
+def _running_with_period(
+    session: Session, registry: Registry, campaign_id: int, now: datetime
+) -> tuple[Campaign, CampaignConfig, SeedPeriod | None]:
+    """:func:`running_campaign` and the committed seed period covering ``now`` (``None``: none is), read
+    afresh in the same query (a draw needs all three)."""
+    found = session.execute(_campaign_with_config(), {"campaign_id": campaign_id, "now": now}).one_or_none()
     campaign = _running(found[0] if found else None, campaign_id, now)
     if found is None or found[1] is None:
         raise Rejection("campaign_not_found", f"campaign {campaign_id} has no published version")
-    return campaign, parsed_config(registry, found[1])
+    return campaign, parsed_config(registry, found[1]), found[2]
 
 
 @cache
-def _campaign_with_config() -> Select[tuple[Campaign, str]]:
-    """Built once (every play runs it)."""
+def _campaign_with_config() -> Select[tuple[Campaign, str, SeedPeriod]]:
+    """Built once (every play runs it): the campaign, its published config and the committed period covering
+    the parameter ``now`` (periods never overlap, so there is at most one)."""
+    now = bindparam("now", type_=UTCDateTime)
+    covering = (SeedPeriod.campaign_id == Campaign.id) & (SeedPeriod.starts_at <= now) & (SeedPeriod.ends_at > now)
     return (
-        select(Campaign, ConfigVersion.config_json)
+        select(Campaign, ConfigVersion.config_json, SeedPeriod)
         .outerjoin(ConfigVersion, ConfigVersion.id == Campaign.version_id)
+        .outerjoin(SeedPeriod, covering)
         .where(Campaign.id == bindparam("campaign_id"))
         .execution_options(populate_existing=True)
     )
@@ -147,11 +160,11 @@ def play(
     hold_off_closing(session, campaign_id)  # before the player's lock: the sealer updates player rows
     player, state_row = _lock_player_with_state(session, campaign_id, user_id, game_key)
     now = clock()
-    campaign, config = running_campaign(session, registry, campaign_id, now)
+    campaign, config, covering = _running_with_period(session, registry, campaign_id, now)
     if game_key not in config.games:
         raise Rejection("game_not_found", f"this campaign has no game '{game_key}'")
     game = registry.get(game_key)
-    period = draw_period(session, player, now)
+    period = draw_period(session, player, now, covering)
     if state_row is None:
         state_row = _new_state_row(session, campaign_id, user_id, game_key, game.dump_state(game.initial_state()))
     rng = FairRng(period.server_seed, player.client_seed, player.next_nonce)
@@ -192,7 +205,7 @@ def record_draw(session: Session, result: PlayResult) -> PlayResult:
     return replace(result, proof=proof)
 
 
-def draw_period(session: Session, player: Player, now: datetime) -> SeedPeriod:
+def draw_period(session: Session, player: Player, now: datetime, covering: SeedPeriod | None = None) -> SeedPeriod:
     """The open seed period covering ``now`` for the locked ``player``, its nonce moved to that period.
 
     The caller holds closing off (:func:`games.checkpoints.hold_off_closing`), so the period stays open
@@ -201,9 +214,12 @@ def draw_period(session: Session, player: Player, now: datetime) -> SeedPeriod:
     later period and never goes back to an earlier one (a clock reading behind the shopper's last draw is
     refused), so no (period, nonce) of a shopper is drawn twice.
 
+    ``covering``: the committed period covering ``now`` when the caller read it already (in this transaction,
+    after holding closing off); else it is read here.
+
     :raises Rejection: ``seed_not_committed``, ``period_closed`` (both: try again).
     """
-    period = committed_period(session, player.campaign_id, now)
+    period = covering or committed_period(session, player.campaign_id, now)
     if period is None:
         raise Rejection("seed_not_committed", "this period's draw seed is not published yet; please try again")
     if period.closed_at is not None or (
