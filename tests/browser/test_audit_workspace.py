@@ -1,16 +1,20 @@
 """The auditors' workspace (/audit) in headless Chromium against a real demo server: shoppers spin, ops rotate
 the seed period, and an auditor checks the periods, verifies one draw step by step in the browser, and
-verifies the downloaded export (then a tampered copy) with the same verdict as ``carnival audit verify``."""
+verifies the downloaded export (then a tampered copy) with the same verdict as ``carnival audit verify``.
+Every mark is explained in words, times show the campaign's zone and UTC, and prizes their names."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import uuid
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Page, Route, expect
 
 from games.verify import CheckpointsError, VerificationError, parse_checkpoints, read_lines, verify_lines
 from tests.browser.conftest import carnival
@@ -35,6 +39,8 @@ STEPS = [
     "slot",
 ]
 VERIFY_TIMEOUT_MS = 20_000
+ZONE = "Asia/Shanghai"  # the demo campaign's and the ops template's time zone
+ZONE_LABELS = {"zh": "北京时间", "en": "Beijing time"}
 
 
 def spin_as(browser: Browser, base_url: str, campaign: int, shopper: int) -> None:
@@ -76,6 +82,37 @@ def open_campaign(console: Page, base_url: str, campaign: int) -> None:
     expect(by_testid(console, "campaign-title")).to_have_text("白条狂欢季 · 幸运转盘")
 
 
+def zoned(iso: str, lang: str = "zh") -> tuple[str, str]:
+    """An instant as the workspace shows it: in the campaign's zone, then in UTC (its date only when it differs)."""
+    moment = datetime.fromisoformat(iso)
+    local, utc = moment.astimezone(ZoneInfo(ZONE)), moment.astimezone(UTC)
+    utc_text = utc.strftime("%H:%M:%S UTC" if utc.date() == local.date() else "%Y-%m-%d %H:%M:%S UTC")
+    return local.strftime(f"%Y-%m-%d %H:%M:%S {ZONE_LABELS[lang]}"), utc_text
+
+
+def publish_template(browser: Browser, base_url: str) -> int:
+    """As the demo ops account (in a context of its own), publish the console's template started an hour ago:
+    a campaign with a current seed period and none revealed; returns its id."""
+    context = browser.new_context(extra_http_headers={"Origin": base_url})  # as the console's pages send it
+    try:
+        api = context.request
+        signed_in = api.post(f"{base_url}/api/session/staff", data={"username": OPS[0], "password": OPS[1]})
+        assert signed_in.ok, signed_in.text()
+        body = api.get(f"{base_url}/api/ops/campaigns/template").json()
+        body["starts_at"] = (datetime.now(UTC) - timedelta(hours=1)).isoformat()
+        created = api.post(f"{base_url}/api/ops/campaigns", data=body)
+        assert created.status == 201, created.text()
+        campaign = created.json()["id"]
+        revision = api.get(f"{base_url}/api/ops/campaigns/{campaign}").json()["draft"]["revision"]
+        published = api.post(
+            f"{base_url}/api/ops/campaigns/{campaign}/publish", data={"revision": revision, "acknowledged": []}
+        )
+        assert published.ok, published.text()
+        return campaign
+    finally:
+        context.close()
+
+
 def download_export(console: Page, base_url: str, campaign: int, path: Path) -> list[str]:
     """The campaign's export fetched with the auditor's session, saved to ``path``; returns its lines."""
     answer = console.request.get(f"{base_url}/api/audit/campaigns/{campaign}/export")
@@ -93,10 +130,49 @@ def test_an_auditor_checks_periods_and_verifies_one_draw_step_by_step(
     expect(ended).to_have_count(1)
     expect(ended).to_have_attribute("data-ok", "true")
     expect(console.locator('[data-testid=commitment-check][data-ok="false"]')).to_have_count(0)
+    expect(ended.locator("[data-testid=why]")).to_be_visible()
+    expect(ended.locator("[data-testid=why]")).to_have_text(
+        "本页计算的 SHA-256(种子) 等于公布的承诺：揭示的正是事先承诺的种子。"
+    )
+    secret = console.locator(
+        "[data-testid=period-row]:not(:has([data-testid=period-seed])) [data-testid=commitment-check]"
+    )
+    expect(secret.first).to_have_attribute("data-ok", "null")
+    expect(secret.first.locator("[data-testid=why]")).to_have_text("种子在周期结束后公开，届时才能核对。")
+    expect(by_testid(console, "periods-empty")).to_be_hidden()  # a seed is revealed
+
+    periods = console.request.get(f"{demo_server}/api/audit/campaigns/{revealed}/periods").json()
+    ended_period = next(p for p in periods if p["server_seed"])
+    row = console.locator(f'[data-testid=period-row][data-key="{ended_period["key"]}"]')
+    committed = row.locator("[data-testid=period-committed-at]")
+    local, utc = zoned(ended_period["committed_at"])
+    expect(committed.locator("[data-testid=local-time]")).to_have_text(local)
+    expect(committed.locator("[data-testid=utc-time]")).to_have_text(f"/ {utc}")
+    span = row.locator("[data-testid=period-span] [data-testid=local-time]")
+    expect(span).to_have_text([zoned(ended_period["starts_at"])[0], zoned(ended_period["ends_at"])[0]])
+    before = row.locator("[data-testid=period-before-draws]")
+    expect(before).to_have_attribute("data-ok", "true")
+    first_draw = " / ".join(zoned(ended_period["first_draw_at"]))
+    expect(before.locator("[data-testid=why]")).to_have_text(
+        f"承诺在本周期首次抽奖（{first_draw}）之前已公布：抽奖时种子已锁定。"
+    )
+
     expect(by_testid(console, "reconcile-status")).to_have_attribute("data-ok", "true")
+    expect(by_testid(console, "reconcile-log")).to_have_attribute("data-ok", "true")
+    expect(by_testid(console, "reconcile-log").locator("[data-testid=why]")).to_contain_text(
+        f"{SHOPPERS * SPINS_EACH} 条抽奖记录已逐条与发放流水核对"
+    )
+    expect(by_testid(console, "reconcile-budget").locator("[data-testid=why]")).to_contain_text(
+        "等于预算记载的已用金额"
+    )
     expect(by_testid(console, "stats-version")).to_have_count(1)
+    expect(by_testid(console, "stats-why")).to_contain_text("卡方检验")
     observed = by_testid(console, "stats-observed").all_inner_texts()
     assert sum(int(n) for n in observed) == SHOPPERS * SPINS_EACH
+    prizes = console.request.get(f"{demo_server}/api/campaigns/{revealed}/rules").json()["prizes"]
+    for prize in prizes:
+        name = console.locator(f'[data-testid=stats-row][data-key="{prize["key"]}"] [data-testid=prize-name]')
+        expect(name).to_have_text(prize["name"])
     link = by_testid(console, "checkpoints-link")
     expect(link).to_have_attribute("href", f"/api/campaigns/{revealed}/checkpoints")
     saved = console.request.get(f"{demo_server}{link.get_attribute('href')}").json()
@@ -115,9 +191,35 @@ def test_an_auditor_checks_periods_and_verifies_one_draw_step_by_step(
     assert [steps.nth(i).get_attribute("data-step") for i in range(len(STEPS))] == STEPS
     expect(console.locator('[data-testid=step]:not([data-ok="true"])')).to_have_count(0)
     expect(console.locator("[data-step=hmac]")).to_contain_text(":0:0")  # the HMAC message client_seed:nonce:0
+    expect(by_testid(console, "step-why")).to_have_count(len(STEPS))  # one sentence per step, each visible
+    for i in range(len(STEPS)):
+        expect(by_testid(console, "step-why").nth(i)).to_be_visible()
+    expect(console.locator("[data-step=record_hash] [data-testid=step-why]")).to_have_text(
+        "本页算出的记录哈希与记录的 hash 相同：记录写入后没有被改动。"
+    )
+    record = next(
+        json.loads(line)["record"]
+        for line in console.request.get(f"{demo_server}/api/audit/campaigns/{revealed}/export").text().splitlines()
+        if '"type":"draw"' in line and json.loads(line)["record"]["seq"] == 3
+    )
+    picked = next(p for p in prizes if p["key"] == record["prize"])
+    expect(console.locator("[data-step=pick] [data-testid=step-why]")).to_contain_text(
+        f"{picked['name']}（{picked['key']}）"
+    )
+    chosen = console.locator("[data-step=pick] tr.chosen")
+    expect(chosen.locator("[data-testid=prize-name]")).to_have_text(picked["name"])
+    expect(console.locator("[data-step=grant] [data-testid=prize-name]").first).to_have_text(picked["name"])
 
     by_testid(console, "lang-switch").click()
     expect(by_testid(console, "draw-summary")).to_have_text(f"All {len(STEPS)} steps pass.")
+    expect(by_testid(console, "step-why")).to_have_count(len(STEPS))  # said again in English, not added
+    expect(console.locator("[data-step=record_hash] [data-testid=step-why]")).to_have_text(
+        "The record's hash, computed here, is its hash: it was not altered after it was written."
+    )
+    expect(chosen.locator("[data-testid=prize-name]")).to_have_text(picked["name_en"])
+    expect(ended.locator("[data-testid=why]")).to_have_count(1)
+    expect(ended.locator("[data-testid=why]")).to_contain_text("equals the published commitment")
+    expect(committed.locator("[data-testid=local-time]")).to_have_text(zoned(ended_period["committed_at"], "en")[0])
 
 
 def test_the_export_verifies_in_the_browser_as_it_does_with_carnival_audit_verify(
@@ -141,6 +243,9 @@ def test_the_export_verifies_in_the_browser_as_it_does_with_carnival_audit_verif
         expect(row.locator("td.num")).to_have_text(str(draws))
         expect(row).to_have_attribute("data-status", "verified")
         expect(row.locator("[data-testid=verdict-period-status]")).to_have_text("✓ 已验证")
+        expect(row.locator("[data-testid=why]")).to_have_text(
+            f"本周期 {draws} 次抽奖全部在本页重算一致：承诺、记录哈希、哈希链、nonce 顺序与抽奖结果。"
+        )
     expect(by_testid(console, "progress-text")).to_contain_text(f"{report.draws} 次抽奖")
     expect(by_testid(console, "verify-progress")).to_have_attribute("data-outcome", "good")
 
@@ -154,17 +259,25 @@ def test_the_export_verifies_in_the_browser_as_it_does_with_carnival_audit_verif
     expect(by_testid(console, "verdict-status")).to_have_attribute("data-ok", "false", timeout=VERIFY_TIMEOUT_MS)
     expect(by_testid(console, "verdict-line")).to_have_text(str(line))
     expect(by_testid(console, "verdict-message")).to_have_text(f"line {line}: {why}")
+    expect(by_testid(console, "verdict-message")).to_be_hidden()  # the verifier's English words, folded away
     expect(by_testid(console, "verdict-reason")).to_contain_text("记录被篡改")
+    console.locator("details.original summary").click()
+    expect(by_testid(console, "verdict-message")).to_be_visible()
     period = json.loads(tampered[line - 1])["record"]["period"]
     expect(by_testid(console, "verdict-status")).to_have_text(f"未通过：第 {line} 行（周期 {period}）")
     failed_row = console.locator(f'[data-testid=verdict-period][data-key="{period}"]')
     expect(failed_row).to_have_attribute("data-status", "failed")
     expect(by_testid(console, "verify-progress")).to_have_attribute("data-outcome", "bad")  # the bar turns red
     expect(failed_row.locator("[data-testid=verdict-period-status]")).to_have_text(f"✗ 未通过（第 {line} 行）")
+    expect(failed_row.locator("[data-testid=why]")).to_have_text(f"本周期第 {line} 行的记录重算不一致，原因见上。")
     expect(console.locator("[data-testid=verdict-period]")).to_have_count(len(report.periods))
     by_testid(console, "lang-switch").click()
     expect(failed_row.locator("[data-testid=verdict-period-status]")).to_have_text(f"✗ failed at line {line}")
+    expect(failed_row.locator("[data-testid=why]")).to_contain_text(f"The record on line {line}")
     expect(by_testid(console, "verdict-status")).to_have_text(f"FAILED at line {line} (period {period})")
+    expect(by_testid(console, "verdict-reason")).to_have_text(why)  # the reason once, in English
+    expect(by_testid(console, "export-verdict")).not_to_contain_text(f"line {line}: {why}")
+    expect(by_testid(console, "verdict-message")).to_have_count(0)
     by_testid(console, "lang-switch").click()
 
     by_testid(console, "verify-server-export").click()  # the campaign's export streamed from the server
@@ -243,6 +356,13 @@ def test_a_pasted_record_is_verified_and_a_forged_one_fails(
     failed = console.locator('[data-testid=step][data-ok="false"]')
     expect(failed).to_have_count(2)
     assert {failed.nth(i).get_attribute("data-step") for i in range(2)} == {"record_hash", "slot"}
+    record_why = console.locator("[data-step=record_hash] [data-testid=step-why]")
+    expect(record_why).to_be_visible()
+    expect(record_why).to_contain_text("记录被改动过")
+    expect(record_why).to_contain_text(f"记录的 hash 却是 {second['hash'][:16]}…")
+    expect(console.locator("[data-step=slot] [data-testid=step-why]")).to_have_text(
+        f"按抽取应停在格位 {second['detail']['slot']}，记录却是 {forged['detail']['slot']}。"
+    )
 
     twice = json.dumps(second, ensure_ascii=False).replace('"slot":', '"slot": 0, "slot":', 1)
     by_testid(console, "paste-record").fill(twice)
@@ -251,7 +371,13 @@ def test_a_pasted_record_is_verified_and_a_forged_one_fails(
 
 
 def test_ops_are_refused_and_english_is_one_click_away(console: Page, demo_server: str) -> None:
-    sign_in(console, demo_server, OPS, "/audit")
+    sign_in(console, demo_server, (OPS[0], "not-the-password"), "/audit")
+    expect(by_testid(console, "login-error")).to_have_text("用户名或密码错误")
+    by_testid(console, "lang-switch").click()
+    expect(by_testid(console, "login-error")).to_have_text("Wrong username or password")  # told again, in English
+    by_testid(console, "lang-switch").click()
+    by_testid(console, "login-password").fill(OPS[1])
+    by_testid(console, "login-submit").click()
     expect(by_testid(console, "forbidden")).to_be_visible()
     expect(console.locator("#app")).to_be_hidden()
 
@@ -259,3 +385,108 @@ def test_ops_are_refused_and_english_is_one_click_away(console: Page, demo_serve
 
     expect(console.locator("html")).to_have_attribute("lang", "en")
     expect(by_testid(console, "forbidden").locator("h1")).to_have_text("Not allowed")
+
+
+def forge_periods(route: Route) -> None:
+    """The periods answer with the revealed seed replaced and its commitment made after the first draw."""
+    periods = route.fetch().json()
+    for period in periods:
+        if period["server_seed"]:
+            period["server_seed"] = "ab" * 32
+            period["committed_at"] = period["ends_at"]
+            period["committed_before_draws"] = False
+    route.fulfill(json=periods)
+
+
+def mismatched_reconciliation(route: Route) -> None:
+    """The reconciliation answer with a draw's grant missing and the budget off by one yuan."""
+    result = route.fetch().json()
+    missing = {"problem": "the log grants 'points_10' but the ledger has no grant", "seq": 2, "grant_key": None}
+    budget = {"problem": "the budget says 1 fen were spent but the grants cost 0 fen", "seq": None, "grant_key": None}
+    result.update(ok=False, budget_spent_fen=result["granted_cost_fen"] + 100, mismatches=[missing, budget])
+    route.fulfill(json=result)
+
+
+def test_failed_checks_and_errors_are_explained_once_in_the_chosen_language(
+    console: Page, demo_server: str, revealed: int
+) -> None:
+    base = f"**/api/audit/campaigns/{revealed}"
+    console.route(f"{base}/periods", forge_periods)
+    console.route(f"{base}/reconciliation", mismatched_reconciliation)
+    missing = {"error": "campaign_not_found", "message": "campaign not found"}
+    console.route(f"{base}/stats", lambda route: route.fulfill(status=404, json=missing))
+    open_campaign(console, demo_server, revealed)
+    periods = console.request.get(f"{demo_server}/api/audit/campaigns/{revealed}/periods").json()
+    ended = next(p for p in periods if p["server_seed"])
+    row = console.locator(f'[data-testid=period-row][data-key="{ended["key"]}"]')
+    points = next(
+        p
+        for p in console.request.get(f"{demo_server}/api/campaigns/{revealed}/rules").json()["prizes"]
+        if p["key"] == "points_10"
+    )
+
+    check = row.locator("[data-testid=commitment-check]")
+    expect(check).to_have_attribute("data-ok", "false")
+    computed = hashlib.sha256(bytes.fromhex("ab" * 32)).hexdigest()
+    expect(check.locator("[data-testid=why]")).to_be_visible()
+    expect(check.locator("[data-testid=why]")).to_have_text(
+        f"本页计算的 SHA-256(种子) 为 {computed[:12]}…，不等于公布的承诺：揭示的不是事先承诺的种子。"
+    )
+    before = row.locator("[data-testid=period-before-draws]")
+    expect(before).to_have_attribute("data-ok", "false")
+    first_draw = " / ".join(zoned(ended["first_draw_at"]))
+    expect(before.locator("[data-testid=why]")).to_have_text(
+        f"承诺晚于本周期首次抽奖（{first_draw}）才公布：种子可能是看到抽奖后才定的。"
+    )
+
+    expect(by_testid(console, "reconcile-status")).to_have_attribute("data-ok", "false")
+    log = by_testid(console, "reconcile-log")
+    expect(log).to_have_attribute("data-ok", "false")
+    expect(log.locator("[data-testid=why]")).to_have_text(
+        f"{SHOPPERS * SPINS_EACH} 条抽奖记录与发放流水核对时有 1 处对不上，见下方明细。"
+    )
+    expect(by_testid(console, "reconcile-budget")).to_have_attribute("data-ok", "false")
+    expect(by_testid(console, "reconcile-budget").locator("[data-testid=why]")).to_contain_text("两者不等")
+    listed = by_testid(console, "mismatch")
+    expect(listed).to_have_count(2)
+    expect(listed.first).to_have_text(f"seq 2 日志发放 'points_10' ({points['name']})，流水中却没有对应的发放")
+    expect(by_testid(console, "page-message")).to_have_text("活动不存在")
+
+    by_testid(console, "lang-switch").click()
+    expect(check.locator("[data-testid=why]")).to_have_text(
+        f"SHA-256 of the seed, computed here, is {computed[:12]}…, not the published commitment: "
+        "this is not the seed committed to."
+    )
+    expect(listed).to_have_count(2)
+    expect(listed.first).to_have_text(
+        f"seq 2 the log grants 'points_10' ({points['name_en']}) but the ledger has no grant"
+    )
+    expect(log.locator("[data-testid=why]")).to_contain_text("found 1 mismatches")
+    expect(by_testid(console, "page-message")).to_have_text("No such campaign")
+    expect(console.locator("[role=alert]:visible")).to_have_count(1)
+
+
+def test_a_campaign_with_no_revealed_seed_says_when_the_next_one_is_revealed(
+    console: Page, browser: Browser, demo_server: str
+) -> None:
+    campaign = publish_template(browser, demo_server)
+    sign_in(console, demo_server, AUDITOR, "/audit")
+    console.locator(f'[data-testid=campaign-row][data-id="{campaign}"] [data-testid=campaign-open]').click()
+    periods = console.request.get(f"{demo_server}/api/audit/campaigns/{campaign}/periods").json()
+    assert periods and not any(p["server_seed"] for p in periods)
+    current = next(p for p in periods if p["status"] == "current")
+
+    empty = by_testid(console, "periods-empty")
+    expect(empty).to_be_visible()
+    local, utc = zoned(current["ends_at"])
+    expect(empty).to_have_text(
+        "本活动还没有已揭示的种子：种子在其周期结束后公开。"
+        f"下一个种子将于 {local} / {utc} 揭示（当前周期 {current['key']} 结束时）。"
+    )
+    expect(by_testid(console, "period-row")).to_have_count(len(periods))
+    expect(by_testid(console, "stats-empty")).to_be_visible()
+
+    by_testid(console, "lang-switch").click()
+    local, utc = zoned(current["ends_at"], "en")
+    expect(empty).to_contain_text(f"The next seed will be revealed at {local} / {utc}")
+    expect(console.locator("[data-testid=periods-empty]:visible")).to_have_count(1)

@@ -62,7 +62,7 @@ function render() {
     return;
   }
   $("draw-steps").replaceChildren();
-  notice($("draw-summary"), last.failure ? t(...last.failure) : last.error);
+  notice($("draw-summary"), last.failure ? t(...last.failure) : errorText(last.error)); // in the language shown
 }
 
 async function bySeq(campaignId) {
@@ -91,7 +91,7 @@ async function run(form, task) {
   } catch (error) {
     if (error instanceof JSONDecodeError) outcome = { failure: ["draw.bad_json", { why: error.message }] };
     else if (error instanceof RepeatedMember) outcome = { failure: ["draw.repeated_member", { name: error.message }] };
-    else outcome = { error: errorText(error) };
+    else outcome = { error };
   } finally {
     button.disabled = false;
   }

@@ -1,6 +1,7 @@
 // "Verify an export file": a file dropped or chosen (or the campaign's export fetched from the server) is
 // streamed through verifyExport line by line, with a progress bar, then the verdict and, per period, its draws
-// and whether it verified (or failed, and on which line).
+// and whether it verified (or failed, and on which line), each with a sentence saying why. The failure's reason
+// is shown once, in the page's language (the verifier's English words folded away beside it when they differ).
 
 import { $, el, fill } from "../ops/dom.js";
 import { errorText } from "./api.js";
@@ -26,6 +27,13 @@ function progress(bytes, total, line, draws) {
 
 const PERIOD_MARKS = { verified: ["pass", true], failed: ["fail", false], unverified: ["none", null] };
 
+/** Why a period verified or failed (an unverified period's status says why already). */
+function periodWhy(status, draws, line) {
+  if (status === "unverified") return null;
+  const text = t(`file.why.${status}`, { n: count(draws), line });
+  return el("div", { class: "why", "data-testid": "why" }, text);
+}
+
 /** One row per period: its draws verified and whether it verified, failed (on which line) or was not reached. */
 function periodsTable(verdict) {
   const line = verdict.error?.line;
@@ -37,9 +45,14 @@ function periodsTable(verdict) {
       el("td", { class: "num" }, count(draws)),
       el(
         "td",
-        { "data-testid": "verdict-period-status" },
-        el("span", { class: `mark mark-${PERIOD_MARKS[status][0]}` }, markText(PERIOD_MARKS[status][1])),
-        ` ${t(`file.period_${status}`, { line })}`,
+        {},
+        el(
+          "span",
+          { "data-testid": "verdict-period-status" },
+          el("span", { class: `mark mark-${PERIOD_MARKS[status][0]}` }, markText(PERIOD_MARKS[status][1])),
+          ` ${t(`file.period_${status}`, { line })}`,
+        ),
+        periodWhy(status, draws, line),
       ),
     ),
   );
@@ -68,24 +81,33 @@ function headline(verdict) {
   return period ? t("file.failed_in", { line, period }) : t("file.failed", { line });
 }
 
+/**
+ * Why the file failed, once, in the page's language; below it, folded, the verifier's own words (as
+ * ``carnival audit verify`` prints them) when they read differently.
+ */
+function failure(verdict) {
+  if (verdict.ok) return null;
+  const { line, message, cause } = verdict.error ?? {};
+  const reason = verdictText(cause ? errorText(cause) : message);
+  const original = line ? `line ${line}: ${message}` : message;
+  const folded =
+    message && reason !== message
+      ? el(
+          "details",
+          { class: "original" },
+          el("summary", { class: "small muted" }, t("file.original")),
+          el("p", { class: "muted small mono", "data-testid": "verdict-message" }, original),
+        )
+      : null;
+  return el("div", {}, el("p", { "data-testid": "verdict-reason" }, reason), folded);
+}
+
 function renderVerdict() {
   const box = $("verdict");
   box.hidden = !last;
   if (!last) return;
   const { verdict, name } = last;
-  const { line, message } = verdict.error ?? {};
-  const failure = verdict.ok
-    ? null
-    : el(
-        "div",
-        {},
-        el("p", { "data-testid": "verdict-reason" }, verdictText(message)),
-        el(
-          "p",
-          { class: "muted small mono", "data-testid": "verdict-message" },
-          line ? `line ${line}: ${message}` : message,
-        ),
-      );
+  const { line } = verdict.error ?? {};
   fill(
     box,
     el(
@@ -97,7 +119,7 @@ function renderVerdict() {
       },
       headline(verdict),
     ),
-    failure,
+    failure(verdict),
     el(
       "dl",
       { class: "kv" },
@@ -128,9 +150,13 @@ async function savedCheckpoints() {
   }
 }
 
-/** A verdict for a file that could not be verified at all (unreadable saved checkpoints, a failed download). */
-function unverified(message) {
-  return { ok: false, draws: 0, headHash: "", periods: {}, periodResults: [], checkpoints: 0, error: { line: 0, message } };
+/**
+ * A verdict for a file that could not be verified at all (unreadable saved checkpoints, a failed download);
+ * the ``cause`` is kept so its text follows the page's language.
+ */
+function unverified(cause) {
+  const error = { line: 0, message: String(cause?.message ?? cause), cause };
+  return { ok: false, draws: 0, headHash: "", periods: {}, periodResults: [], checkpoints: 0, error };
 }
 
 /** Run ``verify(checkpoints, report)``, showing its progress and then its verdict unless a later run started. */
@@ -145,7 +171,7 @@ async function check(name, verify) {
   try {
     verdict = await verify(await savedCheckpoints(), report);
   } catch (error) {
-    verdict = unverified(errorText(error));
+    verdict = unverified(error);
   }
   if (run === runs) {
     last = { name, verdict };

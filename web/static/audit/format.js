@@ -1,13 +1,56 @@
 // Display formatting for the auditors' page: times, hashes, counts, probabilities.
 
-import { currentLang } from "./i18n.js";
+import { currentLang, has, t } from "./i18n.js";
 
 const locale = () => (currentLang() === "en" ? "en-GB" : "zh-CN");
 
-/** An ISO instant in the browser's time zone, seconds shown; "–" for none. */
-export function dateTime(iso) {
+const PARTS = {
+  year: "numeric",
+  month: "2-digit",
+  day: "2-digit",
+  hour: "2-digit",
+  minute: "2-digit",
+  second: "2-digit",
+};
+
+/** The date ("2026-12-06") and time ("08:00:00") of an ISO instant in ``zone``, always zero-padded. */
+export function zonedParts(iso, zone = "UTC") {
+  const format = new Intl.DateTimeFormat("en-US", { ...PARTS, hourCycle: "h23", timeZone: zone });
+  const part = Object.fromEntries(format.formatToParts(new Date(iso)).map(({ type, value }) => [type, value]));
+  return { date: `${part.year}-${part.month}-${part.day}`, time: `${part.hour}:${part.minute}:${part.second}` };
+}
+
+/** An ISO instant as "2026-12-06 08:00:00" in ``zone`` (UTC by default); "–" for none. */
+export function dateTime(iso, zone = "UTC") {
   if (!iso) return "–";
-  return new Date(iso).toLocaleString(locale(), { dateStyle: "short", timeStyle: "medium" });
+  const { date, time } = zonedParts(iso, zone);
+  return `${date} ${time}`;
+}
+
+/** What to call ``zone`` ("北京时间" / "Beijing time" for Asia/Shanghai); the zone's name when we have no word for it. */
+export function zoneName(zone) {
+  return has(`zone.${zone}`) ? t(`zone.${zone}`) : zone;
+}
+
+/**
+ * An ISO instant in the campaign's ``zone`` and in UTC, both labelled:
+ * ``{local: "2026-12-06 08:00:00 北京时间", utc: "00:00:00 UTC"}`` (the UTC date shown only when it differs);
+ * null for none. In a campaign run in UTC, ``utc`` is null.
+ */
+export function zonedTimes(iso, zone) {
+  if (!iso) return null;
+  const local = zonedParts(iso, zone);
+  const utc = zonedParts(iso, "UTC");
+  const utcText = utc.date === local.date ? `${utc.time} UTC` : `${utc.date} ${utc.time} UTC`;
+  if (zone === "UTC") return { local: `${local.date} ${local.time} UTC`, utc: null };
+  return { local: `${local.date} ${local.time} ${zoneName(zone)}`, utc: utcText };
+}
+
+/** ``zonedTimes`` on one line: "2026-12-06 08:00:00 北京时间 / 00:00:00 UTC"; "–" for none. */
+export function zonedText(iso, zone) {
+  const times = zonedTimes(iso, zone);
+  if (!times) return "–";
+  return times.utc ? `${times.local} / ${times.utc}` : times.local;
 }
 
 /** The first ``n`` characters of a hash with an ellipsis. */

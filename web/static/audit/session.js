@@ -1,8 +1,9 @@
 // The sign-in gate of the auditors' page. GET /api/session/me tells who is signed in: nobody -> the login
 // form (staff sign in through POST /api/session/staff); another role -> "forbidden"; an auditor -> the page.
 
-import { $, notice } from "../ops/dom.js";
-import { api, errorText } from "./api.js";
+import { $ } from "../ops/dom.js";
+import { api } from "./api.js";
+import { showError } from "./error-notice.js";
 import { initI18n, onLanguageChange, t } from "./i18n.js";
 
 async function whoAmI() {
@@ -25,10 +26,11 @@ function signIn() {
       try {
         const body = { username: $("login-username").value.trim(), password: $("login-password").value };
         const user = await api("/api/session/staff", { method: "POST", body });
+        showError($("login-error"), null);
         $("login").hidden = true;
         resolve(user);
       } catch (error) {
-        notice($("login-error"), errorText(error));
+        showError($("login-error"), error);
       } finally {
         button.disabled = false;
       }
@@ -60,7 +62,7 @@ export async function requireAuditor() {
   try {
     user = (await whoAmI()) ?? (await signIn());
   } catch (error) {
-    notice($("gate-error"), errorText(error));
+    showError($("gate-error"), error);
     return new Promise(() => {});
   }
   showUser(user);

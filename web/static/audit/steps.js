@@ -1,10 +1,12 @@
-// explainDraw's steps (verifier.js) as the page shows them: each with its mark and what was recomputed.
+// explainDraw's steps (verifier.js) as the page shows them: each with its mark, a sentence saying why it
+// passed or failed, and what was recomputed. Prize keys show their names from the campaign's rules.
 
 import { el, fill, notice } from "../ops/dom.js";
 import { markText } from "./format.js";
 import { t } from "./i18n.js";
+import { checkMark, markStatus as status, prizeLabel, prizeText } from "./marks.js";
+import { stepWhy } from "./step-why.js";
 
-const status = (ok) => (ok === null || ok === undefined ? "none" : ok ? "pass" : "fail");
 const mono = (value) =>
   el("span", { class: "mono break" }, value === null || value === undefined ? "–" : String(value));
 
@@ -77,7 +79,14 @@ const DETAILS = {
     grid(
       ["step.integer", "step.range", "step.limit", "step.computed", "step.in_record", ""],
       s.integers.map((x, i) =>
-        row([`#${i}`, mono(`[0, ${x.n})`), mono(x.limit), mono(x.computed), mono(x.recorded), mark(x.ok)]),
+        row([
+          `#${i}`,
+          mono(`[0, ${x.n})`),
+          mono(x.limit),
+          mono(x.computed),
+          mono(x.recorded),
+          checkMark(x.ok, t(x.ok ? "step.integer_same" : "step.integer_differs")),
+        ]),
       ),
     ),
   pick: (s) =>
@@ -89,24 +98,24 @@ const DETAILS = {
         ["step.prize", "step.weight", "step.values", ""],
         s.buckets.map((b) =>
           row(
-            [mono(b.key), mono(b.weight), mono(`${b.low} – ${b.high - 1}`), b.chosen ? `← ${t("step.chosen")}` : ""],
+            [
+              prizeLabel(b.key),
+              mono(b.weight),
+              mono(`${b.low} – ${b.high - 1}`),
+              b.chosen ? `← ${t("step.chosen")}` : "",
+            ],
             b.chosen ? "chosen" : null,
           ),
         ),
       ),
-      kv(["step.picked", mono(s.picked)], ["step.in_record", mono(s.recorded)]),
+      kv(["step.picked", prizeLabel(s.picked)], ["step.in_record", prizeLabel(s.recorded)]),
     ),
   grant: (s) =>
-    el(
-      "div",
-      {},
-      kv(
-        ["step.prize", mono(s.prize)],
-        ["step.granted", mono(s.granted)],
-        ["step.reason", mono(s.reason)],
-        ["step.fallback", mono(s.fallback)],
-      ),
-      el("p", { class: "small" }, t(`step.outcome.${s.outcome}`)),
+    kv(
+      ["step.prize", prizeLabel(s.prize)],
+      ["step.granted", prizeLabel(s.granted)],
+      ["step.reason", mono(s.reason)],
+      ["step.fallback", prizeLabel(s.fallback)],
     ),
   amount: (s) =>
     s.range
@@ -117,7 +126,7 @@ const DETAILS = {
           ["step.amount_value", mono(s.amount)],
           ["step.in_record", mono(s.recorded)],
         )
-      : el("p", { class: "small" }, t("step.no_amount")),
+      : null, // the step's sentence says there is no amount
   slot: (s) =>
     el(
       "div",
@@ -129,12 +138,12 @@ const DETAILS = {
           el(
             "span",
             { class: `slot${s.candidates.includes(i) ? " candidate" : ""}${i === s.slot ? " landed" : ""}` },
-            `${i}: ${key}`,
+            `${i}: ${prizeText(key)}`,
           ),
         ),
       ),
       kv(
-        ["step.landed", mono(s.landed)],
+        ["step.landed", prizeLabel(s.landed)],
         ["step.candidates", mono(`[${s.candidates.join(", ")}]`)],
         ["step.slot_draw", mono(`draws[${s.at}] = [${s.n}, ${s.value}]`)],
         ["step.slot_value", mono(s.slot)],
@@ -154,6 +163,7 @@ function mark(ok) {
 }
 
 function item(step) {
+  const why = step.error ? null : el("p", { class: "why step-why", "data-testid": "step-why" }, stepWhy(step));
   return el(
     "li",
     { class: `step step-${status(step.ok)}`, "data-testid": "step", "data-step": step.id, "data-ok": String(step.ok) },
@@ -164,6 +174,7 @@ function item(step) {
       el("strong", {}, t(`step.${step.id}`)),
       el("span", { class: "muted small" }, t(`step.${step.id}.what`)),
     ),
+    why,
     step.error ? el("p", { class: "notice notice-error" }, step.error) : DETAILS[step.id](step),
   );
 }

@@ -1,19 +1,26 @@
 // The auditors' workspace: sign in, pick a campaign, then its periods (commitments checked here), the
 // reconciliation, the odds test with its chart, one draw verified step by step, and export files verified
 // in this browser (verifier.js). The server is only read; it is never asked whether a draw is fair.
+// The campaign's public rules give its time zone (times are shown in it and in UTC) and its prizes' names.
 
-import { $, el, notice } from "../ops/dom.js";
-import { api, errorText } from "./api.js";
+import { $, el } from "../ops/dom.js";
+import { api } from "./api.js";
 import { initDrawCheck, redrawDrawCheck } from "./draw-check.js";
+import { showError } from "./error-notice.js";
 import { initExportCheck, redrawExportCheck } from "./export-check.js";
 import { count } from "./format.js";
 import { localName, onLanguageChange, t } from "./i18n.js";
-import { commitmentChecks, renderPeriods } from "./periods.js";
+import { setPrizes } from "./marks.js";
+import { commitmentChecks, renderPeriods, renderPeriodsEmpty } from "./periods.js";
 import { renderReconciliation } from "./reconciliation.js";
 import { requireAuditor } from "./session.js";
 import { renderStats } from "./stats.js";
 
-const state = { campaigns: [], campaign: null, periods: null, checks: {}, reconciliation: null, stats: null };
+const EMPTY = { periods: null, checks: {}, reconciliation: null, stats: null, rules: null };
+const state = { campaigns: [], campaign: null, ...EMPTY };
+
+/** The campaign's time zone (from its rules); UTC until they are read. */
+const zone = () => state.rules?.timezone ?? "UTC";
 
 function row(campaign) {
   const selected = state.campaign?.id === campaign.id;
@@ -55,9 +62,11 @@ function render() {
   if (!campaign) return;
   $("campaign-title").textContent = localName(campaign);
   $("campaign-slug").textContent = `#${campaign.id} · ${campaign.slug}`;
-  if (state.periods) renderPeriods($("periods"), state.periods, state.checks);
+  renderPeriods($("periods"), state.periods ?? [], state.checks, zone());
+  renderPeriodsEmpty($("periods-empty"), state.periods, zone());
   if (state.reconciliation) renderReconciliation($("reconciliation"), state.reconciliation);
-  if (state.stats) renderStats($("stats"), state.stats);
+  else $("reconciliation").replaceChildren();
+  renderStats($("stats"), state.stats);
 }
 
 /** GET ``path``; null (and the error shown) when it fails. */
@@ -65,15 +74,16 @@ async function get(path) {
   try {
     return await api(path);
   } catch (error) {
-    notice($("page-message"), errorText(error));
+    showError($("page-message"), error);
     return null;
   }
 }
 
 async function open(id) {
   state.campaign = state.campaigns.find((c) => c.id === id) ?? null;
-  Object.assign(state, { periods: null, checks: {}, reconciliation: null, stats: null });
-  notice($("page-message"), "");
+  Object.assign(state, EMPTY);
+  setPrizes([]);
+  showError($("page-message"), null);
   redrawDrawCheck(true);
   if (!state.campaign) return render();
   history.replaceState(null, "", `#campaign=${id}`);
@@ -83,14 +93,16 @@ async function open(id) {
   $("rules-link").href = `/play/${id}/rules`;
   render();
   const base = `/api/audit/campaigns/${id}`;
-  const [periods, reconciliation, stats] = await Promise.all([
+  const [periods, reconciliation, stats, rules] = await Promise.all([
     get(`${base}/periods`),
     get(`${base}/reconciliation`),
     get(`${base}/stats`),
+    get(`/api/campaigns/${id}/rules`),
   ]);
   const checks = periods ? await commitmentChecks(periods) : {};
   if (state.campaign?.id !== id) return; // another campaign was opened meanwhile
-  Object.assign(state, { periods, checks, reconciliation, stats });
+  Object.assign(state, { periods, checks, reconciliation, stats, rules });
+  setPrizes(rules?.prizes);
   render();
 }
 
@@ -113,6 +125,6 @@ try {
   render();
   await openFromHash();
 } catch (error) {
-  notice($("page-message"), errorText(error));
+  showError($("page-message"), error);
 }
 window.addEventListener("hashchange", openFromHash);
