@@ -19,7 +19,7 @@ from server.cli_audit import AUDIT_COMMANDS, campaign_or_fail
 from server.cli_simulate import simulate_command
 from server.cli_users import USER_COMMANDS, user_create
 from server.config import ConfigError
-from server.demo import DEMO_STAFF, seed_demo
+from server.demo import DEMO_STAFF, seed_demo, seed_history
 from server.launch_guard import purge_spent
 from server.migrate import upgrade
 
@@ -80,8 +80,11 @@ def _seed() -> Campaign:
             "the demo data (with published staff passwords) is only for CARNIVAL_ENV=development or testing"
         )
     db_session = db.session()
+    registry = current_app.extensions["carnival.registry"]
     with db_session.begin():
-        return seed_demo(db_session, current_app.extensions["carnival.registry"], db.now())
+        campaign = seed_demo(db_session, registry, db.now())
+    seed_history(current_app.extensions["carnival.sessions"], registry, campaign.id, db.now)
+    return campaign
 
 
 @cli.command("demo", with_appcontext=False)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -11,8 +12,10 @@ from sqlalchemy.orm import Session
 from economy.rewards import Reward, RewardKind
 from economy.service import GrantRequest, grant
 from games.admin import create_campaign
-from games.models import Campaign
-from games.periods import local_day
+from games.contract import Action
+from games.engine import play, record_draw
+from games.models import Campaign, SeedPeriod
+from games.periods import local_day, rotate
 from games.registry import Registry
 from server.accounts import create_staff
 from server.models import User
@@ -25,6 +28,11 @@ DEMO_SHOPPERS: list[dict[str, str]] = [
     {"sub": "demo-1004", "name": "Alex", "tier": "diamond"},
 ]
 DEMO_STAFF = [("ops", "carnival-ops-demo", "ops"), ("auditor", "carnival-audit-demo", "auditor")]
+#: Shoppers whose spins fill the demo's first, already ended, seed period (not offered on the login page).
+HISTORY_SHOPPERS: list[dict[str, str]] = [
+    {"sub": f"demo-history-{n}", "name": name, "tier": "normal"} for n, name in enumerate(["赵敏", "周杰", "陈晨"], 1)
+]
+HISTORY_SPINS_EACH = 3
 WELCOME_POINTS = 200
 
 
@@ -178,3 +186,42 @@ def seed_demo(session: Session, registry: Registry, now: datetime) -> Campaign:
         if session.scalars(select(User).where(User.username == username)).first() is None:
             create_staff(session, username, password, role, now)
     return campaign
+
+
+def seed_history(
+    sessions: Callable[[], Session], registry: Registry, campaign_id: int, clock: Callable[[], datetime]
+) -> int:
+    """Give the demo campaign one ended seed period an auditor can verify in the browser: a few shoppers'
+    spins (each in a transaction of its own, as the API makes them, at ``clock``'s time), then the period
+    ended (its seed revealed, its checkpoint published). Does nothing when the campaign already has an ended
+    period; returns how many spins it made."""
+    with sessions() as session, session.begin():
+        if (
+            session.scalars(
+                select(SeedPeriod.id)
+                .where(SeedPeriod.campaign_id == campaign_id)
+                .where(SeedPeriod.closed_at.is_not(None))
+            ).first()
+            is not None
+        ):
+            return 0
+        shoppers = [_history_shopper(session, shopper, clock()) for shopper in HISTORY_SHOPPERS]
+    for user_id in shoppers:
+        for _ in range(HISTORY_SPINS_EACH):
+            with sessions() as session, session.begin():
+                record_draw(session, play(session, registry, campaign_id, user_id, "wheel", Action("spin"), clock))
+    with sessions() as session, session.begin():
+        rotate(session, session.get_one(Campaign, campaign_id), clock())
+    return len(shoppers) * HISTORY_SPINS_EACH
+
+
+def _history_shopper(session: Session, shopper: dict[str, str], now: datetime) -> int:
+    """The id of a history shopper's account, created once."""
+    found = session.scalars(select(User.id).where(User.external_id == shopper["sub"])).first()
+    if found is not None:
+        return found
+    user = User(role="shopper", external_id=shopper["sub"], display_name=shopper["name"], tier=shopper["tier"])
+    user.created_at = now
+    session.add(user)
+    session.flush()
+    return user.id

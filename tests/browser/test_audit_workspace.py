@@ -17,6 +17,7 @@ import pytest
 from playwright.sync_api import Browser, Page, Route, expect
 
 from games.verify import CheckpointsError, VerificationError, parse_checkpoints, read_lines, verify_lines
+from server.demo import HISTORY_SHOPPERS, HISTORY_SPINS_EACH
 from tests.browser.conftest import carnival
 from tests.browser.test_ops_console import AUDITOR, OPS, by_testid, sign_in
 from tests.e2e.audit_exports import prize_altered, write
@@ -25,6 +26,8 @@ pytestmark = pytest.mark.browser
 
 SHOPPERS = 4
 SPINS_EACH = 2
+SHIPPED = len(HISTORY_SHOPPERS) * HISTORY_SPINS_EACH  # the draws of the demo's own ended period
+DRAWS = SHOPPERS * SPINS_EACH + SHIPPED
 STEPS = [
     "commitment",
     "config_hash",
@@ -126,8 +129,12 @@ def test_an_auditor_checks_periods_and_verifies_one_draw_step_by_step(
 ) -> None:
     open_campaign(console, demo_server, revealed)
 
-    ended = console.locator("[data-testid=period-row]:has([data-testid=period-seed]) [data-testid=commitment-check]")
-    expect(ended).to_have_count(1)
+    revealed_checks = console.locator(
+        "[data-testid=period-row]:has([data-testid=period-seed]) [data-testid=commitment-check]"
+    )
+    expect(revealed_checks).to_have_count(2)  # the demo's own ended period, and the one this module rotated
+    expect(revealed_checks.nth(1)).to_have_attribute("data-ok", "true")
+    ended = revealed_checks.first  # the newest
     expect(ended).to_have_attribute("data-ok", "true")
     expect(console.locator('[data-testid=commitment-check][data-ok="false"]')).to_have_count(0)
     expect(ended.locator("[data-testid=why]")).to_be_visible()
@@ -160,7 +167,7 @@ def test_an_auditor_checks_periods_and_verifies_one_draw_step_by_step(
     expect(by_testid(console, "reconcile-status")).to_have_attribute("data-ok", "true")
     expect(by_testid(console, "reconcile-log")).to_have_attribute("data-ok", "true")
     expect(by_testid(console, "reconcile-log").locator("[data-testid=why]")).to_contain_text(
-        f"{SHOPPERS * SPINS_EACH} 条抽奖记录已逐条与发放流水核对"
+        f"{DRAWS} 条抽奖记录已逐条与发放流水核对"
     )
     expect(by_testid(console, "reconcile-budget").locator("[data-testid=why]")).to_contain_text(
         "等于预算记载的已用金额"
@@ -168,7 +175,7 @@ def test_an_auditor_checks_periods_and_verifies_one_draw_step_by_step(
     expect(by_testid(console, "stats-version")).to_have_count(1)
     expect(by_testid(console, "stats-why")).to_contain_text("卡方检验")
     observed = by_testid(console, "stats-observed").all_inner_texts()
-    assert sum(int(n) for n in observed) == SHOPPERS * SPINS_EACH
+    assert sum(int(n) for n in observed) == DRAWS
     prizes = console.request.get(f"{demo_server}/api/campaigns/{revealed}/rules").json()["prizes"]
     for prize in prizes:
         name = console.locator(f'[data-testid=stats-row][data-key="{prize["key"]}"] [data-testid=prize-name]')
@@ -182,7 +189,7 @@ def test_an_auditor_checks_periods_and_verifies_one_draw_step_by_step(
     console.evaluate(f"window.location.hash = '#campaign={revealed}'")
     expect(by_testid(console, "campaign-title")).to_have_text("白条狂欢季 · 幸运转盘")
 
-    by_testid(console, "draw-seq").fill("3")
+    by_testid(console, "draw-seq").fill(str(SHIPPED + 1))  # this module's first draw: a shopper's nonce 0
     by_testid(console, "verify-draw").click()
 
     expect(by_testid(console, "draw-summary")).to_have_class(re.compile("notice-ok"), timeout=VERIFY_TIMEOUT_MS)
@@ -200,7 +207,7 @@ def test_an_auditor_checks_periods_and_verifies_one_draw_step_by_step(
     record = next(
         json.loads(line)["record"]
         for line in console.request.get(f"{demo_server}/api/audit/campaigns/{revealed}/export").text().splitlines()
-        if '"type":"draw"' in line and json.loads(line)["record"]["seq"] == 3
+        if '"type":"draw"' in line and json.loads(line)["record"]["seq"] == SHIPPED + 1
     )
     picked = next(p for p in prizes if p["key"] == record["prize"])
     expect(console.locator("[data-step=pick] [data-testid=step-why]")).to_contain_text(
@@ -231,7 +238,7 @@ def test_the_export_verifies_in_the_browser_as_it_does_with_carnival_audit_verif
     printed = carnival(demo_workdir, "audit", "verify", str(path))
     report = verify_lines(read_lines(str(path)))
     assert printed.startswith(f"OK: {report.draws} draws verified, chain head {report.head_hash} (")
-    assert report.draws == SHOPPERS * SPINS_EACH
+    assert report.draws == DRAWS
 
     by_testid(console, "export-file").set_input_files(str(path))
 
@@ -443,7 +450,7 @@ def test_failed_checks_and_errors_are_explained_once_in_the_chosen_language(
     log = by_testid(console, "reconcile-log")
     expect(log).to_have_attribute("data-ok", "false")
     expect(log.locator("[data-testid=why]")).to_have_text(
-        f"{SHOPPERS * SPINS_EACH} 条抽奖记录与发放流水核对时有 1 处对不上，见下方明细。"
+        f"{DRAWS} 条抽奖记录与发放流水核对时有 1 处对不上，见下方明细。"
     )
     expect(by_testid(console, "reconcile-budget")).to_have_attribute("data-ok", "false")
     expect(by_testid(console, "reconcile-budget").locator("[data-testid=why]")).to_contain_text("两者不等")

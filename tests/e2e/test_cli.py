@@ -13,7 +13,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
+from games.models import ChainCheckpoint, DrawRecord, SeedPeriod
 from server.cli import cli
+from server.demo import HISTORY_SHOPPERS, HISTORY_SPINS_EACH
 from server.models import User
 from tests.conftest import Clock, add_campaign, build_app, login, single_prize_config
 
@@ -111,3 +113,20 @@ def test_idempotency_purge_forgets_old_keys_only(app: Flask, client: FlaskClient
     anew = client.post(spin, headers={"Idempotency-Key": "old-key-123"})
     assert anew.status_code == 200 and "Idempotent-Replayed" not in anew.headers
     assert anew.json["proof"]["nonce"] == recent.json["proof"]["nonce"] + 1
+
+
+def test_seed_demo_ships_one_ended_period_an_auditor_can_verify_once(app: Flask, tmp_path: Path) -> None:
+    assert run(app, "seed-demo").exit_code == 0
+    assert run(app, "seed-demo").exit_code == 0  # a second run adds nothing
+    with app.extensions["carnival.sessions"]() as session:
+        closed = session.scalars(select(SeedPeriod).where(SeedPeriod.closed_at.is_not(None))).all()
+        draws = session.scalars(select(DrawRecord)).all()
+        checkpoints = session.scalars(select(ChainCheckpoint)).all()
+    shipped = len(HISTORY_SHOPPERS) * HISTORY_SPINS_EACH
+    assert len(closed) == 1 and len(draws) == shipped and all(d.period_key == closed[0].key for d in draws)
+    assert [(c.period_key, c.count) for c in checkpoints] == [(closed[0].key, shipped)]
+    export = tmp_path / "demo.jsonl"
+    campaign = str(draws[0].campaign_id)
+    assert run(app, "audit", "export", "--campaign", campaign, "--out", str(export)).exit_code == 0
+    verified = run(app, "audit", "verify", str(export))
+    assert verified.exit_code == 0 and f"OK: {shipped} draws verified" in verified.output, verified.output
