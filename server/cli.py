@@ -9,6 +9,7 @@ from datetime import timedelta
 import click
 from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
+from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from economy.ledger import expire_points
 from economy.wallet import expire_coupons
@@ -51,6 +52,10 @@ def main() -> None:
     except ConfigError as error:
         click.echo(f"carnival: configuration error: {error}", err=True)
         sys.exit(2)
+    except (OperationalError, ProgrammingError) as error:
+        first_line = str(error.orig or error).splitlines()[0]
+        click.echo(f"carnival: database error: {first_line} (a new database needs `carnival db upgrade`)", err=True)
+        sys.exit(1)
 
 
 @cli.group("db")

@@ -94,6 +94,15 @@ def test_help_needs_no_configuration_and_a_command_without_it_says_what_is_missi
     assert "configuration error: SECRET_KEY is not set" in upgraded.stderr
 
 
+def test_a_command_on_a_database_without_tables_says_to_upgrade_it(tmp_path: Path) -> None:
+    environ = {k: v for k, v in os.environ.items() if not k.startswith(("CARNIVAL_", "SECRET_KEY", "DATABASE_URL"))}
+    environ |= {"CARNIVAL_ENV": "development", "DATABASE_URL": f"sqlite:///{tmp_path / 'empty.db'}"}
+    carnival = [sys.executable, "-c", "from server.cli import main; main()"]
+    seeded = subprocess.run([*carnival, "seed-demo"], env=environ, cwd=tmp_path, capture_output=True, text=True)
+    assert seeded.returncode == 1 and "Traceback" not in seeded.stderr, seeded.stderr
+    assert "database error: no such table" in seeded.stderr and "carnival db upgrade" in seeded.stderr
+
+
 def test_idempotency_purge_forgets_old_keys_only(app: Flask, client: FlaskClient, clock: Clock) -> None:
     campaign = add_campaign(
         app, single_prize_config({"key": "pts", "name": "积分", "reward": {"kind": "points", "points": 5}})
