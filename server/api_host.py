@@ -66,6 +66,25 @@ SIGNATURE_HEADERS = [
     },
 ]
 
+#: The signature as OpenAPI security schemes (both headers together authenticate a request; the key id only
+#: chooses the key, so it stays a parameter).
+SECURITY_SCHEMES = {
+    "hostTimestamp": {
+        "type": "apiKey",
+        "in": "header",
+        "name": TIMESTAMP_HEADER,
+        "description": "Unix seconds, within 5 minutes of Carnival's clock",
+    },
+    "hostSignature": {
+        "type": "apiKey",
+        "in": "header",
+        "name": SIGNATURE_HEADER,
+        "description": "base64url (no padding) HMAC-SHA256, with the host API key named by X-Carnival-Key-Id, of "
+        "v1.<timestamp>.<METHOD>.<path[?query]>.<hex SHA-256 of the raw body> (docs/integration.md)",
+    },
+}
+SIGNED = [{name: [] for name in SECURITY_SCHEMES}]  # an operation's security: every scheme above, together
+
 
 def sign_request(secret: str, timestamp: str, method: str, path: str, body: bytes) -> str:
     """The ``X-Carnival-Signature`` of a request; ``path`` includes ``?query`` when there is one."""
@@ -128,7 +147,7 @@ def _shopper_id(db_session: Session, host_user: str) -> int | None:
 
 @blp.route("/coupons/redeem", methods=["POST"])
 @require_host_signature
-@blp.doc(parameters=SIGNATURE_HEADERS)
+@blp.doc(parameters=SIGNATURE_HEADERS, security=SIGNED)
 @blp.arguments(HostRedeemSchema)
 @blp.response(
     200,
@@ -152,7 +171,7 @@ def redeem(body: dict[str, Any]) -> tuple[dict[str, Any], int, dict[str, str]]:
 
 @blp.route("/coupons", methods=["GET"])
 @require_host_signature
-@blp.doc(parameters=SIGNATURE_HEADERS)
+@blp.doc(parameters=SIGNATURE_HEADERS, security=SIGNED)
 @blp.arguments(HostCouponQuerySchema, location="query")
 @blp.response(200, HostCouponListSchema)
 @blp.alt_response(401, schema=ApiErrorSchema, description="missing, stale or invalid signature, unknown key")

@@ -4,24 +4,28 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import replace
+from functools import partial
 from typing import Any
 
 from flask import Response, current_app, request, stream_with_context
 from flask_smorest import Blueprint
-from marshmallow import ValidationError
+from marshmallow import Schema, ValidationError, fields, validate
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from games import admin
-from games.campaign_form import flatten
+from games.campaign_form import CampaignFormSchema, flatten
+from games.checkpoints import seal_log
 from games.metrics import Metrics, metrics
 from games.models import Campaign, ConfigVersion
 from games.preflight import Preflight
-from games.reports import daily_csv, grants_csv
+from games.reports import LANGUAGES, Lang, daily_csv, grants_csv
 from games.simulate import Audience
 from server import db
 from server.auth import require_role
-from server.errors import ApiError
+from server.errors import ApiError, documented_role
 from server.idempotency import idempotent
 from server.models import User
 from server.ops_views import (
@@ -48,6 +52,17 @@ from server.schemas_ops import (
 
 blp = Blueprint("ops", __name__, url_prefix="/api/ops", description="Ops console (role: ops)")
 
+#: The body of a request that reads a whole campaign form as raw JSON (validated by the service).
+CAMPAIGN_FORM_BODY = {
+    "required": True,
+    "description": "the campaign form; an omitted timezone is the server's CARNIVAL_TIMEZONE",
+    "content": {"application/json": {"schema": CampaignFormSchema}},
+}
+LIFECYCLE_ERRORS = {
+    404: "campaign_not_found",
+    409: "not_published: publish the campaign first (or the same Idempotency-Key is still running)",
+}
+
 
 def registry() -> Any:
     """The app's game registry."""
@@ -69,6 +84,7 @@ def campaign_or_404(campaign_id: int) -> Campaign:
 
 @blp.route("/campaigns", methods=["GET"])
 @require_role("ops")
+@documented_role(blp, "ops")
 @blp.response(200, CampaignRowSchema(many=True))
 def list_campaigns(user: User) -> list[dict[str, Any]]:
     """Every campaign, newest first."""
@@ -80,6 +96,7 @@ def list_campaigns(user: User) -> list[dict[str, Any]]:
 
 @blp.route("/campaigns/template", methods=["GET"])
 @require_role("ops")
+@documented_role(blp, "ops")
 @blp.response(200)
 def template(user: User) -> dict[str, Any]:
     """A starter body for a new campaign (a 6-slot wheel, starting tomorrow for 30 days)."""
@@ -88,6 +105,8 @@ def template(user: User) -> dict[str, Any]:
 
 @blp.route("/campaigns", methods=["POST"])
 @require_role("ops")
+@documented_role(blp, "ops", {400: "invalid_json: the body is not a JSON object"})
+@blp.doc(requestBody=CAMPAIGN_FORM_BODY)
 @idempotent
 @blp.response(201, CampaignRowSchema)
 @blp.alt_response(422, schema=ApiErrorSchema, description="invalid fields, messages by field path")
@@ -104,6 +123,7 @@ def create(user: User) -> dict[str, Any]:
 
 @blp.route("/campaigns/<int:campaign_id>", methods=["GET"])
 @require_role("ops")
+@documented_role(blp, "ops", {404: "campaign_not_found"})
 @blp.response(200, CampaignDetailSchema)
 def detail(campaign_id: int, user: User) -> dict[str, Any]:
     """The campaign, its draft (with revision) and its published config."""
@@ -133,6 +153,7 @@ def detail(campaign_id: int, user: User) -> dict[str, Any]:
 
 @blp.route("/campaigns/<int:campaign_id>/draft", methods=["PUT"])
 @require_role("ops")
+@documented_role(blp, "ops", {404: "campaign_not_found"})
 @idempotent
 @blp.arguments(SaveDraftSchema)
 @blp.response(200, RevisionSchema)
@@ -155,6 +176,7 @@ def save(body: dict[str, Any], campaign_id: int, user: User) -> dict[str, int]:
 
 @blp.route("/campaigns/<int:campaign_id>/preflight", methods=["POST"])
 @require_role("ops")
+@documented_role(blp, "ops", {404: "campaign_not_found"})
 @blp.arguments(PreflightRequestSchema)
 @blp.response(200, PreflightSchema)
 @blp.alt_response(409, schema=ApiErrorSchema, description="draft_changed")
@@ -175,6 +197,7 @@ def preflight(body: dict[str, Any], campaign_id: int, user: User) -> Preflight:
 
 @blp.route("/campaigns/<int:campaign_id>/publish", methods=["POST"])
 @require_role("ops")
+@documented_role(blp, "ops", {404: "campaign_not_found"})
 @idempotent
 @blp.arguments(PublishSchema)
 @blp.response(200, PublishedSchema)
@@ -221,6 +244,7 @@ def _risks_error(error: admin.PublishRisky) -> ApiError:
 
 @blp.route("/campaigns/<int:campaign_id>/pause", methods=["POST"])
 @require_role("ops")
+@documented_role(blp, "ops", LIFECYCLE_ERRORS)
 @idempotent
 @blp.response(200, StatusSchema)
 def pause(campaign_id: int, user: User) -> Campaign:
@@ -230,6 +254,7 @@ def pause(campaign_id: int, user: User) -> Campaign:
 
 @blp.route("/campaigns/<int:campaign_id>/resume", methods=["POST"])
 @require_role("ops")
+@documented_role(blp, "ops", LIFECYCLE_ERRORS)
 @idempotent
 @blp.response(200, StatusSchema)
 def resume(campaign_id: int, user: User) -> Campaign:
@@ -251,6 +276,7 @@ def _set_paused(campaign_id: int, user: User, paused: bool) -> Campaign:
 
 @blp.route("/audit", methods=["GET"])
 @require_role("ops")
+@documented_role(blp, "ops")
 @blp.response(200, AuditEntrySchema(many=True))
 def audit(user: User) -> list[dict[str, Any]]:
     """The ops audit trail, newest first."""
@@ -259,6 +285,7 @@ def audit(user: User) -> list[dict[str, Any]]:
 
 @blp.route("/campaigns/<int:campaign_id>/audit", methods=["GET"])
 @require_role("ops")
+@documented_role(blp, "ops")
 @blp.response(200, AuditEntrySchema(many=True))
 @blp.alt_response(404, schema=ApiErrorSchema, description="campaign_not_found")
 def campaign_audit(campaign_id: int, user: User) -> list[dict[str, Any]]:
@@ -288,6 +315,7 @@ def _audit(campaign_id: int | None) -> list[dict[str, Any]]:
 
 @blp.route("/schemas", methods=["GET"])
 @require_role("ops")
+@documented_role(blp, "ops")
 @blp.response(200)
 def schemas(user: User) -> dict[str, Any]:
     """Form descriptions of the campaign form, the pool, caps and every registered game's config."""
@@ -296,6 +324,7 @@ def schemas(user: User) -> dict[str, Any]:
 
 @blp.route("/campaigns/<int:campaign_id>/metrics", methods=["GET"])
 @require_role("ops")
+@documented_role(blp, "ops", {404: "campaign_not_found"})
 @blp.response(200, MetricsSchema)
 def campaign_metrics(campaign_id: int, user: User) -> Metrics:
     """The dashboard numbers now (the /ops Socket.IO namespace pushes the same at least every 2 seconds)."""
@@ -320,28 +349,59 @@ def current_metrics(campaign_id: int) -> Metrics:
         return replace(snapshot, notable_wins=wins)
 
 
+class ReportQuerySchema(Schema):
+    """The query of a CSV report: the language of its headers and names (the console's)."""
+
+    lang = fields.String(
+        load_default="zh", validate=validate.OneOf(LANGUAGES), metadata={"description": "zh (default) or en"}
+    )
+
+
+CSV_ANSWER = {"schema": {"type": "string"}, "content_type": "text/csv", "success": True}
+
+
 @blp.route("/campaigns/<int:campaign_id>/reports/grants.csv", methods=["GET"])
 @require_role("ops")
-@blp.alt_response(200, description="CSV of every grant", success=True)
-def grants_report(campaign_id: int, user: User) -> Response:
-    """Every grant of the campaign as CSV."""
-    return _csv(campaign_id, "grants", grants_csv)
+@documented_role(blp, "ops", {404: "campaign_not_found"})
+@blp.arguments(ReportQuerySchema, location="query")
+@blp.alt_response(200, description="CSV (UTF-8 with BOM) of every grant", **CSV_ANSWER)
+def grants_report(query: dict[str, Lang], campaign_id: int, user: User) -> Response:
+    """Every grant of the campaign as CSV: when (campaign time zone), the draw's seq in the log, the host app's
+    user id, the prize's key and name, what it gave and its cost in yuan.
+
+    Side effect: the draws not yet in the campaign's log are sealed first, as the clock would seal them a
+    moment later, so that every grant made for a draw names its seq."""
+    report = partial(grants_csv, lang=query["lang"], host_user_ids=host_user_ids)
+    return _csv(campaign_id, "grants", report, seal=True)
 
 
 @blp.route("/campaigns/<int:campaign_id>/reports/daily.csv", methods=["GET"])
 @require_role("ops")
-@blp.alt_response(200, description="CSV of daily totals", success=True)
-def daily_report(campaign_id: int, user: User) -> Response:
-    """Draws, players, fallbacks, grants and cost per day as CSV."""
-    return _csv(campaign_id, "daily", daily_csv)
+@documented_role(blp, "ops", {404: "campaign_not_found"})
+@blp.arguments(ReportQuerySchema, location="query")
+@blp.alt_response(200, description="CSV (UTF-8 with BOM) of daily totals", **CSV_ANSWER)
+def daily_report(query: dict[str, Lang], campaign_id: int, user: User) -> Response:
+    """Draws, players, fallbacks, grants and cost in yuan per day of the campaign's time zone, as CSV."""
+    return _csv(campaign_id, "daily", partial(daily_csv, lang=query["lang"]))
 
 
-def _csv(campaign_id: int, name: str, report: Any) -> Response:
+def host_user_ids(db_session: Session, user_ids: Collection[int]) -> dict[int, str]:
+    """The host app's user id (``external_id``) of each shopper among ``user_ids``."""
+    query = select(User.id, User.external_id).where(User.id.in_(user_ids), User.external_id.is_not(None))
+    return {user_id: external_id for user_id, external_id in db_session.execute(query)}
+
+
+def _csv(
+    campaign_id: int, name: str, report: Callable[[Session, Campaign], Iterator[str]], seal: bool = False
+) -> Response:
+    """Stream ``report`` of the campaign as a CSV download (its log sealed first if ``seal``)."""
     db_session = db.session()
-    campaign = campaign_or_404(campaign_id)
-    db_session.commit()
+    with db_session.begin():
+        campaign = campaign_or_404(campaign_id)
+        if seal:
+            seal_log(db_session, campaign.id)
 
-    def chunks() -> Any:
+    def chunks() -> Iterator[str]:
         with db_session.begin():  # one transaction for the whole stream (server-side cursors live in it)
             yield from report(db_session, campaign)
 

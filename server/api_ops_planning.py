@@ -19,9 +19,9 @@ from games.rules import Rules
 from games.simulate_caps import daily_caps
 from games.simulate_limits import SimulationSize, SimulationTooLarge, check_size
 from server import db
-from server.api_ops import actor_name, campaign_or_404, fields_error, json_object, registry
+from server.api_ops import CAMPAIGN_FORM_BODY, actor_name, campaign_or_404, fields_error, json_object, registry
 from server.auth import require_role
-from server.errors import ApiError, documented_errors
+from server.errors import ApiError, documented_role
 from server.models import User
 from server.ops_views import draft_rules, forecast_facts, odds_view, simulation_view
 from server.schemas import ApiErrorSchema, RulesSchema
@@ -47,6 +47,7 @@ blp = Blueprint(
 
 @blp.route("/odds", methods=["POST"])
 @require_role("ops")
+@documented_role(blp, "ops")
 @blp.arguments(OddsRequestSchema)
 @blp.response(200, OddsSchema)
 @blp.alt_response(422, schema=ApiErrorSchema, description="invalid pool, messages by field path")
@@ -61,6 +62,8 @@ def odds(body: dict[str, Any], user: User) -> dict[str, Any]:
 
 @blp.route("/rules-preview", methods=["POST"])
 @require_role("ops")
+@documented_role(blp, "ops", {400: "invalid_json: the body is not a JSON object"})
+@blp.doc(requestBody=CAMPAIGN_FORM_BODY)
 @blp.response(200, RulesSchema)
 @blp.alt_response(422, schema=ApiErrorSchema, description="invalid fields, messages by field path")
 def rules_preview(user: User) -> Rules:
@@ -79,7 +82,7 @@ def rules_preview(user: User) -> Rules:
 @blp.arguments(SimulationRequestSchema)
 @blp.response(200, SimulationSchema)
 @blp.alt_response(202, schema=SimulationJobSchema, description="a big simulation: a job to follow (Location)")
-@documented_errors(blp, SIMULATION_ERRORS)
+@documented_role(blp, "ops", SIMULATION_ERRORS)
 def simulate(body: dict[str, Any], user: User) -> Any:
     """Monte Carlo of the pool's cost under its daily caps for an audience, budget and daily budget (nothing
     is saved). A big one (over the interactive limit) answers 202 with a job to follow."""
@@ -94,7 +97,7 @@ def simulate(body: dict[str, Any], user: User) -> Any:
 @blp.arguments(SimulationRequestSchema)
 @blp.response(200, SimulationSchema)
 @blp.alt_response(202, schema=SimulationJobSchema, description="a big simulation: a job to follow (Location)")
-@documented_errors(blp, {**SIMULATION_ERRORS, 404: "no such campaign"})
+@documented_role(blp, "ops", {**SIMULATION_ERRORS, 404: "no such campaign"})
 def simulate_campaign(body: dict[str, Any], campaign_id: int, user: User) -> Any:
     """As ``/simulate``, and the result becomes the campaign's spend forecast on every ops dashboard (a job's
     result when it is done)."""
@@ -120,7 +123,7 @@ def simulate_campaign(body: dict[str, Any], campaign_id: int, user: User) -> Any
 @blp.route("/simulate/jobs/<job_id>", methods=["GET"])
 @require_role("ops")
 @blp.response(200, SimulationJobSchema)
-@documented_errors(blp, {404: "no such job: unknown, someone else's, or finished over an hour ago"})
+@documented_role(blp, "ops", {404: "no such job: unknown, someone else's, or finished over an hour ago"})
 def simulation_job(job_id: str, user: User) -> dict[str, Any]:
     """A background simulation's progress (days simulated) and, once done, its result."""
     job = _jobs().get(job_id, user.id)

@@ -15,7 +15,7 @@ from games.player_views import game_view, history_with_names, prize_views, shopp
 from server import db, realtime
 from server.auth import require_role
 from server.body_limits import read_small_body
-from server.errors import SHOPPER_ERRORS, ApiError, documented_errors
+from server.errors import SHOPPER_ERRORS, ApiError, documented_role
 from server.idempotency import Answer, request_fingerprint, run_once
 from server.input_guard import body_limit, load_json
 from server.models import User
@@ -47,7 +47,7 @@ def _registry() -> Any:
 @blp.route("/<int:campaign_id>/wheel", methods=["GET"])
 @require_role("shopper")
 @blp.response(200, WheelViewSchema)
-@documented_errors(blp, {**SHOPPER_ERRORS, 404: "no such campaign"})
+@documented_role(blp, "shopper", {**SHOPPER_ERRORS, 404: "no such campaign"})
 def wheel(campaign_id: int, user: User) -> dict[str, Any]:
     """The wheel page's state: slots, spins left, points, seeds."""
     db_session = db.session()
@@ -60,8 +60,9 @@ def wheel(campaign_id: int, user: User) -> dict[str, Any]:
 @require_role("shopper")
 @blp.doc(parameters=[IDEMPOTENCY_HEADER], requestBody=SPIN_BODY)
 @blp.alt_response(200, schema=SpinResultSchema, success=True)
-@documented_errors(
+@documented_role(
     blp,
+    "shopper",
     {
         400: "the body is not a JSON object, or the Idempotency-Key is missing or not 8-128 characters",
         **SHOPPER_ERRORS,
@@ -143,7 +144,9 @@ def _spin_body(result: engine.PlayResult, wheel_now: dict[str, Any]) -> dict[str
 @blp.route("/<int:campaign_id>/records/<string:period>/<int(min=0):nonce>", methods=["GET"])
 @require_role("shopper")
 @blp.response(200, RecordPlaceSchema)
-@documented_errors(blp, {**SHOPPER_ERRORS, 404: "you made no draw with this period and nonce in this campaign"})
+@documented_role(
+    blp, "shopper", {**SHOPPER_ERRORS, 404: "you made no draw with this period and nonce in this campaign"}
+)
 def record_place(campaign_id: int, period: str, nonce: int, user: User) -> dict[str, Any]:
     """Your draw's place in the log (sequence number and hash), once sealed: a spin's proof has them null."""
     db_session = db.session()
@@ -159,7 +162,7 @@ def record_place(campaign_id: int, period: str, nonce: int, user: User) -> dict[
 @require_role("shopper")
 @blp.arguments(ClientSeedSchema)
 @blp.response(200, ClientSeedSchema)
-@documented_errors(blp, {**SHOPPER_ERRORS, 404: "no such campaign", 409: "campaign paused or not running"})
+@documented_role(blp, "shopper", {**SHOPPER_ERRORS, 404: "no such campaign", 409: "campaign paused or not running"})
 def client_seed(body: dict[str, str], campaign_id: int, user: User) -> dict[str, str]:
     """Choose the client seed mixed into your next draws."""
     db_session = db.session()
@@ -172,7 +175,7 @@ def client_seed(body: dict[str, str], campaign_id: int, user: User) -> dict[str,
 @blp.route("/wallet", methods=["GET"])
 @require_role("shopper")
 @blp.response(200, WalletSchema)
-@documented_errors(blp, SHOPPER_ERRORS)
+@documented_role(blp, "shopper", SHOPPER_ERRORS)
 def my_wallet(user: User) -> dict[str, Any]:
     """Points (and what expires soon), red packets, coupons, history."""
     db_session = db.session()

@@ -7,7 +7,7 @@ from typing import Any
 from flask_smorest import Blueprint
 
 from server import auth, db, signin
-from server.errors import ApiError
+from server.errors import SESSION_SCHEME, ApiError
 from server.launch_guard import spend, verified_launch
 from server.models import User
 from server.schemas import ApiErrorSchema, LaunchSchema, MeSchema, StaffLoginSchema
@@ -50,6 +50,8 @@ def staff_login(body: dict[str, Any]) -> User:
 
 @blp.route("/me", methods=["GET"])
 @blp.response(200, MeSchema)
+@blp.alt_response(401, schema=ApiErrorSchema, description="not_signed_in: no live session")
+@blp.doc(security=[{SESSION_SCHEME: []}])
 def me() -> User:
     """The signed-in user."""
     user = auth.current_user()

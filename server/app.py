@@ -80,6 +80,12 @@ def create_app(environ: Mapping[str, str] | None = None, overrides: Mapping[str,
         api_host.blp,
     ):
         api.register_blueprint(blueprint)
+    security = {
+        errors.SESSION_SCHEME: errors.session_scheme(app.config["SESSION_COOKIE_NAME"]),
+        **api_host.SECURITY_SCHEMES,
+    }
+    for name, scheme in security.items():
+        api.spec.components.security_scheme(name, scheme)
     app.register_blueprint(pages.bp)
     app.register_blueprint(ops_pages.bp)
     app.register_blueprint(audit_pages.bp)

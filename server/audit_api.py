@@ -15,6 +15,7 @@ from games.stats import FitTest, stats_from_export
 from server import db
 from server.api_public import find_campaign
 from server.auth import require_role
+from server.errors import documented_role
 from server.models import User
 from server.schemas import (
     AuditCampaignSchema,
@@ -28,6 +29,7 @@ blp = Blueprint("audit", __name__, url_prefix="/api/audit", description="Exports
 
 @blp.route("/campaigns/<int:campaign_id>/export", methods=["GET"])
 @require_role("auditor")
+@documented_role(blp, "auditor", {404: "campaign_not_found: no such published campaign"})
 @blp.alt_response(200, description="JSON lines (docs/fairness.md)", success=True)
 def export(campaign_id: int, user: User) -> Response:
     """The draws of revealed periods with configs and seeds, as JSON lines.
@@ -56,6 +58,7 @@ def export(campaign_id: int, user: User) -> Response:
 
 @blp.route("/campaigns/<int:campaign_id>/periods", methods=["GET"])
 @require_role("auditor")
+@documented_role(blp, "auditor", {404: "campaign_not_found: no such published campaign"})
 @blp.response(200, AuditPeriodSchema(many=True))
 def periods(campaign_id: int, user: User) -> list[PeriodSummary]:
     """Periods newest first: commitment and its publication time, reveal time and seed once ended, draws."""
@@ -67,6 +70,7 @@ def periods(campaign_id: int, user: User) -> list[PeriodSummary]:
 
 @blp.route("/campaigns/<int:campaign_id>/reconciliation", methods=["GET"])
 @require_role("auditor")
+@documented_role(blp, "auditor", {404: "campaign_not_found: no such published campaign"})
 @blp.response(200, ReconciliationSchema)
 def reconciliation(campaign_id: int, user: User) -> Reconciliation:
     """Do the draw log's grants equal the ledger's grants, and their cost the budget spent?"""
@@ -78,6 +82,7 @@ def reconciliation(campaign_id: int, user: User) -> Reconciliation:
 
 @blp.route("/campaigns", methods=["GET"])
 @require_role("auditor")
+@documented_role(blp, "auditor")
 @blp.response(200, AuditCampaignSchema(many=True))
 def campaigns(user: User) -> list[AuditedCampaign]:
     """Every published campaign with its status, periods (and how many are revealed) and draws."""
@@ -88,6 +93,7 @@ def campaigns(user: User) -> list[AuditedCampaign]:
 
 @blp.route("/campaigns/<int:campaign_id>/stats", methods=["GET"])
 @require_role("auditor")
+@documented_role(blp, "auditor", {404: "campaign_not_found: no such published campaign"})
 @blp.response(200, FitTestSchema(many=True))
 def stats(campaign_id: int, user: User) -> list[FitTest]:
     """Chi-square goodness of fit of the picks per config version, over the export (revealed periods)."""

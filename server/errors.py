@@ -31,6 +31,7 @@ REJECTION_STATUS = {
 F = TypeVar("F", bound=Callable[..., Any])
 
 SHOPPER_ERRORS = {401: "not signed in (open the page from the app again)", 403: "signed in without the shopper role"}
+SESSION_SCHEME = "session"  # the signed-in session's name in the OpenAPI document's securitySchemes
 
 
 def documented_errors(blp: Blueprint, described: Mapping[int, str]) -> Callable[[F], F]:
@@ -42,6 +43,39 @@ def documented_errors(blp: Blueprint, described: Mapping[int, str]) -> Callable[
         return view
 
     return decorator
+
+
+def role_errors(role: str) -> dict[int, str]:
+    """The error answers of a view behind :func:`server.auth.require_role` for ``role``."""
+    return {
+        401: "not_signed_in: no live session (sign in again)",
+        403: f"forbidden: signed in without the {role} role",
+    }
+
+
+def documented_role(blp: Blueprint, role: str, described: Mapping[int, str] | None = None) -> Callable[[F], F]:
+    """Document a view behind :func:`server.auth.require_role` for ``role`` in the OpenAPI document: it needs the
+    session cookie (``security``) and answers 401 signed out, 403 to another role, and the ``described`` error
+    answers (``status: when``), each with the error schema."""
+
+    def decorator(view: F) -> F:
+        view = documented_errors(blp, {**role_errors(role), **(described or {})})(view)
+        return blp.doc(security=[{SESSION_SCHEME: []}])(view)
+
+    return decorator
+
+
+def session_scheme(cookie_name: str) -> dict[str, str]:
+    """The OpenAPI security scheme of the signed-in session: the signed Flask cookie ``cookie_name`` that
+    carries the server-side session token ``sid`` (set by ``POST /api/session/launch`` or ``/staff``)."""
+    return {
+        "type": "apiKey",
+        "in": "cookie",
+        "name": cookie_name,
+        "description": "the signed session cookie holding the session token (sid); sign in with POST "
+        "/api/session/launch (shoppers) or /api/session/staff (ops, auditors). Writes must come from "
+        "Carnival's own pages (Sec-Fetch-Site, Origin or Referer).",
+    }
 
 
 class JsonErrorApi(Api):

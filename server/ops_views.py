@@ -36,6 +36,7 @@ def campaign_row(session: Session, campaign: Campaign, now: datetime) -> dict[st
         "theme": campaign.theme,
         "status": campaign.status,
         "lifecycle": campaign.lifecycle(now),
+        "timezone": campaign.timezone,
         "starts_at": campaign.starts_at,
         "ends_at": campaign.ends_at,
         "version_hash": version.hash if version else None,

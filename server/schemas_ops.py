@@ -32,6 +32,7 @@ class CampaignRowSchema(Schema):
     theme = fields.String(allow_none=True)
     status = fields.String(metadata={"description": "what ops set: draft, active or paused"})
     lifecycle = fields.String(metadata={"enum": list(LIFECYCLE), "description": LIFECYCLE_NOTE})
+    timezone = fields.String(metadata={"description": "the campaign's days and times are in this IANA zone"})
     starts_at = fields.DateTime()
     ends_at = fields.DateTime()
     version_hash = fields.String(allow_none=True)

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import copy
+import csv
+import io
+import re
 from datetime import timedelta
 from typing import Any
 
@@ -229,20 +232,96 @@ def test_schemas_describe_every_game(ops: FlaskClient) -> None:
     assert wheel["slots"]["minItems"] == 6 and wheel["free_spins_per_day"]["maximum"] == 100_000
 
 
+def csv_rows(answer: Any) -> list[list[str]]:
+    """The rows of a CSV report, after checking its type and its byte order mark (for Excel)."""
+    assert answer.status_code == 200 and answer.mimetype == "text/csv", answer.get_data(as_text=True)
+    text = answer.get_data().decode("utf-8")
+    assert text.startswith("\ufeff")
+    return list(csv.reader(io.StringIO(text[1:])))
+
+
 def test_reports_are_csv(app: Flask, ops: FlaskClient, clock: Clock) -> None:
     campaign, _, _ = started_campaign(ops, clock)
     shopper = app.test_client()
     login(shopper, "reported")
     for i in range(3):
         shopper.post(f"/api/play/{campaign}/wheel/spin", headers={"Idempotency-Key": f"spin-report-{i}"})
-    daily = ops.get(f"/api/ops/campaigns/{campaign}/reports/daily.csv")
-    lines = daily.get_data(as_text=True).strip().splitlines()
-    assert daily.mimetype == "text/csv" and lines[0] == "day,draws,players,fallbacks,grants,cost_fen"
-    assert lines[1].startswith("2026-11-23,3,1,")
-    grants = ops.get(f"/api/ops/campaigns/{campaign}/reports/grants.csv").get_data(as_text=True).splitlines()
+    daily = csv_rows(ops.get(f"/api/ops/campaigns/{campaign}/reports/daily.csv"))
+    assert daily[0] == ["日期（北京时间）", "抽奖次数", "参与人数", "兜底次数", "发放次数", "成本（元）"]
+    assert daily[1][:3] == ["2026-11-23", "3", "1"]
+    grants = csv_rows(ops.get(f"/api/ops/campaigns/{campaign}/reports/grants.csv"))
     metrics = ops.get(f"/api/ops/campaigns/{campaign}/metrics").json
     assert len(grants) - 1 == sum(metrics["grants_by_kind"].values())
     assert metrics["draws_total"] == 3 and metrics["players"] == 1
+    spent = sum(int(row[-1].replace(".", "")) for row in grants[1:])
+    assert f"{spent // 100}.{spent % 100:02d}" == daily[1][-1] and spent == metrics["budget_spent_fen"]
+
+
+def free_spins(shopper: FlaskClient, campaign: int) -> list[dict[str, Any]]:
+    """Spin until the shopper's spins run out; the answers of the spins made."""
+    made: list[dict[str, Any]] = []
+    for i in range(100):
+        answer = shopper.post(f"/api/play/{campaign}/wheel/spin", headers={"Idempotency-Key": f"spin-{i:04}"})
+        if answer.status_code != 200:
+            break
+        made.append(answer.json)
+    return made
+
+
+def winning_spins(app: Flask, campaign: int, prefix: str) -> tuple[FlaskClient, str, list[dict[str, Any]]]:
+    """The first of up to 12 new shoppers (host app user ids ``prefix-N``) to win something with their free
+    spins: their client, their host app user id and their winning spins."""
+    for n in range(12):
+        shopper, host_user = app.test_client(), f"{prefix}-{n}"
+        login(shopper, host_user)
+        won = [spin for spin in free_spins(shopper, campaign) if spin["prize"]["kind"] != "nothing"]
+        if won:
+            return shopper, host_user, won
+    raise AssertionError("no shopper won anything")
+
+
+def test_the_grants_report_names_prizes_draws_and_host_users(app: Flask, ops: FlaskClient, clock: Clock) -> None:
+    campaign, _, body = started_campaign(ops, clock)
+    shopper, host_user, won = winning_spins(app, campaign, "host-user")
+    zh, en = (
+        csv_rows(ops.get(f"/api/ops/campaigns/{campaign}/reports/grants.csv", query_string={"lang": lang}))
+        for lang in ("zh", "en")
+    )
+    assert zh[0][:5] == ["发放编号", "发放时间（北京时间）", "日期（北京时间）", "抽奖链序号", "宿主 App 用户ID"]
+    assert en[0][:4] == ["Grant", "Granted at (Beijing time)", "Day (Beijing time)", "Draw seq (chain)"]
+    assert en[0][4:] == [
+        "Host app user ID",
+        "Prize key",
+        "Prize name",
+        "Reward kind",
+        "Points",
+        "Red packet (yuan)",
+        "Cost (yuan)",
+    ]
+    prizes = {p["key"]: p for p in body["config"]["pool"]["prizes"]}
+    rows = [(zh_row, en_row) for zh_row, en_row in zip(zh[1:], en[1:], strict=True) if zh_row[4] == host_user]
+    for (row, row_en), spin in zip(rows, won, strict=True):
+        proof = spin["proof"]
+        place = shopper.get(f"/api/play/{campaign}/records/{proof['period']}/{proof['nonce']}").json
+        assert place["sealed"] and row[3] == str(place["seq"])  # the report sealed the log
+        assert row[1] == "2026-11-23 12:00:00" and row[2] == "2026-11-23"
+        prize = prizes[spin["prize"]["key"]]
+        assert (row[5], row[6], row_en[6]) == (prize["key"], prize["name"], prize.get("name_en") or prize["name"])
+        assert row_en[7] == prize["reward"]["kind"].replace("_", " ") and re.fullmatch(r"\d+\.\d\d", row[-1])
+        if prize["reward"]["kind"] == "points":
+            assert (row[8], row[9]) == (str(prize["reward"]["points"]), "")
+
+
+def test_report_times_are_in_the_campaigns_time_zone(sqlite_url: str, clock: Clock) -> None:
+    app = build_app(sqlite_url, clock, CARNIVAL_TIMEZONE="Europe/Berlin")
+    ops = staff(app, "ops", "bernd")
+    campaign, _, _ = started_campaign(ops, clock)
+    winning_spins(app, campaign, "berliner")
+    daily = csv_rows(ops.get(f"/api/ops/campaigns/{campaign}/reports/daily.csv?lang=en"))
+    assert daily[0][0] == "Day (Europe/Berlin)" and daily[1][0] == "2026-11-23"
+    grants = csv_rows(ops.get(f"/api/ops/campaigns/{campaign}/reports/grants.csv?lang=zh"))
+    assert grants[0][1] == "发放时间（Europe/Berlin）" and grants[1][1] == "2026-11-23 05:00:00"  # 04:00 UTC
+    assert ops.get(f"/api/ops/campaigns/{campaign}/reports/daily.csv?lang=fr").status_code == 422
 
 
 ROUTES = [

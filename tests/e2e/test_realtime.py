@@ -272,3 +272,21 @@ def test_server_processes_share_rooms_through_the_redis_message_queue(tmp_path: 
     assert got["wheel.spun"]["slot"] == spun["slot"] and got["wheel.spun"]["prize"] == "big_red"
     assert got["reward"] == {"campaign_id": campaign, "prizes": ["big_red"]}
     assert got["ticker"] == {"who": "李**", "prize": "big_red"}
+
+
+def test_pause_and_resume_reach_the_campaigns_watchers(app: Flask, client: FlaskClient) -> None:
+    campaign = add_campaign(app, wheel_config())
+    login(client, "rt-paused")
+    watcher = connect(app, client)
+    assert watcher.emit("watch", {"campaign_id": campaign}, namespace=PLAY, callback=True) == {"ok": True}
+    with app.extensions["carnival.sessions"]() as session, session.begin():
+        create_staff(session, "ops-pause", "a-long-password", "ops", app.extensions["carnival.clock"]())
+    ops = app.test_client()
+    assert (
+        ops.post("/api/session/staff", json={"username": "ops-pause", "password": "a-long-password"}).status_code == 200
+    )
+    for action, lifecycle in (("pause", "paused"), ("resume", "active")):
+        assert ops.post(f"/api/ops/campaigns/{campaign}/{action}").status_code == 200
+        assert received(watcher) == [("campaign", {"campaign_id": campaign, "lifecycle": lifecycle})]
+    assert ops.post(f"/api/ops/campaigns/{campaign + 1}/pause").status_code == 404
+    assert received(watcher) == [], "another campaign's (failed) pause is not heard"

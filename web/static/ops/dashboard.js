@@ -2,14 +2,16 @@
 // campaign, then "metrics" at least every 2 s and after each committed spin); while the socket is
 // silent (not connected yet, refused, or the server's namespace is missing) GET .../metrics every 2 s.
 // Budget spent is compared with the server's forecast (the campaign's latest cost simulation, the
-// same for every ops user), which comes with the metrics.
+// same for every ops user), which comes with the metrics. Every time is shown on the campaign's clock and
+// says so ("北京时间" for Asia/Shanghai, else the zone's name and offset); the CSV reports are downloaded
+// in the console's language.
 
 import { api, errorText } from "./api.js";
 import { COLORS, drawChart } from "./charts.js";
 import { $, el, notice } from "./dom.js";
-import { clock, count, dateTime, percent, yuan } from "./format.js";
+import { count, dateTime, knownZone, offsetLabel, percent, yuan } from "./format.js";
 import { showLifecycle } from "./lifecycle.js";
-import { has, localName, onLanguageChange, t } from "./i18n.js";
+import { currentLang, has, localName, onLanguageChange, t } from "./i18n.js";
 import { localize } from "./server-text.js";
 import { requireOps } from "./session.js";
 
@@ -29,13 +31,50 @@ function prizeName(key, fallbackName) {
   return prize ? localName(prize) : (fallbackName ?? key);
 }
 
+/** The campaign's time zone (its draft's, until the campaign row names it). */
+function campaignZone() {
+  const detail = state.detail;
+  return detail?.campaign?.timezone ?? detail?.draft?.body?.timezone ?? "UTC";
+}
+
+/** How this page names the campaign's zone: "北京时间" / "Beijing time", else "Europe/Berlin (UTC+01:00)". */
+function zoneName() {
+  const zone = campaignZone();
+  return has(`zone.${zone}`) ? t(`zone.${zone}`) : `${zone} (${offsetLabel(zone)})`;
+}
+
+/** ``time`` followed by the zone it is in. */
+function inZone(time) {
+  return t("dash.in_zone", { time, zone: zoneName() });
+}
+
+/** "16:00:05" on the campaign's clock. */
+function zoneClock(iso) {
+  const locale = currentLang() === "en" ? "en-GB" : "zh-CN";
+  const options = { hour: "2-digit", minute: "2-digit", second: "2-digit", hourCycle: "h23" };
+  const format = new Intl.DateTimeFormat(locale, { ...options, timeZone: knownZone(campaignZone()) });
+  return format.format(new Date(Date.parse(String(iso).replace(/(\.\d{3})\d+/, "$1"))));
+}
+
+/** The CSV downloads, in the console's current language. */
+function renderReportLinks() {
+  const reports = `/api/ops/campaigns/${campaignId}/reports`;
+  $("grants-link").href = `${reports}/grants.csv?lang=${currentLang()}`;
+  $("daily-link").href = `${reports}/daily.csv?lang=${currentLang()}`;
+}
+
 function renderHead() {
   const campaign = state.detail.campaign;
+  const zone = campaignZone();
   $("campaign-title").textContent = localName(campaign);
   $("editor-link").href = `/ops/campaigns/${campaignId}`;
   $("rules-link").href = `/play/${campaignId}/rules`;
   $("rules-link").hidden = !campaign.version_hash;
-  $("schedule").textContent = `${dateTime(campaign.starts_at)} – ${dateTime(campaign.ends_at)}`;
+  $("schedule").textContent = inZone(`${dateTime(campaign.starts_at, zone)} – ${dateTime(campaign.ends_at, zone)}`);
+  $("schedule").dataset.zone = zone;
+  for (const note of document.querySelectorAll("[data-zone-note]")) {
+    note.textContent = t("dash.zone_note", { zone: zoneName() });
+  }
 }
 
 function renderStatus(m) {
@@ -47,7 +86,7 @@ function renderLive() {
   const socket = state.source === "socket" && Date.now() - state.lastPush < SILENT_MS;
   live.dataset.source = socket ? "socket" : state.metrics ? "polling" : "connecting";
   live.textContent = t(`live.${live.dataset.source}`);
-  $("updated-at").textContent = state.metrics ? t("live.updated", { at: clock(state.metrics.at) }) : "";
+  $("updated-at").textContent = state.metrics ? t("live.updated", { at: inZone(zoneClock(state.metrics.at)) }) : "";
 }
 
 function renderKpis(m) {
@@ -86,7 +125,7 @@ function forecastMarker(m, forecast) {
 
 function forecastSource(forecast) {
   const version = forecast.version_hash ? forecast.version_hash.slice(0, 12) : t("status.draft");
-  const at = `${new Date(forecast.created_at).toLocaleString()} · ${forecast.created_by} · ${version}`;
+  const at = `${inZone(dateTime(forecast.created_at, campaignZone()))} · ${forecast.created_by} · ${version}`;
   return el("p", { class: "muted" }, t("dash.forecast_from", { at }));
 }
 
@@ -115,7 +154,7 @@ function renderForecast(m) {
 }
 
 function perMinuteChart(m) {
-  const labels = m.draws_per_minute.map((b) => clock(b.minute).slice(0, 5));
+  const labels = m.draws_per_minute.map((b) => zoneClock(b.minute).slice(0, 5));
   const data = m.draws_per_minute.map((b) => b.draws);
   const chart = state.charts.minute;
   if (chart) {
@@ -230,7 +269,7 @@ function renderWins(m) {
             el("strong", {}, t("dash.user", { id: w.user })),
             t("dash.won"),
             el("span", { class: "prize" }, prizeName(w.prize, w.name)),
-            el("span", { class: "muted" }, clock(w.at)),
+            el("span", { class: "muted" }, zoneClock(w.at)),
           ),
         )
       : [el("li", { class: "muted" }, t("dash.no_wins"))]),
@@ -282,11 +321,10 @@ function connect() {
 }
 
 await requireOps();
+renderReportLinks();
 try {
   state.detail = await api(`/api/ops/campaigns/${campaignId}`);
   renderHead();
-  $("grants-link").href = `/api/ops/campaigns/${campaignId}/reports/grants.csv`;
-  $("daily-link").href = `/api/ops/campaigns/${campaignId}/reports/daily.csv`;
 } catch (error) {
   notice($("dash-message"), errorText(error));
 }
@@ -297,6 +335,7 @@ setInterval(() => {
   else renderLive();
 }, POLL_MS);
 onLanguageChange(() => {
+  renderReportLinks();
   if (state.detail) renderHead();
   for (const chart of Object.values(state.charts)) chart?.destroy();
   state.charts = {};
