@@ -34,3 +34,15 @@ def test_a_field_message_is_chinese_in_chinese_and_as_sent_in_english(console: P
 
     expect(field_error(console, WEIGHT)).to_contain_text(message)
     expect(field_error(console, WEIGHT)).not_to_contain_text("权重")
+
+
+def test_the_odds_panel_names_an_invalid_field_in_words_in_the_panels_language(console: Page, demo_server: str) -> None:
+    create_campaign(console, demo_server)
+    field(console, WEIGHT).fill("0")  # the live odds are asked for the invalid pool
+    problem = by_testid(console, "odds-error").locator("li")
+    expect(problem).to_have_text("奖品 2 · 权重: 权重必须是正整数")
+    expect(by_testid(console, "odds-error")).not_to_contain_text("config.pool")
+
+    by_testid(console, "lang-switch").click()
+    field(console, WEIGHT).fill("-1")
+    expect(problem).to_have_text("Prize 2 · Weight: weight must be a positive integer")

@@ -6,7 +6,7 @@
 // data-error-label): the pool table shows a row's messages on a strip under that row.
 
 import { el } from "./dom.js";
-import { t } from "./i18n.js";
+import { has, t } from "./i18n.js";
 import { localize } from "./server-text.js";
 
 const esc = (path) => CSS.escape(path);
@@ -79,6 +79,31 @@ export function generalList(unplaced) {
   );
 }
 
-function pathLabel(path) {
-  return path === "config" ? t("errors.config") : path;
+const SAID_BY_THE_NEXT = new Set(["config", "pool", "games", ""]); // "prizes" and a game's name say them
+
+/**
+ * A field path in words: "config.pool.prizes.4.name" is "奖品 5 · 名称" ("Prize 5 · Name"). Each name is
+ * looked up as ``path.NAME`` (a name inside a list or an object), then ``field.NAME``, then ``game.NAME``;
+ * a list index becomes its item's number.
+ */
+export function pathLabel(path) {
+  if (path === "config") return t("errors.config");
+  const words = [];
+  for (const part of path.split(".").filter((name) => !SAID_BY_THE_NEXT.has(name))) {
+    if (/^\d+$/.test(part) && words.length) words[words.length - 1] += ` ${Number(part) + 1}`;
+    else words.push(nameOf(part));
+  }
+  return words.join(" · ");
+}
+
+function nameOf(name) {
+  for (const key of [`path.${name}`, `field.${name}`, `game.${name}`]) if (has(key)) return t(key);
+  return name.replaceAll("_", " ");
+}
+
+/** The messages of ``fields`` (path -> messages) as list items: each field in words, its messages localized. */
+export function fieldProblems(fields) {
+  return Object.entries(fields ?? {}).flatMap(([path, messages]) =>
+    messages.map((m) => el("li", { "data-problem-for": path }, `${pathLabel(path)}: ${localize(m)}`)),
+  );
 }

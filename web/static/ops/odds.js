@@ -2,6 +2,7 @@
 // every 300 ms while typing; the table shows exactly what the server answers.
 
 import { api, ApiError, errorText } from "./api.js";
+import { fieldProblems } from "./field-errors.js";
 import { debounce, el, fill } from "./dom.js";
 import { count, percent, yuan } from "./format.js";
 import { localName, t } from "./i18n.js";
@@ -87,13 +88,7 @@ function problems(error) {
     el("strong", {}, t("odds.unavailable")),
     " ",
     entries.length ? t("odds.fix_pool") : errorText(error),
-    entries.length
-      ? el(
-          "ul",
-          {},
-          entries.flatMap(([path, ms]) => ms.map((m) => el("li", {}, el("span", { class: "mono" }, path), ": ", m))),
-        )
-      : null,
+    entries.length ? el("ul", {}, fieldProblems(Object.fromEntries(entries))) : null,
   );
 }
 

@@ -5,6 +5,7 @@
 // link to the published page. Nothing is computed here; the server's answer is shown as it is.
 
 import { api, ApiError, errorText } from "./api.js";
+import { fieldProblems } from "./field-errors.js";
 import { fieldLabel } from "./controls.js";
 import { el, fill } from "./dom.js";
 import { count, dateTime, percent, yuan } from "./format.js";
@@ -159,13 +160,7 @@ function problems(error) {
     el("strong", {}, t("preview.unavailable")),
     " ",
     entries.length ? t("preview.fix_draft") : errorText(error),
-    entries.length
-      ? el(
-          "ul",
-          {},
-          entries.flatMap(([path, ms]) => ms.map((m) => el("li", {}, el("span", { class: "mono" }, path), ": ", m))),
-        )
-      : null,
+    entries.length ? el("ul", {}, fieldProblems(Object.fromEntries(entries))) : null,
   );
 }
 
