@@ -92,7 +92,7 @@ def metrics(session: Session, campaign: Campaign, config: CampaignConfig | None,
         stock=_stock(session, campaign.id, config),
         players=counted[tallies.PLAYERS],
         fallbacks=_prefixed(counted, tallies.fallback("")),
-        notable_wins=_notable(session, campaign.id, config),
+        notable_wins=notable_wins(session, campaign.id, config),
         forecast_spent_fen=None if planned is None else planned.spent_fen,
         forecast=planned,
     )
@@ -193,7 +193,9 @@ def _stock(session: Session, campaign_id: int, config: CampaignConfig | None) ->
     ]
 
 
-def _notable(session: Session, campaign_id: int, config: CampaignConfig | None) -> list[dict[str, Any]]:
+def notable_wins(session: Session, campaign_id: int, config: CampaignConfig | None) -> list[dict[str, Any]]:
+    """The latest grants of the prizes the pool announces (``broadcast``), newest first: record seq, user id,
+    prize key and names, time."""
     if config is None:
         return []
     notable = [p.key for p in config.pool.prizes if p.broadcast]

@@ -27,13 +27,13 @@ from server import db
 from server.auth import require_role
 from server.errors import ApiError, documented_role
 from server.idempotency import idempotent
-from server.models import User
+from server.models import User, mask_name
 from server.ops_views import (
     campaign_row,
     new_campaign_body,
     schemas_view,
 )
-from server.realtime import announce_lifecycle, mask_name
+from server.realtime import announce_lifecycle
 from server.schemas import ApiErrorSchema
 from server.schemas_ops import (
     AuditEntrySchema,

@@ -10,12 +10,14 @@ from sqlalchemy import select
 
 from games.checkpoints import campaign_checkpoints, publish_checkpoints
 from games.engine import campaign_config
+from games.metrics import notable_wins
 from games.models import Campaign, ChainCheckpoint
 from games.periods import PublicPeriod, current_period, public_periods
 from games.rules import Rules, rules
 from server import db
 from server.errors import ApiError
-from server.schemas import CampaignSummarySchema, CheckpointSchema, PeriodSchema, RulesSchema
+from server.models import User, mask_name
+from server.schemas import CampaignSummarySchema, CheckpointSchema, PeriodSchema, RulesSchema, WinnerSchema
 
 blp = Blueprint("public", __name__, url_prefix="/api/campaigns", description="Campaign rules, odds and seeds")
 
@@ -69,6 +71,20 @@ def checkpoints(campaign_id: int) -> list[ChainCheckpoint]:
         campaign = find_campaign(campaign_id)
         publish_checkpoints(db_session, campaign.id, db.now())
         return campaign_checkpoints(db_session, campaign.id)
+
+
+@blp.route("/<int:campaign_id>/winners", methods=["GET"])
+@blp.response(200, WinnerSchema(many=True))
+def winners(campaign_id: int) -> list[dict[str, Any]]:
+    """The latest wins of the prizes the campaign announces, newest first, each winner's name masked (张**):
+    the shopper page's winners marquee."""
+    db_session = db.session()
+    with db_session.begin():
+        campaign = find_campaign(campaign_id)
+        wins = notable_wins(db_session, campaign.id, campaign_config(db_session, _registry(), campaign))
+        shown = {w["user"] for w in wins}
+        names = dict(db_session.execute(select(User.id, User.display_name).where(User.id.in_(shown))).all())
+        return [{**w, "who": mask_name(names.get(w["user"], ""))} for w in wins]
 
 
 def _registry() -> Any:

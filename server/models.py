@@ -68,3 +68,8 @@ class UsedLaunchToken(Base):
 
     jti: Mapped[str] = mapped_column(String(128), primary_key=True)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+
+def mask_name(name: str) -> str:
+    """A display name safe to show others: first character and stars (张** / A***)."""
+    return (name[:1] + "*" * max(len(name) - 1, 2)) if name else "***"

@@ -29,8 +29,7 @@ from server.demo import DEMO_SHOPPERS
 from server.errors import ApiError
 from server.launch import MAX_LIFETIME_SECONDS, sign
 from server.launch_guard import opened_by_host, verified_launch
-from server.models import User
-from server.realtime import mask_name
+from server.models import User, mask_name
 
 bp = Blueprint("pages", __name__)
 WEB_DIR = Path(web.__file__).parent

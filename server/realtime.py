@@ -13,7 +13,7 @@ from games.engine import PlayResult
 from server import db, serving
 from server.api_public import find_campaign
 from server.errors import ApiError, error_body
-from server.models import User
+from server.models import User, mask_name
 from server.ratelimit import check_socket_connect
 from server.schemas import WatchSchema
 
@@ -90,8 +90,3 @@ def announce_lifecycle(campaign_id: int, lifecycle: str) -> None:
     socketio: SocketIO = current_app.extensions["socketio"]
     payload = {"campaign_id": campaign_id, "lifecycle": lifecycle}
     db.after_commit(lambda: socketio.emit("campaign", payload, namespace=PLAY, to=campaign_room(campaign_id)))
-
-
-def mask_name(name: str) -> str:
-    """A display name safe to show others: first character and stars (张** / A***)."""
-    return (name[:1] + "*" * max(len(name) - 1, 2)) if name else "***"

@@ -257,6 +257,16 @@ class RulesSchema(Schema):
     points_lifetime_days = fields.Integer(metadata={"description": "days a granted point stays spendable"})
 
 
+class WinnerSchema(Schema):
+    """A recent win of an announced prize, its winner masked."""
+
+    who = fields.String(metadata={"description": "the winner's name, masked: first character and stars"})
+    prize = fields.String(metadata={"description": "the prize key"})
+    name = fields.String()
+    name_en = fields.String(allow_none=True)
+    at = fields.String(metadata={"description": "when it was won (ISO 8601, UTC)"})
+
+
 class CampaignSummarySchema(Schema):
     """A campaign in a list."""
 

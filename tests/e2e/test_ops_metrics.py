@@ -149,3 +149,14 @@ def test_the_numbers_come_from_the_tallies_once_sealed_not_from_the_log(
     with app.extensions["carnival.sessions"]() as session, session.begin():
         session.execute(delete(DrawRecord))  # the dashboard does not read the sealed log any more
     assert {name: metrics(ops, campaign)[name] for name in counted} == before
+
+
+def test_the_public_winners_feed_masks_names_and_lists_only_announced_prizes(app: Flask) -> None:
+    campaign = add_campaign(app, CONFIG)
+    for sub in ("w1", "w2", "w3"):  # two red packets, then the fallback points (not announced)
+        spin(shopper(app, sub), campaign, f"feed-{sub}")
+    anyone = app.test_client()  # no sign-in: the marquee is public
+    wins = anyone.get(f"/api/campaigns/{campaign}/winners").json
+    assert [(w["who"], w["prize"], w["name"]) for w in wins] == [("用***", "red", "大红包"), ("用***", "red", "大红包")]
+    assert all("user" not in w and "seq" not in w for w in wins)  # no id leaves the server
+    assert anyone.get("/api/campaigns/999999/winners").status_code == 404
