@@ -215,3 +215,12 @@ def test_an_auditor_is_refused_and_english_is_one_click_away(console: Page, demo
 
     expect(console.locator("html")).to_have_attribute("lang", "en")
     expect(by_testid(console, "forbidden").locator("h1")).to_have_text("Not allowed")
+
+
+def test_the_campaign_list_shows_each_schedule_in_the_campaigns_zone(console: Page, demo_server: str) -> None:
+    sign_in(console, demo_server, OPS)
+    schedule = console.locator("[data-testid=campaign-row]").first.locator("[data-testid=campaign-schedule]")
+    expect(schedule).to_contain_text("北京时间")  # the demo campaign runs on Asia/Shanghai's clock
+    campaign = console.request.get(f"{demo_server}/api/ops/campaigns").json()[0]
+    start = datetime.fromisoformat(campaign["starts_at"]).astimezone(ZoneInfo(campaign["timezone"]))
+    expect(schedule).to_contain_text(start.strftime("%Y/%m/%d %H:%M"))

@@ -4,7 +4,7 @@
 import { api, errorText } from "./api.js";
 import { renderAudit } from "./audit.js";
 import { $, el, notice } from "./dom.js";
-import { dateTime, percent, yuan } from "./format.js";
+import { dateTime, percent, yuan, zoneName } from "./format.js";
 import { localName, onLanguageChange, t } from "./i18n.js";
 import { lifecycleBadge } from "./lifecycle.js";
 import { requireOps } from "./session.js";
@@ -44,7 +44,13 @@ function row(c) {
       el("div", { class: "muted mono small" }, c.slug),
     ),
     el("td", {}, lifecycleBadge(c)),
-    el("td", {}, dateTime(c.starts_at), el("div", { class: "muted" }, `→ ${dateTime(c.ends_at)}`)),
+    el(
+      "td",
+      { "data-testid": "campaign-schedule" },
+      dateTime(c.starts_at, c.timezone),
+      el("div", { class: "muted" }, `→ ${dateTime(c.ends_at, c.timezone)}`),
+      el("div", { class: "muted small" }, zoneName(c.timezone)),
+    ),
     budgetCell(c),
     el(
       "td",

@@ -9,7 +9,7 @@
 import { api, errorText } from "./api.js";
 import { COLORS, drawChart } from "./charts.js";
 import { $, el, notice } from "./dom.js";
-import { count, dateTime, knownZone, offsetLabel, percent, yuan } from "./format.js";
+import { count, dateTime, knownZone, percent, yuan, zoneName } from "./format.js";
 import { showLifecycle } from "./lifecycle.js";
 import { currentLang, has, localName, onLanguageChange, t } from "./i18n.js";
 import { localize } from "./server-text.js";
@@ -37,15 +37,9 @@ function campaignZone() {
   return detail?.campaign?.timezone ?? detail?.draft?.body?.timezone ?? "UTC";
 }
 
-/** How this page names the campaign's zone: "北京时间" / "Beijing time", else "Europe/Berlin (UTC+01:00)". */
-function zoneName() {
-  const zone = campaignZone();
-  return has(`zone.${zone}`) ? t(`zone.${zone}`) : `${zone} (${offsetLabel(zone)})`;
-}
-
 /** ``time`` followed by the zone it is in. */
 function inZone(time) {
-  return t("dash.in_zone", { time, zone: zoneName() });
+  return t("dash.in_zone", { time, zone: zoneName(campaignZone()) });
 }
 
 /** "16:00:05" on the campaign's clock. */
@@ -73,7 +67,7 @@ function renderHead() {
   $("schedule").textContent = inZone(`${dateTime(campaign.starts_at, zone)} – ${dateTime(campaign.ends_at, zone)}`);
   $("schedule").dataset.zone = zone;
   for (const note of document.querySelectorAll("[data-zone-note]")) {
-    note.textContent = t("dash.zone_note", { zone: zoneName() });
+    note.textContent = t("dash.zone_note", { zone: zoneName(campaignZone()) });
   }
 }
 

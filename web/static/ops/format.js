@@ -1,7 +1,7 @@
 // Display formatting only. Money is integer fen in the API and yuan on screen, converted with integer
 // arithmetic; the API's float forecasts are rounded to whole fen before they are shown as yuan.
 
-import { currentLang } from "./i18n.js";
+import { currentLang, has, t } from "./i18n.js";
 
 const pad = (n) => String(n).padStart(2, "0");
 const locale = () => (currentLang() === "en" ? "en-GB" : "zh-CN");
@@ -123,4 +123,9 @@ export function offsetLabel(zone, iso) {
   const offset = offsetMinutes(Number.isNaN(ms) ? Date.now() : ms, knownZone(zone));
   const abs = Math.abs(offset);
   return `UTC${offset < 0 ? "-" : "+"}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`;
+}
+
+/** How the console names a campaign's zone: "北京时间" / "Beijing time", else "Europe/Berlin (UTC+01:00)". */
+export function zoneName(zone) {
+  return has(`zone.${zone}`) ? t(`zone.${zone}`) : `${zone} (${offsetLabel(zone)})`;
 }
