@@ -1,24 +1,57 @@
-"""The shopper pages in headless Chromium against a real demo server: sign in, spin, wallet, rules."""
+"""The shopper pages in headless Chromium against a real demo server: sign in, spin, wallet, rules; the wheel
+page's main button, points confirmation, result dialog, prize list and winners marquee on a phone and a
+desktop screen."""
 
 from __future__ import annotations
 
 import json
 import re
-from datetime import UTC, datetime, timedelta
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Locator, Page, Response, Route, expect
+from playwright.sync_api import APIRequestContext, Browser, Page, Request, Route, expect
+
+from tests.browser.wheel_support import (
+    COUPON_ART,
+    PICKED_ALWAYS,
+    SCREENS,
+    SPIN_TIMEOUT_MS,
+    by_testid,
+    contrast,
+    enter_campaign,
+    is_spin,
+    ops_session,
+    prize,
+    publish_campaign,
+    spin,
+    wheel_view,
+)
 
 pytestmark = pytest.mark.browser
 
-SPIN_TIMEOUT_MS = 15_000
-REFUSAL_TEXT = {"no_spins_left": "今天的抽奖次数已用完", "insufficient_points": "积分不足"}
+RANGE_IMAGE = "/static/play/prizes/red-packet.svg"
 
 
-def by_testid(page: Page, name: str) -> Locator:
-    """The element with ``data-testid=name``."""
-    return page.locator(f"[data-testid={name}]")
+@pytest.fixture(scope="module")
+def ops(browser: Browser, demo_server: str) -> Iterator[APIRequestContext]:
+    """The demo ops account, signed in once for the module's campaigns."""
+    with ops_session(browser, demo_server) as api:
+        yield api
+
+
+@pytest.fixture(params=sorted(SCREENS))
+def screen(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Page]:
+    """A fresh page (own cookies and storage) on a phone (390×844) or a desktop (1440×900) screen; fails the
+    test on any script error or Content-Security-Policy violation."""
+    context = browser.new_context(**SCREENS[request.param], locale="zh-CN")
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("console", lambda note: errors.append(note.text) if "Content Security Policy" in note.text else None)
+    yield page
+    context.close()
+    assert not errors, f"script errors on the page: {errors}"
 
 
 def sign_in(page: Page, base_url: str, shopper: int) -> int:
@@ -30,19 +63,6 @@ def sign_in(page: Page, base_url: str, shopper: int) -> int:
     return int(page.url.rstrip("/").rsplit("/", 1)[1])
 
 
-def is_spin(response: Response) -> bool:
-    return response.url.endswith("/wheel/spin") and response.request.method == "POST"
-
-
-def spin(page: Page) -> dict[str, Any]:
-    """Click the spin button; returns the spin API's answer (after the result dialog opened)."""
-    with page.expect_response(is_spin) as answer:
-        by_testid(page, "spin-button").click()
-    assert answer.value.status == 200, answer.value.text()
-    expect(by_testid(page, "result-dialog")).to_be_visible(timeout=SPIN_TIMEOUT_MS)
-    return answer.value.json()
-
-
 def use_a_spin(page: Page, base_url: str, campaign: int, attempt: int) -> int:
     """Spin through the API (sharing the page's session); returns the status."""
     url = f"{base_url}/api/play/{campaign}/wheel/spin"
@@ -52,8 +72,8 @@ def use_a_spin(page: Page, base_url: str, campaign: int, attempt: int) -> int:
 
 def test_a_spin_lands_on_the_servers_slot_and_shows_its_prize(page: Page, demo_server: str) -> None:
     sign_in(page, demo_server, 0)
-    expect(by_testid(page, "spin-button")).to_have_text("抽奖")
     spins_before = int(by_testid(page, "spins-left").inner_text())
+    expect(by_testid(page, "spin-button")).to_have_text(f"免费抽奖（剩 {spins_before} 次）")
 
     result = spin(page)
 
@@ -62,6 +82,7 @@ def test_a_spin_lands_on_the_servers_slot_and_shows_its_prize(page: Page, demo_s
     expect(by_testid(page, "wheel")).to_have_attribute("data-landed-slot", str(result["slot"]))
     expect(by_testid(page, "spins-left")).to_have_text(str(spins_before - 1))
     assert result["wheel"]["free_spins_left"] == spins_before - 1
+    expect(by_testid(page, "proof")).not_to_have_attribute("open", "")  # folded away behind a small link
     by_testid(page, "proof").locator("summary").click()
     expect(by_testid(page, "proof")).to_contain_text(result["proof"]["commitment"])
     assert result["proof"]["seq"] is None  # sealed about a second later: the page says so, not "#None"
@@ -77,6 +98,7 @@ def test_the_wallet_shows_the_balances_of_the_api(page: Page, demo_server: str) 
     page.wait_for_url(f"**/play/wallet?campaign={campaign}")
     wallet = page.request.get(f"{demo_server}/api/play/wallet").json()
 
+    expect(page.locator("h1")).to_have_text("我的奖品")
     expect(by_testid(page, "wallet-points")).to_have_text(str(wallet["points"]))
     expect(by_testid(page, "wallet-cash")).to_have_text(f"{wallet['cash_fen'] // 100}.{wallet['cash_fen'] % 100:02d}")
     expect(by_testid(page, "history-item")).to_have_count(len(wallet["history"]))
@@ -89,26 +111,37 @@ def test_the_language_switch_translates_and_is_remembered(page: Page, demo_serve
     by_testid(page, "lang-switch").click()
 
     expect(page.locator("html")).to_have_attribute("lang", "en")
-    expect(by_testid(page, "spin-button")).to_have_text("SPIN")
-    expect(by_testid(page, "wallet-link")).to_have_text("My prizes")
     wheel = page.request.get(f"{demo_server}/api/play/{campaign}/wheel").json()
+    expect(by_testid(page, "spin-button")).to_have_text(f"Spin free ({wheel['free_spins_left']} left)")
+    expect(by_testid(page, "wallet-link")).to_have_text("My prizes")
+    expect(by_testid(page, "marquee")).to_have_attribute("aria-label", "Latest winners")
     expect(by_testid(page, "campaign-name")).to_have_text(wheel["campaign_name_en"])
     page.goto(f"{demo_server}/play/wallet?campaign={campaign}")
     expect(page.locator("h1")).to_have_text("My prizes")
 
 
-def test_a_refused_spin_shows_the_reason(page: Page, demo_server: str) -> None:
+def test_a_refused_spin_shows_the_reason_and_a_used_up_day_says_come_back_tomorrow(
+    page: Page, demo_server: str
+) -> None:
     campaign = sign_in(page, demo_server, 3)
-    statuses = [use_a_spin(page, demo_server, campaign, attempt) for attempt in range(20)]
-    assert 409 in statuses, statuses
-
+    refusal = {"error": "insufficient_points", "message": "an extra spin costs 50 points"}
+    page.route("**/wheel/spin", lambda route: route.fulfill(status=409, json=refusal))
     with page.expect_response(is_spin) as refused:
         by_testid(page, "spin-button").click()
 
     assert refused.value.status == 409
-    expect(by_testid(page, "message")).to_contain_text(REFUSAL_TEXT[refused.value.json()["error"]])
-    expect(by_testid(page, "spin-button")).to_be_enabled()
+    expect(by_testid(page, "message")).to_contain_text("积分不足")
     expect(by_testid(page, "result-dialog")).to_be_hidden()
+    expect(by_testid(page, "wheel")).not_to_have_attribute("data-spinning", "true")  # it stopped turning
+    expect(by_testid(page, "wheel")).not_to_have_attribute("data-landed-slot", re.compile(r"\d"))
+    expect(by_testid(page, "spin-button")).to_be_enabled()  # the server still has this shopper's spins
+
+    page.unroute("**/wheel/spin")
+    statuses = [use_a_spin(page, demo_server, campaign, attempt) for attempt in range(20)]
+    assert 409 in statuses, statuses
+    page.reload()
+    expect(by_testid(page, "spin-button")).to_have_text("明天再来")
+    expect(by_testid(page, "spin-button")).to_be_disabled()
 
 
 def test_a_spin_the_server_could_not_take_is_retried_with_the_same_key(page: Page, demo_server: str) -> None:
@@ -142,10 +175,10 @@ def test_the_rules_page_shows_every_prize_with_exact_odds_without_signing_in(pag
 
     rows = by_testid(page, "prize-row")
     expect(rows).to_have_count(len(rules["prizes"]))
-    for index, prize in enumerate(rules["prizes"]):
-        expect(rows.nth(index)).to_contain_text(prize["name"])
+    for index, prize_rules in enumerate(rules["prizes"]):
+        expect(rows.nth(index)).to_contain_text(prize_rules["name"])
         expect(rows.nth(index).locator("[data-testid=odds]")).to_contain_text(
-            f"{prize['odds_numerator']}/{prize['odds_denominator']}"
+            f"{prize_rules['odds_numerator']}/{prize_rules['odds_denominator']}"
         )
     fallback = next(p for p in rules["prizes"] if p["fallback"])
     expect(page.locator("[data-testid=prize-row]", has=by_testid(page, "fallback-badge"))).to_contain_text(
@@ -162,44 +195,17 @@ def test_the_rules_page_shows_every_prize_with_exact_odds_without_signing_in(pag
     expect(by_testid(page, "points-lifetime")).to_contain_text(str(rules["points_lifetime_days"]))
 
 
-RANGE_IMAGE = "/static/play/prizes/red-packet.svg"
+def range_red_packet(body: dict[str, Any]) -> None:
+    """The template's red packet as ¥1–¥9.99 with an image, picked practically always."""
+    red = prize(body, "red_666")
+    red.update(weight=PICKED_ALWAYS, image=RANGE_IMAGE, reward={"kind": "red_packet", "min_fen": 100, "max_fen": 999})
 
 
-def publish_range_campaign(browser: Browser, base_url: str) -> int:
-    """As the demo ops account (in a context of its own), publish the console's template with its red
-    packet turned into ¥1–¥9.99 with an image, weighted to be picked practically always; returns its id."""
-    context = browser.new_context(extra_http_headers={"Origin": base_url})  # as the console's pages send it
-    try:
-        api = context.request
-        signed_in = api.post(f"{base_url}/api/session/staff", data={"username": "ops", "password": "carnival-ops-demo"})
-        assert signed_in.ok, signed_in.text()
-        body = api.get(f"{base_url}/api/ops/campaigns/template").json()
-        body["starts_at"] = (datetime.now(UTC) - timedelta(hours=1)).isoformat()
-        red = body["config"]["pool"]["prizes"][3]
-        red.update(
-            weight=1_000_000_000, image=RANGE_IMAGE, reward={"kind": "red_packet", "min_fen": 100, "max_fen": 999}
-        )
-        created = api.post(f"{base_url}/api/ops/campaigns", data=body)
-        assert created.status == 201, created.text()
-        campaign = created.json()["id"]
-        revision = api.get(f"{base_url}/api/ops/campaigns/{campaign}").json()["draft"]["revision"]
-        acknowledged = ["stockout_day_one:red_666"]  # picked practically always: its stock goes on day 1
-        published = api.post(
-            f"{base_url}/api/ops/campaigns/{campaign}/publish",
-            data={"revision": revision, "acknowledged": acknowledged},
-        )
-        assert published.ok, published.text()
-        return campaign
-    finally:
-        context.close()
-
-
-def test_a_range_red_packet_shows_its_amount_range_and_image(page: Page, browser: Browser, demo_server: str) -> None:
-    campaign = publish_range_campaign(browser, demo_server)
-    page.goto(f"{demo_server}/dev/login")
-    href = by_testid(page, "shopper-link").first.get_attribute("href") or ""
-    page.goto(demo_server + re.sub(r"campaign=\d+", f"campaign={campaign}", href))
-    expect(by_testid(page, "spin-button")).to_be_enabled()
+def test_a_range_red_packet_shows_its_amount_range_and_image(
+    page: Page, ops: APIRequestContext, demo_server: str
+) -> None:
+    campaign = publish_campaign(ops, demo_server, range_red_packet)
+    enter_campaign(page, demo_server, campaign, 0)
 
     result = spin(page)
 
@@ -207,7 +213,7 @@ def test_a_range_red_packet_shows_its_amount_range_and_image(page: Page, browser
     assert result["prize"]["key"] == "red_666" and 100 <= amount <= 999, result
     expect(by_testid(page, "result-prize")).to_have_text(result["prize"]["name"])
     expect(page.locator("#result-detail")).to_have_text(
-        f"红包 ¥{amount // 100}.{amount % 100:02d} 已放入你的钱包（随机金额 ¥1–¥9.99）"
+        f"红包 ¥{amount // 100}.{amount % 100:02d} 已放入「我的奖品」（随机金额 ¥1–¥9.99）"
     )
     image = by_testid(page, "result-image")
     expect(image).to_be_visible()
@@ -219,3 +225,205 @@ def test_a_range_red_packet_shows_its_amount_range_and_image(page: Page, browser
     expect(row.locator("[data-testid=prize-value]")).to_have_text("¥1–¥9.99")
     expect(row.locator("[data-testid=prize-image]")).to_have_attribute("src", RANGE_IMAGE)
     expect(page.locator('[data-testid=prize-row][data-key="thanks"] [data-testid=prize-image]')).to_have_count(0)
+
+
+# ---- the wheel page on a phone and on a desktop screen ----
+
+
+def nothing_but_thanks(body: dict[str, Any]) -> None:
+    """谢谢参与 practically always; one free spin a day, then three extra spins for 5 points each."""
+    prize(body, "thanks")["weight"] = PICKED_ALWAYS
+    body["config"]["games"]["wheel"].update(free_spins_per_day=1, extra_spin_points=5, max_extra_spins_per_day=3)
+
+
+def test_the_main_button_goes_free_then_points_after_one_confirmation_then_tomorrow(
+    screen: Page, ops: APIRequestContext, demo_server: str
+) -> None:
+    page = screen
+    enter_campaign(page, demo_server, publish_campaign(ops, demo_server, nothing_but_thanks), 0)
+    button, confirm = by_testid(page, "spin-button"), by_testid(page, "points-confirm")
+    spins: list[Request] = []
+    page.on("request", lambda request: spins.append(request) if request.url.endswith("/wheel/spin") else None)
+    expect(button).to_have_text("免费抽奖（剩 1 次）")
+    expect(by_testid(page, "spin-hint")).to_contain_text("每次加抽 5 积分")
+
+    assert spin(page)["prize"]["key"] == "thanks"
+    expect(by_testid(page, "result-prize")).to_have_text("谢谢参与")
+    expect(by_testid(page, "result-again")).to_be_focused()
+    expect(by_testid(page, "result-use")).to_be_hidden()  # nothing to use
+    expect(by_testid(page, "celebration")).to_be_hidden()
+    by_testid(page, "result-close").click()
+
+    expect(button).to_have_text("5 积分抽一次")
+    button.click()
+    expect(confirm).to_be_visible()
+    expect(confirm).to_contain_text("5 积分")
+    by_testid(page, "confirm-no").click()
+    expect(confirm).to_be_hidden()
+    assert len(spins) == 1, "declining spends nothing"
+
+    button.click()  # not accepted yet: asked again
+    expect(by_testid(page, "confirm-yes")).to_be_focused()
+    spin(page, "confirm-yes")
+    spin(page, "result-again")  # accepted: the next points spin goes straight on
+    expect(confirm).to_be_hidden()
+    by_testid(page, "result-close").click()
+
+    page.reload()  # remembered on the device
+    spin(page)
+    expect(confirm).to_be_hidden()
+    expect(by_testid(page, "result-again")).to_have_text("知道了")  # nothing left to spin
+    by_testid(page, "result-again").click()
+    expect(by_testid(page, "result-dialog")).to_be_hidden()
+    expect(button).to_have_text("明天再来")
+    expect(button).to_be_disabled()
+    expect(by_testid(page, "spin-hint")).not_to_contain_text("去赚积分")
+    assert len(spins) == 4
+
+
+def too_dear(body: dict[str, Any]) -> None:
+    """No free spin; an extra spin costs more points than any demo shopper has."""
+    wheel = body["config"]["games"]["wheel"]
+    wheel.update(free_spins_per_day=0, extra_spin_points=1_000_000, max_extra_spins_per_day=1)
+
+
+def test_short_of_points_the_button_says_tomorrow_and_hints_at_earning_points(
+    screen: Page, ops: APIRequestContext, demo_server: str
+) -> None:
+    page = screen
+    enter_campaign(page, demo_server, publish_campaign(ops, demo_server, too_dear), 1)
+    button, hint = by_testid(page, "spin-button"), by_testid(page, "spin-hint")
+
+    expect(button).to_have_text("明天再来")
+    expect(button).to_be_disabled()
+    expect(hint).to_contain_text("去赚积分")
+    expect(hint).to_contain_text("1000000 积分")
+    by_testid(page, "wheel-hub").click()
+    expect(by_testid(page, "points-confirm")).to_be_hidden()
+    by_testid(page, "lang-switch").click()
+    expect(button).to_have_text("Come back tomorrow")
+    expect(hint).to_contain_text("Go earn points")
+
+
+def coupon_for_everyone(body: dict[str, Any]) -> None:
+    """6期免息券 (with art, conditions and a broadcast to the ticker) practically always."""
+    coupon = prize(body, "coupon_if6")
+    coupon.update(weight=PICKED_ALWAYS, image=COUPON_ART, broadcast=True)
+    coupon["reward"]["coupon"].update(min_order_fen=10000, category="数码")
+
+
+def test_the_prize_list_and_the_screen_reader_list_show_the_wheels_prizes(
+    screen: Page, ops: APIRequestContext, demo_server: str
+) -> None:
+    page = screen
+    campaign = publish_campaign(ops, demo_server, coupon_for_everyone)
+    enter_campaign(page, demo_server, campaign, 2)
+    slots = wheel_view(page, demo_server, campaign)["slots"]
+    prizes = list({s["key"]: s for s in slots if s["kind"] != "nothing"}.values())
+
+    cards = by_testid(page, "prize-card")
+    expect(cards).to_have_count(len(prizes))
+    for index, shown in enumerate(prizes):
+        expect(cards.nth(index)).to_contain_text(shown["name"])
+    coupon = page.locator('[data-testid=prize-card][data-key="coupon_if6"]')
+    expect(coupon.locator("img")).to_have_attribute("src", COUPON_ART)
+    expect(coupon).to_contain_text("订单满¥100可用")
+    expect(page.locator('[data-testid=prize-card][data-key="thanks"]')).to_have_count(0)
+    expect(page.locator('[data-testid=prize-card][data-key="points_20"] img')).to_have_count(0)  # its kind's icon
+
+    slot_list = page.get_by_role("list", name="转盘上的奖品（从顶部起顺时针）")
+    expect(slot_list.get_by_role("listitem")).to_have_count(len(slots))
+    for index, slot in enumerate(slots):
+        expect(slot_list.get_by_role("listitem").nth(index)).to_contain_text(slot["name"])
+    box = page.locator("section", has=by_testid(page, "slot-list")).bounding_box()
+    assert box and box["width"] <= 1 and box["height"] <= 1, box  # for screen readers only: clipped to a pixel
+
+
+def test_a_coupon_win_shows_its_art_terms_and_use_button_and_reaches_the_marquee_by_name(
+    screen: Page, ops: APIRequestContext, demo_server: str
+) -> None:
+    page = screen
+    campaign = publish_campaign(ops, demo_server, coupon_for_everyone)
+    enter_campaign(page, demo_server, campaign, 1)
+    marquee = by_testid(page, "marquee")
+    expect(marquee).to_contain_text("天天有好礼")  # shown before anyone wins
+    expect(marquee).to_have_attribute("data-live", "on")
+
+    result = spin(page)
+
+    assert result["prize"]["key"] == "coupon_if6", result
+    expect(by_testid(page, "result-prize")).to_have_text("6期免息券")
+    expect(by_testid(page, "result-image")).to_have_attribute("src", COUPON_ART)
+    expect(page.locator("#result-detail")).to_contain_text("已放入「我的奖品」")
+    terms = by_testid(page, "result-terms")
+    expect(terms).to_contain_text("订单满¥100可用")
+    expect(terms).to_contain_text("限数码品类")
+    expect(by_testid(page, "result-validity")).to_contain_text("有效期至")  # the issued coupon's end, from the wallet
+    use = by_testid(page, "result-use")
+    expect(use).to_be_focused()
+    expect(use).to_have_text("去使用")
+    expect(by_testid(page, "result-again")).to_have_text("再抽一次")
+    expect(by_testid(page, "celebration")).to_be_visible()
+    expect(by_testid(page, "proof")).not_to_have_attribute("open", "")
+
+    expect(by_testid(page, "marquee-item").first).to_have_text(re.compile(r"^恭喜 \S\*+ 抽中 6期免息券$"))
+    expect(marquee).not_to_contain_text("coupon_if6")
+    use.click()
+    page.wait_for_url(f"**/play/wallet?campaign={campaign}")
+    expect(page.locator("h1")).to_have_text("我的奖品")
+
+
+def test_the_wheel_turns_before_the_answer_comes_unless_motion_is_reduced(
+    screen: Page, ops: APIRequestContext, demo_server: str
+) -> None:
+    page = screen
+    campaign = publish_campaign(ops, demo_server, coupon_for_everyone)
+    enter_campaign(page, demo_server, campaign, 0)
+    held: list[Route] = []
+    page.route("**/wheel/spin", lambda route: held.append(route))  # a slow network: held until the test lets go
+    wheel = by_testid(page, "wheel")
+    picture = "document.querySelector('[data-testid=wheel]').toDataURL()"
+
+    by_testid(page, "spin-button").click()
+    expect(wheel).to_have_attribute("data-spinning", "true")
+    before = page.evaluate(picture)
+    page.wait_for_timeout(200)
+    assert page.evaluate(picture) != before, "the wheel turns while the answer is on its way"
+    with page.expect_response(is_spin) as answer:
+        held.pop().continue_()
+    expect(wheel).to_have_attribute("data-landed-slot", str(answer.value.json()["slot"]), timeout=SPIN_TIMEOUT_MS)
+    by_testid(page, "result-close").click()
+
+    page.emulate_media(reduced_motion="reduce")
+    by_testid(page, "spin-button").click()
+    expect(wheel).to_have_attribute("data-spinning", "true")
+    before = page.evaluate(picture)
+    page.wait_for_timeout(200)
+    assert page.evaluate(picture) == before, "with reduced motion the wheel stays still"
+    with page.expect_response(is_spin) as answer:
+        held.pop().continue_()
+    expect(wheel).to_have_attribute("data-landed-slot", str(answer.value.json()["slot"]))
+    expect(by_testid(page, "result-dialog")).to_be_visible()
+    expect(by_testid(page, "celebration")).to_be_hidden()  # a win, but no confetti
+
+
+def test_controls_are_big_enough_to_tap_and_small_text_meets_aa_contrast(
+    screen: Page, ops: APIRequestContext, demo_server: str
+) -> None:
+    page = screen
+    campaign = publish_campaign(ops, demo_server, nothing_but_thanks)
+    enter_campaign(page, demo_server, campaign, 2)
+
+    for name in ("spin-button", "wallet-link", "rules-link", "lang-switch"):
+        box = by_testid(page, name).bounding_box()
+        assert box and box["height"] >= 44 and box["width"] >= 44, (name, box)
+    fairness = by_testid(page, "fairness").locator("summary").bounding_box()
+    assert fairness and fairness["height"] >= 44, fairness
+    label = page.locator(".stat-label").first
+    colours = label.evaluate("e => [getComputedStyle(e).color, getComputedStyle(e.closest('.card')).backgroundColor]")
+    assert contrast(*colours) >= 4.5, colours
+
+    page.goto(f"{demo_server}/play/{campaign}/rules")
+    badge = by_testid(page, "fallback-badge")
+    colours = badge.evaluate("e => [getComputedStyle(e).color, getComputedStyle(e).backgroundColor]")
+    assert contrast(*colours) >= 4.5, colours

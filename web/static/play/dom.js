@@ -1,5 +1,7 @@
 // A tiny element builder. Children are appended as nodes or text (never parsed as HTML).
 
+import { t } from "./i18n.js";
+
 /** ``el("li", {class: "x"}, "text", child)``: a new element; null/false children are skipped. */
 export function el(tag, attributes = {}, ...children) {
   const node = document.createElement(tag);
@@ -18,4 +20,16 @@ export function showMessage(text) {
   const message = document.getElementById("message");
   message.textContent = text;
   message.hidden = !text;
+}
+
+/** Name every element with data-i18n-label="key" (aria-label) in the current language. */
+export function translateLabels() {
+  for (const element of document.querySelectorAll("[data-i18n-label]")) {
+    element.setAttribute("aria-label", t(element.dataset.i18nLabel));
+  }
+}
+
+/** Whether the shopper asked for less motion (no turning wheel, no confetti, no moving marquee). */
+export function prefersReducedMotion() {
+  return matchMedia("(prefers-reduced-motion: reduce)").matches;
 }

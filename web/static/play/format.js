@@ -52,3 +52,10 @@ export function date(iso, timeZone) {
 export function percent(numerator, denominator) {
   return `${Number(((numerator * 100) / denominator).toPrecision(4))}%`;
 }
+
+/** A winner's name as others may see it. The server masks it already (张**); anything unmasked that
+ * reaches the page keeps only its first character. */
+export function maskedName(name) {
+  if (!name) return "***";
+  return name.includes("*") ? name : `${[...name][0]}**`;
+}

@@ -1,37 +1,45 @@
 // The wheel drawn on a canvas. Slots go clockwise from the top; the pointer is fixed at the top.
-// It only animates to the slot the server chose and reports, after landing, the slot under the
-// pointer (canvas data-landed-slot), computed from its own geometry.
+// It turns as soon as a spin is asked for, settles on the slot the server chose when the answer
+// comes, and reports, after landing, the slot under the pointer (canvas data-landed-slot), computed
+// from its own geometry. With prefers-reduced-motion it does not turn: it shows the landed slot.
+
+import { prefersReducedMotion } from "./dom.js";
+import { drawKindIcon, fitLabel, labelRadius } from "./wheel-labels.js";
 
 const TAU = Math.PI * 2;
 const COLOURS = [
-  { fill: "#ff4d3a", text: "#fff8e7" },
-  { fill: "#fff1d0", text: "#d9261c" },
+  { fill: "#d6301d", text: "#ffffff" }, // white on this red: 4.9:1
+  { fill: "#fff1d0", text: "#b3120f" }, // dark red on cream: 6.2:1
 ];
 const RIM = "#c8151b";
 const GOLD = "#ffd56b";
+const TOP_SPEED = TAU / 600; // radians per millisecond while waiting for the answer: a turn in 0.6 s
+const SPIN_UP_MS = 450;
+const SETTLE_TURNS = 1; // at least one more full turn after the answer: it still reads as a spin
+const STOP_MS = 900;
 
 function easeOutCubic(x) {
   return 1 - (1 - x) ** 3;
 }
 
-const FONT = 'system-ui, "PingFang SC", "Microsoft YaHei", "WenQuanYi Micro Hei", sans-serif';
-
-// Words stay whole (ASCII runs such as "100" or "interest-free"); CJK may break between characters.
-function tokens(text) {
-  return text.match(/[\x21-\x7e¥]+|\s+|./gu) ?? [];
+function mod(angle, period) {
+  return ((angle % period) + period) % period;
 }
 
-// One line if it fits, else the two-line split whose longer line is shortest.
-function layout(ctx, text) {
-  const width = (parts) => ctx.measureText(parts.join("").trim()).width;
-  const parts = tokens(text);
-  let best = { lines: [text], width: width(parts) };
-  for (let i = 1; i < parts.length; i++) {
-    const lines = [parts.slice(0, i).join("").trim(), parts.slice(i).join("").trim()];
-    const longest = Math.max(width(parts.slice(0, i)), width(parts.slice(i)));
-    if (lines.every(Boolean) && longest < best.width) best = { lines, width: longest };
+/** Angle turned and speed ``elapsed`` ms after starting from rest: a linear spin-up, then top speed. */
+function spinUp(elapsed) {
+  if (elapsed < SPIN_UP_MS) {
+    return { angle: (TOP_SPEED * elapsed ** 2) / (2 * SPIN_UP_MS), speed: (TOP_SPEED * elapsed) / SPIN_UP_MS };
   }
-  return best;
+  return { angle: TOP_SPEED * (elapsed - SPIN_UP_MS / 2), speed: TOP_SPEED };
+}
+
+/** A deceleration over ``travel`` radians in ``duration`` ms (ease-out cubic starts at 3 × its mean speed). */
+function slowDown(from, travel, duration, began) {
+  return (now) => {
+    const progress = Math.min((now - began) / duration, 1);
+    return { angle: from + travel * easeOutCubic(progress), speed: 0, done: progress >= 1 };
+  };
 }
 
 export class WheelCanvas {
@@ -41,14 +49,30 @@ export class WheelCanvas {
     this.slots = [];
     this.rotation = 0; // radians, clockwise
     this.highlight = null; // the landed slot, lit up until the next spin
+    this.motion = null; // (now) => {angle, speed, done}: the current movement, null at rest
+    this.landed = null; // resolves settleOn()'s promise
+    this.animating = false;
+    this.fullSpeedAt = 0; // when the current spin reaches full speed
+    this.images = new Map(); // image URL -> HTMLImageElement (null when it failed to load)
     window.addEventListener("resize", () => this.draw());
     this.draw();
   }
 
-  /** Show ``slots``: [{label, kind}], clockwise from the top. */
+  /** Show ``slots``: [{label, kind, image}], clockwise from the top; ``image`` may be null. */
   setSlots(slots) {
     this.slots = slots;
+    for (const { image } of slots) if (image) this.loadImage(image);
     this.draw();
+  }
+
+  loadImage(url) {
+    if (this.images.has(url)) return;
+    const image = new Image();
+    image.decoding = "async";
+    image.addEventListener("load", () => this.draw());
+    image.addEventListener("error", () => this.images.set(url, null));
+    image.src = url;
+    this.images.set(url, image);
   }
 
   get segment() {
@@ -57,36 +81,84 @@ export class WheelCanvas {
 
   /** The slot under the pointer for the current rotation. */
   slotUnderPointer() {
-    const angle = ((-this.rotation % TAU) + TAU) % TAU;
-    return Math.floor(angle / this.segment) % this.slots.length;
+    return Math.floor(mod(-this.rotation, TAU) / this.segment) % this.slots.length;
   }
 
-  /** Turn ``turns`` full turns plus what it takes to stop with ``slot``'s centre under the pointer. */
-  spinTo(slot, { turns = 5, duration = 3200 } = {}) {
-    if (matchMedia("(prefers-reduced-motion: reduce)").matches) duration = 300;
-    const start = this.rotation;
-    const target = -(slot + 0.5) * this.segment;
-    const delta = (((target - start) % TAU) + TAU) % TAU;
-    const end = start + turns * TAU + delta;
+  /** Start turning now (the answer is on its way). Without motion, only marks the canvas as spinning. */
+  startSpinning() {
     this.highlight = null;
     this.canvas.dataset.spinning = "true";
     delete this.canvas.dataset.landedSlot;
-    return new Promise((resolve) => {
-      const began = performance.now();
-      const frame = (now) => {
-        const progress = Math.min((now - began) / duration, 1);
-        this.rotation = start + (end - start) * easeOutCubic(progress);
+    this.draw();
+    if (prefersReducedMotion()) return;
+    const from = this.rotation;
+    const began = performance.now();
+    this.fullSpeedAt = began + SPIN_UP_MS;
+    this.motion = (now) => {
+      const { angle, speed } = spinUp(now - began);
+      return { angle: from + angle, speed, done: false };
+    };
+    this.animate();
+  }
+
+  /** Slow down and stop with ``slot``'s centre under the pointer; resolves with the slot under it. */
+  settleOn(slot) {
+    if (!this.motion || this.canvas.dataset.spinning !== "true") this.startSpinning();
+    const target = -(slot + 0.5) * this.segment;
+    if (prefersReducedMotion()) {
+      this.rotation = mod(target, TAU);
+      return Promise.resolve(this.land());
+    }
+    // slow down from full speed (once reached), matching its speed: no jerk when the answer comes early
+    const turning = this.motion;
+    const from = Math.max(performance.now(), this.fullSpeedAt);
+    const { angle } = turning(from);
+    const travel = mod(target - angle, TAU) + SETTLE_TURNS * TAU;
+    const slowing = slowDown(angle, travel, (3 * travel) / TOP_SPEED, from);
+    this.motion = (now) => (now < from ? turning(now) : slowing(now));
+    return new Promise((resolve) => (this.landed = resolve));
+  }
+
+  /** The answer did not come: coast to rest wherever the wheel is, without landing on a slot. */
+  stop() {
+    if (this.motion) {
+      const now = performance.now();
+      const { angle, speed } = this.motion(now);
+      this.motion = slowDown(angle, (speed * STOP_MS) / 3, STOP_MS, now);
+      this.landed = null; // coasting ends without landing
+    }
+    delete this.canvas.dataset.spinning;
+  }
+
+  /** Run the frames of ``this.motion`` until it is done (one loop at a time). */
+  animate() {
+    if (this.animating) return;
+    this.animating = true;
+    const frame = (now) => {
+      const { angle, done } = this.motion(now);
+      this.rotation = done ? mod(angle, TAU) : angle;
+      if (!done) {
         this.draw();
-        if (progress < 1) return requestAnimationFrame(frame);
-        this.rotation = end % TAU;
-        this.highlight = this.slotUnderPointer();
-        this.draw();
-        delete this.canvas.dataset.spinning;
-        this.canvas.dataset.landedSlot = String(this.slotUnderPointer());
-        resolve(this.slotUnderPointer());
-      };
-      requestAnimationFrame(frame);
-    });
+        requestAnimationFrame(frame);
+        return;
+      }
+      this.motion = null;
+      this.animating = false;
+      if (this.landed) this.landed(this.land());
+      else this.draw();
+    };
+    requestAnimationFrame(frame);
+  }
+
+  /** Light up the slot under the pointer and report it; returns its index. */
+  land() {
+    const slot = this.slotUnderPointer();
+    this.landed = null;
+    this.highlight = slot;
+    delete this.canvas.dataset.spinning;
+    this.canvas.dataset.landedSlot = String(slot);
+    this.draw();
+    return slot;
   }
 
   draw() {
@@ -142,72 +214,64 @@ export class WheelCanvas {
     ctx.lineWidth = 1;
     ctx.stroke();
     if (index === this.highlight) {
-      ctx.fillStyle = "rgba(255, 225, 110, 0.35)";
-      ctx.fill();
       ctx.strokeStyle = GOLD;
-      ctx.lineWidth = 4;
+      ctx.lineWidth = 5;
       ctx.stroke();
     }
     ctx.save();
-    ctx.rotate(from + this.segment / 2 + Math.PI / 2);
-    this.drawLabel(ctx, slot.label, colour.text, radius);
-    drawIcon(ctx, slot.kind, radius, colour.fill);
+    ctx.rotate(from + this.segment / 2 + Math.PI / 2); // from here on, "up" (-y) is the slot's middle, outwards
+    const flip = this.isInLowerHalf(index);
+    const label = this.drawLabel(ctx, slot.label, colour.text, radius, flip);
+    this.drawArt(ctx, slot, radius, label, colour.fill, flip);
     ctx.restore();
   }
 
-  drawLabel(ctx, label, colour, radius) {
-    const maxWidth = 2 * radius * 0.8 * Math.sin(this.segment / 2) * 0.84;
-    const { size, lines } = fitLabel(ctx, label, maxWidth, Math.round(radius * 0.105));
+  /** Whether slot ``index``'s middle is below the wheel's centre now: its text is turned to read upright. */
+  isInLowerHalf(index) {
+    const angle = mod(this.rotation + (index + 0.5) * this.segment, TAU); // clockwise from the top
+    return angle > Math.PI / 2 && angle < (3 * Math.PI) / 2;
+  }
+
+  /**
+   * The label across the slot near the rim, on up to three lines; ``flip`` turns it half a turn (first
+   * line innermost) so that no label is upside down. Returns where its innermost line ends.
+   */
+  drawLabel(ctx, text, colour, radius, flip) {
+    const { size, lines } = fitLabel(ctx, text, radius, this.segment);
     ctx.fillStyle = colour;
     ctx.textAlign = "center";
     ctx.textBaseline = "middle";
-    const top = -radius * 0.8 + (lines.length === 1 ? size * 0.4 : 0);
-    lines.forEach((line, i) => ctx.fillText(line, 0, top + i * size * 1.2));
+    lines.forEach((line, i) => {
+      const at = labelRadius(radius, size, flip ? lines.length - 1 - i : i);
+      drawTurned(ctx, 0, -at, flip, () => ctx.fillText(line, 0, 0));
+    });
+    return { size, bottom: labelRadius(radius, size, lines.length - 1) - size * 0.6 };
   }
-}
 
-// The largest font for ``label``: one line down to 80% of ``largest``, then two lines.
-function fitLabel(ctx, label, maxWidth, largest) {
-  const setSize = (size) => (ctx.font = `bold ${size}px ${FONT}`);
-  for (let size = largest; size >= largest * 0.8; size--) {
-    setSize(size);
-    if (ctx.measureText(label).width <= maxWidth) return { size, lines: [label] };
-  }
-  for (let size = largest; size > 8; size--) {
-    setSize(size);
-    const text = layout(ctx, label);
-    if (text.width <= maxWidth) return { size, lines: text.lines };
-  }
-  setSize(8);
-  return { size: 8, lines: layout(ctx, label).lines };
-}
-
-function drawIcon(ctx, kind, radius, background) {
-  const y = -radius * 0.5;
-  const s = radius * 0.09;
-  ctx.lineWidth = 1.5;
-  if (kind === "points") {
-    ctx.beginPath();
-    ctx.arc(0, y, s, 0, TAU);
-    ctx.fillStyle = GOLD;
-    ctx.fill();
-    ctx.strokeStyle = "#e89b12";
-    ctx.stroke();
-  } else if (kind === "red_packet") {
-    ctx.fillStyle = "#e0201b";
-    ctx.fillRect(-s * 0.8, y - s, s * 1.6, s * 2);
-    ctx.beginPath();
-    ctx.arc(0, y - s * 0.2, s * 0.35, 0, TAU);
-    ctx.fillStyle = GOLD;
-    ctx.fill();
-  } else if (kind === "coupon") {
-    ctx.fillStyle = "#ff8a00";
-    ctx.fillRect(-s * 1.3, y - s * 0.7, s * 2.6, s * 1.4);
-    ctx.fillStyle = background;
-    for (const x of [-s * 1.3, s * 1.3]) {
-      ctx.beginPath();
-      ctx.arc(x, y, s * 0.35, 0, TAU);
-      ctx.fill();
+  /** The prize's image (or its kind's icon) between the label and the hub. */
+  drawArt(ctx, slot, radius, label, background, flip) {
+    const outer = label.bottom - radius * 0.04;
+    const band = outer - radius * 0.36; // the hub covers the middle 31% of the radius
+    const across = 2 * (outer - band / 2) * Math.sin(this.segment / 2);
+    const side = Math.min(radius * 0.24, band, across * 0.7);
+    if (side <= 0) return;
+    const centre = outer - side / 2;
+    const image = slot.image ? this.images.get(slot.image) : null;
+    if (image?.complete && image.naturalWidth) {
+      const scale = side / Math.max(image.naturalWidth, image.naturalHeight);
+      const [w, h] = [image.naturalWidth * scale, image.naturalHeight * scale];
+      drawTurned(ctx, 0, -centre, flip, () => ctx.drawImage(image, -w / 2, -h / 2, w, h));
+    } else {
+      drawTurned(ctx, 0, -centre, flip, () => drawKindIcon(ctx, slot.kind, 0, side * 0.4, background));
     }
   }
+}
+
+/** Run ``draw`` with the origin moved to (x, y), turned half a turn when ``flip``. */
+function drawTurned(ctx, x, y, flip, draw) {
+  ctx.save();
+  ctx.translate(x, y);
+  if (flip) ctx.rotate(Math.PI);
+  draw();
+  ctx.restore();
 }

@@ -1,22 +1,43 @@
-// The wheel page: load the state, spin on click (the server decides), animate to the server's
-// slot, show the result with its proof. No outcome is computed here.
+// The wheel page: load the state, spin on a tap (the server decides; the wheel turns while it does and
+// settles on the server's slot), show the result. No outcome is computed here.
 
 import { api, ApiError, errorText, newIdempotencyKey } from "./api.js";
-import { redPacketValue, yuan } from "./format.js";
-import { has, initI18n, localName, onLanguageChange, t } from "./i18n.js";
+import { translateLabels } from "./dom.js";
+import { initI18n, localName, onLanguageChange, t } from "./i18n.js";
 import { connectLive } from "./live.js";
+import { showPrizes } from "./prize-list.js";
+import { fillResult, openResult, showCouponDeadline, showPlace } from "./result-dialog.js";
+import { acceptPointsSpin, canSpin, pointsSpinAccepted, spinHint, spinLabel, spinMode } from "./spin-button.js";
 import { WheelCanvas } from "./wheel-canvas.js";
+import { WinnersMarquee } from "./winners.js";
 
 const $ = (id) => document.getElementById(id);
 const campaignId = Number(document.querySelector("[data-campaign-id]").dataset.campaignId);
 const base = `/api/play/${campaignId}`;
 const wheel = new WheelCanvas($("wheel"));
-const state = { view: null, spinning: false, pendingKey: null, result: null, error: null, ticker: null };
+const marquee = new WinnersMarquee($("marquee-track"), prizeNameOrNull);
+const state = { view: null, spinning: false, pendingKey: null, result: null, error: null, heldWins: [] };
 
 function showError(error) {
   state.error = error;
   $("message").textContent = error ? errorText(error) : "";
   $("message").hidden = !error;
+  showButton();
+}
+
+/** The main button and its hint, from the view (or "loading", "unavailable", "spinning"). */
+function showButton() {
+  const button = $("spin");
+  const mode = state.view ? spinMode(state.view) : null;
+  let label = state.error ? t("cta.unavailable") : t("wheel.loading");
+  if (state.spinning) label = t("cta.spinning");
+  else if (mode) label = spinLabel(state.view, mode);
+  button.textContent = label;
+  button.disabled = state.spinning || !canSpin(mode);
+  button.dataset.mode = state.spinning ? "spinning" : (mode ?? "none");
+  $("wheel-hub").classList.toggle("is-off", button.disabled);
+  $("spin-hint").textContent = mode ? spinHint(state.view, mode) : "";
+  $("spin-hint").dataset.mode = mode ?? "none";
 }
 
 function render(view) {
@@ -27,18 +48,17 @@ function render(view) {
   $("free-left").textContent = view.free_spins_left;
   $("extra-left").textContent = view.extra_spin_points ? view.extra_spins_left : "–";
   $("points").textContent = view.points;
-  $("extra-hint").textContent = view.extra_spin_points
-    ? t("wheel.extra_cost", { cost: view.extra_spin_points, points: view.points })
-    : t("wheel.no_extra");
   $("fair-period").textContent = view.period;
   $("fair-commitment").textContent = view.commitment;
   if (document.activeElement !== $("client-seed")) $("client-seed").value = view.client_seed;
   showSlots(view);
-  $("spin").disabled = state.spinning;
+  showPrizes(view.slots, { strip: $("prize-strip"), list: $("slot-list") });
+  marquee.render();
+  showButton();
 }
 
 function showSlots(view) {
-  wheel.setSlots(view.slots.map((slot) => ({ label: localName(slot), kind: slot.kind })));
+  wheel.setSlots(view.slots.map((slot) => ({ label: localName(slot), kind: slot.kind, image: slot.image })));
 }
 
 async function load() {
@@ -55,11 +75,34 @@ function retriesWithSameKey(error) {
   return error.code === "request_in_progress" || error.status === 429 || error.status >= 500;
 }
 
+/** The main button (or the hub) was tapped: spin, after asking once before the first points spend. */
+function requestSpin() {
+  if (state.spinning || !state.view) return;
+  const mode = spinMode(state.view);
+  if (!canSpin(mode)) return;
+  if (mode === "points" && !pointsSpinAccepted(campaignId, state.view.extra_spin_points)) askPointsConsent();
+  else spin();
+}
+
+function askPointsConsent() {
+  const { extra_spin_points: cost, points } = state.view;
+  $("confirm-text").textContent = t("confirm.text", { cost, points });
+  $("confirm-yes").textContent = t("confirm.yes", { cost });
+  $("confirm").returnValue = "";
+  $("confirm").showModal();
+}
+
+function pointsConsentClosed() {
+  if ($("confirm").returnValue !== "yes" || !state.view) return;
+  acceptPointsSpin(campaignId, state.view.extra_spin_points);
+  spin();
+}
+
 async function spin() {
   if (state.spinning || !state.view) return;
   state.spinning = true;
-  $("spin").disabled = true;
   showError(null);
+  wheel.startSpinning(); // at once: the answer may take a while on a slow network
   state.pendingKey ??= newIdempotencyKey(); // kept after a network error so a retry cannot spin twice
   try {
     const result = await api(`${base}/wheel/spin`, {
@@ -68,67 +111,45 @@ async function spin() {
     });
     state.pendingKey = null;
     showSlots(result.wheel); // the slots the answer's slot index refers to
-    await wheel.spinTo(result.slot);
-    state.result = result;
+    await wheel.settleOn(result.slot);
+    state.spinning = false;
     render(result.wheel);
     showResult(result);
-    if (result.proof.seq === null) followSealing(result.proof);
   } catch (error) {
+    wheel.stop();
     if (error instanceof ApiError && !retriesWithSameKey(error)) state.pendingKey = null;
-    showError(error);
-  } finally {
     state.spinning = false;
-    $("spin").disabled = false;
+    showError(error);
+    if (error instanceof ApiError && error.status === 409) load(); // what is left now, e.g. "明天再来"
+  } finally {
+    showHeldWins();
   }
+}
+
+function prizeNameOrNull(key) {
+  const slot = state.view?.slots.find((s) => s.key === key);
+  return slot ? localName(slot) : null;
 }
 
 function prizeName(key) {
-  const slot = state.view.slots.find((s) => s.key === key);
-  return slot ? localName(slot) : key;
+  return prizeNameOrNull(key) ?? key;
 }
 
-function resultDetail(result) {
-  const { prize } = result;
-  if (prize.kind === "nothing") return "";
-  if (prize.kind === "points") return t("result.points", { points: prize.reward.points });
-  if (typeof result.amount_fen === "number") {
-    return t("result.red_packet", { amount: yuan(result.amount_fen), range: redPacketValue(prize.reward) });
-  }
-  return t("result.value", { value: yuan(prize.display_value_fen) });
+function fillShownResult() {
+  const canSpinAgain = canSpin(spinMode(state.view));
+  fillResult(state.result, { prizeName, canSpinAgain });
 }
 
-function showImage(prize) {
-  const image = $("result-image");
-  image.hidden = !prize.image;
-  if (prize.image) image.src = prize.image;
-  else image.removeAttribute("src");
+function showResult(result) {
+  state.result = result;
+  fillShownResult();
+  openResult(result);
+  if (result.proof.seq === null) followSealing(result.proof);
+  showCouponDeadline(result, () => state.result === result);
 }
 
-function fillResult(result) {
-  const { prize, proof } = result;
-  const nothing = prize.kind === "nothing";
-  $("result").classList.toggle("result-nothing", nothing);
-  $("result-title").textContent = t(nothing ? "result.nothing" : "result.won");
-  showImage(prize);
-  $("result-prize").textContent = localName(prize);
-  $("result-detail").textContent = resultDetail(result);
-  const reason = result.fallback_reason;
-  const why = has(`reason.${reason}`) ? t(`reason.${reason}`) : t("reason.other");
-  $("result-fallback").hidden = !reason;
-  $("result-fallback").textContent = reason
-    ? t("result.fallback", { picked: prizeName(result.picked), reason: why })
-    : "";
-  showPlace(proof);
-  $("proof-period").textContent = proof.period;
-  $("proof-commitment").textContent = proof.commitment;
-  $("proof-client-seed").textContent = proof.client_seed;
-  $("proof-nonce").textContent = proof.nonce;
-}
-
-function showPlace(proof) {
-  const sealed = proof.seq !== null && proof.seq !== undefined;
-  $("proof-record").textContent = sealed ? t("proof.record", { seq: proof.seq }) : t("proof.record_pending");
-  $("proof-hash").textContent = sealed ? proof.hash : "";
+function resultClosed() {
+  if ($("result").returnValue === "again") requestSpin();
 }
 
 const SEAL_CHECKS_MS = [1500, 2500, 5000]; // the server seals new records about every second
@@ -151,11 +172,6 @@ async function followSealing(proof) {
   }
 }
 
-function showResult(result) {
-  fillResult(result);
-  $("result").showModal();
-}
-
 async function saveSeed(event) {
   event.preventDefault();
   const seed = $("client-seed").value.trim();
@@ -168,23 +184,16 @@ async function saveSeed(event) {
   }
 }
 
-function showTicker(ticker) {
-  state.ticker = ticker;
-  if (!state.view || !ticker) return;
-  $("ticker").textContent = t("ticker.won", { who: ticker.who, prize: prizeName(ticker.prize) });
-  $("ticker").hidden = false;
+/** A win in the campaign: into the marquee, but only after the wheel stopped (it may be this spin's). */
+function showWin(ticker) {
+  if (state.spinning) state.heldWins.push(ticker);
+  else marquee.add(ticker);
 }
 
-initI18n();
-onLanguageChange(() => {
-  if (state.view) render(state.view);
-  if (state.result) fillResult(state.result);
-  if (state.error) showError(state.error);
-  showTicker(state.ticker);
-  $("seed-message").textContent = "";
-});
-$("spin").addEventListener("click", spin);
-$("seed-form").addEventListener("submit", saveSeed);
+function showHeldWins() {
+  for (const ticker of state.heldWins.splice(0)) marquee.add(ticker);
+}
+
 /** Ops paused or resumed the campaign: show its new state without a reload. */
 function lifecycleChanged() {
   if (state.spinning) return;
@@ -192,5 +201,38 @@ function lifecycleChanged() {
   load();
 }
 
-connectLive(campaignId, { ticker: showTicker, reward: () => state.spinning || load(), campaign: lifecycleChanged });
+/** Live events; the marquee's data-live says when the campaign's wins are coming in. */
+function goLive() {
+  const socket = connectLive(campaignId, {
+    ticker: showWin,
+    reward: () => state.spinning || load(),
+    campaign: lifecycleChanged,
+  });
+  // live.js joins the campaign's room without asking for an answer: ask once more, with one
+  socket?.on("connect", () =>
+    socket.emit("watch", { campaign_id: campaignId }, (answer) => {
+      $("marquee").dataset.live = answer?.ok ? "on" : "off";
+    }),
+  );
+}
+
+initI18n();
+translateLabels();
+onLanguageChange(() => {
+  translateLabels();
+  if (state.view) render(state.view);
+  else showButton();
+  if (state.result) fillShownResult();
+  if (state.error) showError(state.error);
+  marquee.render();
+  $("seed-message").textContent = "";
+});
+$("spin").addEventListener("click", requestSpin);
+$("wheel-hub").addEventListener("click", requestSpin);
+$("confirm").addEventListener("close", pointsConsentClosed);
+$("result").addEventListener("close", resultClosed);
+$("seed-form").addEventListener("submit", saveSeed);
+marquee.render();
+showButton();
+goLive();
 load();
