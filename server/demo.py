@@ -36,6 +36,9 @@ HISTORY_SPINS_EACH = 3
 WELCOME_POINTS = 200
 
 
+PRIZE_ART = {"nothing": "thanks", "points": "points", "coupon": "coupon", "red_packet": "red-packet"}
+
+
 def _prize(
     key: str, name: str, name_en: str, weight: int, reward: dict[str, Any], value: int, **extra: Any
 ) -> dict[str, Any]:
@@ -46,6 +49,7 @@ def _prize(
         "weight": weight,
         "reward": reward,
         "display_value_fen": value,
+        "image": f"/static/play/prizes/{PRIZE_ART[reward['kind']]}.svg",  # art shipped with the shopper pages
         **extra,
     }
 
@@ -137,7 +141,7 @@ def demo_redemption(now: datetime) -> dict[str, str]:
     """Redemption terms of the demo: prizes land in the wallet at once; coupons until 90 days on."""
     return {
         "deadline": (now + timedelta(days=90)).date().isoformat(),
-        "conditions": "奖品即时发放至钱包；优惠券在有效期内下单使用，逾期作废。",
+        "conditions": "奖品即时发放至「我的奖品」；优惠券在有效期内下单使用，逾期作废。",
     }
 
 

@@ -111,7 +111,7 @@ def new_campaign_body(now: datetime, timezone: str) -> dict[str, Any]:
             },
             "redemption": {
                 "deadline": (start + timedelta(days=60)).date().isoformat(),
-                "conditions": "奖品即时发放至钱包；优惠券在有效期内使用。",
+                "conditions": "奖品即时发放至「我的奖品」；优惠券在有效期内使用。",
             },
         },
     }

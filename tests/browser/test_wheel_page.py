@@ -371,6 +371,8 @@ def test_a_coupon_win_shows_its_art_terms_and_use_button_and_reaches_the_marquee
     use.click()
     page.wait_for_url(f"**/play/wallet?campaign={campaign}")
     expect(page.locator("h1")).to_have_text("我的奖品")
+    page.goto(f"{demo_server}/play/{campaign}")  # coming back: the win is in the marquee from the start
+    expect(by_testid(page, "marquee-item").first).to_have_text(re.compile(r"^恭喜 \S\*+ 抽中 6期免息券$"))
 
 
 def test_the_wheel_turns_before_the_answer_comes_unless_motion_is_reduced(

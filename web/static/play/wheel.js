@@ -203,17 +203,19 @@ function lifecycleChanged() {
 
 /** Live events; the marquee's data-live says when the campaign's wins are coming in. */
 function goLive() {
-  const socket = connectLive(campaignId, {
-    ticker: showWin,
-    reward: () => state.spinning || load(),
-    campaign: lifecycleChanged,
+  const handlers = { ticker: showWin, reward: () => state.spinning || load(), campaign: lifecycleChanged };
+  connectLive(campaignId, handlers, (answer) => {
+    $("marquee").dataset.live = answer?.ok ? "on" : "off";
   });
-  // live.js joins the campaign's room without asking for an answer: ask once more, with one
-  socket?.on("connect", () =>
-    socket.emit("watch", { campaign_id: campaignId }, (answer) => {
-      $("marquee").dataset.live = answer?.ok ? "on" : "off";
-    }),
-  );
+}
+
+/** The campaign's latest announced wins, so the marquee is not empty on opening. */
+async function recentWins() {
+  try {
+    marquee.addEarlier(await api(`/api/campaigns/${campaignId}/winners`));
+  } catch {
+    // the live ticker still fills it
+  }
 }
 
 initI18n();
@@ -236,3 +238,4 @@ marquee.render();
 showButton();
 goLive();
 load();
+recentWins();

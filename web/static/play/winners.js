@@ -1,5 +1,6 @@
-// The winners marquee: the campaign's "ticker" events ({who, prize}: a masked name and a prize key)
-// as "恭喜 张** 抽中 6期免息券", newest first. Always shown; an invitation until someone wins.
+// The winners marquee: the campaign's latest announced wins (GET /api/campaigns/ID/winners on opening,
+// then its "ticker" events: {who, prize}, a masked name and a prize key) as "恭喜 张** 抽中 6期免息券",
+// newest first. Always shown; an invitation until someone wins.
 
 import { el } from "./dom.js";
 import { maskedName } from "./format.js";
@@ -23,6 +24,13 @@ export class WinnersMarquee {
   add(ticker) {
     if (!ticker?.prize) return;
     this.wins = [{ who: String(ticker.who ?? ""), prize: String(ticker.prize) }, ...this.wins].slice(0, KEPT);
+    this.render();
+  }
+
+  /** Wins from before the page opened (newest first, ``{who, prize}``), after the live ones. */
+  addEarlier(wins) {
+    const earlier = (wins ?? []).filter((win) => win?.prize).map((win) => ({ who: String(win.who), prize: String(win.prize) }));
+    this.wins = [...this.wins, ...earlier].slice(0, KEPT);
     this.render();
   }
 
