@@ -186,6 +186,12 @@ def test_the_rules_page_shows_every_prize_with_exact_odds_without_signing_in(pag
     )
     expect(by_testid(page, "period")).to_have_count(len(rules["periods"]))
     expect(by_testid(page, "periods")).to_contain_text(rules["periods"][0]["commitment"])
+    fairness = by_testid(page, "fairness")
+    expect(fairness).not_to_have_attribute("open", "")  # the technical detail waits behind plain words
+    expect(by_testid(page, "method-plain")).not_to_contain_text("种子")
+    by_testid(page, "fairness-link").click()
+    expect(fairness).to_have_attribute("open", "")
+    expect(fairness).to_contain_text("怎么核对")
     checkpoints = page.request.get(f"{demo_server}/api/campaigns/{campaign}/checkpoints").json()
     expect(by_testid(page, "checkpoints")).to_be_visible()
     expect(by_testid(page, "checkpoint")).to_have_count(len(checkpoints))

@@ -99,7 +99,14 @@ export const MESSAGES = {
     "rules.schedule_line": "{start} 至 {end}（{tz}）",
     "rules.method": "抽奖方式",
     "rules.method_text":
-      "每次结果由服务器按下表的中奖概率随机决定，活动后任何人都能复核。技术说明：服务器种子 + 客户端种子 + 序号，经 HMAC-SHA256 生成随机数，按整数权重拒绝采样抽取（无取模偏差）。",
+      "服务器种子 + 客户端种子 + 序号，经 HMAC-SHA256 生成随机数，按整数权重拒绝采样抽取（无取模偏差）。",
+    "rules.method_plain": "每次结果由系统按下表公示的中奖概率随机决定，抽奖后任何人（包括我们）都无法更改。",
+    "rules.fairness_link": "公平性说明",
+    "rules.fairness_title": "公平性说明",
+    "rules.fairness_steps":
+      "怎么核对：① 活动开始前，我们公布每个周期的“承诺”（一串加密后的数字）；② 周期结束后公开原始数据；③ 任何人都能用它重新算出每一次抽奖的结果，并和记录对照。",
+    "rules.technical": "技术细节",
+    "rules.method_technical": "算法",
     "rules.prizes": "奖品与中奖概率",
     "rules.col_prize": "奖品",
     "rules.col_kind": "类型",
@@ -285,7 +292,14 @@ export const MESSAGES = {
     "rules.schedule_line": "{start} to {end} ({tz})",
     "rules.method": "How prizes are drawn",
     "rules.method_text":
-      "The server draws each result at random with the odds in the table below; anyone can check it after the campaign. Technically: HMAC-SHA256 of the server seed, your client seed and a nonce gives random numbers; a prize is drawn by integer weights with rejection sampling (no modulo bias).",
+      "HMAC-SHA256 of the server seed, your client seed and a nonce gives random numbers; a prize is drawn by integer weights with rejection sampling (no modulo bias).",
+    "rules.method_plain": "Each result is drawn at random with the odds published below; once drawn, nobody (us included) can change it.",
+    "rules.fairness_link": "How fairness works",
+    "rules.fairness_title": "How fairness works",
+    "rules.fairness_steps":
+      "How to check: (1) before a period starts we publish its commitment, a scrambled number; (2) after it ends we publish the original; (3) anyone can then recompute every draw's result and compare it with the record.",
+    "rules.technical": "Technical details",
+    "rules.method_technical": "Algorithm",
     "rules.prizes": "Prizes and odds",
     "rules.col_prize": "Prize",
     "rules.col_kind": "Type",

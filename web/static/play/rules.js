@@ -135,8 +135,15 @@ function render() {
   $("checkpoint-list").replaceChildren(...checkpoints);
 }
 
+/** The "how fairness works" link, or an address ending in #fairness, opens that section. */
+function openFairnessWhenAsked() {
+  if (window.location.hash === "#fairness") $("fairness").open = true;
+}
+
 initI18n();
 onLanguageChange(render);
+window.addEventListener("hashchange", openFairnessWhenAsked);
+openFairnessWhenAsked();
 try {
   page.rules = await api(`/api/campaigns/${campaignId}/rules`);
   page.checkpoints = await api(`/api/campaigns/${campaignId}/checkpoints`);
