@@ -111,6 +111,7 @@ ACCESS = {
     "public.checkpoints": "everyone",
     "public.periods": "everyone",
     "public.campaign_rules": "everyone",
+    "public.winners": "everyone",
     "session.launch": "everyone",
     "session.staff_login": "everyone",
     "session.logout": "everyone",
