@@ -45,8 +45,10 @@ class Preflight:
     audience: Audience
     budget_fen: int
     daily_budget_fen: int | None
-    cost_median_fen: float
+    cost_median_fen: float  # what would be paid: never above the budgets
     cost_p95_fen: float
+    demand_median_fen: float  # what the audience would win without any budget
+    demand_p95_fen: float
     budget_exhausted_probability: float
     median_budget_exhausted_day: int | None
     risks: list[Risk]
@@ -73,6 +75,7 @@ def preflight(form: CampaignForm, config: CampaignConfig, audience: Audience) ->
     forecast = simulate(
         config.pool, audience, form.budget_fen, runs, SEED, daily_budget_fen=form.daily_budget_fen, caps=config.caps
     )
+    demand = simulate(config.pool, audience, None, runs, SEED, caps=config.caps)
     return Preflight(
         starts_at=form.starts_at,
         ends_at=form.ends_at,
@@ -81,24 +84,26 @@ def preflight(form: CampaignForm, config: CampaignConfig, audience: Audience) ->
         daily_budget_fen=form.daily_budget_fen,
         cost_median_fen=forecast.cost_median_fen,
         cost_p95_fen=forecast.cost_p95_fen,
+        demand_median_fen=demand.cost_median_fen,
+        demand_p95_fen=demand.cost_p95_fen,
         budget_exhausted_probability=forecast.budget_exhausted_probability,
         median_budget_exhausted_day=forecast.median_budget_exhausted_day,
-        risks=_budget_risks(form, forecast) + _stockout_risks(config, forecast),
+        risks=_budget_risks(form, forecast, demand) + _stockout_risks(config, forecast),
     )
 
 
-def _budget_risks(form: CampaignForm, forecast: Simulation) -> list[Risk]:
+def _budget_risks(form: CampaignForm, forecast: Simulation, demand: Simulation) -> list[Risk]:
     if forecast.budget_exhausted_probability < BUDGET_RISK:
         return []
     share = round(100 * forecast.budget_exhausted_probability)
     day = forecast.median_budget_exhausted_day
-    wanted = round(forecast.cost_median_fen)
+    wanted = round(demand.cost_median_fen)
     return [
         Risk(
             "budget_exhausted",
             "budget_fen",
-            f"the budget runs out in {share}% of the forecasts (median day {day}): they would spend {wanted} fen"
-            f" of {form.budget_fen} fen",
+            f"the budget runs out in {share}% of the forecasts (median day {day}): shoppers would win {wanted} fen"
+            f" against a budget of {form.budget_fen} fen",
         )
     ]
 

@@ -365,6 +365,7 @@ def test_a_coupon_win_shows_its_art_terms_and_use_button_and_reaches_the_marquee
     expect(terms).to_contain_text("订单满¥100可用")
     expect(terms).to_contain_text("限数码品类")
     expect(by_testid(page, "result-validity")).to_contain_text("有效期至")  # the issued coupon's end, from the wallet
+    expect(by_testid(page, "result-validity")).to_have_text(re.compile(r"有效期至 \d{4}/\d{2}/\d{2}$"))  # zero-padded
     use = by_testid(page, "result-use")
     expect(use).to_be_focused()
     expect(use).to_have_text("去使用")

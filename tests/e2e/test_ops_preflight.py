@@ -43,6 +43,7 @@ def test_the_template_forecasts_within_its_budget_and_publishes_without_acknowle
     assert summary["risks"] == [] and summary["budget_exhausted_probability"] < 0.1
     assert (summary["players_per_day"], summary["draws_per_player"], summary["days"]) == (10_000, 3, 30)
     assert 0 < summary["cost_median_fen"] <= summary["cost_p95_fen"] <= summary["budget_fen"]
+    assert summary["demand_median_fen"] == summary["cost_median_fen"]  # the budget refuses nothing here
     assert publish(ops, campaign, revision).status_code == 200
 
 
@@ -52,6 +53,7 @@ def test_a_budget_likely_to_run_out_is_held_until_acknowledged(app: Flask) -> No
     summary = preflight(ops, campaign, revision).json
     assert [r["code"] for r in summary["risks"]] == ["budget_exhausted"]
     assert summary["budget_exhausted_probability"] == 1.0 and summary["median_budget_exhausted_day"] == 1
+    assert summary["cost_median_fen"] <= 1_000_000 < 4 * 1_000_000 < summary["demand_median_fen"]  # wants 4x more
     held = publish(ops, campaign, revision)
     assert (held.status_code, held.json["error"]) == (409, "publish_risks")
     assert held.json["risks"] == summary["risks"]

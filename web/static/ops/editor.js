@@ -303,7 +303,7 @@ const publish = () =>
       method: "POST",
       body: { revision: state.revision, audience },
     });
-    const acknowledged = await confirmPublish(summary);
+    const acknowledged = await confirmPublish(summary, zone());
     if (acknowledged === null) return;
     const answer = await api(`/api/ops/campaigns/${campaignId}/publish`, {
       method: "POST",

@@ -3,7 +3,7 @@
 // a publish whose risks were not (409 publish_risks), so the dialog is a convenience, not the check.
 
 import { $, el } from "./dom.js";
-import { count, dateTime, percent, yuan } from "./format.js";
+import { count, dateTime, percent, yuan, zoneName } from "./format.js";
 import { t } from "./i18n.js";
 import { localize } from "./server-text.js";
 
@@ -11,10 +11,11 @@ function fact(label, ...value) {
   return [el("dt", {}, t(label)), el("dd", {}, ...value)];
 }
 
-function facts(summary) {
+function facts(summary, zone) {
   const outOfBudget = summary.budget_exhausted_probability;
+  const schedule = `${dateTime(summary.starts_at, zone)} – ${dateTime(summary.ends_at, zone)}（${zoneName(zone)}）`;
   return [
-    ...fact("preflight.schedule", `${dateTime(summary.starts_at)} – ${dateTime(summary.ends_at)}`),
+    ...fact("preflight.schedule", schedule),
     ...fact(
       "preflight.audience",
       t("preflight.audience_line", {
@@ -24,6 +25,10 @@ function facts(summary) {
       }),
     ),
     ...fact("preflight.budget", yuan(summary.budget_fen)),
+    ...fact(
+      "preflight.demand",
+      t("preflight.forecast_line", { median: yuan(summary.demand_median_fen), p95: yuan(summary.demand_p95_fen) }),
+    ),
     ...fact(
       "preflight.forecast",
       t("preflight.forecast_line", { median: yuan(summary.cost_median_fen), p95: yuan(summary.cost_p95_fen) }),
@@ -47,15 +52,15 @@ function riskItem(risk, update) {
 }
 
 /**
- * Show ``summary`` (POST .../preflight) and wait: the acknowledged risk codes when ops confirm, ``null``
+ * Show ``summary`` (POST .../preflight; times in the campaign's ``zone``) and wait: the acknowledged risk codes when ops confirm, ``null``
  * when they go back to the draft.
  */
-export function confirmPublish(summary) {
+export function confirmPublish(summary, zone) {
   const dialog = $("preflight");
   const confirm = $("preflight-confirm");
   const boxes = () => [...dialog.querySelectorAll("[data-testid=risk-ack]")];
   const update = () => (confirm.disabled = !boxes().every((box) => box.checked));
-  $("preflight-facts").replaceChildren(...facts(summary));
+  $("preflight-facts").replaceChildren(...facts(summary, zone));
   $("preflight-risks").replaceChildren(
     summary.risks.length
       ? el("div", {}, el("p", { class: "strong" }, t("preflight.risks")), el("ul", { class: "plain-list" }, summary.risks.map((r) => riskItem(r, update))))

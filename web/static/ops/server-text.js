@@ -114,8 +114,8 @@ const TEMPLATES = [
   { en: "disclose a quantity for every prize but the fallback", zh: "除兜底奖品外，每个奖品都须公示数量" },
   // games/preflight.py
   {
-    en: "the budget runs out in {share}% of the forecasts (median day {day}): they would spend {wanted} fen of {budget} fen",
-    zh: "{share}% 的模拟中预算会用完（中位数为第 {day} 天）：预计花费 {wanted}，预算为 {budget}",
+    en: "the budget runs out in {share}% of the forecasts (median day {day}): shoppers would win {wanted} fen against a budget of {budget} fen",
+    zh: "{share}% 的模拟中预算会用完（中位数为第 {day} 天）：用户预计会抽走 {wanted}，而预算只有 {budget}",
     params: { wanted: fen, budget: fen },
   },
   {

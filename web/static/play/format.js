@@ -38,13 +38,14 @@ function dateFormat(options, timeZone) {
 /** "2026/11/23 12:00" (or "23 Nov 2026, 12:00"), in ``timeZone`` or the browser's zone. */
 export function dateTime(iso, timeZone) {
   const options = { year: "numeric", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit" };
-  if (currentLang() === "zh") options.month = "2-digit";
+  if (currentLang() === "zh") Object.assign(options, { month: "2-digit", day: "2-digit" }); // always 2026/01/05
   return dateFormat(options, timeZone).format(new Date(iso));
 }
 
 /** "2026/11/23" (or "23 Nov 2026"). */
 export function date(iso, timeZone) {
-  const options = { year: "numeric", month: currentLang() === "zh" ? "2-digit" : "short", day: "numeric" };
+  const zh = currentLang() === "zh";
+  const options = { year: "numeric", month: zh ? "2-digit" : "short", day: zh ? "2-digit" : "numeric" };
   return dateFormat(options, timeZone).format(new Date(iso));
 }
 
