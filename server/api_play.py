@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from functools import cache
 from typing import Any
 
@@ -135,10 +136,20 @@ def _spin_body(result: engine.PlayResult, wheel_now: dict[str, Any]) -> dict[str
             "picked": spun["picked"],
             "fallback_reason": spun["fallback_reason"],
             "amount_fen": spun.get("amount_fen") if spun["fallback_reason"] is None else None,
+            "coupon_valid_until": _coupon_valid_until(result, spun["prize"]),
             "proof": result.proof,
             "wheel": wheel_now,
         }
     )
+
+
+def _coupon_valid_until(result: engine.PlayResult, granted: str) -> datetime | None:
+    """Until when the coupon this spin issued is valid (the economy issues it valid from the draw's moment for
+    its template's days); None when no coupon was granted."""
+    if result.facts is None or result.facts.granted != granted:
+        return None
+    coupon = result.view.config.pool.prize(granted).reward.coupon
+    return None if coupon is None else result.facts.created_at + timedelta(days=coupon.valid_days)
 
 
 @blp.route("/<int:campaign_id>/records/<string:period>/<int(min=0):nonce>", methods=["GET"])

@@ -120,6 +120,9 @@ class SpinResultSchema(Schema):
     amount_fen = fields.Integer(
         allow_none=True, metadata={"description": "the amount granted of a range red packet; null otherwise"}
     )
+    coupon_valid_until = fields.DateTime(
+        allow_none=True, metadata={"description": "until when the coupon this spin issued is valid; null otherwise"}
+    )
     proof = fields.Nested(ProofSchema)
     wheel = fields.Nested(WheelViewSchema)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from flask.testing import FlaskClient
 
@@ -181,3 +181,24 @@ def test_a_shopper_finds_their_records_place_once_sealed_and_only_their_own(app,
     assert other.get(place).status_code == 404 and other.get(place).json["error"] == "record_not_found"
     assert client.get(f"/api/play/{campaign}/records/{proof['period']}/7").status_code == 404
     assert app.test_client().get(place).status_code == 401
+
+
+def test_a_coupon_spin_says_until_when_the_issued_coupon_is_valid(app, client: FlaskClient, clock) -> None:
+    coupon = {"type": "interest_free", "title": "白条3期免息券", "periods": 3, "valid_days": 30}
+    prize = {
+        "key": "if3",
+        "name": "3期免息券",
+        "stock": 10,
+        "reward": {"kind": "coupon", "cost_fen": 300, "coupon": coupon},
+    }
+    campaign = add_campaign(app, single_prize_config(prize))
+    login(client, "coupon-fan")
+    won = spin(client, campaign, "spin-coupon-01").json
+    issued = client.get("/api/play/wallet").json["coupons"]
+    assert won["prize"]["key"] == "if3" and len(issued) == 1
+    assert won["coupon_valid_until"] == issued[0]["valid_until"]
+    assert datetime.fromisoformat(won["coupon_valid_until"]) == clock.now + timedelta(days=30)
+    nothing = add_campaign(
+        app, single_prize_config({"key": "none", "name": "谢谢", "reward": {"kind": "nothing"}}), slug="none"
+    )
+    assert spin(client, nothing, "spin-coupon-02").json["coupon_valid_until"] is None

@@ -117,13 +117,18 @@ export function openResult(result) {
 }
 
 /**
- * Ask the wallet for the coupon this spin issued (the newest of that title) and show until when it is
- * valid; ``stillShown()`` is false once another result replaced this one. Without an answer the
+ * Show until when the coupon this spin issued is valid: from the spin answer, or else (an older server) the
+ * wallet's newest coupon of that title; ``stillShown()`` is false once another result replaced this one. Without an answer the
  * "valid for N days" line stays.
  */
 export async function showCouponDeadline(result, stillShown) {
   const coupon = couponOf(result.prize);
   if (!coupon) return;
+  if (result.coupon_valid_until) {
+    result.couponValidUntil = result.coupon_valid_until; // the spin answer says it: no need to ask the wallet
+    showTerms(result);
+    return;
+  }
   try {
     const wallet = await api("/api/play/wallet");
     const issued = wallet.coupons.filter((c) => c.title === coupon.title && c.state === "issued");
