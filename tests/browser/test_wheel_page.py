@@ -192,6 +192,8 @@ def test_the_rules_page_shows_every_prize_with_exact_odds_without_signing_in(pag
     by_testid(page, "fairness-link").click()
     expect(fairness).to_have_attribute("open", "")
     expect(fairness).to_contain_text("怎么核对")
+    expect(page.locator("#schedule")).to_contain_text("（北京时间）")  # every time says its zone
+    expect(by_testid(page, "period").first).to_contain_text("（北京时间）")
     checkpoints = page.request.get(f"{demo_server}/api/campaigns/{campaign}/checkpoints").json()
     expect(by_testid(page, "checkpoints")).to_be_visible()
     expect(by_testid(page, "checkpoint")).to_have_count(len(checkpoints))

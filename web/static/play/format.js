@@ -1,6 +1,6 @@
 // Display formatting only: money from integer fen, dates from the API's ISO-8601 UTC strings.
 
-import { currentLang } from "./i18n.js";
+import { currentLang, has, t } from "./i18n.js";
 
 /** Integer fen as yuan with two decimals, without float rounding: 188 -> "1.88". */
 export function yuanDigits(fen) {
@@ -59,4 +59,9 @@ export function percent(numerator, denominator) {
 export function maskedName(name) {
   if (!name) return "***";
   return name.includes("*") ? name : `${[...name][0]}**`;
+}
+
+/** A time zone as shoppers know it: "北京时间" / "Beijing time", else its name ("Europe/Berlin"). */
+export function zoneLabel(zone) {
+  return has(`zone.${zone}`) ? t(`zone.${zone}`) : zone;
 }

@@ -96,6 +96,7 @@ export const MESSAGES = {
     "prize.welcome": "新人积分",
     "rules.title": "活动规则",
     "rules.schedule": "活动时间",
+    "zone.Asia/Shanghai": "北京时间",
     "rules.schedule_line": "{start} 至 {end}（{tz}）",
     "rules.method": "抽奖方式",
     "rules.method_text":
@@ -289,6 +290,7 @@ export const MESSAGES = {
     "prize.welcome": "Welcome points",
     "rules.title": "Rules",
     "rules.schedule": "When",
+    "zone.Asia/Shanghai": "Beijing time",
     "rules.schedule_line": "{start} to {end} ({tz})",
     "rules.method": "How prizes are drawn",
     "rules.method_text":

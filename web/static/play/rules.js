@@ -2,7 +2,7 @@
 
 import { api, errorText } from "./api.js";
 import { el, showMessage } from "./dom.js";
-import { dateTime, percent, redPacketValue, yuan } from "./format.js";
+import { dateTime, percent, redPacketValue, yuan, zoneLabel } from "./format.js";
 import { initI18n, localName, onLanguageChange, t } from "./i18n.js";
 
 const $ = (id) => document.getElementById(id);
@@ -78,7 +78,11 @@ function periodBlock(period, timeZone) {
     el("dt", {}, t("rules.col_period")),
     el("dd", { class: "mono" }, period.key),
     el("dt", {}, t("rules.col_time")),
-    el("dd", {}, `${dateTime(period.starts_at, timeZone)} – ${dateTime(period.ends_at, timeZone)}`),
+    el(
+      "dd",
+      {},
+      `${dateTime(period.starts_at, timeZone)} – ${dateTime(period.ends_at, timeZone)}（${zoneLabel(timeZone)}）`,
+    ),
     el("dt", {}, t("rules.col_commitment")),
     el("dd", { class: "mono" }, period.commitment),
     el("dt", {}, t("rules.col_seed")),
@@ -93,7 +97,7 @@ function checkpointBlock(checkpoint, timeZone) {
     el("dt", {}, t("rules.col_period")),
     el("dd", { class: "mono" }, checkpoint.period),
     el("dt", {}, t("rules.col_published")),
-    el("dd", {}, dateTime(checkpoint.published_at, timeZone)),
+    el("dd", {}, `${dateTime(checkpoint.published_at, timeZone)}（${zoneLabel(timeZone)}）`),
     el("dt", {}, t("rules.col_records")),
     el("dd", {}, String(checkpoint.count)),
     el("dt", {}, t("rules.col_head")),
@@ -119,7 +123,7 @@ function render() {
   $("schedule").textContent = t("rules.schedule_line", {
     start: dateTime(rules.starts_at, zone),
     end: dateTime(rules.ends_at, zone),
-    tz: zone,
+    tz: zoneLabel(zone),
   });
   $("draw-method").textContent = rules.draw_method;
   $("config-hash").textContent = rules.config_hash;
