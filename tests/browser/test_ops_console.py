@@ -124,7 +124,11 @@ def test_ops_create_fix_publish_and_watch_a_spin_live(console: Page, browser: Br
     assert console.evaluate("window.notReloaded === true")
 
 
-def test_a_refused_publish_marks_the_worse_field_and_says_the_draft_is_saved(console: Page, demo_server: str) -> None:
+@pytest.mark.parametrize("size", [(390, 844), (1440, 900)], ids=["phone", "desktop"])
+def test_a_refused_publish_marks_the_worse_field_and_says_the_draft_is_saved(
+    console: Page, demo_server: str, size: tuple[int, int]
+) -> None:
+    console.set_viewport_size({"width": size[0], "height": size[1]})
     campaign = create_campaign(console, demo_server)
     field(console, "starts_at").fill(started_an_hour_ago())
     by_testid(console, "publish").click()
