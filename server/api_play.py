@@ -53,7 +53,8 @@ def wheel(campaign_id: int, user: User) -> dict[str, Any]:
     """The wheel page's state: slots, spins left, points, seeds."""
     db_session = db.session()
     with db_session.begin():
-        return game_view(db_session, _registry(), campaign_id, user.id, "wheel", db.now())
+        view = game_view(db_session, _registry(), campaign_id, user.id, "wheel", db.now())
+    return {**view, "earn_points_url": current_app.extensions["carnival.settings"].earn_points_url}
 
 
 @blp.route("/<int:campaign_id>/wheel/spin", methods=["POST"])

@@ -56,6 +56,7 @@ class Settings:
     db_pool_size: int = 10
     db_pool_timeout: int = 5
     db_transaction_pooler: bool = False
+    earn_points_url: str | None = None  # where the host app lets shoppers earn points (the wheel links to it)
 
     @property
     def development(self) -> bool:
@@ -95,6 +96,7 @@ def settings_from(environ: Environ, instance_path: Path) -> Settings:
         db_pool_size=_count(environ, "CARNIVAL_DB_POOL_SIZE", 10, minimum=1),
         db_pool_timeout=_count(environ, "CARNIVAL_DB_POOL_TIMEOUT", 5, minimum=1),
         db_transaction_pooler=_flag(environ, "CARNIVAL_DB_TRANSACTION_POOLER"),
+        earn_points_url=_page_address(environ, "CARNIVAL_EARN_POINTS_URL"),
     )
     _require_separate_secrets(settings)
     return settings
@@ -112,6 +114,21 @@ def web_origins(value: str, name: str) -> tuple[str, ...]:
             raise ConfigError(f"{name}: '{entry}' is not an origin like https://app.example.com")
         origins.append(f"{parts.scheme}://{parts.netloc.lower()}")
     return tuple(origins)
+
+
+def _page_address(environ: Environ, name: str) -> str | None:
+    """An https address (or a path on this site) to link shoppers to; None when unset.
+
+    :raises ConfigError: for anything else (another scheme, such as javascript:, or a host-less address).
+    """
+    value = environ.get(name, "").strip()
+    if not value:
+        return None
+    parts = urlsplit(value)
+    on_this_site = not parts.scheme and not parts.netloc and value.startswith("/") and not value.startswith("//")
+    if not (on_this_site or (parts.scheme == "https" and parts.hostname and "@" not in parts.netloc)):
+        raise ConfigError(f"{name}: '{value}' is not an https:// address or a path starting with /")
+    return value
 
 
 def _bare_origin(parts: SplitResult) -> bool:

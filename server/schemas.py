@@ -102,6 +102,9 @@ class WheelViewSchema(Schema):
     extra_spins_left = fields.Integer()
     extra_spin_points = fields.Integer(allow_none=True)
     points = fields.Integer()
+    earn_points_url = fields.String(
+        allow_none=True, metadata={"description": "where shoppers earn points in the host app, if configured"}
+    )
     client_seed = fields.String()
     commitment = fields.String()
     period = fields.String()

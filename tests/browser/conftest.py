@@ -64,6 +64,7 @@ def _development_env(workdir: Path) -> dict[str, str]:
     env = {**os.environ, "CARNIVAL_ENV": "development", "DATABASE_URL": f"sqlite:///{workdir / 'demo.db'}"}
     env.pop("REDIS_URL", None)
     env["CARNIVAL_RATE_LIMITS"] = "spin=50 per second"  # tests use up a shopper's spins faster than a person can
+    env["CARNIVAL_EARN_POINTS_URL"] = "/play/wallet"  # the host app's page for earning points (here: any page)
     return env
 
 

@@ -306,6 +306,7 @@ def test_short_of_points_the_button_says_tomorrow_and_hints_at_earning_points(
     expect(button).to_be_disabled()
     expect(hint).to_contain_text("去赚积分")
     expect(hint).to_contain_text("1000000 积分")
+    expect(by_testid(page, "earn-points")).to_have_attribute("href", "/play/wallet")  # CARNIVAL_EARN_POINTS_URL
     by_testid(page, "wheel-hub").click()
     expect(by_testid(page, "points-confirm")).to_be_hidden()
     by_testid(page, "lang-switch").click()

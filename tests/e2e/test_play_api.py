@@ -8,7 +8,7 @@ from flask.testing import FlaskClient
 
 from games.admin import create_campaign
 from server.auth import create_staff
-from tests.conftest import add_campaign, launch_token, login, seal_logs, single_prize_config, wheel_config
+from tests.conftest import add_campaign, build_app, launch_token, login, seal_logs, single_prize_config, wheel_config
 
 
 def spin(client: FlaskClient, campaign_id: int, key: str, **kwargs: object):  # type: ignore[no-untyped-def]
@@ -202,3 +202,14 @@ def test_a_coupon_spin_says_until_when_the_issued_coupon_is_valid(app, client: F
         app, single_prize_config({"key": "none", "name": "谢谢", "reward": {"kind": "nothing"}}), slug="none"
     )
     assert spin(client, nothing, "spin-coupon-02").json["coupon_valid_until"] is None
+
+
+def test_the_wheel_view_carries_the_configured_earn_points_address(sqlite_url: str, clock) -> None:
+    app = build_app(sqlite_url, clock, CARNIVAL_EARN_POINTS_URL="https://app.example.com/tasks")
+    try:
+        campaign = add_campaign(app, wheel_config())
+        client = app.test_client()
+        login(client, "short-of-points")
+        assert client.get(f"/api/play/{campaign}/wheel").json["earn_points_url"] == "https://app.example.com/tasks"
+    finally:
+        app.extensions["carnival.engine"].dispose()

@@ -42,3 +42,18 @@ def test_production_accepts_strong_secrets(tmp_path: Path) -> None:
     assert not settings.development and settings.database_url == "postgresql://x/y"
     legacy = Key(None, STRONG[::-1])  # the one legacy secret signs launch tokens and host requests alike
     assert settings.launch_keys.keys == (legacy,) and settings.host_keys.keys == (legacy,)
+
+
+@pytest.mark.parametrize("address", ["https://app.example.com/tasks?from=wheel", "/play/wallet"])
+def test_an_earn_points_address_is_an_https_page_or_a_path_here(tmp_path: Path, address: str) -> None:
+    settings = settings_from({"CARNIVAL_ENV": "development", "CARNIVAL_EARN_POINTS_URL": address}, tmp_path)
+    assert settings.earn_points_url == address
+    assert settings_from({"CARNIVAL_ENV": "development"}, tmp_path).earn_points_url is None
+
+
+@pytest.mark.parametrize(
+    "address", ["javascript:alert(1)", "http://app.example.com/tasks", "//evil.example.com", "tasks", "https://"]
+)
+def test_any_other_earn_points_address_is_refused_at_start_up(tmp_path: Path, address: str) -> None:
+    with pytest.raises(ConfigError, match="CARNIVAL_EARN_POINTS_URL"):
+        settings_from({"CARNIVAL_ENV": "development", "CARNIVAL_EARN_POINTS_URL": address}, tmp_path)

@@ -2,7 +2,7 @@
 // settles on the server's slot), show the result. No outcome is computed here.
 
 import { api, ApiError, errorText, newIdempotencyKey } from "./api.js";
-import { translateLabels } from "./dom.js";
+import { el, translateLabels } from "./dom.js";
 import { initI18n, localName, onLanguageChange, t } from "./i18n.js";
 import { connectLive } from "./live.js";
 import { showPrizes } from "./prize-list.js";
@@ -36,7 +36,10 @@ function showButton() {
   button.disabled = state.spinning || !canSpin(mode);
   button.dataset.mode = state.spinning ? "spinning" : (mode ?? "none");
   $("wheel-hub").classList.toggle("is-off", button.disabled);
-  $("spin-hint").textContent = mode ? spinHint(state.view, mode) : "";
+  $("spin-hint").replaceChildren(...(mode ? [spinHint(state.view, mode)] : []));
+  if (mode === "short" && state.view.earn_points_url) {
+    $("spin-hint").append(" ", el("a", { href: state.view.earn_points_url, "data-testid": "earn-points" }, t("cta.earn_link")));
+  }
   $("spin-hint").dataset.mode = mode ?? "none";
 }
 
