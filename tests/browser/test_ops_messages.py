@@ -46,3 +46,21 @@ def test_the_odds_panel_names_an_invalid_field_in_words_in_the_panels_language(c
     by_testid(console, "lang-switch").click()
     field(console, WEIGHT).fill("-1")
     expect(problem).to_have_text("Prize 2 · Weight: weight must be a positive integer")
+
+
+def test_an_invalid_draft_is_not_sent_again_while_other_fields_are_edited(console: Page, demo_server: str) -> None:
+    create_campaign(console, demo_server)
+    field(console, WEIGHT).fill("0")
+    expect(by_testid(console, "odds-error")).to_be_visible()
+    console.wait_for_timeout(800)  # the preview's own answer for the invalid draft
+    asked: list[str] = []
+    console.on("request", lambda r: asked.append(r.url) if r.url.endswith(("/odds", "/rules-preview")) else None)
+
+    field(console, "config.pool.prizes.2.name").fill("六期免息券")  # not what the server refused
+    field(console, "name").fill("另一个名字")
+    console.wait_for_timeout(1000)
+    assert asked == []  # nothing sent: the draft still cannot validate
+
+    field(console, WEIGHT).fill("300")  # the refused field: ask again
+    expect(by_testid(console, "odds-error")).to_have_count(0)
+    assert any(url.endswith("/odds") for url in asked)

@@ -36,7 +36,11 @@ const state = {
 const form = () => $("editor-form");
 const pool = () => state.body.config?.pool ?? { prizes: [] };
 const zone = () => state.body.timezone || "UTC";
-const refreshPreview = debounce(() => renderPreview($("preview"), state.body, state.odds, state.detail.campaign), 200);
+let lastEdit = null; // the field path of the latest edit (null: the form was drawn again)
+const refreshPreview = debounce(
+  () => renderPreview($("preview"), state.body, state.odds, state.detail.campaign, lastEdit),
+  200,
+);
 
 const prizeKeys = () => (pool().prizes ?? []).map((prize) => prize.key);
 
@@ -64,11 +68,13 @@ const ctx = {
     delete state.errors[path];
     clearFieldError(form(), path);
     markDirty(true);
-    if (path.startsWith("config.pool")) odds.refresh();
+    lastEdit = path;
+    if (path.startsWith("config.pool")) odds.refresh(path);
     if (path === "timezone") showZone();
     refreshPreview();
   },
   onStructure() {
+    lastEdit = null;
     state.errors = {};
     renderForm();
     odds.refresh();

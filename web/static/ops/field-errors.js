@@ -107,3 +107,14 @@ export function fieldProblems(fields) {
     messages.map((m) => el("li", { "data-problem-for": path }, `${pathLabel(path)}: ${localize(m)}`)),
   );
 }
+
+/**
+ * Whether an edit of ``path`` may change the verdict on ``fields`` (path -> messages): it is one of them, or
+ * holds one, or lies inside one. The live panels ask the server again only then, so a draft the server
+ * cannot validate is not sent again and again while ops edit other fields.
+ */
+export function touches(fields, path) {
+  return Object.keys(fields ?? {}).some(
+    (field) => field === path || field.startsWith(`${path}.`) || path.startsWith(`${field}.`) || field === "_schema",
+  );
+}

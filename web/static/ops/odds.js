@@ -2,7 +2,7 @@
 // every 300 ms while typing; the table shows exactly what the server answers.
 
 import { api, ApiError, errorText } from "./api.js";
-import { fieldProblems } from "./field-errors.js";
+import { fieldProblems, touches } from "./field-errors.js";
 import { debounce, el, fill } from "./dom.js";
 import { count, percent, yuan } from "./format.js";
 import { localName, t } from "./i18n.js";
@@ -128,7 +128,10 @@ export function liveOdds(container, { getPool, getDraws, onResult }) {
 
   const later = debounce(fetchOdds, 300);
   return {
-    refresh() {
+    /** Ask again for the edited pool; after an invalid answer, only when ``path`` (the edit) touches it. */
+    refresh(path) {
+      const invalid = state.error instanceof ApiError ? state.error.fields : {};
+      if (path && Object.keys(invalid).length && !touches(invalid, path)) return;
       state.busy = true;
       container.classList.add("stale");
       later();

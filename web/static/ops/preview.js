@@ -5,7 +5,7 @@
 // link to the published page. Nothing is computed here; the server's answer is shown as it is.
 
 import { api, ApiError, errorText } from "./api.js";
-import { fieldProblems } from "./field-errors.js";
+import { fieldProblems, touches } from "./field-errors.js";
 import { fieldLabel } from "./controls.js";
 import { el, fill } from "./dom.js";
 import { count, dateTime, percent, yuan } from "./format.js";
@@ -220,10 +220,12 @@ async function ask(container, state, key) {
  * (for the link to the published page). The server is asked again only when the body changed, and an
  * answer to an older body is dropped. ``_odds`` is not needed: the preview carries its own exact odds.
  */
-export function renderPreview(container, body, _odds, campaign) {
+export function renderPreview(container, body, _odds, campaign, edited = null) {
   if (!states.has(container)) states.set(container, { seq: 0, key: null, pending: null, rules: null, error: null });
   const state = Object.assign(states.get(container), { body, campaign });
   const key = JSON.stringify(body);
   if (key === state.key && state.pending === null) return draw(container, state);
+  const invalid = state.error instanceof ApiError ? state.error.fields : {};
+  if (edited && Object.keys(invalid).length && !touches(invalid, edited)) return draw(container, state); // still invalid
   if (key !== state.pending) ask(container, state, key);
 }
