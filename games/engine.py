@@ -290,8 +290,10 @@ def lock_player(session: Session, campaign_id: int, user_id: int) -> Player:
 def _lock_player_with_state(
     session: Session, campaign_id: int, user_id: int, game_key: str
 ) -> tuple[Player, GameState | None]:
-    """:func:`lock_player` and the shopper's state in ``game_key`` (None before their first action), read
-    together when the player exists."""
+    """:func:`lock_player` and the shopper's state in ``game_key`` (None before their first action), both rows
+    locked by one statement once they exist. Both are locked: under READ COMMITTED, a statement that waited
+    for a row lock sees the newest version of the rows it locked but the older snapshot of any other row it
+    joined, so a state read beside a lock on the player alone could miss the shopper's previous action."""
     query = _player_with_state(is_postgresql(session))
     found = session.execute(query, {"campaign_id": campaign_id, "user_id": user_id, "game": game_key}).one_or_none()
     if found is not None:
@@ -303,10 +305,10 @@ def _lock_player_with_state(
 
 @cache
 def _player_with_state(locking: bool) -> Select[tuple[Player, GameState]]:
-    """Built once per database kind (every play runs it); ``locking``: the player row ``FOR UPDATE``."""
+    """Built once per database kind (every play runs it); ``locking``: both rows ``FOR UPDATE``."""
     query = (
         select(Player, GameState)
-        .outerjoin(
+        .join(
             GameState,
             (GameState.campaign_id == Player.campaign_id)
             & (GameState.user_id == Player.user_id)
@@ -315,7 +317,7 @@ def _player_with_state(locking: bool) -> Select[tuple[Player, GameState]]:
         .where(Player.campaign_id == bindparam("campaign_id"), Player.user_id == bindparam("user_id"))
         .execution_options(populate_existing=True)
     )
-    return query.with_for_update(of=Player) if locking else query
+    return query.with_for_update(of=(Player, GameState)) if locking else query
 
 
 def _new_state_row(
