@@ -21,7 +21,7 @@ from games.disclosure import compliance_problems, worsening_by_field
 from games.metrics import latest_forecast
 from games.models import Campaign, CampaignDraftRow, ConfigVersion, OpsAuditEntry
 from games.periods import commit_ahead
-from games.preflight import Preflight, Risk, campaign_days, default_audience, preflight
+from games.preflight import DEFAULT_CROWD, Crowd, Preflight, Risk, audience_for, preflight
 from games.registry import Registry
 from games.simulate import Audience
 
@@ -165,11 +165,11 @@ def publish(
 
 @dataclass(frozen=True)
 class RiskCheck:
-    """Run the pre-flight for ``audience``'s players a day and draws per player (``None``: the campaign's latest
-    forecast's, else the default ones) and hold the publish unless every risk's code is in ``acknowledged``."""
+    """Run the pre-flight for ``crowd`` (players a day, draws per player; ``None``: the campaign's latest
+    forecast's, else the default) and hold the publish unless every risk's code is in ``acknowledged``."""
 
     acknowledged: frozenset[str]
-    audience: Audience | None = None
+    crowd: Crowd | None = None
 
 
 class PublishRisky(Exception):
@@ -181,7 +181,7 @@ class PublishRisky(Exception):
 
 
 def draft_preflight(
-    session: Session, registry: Registry, campaign_id: int, revision: int, audience: Audience | None, now: datetime
+    session: Session, registry: Registry, campaign_id: int, revision: int, crowd: Crowd | None, now: datetime
 ) -> Preflight:
     """The pre-flight of the draft at ``revision``. :raises DraftConflict, PublishRefused: as :func:`publish`."""
     draft = load_draft(session, campaign_id)
@@ -192,20 +192,18 @@ def draft_preflight(
     except ValidationError as error:
         raise PublishRefused(flatten(error.messages)) from error
     campaign = session.get_one(Campaign, campaign_id)
-    return preflight(form, config, _assumed_audience(session, campaign, form, now, audience))
+    return preflight(form, config, _assumed_audience(session, campaign, form, now, crowd))
 
 
 def _assumed_audience(
-    session: Session, campaign: Campaign, form: CampaignForm, now: datetime, given: Audience | None
+    session: Session, campaign: Campaign, form: CampaignForm, now: datetime, given: Crowd | None
 ) -> Audience:
-    """Players a day and draws per player as ``given``, else as the campaign's latest forecast had them, else
-    the default; over every day of the campaign."""
-    latest = latest_forecast(session, campaign, now) if given is None else None
-    if given is not None:
-        return Audience(given.players_per_day, given.draws_per_player, campaign_days(form))
-    if latest is not None:
-        return Audience(latest.players_per_day, latest.draws_per_player, campaign_days(form))
-    return default_audience(form)
+    """The ``given`` crowd, else the one of the campaign's latest forecast, else the default; over every day
+    of the campaign."""
+    if given is None:
+        latest = latest_forecast(session, campaign, now)
+        given = DEFAULT_CROWD if latest is None else (latest.players_per_day, latest.draws_per_player)
+    return audience_for(form, given)
 
 
 def _publish(
@@ -234,7 +232,7 @@ def _publish(
     if problems:
         raise PublishRefused(problems)
     if risks is not None:
-        found = preflight(form, config, _assumed_audience(session, campaign, form, now, risks.audience))
+        found = preflight(form, config, _assumed_audience(session, campaign, form, now, risks.crowd))
         if unacknowledged := found.unacknowledged(risks.acknowledged):
             raise PublishRisky(found, unacknowledged)
     try:

@@ -22,8 +22,8 @@ BUDGET_RISK = 0.10  # a budget running out in at least this share of the runs is
 STOCKOUT_RISK = 0.50  # a prize selling out on day 1 in at least this share of the runs is a risk
 RUNS = 200
 STEPS = 2_000_000  # runs x days x prizes at most: a pre-flight answers within a second
-DEFAULT_PLAYERS_PER_DAY = 10_000  # the console's default audience, when ops never simulated the campaign
-DEFAULT_DRAWS_PER_PLAYER = 3
+Crowd = tuple[int, int]  # players a day, draws per player a day: an audience over every day of a campaign
+DEFAULT_CROWD: Crowd = (10_000, 3)  # the console's default, when ops never simulated the campaign
 SEED = 0  # the same draft and audience always give the same pre-flight
 
 
@@ -64,9 +64,10 @@ def campaign_days(form: CampaignForm) -> int:
     return max(1, math.ceil((form.ends_at - form.starts_at).total_seconds() / 86_400))
 
 
-def default_audience(form: CampaignForm) -> Audience:
-    """The audience assumed when none is given: the console's default, every day of the campaign."""
-    return Audience(DEFAULT_PLAYERS_PER_DAY, DEFAULT_DRAWS_PER_PLAYER, campaign_days(form))
+def audience_for(form: CampaignForm, crowd: Crowd) -> Audience:
+    """``crowd`` playing every day of ``form``'s campaign."""
+    players_per_day, draws_per_player = crowd
+    return Audience(players_per_day, draws_per_player, campaign_days(form))
 
 
 def preflight(form: CampaignForm, config: CampaignConfig, audience: Audience) -> Preflight:

@@ -20,9 +20,8 @@ from games.campaign_form import CampaignFormSchema, flatten
 from games.checkpoints import seal_log
 from games.metrics import Metrics, metrics
 from games.models import Campaign, ConfigVersion
-from games.preflight import Preflight
+from games.preflight import Crowd, Preflight
 from games.reports import LANGUAGES, Lang, daily_csv, grants_csv
-from games.simulate import Audience
 from server import db
 from server.auth import require_role
 from server.errors import ApiError, documented_role
@@ -187,8 +186,8 @@ def preflight(body: dict[str, Any], campaign_id: int, user: User) -> Preflight:
     try:
         with db.transaction() as db_session:
             campaign_or_404(campaign_id)
-            audience = _audience(body["audience"])
-            return admin.draft_preflight(db_session, registry(), campaign_id, body["revision"], audience, db.now())
+            crowd = _crowd(body["audience"])
+            return admin.draft_preflight(db_session, registry(), campaign_id, body["revision"], crowd, db.now())
     except admin.DraftConflict as error:
         raise ApiError(409, "draft_changed", str(error)) from error
     except admin.PublishRefused as error:
@@ -208,7 +207,7 @@ def preflight(body: dict[str, Any], campaign_id: int, user: User) -> Preflight:
 def publish(body: dict[str, Any], campaign_id: int, user: User) -> dict[str, str]:
     """Validate, check compliance and disclosures, run the pre-flight (every risk it finds must be in
     ``acknowledged``) and freeze the draft as the current version."""
-    risks = admin.RiskCheck(frozenset(body["acknowledged"]), _audience(body["audience"]))
+    risks = admin.RiskCheck(frozenset(body["acknowledged"]), _crowd(body["audience"]))
     try:
         with db.transaction() as db_session:
             campaign = campaign_or_404(campaign_id)
@@ -224,11 +223,9 @@ def publish(body: dict[str, Any], campaign_id: int, user: User) -> dict[str, str
         raise _risks_error(error) from error
 
 
-def _audience(given: dict[str, int] | None) -> Audience | None:
-    """The audience of a request (its days are the campaign's: the pre-flight counts them)."""
-    if given is None:
-        return None
-    return Audience(given["players_per_day"], given["draws_per_player"], 1)
+def _crowd(given: dict[str, int] | None) -> Crowd | None:
+    """The players a day and draws per player of a request's audience (the days are the campaign's)."""
+    return None if given is None else (given["players_per_day"], given["draws_per_player"])
 
 
 def _risks_error(error: admin.PublishRisky) -> ApiError:

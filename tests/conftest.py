@@ -151,8 +151,15 @@ def single_prize_config(
     }
 
 
-def add_campaign(app: Flask, config: dict[str, Any], budget_fen: int = 10_000_000, slug: str = "test") -> int:
-    """Create and publish a running campaign with ``config``; returns its id."""
+def add_campaign(
+    app: Flask,
+    config: dict[str, Any],
+    budget_fen: int = 10_000_000,
+    slug: str = "test",
+    starts_in: timedelta = timedelta(days=-1),
+) -> int:
+    """Create and publish a campaign with ``config`` starting ``starts_in`` from now (default: running since
+    yesterday), for 30 days from now; returns its id."""
     clock: Callable[[], datetime] = app.extensions["carnival.clock"]
     now = clock()
     body = {
@@ -160,7 +167,7 @@ def add_campaign(app: Flask, config: dict[str, Any], budget_fen: int = 10_000_00
         "name": "测试活动",
         "name_en": "Test",
         "timezone": "Asia/Shanghai",
-        "starts_at": (now - timedelta(days=1)).isoformat(),
+        "starts_at": (now + starts_in).isoformat(),
         "ends_at": (now + timedelta(days=30)).isoformat(),
         "budget_fen": budget_fen,
         "config": config,

@@ -12,6 +12,7 @@ import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
@@ -140,13 +141,8 @@ def browser() -> Iterator[Browser]:
 def page(browser: Browser) -> Iterator[Page]:
     """A fresh phone-sized page (own cookies and localStorage); fails the test on any script error or
     Content-Security-Policy violation."""
-    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True, locale="zh-CN")
-    page = context.new_page()
-    errors: list[str] = []
-    watch_errors(page, errors)
-    yield page
-    context.close()
-    assert not errors, f"script errors on the page: {errors}"
+    with checked_page(browser, viewport=PHONE, is_mobile=True, has_touch=True) as page:
+        yield page
 
 
 DESKTOP = {"width": 1280, "height": 900}
@@ -156,10 +152,20 @@ DESKTOP = {"width": 1280, "height": 900}
 def console(browser: Browser) -> Iterator[Page]:
     """A fresh desktop page (own cookies); fails the test on any script error or
     Content-Security-Policy violation."""
-    context = browser.new_context(viewport=DESKTOP, locale="zh-CN")
+    with checked_page(browser, viewport=DESKTOP) as page:
+        yield page
+
+
+@contextmanager
+def checked_page(browser: Browser, **options: Any) -> Iterator[Page]:
+    """A page in a fresh Chinese context made with ``options``; on leaving, fails the test on any script
+    error or Content-Security-Policy violation the page met."""
+    context = browser.new_context(**{"locale": "zh-CN", **options})
     page = context.new_page()
     errors: list[str] = []
     watch_errors(page, errors)
-    yield page
-    context.close()
+    try:
+        yield page
+    finally:
+        context.close()
     assert not errors, f"script errors on the page: {errors}"

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.browser.conftest import DESKTOP, watch_errors
+from tests.browser.conftest import DESKTOP, checked_page
 from tests.browser.test_ops_console import by_testid, create_campaign
 
 pytestmark = pytest.mark.browser
@@ -17,13 +17,8 @@ pytestmark = pytest.mark.browser
 @pytest.fixture
 def far_console(browser: Browser) -> Iterator[Page]:
     """A desktop console page in a browser that lives in New York (its own clock must not show)."""
-    context = browser.new_context(viewport=DESKTOP, locale="zh-CN", timezone_id="America/New_York")
-    page = context.new_page()
-    errors: list[str] = []
-    watch_errors(page, errors)
-    yield page
-    context.close()
-    assert not errors, f"script errors on the page: {errors}"
+    with checked_page(browser, viewport=DESKTOP, timezone_id="America/New_York") as page:
+        yield page
 
 
 def test_times_name_the_campaigns_zone_and_reports_follow_the_language(far_console: Page, demo_server: str) -> None:

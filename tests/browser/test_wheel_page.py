@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import APIRequestContext, Browser, Page, Request, Route, expect
 
+from tests.browser.conftest import checked_page
 from tests.browser.wheel_support import (
     COUPON_ART,
     PICKED_ALWAYS,
@@ -44,14 +45,8 @@ def ops(browser: Browser, demo_server: str) -> Iterator[APIRequestContext]:
 def screen(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Page]:
     """A fresh page (own cookies and storage) on a phone (390×844) or a desktop (1440×900) screen; fails the
     test on any script error or Content-Security-Policy violation."""
-    context = browser.new_context(**SCREENS[request.param], locale="zh-CN")
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.on("console", lambda note: errors.append(note.text) if "Content Security Policy" in note.text else None)
-    yield page
-    context.close()
-    assert not errors, f"script errors on the page: {errors}"
+    with checked_page(browser, **SCREENS[request.param]) as page:
+        yield page
 
 
 def sign_in(page: Page, base_url: str, shopper: int) -> int:

@@ -6,7 +6,6 @@ from datetime import datetime, timedelta
 
 from flask.testing import FlaskClient
 
-from games.admin import create_campaign
 from server.auth import create_staff
 from tests.conftest import add_campaign, build_app, launch_token, login, seal_logs, single_prize_config, wheel_config
 
@@ -110,17 +109,7 @@ def test_an_ended_campaign_is_refused_as_ended(app, client: FlaskClient, clock) 
 
 
 def test_a_campaign_not_started_yet_is_refused_as_not_started(app, client: FlaskClient, clock) -> None:
-    body = {
-        "slug": "soon",
-        "name": "即将开始",
-        "timezone": "Asia/Shanghai",
-        "starts_at": (clock.now + timedelta(hours=2)).isoformat(),
-        "ends_at": (clock.now + timedelta(days=3)).isoformat(),
-        "budget_fen": 100_000,
-        "config": wheel_config(),
-    }
-    with app.extensions["carnival.sessions"]() as session, session.begin():
-        campaign = create_campaign(session, app.extensions["carnival.registry"], body, "tests", clock.now).id
+    campaign = add_campaign(app, wheel_config(), starts_in=timedelta(hours=2))
     login(client, "u-early")
     answer = spin(client, campaign, "spin-early-001")
     assert (answer.status_code, answer.json["error"]) == (409, "campaign_not_started")

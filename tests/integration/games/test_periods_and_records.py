@@ -13,7 +13,6 @@ from flask.testing import FlaskClient
 from marshmallow import ValidationError
 from sqlalchemy import select
 
-from games.admin import create_campaign
 from games.fairness import GENESIS_HASH, record_hash, replay
 from games.models import DrawRecord, SeedPeriod
 from tests.conftest import Clock, add_campaign, login, seal_logs, wheel_config
@@ -116,18 +115,7 @@ def test_publishing_commits_the_first_periods_before_any_draw(app: Flask, clock:
 def test_a_campaign_published_ahead_of_its_start_stamps_its_commitments_when_stored(
     app: Flask, client: FlaskClient, clock: Clock
 ) -> None:
-    body = {
-        "slug": "later",
-        "name": "稍后开始",
-        "name_en": "Later",
-        "timezone": "Asia/Shanghai",
-        "starts_at": (clock.now + timedelta(minutes=20)).isoformat(),
-        "ends_at": (clock.now + timedelta(days=30)).isoformat(),
-        "budget_fen": 10_000_000,
-        "config": wheel_config(),
-    }
-    with app.extensions["carnival.sessions"]() as session, session.begin():
-        campaign = create_campaign(session, app.extensions["carnival.registry"], body, "tests", clock.now).id
+    campaign = add_campaign(app, wheel_config(), starts_in=timedelta(minutes=20))
     published_at = clock.now
     assert all(p.committed_at == published_at for p in committed(app, campaign).values())
     clock.advance(minutes=20)

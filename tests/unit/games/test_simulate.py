@@ -265,23 +265,18 @@ def _always(pool: Pool, key: str) -> Pool:
     return replace(pool, prizes=tuple(replace(p, weight=10**9 if p.key == key else 1) for p in pool.prizes))
 
 
+def range_packet_pool(low: int, high: int, weight: int) -> Pool:
+    """A red packet of ``low`` to ``high`` fen at ``weight``, beside a free 'thanks' fallback of weight 1."""
+    packet = {"key": "lucky", "name": "随机红包", "weight": weight}
+    packet["reward"] = {"kind": "red_packet", "min_fen": low, "max_fen": high}
+    thanks = {"key": "thanks", "name": "谢谢", "weight": 1, "reward": {"kind": "nothing"}}
+    return load_pool({"prizes": [packet, thanks], "fallback": "thanks"})
+
+
 def test_a_range_red_packet_costs_amounts_drawn_from_its_range() -> None:
     """Always ¥1.00–¥2.01 (mean 150.5 fen): 20 draws a day for 3 days cost 9,030 fen on average, each run an
     amount in whole fen between 60 x 100 and 60 x 201, spread as the sum of 60 uniform amounts is."""
-    always_lucky = load_pool(
-        {
-            "prizes": [
-                {
-                    "key": "lucky",
-                    "name": "随机红包",
-                    "weight": 1,
-                    "reward": {"kind": "red_packet", "min_fen": 100, "max_fen": 201},
-                },
-                {"key": "thanks", "name": "谢谢", "weight": 1, "reward": {"kind": "nothing"}},
-            ],
-            "fallback": "thanks",
-        }
-    )
+    always_lucky = range_packet_pool(100, 201, weight=1)
     # a range red packet may not be the fallback, so the (free) fallback gets weight 0 after validation
     lucky_only = replace(always_lucky, prizes=(always_lucky.prizes[0], replace(always_lucky.prizes[1], weight=0)))
     totals = simulate(lucky_only, Audience(10, 2, 3), None, runs=2000, seed=7).total_costs_fen
@@ -294,20 +289,7 @@ def test_a_range_red_packet_costs_amounts_drawn_from_its_range() -> None:
 def test_a_value_cap_bounds_what_range_red_packets_cost() -> None:
     """¥0.01–¥100 at 999/1000 under a ¥30 day value cap: 10 shoppers drawing 5 times a day are paid at most
     ¥300 a day, so the forecast's median stays under it (costing each grant at the range's mean gave ¥550)."""
-    pool = load_pool(
-        {
-            "prizes": [
-                {
-                    "key": "rain",
-                    "name": "红包雨",
-                    "weight": 999,
-                    "reward": {"kind": "red_packet", "min_fen": 1, "max_fen": 10_000},
-                },
-                {"key": "thanks", "name": "谢谢", "weight": 1, "reward": {"kind": "nothing"}},
-            ],
-            "fallback": "thanks",
-        }
-    )
+    pool = range_packet_pool(1, 10_000, weight=999)
     cap = Cap("day_value", "day", max_value_fen=3000)
     result = simulate(pool, Audience(10, 5, 1), None, runs=500, seed=11, caps=[cap])
     assert result.cost_median_fen <= 30_000
