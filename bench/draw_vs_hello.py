@@ -38,8 +38,8 @@ from pathlib import Path
 from typing import Any
 
 from economy.db import make_engine, make_sessionmaker
-from games.admin import create_campaign
-from games.registry import load_registry
+from games.campaigns.admin import create_campaign
+from games.engine.registry import load_registry
 from server.config import DEV_LAUNCH_KEY
 from server.demo import demo_config
 from server.launch import sign

@@ -2,8 +2,8 @@
 
 Two paths must not grow with the log (PostgreSQL): the dashboard's metrics, read the way
 ``GET /api/ops/campaigns/ID/metrics`` reads them (``server.api_ops.current_metrics``: campaign, published
-config, :func:`games.metrics.metrics`, the notable winners' names), at most 20 ms whatever the log's size;
-and closing one ended seed period (:func:`games.checkpoints.publish_checkpoints` and its commit: wait for the
+config, :func:`games.insight.metrics.metrics`, the notable winners' names), at most 20 ms whatever the log's size;
+and closing one ended seed period (:func:`games.fairness.checkpoints.publish_checkpoints` and its commit: wait for the
 draws in flight, seal the unsealed records, publish the period's checkpoint, mark it closed), at most 5 ms.
 
 Setup, on a scratch PostgreSQL database (``--postgres``, dropped after) or the one named (``--database-url``,
@@ -53,12 +53,12 @@ from sqlalchemy import Connection, Engine, event, text
 from sqlalchemy.orm import Session
 
 from economy.limits import BUDGET_COUNTER, stock_counter
-from games.admin import current_config
-from games.campaigns import CampaignConfig
-from games.checkpoints import publish_checkpoints
-from games.fairness import GENESIS_HASH
+from games.campaigns.admin import current_config
+from games.campaigns.config import CampaignConfig
+from games.engine.registry import load_registry
+from games.fairness.checkpoints import publish_checkpoints
+from games.fairness.rng import GENESIS_HASH
 from games.models import Campaign
-from games.registry import load_registry
 from server import create_app, db
 from server.api_ops import current_metrics
 
@@ -71,7 +71,7 @@ WARMUP = 5  # unmeasured runs first: psycopg prepares a statement on its 5th run
 OPS_LOGIN = {"username": "ops", "password": "carnival-ops-demo"}  # seeded by ``carnival seed-demo``
 SAME_ORIGIN = {"Sec-Fetch-Site": "same-origin"}
 
-#: A sealed wheel record's canonical JSON (``games.records``), filled by ``format()`` in SQL.
+#: A sealed wheel record's canonical JSON (``games.fairness.records``), filled by ``format()`` in SQL.
 RECORD_TEMPLATE = (
     '{"campaign":%s,"client_seed":"%s","commitment":"%s","config_hash":"%s","created_at":"%s",'
     '"detail":{"slot":%s},"draws":[[%s,%s],[1,0]],"fallback_reason":%s,"game":"wheel","granted":"%s",'

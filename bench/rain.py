@@ -62,7 +62,7 @@ from economy.db import make_engine, make_sessionmaker
 from economy.limits import budget_level
 from economy.models import Grant
 from economy.rewards import RewardKind
-from games.pools import load_pool
+from games.fairness.pools import load_pool
 from server.demo import demo_config
 
 MAX_SHOPPERS, MAX_TAPS, MAX_SECONDS, MAX_THREADS = 2000, 20, 120.0, 256

@@ -1,4 +1,4 @@
-"""How many draws a second the cost simulator (games/simulate.py) gets through, next to a per-draw baseline.
+"""How many draws a second the cost simulator (games/insight/simulate.py) gets through, next to a per-draw baseline.
 
 The simulator draws each day's prize counts for every run at once (one multinomial per run and day), so
 its cost grows with runs x days x prizes, not with the number of draws. The baseline is what a naive
@@ -24,8 +24,8 @@ from typing import Any
 
 import numpy as np
 
-from games.pools import Pool, load_pool
-from games.simulate import Audience, simulate
+from games.fairness.pools import Pool, load_pool
+from games.insight.simulate import Audience, simulate
 
 DRAWS = 10_000_000
 PRIZES = 100

@@ -3,7 +3,7 @@
 Builds an export of N wheel spins of the demo pool (default 1,000,000) the way the engine makes them —
 the wheel plugin with the fair RNG, records chained and hashed, each shopper's nonces from 0 in each period,
 a checkpoint per period — spread over shoppers and daily periods, writes it once to a file, then verifies
-the file ``--repeat`` times with ``games.verify`` (each run in a fresh process, so peak memory is the
+the file ``--repeat`` times with ``games.fairness.verify`` (each run in a fresh process, so peak memory is the
 verifier's own) and prints each run's draws/second, the median and the peak resident memory of the
 verifying process and of the largest of its worker processes (VmHWM, on Linux: a process's own peak, not
 the memory it was forked with). Needs no database. Run ``python bench/verify.py --help``; see
@@ -24,21 +24,21 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from games.campaigns import CampaignConfig, validate_config
-from games.contract import Action, PlayContext, PrizeOutcome
-from games.fairness import FairRng, canonical_json, commitment, record_hash
-from games.pools import Prize
-from games.records import RECORD_VERSION
-from games.registry import load_registry
-from games.verify import EXPORT_VERSION, FORMAT, GENESIS
-from games.wheel import Wheel, WheelState
+from games.campaigns.config import CampaignConfig, validate_config
+from games.engine.contract import Action, PlayContext, PrizeOutcome
+from games.engine.registry import load_registry
+from games.fairness.pools import Prize
+from games.fairness.records import RECORD_VERSION
+from games.fairness.rng import FairRng, canonical_json, commitment, record_hash
+from games.fairness.verify import EXPORT_VERSION, FORMAT, GENESIS
+from games.wheel.game import Wheel, WheelState
 from server.demo import demo_config
 
 START = datetime(2026, 11, 1, 16, 0, tzinfo=UTC)  # 00:00 in Asia/Shanghai
 MAX_DRAWS = 5_000_000
 VERIFY_ONE = """
 import os, resource, sys, threading, time
-from games.verify import read_lines, verify_lines
+from games.fairness.verify import read_lines, verify_lines
 
 def high_water(pid="self"):
     # peak resident memory in KiB of a process (VmHWM: its own, not what it was forked with)

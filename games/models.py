@@ -86,7 +86,7 @@ class Player(Base):
     period_key: Mapped[str] = mapped_column(String(32), default="")
     period_starts_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     next_nonce: Mapped[int] = mapped_column(default=0)
-    drew: Mapped[bool] = mapped_column(default=False, server_default=false())  # counted by games.tallies
+    drew: Mapped[bool] = mapped_column(default=False, server_default=false())  # counted by games.fairness.tallies
 
 
 class GameState(Base):
@@ -133,7 +133,7 @@ class DrawRecord(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id"))
-    seq: Mapped[int | None] = mapped_column(BigInteger)  # None until sealed (games.records.seal)
+    seq: Mapped[int | None] = mapped_column(BigInteger)  # None until sealed (games.fairness.records.seal)
     user_id: Mapped[int] = mapped_column(index=True)
     period_key: Mapped[str] = mapped_column(String(32))
     nonce: Mapped[int] = mapped_column(BigInteger)
@@ -195,7 +195,7 @@ class SpendForecast(Base):
 
 class DrawTally(Base):
     """A running count of a campaign's sealed draws (``draws``, ``players``, ``granted:KEY``,
-    ``fallback:REASON``): :mod:`games.tallies`."""
+    ``fallback:REASON``): :mod:`games.fairness.tallies`."""
 
     __tablename__ = "draw_tallies"
 
@@ -205,7 +205,7 @@ class DrawTally(Base):
 
 
 class DrawMinute(Base):
-    """A campaign's sealed draws made in one minute (UTC): :mod:`games.tallies`."""
+    """A campaign's sealed draws made in one minute (UTC): :mod:`games.fairness.tallies`."""
 
     __tablename__ = "draw_minutes"
 

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from games.admin import record
+from games.campaigns.admin import record
 from server import sessions
 from server.models import User
 from server.passwords import WeakPassword, check_policy, hash_password

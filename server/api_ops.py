@@ -15,13 +15,13 @@ from marshmallow import Schema, ValidationError, fields, validate
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from games import admin
-from games.campaign_form import CampaignFormSchema, flatten
-from games.checkpoints import seal_log
-from games.metrics import Metrics, metrics
+from games.campaigns import admin
+from games.campaigns.form import CampaignFormSchema, flatten
+from games.fairness.checkpoints import seal_log
+from games.insight.metrics import Metrics, metrics
+from games.insight.preflight import Crowd, Preflight
+from games.insight.reports import LANGUAGES, Lang, daily_csv, grants_csv
 from games.models import Campaign, ConfigVersion
-from games.preflight import Crowd, Preflight
-from games.reports import LANGUAGES, Lang, daily_csv, grants_csv
 from server import db
 from server.auth import require_role
 from server.errors import ApiError, documented_role

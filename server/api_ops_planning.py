@@ -11,13 +11,13 @@ from flask_smorest import Blueprint
 from marshmallow import ValidationError
 
 from economy.limits import Cap
-from games import admin
-from games.campaigns import load_caps
-from games.metrics import record_forecast
-from games.pools import Pool, load_pool
-from games.rules import Rules
-from games.simulate_caps import daily_caps
-from games.simulate_limits import SimulationSize, SimulationTooLarge, check_size
+from games.campaigns import admin
+from games.campaigns.config import load_caps
+from games.campaigns.rules import Rules
+from games.fairness.pools import Pool, load_pool
+from games.insight.metrics import record_forecast
+from games.insight.simulate_caps import daily_caps
+from games.insight.simulate_limits import SimulationSize, SimulationTooLarge, check_size
 from server import db
 from server.api_ops import CAMPAIGN_FORM_BODY, actor_name, campaign_or_404, fields_error, json_object, registry
 from server.auth import require_role

@@ -8,11 +8,12 @@ from typing import Any
 
 from flask import Response, current_app, jsonify, request
 from flask_smorest import Blueprint
+from games.engine.play import PlayResult, active_campaign, commit_seeds, play, record_draw, set_client_seed
 
 from economy.wallet import coupon_as_of, wallet
-from games import engine, records
-from games.contract import Action
-from games.player_views import game_view, history_with_names, prize_views, shopper_view
+from games.engine.contract import Action
+from games.engine.player_views import game_view, history_with_names, prize_views, shopper_view
+from games.fairness import records
 from server import db, realtime
 from server.auth import require_role
 from server.body_limits import read_small_body
@@ -79,13 +80,13 @@ def spin(campaign_id: int, user: User) -> Response:
     """Spin once. The server draws, grants and answers where the wheel lands."""
     raw = read_small_body(SPIN_BODY_MAX_BYTES)
     _require_json_object(raw)
-    played: list[engine.PlayResult] = []
+    played: list[PlayResult] = []
     user_id = user.id  # read once: a rolled-back attempt expires the user object
 
     def work(db_session: Any) -> Answer:
-        result = engine.play(db_session, _registry(), campaign_id, user_id, "wheel", Action("spin"), db.now)
+        result = play(db_session, _registry(), campaign_id, user_id, "wheel", Action("spin"), db.now)
         wheel_now = shopper_view(db_session, result.view, user_id, db.now())
-        result = engine.record_draw(db_session, result)
+        result = record_draw(db_session, result)
         played.append(result)
         return Answer(200, _spin_body(result, wheel_now))
 
@@ -111,7 +112,7 @@ def spin(campaign_id: int, user: User) -> Response:
 def _commit_seeds(campaign_id: int) -> None:
     db_session = db.session()
     with db_session.begin():
-        engine.commit_seeds(db_session, campaign_id, db.now())
+        commit_seeds(db_session, campaign_id, db.now())
 
 
 def _require_json_object(raw: bytes) -> None:
@@ -127,7 +128,7 @@ def _spin_result_schema() -> SpinResultSchema:
     return SpinResultSchema()
 
 
-def _spin_body(result: engine.PlayResult, wheel_now: dict[str, Any]) -> dict[str, Any]:
+def _spin_body(result: PlayResult, wheel_now: dict[str, Any]) -> dict[str, Any]:
     spun = result.events[0].payload
     prize = prize_views(result.view.config)[spun["prize"]]
     return _spin_result_schema().dump(
@@ -144,7 +145,7 @@ def _spin_body(result: engine.PlayResult, wheel_now: dict[str, Any]) -> dict[str
     )
 
 
-def _coupon_valid_until(result: engine.PlayResult, granted: str) -> datetime | None:
+def _coupon_valid_until(result: PlayResult, granted: str) -> datetime | None:
     """Until when the coupon this spin issued is valid (the economy issues it valid from the draw's moment for
     its template's days); None when no coupon was granted."""
     if result.facts is None or result.facts.granted != granted:
@@ -179,8 +180,8 @@ def client_seed(body: dict[str, str], campaign_id: int, user: User) -> dict[str,
     """Choose the client seed mixed into your next draws."""
     db_session = db.session()
     with db_session.begin():
-        engine.active_campaign(db_session, campaign_id, db.now())
-        player = engine.set_client_seed(db_session, campaign_id, user.id, body["client_seed"])
+        active_campaign(db_session, campaign_id, db.now())
+        player = set_client_seed(db_session, campaign_id, user.id, body["client_seed"])
         return {"client_seed": player.client_seed}
 
 

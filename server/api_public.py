@@ -8,12 +8,12 @@ from flask import current_app
 from flask_smorest import Blueprint
 from sqlalchemy import select
 
-from games.checkpoints import campaign_checkpoints, publish_checkpoints
-from games.engine import campaign_config
-from games.metrics import notable_wins
+from games.campaigns.rules import Rules, rules
+from games.engine.play import campaign_config
+from games.fairness.checkpoints import campaign_checkpoints, publish_checkpoints
+from games.fairness.periods import PublicPeriod, current_period, public_periods
+from games.insight.metrics import notable_wins
 from games.models import Campaign, ChainCheckpoint
-from games.periods import PublicPeriod, current_period, public_periods
-from games.rules import Rules, rules
 from server import db
 from server.errors import ApiError
 from server.models import User, mask_name

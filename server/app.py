@@ -10,7 +10,7 @@ from typing import Any
 from flask import Flask
 from flask_socketio import SocketIO
 
-from games.registry import load_registry
+from games.engine.registry import load_registry
 from server import (
     api_host,
     api_ops,

@@ -7,11 +7,11 @@ from __future__ import annotations
 from flask import Response, stream_with_context
 from flask_smorest import Blueprint
 
-from games.audit import PeriodSummary, export_lines, period_summaries
-from games.audit_campaigns import AuditedCampaign, audited_campaigns
-from games.checkpoints import publish_checkpoints
-from games.reconcile import Reconciliation, reconcile
-from games.stats import FitTest, stats_from_export
+from games.audit.campaigns import AuditedCampaign, audited_campaigns
+from games.audit.export import PeriodSummary, export_lines, period_summaries
+from games.audit.reconcile import Reconciliation, reconcile
+from games.audit.stats import FitTest, stats_from_export
+from games.fairness.checkpoints import publish_checkpoints
 from server import db
 from server.api_public import find_campaign
 from server.auth import require_role
@@ -36,7 +36,7 @@ def export(campaign_id: int, user: User) -> Response:
 
     Side effect: before exporting, this writes the chain checkpoint (record count and head hash) of every
     period of the campaign that has ended and has none yet, exactly as a play, the public rules page or
-    ``carnival audit checkpoint`` would (:func:`games.checkpoints.publish_checkpoints`). It is a system
+    ``carnival audit checkpoint`` would (:func:`games.fairness.checkpoints.publish_checkpoints`). It is a system
     action, due the first time anything looks after a period ends, and not a change made by the auditor:
     a checkpoint's count and hash are the same whoever triggers it (only its ``published_at`` is the time
     of the request), and the draws, grants and seeds are left untouched.

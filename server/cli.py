@@ -13,8 +13,8 @@ from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from economy.ledger import expire_points
 from economy.wallet import expire_coupons
+from games.fairness.periods import rotate
 from games.models import Campaign
-from games.periods import rotate
 from server import db, idempotency
 from server.cli_audit import AUDIT_COMMANDS, campaign_or_fail
 from server.cli_simulate import simulate_command

@@ -10,12 +10,12 @@ import click
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
-from games.audit import export_lines
-from games.checkpoints import publish_checkpoints
+from games.audit.export import export_lines
+from games.audit.reconcile import Reconciliation, reconcile
+from games.audit.stats import ALARM_P_VALUE, FitTest, stats_from_export
+from games.fairness.checkpoints import publish_checkpoints
+from games.fairness.verify import read_lines
 from games.models import Campaign
-from games.reconcile import Reconciliation, reconcile
-from games.stats import ALARM_P_VALUE, FitTest, stats_from_export
-from games.verify import read_lines
 from server import db
 from server.cli_verify import audit_verify
 

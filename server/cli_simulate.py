@@ -16,13 +16,13 @@ from flask.cli import ScriptInfo
 from marshmallow import ValidationError
 
 from economy.limits import MAX_BUDGET_FEN, Cap, budget_level
-from games.admin import current_config
-from games.campaign_form import check_daily_budget, flatten
-from games.campaigns import load_caps
-from games.pools import Pool, load_pool
-from games.simulate import Audience, Simulation, simulate
-from games.simulate_caps import daily_caps
-from games.simulate_limits import SimulationSize, SimulationTooLarge, check_size
+from games.campaigns.admin import current_config
+from games.campaigns.config import load_caps
+from games.campaigns.form import check_daily_budget, flatten
+from games.fairness.pools import Pool, load_pool
+from games.insight.simulate import Audience, Simulation, simulate
+from games.insight.simulate_caps import daily_caps
+from games.insight.simulate_limits import SimulationSize, SimulationTooLarge, check_size
 from server import db
 from server.cli_audit import campaign_or_fail
 

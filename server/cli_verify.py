@@ -1,4 +1,4 @@
-"""``carnival audit verify``: check an export offline. It imports only click and :mod:`games.verify` (no
+"""``carnival audit verify``: check an export offline. It imports only click and :mod:`games.fairness.verify` (no
 Flask, no SQLAlchemy, no configuration), so it starts at once (:mod:`server.console`)."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from typing import TextIO
 
 import click
 
-from games.verify import CheckpointsError, VerificationError, read_checkpoints, read_lines, verify_lines
+from games.fairness.verify import CheckpointsError, VerificationError, read_checkpoints, read_lines, verify_lines
 
 PROGRESS_FROM = 1 << 20  # bytes: smaller files are verified before a progress display would mean anything
 

@@ -3,8 +3,8 @@ shoppers' requests.
 
 Every ``CARNIVAL_CLOCK_SECONDS`` (default 1; 0 turns it off, the default under ``CARNIVAL_ENV=testing``)
 each server process commits the next seed period of every running campaign, closes the periods that
-ended (checkpoint published, seed revealed: :func:`games.engine.commit_seeds`) and seals the records added
-since the last tick (:func:`games.checkpoints.seal_log`), in short transactions per campaign. Several
+ended (checkpoint published, seed revealed: :func:`games.engine.play.commit_seeds`) and seals the records added
+since the last tick (:func:`games.fairness.checkpoints.seal_log`), in short transactions per campaign. Several
 processes may tick at once: commitments insert-or-ignore, and closing and sealing take the campaign's
 exclusive draw lock, so they agree. A spin never does this work unless it finds its period uncommitted (the
 clock stopped): then it commits the period in a transaction of its own and draws after it.
@@ -21,8 +21,8 @@ from flask import Flask
 from flask_socketio import SocketIO
 from sqlalchemy import select
 
-from games import engine
-from games.checkpoints import seal_log
+from games.engine.play import commit_seeds
+from games.fairness.checkpoints import seal_log
 from games.models import Campaign
 from server import db
 from server.outage import UNAVAILABLE
@@ -55,7 +55,7 @@ def tick(app: Flask) -> int:
         closed = 0
         for campaign_id in campaign_ids:
             with session.begin():
-                closed += engine.commit_seeds(session, campaign_id, db.now())
+                closed += commit_seeds(session, campaign_id, db.now())
             with session.begin():
                 seal_log(session, campaign_id)
         return closed

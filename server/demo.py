@@ -11,12 +11,12 @@ from sqlalchemy.orm import Session
 
 from economy.rewards import Reward, RewardKind
 from economy.service import GrantRequest, grant
-from games.admin import create_campaign
-from games.contract import Action
-from games.engine import play, record_draw
+from games.campaigns.admin import create_campaign
+from games.engine.contract import Action
+from games.engine.play import play, record_draw
+from games.engine.registry import Registry
+from games.fairness.periods import local_day, rotate
 from games.models import Campaign, SeedPeriod
-from games.periods import local_day, rotate
-from games.registry import Registry
 from server.accounts import create_staff
 from server.models import User
 

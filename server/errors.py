@@ -10,8 +10,8 @@ from flask_smorest import Api, Blueprint
 from marshmallow import ValidationError
 from werkzeug.exceptions import HTTPException
 
-from games.campaign_form import flatten
-from games.contract import Rejection
+from games.campaigns.form import flatten
+from games.engine.contract import Rejection
 from server.schemas import ApiErrorSchema
 
 REJECTION_STATUS = {

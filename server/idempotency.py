@@ -21,7 +21,7 @@ from sqlalchemy import Select, bindparam, delete, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from games.contract import Rejection
+from games.engine.contract import Rejection
 from server import db
 from server.errors import ApiError, error_body, rejection_error
 from server.models import IdempotencyKey

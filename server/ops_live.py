@@ -15,7 +15,7 @@ from flask import Flask, request
 from flask_socketio import Namespace, SocketIO, emit, join_room
 from marshmallow import ValidationError
 
-from games.campaign_form import flatten
+from games.campaigns.form import flatten
 from server import serving
 from server.api_ops import current_metrics
 from server.auth import current_user

@@ -11,14 +11,14 @@ import numpy as np
 from sqlalchemy.orm import Session
 
 from economy.limits import Cap, budget_level
-from games.campaign_form import CampaignFormSchema, load_form
-from games.campaigns import CampaignConfig, CapSchema, RedemptionSchema
-from games.metrics import ForecastFacts
+from games.campaigns.config import CampaignConfig, CapSchema, RedemptionSchema
+from games.campaigns.form import CampaignFormSchema, load_form
+from games.campaigns.rules import Rules, rules
+from games.engine.registry import Registry
+from games.fairness.pools import Pool, PoolSchema, expected_table
+from games.insight.metrics import ForecastFacts
+from games.insight.simulate import Audience, simulate
 from games.models import Campaign, ConfigVersion
-from games.pools import Pool, PoolSchema, expected_table
-from games.registry import Registry
-from games.rules import Rules, rules
-from games.simulate import Audience, simulate
 from server.forms import describe
 
 HISTOGRAM_BINS = 30
@@ -159,7 +159,7 @@ def odds_view(pool: Pool, expected_draws: int) -> dict[str, Any]:
 
 
 def draft_rules(session: Session, registry: Registry, body: dict[str, Any], now: datetime) -> Rules:
-    """The public rules a draft ``body`` would publish, built by :func:`games.rules.rules` itself.
+    """The public rules a draft ``body`` would publish, built by :func:`games.campaigns.rules.rules` itself.
 
     The campaign is transient (never added to ``session``), so no stock is used and no seed period is
     committed yet: ``remaining`` is null and ``periods`` is empty.

@@ -8,8 +8,8 @@ from flask import current_app
 from flask_socketio import Namespace, SocketIO, join_room
 from marshmallow import ValidationError
 
-from games.campaign_form import flatten
-from games.engine import PlayResult
+from games.campaigns.form import flatten
+from games.engine.play import PlayResult
 from server import db, serving
 from server.api_public import find_campaign
 from server.errors import ApiError, error_body

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from games.fairness import CLIENT_SEED_PATTERN
+from games.fairness.rng import CLIENT_SEED_PATTERN
 from games.models import LIFECYCLE, LIFECYCLE_NOTE
 from server import db
 from server.routing import ROW_ID_MAX

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from games.pools import MAX_ORDER_FEN
+from games.fairness.pools import MAX_ORDER_FEN
 from server.routing import ROW_ID_MAX
 from server.schemas import CouponSchema
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from marshmallow import Schema, fields, validate, validates_schema
 
-from games.campaign_form import budget_fen_field, check_daily_budget, daily_budget_fen_field
+from games.campaigns.form import budget_fen_field, check_daily_budget, daily_budget_fen_field
 from games.models import LIFECYCLE, LIFECYCLE_NOTE
 from server.routing import ROW_ID_MAX
 

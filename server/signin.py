@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from games.admin import record
+from games.campaigns.admin import record
 from server import auth, db
 from server.errors import ApiError
 from server.models import User

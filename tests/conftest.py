@@ -15,7 +15,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from economy.db import Base
-from games.admin import create_campaign
+from games.campaigns.admin import create_campaign
 from server import create_app
 from server.config import DEV_LAUNCH_KEY
 from server.demo import demo_config
@@ -181,7 +181,7 @@ def seal_logs(app: Flask) -> int:
     """Seal every campaign's unsealed draw records, as the period clock does each second; returns how many."""
     from sqlalchemy import select
 
-    from games.checkpoints import seal_log
+    from games.fairness.checkpoints import seal_log
     from games.models import Campaign
 
     with app.extensions["carnival.sessions"]() as session, session.begin():

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from playwright.sync_api import Browser, Page, Route, expect
 
-from games.verify import CheckpointsError, VerificationError, parse_checkpoints, read_lines, verify_lines
+from games.fairness.verify import CheckpointsError, VerificationError, parse_checkpoints, read_lines, verify_lines
 from server.demo import HISTORY_SHOPPERS, HISTORY_SPINS_EACH
 from tests.browser.conftest import carnival
 from tests.browser.test_ops_console import AUDITOR, OPS, by_testid, sign_in

@@ -1,6 +1,7 @@
-"""Shared by the tests of the auditors' JavaScript verifier (web/static/audit/verifier.js) against games.verify:
-running it under Node (tests/e2e/js/verifier_runner.mjs), both verifiers' verdicts, and the exports they are
-given (the spec's examples made complete, with checkpoints, or of a config that needs every kind of escaping).
+"""Shared by the tests of the auditors' JavaScript verifier (web/static/audit/verifier.js) against
+games.fairness.verify: running it under Node (tests/e2e/js/verifier_runner.mjs), both verifiers' verdicts, and the
+exports they are given (the spec's examples made complete, with checkpoints, or of a config that needs every kind of
+escaping).
 """
 
 from __future__ import annotations
@@ -13,10 +14,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from games import verify
-from games.fairness import commitment, content_hash, record_hash, replay
+from games.fairness import verify
+from games.fairness.rng import commitment, content_hash, record_hash, replay
 from tests.services import node_path
-from tests.unit.games.test_fairness import range_export
+from tests.unit.games.fairness.test_rng import range_export
 
 RUNNER = Path(__file__).parent / "js" / "verifier_runner.mjs"
 GENESIS = "0" * 64
@@ -49,7 +50,7 @@ class Verdict:
 
 
 def python_verdict(case: str | bytes) -> Verdict:
-    """``games.verify`` on an export's text or bytes, read as ``carnival audit verify`` reads a file."""
+    """``games.fairness.verify`` on an export's text or bytes, read as ``carnival audit verify`` reads a file."""
     data = case.encode("utf-8") if isinstance(case, str) else case
     try:
         report = verify.verify_lines(verify.decode_lines(io.BytesIO(data)))
@@ -96,7 +97,7 @@ RECORD_MEMBERS = {"v": 1, "campaign": 1, "user": 1, "created_at": "2026-11-23T04
 
 
 def full_range_export() -> list[str]:
-    """The range red packet vectors' export (tests/unit/games/test_fairness.py) with every member section 10
+    """The range red packet vectors' export (tests/unit/games/fairness/test_rng.py) with every member section 10
     requires (the campaign, the periods' times, the records' version, campaign, user and time), hashed again."""
     lines = []
     for line in range_export():

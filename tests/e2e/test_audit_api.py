@@ -10,9 +10,9 @@ from pathlib import Path
 from flask import Flask
 from sqlalchemy import func, select
 
+from games.audit.stats import PickTally, fit_test, stats_from_export
+from games.fairness.verify import read_lines
 from games.models import SeedPeriod
-from games.stats import PickTally, fit_test, stats_from_export
-from games.verify import read_lines
 from server.schemas import FitTestSchema
 from tests.conftest import Clock, add_campaign, login, wheel_config
 from tests.e2e.audit_exports import DRAWS, export, play_and_reveal

@@ -10,7 +10,7 @@ from flask import Flask
 
 from tests.conftest import Clock
 from tests.e2e.audit_exports import REVEALED, export, failed, index_of, play_and_reveal, record, verify, write
-from tests.unit.games.verify import test_order
+from tests.unit.games.fairness.verify import test_order
 
 
 def test_a_draw_after_a_saved_checkpoint_of_its_period_is_refused(app: Flask, clock: Clock, tmp_path: Path) -> None:

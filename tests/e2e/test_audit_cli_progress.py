@@ -13,9 +13,9 @@ from flask import Flask
 
 from tests.conftest import Clock
 from tests.e2e.audit_exports import DRAWS, export, failed, play_and_reveal, verify, write
-from tests.unit.games.test_fairness import EXPORT as SPEC_EXPORT
-from tests.unit.games.verify import test_saved
-from tests.unit.games.verify.exports import make_export
+from tests.unit.games.fairness.test_rng import EXPORT as SPEC_EXPORT
+from tests.unit.games.fairness.verify import test_saved
+from tests.unit.games.fairness.verify.exports import make_export
 
 
 def large_export(path: Path) -> Path:

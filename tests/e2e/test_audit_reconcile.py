@@ -1,4 +1,4 @@
-"""Reconciliation (games/reconcile.py) through ``carnival audit reconcile`` and the auditors' API."""
+"""Reconciliation (games/audit/reconcile.py) through ``carnival audit reconcile`` and the auditors' API."""
 
 from __future__ import annotations
 

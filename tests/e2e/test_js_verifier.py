@@ -1,4 +1,4 @@
-"""The auditors' JavaScript verifier (web/static/audit/verifier.js, run under Node) agrees with games.verify.
+"""The auditors' JavaScript verifier (web/static/audit/verifier.js, run under Node) agrees with games.fairness.verify.
 
 Agreement means: on every test vector of docs/fairness.md the same numbers; on every export the same verdict,
 the same failing line and the same message. Here: the test vectors, the spec's example exports, the step by step
@@ -16,7 +16,7 @@ from typing import Any
 
 from flask import Flask
 
-from games.fairness import record_hash
+from games.fairness.rng import record_hash
 from tests.conftest import Clock
 from tests.e2e.audit_exports import (
     export,
@@ -43,7 +43,7 @@ from tests.e2e.js_verifier import (
     text_of,
     wheel_export,
 )
-from tests.unit.games.test_fairness import EXPORT, VECTORS
+from tests.unit.games.fairness.test_rng import EXPORT, VECTORS
 
 # --- test vectors --------------------------------------------------------------------------------------------
 

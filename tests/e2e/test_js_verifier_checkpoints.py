@@ -1,4 +1,4 @@
-"""Checkpoints alike in the JavaScript verifier (web/static/audit/verifier.js) and games.verify: the checkpoint
+"""Checkpoints alike in the JavaScript verifier (web/static/audit/verifier.js) and games.fairness.verify: the checkpoint
 lines of export version 2, and saved checkpoints files held against an export (read strictly alike)."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from games import verify
+from games.fairness import verify
 from tests.e2e.js_verifier import (
     CHECKPOINTS,
     GENESIS,
@@ -21,8 +21,8 @@ from tests.e2e.js_verifier import (
     text_of,
     with_checkpoints,
 )
-from tests.unit.games.test_fairness import EXPORT
-from tests.unit.games.verify import test_saved
+from tests.unit.games.fairness.test_rng import EXPORT
+from tests.unit.games.fairness.verify import test_saved
 
 # --- export version 2: checkpoint lines ----------------------------------------------------------------------
 
@@ -65,7 +65,7 @@ def test_saved_checkpoints_are_held_against_the_export(tmp_path: Path) -> None:
 
 
 def test_saved_checkpoints_files_are_read_strictly_alike() -> None:
-    """Each malformed file of tests/unit/games/verify/test_saved.py is refused by both with the same message;
+    """Each malformed file of tests/unit/games/fairness/verify/test_saved.py is refused by both with the same message;
     each well-formed one is read alike (and the export verified against it alike)."""
     files = {**test_saved.MALFORMED, **{name: (data, None) for name, data in test_saved.WELL_FORMED.items()}}
     payload = [

@@ -1,6 +1,6 @@
-"""Malformed lines are refused alike by the JavaScript verifier (web/static/audit/verifier.js) and games.verify,
-with their line number and what is wrong: records and lines of another shape, not UTF-8, nested too deep, and
-a member name written twice in one object. Neither verifier may crash."""
+"""Malformed lines are refused alike by the JavaScript verifier (web/static/audit/verifier.js) and
+games.fairness.verify, with their line number and what is wrong: records and lines of another shape, not UTF-8,
+nested too deep, and a member name written twice in one object. Neither verifier may crash."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import json
 import re
 from typing import Any
 
-from games.fairness import record_hash
+from games.fairness.rng import record_hash
 from tests.e2e.js_verifier import (
     CHECKPOINTS,
     Verdict,
@@ -18,7 +18,7 @@ from tests.e2e.js_verifier import (
     text_of,
     with_checkpoints,
 )
-from tests.unit.games.test_fairness import EXPORT
+from tests.unit.games.fairness.test_rng import EXPORT
 
 # --- malformed lines: refused alike, with their line number and what is wrong ---------------------------------
 

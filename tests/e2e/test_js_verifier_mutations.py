@@ -1,5 +1,5 @@
 """Thousands of mutations of the spec's examples get the same verdict, failing line and message from the
-JavaScript verifier (web/static/audit/verifier.js) as from games.verify."""
+JavaScript verifier (web/static/audit/verifier.js) as from games.fairness.verify."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from tests.e2e.js_verifier import (
     wheel_export,
     with_checkpoints,
 )
-from tests.unit.games.test_fairness import EXPORT
+from tests.unit.games.fairness.test_rng import EXPORT
 
 # --- mutations: every field of every line, raw and re-sealed by a forger --------------------------------------
 

@@ -1,4 +1,4 @@
-"""The order of the draws alike in the JavaScript verifier (web/static/audit/verifier.js) and games.verify: a
+"""The order of the draws alike in the JavaScript verifier (web/static/audit/verifier.js) and games.fairness.verify: a
 shopper's nonce used twice or skipped in a period, a draw of a period after its checkpoint (a checkpoint line or
 a saved checkpoints file), each refused with the same line and message; clean exports passed alike."""
 
@@ -7,13 +7,13 @@ from __future__ import annotations
 import io
 import json
 
-from games import verify
+from games.fairness import verify
 from tests.e2e.js_verifier import Verdict, js_verdict, run_node
-from tests.unit.games.verify import test_order
+from tests.unit.games.fairness.verify import test_order
 
 
 def python_verdict(text: str, saved: list[verify.Checkpoint]) -> Verdict:
-    """``games.verify`` on an export's text, held against ``saved`` checkpoints."""
+    """``games.fairness.verify`` on an export's text, held against ``saved`` checkpoints."""
     try:
         report = verify.verify_lines(verify.decode_lines(io.BytesIO(text.encode())), saved)
     except verify.VerificationError as error:

@@ -11,7 +11,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import delete
 
-from games.metrics import FEED_SIZE, WINDOW_MINUTES
+from games.insight.metrics import FEED_SIZE, WINDOW_MINUTES
 from games.models import DrawRecord
 from tests.conftest import Clock, add_campaign, login, seal_logs
 from tests.e2e.test_ops_api import staff

@@ -1,4 +1,4 @@
-"""The publish pre-flight (games/preflight.py through /api/ops/campaigns/ID/preflight and /publish): the
+"""The publish pre-flight (games/insight/preflight.py through /api/ops/campaigns/ID/preflight and /publish): the
 forecast is shown before publishing, and a publish likely to run out of budget or to sell out a prize on its
 first day is held until ops acknowledge each named risk, on SQLite and PostgreSQL."""
 

@@ -10,7 +10,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from games.rules import DRAW_METHOD
+from games.campaigns.rules import DRAW_METHOD
 from tests.conftest import Clock, login
 from tests.e2e.test_ops_api import draft, new_campaign, publish, staff
 

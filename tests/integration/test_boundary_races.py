@@ -20,11 +20,11 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from games.audit import export_lines
-from games.checkpoints import campaign_checkpoints, publish_checkpoints
+from games.audit.export import export_lines
+from games.audit.reconcile import reconcile
+from games.fairness.checkpoints import campaign_checkpoints, publish_checkpoints
+from games.fairness.verify import verify_lines
 from games.models import Campaign, DrawRecord, SeedPeriod
-from games.reconcile import reconcile
-from games.verify import verify_lines
 from tests.conftest import T0, add_campaign, login, single_prize_config
 from tests.integration.test_races import check_invariants, race
 

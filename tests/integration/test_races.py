@@ -16,7 +16,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from games.campaigns import parsed_config
+from games.campaigns.config import parsed_config
 from games.models import Campaign, ConfigVersion, DrawRecord
 from tests.conftest import add_campaign, login, single_prize_config
 from tests.integration.invariants import assert_caps_held, assert_economy_invariants

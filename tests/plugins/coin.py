@@ -8,9 +8,9 @@ from typing import Any
 
 from marshmallow import Schema, fields, validate
 
-from games.contract import Action, Outcome, PlayContext
-from games.disclosed_terms import DisclosedTerm, Worse
-from games.pools import Pool
+from games.engine.contract import Action, Outcome, PlayContext
+from games.engine.disclosed_terms import DisclosedTerm, Worse
+from games.fairness.pools import Pool
 
 
 class CoinConfigSchema(Schema):

@@ -1,6 +1,6 @@
 """Disclosed terms may not get worse after the start, field by field: the campaign's points lifetime, a
 coupon prize's conditions and category, the wheel's spin terms, and a game's terms declared through the
-plugin contract (games/disclosed_terms.py, games/disclosure.py; no I/O)."""
+plugin contract (games/engine/disclosed_terms.py, games/campaigns/disclosure.py; no I/O)."""
 
 from __future__ import annotations
 
@@ -10,14 +10,14 @@ from typing import Any
 
 import pytest
 
-from games.campaigns import CampaignConfig, validate_config
-from games.disclosed_terms import COUPON_TERMS, DisclosedTerm, Worse, terms_worsening
-from games.disclosure import worsening
-from games.registry import Registry, RegistryError, check_contract
-from games.wheel import Wheel
-from games.wheel import game as wheel
+from games.campaigns.config import CampaignConfig, validate_config
+from games.campaigns.disclosure import worsening
+from games.engine.disclosed_terms import COUPON_TERMS, DisclosedTerm, Worse, terms_worsening
+from games.engine.registry import Registry, RegistryError, check_contract
+from games.wheel.game import Wheel
+from games.wheel.game import game as wheel
 from tests.plugins.coin import Coin
-from tests.unit.games.test_disclosure import changed, config, prize, raw_config, worse
+from tests.unit.games.campaigns.test_disclosure import changed, config, prize, raw_config, worse
 
 Change = Callable[[dict[str, Any]], None]
 

@@ -1,6 +1,6 @@
 """A cost simulation's work is bounded: over the maximum it is refused with 422 saying the limit and what to
 lower; over the interactive limit it runs as a background job whose progress and result the starting
-account follows (games/simulate_limits.py, server/api_ops_planning.py)."""
+account follows (games/insight/simulate_limits.py, server/api_ops_planning.py)."""
 
 from __future__ import annotations
 
@@ -14,8 +14,8 @@ from click.testing import CliRunner
 from flask import Flask
 from flask.testing import FlaskClient
 
-from games import simulate_limits
-from games.simulate_limits import SimulationSize, SimulationTooLarge, check_size
+from games.insight import simulate_limits
+from games.insight.simulate_limits import SimulationSize, SimulationTooLarge, check_size
 from server.cli import cli
 from server.simulation_jobs import JobsBusy
 from tests.conftest import add_campaign, single_prize_config

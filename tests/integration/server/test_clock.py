@@ -11,7 +11,7 @@ from flask import Flask
 from server import clock as period_clock
 from server.config import ConfigError, settings_from
 from tests.conftest import Clock, add_campaign, build_app, wheel_config
-from tests.integration.games.test_periods_and_records import committed
+from tests.integration.games.fairness.test_periods_and_records import committed
 
 
 def test_a_tick_closes_the_ended_period_and_commits_the_one_after_next(app: Flask, clock: Clock) -> None:

@@ -1,4 +1,4 @@
-// The checks of docs/fairness.md sections 9 to 11, one export line at a time, as games/verify/reference.py's _Verifier
+// The checks of docs/fairness.md sections 9 to 11, one export line at a time, as games/fairness/verify/reference.py's _Verifier
 // makes them: same order, same first error, same message. Every line's shape (its members and their types)
 // is checked first, so the checks after it read values of known types: nothing is guessed.
 
@@ -152,7 +152,7 @@ function tooDeep(text, value) {
 }
 
 /**
- * The JSON value of an export's line (or of a saved checkpoints file) as games/verify/lines.py's json_value reads
+ * The JSON value of an export's line (or of a saved checkpoints file) as games/fairness/verify/lines.py's json_value reads
  * it, as ``{value, refusal}``: ``refusal`` says why it is refused (not JSON, nested more than MAX_DEPTH deep,
  * or, checked last, an object holding a member name twice), null when it is not.
  */

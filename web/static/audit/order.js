@@ -1,4 +1,4 @@
-// The order of the draws (docs/fairness.md section 11, steps 4.4 and 4.5), as games/verify/order.py checks it:
+// The order of the draws (docs/fairness.md section 11, steps 4.4 and 4.5), as games/fairness/verify/order.py checks it:
 // no draw of a period after the checkpoint that closed it, and each shopper's nonces in a period 0, 1, 2, ...
 // A period's nonces are forgotten once the chain has passed the count of its checkpoint (no record of it may
 // follow), so memory stays bounded however long the export is.

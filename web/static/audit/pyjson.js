@@ -1,4 +1,4 @@
-// JSON exactly as games/verify/ reads and hashes it: Python's json.loads (its error messages too) and
+// JSON exactly as games/fairness/verify/ reads and hashes it: Python's json.loads (its error messages too) and
 // json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False), byte for byte.
 //
 // Values: null, booleans, strings, Arrays (lists), Maps (objects: insertion order and last-duplicate-wins,
@@ -27,7 +27,7 @@ const fail = (message) => {
 const EXPONENT = /[eE][-+]?\d+/y;
 const MAX_DIGITS = 4300; // Python reads no longer integer (sys.get_int_max_str_digits())
 
-/** Arrays and objects nested deeper in an export line are refused (games/verify/lines.py's MAX_DEPTH). */
+/** Arrays and objects nested deeper in an export line are refused (games/fairness/verify/lines.py's MAX_DEPTH). */
 export const MAX_DEPTH = 100;
 
 /** An integer lexeme as a Number (when safe) or a BigInt; -0 is 0, as in Python. */

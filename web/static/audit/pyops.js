@@ -1,4 +1,4 @@
-// The few Python semantics that the Python verifier's (games/verify/) verdicts and messages depend on, over the values of
+// The few Python semantics that the Python verifier's (games/fairness/verify/) verdicts and messages depend on, over the values of
 // pyjson.js: ==, truth, indexing, ``in``, iteration and unpacking, + and -, comparisons, repr and str,
 // bytes.fromhex and strict UTF-8 encoding, each raising the error Python would (type and message).
 

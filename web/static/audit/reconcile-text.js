@@ -1,4 +1,4 @@
-// The reconciliation's mismatch texts (in English, word for word those of games/reconcile.py) in the page's
+// The reconciliation's mismatch texts (in English, word for word those of games/audit/reconcile.py) in the page's
 // language, with each quoted prize key followed by the prize's name.
 
 import { currentLang } from "./i18n.js";

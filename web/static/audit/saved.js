@@ -1,4 +1,4 @@
-// Checkpoints an auditor saved from GET /api/campaigns/{id}/checkpoints, read strictly as games/verify/saved.py
+// Checkpoints an auditor saved from GET /api/campaigns/{id}/checkpoints, read strictly as games/fairness/verify/saved.py
 // reads them (docs/audit.md): a UTF-8 JSON list of objects, each with exactly period (a string), count (an
 // integer from 0) and head_hash (64 lowercase hex digits), and optionally published_at (a string, not read);
 // no member name twice in one object. Anything else is a CheckpointsError with the same words as Python's.

@@ -1,4 +1,4 @@
-// Lines of a byte stream as games/verify/ reads a file: split after each "\n" byte and only there (a "\r" is
+// Lines of a byte stream as games/fairness/verify/ reads a file: split after each "\n" byte and only there (a "\r" is
 // part of its line), each line decoded as strict UTF-8 (a byte-order mark kept). A line that is not UTF-8 ends
 // the lines with a NotUTF8Error once every line before it has been given, so that it is named by its number.
 

@@ -1,4 +1,4 @@
-// The verifier's messages (in English, word for word those of games/verify/) in the page's language.
+// The verifier's messages (in English, word for word those of games/fairness/verify/) in the page's language.
 
 import { currentLang } from "./i18n.js";
 

@@ -1,5 +1,5 @@
 // An independent verifier of Carnival's draw exports, written from docs/fairness.md (sections 3-11) like
-// games/verify/, with the same first-error semantics and wording. It runs in browsers and in Node 20
+// games/fairness/verify/, with the same first-error semantics and wording. It runs in browsers and in Node 20
 // (WebCrypto, TextDecoder; no dependency), reads lines as they come (memory stays flat in the number of
 // draws), and also accepts export version 2 with its checkpoint lines.
 //
@@ -22,7 +22,7 @@ export { CheckpointsError, readCheckpoints } from "./saved.js";
 const PROGRESS_EVERY = 500;
 
 /**
- * Verify an export given as lines, in order: strings with their line end "\n" (as games/verify/ reads a
+ * Verify an export given as lines, in order: strings with their line end "\n" (as games/fairness/verify/ reads a
  * file; without it, a line cut inside a string is "unterminated" where Python finds a control character).
  * ``onProgress({line, draws})`` is called every few hundred lines and at the end; ``checkpoints`` are
  * saved ones (readCheckpoints) the export must extend.

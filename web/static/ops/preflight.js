@@ -1,5 +1,5 @@
 // The publish pre-flight dialog: the schedule, the budget against the forecast and each risk the server
-// found (games/preflight.py). Publishing needs every risk acknowledged with its checkbox; the server holds
+// found (games/insight/preflight.py). Publishing needs every risk acknowledged with its checkbox; the server holds
 // a publish whose risks were not (409 publish_risks), so the dialog is a convenience, not the check.
 
 import { $, el } from "./dom.js";

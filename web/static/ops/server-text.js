@@ -23,11 +23,11 @@ const list = (value) => value.split(", ").join("、");
 const labels = (prefix) => (value) => value.split(", ").map(label(prefix)).join("、");
 const fen = (value) => (/^-?\d+$/.test(value) ? yuan(Number(value)) : value);
 const nested = (value) => translate(value);
-const term = label("term"); // a disclosed term's plain-words label (games/disclosed_terms.py, a game's own)
+const term = label("term"); // a disclosed term's plain-words label (games/engine/disclosed_terms.py, a game's own)
 const none = (value) => (value === "none" ? "无" : value);
 
 const TEMPLATES = [
-  // games/pools.py
+  // games/fairness/pools.py
   { en: "use 1-32 lowercase letters, digits or _", zh: "请使用 1-32 位小写字母、数字或 _" },
   { en: "an interest-free coupon needs periods", zh: "免息券需要填写免息期数" },
   { en: "a full-reduction coupon needs threshold_fen and amount_fen", zh: "满减券需要填写满减门槛和金额" },
@@ -52,7 +52,7 @@ const TEMPLATES = [
   { en: "the fallback prize may not be a red packet with a random amount", zh: "兜底奖品不能是随机金额的红包" },
   { en: "the weights may add up to at most 2^32", zh: "权重总和不能超过 2^32" },
   { en: "value {value} outside [0, {total})", zh: "抽取值 {value} 超出范围 [0, {total})" },
-  // games/campaigns.py
+  // games/campaigns/config.py
   { en: "a cap needs max_count or max_value_fen", zh: "限额需要填写最多次数或最高价值" },
   {
     en: "each cap needs its own key; repeated: {keys}",
@@ -67,7 +67,7 @@ const TEMPLATES = [
   { en: "cap '{key}' names unknown prize '{prize}'", zh: "限额 '{key}' 指定的奖品 '{prize}' 不存在" },
   { en: "a seed period lasts 1, 2, 3, 4, 6, 8, 12 or 24 hours", zh: "种子周期须为 1、2、3、4、6、8、12 或 24 小时" },
   { en: "stock is a whole number from 0 to 1,000,000,000", zh: "库存须为 0 到 1,000,000,000 之间的整数" },
-  // games/admin.py
+  // games/campaigns/admin.py
   { en: "unknown time zone '{zone}'", zh: "未知的时区 '{zone}'" },
   { en: "the campaign must end after it starts", zh: "结束时间必须晚于开始时间" },
   { en: "a campaign runs between the years 2000 and 2099 (UTC)", zh: "活动时间须在 2000 年至 2099 年之间（UTC）" },
@@ -80,7 +80,7 @@ const TEMPLATES = [
   { en: "the time zone of a started campaign cannot change", zh: "已开始的活动不能修改时区" },
   { en: "publish the campaign before pausing or resuming it", zh: "请先发布活动，再暂停或恢复" },
   { en: "already disclosed to shoppers: {reason}", zh: "已向用户公示：{reason}", params: { reason: nested } },
-  // games/disclosure.py
+  // games/campaigns/disclosure.py
   { en: "prize '{key}' would be removed", zh: "奖品 '{key}' 将被移除" },
   {
     en: "the redemption deadline would move from {from} to {to}",
@@ -98,7 +98,7 @@ const TEMPLATES = [
   { en: "the game '{key}' would be removed", zh: "游戏 '{key}' 将被移除" },
   { en: "prize '{key}': {reason}", zh: "奖品 '{key}'：{reason}", params: { reason: nested } },
   { en: "game '{key}': {reason}", zh: "游戏 '{key}'：{reason}", params: { reason: nested } },
-  // games/disclosed_terms.py (after every more specific "... would fall from ..." above)
+  // games/engine/disclosed_terms.py (after every more specific "... would fall from ..." above)
   {
     en: "{label} would be withdrawn (it was {was})",
     zh: "{label}将被取消（原为 {was}）",
@@ -112,7 +112,7 @@ const TEMPLATES = [
     params: { label: term, was: none, now: none },
   },
   { en: "disclose a quantity for every prize but the fallback", zh: "除兜底奖品外，每个奖品都须公示数量" },
-  // games/preflight.py
+  // games/insight/preflight.py
   {
     en: "the budget runs out in {share}% of the forecasts (median day {day}): shoppers would win {wanted} fen against a budget of {budget} fen",
     zh: "{share}% 的模拟中预算会用完（中位数为第 {day} 天）：用户预计会抽走 {wanted}，而预算只有 {budget}",
@@ -133,7 +133,7 @@ const TEMPLATES = [
   },
   { en: "state until when prizes can be redeemed", zh: "请填写兑奖截止日期" },
   { en: "state the redemption conditions", zh: "请填写兑奖条件" },
-  // games/wheel.py
+  // games/wheel/game.py
   { en: "a wheel has 6 to 12 slots", zh: "转盘须有 6 到 12 个格子" },
   { en: "slot {n} shows unknown prize '{key}'", zh: "第 {n} 格的奖品 '{key}' 不在奖池中" },
   { en: "prize '{key}' has no slot on the wheel", zh: "奖品 '{key}' 在转盘上没有格子" },
@@ -151,7 +151,7 @@ const TEMPLATES = [
     en: "too many simulations are running; wait for one to finish",
     zh: "正在运行的模拟过多，请等其中一个完成后再试",
   },
-  // games/simulate_limits.py
+  // games/insight/simulate_limits.py
   {
     en: "this simulation needs {runs} runs x {days} days x {prizes} prizes = {steps} steps; at most {max} are allowed: use at most {fit} runs, or fewer days",
     zh: "本次模拟需要 {runs} 次 × {days} 天 × {prizes} 个奖品 = {steps} 步，最多允许 {max} 步：请把模拟次数减到 {fit} 次以内，或减少天数",

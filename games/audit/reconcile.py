@@ -1,0 +1,227 @@
+"""Reconciliation: the grants the draw log says were made are exactly the ledger's, and their cost is the
+campaign's budget spent.
+
+Each draw grants through the economy with the key ``draw:{campaign}:{user}:{period}:{nonce}:{n}``; so for
+every draw record whose granted prize gives something there must be exactly one such grant, and no
+``draw:`` grant may exist without its record. That grant must be what the record and the published config
+(the version the record names) say the prize is: its kind, amount (for a red packet with an amount range,
+the amount the record's ``detail.amount_fen`` drew) and cost to the budget; and what it delivered to the
+shopper (the ledger's credit of points or cash, or the coupon issued) must be that amount of that asset.
+Grants made outside draws (welcome points, tasks) are listed apart; all grants together must cost what the
+budget says was spent.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import String, cast, literal, select
+from sqlalchemy.orm import Session
+
+from economy.ledger import user_owner
+from economy.limits import budget_level
+from economy.models import Account, Coupon, Grant, LedgerEntry, Posting
+from economy.rewards import CASH, POINTS, Reward, RewardKind, reward_cost_fen
+from games.fairness.checkpoints import seal_log
+from games.fairness.pools import Pool, load_pool
+from games.models import ConfigVersion, DrawRecord
+
+MAX_LISTED = 100
+
+Delivery = tuple[str, str, int]
+"""What a grant delivered: (recipient account owner, asset or ``coupon:{type}``, amount)."""
+
+
+@dataclass(frozen=True)
+class Mismatch:
+    """One thing that does not add up: the draw record (by ``seq``) and/or grant (by key) involved."""
+
+    problem: str
+    seq: int | None = None
+    grant_key: str | None = None
+
+
+@dataclass
+class Reconciliation:
+    """What reconciling one campaign found; ``ok`` when nothing is listed."""
+
+    draws: int = 0
+    draw_grants: int = 0
+    other_grants: int = 0
+    granted_cost_fen: int = 0
+    budget_spent_fen: int = 0
+    mismatches: list[Mismatch] = field(default_factory=list)
+    more_mismatches: int = 0
+
+    @property
+    def ok(self) -> bool:
+        """True when the log, the ledger's grants and the budget agree."""
+        return not self.mismatches
+
+    def report(self, mismatch: Mismatch) -> None:
+        """Keep ``mismatch`` (the first :data:`MAX_LISTED`; the rest are counted)."""
+        if len(self.mismatches) < MAX_LISTED:
+            self.mismatches.append(mismatch)
+        else:
+            self.more_mismatches += 1
+
+
+@dataclass(frozen=True)
+class Expected:
+    """The grant a draw record calls for: its prize, the fixed reward it gives and what that costs."""
+
+    prize_key: str
+    reward: Reward
+    cost_fen: int
+
+    def delivery(self, user_id: int) -> list[Delivery]:
+        """What granting it delivers to shopper ``user_id``."""
+        reward, owner = self.reward, user_owner(user_id)
+        if reward.kind is RewardKind.POINTS:
+            return [(owner, POINTS, reward.amount)]
+        if reward.kind is RewardKind.RED_PACKET:
+            return [(owner, CASH, reward.amount)]
+        return [(owner, f"coupon:{reward.coupon.type if reward.coupon else '?'}", 1)]
+
+
+@dataclass
+class Ledger:
+    """A campaign's ``draw:`` grants by draw reference (``draw:c:u:period:nonce``) and their deliveries."""
+
+    grants: dict[str, list[Grant]]
+    deliveries: dict[int, list[Delivery]]
+
+
+def reconcile(session: Session, campaign_id: int) -> Reconciliation:
+    """Compare a campaign's draw log with its grants (and what they delivered) and its budget; the log's
+    unsealed records are sealed first, so every record is named by its place in the log."""
+    seal_log(session, campaign_id)
+    result = Reconciliation()
+    ledger = Ledger(_draw_grants(session, campaign_id, result), _deliveries(session, campaign_id))
+    pools = _published_pools(session, campaign_id)
+    for record in session.scalars(
+        select(DrawRecord).where(DrawRecord.campaign_id == campaign_id).order_by(DrawRecord.seq)
+    ).yield_per(1000):
+        result.draws += 1
+        _check_draw(record, ledger, pools, result)
+    for leftovers in ledger.grants.values():
+        for grant in leftovers:
+            result.report(Mismatch("a grant made for a draw that is not in the log", grant_key=grant.key))
+    _check_budget(session, campaign_id, result)
+    return result
+
+
+def _draw_grants(session: Session, campaign_id: int, result: Reconciliation) -> dict[str, list[Grant]]:
+    """The campaign's grants made by draws, by draw reference (``draw:c:u:period:nonce``)."""
+    by_draw: dict[str, list[Grant]] = defaultdict(list)
+    for grant in session.scalars(select(Grant).where(Grant.campaign_id == campaign_id)):
+        result.granted_cost_fen += grant.cost_fen
+        if grant.key.startswith("draw:"):
+            result.draw_grants += 1
+            by_draw[grant.key.rsplit(":", 1)[0]].append(grant)
+        else:
+            result.other_grants += 1
+    return by_draw
+
+
+def _deliveries(session: Session, campaign_id: int) -> dict[int, list[Delivery]]:
+    """Per draw grant id, what reached its recipient: ledger credits (entry ``grant:{id}``) and coupons issued."""
+    found: dict[int, list[Delivery]] = defaultdict(list)
+    credits = (
+        select(Grant.id, Account.owner, Account.asset, Posting.amount)
+        .join(LedgerEntry, LedgerEntry.reference == literal("grant:").concat(cast(Grant.id, String)))
+        .join(Posting, Posting.entry_id == LedgerEntry.id)
+        .join(Account, Account.id == Posting.account_id)
+        .where(Grant.campaign_id == campaign_id, Grant.key.startswith("draw:"), Posting.amount > 0)
+    )
+    for grant_id, owner, asset, amount in session.execute(credits):
+        found[grant_id].append((owner, asset, amount))
+    coupons = select(Coupon.grant_id, Coupon.user_id, Coupon.kind).where(Coupon.campaign_id == campaign_id)
+    for grant_id, user_id, kind in session.execute(coupons):
+        found[grant_id].append((user_owner(user_id), f"coupon:{kind}", 1))
+    return found
+
+
+def _published_pools(session: Session, campaign_id: int) -> dict[str, Pool]:
+    """The prize pool of each config version the campaign published, by config hash."""
+    versions = session.scalars(select(ConfigVersion).where(ConfigVersion.campaign_id == campaign_id))
+    return {v.hash: load_pool(json.loads(v.config_json)["pool"]) for v in versions}
+
+
+def _expected(body: dict[str, Any], pools: dict[str, Pool]) -> Expected | str | None:
+    """The grant the record calls for, ``None`` when it grants nothing, or why the record cannot be read."""
+    pool, key = pools.get(body["config_hash"]), body["granted"]
+    if pool is None:
+        return f"the record names config {body['config_hash'][:12]}…, which the campaign never published"
+    if key is None:
+        return None
+    try:
+        prize = pool.prize(key)
+    except KeyError:
+        return f"the log grants '{key}', which is not a prize of its config"
+    reward = prize.reward
+    if reward.kind is RewardKind.NOTHING:
+        return None
+    if reward.is_range:
+        amount = body["detail"].get("amount_fen") if key == body["prize"] else None
+        if not isinstance(amount, int) or not reward.amount <= amount <= reward.top_amount:
+            return f"the log grants '{key}' but records no amount within its range (detail.amount_fen {amount})"
+        reward = reward.drawn(amount)
+    return Expected(key, reward, reward_cost_fen(reward, pool.points_per_yuan))
+
+
+def _check_draw(record: DrawRecord, ledger: Ledger, pools: dict[str, Pool], result: Reconciliation) -> None:
+    body = json.loads(record.record_json)
+    reference = f"draw:{record.campaign_id}:{record.user_id}:{record.period_key}:{body['nonce']}"
+    made = ledger.grants.pop(reference, [])
+    expected = _expected(body, pools)
+    if isinstance(expected, str):
+        result.report(Mismatch(expected, record.seq, made[0].key if made else None))
+    elif expected is None:
+        if made:
+            result.report(Mismatch("the log grants nothing but the ledger has a grant", record.seq, made[0].key))
+    elif not made:
+        result.report(Mismatch(f"the log grants '{expected.prize_key}' but the ledger has no grant", record.seq))
+    elif len(made) != 1:
+        found = ", ".join(f"{g.key} ({g.prize_key})" for g in made)
+        result.report(
+            Mismatch(f"the log grants '{expected.prize_key}' but the ledger has {found}", record.seq, made[0].key)
+        )
+    else:
+        _check_grant(record, made[0], expected, ledger.deliveries.get(made[0].id, []), result)
+
+
+def _check_grant(
+    record: DrawRecord, grant: Grant, expected: Expected, delivered: list[Delivery], result: Reconciliation
+) -> None:
+    """The one grant of a draw: the prize, kind, amount and cost the record calls for, delivered as such."""
+    says = _describe(expected.prize_key, expected.reward.kind.value, expected.reward.amount, expected.cost_fen)
+    has = _describe(grant.prize_key, grant.reward_kind, grant.amount, grant.cost_fen)
+    if has != says:
+        result.report(Mismatch(f"the log and its config grant {says} but the grant is {has}", record.seq, grant.key))
+    elif sorted(delivered) != (due := expected.delivery(record.user_id)):
+        problem = f"the grant of {says} delivered {_deliveries_text(delivered)} instead of {_deliveries_text(due)}"
+        result.report(Mismatch(problem, record.seq, grant.key))
+
+
+def _describe(prize_key: str, kind: str, amount: int, cost_fen: int) -> str:
+    return f"'{prize_key}' ({kind}, amount {amount}, cost {cost_fen} fen)"
+
+
+def _deliveries_text(deliveries: list[Delivery]) -> str:
+    return ", ".join(f"{amount} {asset} to {owner}" for owner, asset, amount in sorted(deliveries)) or "nothing"
+
+
+def _check_budget(session: Session, campaign_id: int, result: Reconciliation) -> None:
+    budget = budget_level(session, campaign_id)
+    result.budget_spent_fen = budget.spent_fen if budget else 0
+    if result.budget_spent_fen != result.granted_cost_fen:
+        result.report(
+            Mismatch(
+                f"the budget says {result.budget_spent_fen} fen were spent but the grants cost "
+                f"{result.granted_cost_fen} fen"
+            )
+        )

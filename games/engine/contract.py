@@ -1,0 +1,128 @@
+"""The game plugin contract: what the engine hands a game and what a game gives back.
+
+A game is pure: no SQL, no clock, no randomness of its own. It receives a :class:`PlayContext`
+(player, config, fair RNG, time, an economy port) and returns a :class:`Outcome`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Protocol, runtime_checkable
+
+from marshmallow import Schema
+
+from games.engine.disclosed_terms import DisclosedTerm
+from games.fairness.pools import Pool, Prize
+from games.fairness.rng import FairRng
+
+
+class Rejection(Exception):
+    """An action the game refuses; ``code`` is stable, ``message`` is shown to the shopper."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+@dataclass(frozen=True)
+class PrizeOutcome:
+    """What became of a picked prize: granted as picked, or the fallback and why."""
+
+    picked: str
+    granted: str | None
+    fallback_reason: str | None = None
+
+
+class EconomyPort(Protocol):
+    """The economy as a game sees it, bound to the current player, campaign and transaction."""
+
+    def points_balance(self) -> int:
+        """The player's spendable (unexpired) points."""
+
+    def spend_points(self, points: int, reason: str) -> None:
+        """Take points from the player. :raises Rejection: ``insufficient_points``."""
+
+    def grant_prize(self, prize: Prize) -> PrizeOutcome:
+        """Grant ``prize``, or the pool's fallback when it is out of stock, capped or over budget.
+
+        A range red packet is offered with its amount already drawn (``Prize.with_amount``).
+        """
+
+
+@dataclass(frozen=True)
+class Action:
+    """A shopper's request to a game: ``name`` is one of the game's actions."""
+
+    name: str
+    payload: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class PlayContext:
+    """Everything a game may use while applying one action."""
+
+    user_id: int
+    campaign_id: int
+    config: Any
+    pool: Pool
+    rng: FairRng
+    now: datetime
+    today: str
+    economy: EconomyPort
+
+
+@dataclass(frozen=True)
+class GameEvent:
+    """Something that happened, sent to the shopper (and, when ``broadcast``, to the campaign room)."""
+
+    name: str
+    payload: dict[str, Any]
+    broadcast: bool = False
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What ``apply`` returns: the new state, events for the shopper and the prize outcomes."""
+
+    state: Any
+    events: list[GameEvent]
+    grants: list[PrizeOutcome]
+
+
+@runtime_checkable
+class Game(Protocol):
+    """A pluggable game. Implementations are registered under ``key``.
+
+    - ``config_schema``: marshmallow schema of the game's part of a campaign config;
+    - ``actions``: the action names ``apply`` accepts;
+    - ``disclosed_terms``: the config fields shoppers are shown (on the rules page and the game's page)
+      and the direction in which a change hurts them. Once a campaign has started, a new version that
+      moves any of them in that direction is refused (:func:`games.campaigns.disclosure.worsening`). Each
+      ``field`` is a field of ``config_schema`` and an attribute of the loaded config; an empty tuple
+      declares that the game discloses none.
+    """
+
+    key: str
+    config_schema: type[Schema]
+    actions: frozenset[str]
+    disclosed_terms: tuple[DisclosedTerm, ...]
+
+    def check_config(self, config: Any, pool: Pool) -> dict[str, list[str]]:
+        """Cross-checks of the loaded config against the pool; field name -> messages (empty: fine)."""
+
+    def initial_state(self) -> Any:
+        """The state of a player who has never played."""
+
+    def load_state(self, data: dict[str, Any]) -> Any:
+        """Rebuild the typed state from its stored JSON form."""
+
+    def dump_state(self, state: Any) -> dict[str, Any]:
+        """The JSON form of a state, for storage."""
+
+    def apply(self, ctx: PlayContext, state: Any, action: Action) -> Outcome:
+        """Apply ``action``; never mutates ``state``. :raises Rejection: with a reason for the UI."""
+
+    def view(self, config: Any, state: Any, today: str) -> dict[str, Any]:
+        """What the shopper's page shows of their state (e.g. spins left today)."""

@@ -1,0 +1,89 @@
+"""The economy port the engine hands to games: grants with fallback, points balance and spend,
+all inside the current transaction."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from economy import ledger
+from economy.errors import InsufficientBalance, Refusal
+from economy.rewards import POINTS, RewardKind, reward_cost_fen
+from economy.service import GrantRequest, SpendRequest, grant, spend
+from games.campaigns.config import CampaignConfig
+from games.engine.contract import PrizeOutcome, Rejection
+from games.fairness.pools import Prize
+
+
+class SqlEconomyPort:
+    """:class:`games.engine.contract.EconomyPort` over the SQL economy for one player and one draw.
+
+    :param reference: unique per draw (period and nonce); grant keys derive from it.
+    """
+
+    def __init__(
+        self,
+        session: Session,
+        campaign_id: int,
+        user_id: int,
+        config: CampaignConfig,
+        today: str,
+        now: datetime,
+        reference: str,
+    ) -> None:
+        self._session, self._campaign_id, self._user_id = session, campaign_id, user_id
+        self._config, self._today, self._now, self._reference = config, today, now, reference
+        self._grants = 0
+
+    def points_balance(self) -> int:
+        """Unexpired points of the player."""
+        return ledger.spendable_points(self._session, self._user_id, self._now)
+
+    def spend_points(self, points: int, reason: str) -> None:
+        """Take points into the campaign's sink. :raises Rejection: ``insufficient_points``."""
+        request = SpendRequest(
+            reference=f"{reason}:{self._campaign_id}:{self._user_id}:{self._reference}",
+            campaign_id=self._campaign_id,
+            user_id=self._user_id,
+            asset=POINTS,
+            amount=points,
+        )
+        try:
+            spend(self._session, request, self._now)
+        except InsufficientBalance as error:
+            raise Rejection("insufficient_points", error.message) from error
+
+    def grant_prize(self, prize: Prize) -> PrizeOutcome:
+        """Grant ``prize``; when refused, the fallback; when that is refused too, nothing.
+
+        A range red packet must come with its amount drawn (:func:`games.fairness.prize_draw.draw_prize`): the
+        economy charges the budget and value caps what is actually granted.
+        """
+        try:
+            self._grant(prize)
+            return PrizeOutcome(picked=prize.key, granted=prize.key)
+        except Refusal as refusal:
+            fallback = self._config.pool.fallback
+            try:
+                self._grant(fallback)
+                return PrizeOutcome(picked=prize.key, granted=fallback.key, fallback_reason=refusal.code)
+            except Refusal:
+                return PrizeOutcome(picked=prize.key, granted=None, fallback_reason=refusal.code)
+
+    def _grant(self, prize: Prize) -> None:
+        if prize.reward.kind is RewardKind.NOTHING:
+            return
+        self._grants += 1
+        request = GrantRequest(
+            key=f"draw:{self._campaign_id}:{self._user_id}:{self._reference}:{self._grants}",
+            campaign_id=self._campaign_id,
+            user_id=self._user_id,
+            prize_key=prize.key,
+            reward=prize.reward,
+            cost_fen=reward_cost_fen(prize.reward, self._config.pool.points_per_yuan),
+            day=self._today,
+            caps=self._config.caps,
+            points_lifetime=self._config.points_lifetime,
+        )
+        grant(self._session, request, self._now)

@@ -1,0 +1,79 @@
+"""The registry of games. Built-in games arrive through the ``carnival.games`` entry-point group,
+exactly like a third-party package's would."""
+
+from __future__ import annotations
+
+import re
+from importlib.metadata import entry_points
+
+from marshmallow import Schema
+
+from games.engine.contract import Game
+from games.engine.disclosed_terms import DisclosedTerm
+
+ENTRY_POINT_GROUP = "carnival.games"
+GAME_KEY = re.compile(r"^[a-z][a-z0-9_]{1,31}$")
+HOOKS = ("check_config", "initial_state", "load_state", "dump_state", "apply", "view")
+
+
+class RegistryError(ValueError):
+    """A game does not honour the plugin contract, or its key is taken."""
+
+
+class Registry:
+    """Games by key."""
+
+    def __init__(self) -> None:
+        self._games: dict[str, Game] = {}
+
+    def register(self, game: Game) -> None:
+        """Add ``game`` after checking the contract. :raises RegistryError: on a broken contract or a duplicate key."""
+        check_contract(game)
+        if game.key in self._games:
+            raise RegistryError(f"a game is already registered under '{game.key}'")
+        self._games[game.key] = game
+
+    def get(self, key: str) -> Game:
+        """The game registered under ``key``. :raises KeyError: when there is none."""
+        return self._games[key]
+
+    def names(self) -> list[str]:
+        """Registered game keys, sorted."""
+        return sorted(self._games)
+
+
+def check_contract(game: object) -> None:
+    """Raise :class:`RegistryError` naming what ``game`` lacks."""
+    key = getattr(game, "key", None)
+    if not isinstance(key, str) or not GAME_KEY.match(key):
+        raise RegistryError(f"game key {key!r} must match {GAME_KEY.pattern}")
+    schema = getattr(game, "config_schema", None)
+    if not (isinstance(schema, type) and issubclass(schema, Schema)):
+        raise RegistryError(f"game '{key}' needs a marshmallow config_schema class")
+    actions = getattr(game, "actions", None)
+    if not isinstance(actions, frozenset) or not actions:
+        raise RegistryError(f"game '{key}' needs a non-empty frozenset of actions")
+    missing = [hook for hook in HOOKS if not callable(getattr(game, hook, None))]
+    if missing:
+        raise RegistryError(f"game '{key}' lacks {', '.join(missing)}")
+    _check_terms(key, schema, getattr(game, "disclosed_terms", None))
+
+
+def _check_terms(key: str, schema: type[Schema], terms: object) -> None:
+    """The declared disclosed terms are a tuple of :class:`DisclosedTerm` naming fields of the schema."""
+    if not isinstance(terms, tuple) or not all(isinstance(term, DisclosedTerm) for term in terms):
+        raise RegistryError(f"game '{key}' needs a tuple of DisclosedTerm as disclosed_terms (empty: none)")
+    unknown = [term.field for term in terms if term.field not in schema().fields]
+    if unknown:
+        raise RegistryError(f"game '{key}' discloses fields its config_schema lacks: {', '.join(unknown)}")
+
+
+def load_registry() -> Registry:
+    """A registry holding every game published in the ``carnival.games`` entry-point group."""
+    registry = Registry()
+    for entry_point in sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name):
+        game = entry_point.load()
+        if getattr(game, "key", None) != entry_point.name:
+            raise RegistryError(f"entry point '{entry_point.name}' loads a game keyed {getattr(game, 'key', None)!r}")
+        registry.register(game)
+    return registry

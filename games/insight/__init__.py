@@ -1,0 +1,7 @@
+"""Ops insight: the cost simulation of a pool and its caps (:mod:`~games.insight.simulate`,
+:mod:`~games.insight.simulate_caps`, :mod:`~games.insight.simulate_limits`), the pre-flight of a publish
+(:mod:`~games.insight.preflight`), live metrics (:mod:`~games.insight.metrics`) and CSV reports
+(:mod:`~games.insight.reports`).
+
+May import :mod:`games.fairness`, :mod:`games.campaigns` (configs), :mod:`games.models` and :mod:`economy`.
+"""

@@ -1,0 +1,143 @@
+"""The lottery wheel (抽奖转盘): free spins per day, extra spins for points, slots showing prizes."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass, replace
+from typing import Any
+
+from marshmallow import Schema, fields, post_load, validate
+
+from games.engine.contract import Action, GameEvent, Outcome, PlayContext, Rejection
+from games.engine.disclosed_terms import DisclosedTerm, Worse
+from games.fairness.pools import Pool
+from games.fairness.prize_draw import draw_prize
+
+
+class WheelConfigSchema(Schema):
+    """The wheel's part of a campaign config."""
+
+    slots = fields.List(
+        fields.String(),
+        required=True,
+        validate=validate.Length(6, 12, error="a wheel has 6 to 12 slots"),
+        metadata={
+            "description": "the prize shown on each slot, clockwise; every prize needs one",
+            "x-prize-slots": True,  # the console keeps it following the pool (web/static/ops/prize-slots.js)
+        },
+    )
+    free_spins_per_day = fields.Integer(strict=True, load_default=1, validate=validate.Range(0, 100_000))
+    extra_spin_points = fields.Integer(
+        strict=True, load_default=None, allow_none=True, validate=validate.Range(1, 1_000_000)
+    )
+    max_extra_spins_per_day = fields.Integer(strict=True, load_default=0, validate=validate.Range(0, 1000))
+
+    @post_load
+    def _build(self, data: dict[str, Any], **_: Any) -> WheelConfig:
+        return WheelConfig(**data)
+
+
+@dataclass(frozen=True)
+class WheelConfig:
+    """Slots (prize keys, clockwise from the top), free spins a day, the price of an extra spin."""
+
+    slots: list[str]
+    free_spins_per_day: int
+    extra_spin_points: int | None
+    max_extra_spins_per_day: int
+
+
+@dataclass(frozen=True)
+class WheelState:
+    """Spins used on ``day`` (campaign time zone); a new day starts from zero."""
+
+    day: str = ""
+    free_used: int = 0
+    extra_used: int = 0
+
+
+class Wheel:
+    """The wheel game. Action ``spin``: pay (free spin first, then points), draw, grant, land."""
+
+    key = "wheel"
+    config_schema = WheelConfigSchema
+    actions = frozenset({"spin"})
+    disclosed_terms = (
+        DisclosedTerm("free_spins_per_day", "the free spins a day", Worse.LOWER),
+        DisclosedTerm("max_extra_spins_per_day", "the extra spins a day", Worse.LOWER),
+        DisclosedTerm("extra_spin_points", "the points per extra spin", Worse.HIGHER, unset=math.inf),
+    )
+
+    def check_config(self, config: WheelConfig, pool: Pool) -> dict[str, list[str]]:
+        """Every slot shows a pool prize and every pool prize has a slot."""
+        keys = {p.key for p in pool.prizes}
+        errors = [f"slot {i + 1} shows unknown prize '{k}'" for i, k in enumerate(config.slots) if k not in keys]
+        errors += [f"prize '{k}' has no slot on the wheel" for k in sorted(keys - set(config.slots))]
+        return {"slots": errors} if errors else {}
+
+    def initial_state(self) -> WheelState:
+        """A player who has not spun."""
+        return WheelState()
+
+    def load_state(self, data: dict[str, Any]) -> WheelState:
+        """Rebuild from JSON."""
+        return WheelState(**data)
+
+    def dump_state(self, state: WheelState) -> dict[str, Any]:
+        """JSON form."""
+        return asdict(state)
+
+    def view(self, config: WheelConfig, state: WheelState, today: str) -> dict[str, Any]:
+        """Spins left today and the price of an extra spin."""
+        state = _on(state, today)
+        return {
+            "free_spins_left": max(config.free_spins_per_day - state.free_used, 0),
+            "extra_spins_left": max(config.max_extra_spins_per_day - state.extra_used, 0)
+            if config.extra_spin_points
+            else 0,
+            "extra_spin_points": config.extra_spin_points,
+            "slots": config.slots,
+        }
+
+    def apply(self, ctx: PlayContext, state: WheelState, action: Action) -> Outcome:
+        """Spin: one free spin or ``extra_spin_points``, one pool pick (and a range red packet's amount),
+        one grant, one slot to land on.
+
+        The event's payload has ``slot``, ``prize`` (landed), ``picked``, ``fallback_reason`` and, when
+        the picked prize is a range red packet, ``amount_fen`` (its drawn amount).
+
+        :raises Rejection: ``no_spins_left`` or ``insufficient_points``; nothing is drawn then.
+        """
+        if action.name not in self.actions:
+            raise Rejection("unknown_action", f"the wheel has no action '{action.name}'")
+        config: WheelConfig = ctx.config
+        state = _pay_for_spin(ctx, config, _on(state, ctx.today))
+        drawn = draw_prize(ctx.pool, ctx.rng)
+        outcome = ctx.economy.grant_prize(drawn.prize)
+        landed = outcome.granted or ctx.pool.fallback_key
+        candidates = [i for i, key in enumerate(config.slots) if key == landed]
+        slot = candidates[ctx.rng.below(len(candidates))]
+        prize = ctx.pool.prize(landed)
+        payload = {"slot": slot, "prize": landed, "picked": outcome.picked, "fallback_reason": outcome.fallback_reason}
+        if drawn.amount_fen is not None:
+            payload["amount_fen"] = drawn.amount_fen
+        event = GameEvent("wheel.spun", payload, broadcast=prize.broadcast and outcome.granted == outcome.picked)
+        return Outcome(state=state, events=[event], grants=[outcome])
+
+
+def _on(state: WheelState, today: str) -> WheelState:
+    return state if state.day == today else WheelState(day=today)
+
+
+def _pay_for_spin(ctx: PlayContext, config: WheelConfig, state: WheelState) -> WheelState:
+    if state.free_used < config.free_spins_per_day:
+        return replace(state, free_used=state.free_used + 1)
+    if not config.extra_spin_points or state.extra_used >= config.max_extra_spins_per_day:
+        raise Rejection("no_spins_left", "no spins left today")
+    if ctx.economy.points_balance() < config.extra_spin_points:
+        raise Rejection("insufficient_points", f"an extra spin costs {config.extra_spin_points} points")
+    ctx.economy.spend_points(config.extra_spin_points, "wheel.extra_spin")
+    return replace(state, extra_used=state.extra_used + 1)
+
+
+game = Wheel()
