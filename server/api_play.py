@@ -8,10 +8,10 @@ from typing import Any
 
 from flask import Response, current_app, jsonify, request
 from flask_smorest import Blueprint
-from games.engine.play import PlayResult, active_campaign, commit_seeds, play, record_draw, set_client_seed
 
 from economy.wallet import coupon_as_of, wallet
 from games.engine.contract import Action
+from games.engine.play import PlayResult, active_campaign, commit_seeds, play, record_draw, set_client_seed
 from games.engine.player_views import game_view, history_with_names, prize_views, shopper_view
 from games.fairness import records
 from server import db, realtime

@@ -15,6 +15,7 @@ from marshmallow import Schema
 from games.engine.disclosed_terms import DisclosedTerm
 from games.fairness.pools import Pool, Prize
 from games.fairness.rng import FairRng
+from games.fairness.verify.outcomes import GameReplay
 
 
 class Rejection(Exception):
@@ -102,12 +103,17 @@ class Game(Protocol):
       moves any of them in that direction is refused (:func:`games.campaigns.disclosure.worsening`). Each
       ``field`` is a field of ``config_schema`` and an attribute of the loaded config; an empty tuple
       declares that the game discloses none.
+    - ``replay``: how the verifiers check the game's outcome from its draw record
+      (:class:`games.fairness.verify.outcomes.GameReplay`, keyed by the game's key); the members of a
+      play's first event payload that the record keeps as ``detail`` are its ``detail_members`` (and a
+      range red packet's ``amount_fen``).
     """
 
     key: str
     config_schema: type[Schema]
     actions: frozenset[str]
     disclosed_terms: tuple[DisclosedTerm, ...]
+    replay: GameReplay
 
     def check_config(self, config: Any, pool: Pool) -> dict[str, list[str]]:
         """Cross-checks of the loaded config against the pool; field name -> messages (empty: fine)."""

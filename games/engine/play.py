@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from economy.db import UTCDateTime, insert_selected_ignoring_conflicts, is_postgresql
 from games.campaigns.config import CampaignConfig, parsed_config
-from games.engine.contract import Action, GameEvent, Outcome, PlayContext, PrizeOutcome, Rejection
+from games.engine.contract import Action, Game, GameEvent, Outcome, PlayContext, PrizeOutcome, Rejection
 from games.engine.economy_port import SqlEconomyPort
 from games.engine.registry import Registry
 from games.fairness import records
@@ -27,8 +27,6 @@ from games.fairness.checkpoints import hold_off_closing, publish_checkpoints
 from games.fairness.periods import commit_ahead, committed_period, local_day
 from games.fairness.rng import FairRng, new_client_seed
 from games.models import Campaign, ConfigVersion, GameState, Player, SeedPeriod
-
-RECORDED_DETAIL = frozenset({"slot", "amount_fen"})  # the event payload members a draw record keeps
 
 
 @dataclass(frozen=True)
@@ -180,7 +178,7 @@ def play(
     if not rng.calls:
         session.flush()
         return PlayResult(campaign_id, outcome.events, outcome.grants, view(outcome.state))
-    facts = _facts(campaign_id, game_key, user_id, config, period.key, period.commitment, rng, outcome, now)
+    facts = _facts(campaign_id, game, user_id, config, period.key, period.commitment, rng, outcome, now)
     player.next_nonce += 1
     session.flush()
     return PlayResult(campaign_id, outcome.events, outcome.grants, view(outcome.state), facts)
@@ -235,7 +233,7 @@ def draw_period(session: Session, player: Player, now: datetime, covering: SeedP
 
 def _facts(
     campaign_id: int,
-    game_key: str,
+    game: Game,
     user_id: int,
     config: CampaignConfig,
     period_key: str,
@@ -246,9 +244,10 @@ def _facts(
 ) -> records.DrawFacts:
     first = outcome.grants[0] if outcome.grants else PrizeOutcome(picked="", granted=None)
     detail = outcome.events[0].payload if outcome.events else {}
+    recorded = {"amount_fen", *game.replay.detail_members}  # what the verifiers read of the outcome
     return records.DrawFacts(
         campaign_id=campaign_id,
-        game=game_key,
+        game=game.key,
         user_id=user_id,
         config_hash=config.hash,
         period_key=period_key,
@@ -259,7 +258,7 @@ def _facts(
         prize=first.picked,
         granted=first.granted,
         fallback_reason=first.fallback_reason,
-        detail={k: v for k, v in detail.items() if k in RECORDED_DETAIL},
+        detail={k: v for k, v in detail.items() if k in recorded},
         created_at=now,
     )
 

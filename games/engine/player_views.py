@@ -1,4 +1,4 @@
-"""What a shopper's pages show: the wheel's state and the wallet's history with prize names."""
+"""What a shopper's pages show: a game's state and the wallet's history with prize names."""
 
 from __future__ import annotations
 

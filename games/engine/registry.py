@@ -57,6 +57,7 @@ def check_contract(game: object) -> None:
     if missing:
         raise RegistryError(f"game '{key}' lacks {', '.join(missing)}")
     _check_terms(key, schema, getattr(game, "disclosed_terms", None))
+    _check_replay(key, getattr(game, "replay", None))
 
 
 def _check_terms(key: str, schema: type[Schema], terms: object) -> None:
@@ -66,6 +67,20 @@ def _check_terms(key: str, schema: type[Schema], terms: object) -> None:
     unknown = [term.field for term in terms if term.field not in schema().fields]
     if unknown:
         raise RegistryError(f"game '{key}' discloses fields its config_schema lacks: {', '.join(unknown)}")
+
+
+def _check_replay(key: str, replay: object) -> None:
+    """The verifiers' step for the game: keyed like it, with integer detail members and the two hooks."""
+    if getattr(replay, "game", None) != key:
+        raise RegistryError(f"game '{key}' needs a replay for the verifiers whose game is '{key}'")
+    members = getattr(replay, "detail_members", None)
+    if not isinstance(members, tuple) or not all(isinstance(name, str) and name != "amount_fen" for name in members):
+        raise RegistryError(f"game '{key}' replay needs a tuple of detail member names (amount_fen is the pool's)")
+    if not isinstance(getattr(replay, "missing_config", None), str):
+        raise RegistryError(f"game '{key}' replay needs a missing_config text")
+    missing = [hook for hook in ("config_view", "check") if not callable(getattr(replay, hook, None))]
+    if missing:
+        raise RegistryError(f"game '{key}' replay lacks {', '.join(missing)}")
 
 
 def load_registry() -> Registry:

@@ -6,45 +6,12 @@ import math
 from dataclasses import asdict, dataclass, replace
 from typing import Any
 
-from marshmallow import Schema, fields, post_load, validate
-
 from games.engine.contract import Action, GameEvent, Outcome, PlayContext, Rejection
 from games.engine.disclosed_terms import DisclosedTerm, Worse
 from games.fairness.pools import Pool
 from games.fairness.prize_draw import draw_prize
-
-
-class WheelConfigSchema(Schema):
-    """The wheel's part of a campaign config."""
-
-    slots = fields.List(
-        fields.String(),
-        required=True,
-        validate=validate.Length(6, 12, error="a wheel has 6 to 12 slots"),
-        metadata={
-            "description": "the prize shown on each slot, clockwise; every prize needs one",
-            "x-prize-slots": True,  # the console keeps it following the pool (web/static/ops/prize-slots.js)
-        },
-    )
-    free_spins_per_day = fields.Integer(strict=True, load_default=1, validate=validate.Range(0, 100_000))
-    extra_spin_points = fields.Integer(
-        strict=True, load_default=None, allow_none=True, validate=validate.Range(1, 1_000_000)
-    )
-    max_extra_spins_per_day = fields.Integer(strict=True, load_default=0, validate=validate.Range(0, 1000))
-
-    @post_load
-    def _build(self, data: dict[str, Any], **_: Any) -> WheelConfig:
-        return WheelConfig(**data)
-
-
-@dataclass(frozen=True)
-class WheelConfig:
-    """Slots (prize keys, clockwise from the top), free spins a day, the price of an extra spin."""
-
-    slots: list[str]
-    free_spins_per_day: int
-    extra_spin_points: int | None
-    max_extra_spins_per_day: int
+from games.wheel.config import WheelConfig, WheelConfigSchema
+from games.wheel.replay import WheelReplay
 
 
 @dataclass(frozen=True)
@@ -61,6 +28,7 @@ class Wheel:
 
     key = "wheel"
     config_schema = WheelConfigSchema
+    replay = WheelReplay()
     actions = frozenset({"spin"})
     disclosed_terms = (
         DisclosedTerm("free_spins_per_day", "the free spins a day", Worse.LOWER),

@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from games.fairness.verify.lines import MAX_DEPTH, NOT_UTF8, Undecodable, decode_lines, read_lines
+from games.fairness.verify.outcomes import GameReplay, Replays, installed_replays
 from games.fairness.verify.reference import _finish, reference_verify_lines
 from games.fairness.verify.report import Checkpoint, Report, VerificationError
 from games.fairness.verify.saved import CheckpointsError, parse_checkpoints, read_checkpoints
@@ -47,6 +48,8 @@ __all__ = [
     "SUPPORTED_VERSIONS",
     "Checkpoint",
     "CheckpointsError",
+    "GameReplay",
+    "Replays",
     "Report",
     "Undecodable",
     "VerificationError",
@@ -54,6 +57,7 @@ __all__ = [
     "_integers",
     "_pick",
     "decode_lines",
+    "installed_replays",
     "parse_checkpoints",
     "read_checkpoints",
     "read_lines",
@@ -62,13 +66,21 @@ __all__ = [
 ]
 
 
-def verify_lines(lines: Iterable[str], published: Iterable[Checkpoint] = (), *, workers: int | None = None) -> Report:
+def verify_lines(
+    lines: Iterable[str],
+    published: Iterable[Checkpoint] = (),
+    *,
+    workers: int | None = None,
+    replays: Replays | None = None,
+) -> Report:
     """Verify an export given as lines, and that it extends every ``published`` checkpoint (saved earlier
     from the rules page). ``workers``: processes for the draw lines of a large export (default: up to the
-    CPUs available; 1 verifies in this process only). :raises VerificationError: naming the first bad line."""
+    CPUs available; 1 verifies in this process only). ``replays``: the games the verifier knows, by key
+    (default: every installed game's; worker processes know only those, so other replays verify in this
+    process). :raises VerificationError: naming the first bad line."""
     from games.fairness.verify.fast import FastVerifier  # the fast lanes are imported when first used
     from games.fairness.verify.pipeline import Tuning, verify_stream
 
-    verifier = FastVerifier(published)
-    number = verify_stream(verifier, lines, Tuning.default(workers))
+    verifier = FastVerifier(published, replays)
+    number = verify_stream(verifier, lines, Tuning.default(workers if replays is None else 1))
     return _finish(verifier, number)

@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from struct import Struct
 from typing import Any
 
+from games.fairness.verify.outcomes import Replays
 from games.fairness.verify.precomputed import Period, Periods, Pool, Pools, compile_period, compile_pool
 from games.fairness.verify.reference import _Verifier
 from games.fairness.verify.report import Checkpoint
@@ -73,7 +74,7 @@ def _outcome_holds(
     slot: int | None,
 ) -> bool:
     """Section 11 steps 4.8 to 4.11 for a usual record whose draws follow from its seeds: the pick, the grant,
-    the amount draw and, for the wheel, the slot (as ``games.fairness.verify.reference._Verifier._check_draw`` does
+    the amount draw and the game's own step (as ``games.fairness.verify.reference._Verifier._check_draw`` does
     them)."""
     n, _, value = draws[0]
     if n != pool.total or prize != pool.keys[bisect_right(pool.uppers, value)]:
@@ -89,13 +90,15 @@ def _outcome_holds(
         if len(draws) < 2 or draws[1][0] != high - low + 1 or amount != low + draws[1][2]:
             return False
         at = 2
-    if game != "wheel":
-        return True
-    if pool.slots is None or len(draws) != at + 1:
+    known = pool.games.get(game)
+    if known is None or known[1] is None:
         return False
-    n, _, value = draws[at]
-    showing = pool.slots.get(pool.fallback if granted is None else granted, ())
-    return n == len(showing) and slot == showing[value]
+    replay, view = known
+    if replay.detail_members != (() if slot is None else ("slot",)):
+        return False
+    detail = {} if slot is None else {"slot": slot}
+    landed = pool.fallback if granted is None else granted
+    return replay.check(view, landed, [[n, value] for n, _, value in draws], at, detail) is None
 
 
 def _row_holds(row: Row, pools: Pools, periods: Periods) -> Accepted | None:
@@ -143,8 +146,8 @@ class FastVerifier(_Verifier):
     computed in an older generation are not used.
     """
 
-    def __init__(self, published: Iterable[Checkpoint] = ()) -> None:
-        super().__init__(published)
+    def __init__(self, published: Iterable[Checkpoint] = (), replays: Replays | None = None) -> None:
+        super().__init__(published, replays)
         self.pools: Pools = {}
         self.fast_periods: Periods = {}
         self.generation = 0
@@ -182,7 +185,7 @@ class FastVerifier(_Verifier):
     def config(self, number: int, item: dict[str, Any]) -> None:
         """The reference's config check, then the config's :class:`Pool`."""
         super().config(number, item)
-        self.pools[item["hash"]] = compile_pool(item["config"])
+        self.pools[item["hash"]] = compile_pool(item["config"], self.replays)
         self.generation += 1
 
     def period(self, number: int, item: dict[str, Any]) -> None:

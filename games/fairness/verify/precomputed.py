@@ -1,5 +1,5 @@
 """What the fast lane needs of each config and period, computed once: a config's pool (cumulative weights,
-amount ranges and wheel slots by prize key) and a period's HMAC key pads. A config or period outside the
+amount ranges, and each known game's view of it) and a period's HMAC key pads. A config or period outside the
 usual shape gets ``None``: the draws that use it go to the reference verifier."""
 
 from __future__ import annotations
@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from games.fairness.verify.canonical import _uint63
+from games.fairness.verify.outcomes import GameReplay, Replays
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,7 +21,7 @@ class Pool:
     keys: tuple[str, ...]  # the prize at each position
     fallback: str
     ranges: dict[str, tuple[int, int] | None]  # prize key (first of that key) -> (min_fen, max_fen) or None
-    slots: dict[str, tuple[int, ...]] | None  # prize key -> wheel slots showing it; None: no usual wheel
+    games: dict[str, tuple[GameReplay, Any]]  # game key -> its replay and its view of the config (None: none)
 
 
 Pools = dict[str, Pool | None]  # by config hash; None: the config is not usual, its draws go to the reference
@@ -42,20 +43,7 @@ def _amount_range(reward: Any) -> tuple[int, int] | None:
     return low, high
 
 
-def _wheel_slots(config: dict[str, Any]) -> dict[str, tuple[int, ...]] | None:
-    """The slot indexes showing each prize key, when ``games.wheel.slots`` is a list of strings."""
-    games = config.get("games")
-    wheel = games.get("wheel") if type(games) is dict else None
-    slots = wheel.get("slots") if type(wheel) is dict else None
-    if type(slots) is not list or not all(type(key) is str for key in slots):
-        return None
-    showing: dict[str, list[int]] = {}
-    for index, key in enumerate(slots):
-        showing.setdefault(key, []).append(index)
-    return {key: tuple(indexes) for key, indexes in showing.items()}
-
-
-def compile_pool(config: Any) -> Pool | None:
+def compile_pool(config: Any, replays: Replays) -> Pool | None:
     """The precomputed :class:`Pool` of a config, ``None`` when anything in it is unusual (positive integer
     weights, string keys and fallback, rewards as objects with integer amount ranges)."""
     try:
@@ -72,7 +60,8 @@ def compile_pool(config: Any) -> Pool | None:
             uppers.append(upper)
             keys.append(key)
             ranges.setdefault(key, _amount_range(prize["reward"]))
-        return Pool(upper, tuple(uppers), tuple(keys), fallback, ranges, _wheel_slots(config))
+        games = {game: (replay, replay.config_view(config)) for game, replay in replays.items()}
+        return Pool(upper, tuple(uppers), tuple(keys), fallback, ranges, games)
     except (_Unusual, KeyError, TypeError, AttributeError):
         return None
 

@@ -16,6 +16,7 @@ from typing import Any
 
 from games.fairness.verify.lines import NOT_UTF8, Undecodable, _parse
 from games.fairness.verify.order import DrawOrder
+from games.fairness.verify.outcomes import Replays, installed_replays
 from games.fairness.verify.report import Checkpoint, Report, VerificationError
 from games.fairness.verify.scheme import FORMAT, GENESIS, SUPPORTED_VERSIONS, _content_hash, _integers, _pick
 from games.fairness.verify.shapes import (
@@ -32,12 +33,13 @@ from games.fairness.verify.shapes import (
     _Malformed,
     _member,
     _record_shape,
-    _wheel_slots,
 )
 
 
 class _Verifier:
-    def __init__(self, published: Iterable[Checkpoint] = ()) -> None:
+    def __init__(self, published: Iterable[Checkpoint] = (), replays: Replays | None = None) -> None:
+        self.replays = installed_replays() if replays is None else replays
+        self.game_views: dict[tuple[str, str], Any] = {}  # (config hash, game) -> the game's view of the config
         self.configs: dict[str, dict[str, Any]] = {}
         self.periods: dict[str, dict[str, Any]] = {}
         self.checkpoints: dict[int, list[Checkpoint]] = {}
@@ -140,7 +142,7 @@ class _Verifier:
 
     def draw(self, number: int, item: dict[str, Any]) -> None:
         record = item["record"]
-        where = _record_shape(record)
+        where = _record_shape(record, self.replays)
         self._check_chain(number, where, record)
         fault = self.order.fault(where, record)
         if fault is not None:
@@ -200,8 +202,7 @@ class _Verifier:
             )
         reward = next(p["reward"] for p in config["pool"]["prizes"] if p["key"] == record["prize"])
         amount_draws = self._check_amount(number, where, record, reward)
-        if record["game"] == "wheel":
-            self._check_wheel(number, where, record, config, 1 + amount_draws)
+        self._check_game(number, where, record, config, 1 + amount_draws)
 
     def _check_amount(self, number: int, where: str, record: dict[str, Any], reward: dict[str, Any]) -> int:
         """A range red packet's amount: ``draws[1]`` over ``max - min + 1`` gives ``detail.amount_fen``.
@@ -224,20 +225,19 @@ class _Verifier:
             )
         return 1
 
-    def _check_wheel(self, number: int, where: str, record: dict[str, Any], config: dict[str, Any], at: int) -> None:
-        """The slot: ``draws[at]`` among the slots showing the landed prize; no draw after it."""
-        slots = _wheel_slots(config)
-        if slots is None:
-            raise VerificationError(
-                number, f"{where}: config {record['config_hash'][:12]} has no wheel slots (a list of prize keys)"
-            )
+    def _check_game(self, number: int, where: str, record: dict[str, Any], config: dict[str, Any], at: int) -> None:
+        """The game's own step (its replay): ``draws[at:]`` give the outcome in ``detail``."""
+        replay = self.replays[record["game"]]
+        key = (record["config_hash"], record["game"])
+        if key not in self.game_views:
+            self.game_views[key] = replay.config_view(config)
+        view = self.game_views[key]
+        if view is None:
+            raise VerificationError(number, f"{where}: config {record['config_hash'][:12]} {replay.missing_config}")
         landed = config["pool"]["fallback"] if record["granted"] is None else record["granted"]
-        candidates = [i for i, key in enumerate(slots) if key == landed]
-        if len(record["draws"]) != at + 1:
-            raise VerificationError(number, f"{where}: a wheel spin has {at + 1} draws, not {len(record['draws'])}")
-        n, value = record["draws"][at]
-        if n != len(candidates) or record["detail"]["slot"] != candidates[value]:
-            raise VerificationError(number, f"{where}: wheel slot does not follow from the draw")
+        problem = replay.check(view, landed, record["draws"], at, record["detail"])
+        if problem is not None:
+            raise VerificationError(number, f"{where}: {problem}")
 
     def end(self, number: int, item: dict[str, Any]) -> None:
         count = _member(item, "count", _integer(0), "end line")
@@ -256,10 +256,12 @@ class _Verifier:
         self.end_seen = True
 
 
-def reference_verify_lines(lines: Iterable[str], published: Iterable[Checkpoint] = ()) -> Report:
+def reference_verify_lines(
+    lines: Iterable[str], published: Iterable[Checkpoint] = (), replays: Replays | None = None
+) -> Report:
     """:func:`verify_lines` with the reference verifier alone, one line at a time (slow: the fast lanes are
-    tested against it)."""
-    verifier = _Verifier(published)
+    tested against it). ``replays``: the games it knows (default: the installed ones)."""
+    verifier = _Verifier(published, replays)
     number = 0
     for number, text in enumerate(lines, start=1):
         if text.strip():

@@ -10,6 +10,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from games.fairness.verify.outcomes import Replays
 from games.fairness.verify.scheme import FALLBACK_REASONS, RANGE_MAX, RECORD_VERSIONS
 
 LINE_MEMBERS = {
@@ -127,7 +128,7 @@ def _first_float(value: Any) -> float | None:
     return None
 
 
-def _record_shape(record: Any) -> str:
+def _record_shape(record: Any, replays: Replays) -> str:
     """Check a record's shape (section 9): an object, a known ``v``, exactly its members, each of its type.
     Returns how messages name it. :raises _Malformed: the first thing that does not hold."""
     if type(record) is not dict:
@@ -146,20 +147,23 @@ def _record_shape(record: Any) -> str:
             raise _Malformed(f"{where}: draws[{index}] must be a pair [n, value], not {_found(pair)}")
         _holds(pair[0], _integer(1, RANGE_MAX), where, f"draws[{index}][0]")
         _holds(pair[1], _integer(0), where, f"draws[{index}][1]")
-    _detail_shape(record, where)
+    _detail_shape(record, where, replays)
     return where
 
 
-def _detail_shape(record: dict[str, Any], where: str) -> None:
-    """``detail``: an integer ``amount_fen`` if any; for the wheel an integer ``slot`` and no other member;
-    for any game no number that is not an integer."""
-    detail = record["detail"]
-    if record["game"] == "wheel":
-        _member(detail, "slot", _integer(0), where, "detail.")
+def _detail_shape(record: dict[str, Any], where: str, replays: Replays) -> None:
+    """``detail``: a game the verifier knows; an integer ``amount_fen`` if any; each of the game's detail
+    members an integer, and no other member; for any game no number that is not an integer."""
+    detail, replay = record["detail"], replays.get(record["game"])
+    if replay is None:
+        known = ", ".join(sorted(replays)) or "none"
+        raise _Malformed(f"{where}: game {_found(record['game'])} is not one this verifier knows (it knows: {known})")
+    for name in replay.detail_members:
+        _member(detail, name, _integer(0), where, "detail.")
     if "amount_fen" in detail:
         _member(detail, "amount_fen", _integer(0), where, "detail.")
-    if record["game"] == "wheel":
-        _exactly(detail, tuple(name for name in ("amount_fen", "slot") if name in detail), where, "detail.")
+    members = ("amount_fen", *replay.detail_members)
+    _exactly(detail, tuple(sorted(name for name in members if name in detail)), where, "detail.")
     number = _first_float(detail)
     if number is not None:
         raise _Malformed(f"{where}: detail holds a number that is not an integer ({_found(number)})")
@@ -184,11 +188,3 @@ def _config_shape(config: dict[str, Any], where: str) -> None:
             low = _member(reward, "min_fen", _integer(0), where, path + ".reward.")
             _member(reward, "max_fen", _integer(low, low + RANGE_MAX - 1), where, path + ".reward.")
     _member(pool, "fallback", STRING, where, "pool.")
-
-
-def _wheel_slots(config: dict[str, Any]) -> list[str] | None:
-    """``games.wheel.slots`` when it is a list of strings."""
-    games = config.get("games")
-    wheel = games.get("wheel") if type(games) is dict else None
-    slots = wheel.get("slots") if type(wheel) is dict else None
-    return slots if type(slots) is list and all(type(key) is str for key in slots) else None

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from games.fairness.verify.fast import _row_holds
+from games.fairness.verify.outcomes import installed_replays
 from games.fairness.verify.precomputed import Periods, Pools, compile_period, compile_pool
 from games.fairness.verify.rows import Row, _chunk_grammar, _line_row
 
@@ -125,6 +126,7 @@ def serve(inbox: IO[bytes] | None = None, outbox: IO[bytes] | None = None) -> No
     gc.disable()  # what a worker holds makes no reference cycles: counting references frees it all
     pools: Pools = {}
     periods: Periods = {}
+    replays = installed_replays()
     while True:
         try:
             message = pickle.load(inbox)
@@ -132,7 +134,7 @@ def serve(inbox: IO[bytes] | None = None, outbox: IO[bytes] | None = None) -> No
             return
         if message[0] == "context":
             configs, items = pickle.loads(message[1])
-            pools = {key: compile_pool(config) for key, config in configs.items()}
+            pools = {key: compile_pool(config, replays) for key, config in configs.items()}
             periods = {key: compile_period(item) for key, item in items.items()}
             continue
         pickle.dump(check_chunk(pools, periods, message[1], message[2]), outbox, pickle.HIGHEST_PROTOCOL)

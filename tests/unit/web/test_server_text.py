@@ -33,6 +33,7 @@ SOURCES = [
     "games/engine/disclosed_terms.py",
     "games/insight/preflight.py",
     "games/wheel/game.py",
+    "games/wheel/config.py",
     "games/insight/simulate_limits.py",
     "server/api_ops.py",
     "server/api_ops_planning.py",

@@ -4,6 +4,7 @@
 
 import { Ahead, hashText } from "./ahead.js";
 import { GENESIS, hmacBlock, hmacKey, RANGE_MAX, sha256Hex, WordStream } from "./fair.js";
+import { GAMES } from "./games/index.js";
 import { DrawOrder } from "./order.js";
 import { canonical, JSONDecodeError, MAX_DEPTH, parse, PyFloat, quote } from "./pyjson.js";
 import { arithmetic, eq, fromhex, head, less, repr, str, utf8 } from "./pyops.js";
@@ -194,10 +195,15 @@ function recordShape(record) {
 
 function detailShape(record, where) {
   const detail = record.get("detail");
-  const wheel = record.get("game") === "wheel";
-  if (wheel) member(detail, "slot", integer(0), where, "detail.");
+  const game = GAMES.get(record.get("game"));
+  if (game === undefined) {
+    const known = [...GAMES.keys()].sort().join(", ") || "none";
+    throw new Malformed(`${where}: game ${found(record.get("game"))} is not one this verifier knows (it knows: ${known})`);
+  }
+  for (const name of game.detailMembers) member(detail, name, integer(0), where, "detail.");
   if (detail.has("amount_fen")) member(detail, "amount_fen", integer(0), where, "detail.");
-  if (wheel) exactly(detail, ["amount_fen", "slot"].filter((name) => detail.has(name)), where, "detail.");
+  const members = ["amount_fen", ...game.detailMembers].sort().filter((name) => detail.has(name));
+  exactly(detail, members, where, "detail.");
   const number = firstFloat(detail);
   if (number !== null) throw new Malformed(`${where}: detail holds a number that is not an integer (${found(number)})`);
 }
@@ -220,14 +226,6 @@ function configShape(config, where) {
     }
   });
   member(pool, "fallback", STRING, where, "pool.");
-}
-
-/** ``games.wheel.slots`` when it is a list of strings, else null. */
-function wheelSlots(config) {
-  const games = config.get("games");
-  const wheel = games instanceof Map ? games.get("wheel") : undefined;
-  const slots = wheel instanceof Map ? wheel.get("slots") : undefined;
-  return Array.isArray(slots) && slots.every((key) => typeof key === "string") ? slots : null;
 }
 
 export class Verifier {
@@ -496,7 +494,7 @@ export class Verifier {
     }
     const picked = pool.get("prizes").find((prize) => prize.get("key") === record.get("prize"));
     const amountDraws = this.checkAmount(number, where, record, picked.get("reward"));
-    if (record.get("game") === "wheel") this.checkWheel(number, where, record, config, 1 + amountDraws);
+    this.checkGame(number, where, record, config, 1 + amountDraws);
   }
 
   /** A range red packet's amount: ``draws[1]`` over ``max - min + 1`` gives ``detail.amount_fen``. */
@@ -521,24 +519,18 @@ export class Verifier {
     return 1;
   }
 
-  /** The slot: ``draws[at]`` among the slots showing the landed prize; no draw after it. */
-  checkWheel(number, where, record, config, at) {
-    const slots = wheelSlots(config);
-    if (slots === null) {
+  /** The game's own step (games/index.js): ``draws[at:]`` give the outcome in ``detail``. */
+  checkGame(number, where, record, config, at) {
+    const game = GAMES.get(record.get("game"));
+    const view = game.configView(config);
+    if (view === null) {
       const name = record.get("config_hash").slice(0, 12);
-      throw this.fail(number, `${where}: config ${name} has no wheel slots (a list of prize keys)`);
+      throw this.fail(number, `${where}: config ${name} ${game.missingConfig}`);
     }
     const granted = record.get("granted");
     const landed = granted === null ? config.get("pool").get("fallback") : granted;
-    const candidates = slots.flatMap((key, i) => (key === landed ? [i] : []));
-    const draws = record.get("draws");
-    if (draws.length !== at + 1) {
-      throw this.fail(number, `${where}: a wheel spin has ${at + 1} draws, not ${draws.length}`);
-    }
-    const [n, value] = draws[at];
-    if (!eq(n, candidates.length) || !eq(record.get("detail").get("slot"), candidates[value])) {
-      throw this.fail(number, `${where}: wheel slot does not follow from the draw`);
-    }
+    const problem = game.check(view, landed, record.get("draws"), at, record.get("detail"));
+    if (problem !== null) throw this.fail(number, `${where}: ${problem}`);
   }
 
   async end(number, line) {

@@ -33,7 +33,7 @@ from games.fairness.rng import (
     replay,
     words,
 )
-from games.wheel.game import WheelConfig
+from games.wheel.config import WheelConfig
 from games.wheel.game import game as wheel
 
 SPEC = Path(__file__).resolve().parents[4] / "docs" / "fairness.md"

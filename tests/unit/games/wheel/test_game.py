@@ -11,7 +11,8 @@ from marshmallow import ValidationError
 from games.engine.contract import Action, PlayContext, PrizeOutcome, Rejection
 from games.fairness.pools import Prize, load_pool
 from games.fairness.rng import FairRng
-from games.wheel.game import WheelConfig, WheelConfigSchema, WheelState, game
+from games.wheel.config import WheelConfig, WheelConfigSchema
+from games.wheel.game import WheelState, game
 
 POOL = load_pool(
     {

@@ -7,6 +7,7 @@ import hmac
 import random
 
 from games.fairness.verify import precomputed
+from games.fairness.verify.outcomes import installed_replays
 from tests.unit.games.fairness.verify.exports import bench_config
 
 
@@ -19,9 +20,12 @@ def test_the_hmac_from_saved_pads_is_hmac_sha256() -> None:
             assert period.block(message) == hmac.digest(key, message, "sha256")
 
 
+REPLAYS = installed_replays()
+
+
 def test_configs_outside_the_fast_lane_are_not_compiled() -> None:
     config = bench_config().raw
-    pool = precomputed.compile_pool(config)
+    pool = precomputed.compile_pool(config, REPLAYS)
     assert pool is not None and pool.total == sum(p["weight"] for p in config["pool"]["prizes"])
     assert pool.ranges["red_188"] == (100, 300) and pool.ranges["thanks"] is None
     for change in (
@@ -34,6 +38,7 @@ def test_configs_outside_the_fast_lane_are_not_compiled() -> None:
         {"prizes": [{"key": "a", "weight": 1, "reward": {"max_fen": 5}}]},
         {"prizes": [{"key": "a", "weight": 1.0, "reward": {}}]},
     ):
-        assert precomputed.compile_pool({**config, "pool": {**config["pool"], **change}}) is None, change
-    assert precomputed.compile_pool([]) is None
-    assert precomputed.compile_pool({**config, "games": {"wheel": {"slots": "abc"}}}).slots is None  # type: ignore[union-attr]
+        assert precomputed.compile_pool({**config, "pool": {**config["pool"], **change}}, REPLAYS) is None, change
+    assert precomputed.compile_pool([], REPLAYS) is None
+    no_slots = precomputed.compile_pool({**config, "games": {"wheel": {"slots": "abc"}}}, REPLAYS)
+    assert no_slots is not None and no_slots.games["wheel"][1] is None
