@@ -39,5 +39,3 @@ class WheelReplay:
         if n != len(candidates) or value >= n or detail["slot"] != candidates[value]:
             return "wheel slot does not follow from the draw"
         return None
-
-
