@@ -252,7 +252,7 @@ def postings_sum(session: Session, account: int) -> int:
 
 def spendable_points(session: Session, user_id: int, now: datetime) -> int:
     """The sum of a user's unexpired point lots."""
-    return session.execute(_spendable_query(), {"owner": user_owner(user_id), "now": now}).scalar_one()
+    return int(session.execute(_spendable_query(), {"owner": user_owner(user_id), "now": now}).scalar_one())
 
 
 @cache

@@ -16,6 +16,7 @@ from games.campaigns.config import load_caps
 from games.campaigns.rules import Rules
 from games.fairness.pools import Pool, load_pool
 from games.insight.metrics import record_forecast
+from games.insight.play_model import daily_draws_of
 from games.insight.simulate_caps import daily_caps
 from games.insight.simulate_limits import SimulationSize, SimulationTooLarge, check_size
 from server import db
@@ -170,9 +171,23 @@ def _record(campaign_id: int, pool: Pool, body: dict[str, Any], view: dict[str, 
         record_forecast(db_session, campaign_id, forecast_facts(pool, published, body, view), actor, db.now())
 
 
+def _check_draws_per_player(asked: int, most: int | None) -> None:
+    """:raises ApiError: 422 when ``asked`` draws a shopper a day is more than the games allow."""
+    if most is not None and asked > most:
+        message = f"the games allow at most {most} draws a shopper a day"
+        raise ApiError(422, "invalid_input", "some fields are invalid", {"draws_per_player": [message]})
+
+
 def _simulated_pool(body: dict[str, Any]) -> tuple[Pool, tuple[Cap, ...]]:
-    """Take the pool and its caps out of a simulation request. :raises ApiError: 422 with messages by field
-    path."""
+    """Take the pool, its caps and its games out of a simulation request (the games' daily draws bound
+    ``draws_per_player``). :raises ApiError: 422 with messages by field path."""
+    games = body.pop("games")
+    if games is not None:
+        try:
+            body["max_draws_per_player"] = daily_draws_of(registry(), games)
+        except ValidationError as error:
+            raise fields_error(error, "config.games") from error
+        _check_draws_per_player(body["draws_per_player"], body["max_draws_per_player"])
     try:
         pool = load_pool(body.pop("pool"))
     except ValidationError as error:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from functools import cache
 from typing import Any
@@ -78,28 +79,41 @@ def wheel(campaign_id: int, user: User) -> dict[str, Any]:
 )
 def spin(campaign_id: int, user: User) -> Response:
     """Spin once. The server draws, grants and answers where the wheel lands."""
+    user_id = user.id  # read once: a rolled-back attempt expires the user object
+
+    def work(db_session: Any) -> tuple[PlayResult, dict[str, Any]]:
+        result = play(db_session, _registry(), campaign_id, user_id, "wheel", Action("spin"), db.now)
+        wheel_now = shopper_view(db_session, result.view, user_id, db.now())
+        result = record_draw(db_session, result)
+        return result, _spin_body(result, wheel_now)
+
+    return played_once(campaign_id, user, work)
+
+
+def played_once(campaign_id: int, user: User, work: Callable[[Any], tuple[PlayResult, dict[str, Any]]]) -> Response:
+    """Run one play ``work`` (a session in, the play's result and answer body out) once per Idempotency-Key,
+    committing the period's seed first when the clock is behind; announce the play over Socket.IO after the
+    commit. The request body must be empty or a JSON object of at most ``SPIN_BODY_MAX_BYTES``."""
     raw = read_small_body(SPIN_BODY_MAX_BYTES)
     _require_json_object(raw)
     played: list[PlayResult] = []
     user_id = user.id  # read once: a rolled-back attempt expires the user object
 
-    def work(db_session: Any) -> Answer:
-        result = play(db_session, _registry(), campaign_id, user_id, "wheel", Action("spin"), db.now)
-        wheel_now = shopper_view(db_session, result.view, user_id, db.now())
-        result = record_draw(db_session, result)
+    def answered(db_session: Any) -> Answer:
+        result, body = work(db_session)
         played.append(result)
-        return Answer(200, _spin_body(result, wheel_now))
+        return Answer(200, body)
 
     fingerprint = request_fingerprint("POST", request.path, raw)
     key = request.headers.get("Idempotency-Key")
     try:
-        answer = run_once(db.session(), user_id, key, fingerprint, work)
+        answer = run_once(db.session(), user_id, key, fingerprint, answered)
     except ApiError as error:
         if error.code != "seed_not_committed":
             raise
         _commit_seeds(campaign_id)  # the clock is behind: commit in a transaction of its own, then draw
         played.clear()
-        answer = run_once(db.session(), user_id, key, fingerprint, work)
+        answer = run_once(db.session(), user_id, key, fingerprint, answered)
     if played and answer.status == 200 and not answer.replayed:
         realtime.announce(user, played[0])
     response = jsonify(answer.body)

@@ -46,7 +46,8 @@ def campaign_rules(campaign_id: int) -> Rules:
         campaign = find_campaign(campaign_id)
         current_period(db_session, campaign, db.now())
         publish_checkpoints(db_session, campaign.id, db.now())
-        return rules(db_session, campaign, campaign_config(db_session, _registry(), campaign), db.now())
+        registry = _registry()
+        return rules(db_session, registry, campaign, campaign_config(db_session, registry, campaign), db.now())
 
 
 @blp.route("/<int:campaign_id>/periods", methods=["GET"])

@@ -170,7 +170,7 @@ def draft_rules(session: Session, registry: Registry, body: dict[str, Any], now:
     campaign = Campaign(
         name=form.name, name_en=form.name_en, timezone=form.timezone, starts_at=form.starts_at, ends_at=form.ends_at
     )
-    return rules(session, campaign, config, now)
+    return rules(session, registry, campaign, config, now)
 
 
 def simulation_view(
@@ -185,8 +185,10 @@ def simulation_view(
     runs: int,
     seed: int | None,
     daily_budget_fen: int | None = None,
+    max_draws_per_player: int | None = None,
 ) -> dict[str, Any]:
-    """Run the simulator (``progress``: called with the days simulated) and add a histogram of total cost."""
+    """Run the simulator (``progress``: called with the days simulated) and add a histogram of total cost;
+    ``max_draws_per_player``: what the games allow, shown beside the answer."""
     audience = Audience(players_per_day, draws_per_player, days)
     result = simulate(
         pool,
@@ -218,6 +220,7 @@ def simulation_view(
         "budget_exhausted_probability": result.budget_exhausted_probability,
         "median_budget_exhausted_day": result.median_budget_exhausted_day,
         "prizes": result.prizes,
+        "max_draws_per_player": max_draws_per_player,
     }
 
 

@@ -243,6 +243,55 @@ class RedemptionTermsSchema(Schema):
     conditions = fields.String()
 
 
+class GameViewSchema(Schema):
+    """A game's page state."""
+
+    game = fields.String()
+    view = fields.Dict(
+        metadata={"description": "what the game shows of the shopper's state, with points, seeds and campaign names"}
+    )
+
+
+class GameEventSchema(Schema):
+    """Something that happened in a play."""
+
+    name = fields.String(metadata={"description": "e.g. wheel.spun"})
+    payload = fields.Dict()
+
+
+class GrantOutcomeSchema(Schema):
+    """What became of a picked prize."""
+
+    picked = fields.String()
+    granted = fields.String(allow_none=True)
+    fallback_reason = fields.String(allow_none=True)
+
+
+class GameActionResultSchema(Schema):
+    """The server's decision on one action of a game, and the proof of its draw."""
+
+    game = fields.String()
+    action = fields.String()
+    events = fields.List(fields.Nested(GameEventSchema))
+    grants = fields.List(fields.Nested(GrantOutcomeSchema))
+    view = fields.Dict()
+    proof = fields.Nested(ProofSchema, allow_none=True, metadata={"description": "null when nothing was drawn"})
+
+
+class RuleLineSchema(Schema):
+    """One line of a game's rules, in both languages."""
+
+    zh = fields.String()
+    en = fields.String()
+
+
+class GameRulesSchema(Schema):
+    """A game's section of the rules page."""
+
+    game = fields.String(metadata={"description": "the game key"})
+    lines = fields.List(fields.Nested(RuleLineSchema))
+
+
 class RulesSchema(Schema):
     """The public rules and odds of a campaign."""
 
@@ -257,7 +306,10 @@ class RulesSchema(Schema):
     total_weight = fields.Integer()
     prizes = fields.List(fields.Nested(PrizeRuleSchema))
     caps = fields.List(fields.Dict())
-    games = fields.Dict()
+    games = fields.Dict(metadata={"description": "each game's config as published"})
+    game_rules = fields.List(
+        fields.Nested(GameRulesSchema), metadata={"description": "each game's section of the rules, in plain words"}
+    )
     periods = fields.List(fields.Nested(PeriodSchema))
     redemption = fields.Nested(RedemptionTermsSchema, allow_none=True)
     points_lifetime_days = fields.Integer(metadata={"description": "days a granted point stays spendable"})

@@ -187,6 +187,13 @@ class SimulationRequestSchema(Schema):
 
     pool = fields.Dict(required=True)
     caps = fields.Raw(load_default=list, metadata={"description": "the per-user caps, as in a campaign config"})
+    games = fields.Dict(
+        load_default=None,
+        metadata={
+            "description": "the games, as in a campaign config: each game's model bounds the draws a shopper can"
+            " make a day (draws_per_player may not exceed it)"
+        },
+    )
     players_per_day = _strict(1, 10_000_000, required=True)
     draws_per_player = _strict(1, 1000, required=True)
     days = _strict(1, 366, required=True)
@@ -226,6 +233,9 @@ class SimulationSchema(Schema):
     budget_exhausted_probability = fields.Float()
     median_budget_exhausted_day = fields.Integer(allow_none=True)
     prizes = fields.List(fields.Nested(PrizeForecastSchema))
+    max_draws_per_player = fields.Integer(
+        allow_none=True, metadata={"description": "the most draws a shopper can make a day in the games given"}
+    )
 
 
 class SimulationJobSchema(Schema):

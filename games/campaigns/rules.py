@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 
@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from economy.buckets import Level
 from economy.limits import stock_levels
 from games.campaigns.config import CampaignConfig
+from games.engine.registry import Registry
 from games.fairness.periods import PublicPeriod, public_periods
 from games.fairness.pools import Prize
 from games.models import Campaign
@@ -52,6 +53,7 @@ class Rules:
     prizes: list[PrizeRule]
     caps: list[dict[str, Any]]
     games: dict[str, Any]
+    game_rules: list[dict[str, Any]]  # each game's section: {"game": key, "lines": [{"zh", "en"}]}
     periods: list[PublicPeriod]
     redemption: dict[str, Any] | None  # deadline (a date in the campaign's zone) and conditions
     points_lifetime_days: int
@@ -60,8 +62,9 @@ class Rules:
 DRAW_METHOD = "HMAC-SHA256 provably-fair draw, rejection sampling into integer weights (docs/fairness.md)"
 
 
-def rules(session: Session, campaign: Campaign, config: CampaignConfig, now: datetime) -> Rules:
-    """The rules of ``campaign`` as of ``now`` (seeds only of ended periods)."""
+def rules(session: Session, registry: Registry, campaign: Campaign, config: CampaignConfig, now: datetime) -> Rules:
+    """The rules of ``campaign`` as of ``now`` (seeds only of ended periods); each game's section is what
+    the game says of its config (:meth:`games.engine.contract.Game.rules_lines`)."""
     stock = stock_levels(session, campaign.id)
     total = config.pool.total_weight
     return Rules(
@@ -86,6 +89,10 @@ def rules(session: Session, campaign: Campaign, config: CampaignConfig, now: dat
             for c in config.caps
         ],
         games=config.raw["games"],
+        game_rules=[
+            {"game": key, "lines": [asdict(line) for line in registry.get(key).rules_lines(game_config)]}
+            for key, game_config in sorted(config.games.items())
+        ],
         periods=public_periods(session, campaign.id, now),
         redemption=config.redemption,
         points_lifetime_days=config.points_lifetime_days,

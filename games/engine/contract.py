@@ -75,6 +75,14 @@ class PlayContext:
 
 
 @dataclass(frozen=True)
+class RuleLine:
+    """One line of a game's section on the public rules page, in Chinese and in English."""
+
+    zh: str
+    en: str
+
+
+@dataclass(frozen=True)
 class GameEvent:
     """Something that happened, sent to the shopper (and, when ``broadcast``, to the campaign room)."""
 
@@ -132,3 +140,10 @@ class Game(Protocol):
 
     def view(self, config: Any, state: Any, today: str) -> dict[str, Any]:
         """What the shopper's page shows of their state (e.g. spins left today)."""
+
+    def rules_lines(self, config: Any) -> list[RuleLine]:
+        """The game's section of the public rules page: how to play and what it costs, in plain words."""
+
+    def daily_draws(self, config: Any) -> int | None:
+        """The simulation's model of the game: the most fair draws one shopper can make in a day
+        (``None``: no limit the config sets)."""

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from economy import ledger
 from economy.models import Grant
 from games.campaigns.config import CampaignConfig, parsed_config
+from games.engine.contract import Rejection
 from games.engine.play import PlayerView, lock_player, running_campaign
 from games.engine.registry import Registry
 from games.fairness.periods import current_period, local_day
@@ -54,6 +55,8 @@ def game_view(
 ) -> dict[str, Any]:
     """The shopper's view of one game on opening it."""
     campaign, config = running_campaign(session, registry, campaign_id, now)
+    if game_key not in config.games:
+        raise Rejection("game_not_found", f"this campaign has no game '{game_key}'")
     game = registry.get(game_key)
     period = current_period(session, campaign, now)
     player = lock_player(session, campaign_id, user_id)

@@ -13,7 +13,7 @@ from games.engine.disclosed_terms import DisclosedTerm
 
 ENTRY_POINT_GROUP = "carnival.games"
 GAME_KEY = re.compile(r"^[a-z][a-z0-9_]{1,31}$")
-HOOKS = ("check_config", "initial_state", "load_state", "dump_state", "apply", "view")
+HOOKS = ("check_config", "initial_state", "load_state", "dump_state", "apply", "view", "rules_lines", "daily_draws")
 
 
 class RegistryError(ValueError):

@@ -6,7 +6,7 @@ import math
 from dataclasses import asdict, dataclass, replace
 from typing import Any
 
-from games.engine.contract import Action, GameEvent, Outcome, PlayContext, Rejection
+from games.engine.contract import Action, GameEvent, Outcome, PlayContext, Rejection, RuleLine
 from games.engine.disclosed_terms import DisclosedTerm, Worse
 from games.fairness.pools import Pool
 from games.fairness.prize_draw import draw_prize
@@ -66,6 +66,26 @@ class Wheel:
             "extra_spin_points": config.extra_spin_points,
             "slots": config.slots,
         }
+
+    def rules_lines(self, config: WheelConfig) -> list[RuleLine]:
+        """Free spins a day and, when offered, the price and daily number of extra spins."""
+        lines = [
+            RuleLine(f"每天免费抽奖 {config.free_spins_per_day} 次", f"{config.free_spins_per_day} free spins a day")
+        ]
+        if config.extra_spin_points:
+            points, most = config.extra_spin_points, config.max_extra_spins_per_day
+            lines.append(
+                RuleLine(
+                    f"免费次数用完后可用 {points} 积分加抽，每天最多 {most} 次",
+                    f"Then extra spins for {points} points each, at most {most} a day",
+                )
+            )
+        return lines
+
+    def daily_draws(self, config: WheelConfig) -> int:
+        """One draw a spin: the free spins and, when offered, the extra spins of a day."""
+        extra = config.max_extra_spins_per_day if config.extra_spin_points else 0
+        return config.free_spins_per_day + extra
 
     def apply(self, ctx: PlayContext, state: WheelState, action: Action) -> Outcome:
         """Spin: one free spin or ``extra_spin_points``, one pool pick (and a range red packet's amount),

@@ -20,7 +20,7 @@ import sys
 from server import create_app, db
 from server.demo import seed_demo
 from server.migrate import upgrade
-from tests.plugins.coin import Coin
+from tests.plugins.coin.game import Coin
 
 app = create_app()
 app.extensions["carnival.registry"].register(Coin())

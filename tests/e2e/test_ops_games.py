@@ -6,7 +6,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from tests.e2e.test_ops_api import draft, new_campaign, publish, save, staff
-from tests.plugins.coin import Coin
+from tests.plugins.coin.game import Coin
 
 
 def ops_with_coin(app: Flask) -> FlaskClient:

@@ -16,7 +16,7 @@ from games.engine.disclosed_terms import COUPON_TERMS, DisclosedTerm, Worse, ter
 from games.engine.registry import Registry, RegistryError, check_contract
 from games.wheel.game import Wheel
 from games.wheel.game import game as wheel
-from tests.plugins.coin import Coin
+from tests.plugins.coin.game import Coin
 from tests.unit.games.campaigns.test_disclosure import changed, config, prize, raw_config, worse
 
 Change = Callable[[dict[str, Any]], None]

@@ -3,7 +3,7 @@
 import { api, errorText } from "./api.js";
 import { el, showMessage } from "./dom.js";
 import { dateTime, percent, redPacketValue, yuan, zoneLabel } from "./format.js";
-import { initI18n, localName, onLanguageChange, t } from "./i18n.js";
+import { currentLang, initI18n, localName, onLanguageChange, t } from "./i18n.js";
 
 const $ = (id) => document.getElementById(id);
 const campaignId = Number(document.querySelector("[data-campaign-id]").dataset.campaignId);
@@ -58,16 +58,9 @@ function capItem(cap, prizes) {
   return lines.map((line) => el("li", { "data-testid": "cap" }, line));
 }
 
-function gameItems(games) {
-  const wheel = games.wheel;
-  if (!wheel) return [];
-  const items = [el("li", {}, t("rules.wheel_free", { n: wheel.free_spins_per_day }))];
-  if (wheel.extra_spin_points) {
-    items.push(
-      el("li", {}, t("rules.wheel_extra", { points: wheel.extra_spin_points, n: wheel.max_extra_spins_per_day })),
-    );
-  }
-  return items;
+function gameItems(gameRules) {
+  const lang = currentLang();
+  return gameRules.flatMap((game) => game.lines.map((line) => el("li", { "data-game": game.game }, line[lang])));
 }
 
 function periodBlock(period, timeZone) {
@@ -129,7 +122,7 @@ function render() {
   $("config-hash").textContent = rules.config_hash;
   $("prizes").replaceChildren(...rules.prizes.map(prizeRow));
   $("total-weight").textContent = t("rules.total_weight", { n: rules.total_weight });
-  $("games").replaceChildren(...gameItems(rules.games));
+  $("games").replaceChildren(...gameItems(rules.game_rules));
   $("caps").replaceChildren(...rules.caps.flatMap((cap) => capItem(cap, rules.prizes)));
   renderRedemption(rules);
   $("period-list").replaceChildren(...rules.periods.map((period) => periodBlock(period, zone)));
