@@ -133,7 +133,7 @@ const TEMPLATES = [
   },
   { en: "state until when prizes can be redeemed", zh: "请填写兑奖截止日期" },
   { en: "state the redemption conditions", zh: "请填写兑奖条件" },
-  // games/wheel/game.py
+  // games/wheel/ (config.py, game.py)
   { en: "a wheel has 6 to 12 slots", zh: "转盘须有 6 到 12 个格子" },
   { en: "slot {n} shows unknown prize '{key}'", zh: "第 {n} 格的奖品 '{key}' 不在奖池中" },
   { en: "prize '{key}' has no slot on the wheel", zh: "奖品 '{key}' 在转盘上没有格子" },
