@@ -84,7 +84,7 @@ def _landing() -> tuple[int | None, str | None]:
 @bp.get("/play/<int:campaign_id>")
 def wheel_page(campaign_id: int) -> str | tuple[str, int]:
     """The wheel (抽奖转盘)."""
-    return _campaign_page("play/wheel.html", campaign_id)
+    return _campaign_page("play/wheel/page.html", campaign_id)
 
 
 @bp.get("/play/<int:campaign_id>/rules")

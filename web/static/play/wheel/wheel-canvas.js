@@ -3,7 +3,7 @@
 // comes, and reports, after landing, the slot under the pointer (canvas data-landed-slot), computed
 // from its own geometry. With prefers-reduced-motion it does not turn: it shows the landed slot.
 
-import { prefersReducedMotion } from "./dom.js";
+import { prefersReducedMotion } from "../dom.js";
 import { drawKindIcon, fitLabel, labelRadius } from "./wheel-labels.js";
 
 const TAU = Math.PI * 2;

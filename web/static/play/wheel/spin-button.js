@@ -2,7 +2,7 @@
 // (free spins left, extra spins left, their price, the shopper's points); and whether the shopper
 // already agreed to spend points on a spin (asked once per device, or per session without storage).
 
-import { t } from "./i18n.js";
+import { t } from "../i18n.js";
 
 const ACCEPTED_PREFIX = "carnival.points-spin.";
 const acceptedHere = new Map(); // when the web view allows no storage at all: for this page only

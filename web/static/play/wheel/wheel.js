@@ -1,15 +1,15 @@
 // The wheel page: load the state, spin on a tap (the server decides; the wheel turns while it does and
 // settles on the server's slot), show the result. No outcome is computed here.
 
-import { api, ApiError, errorText, newIdempotencyKey } from "./api.js";
-import { el, translateLabels } from "./dom.js";
-import { initI18n, localName, onLanguageChange, t } from "./i18n.js";
-import { connectLive } from "./live.js";
-import { showPrizes } from "./prize-list.js";
-import { fillResult, openResult, showCouponDeadline, showPlace } from "./result-dialog.js";
+import { api, ApiError, errorText, newIdempotencyKey } from "../api.js";
+import { el, translateLabels } from "../dom.js";
+import { initI18n, localName, onLanguageChange, t } from "../i18n.js";
+import { connectLive } from "../live.js";
+import { showPrizes } from "../prize-list.js";
+import { fillResult, openResult, showCouponDeadline, showPlace } from "../result-dialog.js";
+import { WinnersMarquee } from "../winners.js";
 import { acceptPointsSpin, canSpin, pointsSpinAccepted, spinHint, spinLabel, spinMode } from "./spin-button.js";
 import { WheelCanvas } from "./wheel-canvas.js";
-import { WinnersMarquee } from "./winners.js";
 
 const $ = (id) => document.getElementById(id);
 const campaignId = Number(document.querySelector("[data-campaign-id]").dataset.campaignId);
