@@ -18,7 +18,7 @@ class Account(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     owner: Mapped[str] = mapped_column(String(80))
-    asset: Mapped[str] = mapped_column(String(16))
+    asset: Mapped[str] = mapped_column(String(64))  # POINTS, CASH or ITEM:<campaign id>:<item key>
     allow_negative: Mapped[bool] = mapped_column(default=False)
     balance: Mapped[int] = mapped_column(BigInteger, default=0)
 

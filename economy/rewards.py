@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from enum import StrEnum
 from fractions import Fraction
@@ -9,6 +10,12 @@ from fractions import Fraction
 POINTS = "POINTS"
 CASH = "CASH"
 DEFAULT_POINTS_PER_YUAN = 100
+ITEM_KEY = re.compile(r"[a-z0-9_]{1,32}")
+
+
+def is_item_key(item: str) -> bool:
+    """True for a valid item key: 1 to 32 lowercase ASCII letters, digits or underscores (``wheel_spin``)."""
+    return ITEM_KEY.fullmatch(item) is not None
 
 
 class RewardKind(StrEnum):
@@ -18,6 +25,7 @@ class RewardKind(StrEnum):
     COUPON = "coupon"
     RED_PACKET = "red_packet"
     NOTHING = "nothing"
+    ITEM = "item"
 
 
 @dataclass(frozen=True)
@@ -36,7 +44,8 @@ class CouponTemplate:
 
 @dataclass(frozen=True)
 class Reward:
-    """A reward: ``amount`` is points for POINTS, fen for RED_PACKET, 0 otherwise.
+    """A reward: ``amount`` is points for POINTS, fen for RED_PACKET, the count (>= 1) of ``item`` for ITEM,
+    0 otherwise. Only an ITEM reward names an ``item`` (a key such as ``wheel_spin``, :func:`is_item_key`).
 
     A red packet with ``max_amount`` is a *range*: it gives ``amount`` to ``max_amount`` fen (both
     included), the amount being drawn for each grant. Only a fixed reward can be granted: a range is
@@ -48,10 +57,15 @@ class Reward:
     coupon: CouponTemplate | None = None
     coupon_cost_fen: int = 0
     max_amount: int | None = None
+    item: str | None = None
 
     def __post_init__(self) -> None:
         if self.max_amount is not None and (self.kind is not RewardKind.RED_PACKET or self.max_amount <= self.amount):
             raise ValueError("only a red packet has an amount range, and its maximum must exceed its minimum")
+        if self.kind is not RewardKind.ITEM and self.item is not None:
+            raise ValueError("only an item reward names an item")
+        if self.kind is RewardKind.ITEM and (self.item is None or not is_item_key(self.item) or self.amount < 1):
+            raise ValueError("an item reward needs an item key (a-z, 0-9, _; 1 to 32) and a count of at least 1")
 
     @property
     def is_range(self) -> bool:
@@ -75,7 +89,7 @@ class Reward:
 
 def reward_cost_fen(reward: Reward, points_per_yuan: int = DEFAULT_POINTS_PER_YUAN) -> int:
     """The budget cost of one grant of ``reward`` in fen (points are converted at ``points_per_yuan``,
-    rounding up; a red packet costs its amount).
+    rounding up; a red packet costs its amount, a coupon its stated cost, play items and nothing 0).
 
     :raises ValueError: on a non-positive exchange rate, or for a range red packet: it costs the
         amount drawn for it, so draw it first (:meth:`Reward.drawn`).

@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from economy import ledger
+from economy import items, ledger
 from economy.buckets import Contended
 from economy.errors import GrantKeyTaken
 from economy.limits import Cap, charge_budget, take_cap, take_stock
@@ -33,7 +33,10 @@ class GrantRequest:
     :param reward: a fixed reward (a range red packet's amount is drawn before it reaches the economy).
     :param cost_fen: what the grant charges the budget and value caps; for a red packet its amount.
     :param day: the grant's day in the campaign time zone (``YYYY-MM-DD``), for day caps.
-    :raises ValueError: for a range reward, or a red packet whose cost is not its amount.
+    :param max_held: for an item reward, the most of that item the shopper may hold after the grant
+        (:class:`economy.items.HoldingLimitReached` beyond it); ``None``: no limit.
+    :raises ValueError: for a range reward, a red packet whose cost is not its amount, or a ``max_held``
+        below 1 or on a reward that is not an item.
     """
 
     key: str
@@ -45,19 +48,22 @@ class GrantRequest:
     day: str
     caps: Sequence[Cap] = field(default_factory=tuple)
     points_lifetime: timedelta = DEFAULT_POINTS_LIFETIME
+    max_held: int | None = None
 
     def __post_init__(self) -> None:
         if self.reward.is_range:
             raise ValueError("draw a range red packet's amount before granting it")
         if self.reward.kind is RewardKind.RED_PACKET and self.cost_fen != self.reward.amount:
             raise ValueError("a red packet costs the budget exactly the amount granted")
+        if self.max_held is not None and (self.reward.kind is not RewardKind.ITEM or self.max_held < 1):
+            raise ValueError("only an item reward has a holding limit, and it is at least 1")
 
 
 def grant(session: Session, request: GrantRequest, now: datetime) -> Grant:
     """Check caps, stock and budget, deliver the reward and write the grant record, atomically.
 
     :returns: the grant record.
-    :raises CapReached, OutOfStock, BudgetExhausted: and nothing is changed.
+    :raises CapReached, OutOfStock, BudgetExhausted, HoldingLimitReached: and nothing is changed.
     :raises GrantKeyTaken: when ``request.key`` was used before (the grant's unique key refuses it at
         insert, a concurrent twin too); nothing is granted.
     """
@@ -124,6 +130,15 @@ def _deliver(session: Session, request: GrantRequest, record: Grant, now: dateti
     elif reward.kind is RewardKind.COUPON:
         session.add(_coupon(request, record, now))
         session.flush()
+    elif reward.kind is RewardKind.ITEM:
+        source, target = _issue_and_user_accounts(session, request, _item_asset(request))
+        items.credit_items(session, source, target, reward.amount, reference, now, request.max_held)
+
+
+def _item_asset(request: GrantRequest) -> str:
+    if request.reward.item is None:
+        raise ValueError("an item reward names its item")
+    return items.item_asset(request.campaign_id, request.reward.item)
 
 
 def _issue_and_user_accounts(session: Session, request: GrantRequest, asset: str) -> tuple[int, int]:
@@ -161,7 +176,11 @@ def _coupon(request: GrantRequest, record: Grant, now: datetime) -> Coupon:
 
 @dataclass(frozen=True)
 class SpendRequest:
-    """Take ``amount`` of ``asset`` from a user into a campaign's sink (e.g. points for an extra spin)."""
+    """Take ``amount`` of ``asset`` from a user into a campaign's sink (e.g. points for an extra spin, or a
+    play item of that campaign, :func:`economy.items.item_asset`).
+
+    :raises ValueError: for an item of another campaign.
+    """
 
     reference: str
     campaign_id: int
@@ -169,12 +188,19 @@ class SpendRequest:
     asset: str
     amount: int
 
+    def __post_init__(self) -> None:
+        if items.is_item_asset(self.asset) and not self.asset.startswith(items.campaign_items_prefix(self.campaign_id)):
+            raise ValueError(f"{self.asset} is not an item of campaign {self.campaign_id}")
+
 
 def spend(session: Session, request: SpendRequest, now: datetime) -> int:
-    """Take value from a user; points come out of the soonest-expiring unexpired lots.
+    """Take value from a user; points come out of the soonest-expiring unexpired lots. An item spend happens
+    once per reference: repeating it answers the first entry id and takes nothing more
+    (:func:`economy.items.take_items`).
 
     :returns: the ledger entry id.
     :raises InsufficientBalance: and nothing is changed.
+    :raises ItemSpendConflict: for an item spend whose reference took another count; nothing is changed.
     """
     with session.begin_nested():
         sink_owner = ledger.campaign_owner(request.campaign_id, "sink", shard=request.user_id)
@@ -182,4 +208,20 @@ def spend(session: Session, request: SpendRequest, now: datetime) -> int:
         if request.asset == POINTS:
             return ledger.spend_points(session, request.user_id, sink, request.amount, request.reference, now)
         source = ledger.account_id(session, ledger.user_owner(request.user_id), request.asset)
+        if items.is_item_asset(request.asset):
+            return items.take_items(session, source, sink, request.amount, request.reference, now)
         return ledger.post(session, "spend", request.reference, ledger.Transfer(source, sink, request.amount), now)
+
+
+def spend_items(
+    session: Session, campaign_id: int, user_id: int, item: str, count: int, reference: str, now: datetime
+) -> int:
+    """Spend ``count`` of a user's ``item`` in a campaign through :func:`spend`, once per ``reference``.
+
+    :returns: the ledger entry id (the first spend's, for a repeated reference).
+    :raises InsufficientBalance: when the user holds fewer than ``count``; nothing is changed.
+    :raises ItemSpendConflict: when ``reference`` took another count before; nothing is changed.
+    :raises ValueError: on an invalid item key or a non-positive ``count``.
+    """
+    asset = items.item_asset(campaign_id, item)
+    return spend(session, SpendRequest(reference, campaign_id, user_id, asset, count), now)
