@@ -4,7 +4,8 @@ shoppers' requests.
 Every ``CARNIVAL_CLOCK_SECONDS`` (default 1; 0 turns it off, the default under ``CARNIVAL_ENV=testing``)
 each server process commits the next seed period of every running campaign, closes the periods that
 ended (checkpoint published, seed revealed: :func:`games.engine.play.commit_seeds`) and seals the records added
-since the last tick (:func:`games.fairness.checkpoints.seal_log`), in short transactions per campaign. Several
+since the last tick (:func:`games.fairness.checkpoints.seal_log`), in short transactions per campaign; once a
+campaign has ended, the play items shoppers still hold expire (no play grants any after the end). Several
 processes may tick at once: commitments insert-or-ignore, and closing and sealing take the campaign's
 exclusive draw lock, so they agree. A spin never does this work unless it finds its period uncommitted (the
 clock stopped): then it commits the period in a transaction of its own and draws after it.
@@ -21,6 +22,7 @@ from flask import Flask
 from flask_socketio import SocketIO
 from sqlalchemy import select
 
+from economy.items import expire_items
 from games.engine.play import commit_seeds
 from games.fairness.checkpoints import seal_log
 from games.models import Campaign
@@ -45,19 +47,25 @@ def init_app(app: Flask, socketio: SocketIO, seconds: float) -> None:
 
 
 def tick(app: Flask) -> int:
-    """Commit ahead and close ended periods for every recent campaign once; returns the periods closed."""
+    """Commit ahead and close ended periods for every recent campaign once, and expire the play items of the
+    campaigns that have ended (:func:`economy.items.expire_items`); returns the periods closed."""
     with app.app_context():
         session = db.session()
         now = db.now()
         with session.begin():
-            recent = select(Campaign.id).where(Campaign.version_id.is_not(None), Campaign.ends_at > now - ENDED_WITHIN)
-            campaign_ids = list(session.scalars(recent))
+            recent = select(Campaign.id, Campaign.ends_at).where(
+                Campaign.version_id.is_not(None), Campaign.ends_at > now - ENDED_WITHIN
+            )
+            campaigns = list(session.execute(recent))
         closed = 0
-        for campaign_id in campaign_ids:
+        for campaign_id, ends_at in campaigns:
             with session.begin():
                 closed += commit_seeds(session, campaign_id, db.now())
             with session.begin():
                 seal_log(session, campaign_id)
+            if ends_at <= now:
+                with session.begin():
+                    expire_items(session, campaign_id, db.now())
         return closed
 
 

@@ -101,6 +101,10 @@ class WheelViewSchema(Schema):
     free_spins_left = fields.Integer()
     extra_spins_left = fields.Integer()
     extra_spin_points = fields.Integer(allow_none=True)
+    spin_item = fields.String(allow_none=True, metadata={"description": "the play item that pays for a spin, if any"})
+    items_held = fields.Dict(
+        keys=fields.String(), values=fields.Integer(), metadata={"description": "the campaign's play items held"}
+    )
     points = fields.Integer()
     earn_points_url = fields.String(
         allow_none=True, metadata={"description": "where shoppers earn points in the host app, if configured"}

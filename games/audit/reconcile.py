@@ -21,6 +21,7 @@ from typing import Any
 from sqlalchemy import String, cast, literal, select
 from sqlalchemy.orm import Session
 
+from economy.items import item_asset
 from economy.ledger import user_owner
 from economy.limits import budget_level
 from economy.models import Account, Coupon, Grant, LedgerEntry, Posting
@@ -77,9 +78,11 @@ class Expected:
     reward: Reward
     cost_fen: int
 
-    def delivery(self, user_id: int) -> list[Delivery]:
-        """What granting it delivers to shopper ``user_id``."""
+    def delivery(self, campaign_id: int, user_id: int) -> list[Delivery]:
+        """What granting it delivers to shopper ``user_id`` in campaign ``campaign_id``."""
         reward, owner = self.reward, user_owner(user_id)
+        if reward.kind is RewardKind.ITEM and reward.item is not None:
+            return [(owner, item_asset(campaign_id, reward.item), reward.amount)]
         if reward.kind is RewardKind.POINTS:
             return [(owner, POINTS, reward.amount)]
         if reward.kind is RewardKind.RED_PACKET:
@@ -202,7 +205,7 @@ def _check_grant(
     has = _describe(grant.prize_key, grant.reward_kind, grant.amount, grant.cost_fen)
     if has != says:
         result.report(Mismatch(f"the log and its config grant {says} but the grant is {has}", record.seq, grant.key))
-    elif sorted(delivered) != (due := expected.delivery(record.user_id)):
+    elif sorted(delivered) != (due := expected.delivery(record.campaign_id, record.user_id)):
         problem = f"the grant of {says} delivered {_deliveries_text(delivered)} instead of {_deliveries_text(due)}"
         result.report(Mismatch(problem, record.seq, grant.key))
 

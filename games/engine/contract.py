@@ -45,6 +45,12 @@ class EconomyPort(Protocol):
     def spend_points(self, points: int, reason: str) -> None:
         """Take points from the player. :raises Rejection: ``insufficient_points``."""
 
+    def item_balance(self, item: str) -> int:
+        """How many of the campaign's play ``item`` (e.g. ``wheel_spin``) the player holds."""
+
+    def spend_item(self, item: str, count: int, reason: str) -> None:
+        """Take ``count`` of ``item`` from the player. :raises Rejection: ``insufficient_items``."""
+
     def grant_prize(self, prize: Prize) -> PrizeOutcome:
         """Grant ``prize``, or the pool's fallback when it is out of stock, capped or over budget.
 

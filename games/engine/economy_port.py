@@ -7,10 +7,10 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from economy import ledger
+from economy import items, ledger
 from economy.errors import InsufficientBalance, Refusal
 from economy.rewards import POINTS, RewardKind, reward_cost_fen
-from economy.service import GrantRequest, SpendRequest, grant, spend
+from economy.service import GrantRequest, SpendRequest, grant, spend, spend_items
 from games.campaigns.config import CampaignConfig
 from games.engine.contract import PrizeOutcome, Rejection
 from games.fairness.pools import Prize
@@ -53,6 +53,18 @@ class SqlEconomyPort:
             spend(self._session, request, self._now)
         except InsufficientBalance as error:
             raise Rejection("insufficient_points", error.message) from error
+
+    def item_balance(self, item: str) -> int:
+        """How many of the campaign's ``item`` the player holds."""
+        return items.item_balance(self._session, self._campaign_id, self._user_id, item)
+
+    def spend_item(self, item: str, count: int, reason: str) -> None:
+        """Take ``count`` of ``item``. :raises Rejection: ``insufficient_items``."""
+        reference = f"{reason}:{self._campaign_id}:{self._user_id}:{self._reference}"
+        try:
+            spend_items(self._session, self._campaign_id, self._user_id, item, count, reference, self._now)
+        except InsufficientBalance as error:
+            raise Rejection("insufficient_items", error.message) from error
 
     def grant_prize(self, prize: Prize) -> PrizeOutcome:
         """Grant ``prize``; when refused, the fallback; when that is refused too, nothing.

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from economy import ledger
+from economy.items import items_held
 from economy.models import Grant
 from games.campaigns.config import CampaignConfig, parsed_config
 from games.engine.contract import Rejection
@@ -53,7 +54,7 @@ _PRIZE_VIEWS: dict[str, dict[str, dict[str, Any]]] = {}
 def game_view(
     session: Session, registry: Registry, campaign_id: int, user_id: int, game_key: str, now: datetime
 ) -> dict[str, Any]:
-    """The shopper's view of one game on opening it."""
+    """The shopper's view of one game on opening it, with the campaign's play items they hold."""
     campaign, config = running_campaign(session, registry, campaign_id, now)
     if game_key not in config.games:
         raise Rejection("game_not_found", f"this campaign has no game '{game_key}'")
@@ -67,7 +68,8 @@ def game_view(
     ).one_or_none()
     state = game.load_state(json.loads(row.state_json)) if row else game.initial_state()
     own = game.view(config.games[game_key], state, local_day(now, campaign.timezone))
-    return shopper_view(session, PlayerView(campaign, config, own, player.client_seed, period), user_id, now)
+    view = shopper_view(session, PlayerView(campaign, config, own, player.client_seed, period), user_id, now)
+    return {**view, "items_held": items_held(session, campaign_id, user_id)}
 
 
 def shopper_view(session: Session, view: PlayerView, user_id: int, now: datetime) -> dict[str, Any]:

@@ -78,7 +78,8 @@ class CouponSchema(Schema):
 
 
 class RewardSchema(Schema):
-    """What a prize gives: ``points``, ``red_packet`` (fen), ``coupon`` (with its cost) or ``nothing``.
+    """What a prize gives: ``points``, ``red_packet`` (fen), ``coupon`` (with its cost), ``item`` (``count`` of a
+    campaign's play ``item``, costing the budget nothing) or ``nothing``.
 
     A red packet gives either a fixed ``amount_fen`` or, with ``min_fen`` and ``max_fen``, an amount
     drawn per grant from ``[min_fen, max_fen]`` (see docs/fairness.md, range red packets).
@@ -91,6 +92,13 @@ class RewardSchema(Schema):
     max_fen = fields.Integer(strict=True, validate=validate.Range(1, LEGAL_TOP_PRIZE_FEN))
     cost_fen = fields.Integer(strict=True, validate=validate.Range(0, LEGAL_TOP_PRIZE_FEN))
     coupon = fields.Nested(CouponSchema)
+    item = fields.String(
+        validate=validate.Regexp(r"^[a-z0-9_]{1,32}$", error="an item key is 1 to 32 lowercase letters, digits or _"),
+        metadata={"description": "the play item granted (e.g. wheel_spin, dice, makeup_card)"},
+    )
+    count = fields.Integer(
+        strict=True, validate=validate.Range(1, 1000), metadata={"description": "how many of the item are granted"}
+    )
 
     @validates_schema
     def _by_kind(self, data: dict[str, Any], **_: Any) -> None:
@@ -98,11 +106,21 @@ class RewardSchema(Schema):
             _check_red_packet_amount(data)
         elif "min_fen" in data or "max_fen" in data:
             raise ValidationError("only a red_packet reward has an amount range", "min_fen")
+        _check_item(data)
         needed = {"points": "points", "coupon": "coupon"}.get(data["kind"])
         if needed and needed not in data:
             raise ValidationError(f"a {data['kind']} reward needs {needed}", needed)
         if data["kind"] == "coupon" and "cost_fen" not in data:
             raise ValidationError("a coupon reward needs its cost_fen to the budget", "cost_fen")
+
+
+def _check_item(data: dict[str, Any]) -> None:
+    """An item reward names its item and count; no other kind has either."""
+    for name in ("item", "count"):
+        if data["kind"] == "item" and name not in data:
+            raise ValidationError(f"an item reward needs {name}", name)
+        if data["kind"] != "item" and name in data:
+            raise ValidationError(f"only an item reward has {name}", name)
 
 
 def _check_red_packet_amount(data: dict[str, Any]) -> None:
@@ -241,6 +259,7 @@ def _reward(data: dict[str, Any]) -> Reward:
     amounts = {
         RewardKind.POINTS: data.get("points", 0),
         RewardKind.RED_PACKET: data.get("amount_fen", data.get("min_fen", 0)),
+        RewardKind.ITEM: data.get("count", 0),
     }
     return Reward(
         kind=kind,
@@ -248,6 +267,7 @@ def _reward(data: dict[str, Any]) -> Reward:
         coupon=coupon,
         coupon_cost_fen=data.get("cost_fen", 0),
         max_amount=data.get("max_fen") if kind is RewardKind.RED_PACKET else None,
+        item=data.get("item"),
     )
 
 

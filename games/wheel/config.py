@@ -25,6 +25,15 @@ class WheelConfigSchema(Schema):
         strict=True, load_default=None, allow_none=True, validate=validate.Range(1, 1_000_000)
     )
     max_extra_spins_per_day = fields.Integer(strict=True, load_default=0, validate=validate.Range(0, 1000))
+    spin_item = fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=validate.Regexp(r"^[a-z0-9_]{1,32}$", error="an item key is 1 to 32 lowercase letters, digits or _"),
+        metadata={
+            "description": "a play item (e.g. wheel_spin, granted by prizes, tasks or milestones) that pays for a spin"
+            " once the day's free spins are used, before points"
+        },
+    )
 
     @post_load
     def _build(self, data: dict[str, Any], **_: Any) -> WheelConfig:
@@ -33,9 +42,11 @@ class WheelConfigSchema(Schema):
 
 @dataclass(frozen=True)
 class WheelConfig:
-    """Slots (prize keys, clockwise from the top), free spins a day, the price of an extra spin."""
+    """Slots (prize keys, clockwise from the top), free spins a day, the price of an extra spin, and the item
+    that pays for a spin (``None``: none)."""
 
     slots: list[str]
     free_spins_per_day: int
     extra_spin_points: int | None
     max_extra_spins_per_day: int
+    spin_item: str | None = None

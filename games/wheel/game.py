@@ -21,6 +21,7 @@ class WheelState:
     day: str = ""
     free_used: int = 0
     extra_used: int = 0
+    item_used: int = 0
 
 
 class Wheel:
@@ -64,6 +65,7 @@ class Wheel:
             if config.extra_spin_points
             else 0,
             "extra_spin_points": config.extra_spin_points,
+            "spin_item": config.spin_item,
             "slots": config.slots,
         }
 
@@ -80,16 +82,24 @@ class Wheel:
                     f"Then extra spins for {points} points each, at most {most} a day",
                 )
             )
+        if config.spin_item:
+            item = config.spin_item
+            lines.append(
+                RuleLine(f"免费次数用完后，每个「{item}」可加抽一次", f"After the free spins, each {item} buys a spin")
+            )
         return lines
 
-    def daily_draws(self, config: WheelConfig) -> int:
-        """One draw a spin: the free spins and, when offered, the extra spins of a day."""
+    def daily_draws(self, config: WheelConfig) -> int | None:
+        """One draw a spin: the free spins and, when offered, the extra spins of a day; no limit when spins can
+        be paid with items (a shopper may hold any number)."""
+        if config.spin_item:
+            return None
         extra = config.max_extra_spins_per_day if config.extra_spin_points else 0
         return config.free_spins_per_day + extra
 
     def apply(self, ctx: PlayContext, state: WheelState, action: Action) -> Outcome:
-        """Spin: one free spin or ``extra_spin_points``, one pool pick (and a range red packet's amount),
-        one grant, one slot to land on.
+        """Spin: one free spin, one ``spin_item`` or ``extra_spin_points``, one pool pick (and a range red packet's
+        amount), one grant, one slot to land on.
 
         The event's payload has ``slot``, ``prize`` (landed), ``picked``, ``fallback_reason`` and, when
         the picked prize is a range red packet, ``amount_fen`` (its drawn amount).
@@ -118,8 +128,12 @@ def _on(state: WheelState, today: str) -> WheelState:
 
 
 def _pay_for_spin(ctx: PlayContext, config: WheelConfig, state: WheelState) -> WheelState:
+    """A free spin first, then one of the spin item, then points."""
     if state.free_used < config.free_spins_per_day:
         return replace(state, free_used=state.free_used + 1)
+    if config.spin_item and ctx.economy.item_balance(config.spin_item) > 0:
+        ctx.economy.spend_item(config.spin_item, 1, "wheel.item_spin")
+        return replace(state, item_used=state.item_used + 1)
     if not config.extra_spin_points or state.extra_used >= config.max_extra_spins_per_day:
         raise Rejection("no_spins_left", "no spins left today")
     if ctx.economy.points_balance() < config.extra_spin_points:
