@@ -14,6 +14,7 @@ function fieldsOf(desc) {
 }
 
 function rewardFor(kind, rewardDesc) {
+  if (kind === "item") return { kind, item: "", count: 1 };
   if (kind !== "coupon") return { kind };
   return { kind, cost_fen: 0, coupon: newItem(fieldsOf(rewardDesc).coupon) };
 }
@@ -83,6 +84,7 @@ function rewardCell(prize, path, index, rewardDesc, ctx) {
     kind === "points" ? amount("points", t("pool.points")) : null,
     kind === "red_packet" ? redPacketFields(prize, path, amount, ctx) : null,
     kind === "coupon" ? amount("cost_fen", t("pool.cost")) : null,
+    kind === "item" ? [amount("item", t("pool.item")), amount("count", t("pool.count"))] : null,
   );
 }
 
