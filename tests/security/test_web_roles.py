@@ -128,8 +128,8 @@ ACCESS = {
     "host.user_coupons": "host_signed",
     "host.redeem": "host_signed",
 }
-ROUTE_PREFIX_ACCESS = {"ops.": "ops", "ops-planning.": "ops", "audit.": "auditor"}
-SAMPLE_VALUES = {"package": "chart.js", "filename": "chart.umd.min.js"}
+ROUTE_PREFIX_ACCESS = {"ops.": "ops", "ops-planning.": "ops", "audit.": "auditor", "play-games.": "shopper"}
+SAMPLE_VALUES = {"package": "chart.js", "filename": "chart.umd.min.js", "game": "wheel", "action": "spin"}
 
 
 def access_of(endpoint: str) -> str | None:
