@@ -13,6 +13,7 @@ from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from economy.ledger import expire_points
 from economy.wallet import expire_coupons
+from games.campaigns.ending import expire_ended_items
 from games.fairness.periods import rotate
 from games.models import Campaign
 from server import db, idempotency
@@ -148,12 +149,14 @@ def points_group() -> None:
 @points_group.command("expire")
 @with_appcontext
 def points_expire() -> None:
-    """Move expired points out through the ledger and mark expired coupons (run daily from cron)."""
+    """Move expired points out through the ledger, mark expired coupons and expire the play items of ended
+    campaigns (run daily from cron)."""
     db_session = db.session()
     with db_session.begin():
         points = expire_points(db_session, db.now())
         coupons = expire_coupons(db_session, db.now())
-    click.echo(f"expired {points} points and {coupons} coupons")
+        items = expire_ended_items(db_session, db.now())
+    click.echo(f"expired {points} points, {coupons} coupons and {items} play items of ended campaigns")
 
 
 @cli.group("launches")

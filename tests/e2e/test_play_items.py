@@ -89,3 +89,15 @@ def test_items_held_expire_when_the_campaign_ends(app: Flask, clock: Clock) -> N
     with app.extensions["carnival.sessions"]() as session:
         assert item_balance(session, campaign, user_id, "wheel_spin") == 0
         assert items_held(session, campaign, user_id) == {}
+
+
+def test_the_daily_expiry_catches_up_on_a_campaign_the_clock_missed(app: Flask, clock: Clock) -> None:
+    campaign = add_campaign(app, items_config())
+    shopper = app.test_client()
+    user_id = login(shopper, "item-3")
+    assert spin(shopper, campaign, "missed-spin-0").status_code == 200
+    clock.advance(days=40)  # ended 10 days ago: beyond the clock's window
+    assert run(app, "points", "expire").output.strip().endswith("and 3 play items of ended campaigns")
+    assert run(app, "points", "expire").output.strip().endswith("and 0 play items of ended campaigns")
+    with app.extensions["carnival.sessions"]() as session:
+        assert items_held(session, campaign, user_id) == {}

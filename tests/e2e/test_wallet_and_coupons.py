@@ -199,16 +199,16 @@ def test_points_expire_marks_a_coupon_expired_once_past_valid_until(
     assert spin(client, campaign, "spin-coupon-02").status_code == 200
     clock.advance(days=7, seconds=-1)  # one second before valid_until
     early = run_cli(app, "points", "expire")
-    assert early.exit_code == 0 and "expired 0 points and 0 coupons" in early.output, early.output
+    assert early.exit_code == 0 and "expired 0 points, 0 coupons and 0 play items" in early.output, early.output
     assert [c.state for c in coupon_rows(app, user)] == ["issued"]
     assert client.get("/api/play/wallet").json["coupons"][0]["state"] == "issued"
     clock.advance(seconds=1)  # valid_until itself: no longer valid
     done = run_cli(app, "points", "expire")
-    assert done.exit_code == 0 and "expired 0 points and 1 coupons" in done.output, done.output
+    assert done.exit_code == 0 and "expired 0 points, 1 coupons and 0 play items" in done.output, done.output
     assert [c.state for c in coupon_rows(app, user)] == ["expired"]
     assert client.get("/api/play/wallet").json["coupons"][0]["state"] == "expired"
     again = run_cli(app, "points", "expire")
-    assert "expired 0 points and 0 coupons" in again.output, again.output
+    assert "expired 0 points, 0 coupons and 0 play items of ended campaigns" in again.output, again.output
 
 
 # --- a per-day cap resets at midnight in the campaign's time zone ------------------------------------
