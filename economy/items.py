@@ -138,6 +138,20 @@ def items_held(session: Session, campaign_id: int, user_id: int) -> dict[str, in
     return {asset.removeprefix(prefix): held for asset, held in rows}
 
 
+def items_of_user(session: Session, user_id: int) -> list[tuple[int, str, int]]:
+    """Every play item the user holds, in any campaign: ``(campaign id, item key, count)``, by campaign and key."""
+    rows = session.execute(
+        select(Account.asset, Account.balance)
+        .where(Account.owner == ledger.user_owner(user_id), Account.asset.startswith(ITEM_PREFIX, autoescape=True))
+        .where(Account.balance > 0)
+    )
+    held = []
+    for asset, count in rows:
+        campaign, _, item = asset.removeprefix(ITEM_PREFIX).partition(":")
+        held.append((int(campaign), item, count))
+    return sorted(held)
+
+
 def expire_items(session: Session, campaign_id: int, now: datetime) -> int:
     """Move every item shoppers still hold in campaign ``campaign_id`` to the campaign's ``expired`` account,
     one ``item_expiry`` entry per shopper account; returns how many items expired. The caller decides that

@@ -10,6 +10,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from economy import ledger
+from economy.items import items_of_user
 from economy.models import Coupon, Grant
 from economy.rewards import CASH
 
@@ -24,11 +25,13 @@ class Wallet:
     points_expiring: list[tuple[int, datetime]]
     cash_fen: int
     coupons: list[Coupon]
+    items: list[tuple[int, str, int]]  # play items held: (campaign id, item key, count)
     history: list[Grant]
 
 
 def wallet(session: Session, user_id: int, now: datetime, history_limit: int = 50) -> Wallet:
-    """Spendable points, cash, lots expiring within 30 days, coupons (expired ones marked) and recent grants."""
+    """Spendable points, cash, lots expiring within 30 days, coupons (expired ones marked), the play items held
+    and recent grants."""
     owner = ledger.user_owner(user_id)
     coupons = session.scalars(select(Coupon).where(Coupon.user_id == user_id).order_by(Coupon.id.desc())).all()
     history = session.scalars(
@@ -39,6 +42,7 @@ def wallet(session: Session, user_id: int, now: datetime, history_limit: int = 5
         points_expiring=ledger.points_expiring(session, user_id, now, now + EXPIRY_WARNING),
         cash_fen=ledger.balance(session, owner, CASH),
         coupons=list(coupons),
+        items=items_of_user(session, user_id),
         history=list(history),
     )
 

@@ -204,7 +204,7 @@ def client_seed(body: dict[str, str], campaign_id: int, user: User) -> dict[str,
 @blp.response(200, WalletSchema)
 @documented_role(blp, "shopper", SHOPPER_ERRORS)
 def my_wallet(user: User) -> dict[str, Any]:
-    """Points (and what expires soon), red packets, coupons, history."""
+    """Points (and what expires soon), red packets, coupons, play items, history."""
     db_session = db.session()
     with db_session.begin():
         now = db.now()
@@ -214,6 +214,7 @@ def my_wallet(user: User) -> dict[str, Any]:
             "points": found.points,
             "cash_fen": found.cash_fen,
             "coupons": coupons,
+            "items": [{"campaign_id": c, "item": item, "count": n} for c, item, n in found.items],
             "points_expiring": [{"points": p, "expires_at": at} for p, at in found.points_expiring],
             "history": history_with_names(db_session, _registry(), found.history),
         }

@@ -170,6 +170,14 @@ class HistorySchema(Schema):
     created_at = fields.DateTime()
 
 
+class HeldItemSchema(Schema):
+    """Play items held in one campaign (extra spins, dice, props); they expire when the campaign ends."""
+
+    campaign_id = fields.Integer()
+    item = fields.String(metadata={"description": "the item key, e.g. wheel_spin"})
+    count = fields.Integer()
+
+
 class WalletSchema(Schema):
     """The wallet page."""
 
@@ -177,6 +185,7 @@ class WalletSchema(Schema):
     points_expiring = fields.List(fields.Nested(ExpiringSchema))
     cash_fen = fields.Integer()
     coupons = fields.List(fields.Nested(CouponSchema))
+    items = fields.List(fields.Nested(HeldItemSchema))
     history = fields.List(fields.Nested(HistorySchema))
 
 

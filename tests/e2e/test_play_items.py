@@ -101,3 +101,14 @@ def test_the_daily_expiry_catches_up_on_a_campaign_the_clock_missed(app: Flask, 
     assert run(app, "points", "expire").output.strip().endswith("and 0 play items of ended campaigns")
     with app.extensions["carnival.sessions"]() as session:
         assert items_held(session, campaign, user_id) == {}
+
+
+def test_the_wallet_lists_the_items_held_by_campaign(app: Flask) -> None:
+    campaign = add_campaign(app, items_config())
+    shopper = app.test_client()
+    login(shopper, "item-4")
+    assert shopper.get("/api/play/wallet").json["items"] == []
+    assert spin(shopper, campaign, "wallet-spin-0").status_code == 200
+    wallet = shopper.get("/api/play/wallet").json
+    assert wallet["items"] == [{"campaign_id": campaign, "item": "wheel_spin", "count": 3}]
+    assert [(h["reward_kind"], h["amount"]) for h in wallet["history"]] == [("item", 3)]

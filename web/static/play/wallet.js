@@ -1,4 +1,4 @@
-// The wallet page: points (and what expires soon), red packets, coupons, history. Display only.
+// The wallet page: points (and what expires soon), red packets, coupons, play items, history. Display only.
 
 import { api, errorText } from "./api.js";
 import { el, showMessage } from "./dom.js";
@@ -63,9 +63,15 @@ function couponCard(coupon) {
   );
 }
 
+function heldItem({ item, count }) {
+  const name = has(`item.${item}`) ? t(`item.${item}`) : item;
+  return el("li", { "data-testid": "held-item" }, el("span", {}, name), el("span", { class: "amount" }, `× ${count}`));
+}
+
 function historyAmount({ reward_kind, amount }) {
   if (reward_kind === "points") return t("history.points", { n: amount });
   if (reward_kind === "red_packet") return t("history.red_packet", { amount: yuan(amount) });
+  if (reward_kind === "item") return t("history.item", { n: amount });
   return has(`history.${reward_kind}`) ? t(`history.${reward_kind}`) : "";
 }
 
@@ -91,6 +97,7 @@ function render() {
   $("cash").textContent = yuanDigits(wallet.cash_fen);
   $("expiring").replaceChildren(...orEmpty(wallet.points_expiring.map(expiringItem), "wallet.no_expiring"));
   $("coupons").replaceChildren(...orEmpty(wallet.coupons.map(couponCard), "wallet.no_coupons", "p"));
+  $("items").replaceChildren(...orEmpty(wallet.items.map(heldItem), "wallet.no_items"));
   $("history").replaceChildren(...orEmpty(wallet.history.map(historyItem), "wallet.no_history"));
 }
 
