@@ -98,6 +98,9 @@ def test_the_wallet_shows_the_balances_of_the_api(page: Page, demo_server: str) 
     expect(by_testid(page, "wallet-cash")).to_have_text(f"{wallet['cash_fen'] // 100}.{wallet['cash_fen'] % 100:02d}")
     expect(by_testid(page, "history-item")).to_have_count(len(wallet["history"]))
     expect(by_testid(page, "coupon")).to_have_count(len(wallet["coupons"]))
+    expect(by_testid(page, "held-item")).to_have_count(len(wallet["items"]))
+    if not wallet["items"]:
+        expect(by_testid(page, "wallet-items")).to_contain_text("还没有道具")
 
 
 def test_the_language_switch_translates_and_is_remembered(page: Page, demo_server: str) -> None:
