@@ -76,11 +76,11 @@ def verify_lines(
     """Verify an export given as lines, and that it extends every ``published`` checkpoint (saved earlier
     from the rules page). ``workers``: processes for the draw lines of a large export (default: up to the
     CPUs available; 1 verifies in this process only). ``replays``: the games the verifier knows, by key
-    (default: every installed game's; worker processes know only those, so other replays verify in this
-    process). :raises VerificationError: naming the first bad line."""
+    (default: every installed game's; they are sent to the workers pickled, or, when one cannot be, this
+    process verifies alone). :raises VerificationError: naming the first bad line."""
     from games.fairness.verify.fast import FastVerifier  # the fast lanes are imported when first used
     from games.fairness.verify.pipeline import Tuning, verify_stream
 
     verifier = FastVerifier(published, replays)
-    number = verify_stream(verifier, lines, Tuning.default(workers if replays is None else 1))
+    number = verify_stream(verifier, lines, Tuning.default(workers))
     return _finish(verifier, number)

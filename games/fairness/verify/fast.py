@@ -98,7 +98,7 @@ def _outcome_holds(
         return False
     detail = {} if slot is None else {"slot": slot}
     landed = pool.fallback if granted is None else granted
-    return replay.check(view, landed, [[n, value] for n, _, value in draws], at, detail) is None
+    return replay.check(view, landed, draws, at, detail) is None  # its draws are (n, limit, value): n first, value last
 
 
 def _row_holds(row: Row, pools: Pools, periods: Periods) -> Accepted | None:

@@ -107,7 +107,7 @@ class _Pipeline:
         self.workers: list[_Worker] = []
         self.sent = 0
         self.broken = False  # the workers could not be started or died: this process does the rest
-        self.context: tuple[int, bytes] = (-1, b"")  # the configs and periods of a generation, pickled
+        self.context: tuple[int, bytes] = (-1, b"")  # the configs, periods and game replays of a generation, pickled
 
     def run(self, lines: Iterator[str], number: int) -> int:
         """Verify the rest of the stream, the lines after line ``number``; returns the number of its last line."""
@@ -169,12 +169,24 @@ class _Pipeline:
         worker = self.workers[self.sent % len(self.workers)]
         self.sent += 1
         if worker.generation != generation:
-            if self.context[0] != generation:  # taken now: this process may change them while it is sent
-                self.context = (generation, pickle.dumps((self.verifier.configs, self.verifier.periods)))
+            if self.context[0] != generation and not self._take_context(generation):
+                return None
             worker.send(("context", self.context[1]))
             worker.generation = generation
         worker.send(("chunk", "".join(lines), len(lines)))
         return worker
+
+    def _take_context(self, generation: int) -> bool:
+        """Pickle what the workers need now (this process may change it while it is sent); False, and no workers
+        from then on, when a game's replay cannot be sent to another process."""
+        verifier = self.verifier
+        try:
+            context = pickle.dumps((verifier.configs, verifier.periods, dict(verifier.replays)))
+        except (pickle.PicklingError, TypeError, AttributeError):
+            self.broken = True
+            return False
+        self.context = (generation, context)
+        return True
 
     def drain(self) -> None:
         """Apply every chunk out, in order."""

@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import IO, Any
 
 from games.fairness.verify.fast import _row_holds
-from games.fairness.verify.outcomes import installed_replays
 from games.fairness.verify.precomputed import Periods, Pools, compile_period, compile_pool
 from games.fairness.verify.rows import Row, _chunk_grammar, _line_row
 
@@ -126,14 +125,13 @@ def serve(inbox: IO[bytes] | None = None, outbox: IO[bytes] | None = None) -> No
     gc.disable()  # what a worker holds makes no reference cycles: counting references frees it all
     pools: Pools = {}
     periods: Periods = {}
-    replays = installed_replays()
     while True:
         try:
             message = pickle.load(inbox)
         except EOFError:
             return
         if message[0] == "context":
-            configs, items = pickle.loads(message[1])
+            configs, items, replays = pickle.loads(message[1])  # the replays' classes import from their modules
             pools = {key: compile_pool(config, replays) for key, config in configs.items()}
             periods = {key: compile_period(item) for key, item in items.items()}
             continue

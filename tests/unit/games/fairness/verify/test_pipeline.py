@@ -7,11 +7,14 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable
+from typing import Any
 
 import pytest
 
 from games.fairness import verify
-from games.fairness.verify import Checkpoint, pipeline
+from games.fairness.verify import Checkpoint, fast, pipeline
+from games.fairness.verify.reference import _finish
+from games.wheel.replay import WheelReplay
 from tests.unit.games.fairness.verify.exports import (
     GENESIS,
     SMALL_CHUNKS,
@@ -20,6 +23,7 @@ from tests.unit.games.fairness.verify.exports import (
     first_draw,
     make_export,
     one_process,
+    outcome,
     period_line,
     reference,
     small_export,
@@ -139,3 +143,31 @@ def test_workers_started_and_never_used_change_nothing() -> None:
     bad = rehashed(EXPORT, FIRST_DRAW + 5, {"prize": "thanks"})
     assert with_workers(tuning)(EXPORT) == reference(EXPORT)
     assert with_workers(tuning)(bad) == reference(bad)
+
+
+class RefusingWheel(WheelReplay):
+    """A wheel replay that finds every slot wrong: a verifier given it must refuse every wheel spin."""
+
+    def check(self, view: Any, landed: str, draws: list, at: int, detail: dict[str, Any]) -> str | None:
+        return "refused by the given replay"
+
+
+class LocalReplay(WheelReplay):
+    """The wheel's replay, holding what pickle cannot send to a worker."""
+
+    def __init__(self) -> None:
+        self.unsent = lambda: None
+
+
+def _with_replays(replays: dict[str, Any]) -> Any:
+    verifier = fast.FastVerifier([], replays)
+    return outcome(lambda: _finish(verifier, pipeline.verify_stream(verifier, BIG, SMALL_CHUNKS)))
+
+
+def test_workers_check_with_the_replays_the_verifier_was_given() -> None:
+    refused = _with_replays({"wheel": RefusingWheel()})
+    assert refused[0] == "refused" and refused[2].endswith("refused by the given replay"), refused
+
+
+def test_a_replay_that_cannot_reach_the_workers_is_verified_in_this_process() -> None:
+    assert _with_replays({"wheel": LocalReplay()}) == reference(BIG)
