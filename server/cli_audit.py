@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterable
+from contextlib import closing
 
 import click
 from flask.cli import with_appcontext
@@ -28,7 +29,8 @@ def audit_stats(path: str) -> None:
     Exits 1 when a version's picks are flagged (p < 0.001), 2 when the file cannot be read.
     """
     try:
-        tests = stats_from_export(read_lines(path))
+        with closing(read_lines(path)) as lines:
+            tests = stats_from_export(lines)
     except (OSError, ValueError, KeyError, TypeError) as error:
         click.echo(f"cannot read {path}: {error}", err=True)
         sys.exit(2)

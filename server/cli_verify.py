@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import sys
+from contextlib import closing
 from pathlib import Path
 from typing import TextIO
 
@@ -44,7 +45,8 @@ def audit_verify(path: str, checkpoints_path: str | None, progress: bool | None)
     size = os.path.getsize(path)
     shown = _Progress(size, sys.stderr) if _shows_progress(progress, size) else None
     try:
-        report = verify_lines(read_lines(path, shown), published)
+        with closing(read_lines(path, shown)) as lines:  # a refusal stops reading: the file closes then too
+            report = verify_lines(lines, published)
     except VerificationError as error:
         _close(shown)
         click.echo(f"FAILED {Path(path).name}: {error}", err=True)

@@ -91,14 +91,14 @@ def _outcome_holds(
             return False
         at = 2
     known = pool.games.get(game)
-    if known is None or known[1] is None:
+    if known is None:
         return False
-    replay, view = known
-    if replay.detail_members != (() if slot is None else ("slot",)):
+    check, view, with_slot = known
+    if with_slot is (slot is None):
         return False
-    detail = {} if slot is None else {"slot": slot}
+    detail = {"slot": slot} if with_slot else {}
     landed = pool.fallback if granted is None else granted
-    return replay.check(view, landed, draws, at, detail) is None  # its draws are (n, limit, value): n first, value last
+    return check(view, landed, draws, at, detail) is None  # the draws are (n, limit, value): n first, value last
 
 
 def _row_holds(row: Row, pools: Pools, periods: Periods) -> Accepted | None:

@@ -5,11 +5,12 @@ usual shape gets ``None``: the draws that use it go to the reference verifier.""
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from games.fairness.verify.canonical import _uint63
-from games.fairness.verify.outcomes import GameReplay, Replays
+from games.fairness.verify.outcomes import Replays
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,7 +22,21 @@ class Pool:
     keys: tuple[str, ...]  # the prize at each position
     fallback: str
     ranges: dict[str, tuple[int, int] | None]  # prize key (first of that key) -> (min_fen, max_fen) or None
-    games: dict[str, tuple[GameReplay, Any]]  # game key -> its replay and its view of the config (None: none)
+    games: dict[str, FastGame]  # the games whose records of this config the fast lane can check
+
+
+FastGame = tuple[Callable[..., str | None], Any, bool]  # a replay's check, its view of a config, detail.slot
+
+
+def _fast_games(config: dict[str, Any], replays: Replays) -> dict[str, FastGame]:
+    """The games whose records of ``config`` fit the fast lane's rows (detail: ``slot`` or nothing beyond an
+    amount), with the view each replay takes of the config; a game missing here goes to the reference."""
+    games = {}
+    for key, replay in replays.items():
+        view = replay.config_view(config)
+        if view is not None and replay.detail_members in ((), ("slot",)):
+            games[key] = (replay.check, view, replay.detail_members == ("slot",))
+    return games
 
 
 Pools = dict[str, Pool | None]  # by config hash; None: the config is not usual, its draws go to the reference
@@ -60,8 +75,7 @@ def compile_pool(config: Any, replays: Replays) -> Pool | None:
             uppers.append(upper)
             keys.append(key)
             ranges.setdefault(key, _amount_range(prize["reward"]))
-        games = {game: (replay, replay.config_view(config)) for game, replay in replays.items()}
-        return Pool(upper, tuple(uppers), tuple(keys), fallback, ranges, games)
+        return Pool(upper, tuple(uppers), tuple(keys), fallback, ranges, _fast_games(config, replays))
     except (_Unusual, KeyError, TypeError, AttributeError):
         return None
 
