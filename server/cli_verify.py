@@ -12,6 +12,7 @@ from typing import TextIO
 import click
 
 from games.fairness.verify import CheckpointsError, VerificationError, read_checkpoints, read_lines, verify_lines
+from games.fairness.verify.outcomes import ReplaysUnavailable
 
 PROGRESS_FROM = 1 << 20  # bytes: smaller files are verified before a progress display would mean anything
 
@@ -51,6 +52,10 @@ def audit_verify(path: str, checkpoints_path: str | None, progress: bool | None)
         _close(shown)
         click.echo(f"FAILED {Path(path).name}: {error}", err=True)
         sys.exit(1)
+    except ReplaysUnavailable as error:
+        _close(shown)
+        click.echo(f"cannot verify: {error}", err=True)
+        sys.exit(2)
     _close(shown)
     periods = ", ".join(f"{k}: {n}" for k, n in report.periods.items())
     click.echo(f"OK: {report.draws} draws verified, chain head {report.head_hash} ({periods})")

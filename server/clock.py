@@ -21,6 +21,7 @@ from datetime import timedelta
 from flask import Flask
 from flask_socketio import SocketIO
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from economy.items import expire_items
 from games.engine.play import commit_seeds
@@ -63,10 +64,21 @@ def tick(app: Flask) -> int:
                 closed += commit_seeds(session, campaign_id, db.now())
             with session.begin():
                 seal_log(session, campaign_id)
-            if ends_at <= now:
+            expired: set[int] = app.extensions.setdefault("carnival.items_expired", set())  # by this process
+            if ends_at <= now and campaign_id not in expired:
                 with session.begin():
-                    expire_items(session, campaign_id, db.now())
+                    _expire_ended_items(session, campaign_id, expired)
         return closed
+
+
+def _expire_ended_items(session: Session, campaign_id: int, expired: set[int]) -> None:
+    """Expire the campaign's items if it has still ended once its row is locked (a publish may have extended
+    it since it was read); each process does it once per campaign, the daily cron catches up on the rest."""
+    now = db.now()
+    ends_at = session.scalars(select(Campaign.ends_at).where(Campaign.id == campaign_id).with_for_update()).one()
+    if ends_at <= now:
+        expire_items(session, campaign_id, now)
+        expired.add(campaign_id)
 
 
 def _run(app: Flask, socketio: SocketIO, seconds: float) -> None:

@@ -4,6 +4,7 @@ all inside the current transaction."""
 from __future__ import annotations
 
 from datetime import datetime
+from uuid import uuid4
 
 from sqlalchemy.orm import Session
 
@@ -59,8 +60,12 @@ class SqlEconomyPort:
         return items.item_balance(self._session, self._campaign_id, self._user_id, item)
 
     def spend_item(self, item: str, count: int, reason: str) -> None:
-        """Take ``count`` of ``item``. :raises Rejection: ``insufficient_items``."""
-        reference = f"{reason}:{self._campaign_id}:{self._user_id}:{self._reference}"
+        """Take ``count`` of ``item``. :raises Rejection: ``insufficient_items``.
+
+        The reference is new for every action (an action that draws nothing leaves the nonce where it was); a
+        request sent again is answered by its idempotency key before it reaches the game.
+        """
+        reference = f"{reason}:{self._campaign_id}:{self._user_id}:{self._reference}:{uuid4().hex}"
         try:
             spend_items(self._session, self._campaign_id, self._user_id, item, count, reference, self._now)
         except InsufficientBalance as error:

@@ -162,6 +162,8 @@ def play(
     if game_key not in config.games:
         raise Rejection("game_not_found", f"this campaign has no game '{game_key}'")
     game = registry.get(game_key)
+    if action.name not in game.actions:
+        raise Rejection("unknown_action", f"the game '{game_key}' has no action '{action.name}'")
     period = draw_period(session, player, now, covering)
     if state_row is None:
         state_row = _new_state_row(session, campaign_id, user_id, game_key, game.dump_state(game.initial_state()))
@@ -245,6 +247,7 @@ def _facts(
     first = outcome.grants[0] if outcome.grants else PrizeOutcome(picked="", granted=None)
     detail = outcome.events[0].payload if outcome.events else {}
     recorded = {"amount_fen", *game.replay.detail_members}  # what the verifiers read of the outcome
+    _check_detail(game, detail)
     return records.DrawFacts(
         campaign_id=campaign_id,
         game=game.key,
@@ -261,6 +264,15 @@ def _facts(
         detail={k: v for k, v in detail.items() if k in recorded},
         created_at=now,
     )
+
+
+def _check_detail(game: Game, detail: dict[str, Any]) -> None:
+    """A game's outcome members are integers >= 0, as the verifiers require; a game that breaks this is a bug,
+    and the play rolls back rather than leave a record no auditor could verify."""
+    for name in game.replay.detail_members:
+        value = detail.get(name)
+        if type(value) is not int or value < 0:
+            raise ValueError(f"game '{game.key}' recorded detail.{name} = {value!r}, not an integer >= 0")
 
 
 def lock_player(session: Session, campaign_id: int, user_id: int) -> Player:

@@ -3,5 +3,6 @@
 (:mod:`~games.insight.preflight`), live metrics (:mod:`~games.insight.metrics`) and CSV reports
 (:mod:`~games.insight.reports`).
 
-May import :mod:`games.fairness`, :mod:`games.campaigns` (configs), :mod:`games.models` and :mod:`economy`.
+May import :mod:`games.fairness`, :mod:`games.campaigns` (configs), :mod:`games.engine.registry` (each game's
+model of play), :mod:`games.models` and :mod:`economy`.
 """

@@ -24,13 +24,15 @@ def daily_draws_of(registry: Registry, games: dict[str, Any]) -> int | None:
     for key, raw in sorted(games.items()):
         try:
             game = registry.get(key)
-            draws = game.daily_draws(game.config_schema().load(raw))
         except KeyError:
             errors[key] = [f"no game is registered as '{key}'"]
             continue
+        try:
+            config = game.config_schema().load(raw)
         except ValidationError as error:
             errors[key] = error.messages
             continue
+        draws = game.daily_draws(config)
         most = None if most is None or draws is None else most + draws
     if errors:
         raise ValidationError(errors)

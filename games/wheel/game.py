@@ -11,7 +11,7 @@ from games.engine.disclosed_terms import DisclosedTerm, Worse
 from games.fairness.pools import Pool
 from games.fairness.prize_draw import draw_prize
 from games.wheel.config import WheelConfig, WheelConfigSchema
-from games.wheel.replay import WheelReplay
+from games.wheel.replay import replay as wheel_replay
 
 
 @dataclass(frozen=True)
@@ -29,12 +29,13 @@ class Wheel:
 
     key = "wheel"
     config_schema = WheelConfigSchema
-    replay = WheelReplay()
+    replay = wheel_replay
     actions = frozenset({"spin"})
     disclosed_terms = (
         DisclosedTerm("free_spins_per_day", "the free spins a day", Worse.LOWER),
         DisclosedTerm("max_extra_spins_per_day", "the extra spins a day", Worse.LOWER),
         DisclosedTerm("extra_spin_points", "the points per extra spin", Worse.HIGHER, unset=math.inf),
+        DisclosedTerm("spin_item", "the item that pays for a spin", Worse.CHANGE),
     )
 
     def check_config(self, config: WheelConfig, pool: Pool) -> dict[str, list[str]]:

@@ -19,9 +19,17 @@ from tests.conftest import Clock, add_campaign, build_app, login, wheel_config
 from tests.e2e.audit_exports import failed, run, verify
 from tests.e2e.js_verifier import js_verdicts
 from tests.e2e.test_ops_api import staff
+from tests.unit.games.fairness.verify.tamperings import rehashed
 
 FLIPS = 3
-ENTRY_POINTS = "[carnival.games]\ncoin = tests.plugins.coin.game:game\n"
+ENTRY_POINTS = "\n".join(
+    [
+        "[carnival.games]",
+        "coin = tests.plugins.coin.game:game",
+        "[carnival.replays]",
+        "coin = tests.plugins.coin.replay:replay",
+    ]
+)
 
 
 @pytest.fixture
@@ -118,11 +126,31 @@ def test_it_plays_beside_the_wheel_and_its_draws_verify(coin_app: Flask, clock: 
 
 
 def _a_flipped_side_fails(path: Path, side: int) -> None:
-    """The first flip's side turned over (the record rehashed and the chain kept): the coin's replay refuses it."""
-    lines = path.read_text("utf-8").splitlines()
+    """The first flip's side turned over, the record hashed again and the chain relinked (what a forger would
+    do): the coin's replay refuses it."""
+    lines = path.read_text("utf-8").splitlines(keepends=True)
     at = next(i for i, line in enumerate(lines) if '"type":"draw"' in line)
-    text = lines[at].replace(f'"side":{side}', f'"side":{1 - side}')
-    assert text != lines[at]
-    path.write_text("\n".join([*lines[:at], text, *lines[at + 1 :]]) + "\n", "utf-8")
+    path.write_text("".join(rehashed(lines, at, {"detail": {"side": 1 - side}})), "utf-8")
     result = verify(path)
-    assert failed(result) and "altered" in result.output, result.output
+    assert failed(result) and "coin side does not follow from the draw" in result.output, result.output
+
+
+def test_a_game_without_an_installed_replay_is_refused_by_name(coin_app: Flask, tmp_path: Path) -> None:
+    """The saved wheel export with its first record's game renamed (and rehashed): refused, naming the game."""
+    saved = (Path(__file__).parent.parent / "data" / "wheel-export-2026-11.jsonl").read_text("utf-8")
+    lines = saved.splitlines(keepends=True)
+    at = next(i for i, line in enumerate(lines) if '"type":"draw"' in line)
+    path = tmp_path / "dice.jsonl"
+    path.write_text("".join(rehashed(lines, at, {"game": "dice"})), "utf-8")
+    result = verify(path)
+    assert failed(result), result.output
+    assert 'game "dice" is not one this verifier knows (it knows: coin, wheel)' in result.output, result.output
+
+
+def test_an_action_the_game_does_not_have_is_refused_before_any_draw(coin_app: Flask) -> None:
+    campaign = add_campaign(coin_app, coin_and_wheel_config())
+    shopper = coin_app.test_client()
+    login(shopper, "no-such-action")
+    refused = shopper.post(f"/api/play/{campaign}/games/coin/jump", headers={"Idempotency-Key": "coin-jump-1"})
+    assert refused.status_code == 400 and refused.json["error"] == "unknown_action", refused.json
+    assert flip(shopper, campaign, "coin-flip-after").json["proof"]["nonce"] == 0  # nothing was drawn

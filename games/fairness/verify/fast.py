@@ -97,8 +97,10 @@ def _outcome_holds(
     if with_slot is (slot is None):
         return False
     detail = {"slot": slot} if with_slot else {}
+    if amount is not None:
+        detail["amount_fen"] = amount
     landed = pool.fallback if granted is None else granted
-    return check(view, landed, draws, at, detail) is None  # the draws are (n, limit, value): n first, value last
+    return check(view, landed, [(d[0], d[2]) for d in draws], at, detail) is None  # as the reference hands them
 
 
 def _row_holds(row: Row, pools: Pools, periods: Periods) -> Accepted | None:

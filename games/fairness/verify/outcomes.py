@@ -1,11 +1,11 @@
 """Each game's part of checking a draw (docs/fairness.md section 7, "How a game's outcome follows"): the
 integers a game draws after the pool pick and the amount, and the outcome members of ``detail`` they give.
 
-A game declares its step as a :class:`GameReplay` (the wheel's is :mod:`games.wheel.replay`) and hands it to
-the verifier through the registry: each game registered in the ``carnival.games`` entry-point group carries
-its ``replay``. A replay uses the standard library only and reads nothing but the record and its config, so
-what it checks is the published rule, not the engine's code. A record of a game the verifier has no replay
-for is refused by name.
+A game declares its step as a :class:`GameReplay` (the wheel's is :mod:`games.wheel.replay`): the game object
+the registry holds carries it as ``replay``, and the game's package publishes the same object in the
+``carnival.replays`` entry-point group, so that the verifier loads the replays alone (standard library only,
+nothing of the engine). A replay reads nothing but the record and its config, so what it checks is the
+published rule, not the engine's code. A record of a game the verifier has no replay for is refused by name.
 """
 
 from __future__ import annotations
@@ -14,7 +14,11 @@ from collections.abc import Mapping
 from importlib.metadata import entry_points
 from typing import Any, Protocol
 
-ENTRY_POINT_GROUP = "carnival.games"
+ENTRY_POINT_GROUP = "carnival.replays"
+
+
+class ReplaysUnavailable(Exception):
+    """An installed game's replay cannot be loaded: nothing can be verified until it is fixed or removed."""
 
 
 class GameReplay(Protocol):
@@ -35,9 +39,8 @@ class GameReplay(Protocol):
         """What the check needs of a config (computed once per config); ``None`` when the config lacks it."""
 
     def check(self, view: Any, landed: str, draws: list[list[int]], at: int, detail: dict[str, Any]) -> str | None:
-        """Why the record's outcome does not follow from ``draws[at:]`` (the game's own integers, each a
-        sequence with its bound ``n`` first and its ``value`` last: ``[n, value]``, or a longer tuple in the fast
-        lane), or ``None`` when it does. ``landed`` is the granted prize, or the pool's fallback
+        """Why the record's outcome does not follow from ``draws[at:]`` (the game's own integers, each
+        ``[n, value]``), or ``None`` when it does. ``landed`` is the granted prize, or the pool's fallback
         when nothing was granted."""
 
 
@@ -45,14 +48,17 @@ Replays = Mapping[str, GameReplay]
 
 
 def installed_replays() -> dict[str, GameReplay]:
-    """The replay of every game installed in the ``carnival.games`` entry-point group, by game key.
+    """The replay of every game installed in the ``carnival.replays`` entry-point group, by game key.
 
-    :raises ValueError: when an installed game has no replay, or one keyed otherwise.
+    :raises ReplaysUnavailable: when one cannot be loaded, or is keyed otherwise.
     """
     replays: dict[str, GameReplay] = {}
     for entry_point in entry_points(group=ENTRY_POINT_GROUP):
-        replay = getattr(entry_point.load(), "replay", None)
+        try:
+            replay = entry_point.load()
+        except Exception as error:  # a third-party package's import may fail in any way
+            raise ReplaysUnavailable(f"the replay of game '{entry_point.name}' cannot be loaded: {error}") from error
         if getattr(replay, "game", None) != entry_point.name:
-            raise ValueError(f"game '{entry_point.name}' has no replay keyed '{entry_point.name}' for the verifier")
-        replays[entry_point.name] = replay  # type: ignore[assignment]
+            raise ReplaysUnavailable(f"the replay published as '{entry_point.name}' is not keyed '{entry_point.name}'")
+        replays[entry_point.name] = replay
     return replays

@@ -229,13 +229,16 @@ class _Verifier:
         """The game's own step (its replay): ``draws[at:]`` give the outcome in ``detail``."""
         replay = self.replays[record["game"]]
         key = (record["config_hash"], record["game"])
-        if key not in self.game_views:
-            self.game_views[key] = replay.config_view(config)
-        view = self.game_views[key]
+        landed = config["pool"]["fallback"] if record["granted"] is None else record["granted"]
+        try:
+            if key not in self.game_views:
+                self.game_views[key] = replay.config_view(config)
+            view = self.game_views[key]
+            problem = None if view is None else replay.check(view, landed, record["draws"], at, record["detail"])
+        except Exception as error:  # a game's replay is outside this verifier: its failure is this line's verdict
+            raise VerificationError(number, f"{where}: the {record['game']} replay failed ({error!r})") from error
         if view is None:
             raise VerificationError(number, f"{where}: config {record['config_hash'][:12]} {replay.missing_config}")
-        landed = config["pool"]["fallback"] if record["granted"] is None else record["granted"]
-        problem = replay.check(view, landed, record["draws"], at, record["detail"])
         if problem is not None:
             raise VerificationError(number, f"{where}: {problem}")
 

@@ -14,7 +14,7 @@ from games.engine.contract import Action, GameEvent, Outcome, PlayContext, Rejec
 from games.engine.disclosed_terms import DisclosedTerm, Worse
 from games.fairness.pools import Pool
 from games.fairness.prize_draw import draw_prize
-from tests.plugins.coin.replay import CoinReplay
+from tests.plugins.coin.replay import replay as coin_replay
 
 
 class CoinConfigSchema(Schema):
@@ -39,7 +39,7 @@ class Coin:
     config_schema = CoinConfigSchema
     actions = frozenset({"flip"})
     disclosed_terms = (DisclosedTerm("flips_per_day", "the flips a day", Worse.LOWER),)
-    replay = CoinReplay()
+    replay = coin_replay
 
     def check_config(self, config: Any, pool: Pool) -> dict[str, list[str]]:
         """Nothing to cross-check against the pool."""

@@ -22,6 +22,9 @@ class CoinReplay:
         """Why the side does not follow from ``draws[at]``, or ``None``."""
         if len(draws) != at + 1:
             return f"a coin flip has {at + 1} draws, not {len(draws)}"
-        if draws[at][0] != 2 or detail["side"] != draws[at][-1]:
+        if draws[at][0] != 2 or detail["side"] != draws[at][1]:
             return "coin side does not follow from the draw"
         return None
+
+
+replay = CoinReplay()
