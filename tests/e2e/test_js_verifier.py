@@ -173,3 +173,13 @@ def canonical_in_utf16_order(value: Any) -> str:
     if isinstance(value, list):
         return "[" + ",".join(canonical_in_utf16_order(v) for v in value) + "]"
     return json.dumps(value, ensure_ascii=False)
+
+
+def test_explain_draw_fails_the_game_step_of_a_game_it_does_not_know() -> None:
+    items = [json.loads(line) for line in EXPORT]
+    config = next(i["config"] for i in items if i["type"] == "config")
+    period = next(i for i in items if i["type"] == "period")
+    record = next(i["record"] for i in items if i["type"] == "draw") | {"game": "dice"}
+    answer = explain(record, config, period, GENESIS)
+    game = [step for step in answer["steps"] if step["id"] == "game"]
+    assert not answer["ok"] and game == [{"id": "game", "ok": False, "game": "dice", "known": ["wheel"]}]

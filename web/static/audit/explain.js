@@ -16,6 +16,7 @@ import {
   toHex,
   WordStream,
 } from "./fair.js";
+import { GAMES } from "./games/index.js";
 import { canonical, fromPlain, PyFloat } from "./pyjson.js";
 import { fromhex, utf8 } from "./pyops.js";
 
@@ -126,15 +127,11 @@ function amountStep(config, record) {
   return { id: "amount", ok, range: true, min, max, n, expectedN: max - min + 1, u, amount, recorded };
 }
 
-function slotStep(config, record, at) {
-  const slots = config.games.wheel.slots;
-  const landed = record.granted || config.pool.fallback;
-  const candidates = slots.flatMap((key, i) => (key === landed ? [i] : []));
-  const [n, value] = record.draws[at] ?? [null, null];
-  const slot = value === null ? null : (candidates[value] ?? null);
-  const ok = record.draws.length === at + 1 && n === candidates.length && record.detail?.slot === slot;
-  const draws = record.draws.length;
-  return { id: "slot", ok, landed, slots, candidates, at, n, value, slot, recorded: record.detail?.slot, draws };
+/** The game's own step (games/index.js), or a failing "game" step for a game this verifier does not know. */
+async function gameStep(config, record, at) {
+  const game = GAMES.get(record.game);
+  if (!game) return { id: "game", ok: false, game: record.game, known: [...GAMES.keys()].sort() };
+  return attempt(game.explainStepId, () => game.explainStep(config, record, at));
 }
 
 async function attempt(id, build) {
@@ -167,6 +164,6 @@ export async function explainDraw(record, config, period, { previousHash } = {})
   steps.push(await attempt("grant", () => grantStep(c, r)));
   const amount = await attempt("amount", () => amountStep(c, r));
   steps.push(amount);
-  if (r.game === "wheel") steps.push(await attempt("slot", () => slotStep(c, r, amount.range ? 2 : 1)));
+  steps.push(await gameStep(c, r, amount.range ? 2 : 1));
   return { ok: steps.every((step) => step.ok !== false), steps };
 }

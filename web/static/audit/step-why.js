@@ -77,6 +77,7 @@ const WHY = {
   grant,
   amount,
   slot,
+  game: (s) => t("step.game.unknown", { game: s.game, known: s.known.join(", ") }),
 };
 
 /** Why ``step`` (one of explainDraw's) passed, failed or was not checked, in the current language. */

@@ -151,6 +151,7 @@ const DETAILS = {
         ["step.draw_count", mono(`${s.draws} / ${s.at + 1}`)],
       ),
     ),
+  game: () => null, // the sentence names the game
 };
 
 function wordUse(word) {

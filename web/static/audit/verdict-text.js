@@ -35,6 +35,7 @@ const ZH = [
   [/^amount_fen (.*) but the draw gives (.*)$/, "记录的 amount_fen 是 $1，但抽取结果为 $2"],
   [/^a wheel spin has (\S+) draws, not (\S+)$/, "一次转盘抽奖应有 $1 次抽取，而不是 $2 次"],
   [/^wheel slot does not follow from the draw$/, "转盘格位不能由抽取结果推出"],
+  [/^game (.*) is not one this verifier knows \(it knows: (.*)\)$/, "本验证器不认识游戏 $1（它认识：$2）"],
   [
     /^end line's count or head hash does not match the draws \(records missing\)$/,
     "end 行的数量或链头哈希与抽奖记录不符（有记录缺失）",

@@ -13,6 +13,10 @@ function resultDetail(result) {
   const { prize } = result;
   if (prize.kind === "nothing") return t("result.nothing_detail");
   if (prize.kind === "points") return t("result.points", { points: prize.reward.points });
+  if (prize.kind === "item") {
+    const item = prize.reward.item;
+    return t("result.item", { count: prize.reward.count, item: has(`item.${item}`) ? t(`item.${item}`) : item });
+  }
   if (typeof result.amount_fen === "number") {
     return t("result.red_packet", { amount: yuan(result.amount_fen), range: redPacketValue(prize.reward) });
   }

@@ -16,6 +16,20 @@ export const wheel = {
     return Array.isArray(slots) && slots.every((key) => typeof key === "string") ? slots : null;
   },
 
+  explainStepId: "slot",
+
+  /** The auditors' "slot" step of one record (plain objects): what the explanation shows, and whether it holds. */
+  explainStep(config, record, at) {
+    const slots = config.games.wheel.slots;
+    const landed = record.granted || config.pool.fallback;
+    const candidates = slots.flatMap((key, i) => (key === landed ? [i] : []));
+    const [n, value] = record.draws[at] ?? [null, null];
+    const slot = value === null ? null : (candidates[value] ?? null);
+    const ok = record.draws.length === at + 1 && n === candidates.length && record.detail?.slot === slot;
+    const draws = record.draws.length;
+    return { id: "slot", ok, landed, slots, candidates, at, n, value, slot, recorded: record.detail?.slot, draws };
+  },
+
   /** Why the slot does not follow from ``draws[at]``, or null. */
   check(slots, landed, draws, at, detail) {
     if (draws.length !== at + 1) return `a wheel spin has ${at + 1} draws, not ${draws.length}`;
