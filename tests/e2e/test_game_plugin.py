@@ -154,3 +154,25 @@ def test_an_action_the_game_does_not_have_is_refused_before_any_draw(coin_app: F
     refused = shopper.post(f"/api/play/{campaign}/games/coin/jump", headers={"Idempotency-Key": "coin-jump-1"})
     assert refused.status_code == 400 and refused.json["error"] == "unknown_action", refused.json
     assert flip(shopper, campaign, "coin-flip-after").json["proof"]["nonce"] == 0  # nothing was drawn
+
+
+def test_an_action_that_draws_nothing_spends_an_item_each_time(coin_app: Flask) -> None:
+    token = {"kind": "item", "item": "token", "count": 2}
+    config = coin_and_wheel_config()
+    config["pool"]["prizes"] = [
+        {"key": "tokens", "name": "2 枚代币", "weight": 1_000_000_000, "reward": token},
+        {"key": "thanks", "name": "谢谢参与", "weight": 1, "reward": {"kind": "nothing"}},
+    ]
+    config["pool"]["fallback"], config["caps"] = "thanks", []
+    config["games"]["wheel"]["slots"] = ["tokens", "thanks"] * 3
+    campaign = add_campaign(coin_app, config)
+    shopper = coin_app.test_client()
+    login(shopper, "token-user")
+    assert flip(shopper, campaign, "token-flip-1").json["grants"][0]["granted"] == "tokens"
+    uses = [
+        shopper.post(f"/api/play/{campaign}/games/coin/use", headers={"Idempotency-Key": f"use-{n}-key"})
+        for n in range(3)
+    ]
+    assert [use.status_code for use in uses] == [200, 200, 409]
+    assert uses[0].json["proof"] is None and uses[2].json["error"] == "insufficient_items"
+    assert shopper.get(f"/api/play/{campaign}/games/coin").json["view"]["items_held"] == {}

@@ -37,7 +37,7 @@ class Coin:
 
     key = "coin"
     config_schema = CoinConfigSchema
-    actions = frozenset({"flip"})
+    actions = frozenset({"flip", "use"})
     disclosed_terms = (DisclosedTerm("flips_per_day", "the flips a day", Worse.LOWER),)
     replay = coin_replay
 
@@ -58,10 +58,14 @@ class Coin:
         return {"flips": state.flips, "day": state.day}
 
     def apply(self, ctx: PlayContext, state: CoinState, action: Action) -> Outcome:
-        """Flip: a prize from the pool (granted or its fallback), then a side.
+        """Flip: a prize from the pool (granted or its fallback), then a side. Use: spend a ``token`` item,
+        drawing nothing.
 
-        :raises Rejection: ``no_flips_left`` once the day's flips are used.
+        :raises Rejection: ``no_flips_left`` once the day's flips are used; ``insufficient_items``.
         """
+        if action.name == "use":  # spend one token, draw nothing
+            ctx.economy.spend_item("token", 1, "coin.use")
+            return Outcome(state, [GameEvent("coin.used", {"item": "token"})], [])
         flips = state.flips if state.day == ctx.today else 0
         if flips >= ctx.config["flips_per_day"]:
             raise Rejection("no_flips_left", "no flips left today")
