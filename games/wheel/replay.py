@@ -34,7 +34,7 @@ class WheelReplay:
         """Why the slot does not follow from ``draws[at]``, or ``None``."""
         if len(draws) != at + 1:
             return f"a wheel spin has {at + 1} draws, not {len(draws)}"
-        n, value = draws[at]
+        n, value = draws[at][0], draws[at][1]
         candidates = view.get(landed, ())
         if n != len(candidates) or value >= n or detail["slot"] != candidates[value]:
             return "wheel slot does not follow from the draw"

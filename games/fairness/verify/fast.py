@@ -46,10 +46,10 @@ def _range(digits: str) -> tuple[int, int]:
 
 
 def _follows(period: Period, client_seed: str, nonce: str, draws: list[tuple[int, int, int]]) -> bool:
-    """Whether each ``(n, limit, value)`` of ``draws`` is the next integer below ``n`` of the draw's one word
+    """Whether each ``(n, value, limit)`` of ``draws`` is the next integer below ``n`` of the draw's one word
     stream (sections 5 and 6)."""
     words, at, cursor = _WORDS(period.block(f"{client_seed}:{nonce}:0".encode("ascii"))), 0, 1
-    for n, limit, value in draws:
+    for n, value, limit in draws:
         while True:
             if at == 8:  # the next block of the same stream
                 words, at = _WORDS(period.block(f"{client_seed}:{nonce}:{cursor}".encode("ascii"))), 0
@@ -76,7 +76,7 @@ def _outcome_holds(
     """Section 11 steps 4.8 to 4.11 for a usual record whose draws follow from its seeds: the pick, the grant,
     the amount draw and the game's own step (as ``games.fairness.verify.reference._Verifier._check_draw`` does
     them)."""
-    n, _, value = draws[0]
+    n, value, _ = draws[0]
     if n != pool.total or prize != pool.keys[bisect_right(pool.uppers, value)]:
         return False
     if not ((granted == prize and reason is None) or (reason is not None and granted in (pool.fallback, None))):
@@ -87,7 +87,7 @@ def _outcome_holds(
             return False
     else:
         low, high = amount_range
-        if len(draws) < 2 or draws[1][0] != high - low + 1 or amount != low + draws[1][2]:
+        if len(draws) < 2 or draws[1][0] != high - low + 1 or amount != low + draws[1][1]:
             return False
         at = 2
     known = pool.games.get(game)
@@ -100,7 +100,7 @@ def _outcome_holds(
     if amount is not None:
         detail["amount_fen"] = amount
     landed = pool.fallback if granted is None else granted
-    return check(view, landed, [(d[0], d[2]) for d in draws], at, detail) is None  # as the reference hands them
+    return check(view, landed, draws, at, detail) is None  # each draw starts [n, value], as the reference's do
 
 
 def _row_holds(row: Row, pools: Pools, periods: Periods) -> Accepted | None:
@@ -115,11 +115,14 @@ def _row_holds(row: Row, pools: Pools, periods: Periods) -> Accepted | None:
     pool, period = pools.get(config_hash), periods.get(period_key)
     if pool is None or period is None or commitment != period.commitment:
         return None
-    draws = [(*(_RANGES.get(n1) or _range(n1)), int(v1))]
+    n, limit = _RANGES.get(n1) or _range(n1)
+    draws = [(n, int(v1), limit)]  # [n, value] as a record has them, then what the stream check needs
     if n2:
-        draws.append((*(_RANGES.get(n2) or _range(n2)), int(v2)))
+        n, limit = _RANGES.get(n2) or _range(n2)
+        draws.append((n, int(v2), limit))
         if n3:
-            draws.append((*(_RANGES.get(n3) or _range(n3)), int(v3)))
+            n, limit = _RANGES.get(n3) or _range(n3)
+            draws.append((n, int(v3), limit))
     if not _follows(period, client_seed, nonce, draws):
         return None
     reason_, granted_ = reason[1:-1] if reason else None, granted[1:-1] if granted else None

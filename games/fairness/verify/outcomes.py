@@ -39,8 +39,9 @@ class GameReplay(Protocol):
         """What the check needs of a config (computed once per config); ``None`` when the config lacks it."""
 
     def check(self, view: Any, landed: str, draws: list[list[int]], at: int, detail: dict[str, Any]) -> str | None:
-        """Why the record's outcome does not follow from ``draws[at:]`` (the game's own integers, each
-        ``[n, value]``), or ``None`` when it does. ``landed`` is the granted prize, or the pool's fallback
+        """Why the record's outcome does not follow from ``draws[at:]`` (the game's own integers, each a
+        sequence that starts ``n, value``: read them as ``draws[i][0]`` and ``draws[i][1]``, for the fast lane
+        hands on longer tuples), or ``None`` when it does. ``landed`` is the granted prize, or the pool's fallback
         when nothing was granted."""
 
 
