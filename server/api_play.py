@@ -10,6 +10,7 @@ from typing import Any
 from flask import Response, current_app, jsonify, request
 from flask_smorest import Blueprint
 
+from economy.items import items_held
 from economy.wallet import coupon_as_of, wallet
 from games.engine.contract import Action
 from games.engine.play import PlayResult, active_campaign, commit_seeds, play, record_draw, set_client_seed
@@ -84,6 +85,8 @@ def spin(campaign_id: int, user: User) -> Response:
     def work(db_session: Any) -> tuple[PlayResult, dict[str, Any]]:
         result = play(db_session, _registry(), campaign_id, user_id, "wheel", Action("spin"), db.now)
         wheel_now = shopper_view(db_session, result.view, user_id, db.now())
+        if result.view.game_view.get("spin_item"):  # only a wheel that takes items reads them
+            wheel_now["items_held"] = items_held(db_session, campaign_id, user_id)
         result = record_draw(db_session, result)
         return result, _spin_body(result, wheel_now)
 

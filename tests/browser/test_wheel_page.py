@@ -437,3 +437,31 @@ def test_controls_are_big_enough_to_tap_and_small_text_meets_aa_contrast(
     badge = by_testid(page, "fallback-badge")
     colours = badge.evaluate("e => [getComputedStyle(e).color, getComputedStyle(e).backgroundColor]")
     assert contrast(*colours) >= 4.5, colours
+
+
+def spins_as_prizes(body: dict[str, Any]) -> None:
+    """2 extra spins (the wheel_spin item) practically always; one free spin a day, then the item, then 5 points."""
+    spins = prize(body, "points_20")
+    spins.update(name="2 次抽奖机会", weight=PICKED_ALWAYS, reward={"kind": "item", "item": "wheel_spin", "count": 2})
+    body["config"]["games"]["wheel"].update(
+        free_spins_per_day=1, spin_item="wheel_spin", extra_spin_points=5, max_extra_spins_per_day=3
+    )
+
+
+def test_won_spins_pay_for_the_next_spin_without_asking_for_points(
+    screen: Page, ops: APIRequestContext, demo_server: str
+) -> None:
+    page = screen
+    enter_campaign(page, demo_server, publish_campaign(ops, demo_server, spins_as_prizes), 1)
+    button = by_testid(page, "spin-button")
+    expect(button).to_have_text("免费抽奖（剩 1 次）")
+    assert spin(page)["prize"]["key"] == "points_20"
+    expect(page.locator("#result-detail")).to_contain_text("获得 2 个「抽奖机会」")
+    by_testid(page, "result-close").click()
+    expect(button).to_have_text("用抽奖机会抽一次（剩 2 次）")
+    expect(by_testid(page, "spin-hint")).to_contain_text("不花积分")
+    answer = spin(page)  # no points confirmation: the spin goes out at once
+    assert answer["wheel"]["items_held"] == {"wheel_spin": 3} and answer["wheel"]["points"] >= 0
+    expect(by_testid(page, "points-confirm")).to_be_hidden()
+    by_testid(page, "result-close").click()
+    expect(button).to_have_text("用抽奖机会抽一次（剩 3 次）")
