@@ -80,10 +80,10 @@ def wheel(campaign_id: int, user: User) -> dict[str, Any]:
 )
 def spin(campaign_id: int, user: User) -> Response:
     """Spin once. The server draws, grants and answers where the wheel lands."""
-    user_id = user.id  # read once: a rolled-back attempt expires the user object
+    user_id, tier = user.id, user.tier  # read once: a rolled-back attempt expires the user object
 
     def work(db_session: Any) -> tuple[PlayResult, dict[str, Any]]:
-        result = play(db_session, _registry(), campaign_id, user_id, "wheel", Action("spin"), db.now)
+        result = play(db_session, _registry(), campaign_id, user_id, "wheel", Action("spin"), db.now, tier)
         wheel_now = shopper_view(db_session, result.view, user_id, db.now())
         if result.view.game_view.get("spin_item"):  # only a wheel that takes items reads them
             wheel_now["items_held"] = items_held(db_session, campaign_id, user_id)

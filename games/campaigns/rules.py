@@ -90,7 +90,7 @@ def rules(session: Session, registry: Registry, campaign: Campaign, config: Camp
         ],
         games=config.raw["games"],
         game_rules=[
-            {"game": key, "lines": [asdict(line) for line in registry.get(key).rules_lines(game_config)]}
+            {"game": key, "lines": [asdict(line) for line in registry.get(key).rules_lines(game_config, config.pool)]}
             for key, game_config in sorted(config.games.items())
         ],
         periods=public_periods(session, campaign.id, now),

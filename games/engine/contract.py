@@ -57,6 +57,14 @@ class EconomyPort(Protocol):
         A range red packet is offered with its amount already drawn (``Prize.with_amount``).
         """
 
+    def grant_reward(self, prize: Prize, reference: str, fallback: bool = True) -> PrizeOutcome:
+        """Grant ``prize`` that the game gives without drawing it (a check-in's points, a milestone's prize), keyed
+        by the game's ``reference`` (unique for what it rewards, e.g. ``2026-12-05:daily``); the pool's fallback
+        when it is refused and ``fallback``. Caps count it only when it is a pool prize; the budget always does.
+
+        :raises Rejection: ``already_granted`` when ``reference`` was rewarded before (nothing is granted).
+        """
+
 
 @dataclass(frozen=True)
 class Action:
@@ -68,7 +76,9 @@ class Action:
 
 @dataclass
 class PlayContext:
-    """Everything a game may use while applying one action."""
+    """Everything a game may use while applying one action: ``today`` in the campaign's time zone, the shopper's
+    member ``tier`` (from the host's launch token) and the campaign's first and last day (``starts_on``,
+    ``ends_on``)."""
 
     user_id: int
     campaign_id: int
@@ -78,6 +88,20 @@ class PlayContext:
     now: datetime
     today: str
     economy: EconomyPort
+    tier: str = ""
+    starts_on: str = ""
+    ends_on: str = ""
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """Who looks at a game, and when: the day (``YYYY-MM-DD``, campaign time zone), the shopper's member tier (as
+    the host's launch token last said) and the campaign's first and last day."""
+
+    today: str
+    tier: str = ""
+    starts_on: str = ""
+    ends_on: str = ""
 
 
 @dataclass(frozen=True)
@@ -144,11 +168,12 @@ class Game(Protocol):
     def apply(self, ctx: PlayContext, state: Any, action: Action) -> Outcome:
         """Apply ``action``; never mutates ``state``. :raises Rejection: with a reason for the UI."""
 
-    def view(self, config: Any, state: Any, today: str) -> dict[str, Any]:
+    def view(self, config: Any, state: Any, viewer: Viewer) -> dict[str, Any]:
         """What the shopper's page shows of their state (e.g. spins left today)."""
 
-    def rules_lines(self, config: Any) -> list[RuleLine]:
-        """The game's section of the public rules page: how to play and what it costs, in plain words."""
+    def rules_lines(self, config: Any, pool: Pool) -> list[RuleLine]:
+        """The game's section of the public rules page: how to play and what it costs, in plain words (``pool``:
+        the campaign's, for the names and quantities of the prizes the game grants)."""
 
     def daily_draws(self, config: Any) -> int | None:
         """The simulation's model of the game: the most fair draws one shopper can make in a day

@@ -3,13 +3,14 @@ all inside the current transaction."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from uuid import uuid4
 
 from sqlalchemy.orm import Session
 
 from economy import items, ledger
-from economy.errors import InsufficientBalance, Refusal
+from economy.errors import GrantKeyTaken, InsufficientBalance, Refusal
 from economy.rewards import POINTS, RewardKind, reward_cost_fen
 from economy.service import GrantRequest, SpendRequest, grant, spend, spend_items
 from games.campaigns.config import CampaignConfig
@@ -77,30 +78,53 @@ class SqlEconomyPort:
         A range red packet must come with its amount drawn (:func:`games.fairness.prize_draw.draw_prize`): the
         economy charges the budget and value caps what is actually granted.
         """
+        return self._grant_or_fall_back(prize, self._draw_key, fallback=True)
+
+    def grant_reward(self, prize: Prize, reference: str, fallback: bool = True) -> PrizeOutcome:
+        """Grant ``prize`` without a draw, keyed ``game:{campaign}:{user}:{reference}`` (reconciliation lists these
+        apart from draws); when refused, the fallback (if ``fallback``), else nothing.
+
+        :raises Rejection: ``already_granted`` when ``reference`` was rewarded before; nothing is granted.
+        """
+        base = f"game:{self._campaign_id}:{self._user_id}:{reference}"
+        keys = iter((base, f"{base}:fallback"))
         try:
-            self._grant(prize)
+            return self._grant_or_fall_back(prize, lambda: next(keys), fallback=fallback)
+        except GrantKeyTaken as taken:
+            raise Rejection("already_granted", f"'{reference}' was rewarded before") from taken
+
+    def _draw_key(self) -> str:
+        self._grants += 1
+        return f"draw:{self._campaign_id}:{self._user_id}:{self._reference}:{self._grants}"
+
+    def _grant_or_fall_back(self, prize: Prize, next_key: Callable[[], str], fallback: bool) -> PrizeOutcome:
+        try:
+            self._grant(prize, next_key)
             return PrizeOutcome(picked=prize.key, granted=prize.key)
         except Refusal as refusal:
-            fallback = self._config.pool.fallback
+            if not fallback:
+                return PrizeOutcome(picked=prize.key, granted=None, fallback_reason=refusal.code)
             try:
-                self._grant(fallback)
-                return PrizeOutcome(picked=prize.key, granted=fallback.key, fallback_reason=refusal.code)
+                self._grant(self._config.pool.fallback, next_key)
+                return PrizeOutcome(
+                    picked=prize.key, granted=self._config.pool.fallback.key, fallback_reason=refusal.code
+                )
             except Refusal:
                 return PrizeOutcome(picked=prize.key, granted=None, fallback_reason=refusal.code)
 
-    def _grant(self, prize: Prize) -> None:
+    def _grant(self, prize: Prize, next_key: Callable[[], str]) -> None:
         if prize.reward.kind is RewardKind.NOTHING:
             return
-        self._grants += 1
+        in_pool = any(p is prize or p.key == prize.key for p in self._config.pool.prizes)
         request = GrantRequest(
-            key=f"draw:{self._campaign_id}:{self._user_id}:{self._reference}:{self._grants}",
+            key=next_key(),
             campaign_id=self._campaign_id,
             user_id=self._user_id,
             prize_key=prize.key,
             reward=prize.reward,
             cost_fen=reward_cost_fen(prize.reward, self._config.pool.points_per_yuan),
             day=self._today,
-            caps=self._config.caps,
+            caps=self._config.caps if in_pool else (),
             points_lifetime=self._config.points_lifetime,
         )
         grant(self._session, request, self._now)

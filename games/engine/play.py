@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import cache
 from typing import Any
 
@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from economy.db import UTCDateTime, insert_selected_ignoring_conflicts, is_postgresql
 from games.campaigns.config import CampaignConfig, parsed_config
-from games.engine.contract import Action, Game, GameEvent, Outcome, PlayContext, PrizeOutcome, Rejection
+from games.engine.contract import Action, Game, GameEvent, Outcome, PlayContext, PrizeOutcome, Rejection, Viewer
 from games.engine.economy_port import SqlEconomyPort
 from games.engine.registry import Registry
 from games.fairness import records
@@ -142,6 +142,7 @@ def play(
     game_key: str,
     action: Action,
     clock: Callable[[], datetime],
+    tier: str = "",
 ) -> PlayResult:
     """Apply one action for one shopper inside the caller's transaction; a draw it made is recorded by
     :func:`record_draw`, which the caller calls last, just before it commits.
@@ -149,7 +150,8 @@ def play(
     Closing is held off first (:func:`games.fairness.checkpoints.hold_off_closing`: the campaign's periods stay open
     until commit; taken before the player's lock, because the sealer, once it holds closing, updates player
     rows), then the shopper's player row is locked; then ``clock`` is read once, and that one reading decides
-    whether the campaign runs, the day, and the seed period the draw uses.
+    whether the campaign runs, the day, and the seed period the draw uses. ``tier``: the shopper's member tier,
+    as the host's launch token last said.
 
     :raises Rejection: for an unknown or inactive campaign or game, a period that closed while the shopper's
         earlier action held the lock (``period_closed``: try again), or the game's own refusal; the caller
@@ -168,13 +170,18 @@ def play(
     if state_row is None:
         state_row = _new_state_row(session, campaign_id, user_id, game_key, game.dump_state(game.initial_state()))
     rng = FairRng(period.server_seed, player.client_seed, player.next_nonce)
-    today = local_day(now, campaign.timezone)
-    port = SqlEconomyPort(session, campaign_id, user_id, config, today, now, f"{period.key}:{player.next_nonce}")
-    ctx = PlayContext(user_id, campaign_id, config.games[game_key], config.pool, rng, now, today, port)
+    viewer = campaign_viewer(campaign, now, tier)
+    port = SqlEconomyPort(session, campaign_id, user_id, config, viewer.today, now, f"{period.key}:{player.next_nonce}")
+    ctx = PlayContext(
+        user_id, campaign_id, config.games[game_key], config.pool, rng, now, viewer.today, port, tier,
+        viewer.starts_on, viewer.ends_on,
+    )  # fmt: skip
     outcome = game.apply(ctx, game.load_state(json.loads(state_row.state_json)), action)
 
     def view(state: Any) -> PlayerView:
-        return PlayerView(campaign, config, game.view(config.games[game_key], state, today), player.client_seed, period)
+        return PlayerView(
+            campaign, config, game.view(config.games[game_key], state, viewer), player.client_seed, period
+        )
 
     state_row.state_json = json.dumps(game.dump_state(outcome.state), sort_keys=True)
     if not rng.calls:
@@ -184,6 +191,13 @@ def play(
     player.next_nonce += 1
     session.flush()
     return PlayResult(campaign_id, outcome.events, outcome.grants, view(outcome.state), facts)
+
+
+def campaign_viewer(campaign: Campaign, now: datetime, tier: str) -> Viewer:
+    """The shopper of ``tier`` looking at ``campaign`` at ``now``: the day and the campaign's first and last day,
+    in its time zone."""
+    last = local_day(campaign.ends_at - timedelta(microseconds=1), campaign.timezone)
+    return Viewer(local_day(now, campaign.timezone), tier, local_day(campaign.starts_at, campaign.timezone), last)
 
 
 def record_draw(session: Session, result: PlayResult) -> PlayResult:

@@ -14,9 +14,9 @@ from economy.items import items_held
 from economy.models import Grant
 from games.campaigns.config import CampaignConfig, parsed_config
 from games.engine.contract import Rejection
-from games.engine.play import PlayerView, lock_player, running_campaign
+from games.engine.play import PlayerView, campaign_viewer, lock_player, running_campaign
 from games.engine.registry import Registry
-from games.fairness.periods import current_period, local_day
+from games.fairness.periods import current_period
 from games.fairness.pools import Prize
 from games.models import Campaign, ConfigVersion, GameState
 
@@ -52,9 +52,16 @@ _PRIZE_VIEWS: dict[str, dict[str, dict[str, Any]]] = {}
 
 
 def game_view(
-    session: Session, registry: Registry, campaign_id: int, user_id: int, game_key: str, now: datetime
+    session: Session,
+    registry: Registry,
+    campaign_id: int,
+    user_id: int,
+    game_key: str,
+    now: datetime,
+    tier: str = "",
 ) -> dict[str, Any]:
-    """The shopper's view of one game on opening it, with the campaign's play items they hold."""
+    """The shopper's view of one game on opening it, with the campaign's play items they hold (``tier``: the
+    shopper's member tier)."""
     campaign, config = running_campaign(session, registry, campaign_id, now)
     if game_key not in config.games:
         raise Rejection("game_not_found", f"this campaign has no game '{game_key}'")
@@ -67,7 +74,7 @@ def game_view(
         )
     ).one_or_none()
     state = game.load_state(json.loads(row.state_json)) if row else game.initial_state()
-    own = game.view(config.games[game_key], state, local_day(now, campaign.timezone))
+    own = game.view(config.games[game_key], state, campaign_viewer(campaign, now, tier))
     view = shopper_view(session, PlayerView(campaign, config, own, player.client_seed, period), user_id, now)
     return {**view, "items_held": items_held(session, campaign_id, user_id)}
 

@@ -76,6 +76,8 @@ def _check_replay(key: str, replay: object) -> None:
     members = getattr(replay, "detail_members", None)
     if not isinstance(members, tuple) or not all(isinstance(name, str) and name != "amount_fen" for name in members):
         raise RegistryError(f"game '{key}' replay needs a tuple of detail member names (amount_fen is the pool's)")
+    if not isinstance(getattr(replay, "picks_prize", None), bool):
+        raise RegistryError(f"game '{key}' replay needs picks_prize: whether its records start with a pool pick")
     if not isinstance(getattr(replay, "missing_config", None), str):
         raise RegistryError(f"game '{key}' replay needs a missing_config text")
     missing = [hook for hook in ("config_view", "check") if not callable(getattr(replay, hook, None))]

@@ -146,7 +146,10 @@ class PrizeSchema(Schema):
     name = fields.String(required=True, validate=validate.Length(1, 40))
     name_en = fields.String(load_default=None, validate=validate.Length(1, 60))
     weight = fields.Integer(
-        strict=True, required=True, validate=validate.Range(1, 1_000_000_000, error="weight must be a positive integer")
+        strict=True,
+        required=True,
+        validate=validate.Range(0, 1_000_000_000, error="weight is a whole number from 0 to 1,000,000,000"),
+        metadata={"description": "its share of the draws; 0: never drawn, granted only by a game (a milestone)"},
     )
     stock = fields.Integer(
         strict=True,
@@ -187,8 +190,11 @@ class PoolSchema(Schema):
             raise ValidationError("the fallback prize may not have a limited stock", "fallback")
         if "max_fen" in fallback["reward"]:
             raise ValidationError("the fallback prize may not be a red packet with a random amount", "fallback")
-        if sum(p["weight"] for p in data["prizes"]) > 2**32:
+        total = sum(p["weight"] for p in data["prizes"])
+        if total > 2**32:
             raise ValidationError("the weights may add up to at most 2^32", "prizes")
+        if total == 0:
+            raise ValidationError("at least one prize needs a weight above 0 (the draws pick among those)", "prizes")
 
     @post_load
     def _build(self, data: dict[str, Any], **_: Any) -> Pool:

@@ -6,7 +6,7 @@ import math
 from dataclasses import asdict, dataclass, replace
 from typing import Any
 
-from games.engine.contract import Action, GameEvent, Outcome, PlayContext, Rejection, RuleLine
+from games.engine.contract import Action, GameEvent, Outcome, PlayContext, Rejection, RuleLine, Viewer
 from games.engine.disclosed_terms import DisclosedTerm, Worse
 from games.fairness.pools import Pool
 from games.fairness.prize_draw import draw_prize
@@ -39,8 +39,8 @@ class Wheel:
     )
 
     def check_config(self, config: WheelConfig, pool: Pool) -> dict[str, list[str]]:
-        """Every slot shows a pool prize and every pool prize has a slot."""
-        keys = {p.key for p in pool.prizes}
+        """Every slot shows a pool prize and every prize the wheel can draw (weight above 0) has a slot."""
+        keys = {p.key for p in pool.prizes if p.weight > 0} | {pool.fallback_key}
         errors = [f"slot {i + 1} shows unknown prize '{k}'" for i, k in enumerate(config.slots) if k not in keys]
         errors += [f"prize '{k}' has no slot on the wheel" for k in sorted(keys - set(config.slots))]
         return {"slots": errors} if errors else {}
@@ -57,9 +57,9 @@ class Wheel:
         """JSON form."""
         return asdict(state)
 
-    def view(self, config: WheelConfig, state: WheelState, today: str) -> dict[str, Any]:
+    def view(self, config: WheelConfig, state: WheelState, viewer: Viewer) -> dict[str, Any]:
         """Spins left today and the price of an extra spin."""
-        state = _on(state, today)
+        state = _on(state, viewer.today)
         return {
             "free_spins_left": max(config.free_spins_per_day - state.free_used, 0),
             "extra_spins_left": max(config.max_extra_spins_per_day - state.extra_used, 0)
@@ -70,7 +70,7 @@ class Wheel:
             "slots": config.slots,
         }
 
-    def rules_lines(self, config: WheelConfig) -> list[RuleLine]:
+    def rules_lines(self, config: WheelConfig, pool: Pool) -> list[RuleLine]:
         """Free spins a day and, when offered, the price and daily number of extra spins."""
         lines = [
             RuleLine(f"每天免费抽奖 {config.free_spins_per_day} 次", f"{config.free_spins_per_day} free spins a day")

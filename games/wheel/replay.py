@@ -13,6 +13,7 @@ class WheelReplay:
     ``detail.slot`` is ``candidates[v]``, and no integer follows."""
 
     game = "wheel"
+    picks_prize = True
     detail_members = ("slot",)
     missing_config = "has no wheel slots (a list of prize keys)"
 

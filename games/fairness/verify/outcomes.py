@@ -1,5 +1,6 @@
 """Each game's part of checking a draw (docs/fairness.md section 7, "How a game's outcome follows"): the
-integers a game draws after the pool pick and the amount, and the outcome members of ``detail`` they give.
+integers a game draws after the pool pick and the amount (all of them, for a game that picks no prize), and
+the outcome members of ``detail`` they give.
 
 A game declares its step as a :class:`GameReplay` (the wheel's is :mod:`games.wheel.replay`): the game object
 the registry holds carries it as ``replay``, and the game's package publishes the same object in the
@@ -25,6 +26,9 @@ class GameReplay(Protocol):
     """How one game's outcome follows from its integers.
 
     - ``game``: the game key records carry;
+    - ``picks_prize``: whether the game's records start with a pool pick (and, for a range red packet, its
+      amount); when false, the record names no prize (``prize`` ``""``, ``granted`` and ``fallback_reason``
+      null) and all its integers are the game's own (``at`` is 0);
     - ``detail_members``: the members of ``detail`` the game records (each an integer ≥ 0, all required);
       ``detail`` holds exactly these and, after a range red packet's amount draw, ``amount_fen``;
     - ``missing_config``: what a config lacks when :meth:`config_view` finds nothing to check against,
@@ -32,6 +36,7 @@ class GameReplay(Protocol):
     """
 
     game: str
+    picks_prize: bool
     detail_members: tuple[str, ...]
     missing_config: str
 
@@ -42,7 +47,7 @@ class GameReplay(Protocol):
         """Why the record's outcome does not follow from ``draws[at:]`` (the game's own integers, each a
         sequence that starts ``n, value``: read them as ``draws[i][0]`` and ``draws[i][1]``, for the fast lane
         hands on longer tuples), or ``None`` when it does. ``landed`` is the granted prize, or the pool's fallback
-        when nothing was granted."""
+        when nothing was granted (for a game that picks no prize: the fallback)."""
 
 
 Replays = Mapping[str, GameReplay]
@@ -61,5 +66,7 @@ def installed_replays() -> dict[str, GameReplay]:
             raise ReplaysUnavailable(f"the replay of game '{entry_point.name}' cannot be loaded: {error}") from error
         if getattr(replay, "game", None) != entry_point.name:
             raise ReplaysUnavailable(f"the replay published as '{entry_point.name}' is not keyed '{entry_point.name}'")
+        if not isinstance(getattr(replay, "picks_prize", None), bool):
+            raise ReplaysUnavailable(f"the replay of game '{entry_point.name}' does not say whether it picks a prize")
         replays[entry_point.name] = replay
     return replays

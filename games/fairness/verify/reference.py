@@ -184,6 +184,10 @@ class _Verifier:
             v for _, v in record["draws"]
         ]:
             raise VerificationError(number, f"{where}: drawn integers do not follow from the seeds")
+        if not self.replays[record["game"]].picks_prize:
+            self._check_no_pick(number, where, record)
+            self._check_game(number, where, record, config, 0)
+            return
         prizes = [(p["key"], p["weight"]) for p in config["pool"]["prizes"]]
         if ranges[0] != sum(w for _, w in prizes):
             raise VerificationError(number, f"{where}: first draw range is not the pool's total weight")
@@ -191,6 +195,16 @@ class _Verifier:
         if record["prize"] != expected:
             raise VerificationError(number, f"{where}: prize {record['prize']!r} but the draw picks {expected!r}")
         self._check_grant(number, where, record, config)
+
+    def _check_no_pick(self, number: int, where: str, record: dict[str, Any]) -> None:
+        """A game that draws no pool pick records none: ``prize`` is ``""``, ``granted`` and ``fallback_reason`` are
+        null and ``detail`` has no ``amount_fen`` (section 11, step 4.8)."""
+        if record["prize"] != "" or record["granted"] is not None or record["fallback_reason"] is not None:
+            raise VerificationError(
+                number, f"{where}: a {record['game']} record picks no prize, but it names prize, granted or a reason"
+            )
+        if "amount_fen" in record["detail"]:
+            raise VerificationError(number, f"{where}: an amount_fen in a {record['game']} record, which draws none")
 
     def _check_grant(self, number: int, where: str, record: dict[str, Any], config: dict[str, Any]) -> None:
         granted, reason = record["granted"], record["fallback_reason"]

@@ -170,9 +170,9 @@ def _detail_shape(record: dict[str, Any], where: str, replays: Replays) -> None:
 
 
 def _config_shape(config: dict[str, Any], where: str) -> None:
-    """What the checks read of a config (section 10): ``pool.prizes``, each with a string ``key``, a positive
-    integer ``weight`` and a ``reward`` object (a range red packet's with integer ``min_fen`` and ``max_fen``),
-    and a string ``pool.fallback``; and no number that is not an integer anywhere."""
+    """What the checks read of a config (section 10): ``pool.prizes``, each with a string ``key``, a non-negative
+    integer ``weight`` (0: never drawn) and a ``reward`` object (a range red packet's with integer ``min_fen`` and
+    ``max_fen``), and a string ``pool.fallback``; and no number that is not an integer anywhere."""
     number = _first_float(config)
     if number is not None:
         raise _Malformed(f"{where}: config holds a number that is not an integer ({_found(number)})")
@@ -182,7 +182,7 @@ def _config_shape(config: dict[str, Any], where: str) -> None:
         path = f"pool.prizes[{index}]"
         _holds(prize, OBJECT, where, path)
         _member(prize, "key", STRING, where, path + ".")
-        _member(prize, "weight", _integer(1), where, path + ".")
+        _member(prize, "weight", _integer(0), where, path + ".")
         reward = _member(prize, "reward", OBJECT, where, path + ".")
         if "min_fen" in reward or "max_fen" in reward:
             low = _member(reward, "min_fen", _integer(0), where, path + ".reward.")

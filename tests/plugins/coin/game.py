@@ -10,7 +10,7 @@ from typing import Any
 
 from marshmallow import Schema, fields, validate
 
-from games.engine.contract import Action, GameEvent, Outcome, PlayContext, Rejection, RuleLine
+from games.engine.contract import Action, GameEvent, Outcome, PlayContext, Rejection, RuleLine, Viewer
 from games.engine.disclosed_terms import DisclosedTerm, Worse
 from games.fairness.pools import Pool
 from games.fairness.prize_draw import draw_prize
@@ -77,11 +77,11 @@ class Coin:
             payload["amount_fen"] = drawn.amount_fen
         return Outcome(CoinState(flips + 1, ctx.today), [GameEvent("coin.flipped", payload)], [outcome])
 
-    def view(self, config: Any, state: CoinState, today: str) -> dict[str, Any]:
+    def view(self, config: Any, state: CoinState, viewer: Viewer) -> dict[str, Any]:
         """Flips left today."""
-        return {"flips_left": config["flips_per_day"] - (state.flips if state.day == today else 0)}
+        return {"flips_left": config["flips_per_day"] - (state.flips if state.day == viewer.today else 0)}
 
-    def rules_lines(self, config: Any) -> list[RuleLine]:
+    def rules_lines(self, config: Any, pool: Pool) -> list[RuleLine]:
         """The flips a day."""
         n = config["flips_per_day"]
         return [RuleLine(f"每天可抛硬币 {n} 次", f"{n} coin flips a day")]

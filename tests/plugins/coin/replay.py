@@ -10,6 +10,7 @@ class CoinReplay:
     """The coin's step of the draw check."""
 
     game = "coin"
+    picks_prize = True
     detail_members = ("side",)
     missing_config = "has no coin settings"
 

@@ -218,7 +218,7 @@ function configShape(config, where) {
     const path = `pool.prizes[${index}]`;
     holds(prize, OBJECT, where, path);
     member(prize, "key", STRING, where, `${path}.`);
-    member(prize, "weight", integer(1), where, `${path}.`);
+    member(prize, "weight", integer(0), where, `${path}.`);
     const reward = member(prize, "reward", OBJECT, where, `${path}.`);
     if (reward.has("min_fen") || reward.has("max_fen")) {
       const low = member(reward, "min_fen", integer(0), where, `${path}.reward.`);

@@ -1,0 +1,58 @@
+"""How a check-in's points follow from its integer (docs/fairness.md, "The check-in calendar"), for the verifiers.
+
+Standard library only: it reads the record and the config's ``games.checkin.tiers``, nothing of the engine.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class CheckinReplay:
+    """The check-in's step. A check-in draws no pool pick (``picks_prize`` is false: the record's ``prize`` is
+    ``""``, ``granted`` and ``fallback_reason`` null): its one integer ``draws[0]`` is ``[max - min + 1, v]`` over
+    the daily points of the tier ``detail.tier`` (an index into ``games.checkin.tiers``), and ``detail.points``
+    is ``min + v``. ``detail.day`` (days since 1970-01-01) and ``detail.makeup`` (1 for a make-up) say which day
+    it rewarded."""
+
+    game = "checkin"
+    picks_prize = False
+    detail_members = ("day", "makeup", "points", "tier")
+    missing_config = "has no check-in tiers (a list of objects with integer points_min and points_max)"
+
+    def config_view(self, config: dict[str, Any]) -> tuple[tuple[int, int], ...] | None:
+        """Each tier's ``(points_min, points_max)``, in order, when ``games.checkin.tiers`` holds them."""
+        games = config.get("games")
+        checkin = games.get("checkin") if type(games) is dict else None
+        tiers = checkin.get("tiers") if type(checkin) is dict else None
+        if type(tiers) is not list or not tiers:
+            return None
+        ranges = []
+        for tier in tiers:
+            low = tier.get("points_min") if type(tier) is dict else None
+            high = tier.get("points_max") if type(tier) is dict else None
+            if type(low) is not int or type(high) is not int or not 0 <= low <= high:
+                return None
+            ranges.append((low, high))
+        return tuple(ranges)
+
+    def check(
+        self, view: tuple[tuple[int, int], ...], landed: str, draws: list[list[int]], at: int, detail: dict[str, Any]
+    ) -> str | None:
+        """Why the points do not follow from ``draws[at]`` for the recorded tier, or ``None``."""
+        if len(draws) != at + 1:
+            return f"a check-in has {at + 1} draw, not {len(draws)}"
+        if detail["tier"] >= len(view):
+            return f"check-in tier {detail['tier']} is not one of the config's {len(view)} tiers"
+        if detail["makeup"] > 1:
+            return "check-in makeup is neither 0 nor 1"
+        low, high = view[detail["tier"]]
+        n, value = draws[at][0], draws[at][1]
+        if n != high - low + 1:
+            return f"check-in draw range {n} is not the {high - low + 1} daily points of tier {detail['tier']}"
+        if detail["points"] != low + value:
+            return f"check-in points {detail['points']} but the draw gives {low + value}"
+        return None
+
+
+replay = CheckinReplay()
