@@ -26,7 +26,7 @@ REJECTION_STATUS = {
     "already_checked_in": 409,
     "already_granted": 409,
     "invalid_day": 422,
-    "invalid_input": 422,
+    "invalid_reminder": 422,
     "makeup_unavailable": 422,
     "makeup_today": 422,
     "makeup_future": 422,

@@ -1,12 +1,13 @@
-"""The check-in calendar's rules, pure: streaks, the milestones a day completes, which make-ups are allowed,
-and the month a shopper's page shows. Days are ``datetime.date`` in the campaign's time zone."""
+"""The check-in calendar's rules, pure: a day's points, streaks, the milestones a day completes, which make-ups
+are allowed, and the month a shopper's page shows. Days are ``datetime.date`` in the campaign's time zone."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from games.checkin.config import CheckinConfig, MakeUp, Milestone
+from games.checkin.config import CheckinConfig, MakeUp, Milestone, Tier
+from games.fairness.rng import FairRng
 
 CHECKED = "checked"
 MADE_UP = "made_up"
@@ -26,6 +27,13 @@ class Reached:
     def reference(self) -> str:
         """What the grant is keyed by: unique per milestone reached."""
         return f"{self.kind}:{self.cycle}:{self.days}:{self.day.isoformat()}"
+
+
+def daily_points(tier: Tier, rng: FairRng) -> int:
+    """A check-in's points for ``tier``: a uniform integer in ``[points_min, points_max]``, one fair draw below
+    ``points_max - points_min + 1`` (rejection-sampled, recorded; a fixed amount still draws below 1, so every
+    check-in is in the draw log)."""
+    return tier.points_min + rng.below(tier.points_max - tier.points_min + 1)
 
 
 def run_through(days: set[date], day: date) -> tuple[date, date] | None:

@@ -15,6 +15,7 @@ from games.checkin.calendar import (
     MADE_UP,
     Reached,
     current_streak,
+    daily_points,
     due_milestones,
     made_up_in_month,
     makeup_refusal,
@@ -163,7 +164,7 @@ class Checkin:
         if action.name == "remind":
             on = action.payload.get("on")
             if not isinstance(on, bool):
-                raise Rejection("invalid_input", 'a reminder needs {"on": true} or {"on": false}')
+                raise Rejection("invalid_reminder", 'a reminder needs {"on": true} or {"on": false}')
             return Outcome(replace(state, remind=on), [GameEvent("checkin.reminder", {"on": on})], [])
         if action.name == "check_in":
             return _reward_day(ctx, config, state, date.fromisoformat(ctx.today), makeup=False)
@@ -206,7 +207,7 @@ def _reward_day(ctx: PlayContext, config: CheckinConfig, state: CheckinState, da
     if day.isoformat() in state.days:
         raise Rejection("already_checked_in", "you have checked in today; come back tomorrow")
     tier_index, tier = config.tier(ctx.tier)
-    points = tier.points_min + ctx.rng.below(tier.points_max - tier.points_min + 1)
+    points = daily_points(tier, ctx.rng)
     granted = _grant_points(ctx, points, f"{day.isoformat()}:daily")
     extras = []
     if config.daily_prize:

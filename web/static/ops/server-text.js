@@ -47,7 +47,11 @@ const TEMPLATES = [
   { en: "max_fen must be above min_fen", zh: "最高金额必须大于最低金额" },
   { en: "only a red_packet reward has an amount range", zh: "只有红包奖励可以设置金额范围" },
   { en: "use an https:// address or a path on this site starting with /", zh: "请使用 https:// 地址或本站以 / 开头的路径" },
-  { en: "weight must be a positive integer", zh: "权重必须是正整数" },
+  { en: "weight is a whole number from 0 to 1,000,000,000", zh: "权重是 0 到 1,000,000,000 之间的整数" },
+  {
+    en: "at least one prize needs a weight above 0 (the draws pick among those)",
+    zh: "至少要有一个奖品的权重大于 0（抽奖只在这些奖品中抽取）",
+  },
   { en: "a prize may be worth at most ¥50,000", zh: "单个奖品价值不能超过 ¥50,000" },
   { en: "prize keys must be unique", zh: "奖品标识不能重复" },
   { en: "the fallback must be one of the pool's prizes", zh: "兜底奖品必须是奖池中的奖品" },

@@ -295,9 +295,8 @@ def test_pool_field_refusals(config: dict[str, Any], expected: dict[str, list[st
         ({"name": ""}, "name", "Length must be between 1 and 40."),
         ({"name": "奖" * 41}, "name", "Length must be between 1 and 40."),
         ({"name_en": ""}, "name_en", "Length must be between 1 and 60."),
-        ({"weight": 0}, "weight", "weight must be a positive integer"),
-        ({"weight": -3}, "weight", "weight must be a positive integer"),
-        ({"weight": 1_000_000_001}, "weight", "weight must be a positive integer"),
+        ({"weight": -3}, "weight", "weight is a whole number from 0 to 1,000,000,000"),
+        ({"weight": 1_000_000_001}, "weight", "weight is a whole number from 0 to 1,000,000,000"),
         ({"weight": True}, "weight", "Not a valid integer."),
         ({"weight": "heavy"}, "weight", "Not a valid integer."),
         ({"stock": -1}, "stock", "stock is a whole number from 0 to 1,000,000,000"),
@@ -417,10 +416,19 @@ def test_an_interest_free_coupon_with_periods_is_accepted() -> None:
     assert pool.prize("p").reward.coupon == CouponTemplate("interest_free", "12期免息", 30, periods=12)
 
 
+def test_a_prize_of_weight_0_is_never_drawn_but_the_pool_needs_one_above_0() -> None:
+    pool = load_pool(pool_config(prize("milestone", 0)))
+    assert [(p.key, p.weight) for p in pool.prizes] == [("milestone", 0), ("thanks", 1)]
+    assert {pool.pick(v).key for v in range(pool.total_weight)} == {"thanks"}
+    assert refusal({"prizes": [prize("a", 0)], "fallback": "a"}) == {
+        "prizes": ["at least one prize needs a weight above 0 (the draws pick among those)"]
+    }
+
+
 def test_refusals_name_the_index_of_the_bad_prize() -> None:
-    config = pool_config(prize("a"), prize("b", 0), prize("c", reward={"kind": "points"}))
+    config = pool_config(prize("a"), prize("b", -1), prize("c", reward={"kind": "points"}))
     assert refusal(config) == {
-        "prizes.1.weight": ["weight must be a positive integer"],
+        "prizes.1.weight": ["weight is a whole number from 0 to 1,000,000,000"],
         "prizes.2.reward.points": ["a points reward needs points"],
     }
 
