@@ -25,14 +25,27 @@ from economy import coupons
 from economy.errors import Refusal
 from economy.wallet import coupon_as_of
 from server import db
+from server.checkin_reminders import parse_cursor, reminders_page
 from server.errors import ApiError
 from server.keys import Key
 from server.launch import signature
 from server.models import User
 from server.schemas import ApiErrorSchema
-from server.schemas_host import HostCouponListSchema, HostCouponQuerySchema, HostRedeemSchema, RedemptionSchema
+from server.schemas_host import (
+    HostCouponListSchema,
+    HostCouponQuerySchema,
+    HostRedeemSchema,
+    HostReminderListSchema,
+    HostReminderQuerySchema,
+    RedemptionSchema,
+)
 
-blp = Blueprint("host", __name__, url_prefix="/api/host", description="The host app's server: coupons at checkout")
+blp = Blueprint(
+    "host",
+    __name__,
+    url_prefix="/api/host",
+    description="The host app's server: coupons at checkout, check-in reminders",
+)
 
 F = TypeVar("F", bound=Callable[..., Any])
 KEY_ID_HEADER = "X-Carnival-Key-Id"
@@ -186,3 +199,18 @@ def user_coupons(query: dict[str, Any]) -> dict[str, Any]:
         user_id = _shopper_id(db_session, query["user"])
         found = coupons.usable_coupons(db_session, user_id, db.now(), query.get("order_fen"), query.get("category"))
         return {"user": query["user"], "coupons": [coupon_as_of(coupon, db.now()) for coupon in found]}
+
+
+@blp.route("/checkin/reminders", methods=["GET"])
+@require_host_signature
+@blp.doc(parameters=SIGNATURE_HEADERS, security=SIGNED)
+@blp.arguments(HostReminderQuerySchema, location="query")
+@blp.response(200, HostReminderListSchema)
+@blp.alt_response(401, schema=ApiErrorSchema, description="missing, stale or invalid signature, unknown key")
+@blp.alt_response(422, schema=ApiErrorSchema, description="no day, or a bad day, cursor or limit")
+def checkin_reminders(query: dict[str, Any]) -> dict[str, Any]:
+    """The shoppers who asked to be reminded to check in on ``day`` and have not yet, a page at a time, for the
+    host's push service."""
+    db_session = db.session()
+    with db_session.begin():
+        return reminders_page(db_session, query["day"], parse_cursor(query["after"]), query["limit"])

@@ -1,4 +1,5 @@
-"""The ``carnival`` command line: database, demo, users, seeds, points expiry, launch tokens and audit."""
+"""The ``carnival`` command line: database, demo, users, seeds, points expiry, launch tokens, audit and check-in
+reminders."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from games.fairness.periods import rotate
 from games.models import Campaign
 from server import db, idempotency
 from server.cli_audit import AUDIT_COMMANDS, campaign_or_fail
+from server.cli_checkin import checkin_group
 from server.cli_simulate import simulate_command
 from server.cli_users import USER_COMMANDS, user_create
 from server.config import ConfigError
@@ -206,3 +208,4 @@ for _command in AUDIT_COMMANDS:
 
 
 cli.add_command(simulate_command)
+cli.add_command(checkin_group)

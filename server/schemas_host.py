@@ -57,3 +57,31 @@ class HostCouponListSchema(Schema):
 
     user = fields.String()
     coupons = fields.List(fields.Nested(HostCouponSchema))
+
+
+class HostReminderQuerySchema(Schema):
+    """The day the host app asks check-in reminders for, and the page."""
+
+    day = fields.Date(required=True, metadata={"description": "YYYY-MM-DD, in each campaign's time zone"})
+    after = fields.String(
+        load_default=None,
+        validate=validate.Regexp(r"^\d{1,18}:\d{1,18}$", error="use the next cursor of the previous page"),
+        metadata={"description": "the previous page's next cursor"},
+    )
+    limit = fields.Integer(load_default=1000, validate=validate.Range(1, 5000))
+
+
+class HostReminderSchema(Schema):
+    """One shopper to remind."""
+
+    campaign_id = fields.Integer()
+    campaign_name = fields.String()
+    user = fields.String(metadata={"description": "the host's user id"})
+
+
+class HostReminderListSchema(Schema):
+    """A page of the shoppers to remind to check in on ``day``."""
+
+    day = fields.String()
+    reminders = fields.List(fields.Nested(HostReminderSchema))
+    next = fields.String(allow_none=True, metadata={"description": "the cursor of the next page; null: last page"})

@@ -82,12 +82,12 @@ def spin_as_shopper(browser: Browser, base_url: str, campaign: int) -> None:
 def test_ops_create_fix_publish_and_watch_a_spin_live(console: Page, browser: Browser, demo_server: str) -> None:
     campaign = create_campaign(console, demo_server)
 
-    field(console, WEIGHT).fill("0")
+    field(console, WEIGHT).fill("-1")
     with console.expect_response(is_draft_save) as refused:
         by_testid(console, "save-draft").click()
     assert refused.value.status == 422
-    assert refused.value.json()["fields"][WEIGHT] == ["weight must be a positive integer"]
-    message = "权重必须是正整数"  # the server's message, shown in the console's language
+    assert refused.value.json()["fields"][WEIGHT] == ["weight is a whole number from 0 to 1,000,000,000"]
+    message = "权重是 0 到 1,000,000,000 之间的整数"  # the server's message, shown in the console's language
     expect(field_error(console, WEIGHT)).to_contain_text(message)
     expect(console.locator('[data-testid=prize-errors][data-index="1"]')).to_contain_text(message)  # under its row
     expect(field(console, WEIGHT)).to_have_attribute("aria-invalid", "true")

@@ -100,6 +100,7 @@ ACCESS = {
     "pages.health": "everyone",
     "pages.demo_login": "everyone",  # development only (the testing app is one)
     "pages.wheel_page": "everyone",
+    "pages.checkin_page": "everyone",
     "pages.rules_page": "everyone",
     "pages.wallet_page": "everyone",  # the page; its data comes from the shopper API
     "pages.launch": "launch_token",
@@ -127,6 +128,7 @@ ACCESS = {
     "audit_pages.workspace_page": "audit_page",
     "host.user_coupons": "host_signed",
     "host.redeem": "host_signed",
+    "host.checkin_reminders": "host_signed",
 }
 ROUTE_PREFIX_ACCESS = {"ops.": "ops", "ops-planning.": "ops", "audit.": "auditor", "play-games.": "shopper"}
 SAMPLE_VALUES = {"package": "chart.js", "filename": "chart.umd.min.js", "game": "wheel", "action": "spin"}
