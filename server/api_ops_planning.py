@@ -27,6 +27,8 @@ from server.models import User
 from server.ops_views import draft_rules, forecast_facts, odds_view, simulation_view
 from server.schemas import ApiErrorSchema, RulesSchema
 from server.schemas_ops import (
+    GameSimulationRequestSchema,
+    GameSimulationSchema,
     OddsRequestSchema,
     OddsSchema,
     SimulationJobSchema,
@@ -91,6 +93,36 @@ def simulate(body: dict[str, Any], user: User) -> Any:
     if _sized(pool, caps, body).interactive:
         return simulation_view(pool, caps=caps, **body)
     return _job_answer(_submit(user, body["days"], lambda progress: simulation_view(pool, caps, progress, **body)))
+
+
+@blp.route("/simulate/games/<string(maxlength=32):game>", methods=["POST"])
+@require_role("ops")
+@blp.arguments(GameSimulationRequestSchema)
+@blp.response(200, GameSimulationSchema)
+@documented_role(blp, "ops", {404: "no such game, or the game has no cost model of its own", 422: "invalid input"})
+def simulate_game(body: dict[str, Any], game: str, user: User) -> dict[str, Any]:
+    """A game's own cost forecast (e.g. a check-in campaign's: points by member tier, daily check-in chances,
+    milestones): expected, p95 and p99 per shopper-month and for the audience (nothing is saved)."""
+    played = registry().get(game) if game in registry().names() else None
+    model = getattr(played, "simulate_audience", None)
+    if played is None or model is None:
+        raise ApiError(404, "game_not_found", f"no game '{game}' with a cost model of its own")
+    try:
+        pool = load_pool(body["pool"])
+    except ValidationError as error:
+        raise fields_error(error, "config.pool") from error
+    try:
+        config = played.config_schema().load(body["config"])
+        problems = played.check_config(config, pool)
+        if problems:
+            raise ValidationError(problems)
+    except ValidationError as error:
+        raise fields_error(error, f"config.games.{game}") from error
+    try:
+        audience = played.audience_schema().load(body["audience"])
+        return model(config, pool, audience)
+    except ValidationError as error:
+        raise fields_error(error, "audience") from error
 
 
 @blp.route("/campaigns/<int:campaign_id>/simulate", methods=["POST"])

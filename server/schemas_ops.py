@@ -287,3 +287,29 @@ class MetricsSchema(Schema):
         allow_none=True, metadata={"description": "forecast spend to date; null when no simulation was run"}
     )
     forecast = fields.Nested(ForecastSchema, allow_none=True)
+
+
+class GameSimulationRequestSchema(Schema):
+    """A game's own cost model: the pool, the game's part of the config and its audience (the game's schema)."""
+
+    pool = fields.Dict(required=True)
+    config = fields.Dict(required=True, metadata={"description": "the game's part of the config (config.games.<key>)"})
+    audience = fields.Dict(required=True, metadata={"description": "as the game's audience schema says"})
+
+
+class CostFiguresSchema(Schema):
+    """Expected, p95 and p99 cost in fen."""
+
+    expected_fen = fields.Float()
+    p95_fen = fields.Float()
+    p99_fen = fields.Float()
+
+
+class GameSimulationSchema(Schema):
+    """A game's cost forecast: per shopper-month (and by tier) and for the whole audience."""
+
+    per_shopper_month = fields.Nested(CostFiguresSchema)
+    by_tier = fields.Dict(keys=fields.String(), values=fields.Nested(CostFiguresSchema))
+    audience = fields.Nested(CostFiguresSchema)
+    shoppers_simulated = fields.Integer()
+    method = fields.String()

@@ -25,6 +25,7 @@ from games.checkin.calendar import (
 )
 from games.checkin.config import CheckinConfig, CheckinConfigSchema, Milestone, Tier
 from games.checkin.replay import replay as checkin_replay
+from games.checkin.simulation import CheckinAudienceSchema, simulate_checkin
 from games.engine.contract import Action, GameEvent, Outcome, PlayContext, PrizeOutcome, Rejection, RuleLine, Viewer
 from games.engine.disclosed_terms import DisclosedTerm, Worse
 from games.fairness.pools import Pool, Prize
@@ -144,6 +145,14 @@ class Checkin:
         if config.makeup.monthly_max:
             lines.append(_makeup_line(config))
         return lines
+
+    audience_schema = CheckinAudienceSchema
+
+    def simulate_audience(self, config: CheckinConfig, pool: Pool, audience: dict[str, Any]) -> dict[str, Any]:
+        """The cost forecast of a check-in campaign for ``audience`` (a tier mix and each tier's daily check-in
+        probability): expected, p95 and p99 per shopper-month and for the audience
+        (:func:`games.checkin.simulation.simulate_checkin`)."""
+        return simulate_checkin(config, pool, audience)
 
     def daily_draws(self, config: CheckinConfig) -> int | None:
         """One draw for today's check-in and one per make-up allowed (a make-up rewards its day too)."""

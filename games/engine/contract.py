@@ -141,6 +141,9 @@ class Game(Protocol):
       moves any of them in that direction is refused (:func:`games.campaigns.disclosure.worsening`). Each
       ``field`` is a field of ``config_schema`` and an attribute of the loaded config; an empty tuple
       declares that the game discloses none.
+    - optionally ``audience_schema`` (marshmallow) and ``simulate_audience(config, pool, audience)``: the game's
+      own cost model for ops (``POST /api/ops/simulate/games/<key>``), for a game whose cost is not a number of
+      pool draws (a check-in's points by tier and its milestones);
     - ``replay``: how the verifiers check the game's outcome from its draw record
       (:class:`games.fairness.verify.outcomes.GameReplay`, keyed by the game's key); the members of a
       play's first event payload that the record keeps as ``detail`` are its ``detail_members`` (and a

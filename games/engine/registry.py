@@ -57,6 +57,7 @@ def check_contract(game: object) -> None:
     if missing:
         raise RegistryError(f"game '{key}' lacks {', '.join(missing)}")
     _check_terms(key, schema, getattr(game, "disclosed_terms", None))
+    _check_audience_model(key, game)
     _check_replay(key, getattr(game, "replay", None))
 
 
@@ -67,6 +68,15 @@ def _check_terms(key: str, schema: type[Schema], terms: object) -> None:
     unknown = [term.field for term in terms if term.field not in schema().fields]
     if unknown:
         raise RegistryError(f"game '{key}' discloses fields its config_schema lacks: {', '.join(unknown)}")
+
+
+def _check_audience_model(key: str, game: object) -> None:
+    """A game's own cost model, when it has one: a marshmallow ``audience_schema`` and ``simulate_audience``."""
+    schema, model = getattr(game, "audience_schema", None), getattr(game, "simulate_audience", None)
+    if schema is None and model is None:
+        return
+    if not (isinstance(schema, type) and issubclass(schema, Schema)) or not callable(model):
+        raise RegistryError(f"game '{key}' needs both an audience_schema class and simulate_audience, or neither")
 
 
 def _check_replay(key: str, replay: object) -> None:
