@@ -10,6 +10,7 @@ from datetime import timedelta
 import click
 from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
+from sqlalchemy import select
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from economy.ledger import expire_points
@@ -24,6 +25,7 @@ from server.cli_simulate import simulate_command
 from server.cli_users import USER_COMMANDS, user_create
 from server.config import ConfigError
 from server.demo import DEMO_STAFF, seed_demo, seed_history
+from server.demo_checkin import CHECKIN_SLUG, seed_checkin_demo
 from server.launch_guard import purge_spent
 from server.migrate import upgrade
 
@@ -77,9 +79,9 @@ def db_upgrade() -> None:
 @cli.command("seed-demo")
 @with_appcontext
 def seed_demo_command() -> None:
-    """Create the demo campaign, shoppers and staff (once)."""
+    """Create the demo campaigns (the wheel; check-in + wheel), shoppers and staff (once)."""
     campaign = _seed()
-    click.echo(f"demo campaign {campaign.id} ({campaign.slug}) is ready")
+    click.echo(f"demo campaign {campaign.id} ({campaign.slug}) is ready, and the check-in campaign ({CHECKIN_SLUG})")
 
 
 def _seed() -> Campaign:
@@ -92,6 +94,7 @@ def _seed() -> Campaign:
     with db_session.begin():
         campaign = seed_demo(db_session, registry, db.now())
     seed_history(current_app.extensions["carnival.sessions"], registry, campaign.id, db.now)
+    seed_checkin_demo(current_app.extensions["carnival.sessions"], registry, db.now)
     return campaign
 
 
@@ -106,8 +109,11 @@ def demo(port: int) -> None:
     with app.app_context():
         upgrade(app.extensions["carnival.settings"].database_url)
         campaign = _seed()
+        checkin = db.session().scalars(select(Campaign.id).where(Campaign.slug == CHECKIN_SLUG)).first()
+        db.session().rollback()
     click.echo(
-        f"Carnival demo: http://127.0.0.1:{port}/  (campaign {campaign.id}; staff logins: "
+        f"Carnival demo: http://127.0.0.1:{port}/  (wheel: campaign {campaign.id}; check-in + wheel: campaign"
+        f" {checkin}, http://127.0.0.1:{port}/play/{checkin}/checkin; staff logins: "
         + ", ".join(f"{u}/{p}" for u, p, _ in DEMO_STAFF)
         + ")"
     )

@@ -29,7 +29,8 @@ def _field(converter: Any, name: str, field: fields.Field) -> dict[str, Any]:
     if isinstance(field, fields.Nested):
         return {**described, **describe(field.schema)}
     if isinstance(field, fields.List) and isinstance(field.inner, fields.Nested):
-        return {**described, "type": "array", "items": describe(field.inner.schema)}
+        listed = {**described, "type": "array", "items": describe(field.inner.schema)}
+        return {**listed, "default": field.metadata["default"]} if "default" in field.metadata else listed
     prop = converter.field2property(field)
     if field.load_default not in (None, missing) and not callable(field.load_default):
         prop.setdefault("default", field.load_default)

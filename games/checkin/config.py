@@ -83,10 +83,12 @@ class CheckinConfigSchema(Schema):
 
     tiers = fields.List(
         fields.Nested(TierSchema),
-        load_default=lambda: [dict(tier) for tier in DEFAULT_TIERS],
+        required=True,
         validate=validate.Length(1, 10, error="1 to 10 member tiers"),
         metadata={
-            "description": "daily points by member tier; a tier the host sends that is not listed counts as the first"
+            "description": "daily points by member tier, always written out (the export shows auditors the ranges);"
+            " a tier the host sends that is not listed counts as the first",
+            "default": [dict(tier) for tier in DEFAULT_TIERS],  # what the console fills in for a new check-in
         },
     )
     daily_prize = fields.String(
@@ -102,10 +104,10 @@ class CheckinConfigSchema(Schema):
     )
     makeup = fields.Nested(MakeUpSchema, load_default=lambda: MakeUpSchema().load({"monthly_max": 0}))
 
-    @validates_schema(pass_original=True)
-    def _distinct(self, data: dict[str, Any], original: Any, **_: Any) -> None:
+    @validates_schema
+    def _distinct(self, data: dict[str, Any], **_: Any) -> None:
         tiers = data.get("tiers") or []
-        codes = [tier.code if isinstance(tier, Tier) else tier.get("code") for tier in tiers]
+        codes = [tier.code for tier in tiers]
         if len(set(codes)) != len(codes):
             raise ValidationError("each tier code once", "tiers")
         milestones = [(m.kind, m.days) for m in data.get("milestones") or [] if isinstance(m, Milestone)]
@@ -114,8 +116,6 @@ class CheckinConfigSchema(Schema):
 
     @post_load
     def _build(self, data: dict[str, Any], **_: Any) -> CheckinConfig:
-        if isinstance(data["tiers"], list) and data["tiers"] and isinstance(data["tiers"][0], dict):
-            data["tiers"] = [Tier(**tier) for tier in data["tiers"]]
         milestones = sorted(data["milestones"], key=lambda m: (m.kind, m.days))
         return CheckinConfig(**{**data, "tiers": tuple(data["tiers"]), "milestones": tuple(milestones)})
 

@@ -13,9 +13,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from games.models import ChainCheckpoint, DrawRecord, SeedPeriod
+from games.models import Campaign, ChainCheckpoint, DrawRecord, SeedPeriod
 from server.cli import cli
-from server.demo import HISTORY_SHOPPERS, HISTORY_SPINS_EACH
+from server.demo import DEMO_SLUG, HISTORY_SHOPPERS, HISTORY_SPINS_EACH
 from server.models import User
 from tests.conftest import Clock, add_campaign, build_app, login, single_prize_config
 
@@ -128,9 +128,12 @@ def test_seed_demo_ships_one_ended_period_an_auditor_can_verify_once(app: Flask,
     assert run(app, "seed-demo").exit_code == 0
     assert run(app, "seed-demo").exit_code == 0  # a second run adds nothing
     with app.extensions["carnival.sessions"]() as session:
-        closed = session.scalars(select(SeedPeriod).where(SeedPeriod.closed_at.is_not(None))).all()
-        draws = session.scalars(select(DrawRecord)).all()
-        checkpoints = session.scalars(select(ChainCheckpoint)).all()
+        wheel = session.scalars(select(Campaign.id).where(Campaign.slug == DEMO_SLUG)).one()
+        closed = session.scalars(
+            select(SeedPeriod).where(SeedPeriod.closed_at.is_not(None), SeedPeriod.campaign_id == wheel)
+        ).all()
+        draws = session.scalars(select(DrawRecord).where(DrawRecord.campaign_id == wheel)).all()
+        checkpoints = session.scalars(select(ChainCheckpoint).where(ChainCheckpoint.campaign_id == wheel)).all()
     shipped = len(HISTORY_SHOPPERS) * HISTORY_SPINS_EACH
     assert len(closed) == 1 and len(draws) == shipped and all(d.period_key == closed[0].key for d in draws)
     assert [(c.period_key, c.count) for c in checkpoints] == [(closed[0].key, shipped)]

@@ -19,7 +19,7 @@ from games.checkin.calendar import (
     month_calendar,
     next_milestone,
 )
-from games.checkin.config import CheckinConfigSchema, MakeUp, Tier
+from games.checkin.config import DEFAULT_TIERS, CheckinConfigSchema, MakeUp, Tier
 from games.fairness.rng import FairRng
 
 SEED = "ab" * 32
@@ -29,7 +29,8 @@ D0 = date(2026, 12, 1)
 
 def config(**changes: object):  # type: ignore[no-untyped-def]
     milestones = [{"days": d, "prize": f"m{d}"} for d in (3, 7)] + [{"kind": "total", "days": 10, "prize": "t10"}]
-    return CheckinConfigSchema().load({"milestones": milestones, **changes})
+    tiers = [dict(tier) for tier in DEFAULT_TIERS]
+    return CheckinConfigSchema().load({"tiers": tiers, "milestones": milestones, **changes})
 
 
 def days(*offsets: int) -> set[date]:
