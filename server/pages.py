@@ -20,6 +20,7 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 import web
+from games.engine.play import campaign_config
 from games.models import Campaign, Player
 from server import db
 from server.api_public import find_campaign
@@ -33,6 +34,7 @@ from server.models import User, mask_name
 
 bp = Blueprint("pages", __name__)
 WEB_DIR = Path(web.__file__).parent
+GAME_PAGES = {"wheel": "pages.wheel_page", "checkin": "pages.checkin_page"}  # the games with a page, tab order
 VENDOR = {"chart.js": "dist", "socket.io-client": "dist", "swagger-ui-dist": ""}
 
 
@@ -59,8 +61,26 @@ def launch() -> str | Response | tuple[str, int]:
     except ApiError as error:
         return render_template("play/error.html", code=error.code, message=error.message), error.status
     campaign, lang = _landing()
-    target = url_for("pages.wheel_page", campaign_id=campaign, lang=lang) if campaign else None
+    target = _landing_page(campaign, request.values.get("game"), lang) if campaign else None
     return redirect(target or url_for("pages.wallet_page", lang=lang), 303 if request.method == "POST" else 302)
+
+
+def _landing_page(campaign_id: int, asked: str | None, lang: str | None) -> str:
+    """The page a launch into ``campaign_id`` opens: the game it ``asked`` for (``?game=checkin``) when the campaign
+    has it, else its first game with a page; the wheel's page (it names an unknown campaign) otherwise."""
+    games = _campaign_games(campaign_id)
+    game = asked if asked in games else next(iter(games), "wheel")
+    return url_for(GAME_PAGES[game], campaign_id=campaign_id, lang=lang)
+
+
+def _campaign_games(campaign_id: int) -> list[str]:
+    """The games of a published campaign that have a page, in tab order (none for an unknown campaign)."""
+    try:
+        campaign = find_campaign(campaign_id)
+    except ApiError:
+        return []
+    games = campaign_config(db.session(), current_app.extensions["carnival.registry"], campaign).games
+    return [key for key in GAME_PAGES if key in games]
 
 
 def _confirm_launch(token: str) -> str:
@@ -84,7 +104,13 @@ def _landing() -> tuple[int | None, str | None]:
 @bp.get("/play/<int:campaign_id>")
 def wheel_page(campaign_id: int) -> str | tuple[str, int]:
     """The wheel (抽奖转盘)."""
-    return _campaign_page("play/wheel/page.html", campaign_id)
+    return _campaign_page("play/wheel/page.html", campaign_id, game="wheel")
+
+
+@bp.get("/play/<int:campaign_id>/checkin")
+def checkin_page(campaign_id: int) -> str | tuple[str, int]:
+    """The check-in calendar (签到日历)."""
+    return _campaign_page("play/checkin/page.html", campaign_id, game="checkin")
 
 
 @bp.get("/play/<int:campaign_id>/rules")
@@ -93,13 +119,20 @@ def rules_page(campaign_id: int) -> str | tuple[str, int]:
     return _campaign_page("play/rules.html", campaign_id)
 
 
-def _campaign_page(template: str, campaign_id: int) -> str | tuple[str, int]:
-    """A page of a published campaign, or the error page (404) naming the unknown campaign."""
+def _campaign_page(template: str, campaign_id: int, game: str | None = None) -> str | tuple[str, int]:
+    """A page of a published campaign, or the error page (404) naming the unknown campaign (or, for the check-in
+    page, the game the campaign does not have). A game's page gets tabs to the campaign's game pages when it has
+    more than one."""
     try:
         find_campaign(campaign_id)
     except ApiError as error:
         return render_template("play/error.html", code=error.code, message=error.message), error.status
-    return render_template(template, campaign_id=campaign_id)
+    games = _campaign_games(campaign_id) if game else []
+    if game == "checkin" and game not in games:
+        message = f"campaign {campaign_id} has no check-in calendar"
+        return render_template("play/error.html", code="game_not_found", message=message), 404
+    tabs = [{"game": key, "url": url_for(GAME_PAGES[key], campaign_id=campaign_id)} for key in games]
+    return render_template(template, campaign_id=campaign_id, game=game, game_tabs=tabs if len(tabs) > 1 else [])
 
 
 @bp.get("/play/wallet")
