@@ -108,11 +108,11 @@ def demo(port: int) -> None:
     app = create_app()
     with app.app_context():
         upgrade(app.extensions["carnival.settings"].database_url)
-        campaign = _seed()
+        wheel = _seed().id
         checkin = db.session().scalars(select(Campaign.id).where(Campaign.slug == CHECKIN_SLUG)).first()
         db.session().rollback()
     click.echo(
-        f"Carnival demo: http://127.0.0.1:{port}/  (wheel: campaign {campaign.id}; check-in + wheel: campaign"
+        f"Carnival demo: http://127.0.0.1:{port}/  (wheel: campaign {wheel}; check-in + wheel: campaign"
         f" {checkin}, http://127.0.0.1:{port}/play/{checkin}/checkin; staff logins: "
         + ", ".join(f"{u}/{p}" for u, p, _ in DEMO_STAFF)
         + ")"

@@ -71,17 +71,19 @@ def _add(found: Reasons, path: str, reason: str) -> None:
 
 
 def _games_worsening(old: CampaignConfig, new: CampaignConfig, registry: Registry) -> list[tuple[str, str]]:
-    """A game removed, or a game's declared ``disclosed_terms`` worse: ``(path, reason)``."""
+    """A game removed, or a game's declared ``disclosed_terms`` (or its own ``worse_changes``) worse:
+    ``(path, reason)``."""
     found: list[tuple[str, str]] = []
     for key, before in old.games.items():
         if key not in new.games:
             found.append(("config.games", f"the game '{key}' would be removed"))
             continue
-        terms = registry.get(key).disclosed_terms
-        found += [
-            (f"config.games.{key}.{field}", f"game '{key}': {reason}")
-            for field, reason in worse_terms(terms, before, new.games[key])
-        ]
+        game = registry.get(key)
+        changes = worse_terms(game.disclosed_terms, before, new.games[key])
+        own = getattr(game, "worse_changes", None)  # a game's rules beyond single fields (optional)
+        if own is not None:
+            changes += own(before, new.games[key])
+        found += [(f"config.games.{key}.{field}", f"game '{key}': {reason}") for field, reason in changes]
     return found
 
 

@@ -26,8 +26,9 @@ from games.checkin.calendar import (
 from games.checkin.config import CheckinConfig, CheckinConfigSchema, Milestone, Tier
 from games.checkin.replay import replay as checkin_replay
 from games.checkin.simulation import CheckinAudienceSchema, simulate_checkin
+from games.checkin.terms import worse_changes
 from games.engine.contract import Action, GameEvent, Outcome, PlayContext, PrizeOutcome, Rejection, RuleLine, Viewer
-from games.engine.disclosed_terms import DisclosedTerm, Worse
+from games.engine.disclosed_terms import DisclosedTerm
 from games.fairness.pools import Pool, Prize
 
 DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -62,11 +63,11 @@ class Checkin:
     config_schema = CheckinConfigSchema
     replay = checkin_replay
     actions = frozenset({"check_in", "make_up", "remind"})
-    disclosed_terms = (
-        DisclosedTerm("tiers", "the daily points of each member tier", Worse.CHANGE),
-        DisclosedTerm("milestones", "the milestones and their prizes", Worse.CHANGE),
-        DisclosedTerm("makeup", "the make-up rules and price", Worse.CHANGE),
-    )
+    disclosed_terms: tuple[DisclosedTerm, ...] = ()  # its terms are lists and rules: see worse_changes
+
+    def worse_changes(self, before: CheckinConfig, after: CheckinConfig) -> list[tuple[str, str]]:
+        """What a new version would make worse for shoppers (:func:`games.checkin.terms.worse_changes`)."""
+        return worse_changes(before, after)
 
     def check_config(self, config: CheckinConfig, pool: Pool) -> dict[str, list[str]]:
         """Every milestone's prize and the daily prize are prizes of the pool."""

@@ -141,6 +141,8 @@ class Game(Protocol):
       moves any of them in that direction is refused (:func:`games.campaigns.disclosure.worsening`). Each
       ``field`` is a field of ``config_schema`` and an attribute of the loaded config; an empty tuple
       declares that the game discloses none.
+    - optionally ``worse_changes(before, after)``: what a new version makes worse beyond single fields (a list's
+      entries, a rule), as ``(field path under the game's config, reason)``; refused like a worse term;
     - optionally ``audience_schema`` (marshmallow) and ``simulate_audience(config, pool, audience)``: the game's
       own cost model for ops (``POST /api/ops/simulate/games/<key>``), for a game whose cost is not a number of
       pool draws (a check-in's points by tier and its milestones);

@@ -58,6 +58,8 @@ def check_contract(game: object) -> None:
         raise RegistryError(f"game '{key}' lacks {', '.join(missing)}")
     _check_terms(key, schema, getattr(game, "disclosed_terms", None))
     _check_audience_model(key, game)
+    if getattr(game, "worse_changes", None) is not None and not callable(game.worse_changes):
+        raise RegistryError(f"game '{key}' worse_changes must be callable")
     _check_replay(key, getattr(game, "replay", None))
 
 

@@ -81,6 +81,7 @@ const TEMPLATES = [
   { en: "the daily budget may not exceed the total budget", zh: "每日预算不能超过总预算" },
   { en: "another campaign has the slug '{slug}'", zh: "标识 '{slug}' 已被其他活动使用" },
   { en: "no campaign {id}", zh: "活动 {id} 不存在" },
+  { en: "no game '{game}' with a cost model of its own", zh: "没有自带成本模型的玩法「{game}」" },
   { en: "someone else changed this draft; reload it", zh: "其他人已修改这份草稿，请重新加载" },
   { en: "the campaign would end earlier than {time}", zh: "活动结束时间将早于 {time}" },
   { en: "the start of a started campaign cannot change", zh: "已开始的活动不能修改开始时间" },
