@@ -143,7 +143,8 @@ def month_calendar(
     days: dict[date, str], month: date, today: date, starts_on: date, ends_on: date
 ) -> list[dict[str, str]]:
     """Each day of ``month``'s month with its mark: ``checked``, ``made_up``, ``today``, ``missed``, ``future``
-    or ``outside`` (the campaign does not run that day)."""
+    or ``outside`` (before ``starts_on`` — the campaign's start, or the shopper's first check-in — or after
+    ``ends_on``)."""
     first = month.replace(day=1)
     following = (first + timedelta(days=32)).replace(day=1)
     shown = []

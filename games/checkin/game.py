@@ -108,7 +108,7 @@ class Checkin:
         return {
             "today": viewer.today,
             "checked_today": today in days,
-            "calendar": month_calendar(days, today, today, starts_on, ends_on),
+            "calendar": month_calendar(days, today, today, max(starts_on, state.joined() or today), ends_on),
             "streak": streak,
             "total_days": len(days),
             "next_milestone": None
