@@ -25,7 +25,7 @@ PURPOSE = "carnival.launch"
 VERSION = "v1"
 MAX_LIFETIME_SECONDS = 10 * 60
 JTI_PATTERN = re.compile(r"[A-Za-z0-9_-]{16,128}")
-TIERS = ("normal", "silver", "gold", "diamond")
+TIER = re.compile(r"[a-z0-9_]{1,16}")  # the host's member tier codes (by default normal, silver, gold, diamond)
 
 
 class LaunchTokenError(ValueError):
@@ -114,8 +114,10 @@ def _launch(body: dict[str, Any], now: int) -> Launch:
         raise LaunchTokenError("token_invalid", "the launch token lives longer than 10 minutes")
     if not _text(user_id):
         raise LaunchTokenError("token_invalid", "the launch token's sub must be a user id of 1-64 characters")
-    if not _text(name) or tier not in TIERS:
-        raise LaunchTokenError("token_invalid", f"the launch token needs a name and a tier in {', '.join(TIERS)}")
+    if not _text(name) or not isinstance(tier, str) or not TIER.fullmatch(tier):
+        raise LaunchTokenError(
+            "token_invalid", "the launch token needs a name and a tier code of 1-16 lowercase letters, digits or _"
+        )
     jti = body.get("jti")
     if not isinstance(jti, str) or not JTI_PATTERN.fullmatch(jti):
         raise LaunchTokenError("token_invalid", "the launch token's jti must be 16-128 letters, digits, '-' or '_'")

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from flask import Flask
 
 from games.campaigns.admin import set_paused
-from tests.conftest import Clock, add_campaign, seal_logs
+from tests.conftest import Clock, add_campaign, launch_token, seal_logs
 from tests.e2e.audit_exports import run
 from tests.e2e.checkin_support import act, checkin_config, login_tier, view
 
@@ -136,3 +136,18 @@ def test_check_in_draws_are_exported_and_verified(app: Flask, clock: Clock, tmp_
     assert run(app, "audit", "export", "--campaign", str(campaign), "--out", str(export)).exit_code == 0
     verified = run(app, "audit", "verify", str(export))
     assert verified.exit_code == 0, verified.output
+
+
+def test_a_tier_code_the_campaign_lists_is_used_and_an_unknown_one_counts_as_the_first(app: Flask) -> None:
+    tiers = [
+        {"code": "plus", "name": "PLUS会员", "points_min": 5, "points_max": 5},
+        {"code": "vip_2", "name": "二级会员", "points_min": 70, "points_max": 70},
+    ]
+    campaign = add_campaign(app, checkin_config(tiers=tiers))
+    for sub, tier, points in (("tier-vip", "vip_2", 70), ("tier-unknown", "gold", 5)):
+        shopper = app.test_client()
+        login_tier(shopper, sub, tier=tier)
+        assert act(shopper, campaign, "check_in").json["events"][0]["payload"]["points"] == points
+    token = launch_token("bad-tier", tier="Gold Plus", now=app.extensions["carnival.clock"]())
+    refused = app.test_client().post("/api/session/launch", json={"token": token})
+    assert refused.status_code == 401 and "a tier code of 1-16 lowercase letters" in refused.json["message"]
