@@ -123,6 +123,7 @@ export const MESSAGES = {
     "rules.unlimited": "不限",
     "rules.remaining": "剩 {n}",
     "rules.fallback": "兜底",
+    "rules.not_drawn": "不参与抽奖（签到等任务奖励）",
     "rules.fallback_note": "标记「兜底」的奖品：当抽中的奖品已抽完、超过个人上限或预算用完时，改发此奖品。",
     "rules.total_weight": "总权重 {n}",
     "rules.caps": "每人上限",
@@ -405,6 +406,7 @@ export const MESSAGES = {
     "rules.unlimited": "Unlimited",
     "rules.remaining": "{n} left",
     "rules.fallback": "Fallback",
+    "rules.not_drawn": "Not drawn (a check-in or task reward)",
     "rules.fallback_note":
       "The prize marked “Fallback” is given instead when the drawn prize is out of stock, over your cap or over the budget.",
     "rules.total_weight": "Total weight {n}",

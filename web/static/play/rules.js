@@ -36,12 +36,14 @@ function prizeRow(prize) {
       value ? el("span", { class: "when", "data-testid": "prize-value" }, value) : null,
     ),
     el("td", { class: "num" }, quantity, remaining),
-    el(
-      "td",
-      { class: "num", "data-testid": "odds" },
-      `${prize.odds_numerator}/${prize.odds_denominator}`,
-      el("span", { class: "when" }, percent(prize.odds_numerator, prize.odds_denominator)),
-    ),
+    prize.odds_numerator === 0
+      ? el("td", { class: "num", "data-testid": "odds" }, t("rules.not_drawn"))
+      : el(
+          "td",
+          { class: "num", "data-testid": "odds" },
+          `${prize.odds_numerator}/${prize.odds_denominator}`,
+          el("span", { class: "when" }, percent(prize.odds_numerator, prize.odds_denominator)),
+        ),
   );
 }
 
