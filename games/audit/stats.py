@@ -100,7 +100,8 @@ def _chi_square(observed: list[int], expected: list[float]) -> tuple[float | Non
 def stats_from_export(lines: Iterable[str]) -> list[FitTest]:
     """One test per config version that has pool draws in an export (JSON lines), in publication order.
 
-    Draws whose first range is not the pool's total weight (a game drawing something else) are skipped.
+    Draws that name no prize (a game that picks none, such as a check-in) or whose first range is not the pool's
+    total weight (a game drawing something else) are skipped.
     :raises ValueError: naming the line of a line that is not JSON or a draw of an unknown config.
     """
     pools: dict[str, list[tuple[str, int]]] = {}
@@ -131,8 +132,8 @@ def _count(
     weights = pools.get(record["config_hash"])
     if weights is None:
         raise ValueError(f"line {number}: draw {record['seq']} names config {record['config_hash']}, not exported")
-    if not record["draws"] or record["draws"][0][0] != sum(w for _, w in weights):
-        return
+    if record["prize"] == "" or not record["draws"] or record["draws"][0][0] != sum(w for _, w in weights):
+        return  # a game that picks no prize (a check-in), or one drawing something else first
     tally = tallies.setdefault(record["config_hash"], PickTally())
     tally.draws += 1
     tally.picks[record["prize"]] += 1
