@@ -445,6 +445,11 @@ export class Verifier {
     if (!eq(values, draws.map(([, value]) => value))) {
       throw this.fail(number, `${where}: drawn integers do not follow from the seeds`);
     }
+    if (!GAMES.get(record.get("game")).picksPrize) {
+      this.checkNoPick(number, where, record);
+      this.checkGame(number, where, record, config, 0);
+      return;
+    }
     const prizes = config
       .get("pool")
       .get("prizes")
@@ -480,6 +485,18 @@ export class Verifier {
       }
     }
     return out;
+  }
+
+  /** A game that draws no pool pick records none: ``prize`` is "", ``granted`` and ``fallback_reason`` are null
+   * and ``detail`` has no ``amount_fen`` (section 11, step 4.8). */
+  checkNoPick(number, where, record) {
+    const game = record.get("game");
+    if (record.get("prize") !== "" || record.get("granted") !== null || record.get("fallback_reason") !== null) {
+      throw this.fail(number, `${where}: a ${game} record picks no prize, but it names prize, granted or a reason`);
+    }
+    if (record.get("detail").has("amount_fen")) {
+      throw this.fail(number, `${where}: an amount_fen in a ${game} record, which draws none`);
+    }
   }
 
   checkGrant(number, where, record, config) {

@@ -1,7 +1,9 @@
 // One draw, step by step (docs/fairness.md sections 3 to 9): the seed against its commitment, the config
 // and record hashes, the chain link, the HMAC blocks and their words, each integer by rejection sampling,
-// the pick from the weight buckets, the grant, a range red packet's amount and the wheel's slot.
-// Every step says whether it holds (ok: true / false; null when there was nothing to check it against).
+// the pick from the weight buckets, the grant, a range red packet's amount and the game's own step (the
+// wheel's slot); for a game that picks no prize (a check-in), that the record names none, then the game's
+// step over all its integers. Every step says whether it holds (ok: true / false; null when there was
+// nothing to check it against).
 
 import {
   below,
@@ -127,6 +129,15 @@ function amountStep(config, record) {
   return { id: "amount", ok, range: true, min, max, n, expectedN: max - min + 1, u, amount, recorded };
 }
 
+/** A game that draws no pool pick records none: no prize, grant, fallback reason or amount. */
+function noPickStep(record) {
+  const { game, prize, granted, fallback_reason: reason } = record;
+  const hasAmount = "amount_fen" in (record.detail ?? {});
+  const named = prize !== "" || granted !== null || reason !== null;
+  const amount = hasAmount ? record.detail.amount_fen : null;
+  return { id: "no_pick", ok: !named && !hasAmount, game, prize, granted, reason, amount, named, hasAmount };
+}
+
 /** The game's own step (games/index.js), or a failing "game" step for a game this verifier does not know. */
 async function gameStep(config, record, at) {
   const game = GAMES.get(record.game);
@@ -140,6 +151,20 @@ async function attempt(id, build) {
   } catch (error) {
     return { id, ok: false, error: error.message };
   }
+}
+
+/** The steps from the integers to the outcome: the pick, the grant, the amount and the game's step; or, for a
+ * game that picks no prize, that the record names none and the game's step over all its integers. */
+async function outcomeSteps(config, record) {
+  if (GAMES.get(record?.game)?.picksPrize === false) {
+    return [await attempt("no_pick", () => noPickStep(record)), await gameStep(config, record, 0)];
+  }
+  const steps = [
+    await attempt("pick", () => pickStep(config, record)),
+    await attempt("grant", () => grantStep(config, record)),
+  ];
+  const amount = await attempt("amount", () => amountStep(config, record));
+  return [...steps, amount, await gameStep(config, record, amount.range ? 2 : 1)];
 }
 
 /**
@@ -160,10 +185,6 @@ export async function explainDraw(record, config, period, { previousHash } = {})
   ];
   const replay = await attempt("integers", () => replayDraws(p, r));
   steps.push(...(replay.error ? [replay] : streamSteps(replay)));
-  steps.push(await attempt("pick", () => pickStep(c, r)));
-  steps.push(await attempt("grant", () => grantStep(c, r)));
-  const amount = await attempt("amount", () => amountStep(c, r));
-  steps.push(amount);
-  steps.push(await gameStep(c, r, amount.range ? 2 : 1));
+  steps.push(...(await outcomeSteps(c, r)));
   return { ok: steps.every((step) => step.ok !== false), steps };
 }

@@ -2,7 +2,7 @@
 // failed, or was not checked. Hashes are shortened; prizes are named from the campaign's rules.
 
 import { shortHash } from "./format.js";
-import { t } from "./i18n.js";
+import { currentLang, localName, t } from "./i18n.js";
 import { prizeText } from "./marks.js";
 
 const short = (hex) => shortHash(hex, 16);
@@ -65,6 +65,31 @@ function slot(s) {
   return t("step.slot.fail", { slot: s.slot ?? "–", recorded: s.recorded ?? "–" });
 }
 
+function noPick(s) {
+  if (s.ok) return t("step.no_pick.pass", { game: s.game });
+  if (s.named) {
+    const [granted, reason] = [s.granted ?? "null", s.reason ?? "null"];
+    return t("step.no_pick.fail", { game: s.game, prize: s.prize, granted, reason });
+  }
+  return t("step.no_pick.fail_amount", { game: s.game, amount: s.amount });
+}
+
+/** A check-in step's tier: its index with, when the config names it, its name and code ("#1 金牌会员（gold）"). */
+export function tierText(s) {
+  const index = `#${s.tier ?? "–"}`;
+  const name = s.tierName ? localName(s.tierName) : "";
+  if (!name) return index;
+  const code = s.tierName.code ?? null;
+  if (code === null) return `${index} ${name}`;
+  return currentLang() === "en" ? `${index} ${name} (${code})` : `${index} ${name}（${code}）`;
+}
+
+function checkin(s) {
+  const { min, max, value, points, recorded, n, expectedN, makeup, draws } = s;
+  const params = { tier: tierText(s), tiers: s.tiers, min, max, value, points, recorded, n, expectedN, makeup, draws };
+  return t(s.ok ? "step.checkin.pass" : `step.checkin.fail_${s.fault}`, { ...params, expected: s.at + 1 });
+}
+
 const WHY = {
   commitment,
   config_hash: hashes,
@@ -77,6 +102,8 @@ const WHY = {
   grant,
   amount,
   slot,
+  no_pick: noPick,
+  checkin,
   game: (s) => t("step.game.unknown", { game: s.game, known: s.known.join(", ") }),
 };
 

@@ -5,7 +5,7 @@ import { el, fill, notice } from "../ops/dom.js";
 import { markText } from "./format.js";
 import { t } from "./i18n.js";
 import { checkMark, markStatus as status, prizeLabel, prizeText } from "./marks.js";
-import { stepWhy } from "./step-why.js";
+import { stepWhy, tierText } from "./step-why.js";
 
 const mono = (value) =>
   el("span", { class: "mono break" }, value === null || value === undefined ? "–" : String(value));
@@ -150,6 +150,26 @@ const DETAILS = {
         ["step.in_record", mono(s.recorded)],
         ["step.draw_count", mono(`${s.draws} / ${s.at + 1}`)],
       ),
+    ),
+  no_pick: (s) =>
+    kv(
+      ["step.game", mono(s.game)],
+      ["step.prize", mono(JSON.stringify(s.prize))],
+      ["step.granted", mono(JSON.stringify(s.granted))],
+      ["step.reason", mono(JSON.stringify(s.reason))],
+      ["step.amount_value", s.hasAmount ? mono(s.amount) : t("step.none")],
+    ),
+  checkin: (s) =>
+    kv(
+      ["step.checkin_tier", mono(tierText(s))],
+      ["step.checkin_range", mono(s.min === null ? null : `${s.min} – ${s.max}`)],
+      ["step.checkin_n", mono(`${s.expectedN ?? "–"} (${t("step.in_record")} ${s.n})`)],
+      ["step.checkin_draw", mono(`draws[${s.at}] = [${s.n}, ${s.value}]`)],
+      ["step.checkin_points", mono(s.points)],
+      ["step.in_record", mono(s.recorded)],
+      ["step.checkin_day", mono(s.date ? `${s.date} (${s.day})` : s.day)],
+      ["step.checkin_makeup", mono(s.makeup)],
+      ["step.draw_count", mono(`${s.draws} / ${s.at + 1}`)],
     ),
   game: () => null, // the sentence names the game
 };

@@ -35,6 +35,19 @@ const ZH = [
   [/^amount_fen (.*) but the draw gives (.*)$/, "记录的 amount_fen 是 $1，但抽取结果为 $2"],
   [/^a wheel spin has (\S+) draws, not (\S+)$/, "一次转盘抽奖应有 $1 次抽取，而不是 $2 次"],
   [/^wheel slot does not follow from the draw$/, "转盘格位不能由抽取结果推出"],
+  [
+    /^a (\S+) record picks no prize, but it names prize, granted or a reason$/,
+    "$1 记录不从奖池抽奖，却记有奖品、发放或兜底原因",
+  ],
+  [/^an amount_fen in a (\S+) record, which draws none$/, "$1 记录没有金额抽取，却记有 amount_fen"],
+  [/^a check-in has (\S+) draw, not (\S+)$/, "一次签到应有 $1 次抽取，而不是 $2 次"],
+  [/^check-in tier (\S+) is not one of the config's (\S+) tiers$/, "签到记录的会员等级 $1 不在配置的 $2 个等级之中"],
+  [/^check-in makeup is neither 0 nor 1$/, "签到记录的 makeup 既不是 0 也不是 1"],
+  [
+    /^check-in draw range (\S+) is not the (\S+) daily points of tier (\S+)$/,
+    "签到积分抽取的范围 $1 不是等级 $3 的 $2 种每日积分",
+  ],
+  [/^check-in points (\S+) but the draw gives (\S+)$/, "记录的签到积分是 $1，但抽取结果为 $2"],
   [/^game (.*) is not one this verifier knows \(it knows: (.*)\)$/, "本验证器不认识游戏 $1（它认识：$2）"],
   [
     /^end line's count or head hash does not match the draws \(records missing\)$/,
@@ -72,6 +85,10 @@ const ZH = [
   [/^(\S+) must be (.*), not (.*)$/, (_, name, rule, value) => `${name} 必须是${words(rule)}，而不是${words(value)}`],
   [/^a checkpoint line in a version (\S+) export$/, "版本 $1 的导出文件不应有 checkpoint 行"],
   [/^config (\S+) has no wheel slots \(a list of prize keys\)$/, "配置 $1 没有转盘格位（奖品键的列表）"],
+  [
+    /^config (\S+) has no check-in tiers \(a list of objects with integer points_min and points_max\)$/,
+    "配置 $1 没有签到会员等级（带整数 points_min 与 points_max 的对象列表）",
+  ],
   [/^(detail|config) holds a number that is not an integer \((.*)\)$/, "$1 中有不是整数的数字（$2）"],
   [/^a string holds a lone surrogate \(it is not Unicode text\)$/, "字符串中有孤立的代理项（不是 Unicode 文本）"],
 ];

@@ -1,5 +1,7 @@
 // The games this verifier knows, by key: each one's step of the draw check (games/<game>/replay.py in
-// JavaScript). A record of any other game is refused by name.
+// JavaScript). A record of any other game is refused by name. A game whose ``picksPrize`` is false draws no
+// pool pick: its records name no prize and all their integers are the game's own.
+import { checkin } from "./checkin.js";
 import { wheel } from "./wheel.js";
 
-export const GAMES = new Map([[wheel.game, wheel]]);
+export const GAMES = new Map([checkin, wheel].map((game) => [game.game, game]));

@@ -5,6 +5,7 @@ import { eq } from "../pyops.js";
 
 export const wheel = {
   game: "wheel",
+  picksPrize: true,
   detailMembers: ["slot"],
   missingConfig: "has no wheel slots (a list of prize keys)",
 
