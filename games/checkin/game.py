@@ -34,6 +34,9 @@ from games.fairness.pools import Pool, Prize
 DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 POINTS_PRIZE = "checkin.points"  # what the ledger calls a check-in's points (never a pool key: those have no dot)
 EPOCH = date(1970, 1, 1)
+ITEM_NAMES = {
+    "makeup_card": ("补签卡", "make-up card")
+}  # the make-up card's name on the rules page, when it is this one
 
 
 @dataclass(frozen=True)
@@ -291,12 +294,13 @@ def _milestone_line(milestone: Milestone, pool: Pool) -> RuleLine:
 
 def _makeup_line(config: CheckinConfig) -> RuleLine:
     rules = config.makeup
+    card_zh, card_en = ITEM_NAMES.get(rules.card_item or "", (rules.card_item, rules.card_item))
     price_zh = " 或 ".join(
-        ([f"1 张「{rules.card_item}」"] if rules.card_item else [])
+        ([f"1 张「{card_zh}」"] if rules.card_item else [])
         + ([f"{rules.price_points} 积分"] if rules.price_points else [])
     )
     price_en = " or ".join(
-        ([f"one {rules.card_item}"] if rules.card_item else [])
+        ([f"one {card_en}"] if rules.card_item else [])
         + ([f"{rules.price_points} points"] if rules.price_points else [])
     )
     zh = f"可补签最近 {rules.window_days} 天内漏签的日子，每月最多 {rules.monthly_max} 次，每次消耗 {price_zh}；"

@@ -13,6 +13,8 @@ from games.fairness.prize_draw import draw_prize
 from games.wheel.config import WheelConfig, WheelConfigSchema
 from games.wheel.replay import replay as wheel_replay
 
+ITEM_NAMES = {"wheel_spin": ("抽奖机会", "wheel spin")}  # the spin item's name on the rules page, when it is this one
+
 
 @dataclass(frozen=True)
 class WheelState:
@@ -84,9 +86,9 @@ class Wheel:
                 )
             )
         if config.spin_item:
-            item = config.spin_item
+            zh, en = ITEM_NAMES.get(config.spin_item, (config.spin_item, config.spin_item))
             lines.append(
-                RuleLine(f"免费次数用完后，每个「{item}」可加抽一次", f"After the free spins, each {item} buys a spin")
+                RuleLine(f"免费次数用完后，每个「{zh}」可加抽一次", f"After the free spins, each {en} buys a spin")
             )
         return lines
 
