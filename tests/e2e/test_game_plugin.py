@@ -64,7 +64,7 @@ def flip(client: FlaskClient, campaign: int, key: str) -> Any:
 
 
 def test_the_registry_loads_the_installed_game(coin_app: Flask) -> None:
-    assert coin_app.extensions["carnival.registry"].names() == ["coin", "wheel"]
+    assert coin_app.extensions["carnival.registry"].names() == ["checkin", "coin", "wheel"]
 
 
 def test_ops_get_its_settings_form_and_its_simulation_model(coin_app: Flask) -> None:
@@ -122,7 +122,10 @@ def test_it_plays_beside_the_wheel_and_its_draws_verify(coin_app: Flask, clock: 
     assert result.exit_code == 0 and result.stdout.startswith(f"OK: {FLIPS + 1} draws verified"), result.output
     _a_flipped_side_fails(path, records[0]["detail"]["side"])
     js = js_verdicts([path.read_text("utf-8")])[0]
-    assert not js.ok and js.message == 'record seq 1: game "coin" is not one this verifier knows (it knows: wheel)'
+    assert (
+        not js.ok
+        and js.message == 'record seq 1: game "coin" is not one this verifier knows (it knows: checkin, wheel)'
+    )
 
 
 def _a_flipped_side_fails(path: Path, side: int) -> None:
@@ -144,7 +147,7 @@ def test_a_game_without_an_installed_replay_is_refused_by_name(coin_app: Flask, 
     path.write_text("".join(rehashed(lines, at, {"game": "dice"})), "utf-8")
     result = verify(path)
     assert failed(result), result.output
-    assert 'game "dice" is not one this verifier knows (it knows: coin, wheel)' in result.output, result.output
+    assert 'game "dice" is not one this verifier knows (it knows: checkin, coin, wheel)' in result.output, result.output
 
 
 def test_an_action_the_game_does_not_have_is_refused_before_any_draw(coin_app: Flask) -> None:
