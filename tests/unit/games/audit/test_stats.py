@@ -92,7 +92,7 @@ def test_bad_lines_are_named() -> None:
 
 
 def test_draws_that_pick_no_prize_are_left_out_even_when_their_range_is_the_pools() -> None:
-    lines = export({"thanks": 3, "pts": 2}) + [draw_line(6, "", TOTAL), draw_line(7, "", TOTAL)]  # check-ins
+    lines = [*export({"thanks": 3, "pts": 2}), draw_line(6, "", TOTAL), draw_line(7, "", TOTAL)]  # check-ins
     (test,) = stats_from_export(lines)
     assert test.draws == 5 and "" not in {p.key for p in test.prizes}
     assert sum(p.observed for p in test.prizes) == 5
