@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field, replace
 from datetime import date
 from fractions import Fraction
-from typing import Any
+from typing import Any, ClassVar
 
 from economy.rewards import Reward, RewardKind, reward_cost_fen
 from games.checkin.calendar import (
@@ -66,6 +66,7 @@ class Checkin:
     config_schema = CheckinConfigSchema
     replay = checkin_replay
     actions = frozenset({"check_in", "make_up", "remind"})
+    grant_names: ClassVar[dict[str, tuple[str, str]]] = {POINTS_PRIZE: ("签到积分", "Check-in points")}  # the wallet's
     disclosed_terms: tuple[DisclosedTerm, ...] = ()  # its terms are lists and rules: see worse_changes
 
     def worse_changes(self, before: CheckinConfig, after: CheckinConfig) -> list[tuple[str, str]]:
@@ -252,7 +253,8 @@ def _grant_points(ctx: PlayContext, points: int, reference: str) -> PrizeOutcome
         return PrizeOutcome(picked=POINTS_PRIZE, granted=POINTS_PRIZE)
     reward = Reward(RewardKind.POINTS, points)
     cost = reward_cost_fen(reward, ctx.pool.points_per_yuan)
-    prize = Prize(POINTS_PRIZE, "签到积分", "Check-in points", 0, None, reward, Fraction(cost), cost, points, False)
+    name, name_en = Checkin.grant_names[POINTS_PRIZE]
+    prize = Prize(POINTS_PRIZE, name, name_en, 0, None, reward, Fraction(cost), cost, points, False)
     return ctx.economy.grant_reward(prize, reference, fallback=False)
 
 

@@ -104,7 +104,7 @@ def history_with_names(session: Session, registry: Registry, grants: list[Grant]
     for g in grants:
         if g.campaign_id not in names:
             names[g.campaign_id] = _names(session, registry, g.campaign_id)
-        prize = names[g.campaign_id].get(g.prize_key, {})
+        prize = names[g.campaign_id].get(g.prize_key) or _game_grant_name(registry, g.prize_key)
         out.append(
             {
                 "id": g.id,
@@ -118,6 +118,17 @@ def history_with_names(session: Session, registry: Registry, grants: list[Grant]
             }
         )
     return out
+
+
+def _game_grant_name(registry: Registry, prize_key: str) -> dict[str, Any]:
+    """The name of a reward a game grants outside the pool (``checkin.points``), from the game's optional
+    ``grant_names`` (key -> (Chinese, English)); empty when no game names it."""
+    game_key = prize_key.split(".", 1)[0]
+    named = getattr(registry.get(game_key), "grant_names", {}) if game_key in registry.names() else {}
+    if prize_key not in named:
+        return {}
+    zh, en = named[prize_key]
+    return {"name": zh, "name_en": en}
 
 
 def _names(session: Session, registry: Registry, campaign_id: int) -> dict[str, dict[str, Any]]:

@@ -151,3 +151,14 @@ def test_a_tier_code_the_campaign_lists_is_used_and_an_unknown_one_counts_as_the
     token = launch_token("bad-tier", tier="Gold Plus", now=app.extensions["carnival.clock"]())
     refused = app.test_client().post("/api/session/launch", json={"token": token})
     assert refused.status_code == 401 and "a tier code of 1-16 lowercase letters" in refused.json["message"]
+
+
+def test_the_wallet_names_check_in_points(app: Flask) -> None:
+    campaign = add_campaign(app, checkin_config())
+    shopper = app.test_client()
+    login_tier(shopper, "wallet-points")
+    assert act(shopper, campaign, "check_in").status_code == 200
+    history = shopper.get("/api/play/wallet").json["history"]
+    assert [(h["prize_name"], h["prize_name_en"], h["amount"]) for h in history] == [
+        ("签到积分", "Check-in points", 10)
+    ]
