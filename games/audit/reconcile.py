@@ -7,8 +7,11 @@ every draw record whose granted prize gives something there must be exactly one 
 (the version the record names) say the prize is: its kind, amount (for a red packet with an amount range,
 the amount the record's ``detail.amount_fen`` drew) and cost to the budget; and what it delivered to the
 shopper (the ledger's credit of points or cash, or the coupon issued) must be that amount of that asset.
-Grants made outside draws (welcome points, tasks) are listed apart; all grants together must cost what the
-budget says was spent.
+A game may reward outside its draw, keyed ``game:{campaign}:{user}:{reference}`` (a check-in's points): when its
+replay says which such grants a record calls for (``ledger_rewards``), each must be in the ledger as that kind,
+amount and cost, delivered, and no grant of a reference its records own (``owns_reference``) may lack its
+record. Grants made outside draws (welcome points, tasks, milestones) are listed apart; all grants together must
+cost what the budget says was spent.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from economy.models import Account, Coupon, Grant, LedgerEntry, Posting
 from economy.rewards import CASH, POINTS, Reward, RewardKind, reward_cost_fen
 from games.fairness.checkpoints import seal_log
 from games.fairness.pools import Pool, load_pool
+from games.fairness.verify.outcomes import Replays, installed_replays
 from games.models import ConfigVersion, DrawRecord
 
 MAX_LISTED = 100
@@ -92,10 +96,12 @@ class Expected:
 
 @dataclass
 class Ledger:
-    """A campaign's ``draw:`` grants by draw reference (``draw:c:u:period:nonce``) and their deliveries."""
+    """A campaign's ``draw:`` grants by draw reference (``draw:c:u:period:nonce``), its ``game:`` grants by key
+    (rewards a game gives outside the draw, such as a check-in's points) and their deliveries."""
 
     grants: dict[str, list[Grant]]
     deliveries: dict[int, list[Delivery]]
+    game_grants: dict[str, Grant] = field(default_factory=dict)
 
 
 def reconcile(session: Session, campaign_id: int) -> Reconciliation:
@@ -104,15 +110,18 @@ def reconcile(session: Session, campaign_id: int) -> Reconciliation:
     seal_log(session, campaign_id)
     result = Reconciliation()
     ledger = Ledger(_draw_grants(session, campaign_id, result), _deliveries(session, campaign_id))
-    pools = _published_pools(session, campaign_id)
+    ledger.game_grants = _game_grants(session, campaign_id)
+    pools, replays = _published_pools(session, campaign_id), installed_replays()
     for record in session.scalars(
         select(DrawRecord).where(DrawRecord.campaign_id == campaign_id).order_by(DrawRecord.seq)
     ).yield_per(1000):
         result.draws += 1
         _check_draw(record, ledger, pools, result)
+        _check_game_rewards(record, ledger, pools, replays, result)
     for leftovers in ledger.grants.values():
         for grant in leftovers:
             result.report(Mismatch("a grant made for a draw that is not in the log", grant_key=grant.key))
+    _check_unclaimed(ledger, replays, result)
     _check_budget(session, campaign_id, result)
     return result
 
@@ -130,6 +139,46 @@ def _draw_grants(session: Session, campaign_id: int, result: Reconciliation) -> 
     return by_draw
 
 
+def _game_grants(session: Session, campaign_id: int) -> dict[str, Grant]:
+    """The campaign's ``game:`` grants (rewards games give outside a draw), by key."""
+    query = select(Grant).where(Grant.campaign_id == campaign_id, Grant.key.startswith("game:"))
+    return {grant.key: grant for grant in session.scalars(query)}
+
+
+def _check_game_rewards(
+    record: DrawRecord, ledger: Ledger, pools: dict[str, Pool], replays: Replays, result: Reconciliation
+) -> None:
+    """The grants a record's game says it calls for beyond the draw's (its replay's ``ledger_rewards``): each one
+    in the ledger, of that kind and amount, costing what the config says, delivered to the shopper."""
+    body = json.loads(record.record_json)
+    rewards = getattr(replays.get(body["game"]), "ledger_rewards", None)
+    pool = pools.get(body["config_hash"])
+    if rewards is None or pool is None:
+        return
+    for reference, kind, amount in rewards(body["detail"]):
+        key = f"game:{record.campaign_id}:{record.user_id}:{reference}"
+        grant, says = ledger.game_grants.pop(key, None), f"{amount} {kind} ({reference})"
+        if grant is None:
+            result.report(
+                Mismatch(f"the log's {body['game']} record calls for {says} but the ledger has no grant", record.seq)
+            )
+            continue
+        reward = Reward(RewardKind(kind), amount)
+        expected = Expected(grant.prize_key, reward, reward_cost_fen(reward, pool.points_per_yuan))
+        _check_grant(record, grant, expected, ledger.deliveries.get(grant.id, []), result)
+
+
+def _check_unclaimed(ledger: Ledger, replays: Replays, result: Reconciliation) -> None:
+    """A ``game:`` grant that a game's records call for (its replay owns the reference) but none did."""
+    for key, grant in ledger.game_grants.items():
+        reference = key.split(":", 3)[3] if key.count(":") >= 3 else ""
+        owner = next(
+            (g for g, r in replays.items() if getattr(r, "owns_reference", None) and r.owns_reference(reference)), None
+        )
+        if owner is not None:
+            result.report(Mismatch(f"a {owner} grant whose record is not in the log", grant_key=grant.key))
+
+
 def _deliveries(session: Session, campaign_id: int) -> dict[int, list[Delivery]]:
     """Per draw grant id, what reached its recipient: ledger credits (entry ``grant:{id}``) and coupons issued."""
     found: dict[int, list[Delivery]] = defaultdict(list)
@@ -138,7 +187,8 @@ def _deliveries(session: Session, campaign_id: int) -> dict[int, list[Delivery]]
         .join(LedgerEntry, LedgerEntry.reference == literal("grant:").concat(cast(Grant.id, String)))
         .join(Posting, Posting.entry_id == LedgerEntry.id)
         .join(Account, Account.id == Posting.account_id)
-        .where(Grant.campaign_id == campaign_id, Grant.key.startswith("draw:"), Posting.amount > 0)
+        .where(Grant.campaign_id == campaign_id, Grant.key.startswith("draw:") | Grant.key.startswith("game:"))
+        .where(Posting.amount > 0)
     )
     for grant_id, owner, asset, amount in session.execute(credits):
         found[grant_id].append((owner, asset, amount))

@@ -167,7 +167,8 @@ class Checkin:
         """Check in today, make up a missed day, or set the reminder.
 
         A check-in's first event carries the record's ``detail``: ``day`` (days since 1970-01-01), ``makeup``
-        (0 or 1), ``points`` (drawn) and ``tier`` (the index of the tier in force).
+        (0 or 1), ``paid`` (1 when the points reached the ledger), ``points`` (drawn) and ``tier`` (the index of
+        the tier in force).
 
         :raises Rejection: ``already_checked_in``; a make-up's ``invalid_day`` or the reason it is not allowed
             (``makeup_today``, ``makeup_future``, ``makeup_before_start``, ``makeup_before_joined``,
@@ -233,6 +234,7 @@ def _reward_day(ctx: PlayContext, config: CheckinConfig, state: CheckinState, da
     payload = {
         "day": (day - EPOCH).days,
         "makeup": int(makeup),
+        "paid": int(points > 0 and granted.granted is not None),
         "points": points,
         "tier": tier_index,
         "date": day.isoformat(),

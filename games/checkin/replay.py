@@ -5,7 +5,12 @@ Standard library only: it reads the record and the config's ``games.checkin.tier
 
 from __future__ import annotations
 
+import re
+from datetime import date, timedelta
 from typing import Any
+
+EPOCH = date(1970, 1, 1)
+DAILY = re.compile(r"\d{4}-\d{2}-\d{2}:daily")
 
 
 class CheckinReplay:
@@ -13,11 +18,12 @@ class CheckinReplay:
     ``""``, ``granted`` and ``fallback_reason`` null): its one integer ``draws[0]`` is ``[max - min + 1, v]`` over
     the daily points of the tier ``detail.tier`` (an index into ``games.checkin.tiers``), and ``detail.points``
     is ``min + v``. ``detail.day`` (days since 1970-01-01) and ``detail.makeup`` (1 for a make-up) say which day
-    it rewarded."""
+    it rewarded; ``detail.paid`` is 1 when the points reached the ledger (0 when there were none, or the budget
+    refused them)."""
 
     game = "checkin"
     picks_prize = False
-    detail_members = ("day", "makeup", "points", "tier")
+    detail_members = ("day", "makeup", "paid", "points", "tier")
     missing_config = "has no check-in tiers (a list of objects with integer points_min and points_max)"
 
     def config_view(self, config: dict[str, Any]) -> tuple[tuple[int, int], ...] | None:
@@ -46,6 +52,8 @@ class CheckinReplay:
             return f"check-in tier {detail['tier']} is not one of the config's {len(view)} tiers"
         if detail["makeup"] > 1:
             return "check-in makeup is neither 0 nor 1"
+        if detail["paid"] > 1 or (detail["paid"] and detail["points"] == 0):
+            return "check-in paid is neither 0 nor 1, or pays 0 points"
         low, high = view[detail["tier"]]
         n, value = draws[at][0], draws[at][1]
         if n != high - low + 1:
@@ -53,6 +61,17 @@ class CheckinReplay:
         if detail["points"] != low + value:
             return f"check-in points {detail['points']} but the draw gives {low + value}"
         return None
+
+    def ledger_rewards(self, detail: dict[str, Any]) -> list[tuple[str, str, int]]:
+        """The grants the record calls for, as ``(reference, reward kind, amount)``, each keyed
+        ``game:{campaign}:{user}:{reference}`` in the ledger: the day's points when they were paid."""
+        if not detail.get("paid"):
+            return []
+        return [(f"{(EPOCH + timedelta(days=detail['day'])).isoformat()}:daily", "points", detail["points"])]
+
+    def owns_reference(self, reference: str) -> bool:
+        """Whether a ``game:`` grant's reference is one a check-in record calls for (a day's points)."""
+        return DAILY.fullmatch(reference) is not None
 
 
 replay = CheckinReplay()

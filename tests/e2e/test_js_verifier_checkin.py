@@ -151,7 +151,8 @@ def test_each_check_in_record_names_no_prize_and_draws_its_points_from_its_tier(
     assert len(records) == DRAWS and {r["game"] for r in records} == {"checkin"}
     for record in records:
         assert (record["prize"], record["granted"], record["fallback_reason"]) == ("", None, None)
-        assert set(record["detail"]) == {"day", "makeup", "points", "tier"}
+        assert set(record["detail"]) == {"day", "makeup", "paid", "points", "tier"}
+        assert record["detail"]["paid"] == 1  # the points reached the ledger
         tier = TIERS[record["detail"]["tier"]]
         low, high = tier["points_min"], tier["points_max"]
         assert record["draws"] == [[high - low + 1, record["detail"]["points"] - low]]
@@ -184,6 +185,7 @@ def forgeries(played: Played) -> dict[str, tuple[list[str], int, str]]:
         "amount": (gold, {"detail": {"amount_fen": 88}}, "an amount_fen in a checkin record, which draws none"),
         "unknown_tier": (normal, {"detail": {"tier": 2}}, "check-in tier 2 is not one of the config's 2 tiers"),
         "makeup": (made_up, {"detail": {"makeup": 2}}, "check-in makeup is neither 0 nor 1"),
+        "paid": (gold, {"detail": {"paid": 2}}, "check-in paid is neither 0 nor 1, or pays 0 points"),
         "second_draw": (gold, {"draws": [*gold["draws"], [1, 0]]}, "a check-in has 1 draw, not 2"),  # 0 below 1
     }
     return {
@@ -283,6 +285,7 @@ def test_the_explanation_fails_the_step_a_forgery_breaks(played: Played) -> None
         ({"detail": normal["detail"] | {"tier": 1}}, {"checkin"}, "points"),
         ({"detail": normal["detail"] | {"tier": 5}}, {"checkin"}, "tier"),
         ({"detail": normal["detail"] | {"makeup": 3}}, {"checkin"}, "makeup"),
+        ({"detail": normal["detail"] | {"paid": 2}}, {"checkin"}, "paid"),
         ({"prize": "thanks", "granted": "thanks"}, {"no_pick"}, None),
         ({"detail": normal["detail"] | {"amount_fen": 88}}, {"no_pick"}, None),
         ({"draws": [[21, normal["draws"][0][1]]]}, {"checkin"}, "range"),  # its integer may follow the seeds, or not

@@ -85,8 +85,8 @@ export function tierText(s) {
 }
 
 function checkin(s) {
-  const { min, max, value, points, recorded, n, expectedN, makeup, draws } = s;
-  const params = { tier: tierText(s), tiers: s.tiers, min, max, value, points, recorded, n, expectedN, makeup, draws };
+  const { min, max, value, points, recorded, n, expectedN, makeup, paid, draws } = s;
+  const params = { tier: tierText(s), tiers: s.tiers, min, max, value, points, recorded, n, expectedN, makeup, paid, draws };
   return t(s.ok ? "step.checkin.pass" : `step.checkin.fail_${s.fault}`, { ...params, expected: s.at + 1 });
 }
 

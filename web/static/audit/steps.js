@@ -169,6 +169,7 @@ const DETAILS = {
       ["step.in_record", mono(s.recorded)],
       ["step.checkin_day", mono(s.date ? `${s.date} (${s.day})` : s.day)],
       ["step.checkin_makeup", mono(s.makeup)],
+      ["step.checkin_paid", mono(s.paid)],
       ["step.draw_count", mono(`${s.draws} / ${s.at + 1}`)],
     ),
   game: () => null, // the sentence names the game

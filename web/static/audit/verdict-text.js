@@ -43,6 +43,7 @@ const ZH = [
   [/^a check-in has (\S+) draw, not (\S+)$/, "一次签到应有 $1 次抽取，而不是 $2 次"],
   [/^check-in tier (\S+) is not one of the config's (\S+) tiers$/, "签到记录的会员等级 $1 不在配置的 $2 个等级之中"],
   [/^check-in makeup is neither 0 nor 1$/, "签到记录的 makeup 既不是 0 也不是 1"],
+  [/^check-in paid is neither 0 nor 1, or pays 0 points$/, "签到记录的 paid 既不是 0 也不是 1，或为 0 积分记为已发放"],
   [
     /^check-in draw range (\S+) is not the (\S+) daily points of tier (\S+)$/,
     "签到积分抽取的范围 $1 不是等级 $3 的 $2 种每日积分",

@@ -21,12 +21,12 @@ TIERS = [
 ]
 CONFIG = {"games": {"checkin": {"tiers": TIERS}}}
 VIEW = ((10, 20), (30, 40))
-GOLD = {"day": 20780, "makeup": 0, "points": 34, "tier": 1}
+GOLD = {"day": 20780, "makeup": 0, "paid": 1, "points": 34, "tier": 1}
 
 
 def test_it_picks_no_prize_and_records_the_day_the_make_up_the_points_and_the_tier() -> None:
     assert replay.game == "checkin" and replay.picks_prize is False
-    assert replay.detail_members == ("day", "makeup", "points", "tier")
+    assert replay.detail_members == ("day", "makeup", "paid", "points", "tier")
 
 
 def test_the_view_is_each_tiers_points_range_in_order() -> None:
@@ -59,6 +59,7 @@ def test_the_points_are_the_tiers_fewest_plus_the_integer() -> None:
     assert replay.check(VIEW, "thanks", [[11, 4]], 0, GOLD) is None
     assert replay.check(VIEW, "thanks", [[11, 4]], 0, GOLD | {"tier": 0, "points": 14, "makeup": 1}) is None
     assert replay.check(((7, 7),), "thanks", [[1, 0]], 0, GOLD | {"tier": 0, "points": 7}) is None
+    assert replay.check(((0, 0),), "thanks", [[1, 0]], 0, GOLD | {"tier": 0, "points": 0, "paid": 0}) is None
 
 
 @pytest.mark.parametrize(
@@ -68,6 +69,7 @@ def test_the_points_are_the_tiers_fewest_plus_the_integer() -> None:
         ([[11, 4]], GOLD | {"tier": 0}, "check-in points 34 but the draw gives 14"),
         ([[11, 4]], GOLD | {"tier": 2}, "check-in tier 2 is not one of the config's 2 tiers"),
         ([[11, 4]], GOLD | {"makeup": 2}, "check-in makeup is neither 0 nor 1"),
+        ([[11, 4]], GOLD | {"paid": 2}, "check-in paid is neither 0 nor 1, or pays 0 points"),
         ([[12, 4]], GOLD, "check-in draw range 12 is not the 11 daily points of tier 1"),
         ([[11, 4], [1, 0]], GOLD, "a check-in has 1 draw, not 2"),
     ],
@@ -84,7 +86,8 @@ def test_the_spec_worked_example_follows_from_the_seeds() -> None:
     seed = VECTORS["wheel"]["server_seed"]
     block = draw_block(seed, "bob-seed", 0, 0).hex()
     value = integers(seed, "bob-seed", 0, [11])[0]
-    detail = {"day": (date(2026, 11, 23) - date(1970, 1, 1)).days, "makeup": 0, "points": 30 + value, "tier": 1}
+    day = (date(2026, 11, 23) - date(1970, 1, 1)).days
+    detail = {"day": day, "makeup": 0, "paid": 1, "points": 30 + value, "tier": 1}
     compact = {"separators": (",", ":")}
     for said in (
         f"seed `{seed[:8]}…{seed[-4:]}`",
@@ -100,3 +103,9 @@ def test_the_spec_worked_example_follows_from_the_seeds() -> None:
         assert said in text, said
     assert int(block[:8], 16) % 11 == value and detail == GOLD
     assert replay.check(replay.config_view(CONFIG), "thanks", [[11, value]], 0, detail) is None
+
+
+def test_the_points_paid_are_the_grants_the_record_calls_for() -> None:
+    assert replay.ledger_rewards(GOLD) == [("2026-11-23:daily", "points", 34)]
+    assert replay.ledger_rewards(GOLD | {"paid": 0}) == []
+    assert replay.owns_reference("2026-11-23:daily") and not replay.owns_reference("streak:0:7:2026-11-23")

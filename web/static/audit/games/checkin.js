@@ -2,7 +2,7 @@
 // games/checkin/replay.py checks it. A check-in picks no pool prize: its one integer draws[0] is
 // [max - min + 1, v] over the daily points of the tier detail.tier (an index into games.checkin.tiers), and
 // detail.points is min + v. detail.day (days since 1970-01-01) and detail.makeup (1 for a make-up) say which
-// day it rewarded.
+// day it rewarded; detail.paid is 1 when the points reached the ledger.
 import { arithmetic, eq, less } from "../pyops.js";
 
 const isInt = (v) => typeof v === "number" || typeof v === "bigint";
@@ -27,13 +27,14 @@ function plainRange(tier) {
   return Number.isInteger(low) && Number.isInteger(high) && low >= 0 && low <= high;
 }
 
-/** The first of ``check``'s checks an explained step fails: "config", "count", "tier", "makeup", "range",
- * "points", or null. */
+/** The first of ``check``'s checks an explained step fails: "config", "count", "tier", "makeup", "paid",
+ * "range", "points", or null. */
 function explainFault(step, usable, detail) {
   if (!usable) return "config";
   if (step.draws !== step.at + 1) return "count";
   if (step.min === null) return "tier";
   if (detail.makeup !== 0 && detail.makeup !== 1) return "makeup";
+  if ((detail.paid !== 0 && detail.paid !== 1) || (detail.paid === 1 && detail.points === 0)) return "paid";
   if (step.n !== step.expectedN) return "range";
   return step.recorded === step.points ? null : "points";
 }
@@ -41,7 +42,7 @@ function explainFault(step, usable, detail) {
 export const checkin = {
   game: "checkin",
   picksPrize: false,
-  detailMembers: ["day", "makeup", "points", "tier"],
+  detailMembers: ["day", "makeup", "paid", "points", "tier"],
   missingConfig: "has no check-in tiers (a list of objects with integer points_min and points_max)",
 
   /** Each tier's ``[points_min, points_max]``, in order, when ``games.checkin.tiers`` holds them, else null. */
@@ -79,6 +80,7 @@ export const checkin = {
       points: tier && Number.isInteger(value) ? min + value : null,
       recorded: detail.points,
       makeup: detail.makeup,
+      paid: detail.paid,
       day: detail.day,
       date: Number.isInteger(detail.day) ? dayText(detail.day) : null,
       draws: record.draws.length,
@@ -93,6 +95,10 @@ export const checkin = {
     const tier = detail.get("tier");
     if (!less(tier, ranges.length)) return `check-in tier ${tier} is not one of the config's ${ranges.length} tiers`;
     if (less(1, detail.get("makeup"))) return "check-in makeup is neither 0 nor 1";
+    const paid = detail.get("paid");
+    if (less(1, paid) || (eq(paid, 1) && eq(detail.get("points"), 0))) {
+      return "check-in paid is neither 0 nor 1, or pays 0 points";
+    }
     const [low, high] = ranges[Number(tier)];
     const size = arithmetic(arithmetic(high, low, "-"), 1, "+");
     const [n, value] = draws[at];
