@@ -21,11 +21,11 @@ def refused_message(console: Page) -> str:
 
 def test_a_field_message_is_chinese_in_chinese_and_as_sent_in_english(console: Page, demo_server: str) -> None:
     create_campaign(console, demo_server)
-    field(console, WEIGHT).fill("0")
+    field(console, WEIGHT).fill("-1")
 
     message = refused_message(console)
-    assert message == "weight must be a positive integer"
-    expect(field_error(console, WEIGHT)).to_contain_text("权重必须是正整数")
+    assert message == "weight is a whole number from 0 to 1,000,000,000"
+    expect(field_error(console, WEIGHT)).to_contain_text("权重是 0 到 1,000,000,000 之间的整数")
     expect(field_error(console, WEIGHT)).not_to_contain_text(message)
 
     by_testid(console, "lang-switch").click()
@@ -38,19 +38,19 @@ def test_a_field_message_is_chinese_in_chinese_and_as_sent_in_english(console: P
 
 def test_the_odds_panel_names_an_invalid_field_in_words_in_the_panels_language(console: Page, demo_server: str) -> None:
     create_campaign(console, demo_server)
-    field(console, WEIGHT).fill("0")  # the live odds are asked for the invalid pool
+    field(console, WEIGHT).fill("-1")  # the live odds are asked for the invalid pool
     problem = by_testid(console, "odds-error").locator("li")
-    expect(problem).to_have_text("奖品 2 · 权重: 权重必须是正整数")
+    expect(problem).to_have_text("奖品 2 · 权重: 权重是 0 到 1,000,000,000 之间的整数")
     expect(by_testid(console, "odds-error")).not_to_contain_text("config.pool")
 
     by_testid(console, "lang-switch").click()
-    field(console, WEIGHT).fill("-1")
-    expect(problem).to_have_text("Prize 2 · Weight: weight must be a positive integer")
+    field(console, WEIGHT).fill("-2")
+    expect(problem).to_have_text("Prize 2 · Weight: weight is a whole number from 0 to 1,000,000,000")
 
 
 def test_an_invalid_draft_is_not_sent_again_while_other_fields_are_edited(console: Page, demo_server: str) -> None:
     create_campaign(console, demo_server)
-    field(console, WEIGHT).fill("0")
+    field(console, WEIGHT).fill("-1")
     expect(by_testid(console, "odds-error")).to_be_visible()
     console.wait_for_timeout(800)  # the preview's own answer for the invalid draft
     asked: list[str] = []
