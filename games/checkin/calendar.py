@@ -140,13 +140,14 @@ def made_up_in_month(days: dict[date, str], day: date) -> int:
 
 
 def month_calendar(
-    days: dict[date, str], month: date, today: date, starts_on: date, ends_on: date
+    days: dict[date, str], month: date, today: date, starts_on: date, ends_on: date, since: date | None = None
 ) -> list[dict[str, str]]:
-    """Each day of ``month``'s month with its mark: ``checked``, ``made_up``, ``today``, ``missed``, ``future``
-    or ``outside`` (before ``starts_on`` — the campaign's start, or the shopper's first check-in — or after
+    """Each day of ``month``'s month, from ``since`` when that is earlier (the last days of the month before
+    that can still be made up), with its mark: ``checked``, ``made_up``, ``today``, ``missed``, ``future`` or
+    ``outside`` (before ``starts_on`` — the campaign's start, or the shopper's first check-in — or after
     ``ends_on``)."""
-    first = month.replace(day=1)
-    following = (first + timedelta(days=32)).replace(day=1)
+    first = min(month.replace(day=1), since or month)
+    following = (month.replace(day=1) + timedelta(days=32)).replace(day=1)
     shown = []
     for offset in range((following - first).days):
         day = first + timedelta(days=offset)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, timedelta
 from fractions import Fraction
 from typing import Any, ClassVar
 
@@ -101,7 +101,8 @@ class Checkin:
         return {"days": state.days, "reached": reached, "tier": state.tier, "remind": state.remind}
 
     def view(self, config: CheckinConfig, state: CheckinState, viewer: Viewer) -> dict[str, Any]:
-        """This month's calendar, the streak, the next milestone, the make-up rules left, the shopper's tier."""
+        """This month's calendar (from the first day that can still be made up, when that is in the month before),
+        the streak, the next milestone, the make-up rules left, the shopper's tier."""
         today = date.fromisoformat(viewer.today)
         days = state.dates()
         starts_on = date.fromisoformat(viewer.starts_on) if viewer.starts_on else min(days, default=today)
@@ -109,10 +110,11 @@ class Checkin:
         streak = current_streak(set(days), today)
         upcoming = next_milestone(config, streak)
         index, tier = config.tier(viewer.tier or state.tier)
+        since = today - timedelta(days=config.makeup.window_days) if config.makeup.monthly_max else None
         return {
             "today": viewer.today,
             "checked_today": today in days,
-            "calendar": month_calendar(days, today, today, max(starts_on, state.joined() or today), ends_on),
+            "calendar": month_calendar(days, today, today, max(starts_on, state.joined() or today), ends_on, since),
             "streak": streak,
             "total_days": len(days),
             "next_milestone": None

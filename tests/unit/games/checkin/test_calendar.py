@@ -136,3 +136,12 @@ def test_the_month_marks_each_day() -> None:
     marks = [d["mark"] for d in month[:6]]
     assert marks == ["checked", "missed", "made_up", "missed", "today", "future"]
     assert month[25]["mark"] == "outside" and len(month) == 31
+
+
+def test_early_in_a_month_the_calendar_starts_with_the_days_still_to_make_up() -> None:
+    today = date(2026, 12, 2)
+    month = month_calendar(
+        {date(2026, 11, 28): CHECKED}, today, today, D0 - timedelta(days=30), today, today - timedelta(days=3)
+    )
+    assert [d["day"] for d in month[:4]] == ["2026-11-29", "2026-11-30", "2026-12-01", "2026-12-02"]
+    assert [d["mark"] for d in month[:3]] == ["missed", "missed", "missed"] and len(month) == 2 + 31
