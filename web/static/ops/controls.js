@@ -6,6 +6,7 @@
 import { el } from "./dom.js";
 import { fromLocalInput, parseYuan, toLocalInput, yuanInput } from "./format.js";
 import { has, t } from "./i18n.js";
+import { isPrizeKey, prizeSelect } from "./prize-select.js";
 
 const EMPTY = Symbol("empty");
 let nextId = 0;
@@ -28,9 +29,22 @@ export function setPath(root, path, value) {
   else node[last] = value;
 }
 
-/** The label of a field: our translation when we have one, else its name. */
-export function fieldLabel(name) {
+/**
+ * The label of a field: our translation when we have one, else its name. ``parent`` (the list or object the
+ * field belongs to) picks a translation for that place first: "field.tiers.name" names a tier's name, where
+ * "field.name" is the campaign's.
+ */
+export function fieldLabel(name, parent) {
+  if (parent && has(`field.${parent}.${name}`)) return t(`field.${parent}.${name}`);
   return has(`field.${name}`) ? t(`field.${name}`) : name.replaceAll("_", " ");
+}
+
+/** The name of the list or object that holds the field at ``path`` ("config.games.checkin.tiers.0.name": tiers). */
+export function parentName(path) {
+  return path
+    .split(".")
+    .slice(0, -1)
+    .findLast((name) => !/^\d+$/.test(name));
 }
 
 /**
@@ -41,7 +55,7 @@ export function accessibleName(desc, path) {
   const names = path.split(".");
   const last = names.at(-1);
   if (/^\d+$/.test(last) && names.length > 1) return `${fieldLabel(desc.name ?? names.at(-2))} ${Number(last) + 1}`;
-  return fieldLabel(desc.name ?? last);
+  return fieldLabel(desc.name ?? last, parentName(path));
 }
 
 /** True for integer fen amounts (shown and typed as yuan). */
@@ -122,10 +136,12 @@ function jsonControl(desc, path, value, ctx, attrs) {
 /**
  * The input for one scalar field at ``path`` (number, yuan amount, select, checkbox, text, date, time).
  * ``ctx``: ``onChange(path, value)``, ``onStructure()`` (lists grew or shrank), ``timeZone()``,
- * ``datalist`` (id of suggestions for text inside lists).
+ * ``datalist`` (id of suggestions for text inside lists), ``prizes()`` (the pool's prizes, for the fields that
+ * name one: prize-select.js).
  */
 export function control(desc, path, value, ctx, extra = {}) {
   const attrs = { id: `f${++nextId}`, "data-field": path, "aria-label": accessibleName(desc, path), ...extra };
+  if (ctx.prizes && isPrizeKey(desc, path)) return prizeSelect(desc, path, value, ctx, attrs);
   if (desc.enum) return selectControl(desc, path, value, ctx, attrs);
   if (desc.type === "boolean") {
     return el("input", {

@@ -1,19 +1,22 @@
 // The campaign editor: the draft as forms generated from the server's form descriptions, the pool
-// with live odds, rules preview, simulation, save (with revision), publish, pause/resume, versions
-// and the audit trail. Every check is the server's; its messages are shown next to their fields.
+// with live odds, rules preview, simulation (and the check-in's own cost forecast, checkin-forecast.js),
+// save (with revision), publish, pause/resume, versions and the audit trail. Every check is the server's;
+// its messages are shown next to their fields.
 
 import { api, errorText } from "./api.js";
 import { renderAudit } from "./audit.js";
 import { renderAudience, renderHead } from "./editor-head.js";
 import { $, debounce, el, notice } from "./dom.js";
 import { clearFieldError, clearFieldErrors, generalList, showFieldErrors } from "./field-errors.js";
-import { fieldLabel, setPath } from "./controls.js";
+import { checkinForecastPanel } from "./checkin-forecast.js";
+import { fieldLabel, getPath, setPath } from "./controls.js";
 import { fieldRow, objectForm, tableEditor } from "./forms.js";
 import { offsetLabel, toLocalInput } from "./format.js";
 import { has, localName, onLanguageChange, t } from "./i18n.js";
 import { liveOdds } from "./odds.js";
 import { poolEditor } from "./pool.js";
-import { followPool } from "./prize-slots.js";
+import { refreshPrizeSelects } from "./prize-select.js";
+import { followPool, poolKeys, sameKeys } from "./prize-slots.js";
 import { confirmPublish } from "./preflight.js";
 import { renderPreview } from "./preview.js";
 import { requireOps } from "./session.js";
@@ -42,35 +45,30 @@ const refreshPreview = debounce(
   200,
 );
 
-const prizeKeys = () => (pool().prizes ?? []).map((prize) => prize.key);
-
-/** The games' prize-slot lists follow a change of the pool's keys: in place while a key is typed, re-drawn when
- * a prize comes or goes. */
+/** The games' prize slots and prize fields follow a change of the pool's keys or weights: the games are drawn
+ * again at once (while a key is typed), or with the whole form when a prize comes or goes. */
 function followPrizeKeys(before) {
-  const after = prizeKeys();
-  if (after.length === before.length && after.every((key, i) => key === before[i])) return;
+  const after = poolKeys(pool());
+  if (sameKeys(before, after)) return;
   const changed = followPool(state.body.config, state.schemas.games, before, after);
-  if (after.length !== before.length) return; // a prize came or went: the form is drawn again
-  for (const path of changed) {
-    const slots = path.split(".").reduce((node, name) => node[name], state.body);
-    slots.forEach((key, i) => {
-      const input = form().querySelector(`[data-field="${path}.${i}"]`);
-      if (input) input.value = key;
-    });
-  }
+  if (after.keys.length !== before.keys.length || !changed.length) return; // a prize came or went: drawn again
+  renderGames();
+  showErrors(null);
 }
 
 const ctx = {
   onChange(path, value) {
-    const keysBefore = path.startsWith("config.pool.prizes") ? prizeKeys() : null;
+    const keysBefore = path.startsWith("config.pool") ? poolKeys(pool()) : null;
     setPath(state.body, path, value);
     if (keysBefore) followPrizeKeys(keysBefore);
+    if (path.startsWith("config.pool.prizes.")) updateKeys(); // names in the prize selects
     delete state.errors[path];
     clearFieldError(form(), path);
     markDirty(true);
     lastEdit = path;
     if (path.startsWith("config.pool")) odds.refresh(path);
     if (path === "timezone") showZone();
+    forecast.edited(path);
     refreshPreview();
   },
   onStructure() {
@@ -82,6 +80,7 @@ const ctx = {
   onKeys: () => updateKeys(),
   timeZone: zone,
   datalist: "prize-keys",
+  prizes: () => pool().prizes ?? [],
 };
 
 const odds = liveOdds($("odds"), {
@@ -118,6 +117,7 @@ function showZone() {
 
 function updateKeys() {
   $("prize-keys").replaceChildren(...pool().prizes.map((p) => el("option", { value: p.key }, localName(p))));
+  refreshPrizeSelects(form(), pool().prizes, (path) => getPath(state.body, path));
 }
 
 function gameTitle(key) {
@@ -185,7 +185,7 @@ function renderForm() {
   $("caps").replaceChildren(
     tableEditor({ name: "caps", items: state.schemas.cap }, "config.caps", body.config?.caps ?? [], ctx),
   );
-  $("games").replaceChildren(el("div", { "data-field-group": "config.games" }, gameSections()));
+  renderGames();
   $("redemption").replaceChildren(
     objectForm(state.schemas.redemption, "config.redemption", body.config?.redemption ?? {}, ctx),
     el(
@@ -207,6 +207,11 @@ function renderForm() {
   );
   updateKeys();
   showErrors(null);
+  forecast.render();
+}
+
+function renderGames() {
+  $("games").replaceChildren(el("div", { "data-field-group": "config.games" }, gameSections()));
 }
 
 function showErrors(error) {
@@ -340,6 +345,11 @@ const sim = simulationPanel($("simulation"), {
     budget_fen: typeof state.body.budget_fen === "number" ? state.body.budget_fen : null,
     daily_budget_fen: typeof state.body.daily_budget_fen === "number" ? state.body.daily_budget_fen : null,
   }),
+});
+
+const forecast = checkinForecastPanel($("checkin-forecast"), {
+  getPool: pool,
+  getConfig: () => state.body?.config?.games?.checkin,
 });
 
 await requireOps();

@@ -3,10 +3,16 @@
 // without console code). Inputs come from controls.js; structural edits call ctx.onStructure().
 
 import { el } from "./dom.js";
-import { control, fieldLabel, isMoney } from "./controls.js";
-import { t } from "./i18n.js";
+import { control, fieldLabel, isMoney, parentName } from "./controls.js";
+import { has, t } from "./i18n.js";
 
-function hint(desc) {
+/** Our words on what a field does ("help.tiers.code", else "help.code"), when we have them. */
+function help(name, parent) {
+  const key = [`help.${parent}.${name}`, `help.${name}`].find(has);
+  return key ? t(key) : null;
+}
+
+function hint(desc, path) {
   const parts = [];
   if (isMoney(desc)) {
     if (desc.minimum !== undefined || desc.maximum !== undefined) {
@@ -18,6 +24,8 @@ function hint(desc) {
     parts.push(t("hint.items", { range: range(desc.minItems, desc.maxItems) }));
   }
   if (desc.nullable && desc.type !== "boolean") parts.push(t("hint.optional"));
+  const words = desc.name ? help(desc.name, parentName(path)) : null;
+  if (words) parts.push(words);
   return parts.join(" · ");
 }
 
@@ -32,11 +40,11 @@ function range(min, max) {
 }
 
 /** A labelled field: the control (or list / table / fieldset for structured fields) with its hint. */
-export function fieldRow(desc, path, value, ctx, label = fieldLabel(desc.name)) {
+export function fieldRow(desc, path, value, ctx, label = fieldLabel(desc.name, parentName(path))) {
   const structured = desc.type === "array" || (desc.type === "object" && desc.fields);
   const body = structured ? structure(desc, path, value, ctx) : control(desc, path, value, ctx);
   const money = isMoney(desc) ? el("span", { class: "unit" }, "¥") : null;
-  const text = hint(desc);
+  const text = hint(desc, path);
   const wide = structured || body.tagName === "TEXTAREA";
   return el(
     "div",
@@ -94,9 +102,7 @@ export function objectForm(desc, basePath, value, ctx, { skip = [], labels = {},
     : ctx;
   const rows = desc.fields
     .filter((f) => !skip.includes(f.name) && applies(f, value))
-    .map((f) =>
-      fieldRow(f, join(basePath, f.name), value?.[f.name], fieldCtx, labels[f.name] ?? fieldLabel(f.name)),
-    );
+    .map((f) => fieldRow(f, join(basePath, f.name), value?.[f.name], fieldCtx, labels[f.name]));
   return el("div", { class: legend ? "form-grid" : "form-grid nested", "data-field-group": basePath }, rows);
 }
 
@@ -172,7 +178,7 @@ export function tableEditor(desc, path, rows, ctx) {
   const head = el(
     "tr",
     {},
-    fields.map((f) => el("th", {}, fieldLabel(f.name), isMoney(f) ? " (¥)" : "")),
+    fields.map((f) => el("th", {}, fieldLabel(f.name, desc.name), isMoney(f) ? " (¥)" : "")),
     el("th"),
   );
   const body = rows.map((row, i) =>

@@ -9,7 +9,7 @@ import { fieldProblems, touches } from "./field-errors.js";
 import { fieldLabel } from "./controls.js";
 import { el, fill } from "./dom.js";
 import { count, dateTime, percent, yuan } from "./format.js";
-import { has, localName, t } from "./i18n.js";
+import { currentLang, has, localName, t } from "./i18n.js";
 
 /** Per container: the last body asked about, the answer to it, and the request in flight. */
 const states = new WeakMap();
@@ -76,25 +76,34 @@ function facts(rules) {
 
 function settingText(name, value) {
   if (typeof value === "number" && /_fen$/.test(name)) return yuan(value);
-  if (Array.isArray(value)) return value.join(" · ");
+  if (Array.isArray(value) && value.every((item) => typeof item !== "object")) return value.join(" · ");
   if (value === null || value === undefined) return "—";
   return typeof value === "object" ? JSON.stringify(value) : String(value);
 }
 
-function gameBlock([key, settings]) {
+/** A game's section of the rules: the lines the game writes for the public page, else its settings. */
+function gameBlock([key, settings], rules) {
   const title = has(`game.${key}`) ? t(`game.${key}`) : key;
+  const lines = (rules.game_rules ?? []).find((section) => section.game === key)?.lines ?? [];
+  const body = lines.length
+    ? el(
+        "ul",
+        { class: "rule-lines" },
+        lines.map((line) => el("li", {}, (currentLang() === "en" && line.en) || line.zh)),
+      )
+    : el(
+        "dl",
+        { class: "facts" },
+        Object.entries(settings).map(([name, value]) => [
+          el("dt", {}, fieldLabel(name)),
+          el("dd", { class: "mono" }, settingText(name, value)),
+        ]),
+      );
   return el(
     "div",
     { "data-testid": "preview-game", "data-key": key },
     el("h5", {}, title, el("span", { class: "mono muted" }, ` ${key}`)),
-    el(
-      "dl",
-      { class: "facts" },
-      Object.entries(settings).map(([name, value]) => [
-        el("dt", {}, fieldLabel(name)),
-        el("dd", { class: "mono" }, settingText(name, value)),
-      ]),
-    ),
+    body,
   );
 }
 
@@ -144,7 +153,7 @@ function rulesDocument(rules) {
       t("preview.total_weight", { n: count(rules.total_weight) }),
     ),
     el("h4", {}, t("preview.games")),
-    ...Object.entries(rules.games).map(gameBlock),
+    ...Object.entries(rules.games).map((game) => gameBlock(game, rules)),
     el("h4", {}, t("preview.caps")),
     capsList(rules),
     el("h4", {}, t("preview.periods")),

@@ -25,6 +25,11 @@ const fen = (value) => (/^-?\d+$/.test(value) ? yuan(Number(value)) : value);
 const nested = (value) => translate(value);
 const term = label("term"); // a disclosed term's plain-words label (games/engine/disclosed_terms.py, a game's own)
 const none = (value) => (value === "none" ? "无" : value);
+const milestone = (value) => {
+  const found = /^the (\w+) milestone of (\d+) days$/.exec(value); // games/checkin/terms.py names one so
+  return found ? `${label("enum")(found[1])} ${found[2]} 天的里程碑` : value;
+};
+const makeUpPrice = (value) => (value === "withdrawn" ? "取消积分补签" : value.replace(/ points$/, " 积分"));
 
 const TEMPLATES = [
   // games/fairness/pools.py
@@ -106,6 +111,32 @@ const TEMPLATES = [
   { en: "the game '{key}' would be removed", zh: "游戏 '{key}' 将被移除" },
   { en: "prize '{key}': {reason}", zh: "奖品 '{key}'：{reason}", params: { reason: nested } },
   { en: "game '{key}': {reason}", zh: "游戏 '{key}'：{reason}", params: { reason: nested } },
+  // games/checkin/terms.py (before the general "{label} would ..." below)
+  {
+    en: "the default tier would change from {was} to {now}",
+    zh: "默认等级将从 {was} 改为 {now}",
+  },
+  { en: "the tier {code} would be removed", zh: "等级 {code} 将被移除" },
+  {
+    en: "the daily points of tier {code} would fall from {was} to {now}",
+    zh: "等级 {code} 的每日积分将从 {was} 降至 {now}",
+  },
+  {
+    en: "{milestone} would grant {prize} instead of {was}",
+    zh: "{milestone}将改发 '{prize}'（原为 '{was}'）",
+    params: { milestone },
+  },
+  { en: "{milestone} would be removed", zh: "{milestone}将被移除", params: { milestone } },
+  { en: "the streak milestones would no longer start over", zh: "连签里程碑将不再循环" },
+  { en: "the prize of every check-in would change from {prize}", zh: "每次签到另得的奖品将不再是 '{prize}'" },
+  { en: "make-ups would reach back {now} days, not {was}", zh: "可补签的天数将从 {was} 天减为 {now} 天" },
+  { en: "make-ups a month would fall from {was} to {now}", zh: "每月补签次数将从 {was} 降至 {now}" },
+  {
+    en: "a make-up's price would go from {was} points to {now}",
+    zh: "补签价格将从 {was} 积分改为：{now}",
+    params: { now: makeUpPrice },
+  },
+  { en: "a make-up would no longer take a {item}", zh: "补签将不再接受道具 {item}" },
   // games/engine/disclosed_terms.py (after every more specific "... would fall from ..." above)
   {
     en: "{label} would be withdrawn (it was {was})",
@@ -148,6 +179,22 @@ const TEMPLATES = [
   { en: "the wheel has no action '{action}'", zh: "转盘没有 '{action}' 操作" },
   { en: "no spins left today", zh: "今天的抽奖次数已用完" },
   { en: "an extra spin costs {points} points", zh: "加抽一次需要 {points} 积分" },
+  // games/checkin/ (config.py, game.py, simulation.py)
+  { en: "1 to 10 member tiers", zh: "会员等级须有 1 到 10 个" },
+  { en: "the most points may not be below the fewest", zh: "最多积分不能少于最少积分" },
+  { en: "make-ups need a price: points, a card item or both", zh: "开放补签需要价格：积分、补签卡道具，或两者都设" },
+  { en: "each tier code once", zh: "每个等级代码只能出现一次" },
+  { en: "each milestone (kind and days) once", zh: "同一类型、同样天数的里程碑只能有一个" },
+  { en: "'{key}' is not a prize of the pool", zh: "'{key}' 不是奖池中的奖品" },
+  { en: "the tier shares must add up to 1", zh: "各等级的用户占比之和必须为 1" },
+  { en: "no check-in probability for {tiers}", zh: "缺少这些等级的每日签到概率：{tiers}", params: { tiers: list } },
+  { en: "the config has no tier {tiers}", zh: "签到设置中没有这些等级：{tiers}", params: { tiers: list } },
+  { en: "you have checked in today; come back tomorrow", zh: "今天已签到，明天再来" },
+  { en: "{day} is checked in already", zh: "{day} 已签到" },
+  { en: "a make-up costs {points} points", zh: "补签一次需要 {points} 积分" },
+  { en: "a make-up needs a {item}", zh: "补签需要一张 {item}" },
+  { en: "a make-up needs {\"day\": \"YYYY-MM-DD\"}, a calendar day", zh: "补签需要一个日期：{\"day\": \"YYYY-MM-DD\"}" },
+  { en: "a reminder needs {\"on\": true} or {\"on\": false}", zh: "签到提醒需要 {\"on\": true} 或 {\"on\": false}" },
   // server/api_ops.py, server/errors.py
   { en: "some fields are invalid", zh: "有字段不符合要求" },
   { en: "the draft cannot be published as it is", zh: "草稿当前无法发布" },
