@@ -42,7 +42,9 @@ class MilestoneSchema(Schema):
 
     kind = fields.String(load_default="streak", validate=validate.OneOf(["streak", "total"]))
     days = fields.Integer(strict=True, required=True, validate=validate.Range(1, 366))
-    prize = fields.String(required=True, validate=KEY, metadata={"description": "the pool prize it grants"})
+    prize = fields.String(
+        required=True, validate=KEY, metadata={"description": "the pool prize it grants", "x-prize-key": True}
+    )
 
     @post_load
     def _build(self, data: dict[str, Any], **_: Any) -> Milestone:
@@ -56,7 +58,7 @@ class MakeUpSchema(Schema):
         strict=True, load_default=3, validate=validate.Range(1, 31), metadata={"description": "the last N days"}
     )
     monthly_max = fields.Integer(
-        strict=True, load_default=2, validate=validate.Range(0, 31), metadata={"description": "0: no make-ups"}
+        strict=True, load_default=0, validate=validate.Range(0, 31), metadata={"description": "0: no make-ups"}
     )
     price_points = fields.Integer(
         strict=True, load_default=None, allow_none=True, validate=validate.Range(1, MAX_DAILY_POINTS)
@@ -95,14 +97,17 @@ class CheckinConfigSchema(Schema):
         load_default=None,
         allow_none=True,
         validate=KEY,
-        metadata={"description": "a pool prize every check-in grants besides its points (e.g. a wheel spin)"},
+        metadata={
+            "description": "a pool prize every check-in grants besides its points (e.g. a wheel spin)",
+            "x-prize-key": True,
+        },
     )
     milestones = fields.List(fields.Nested(MilestoneSchema), load_default=list, validate=validate.Length(0, 20))
     restart_after_last = fields.Boolean(
         load_default=True,
         metadata={"description": "after the longest streak milestone, the streak's milestones start over"},
     )
-    makeup = fields.Nested(MakeUpSchema, load_default=lambda: MakeUpSchema().load({"monthly_max": 0}))
+    makeup = fields.Nested(MakeUpSchema, load_default=lambda: MakeUpSchema().load({}))  # none: no make-ups
 
     @validates_schema
     def _distinct(self, data: dict[str, Any], **_: Any) -> None:

@@ -301,13 +301,12 @@ def _milestone_line(milestone: Milestone, pool: Pool) -> RuleLine:
 def _makeup_line(config: CheckinConfig) -> RuleLine:
     rules = config.makeup
     card_zh, card_en = ITEM_NAMES.get(rules.card_item or "", (rules.card_item, rules.card_item))
+    card, points = rules.card_item is not None, rules.price_points is not None
     price_zh = " 或 ".join(
-        ([f"1 张「{card_zh}」"] if rules.card_item else [])
-        + ([f"{rules.price_points} 积分"] if rules.price_points else [])
+        p for p, offered in ((f"1 张「{card_zh}」", card), (f"{rules.price_points} 积分", points)) if offered
     )
     price_en = " or ".join(
-        ([f"one {card_en}"] if rules.card_item else [])
-        + ([f"{rules.price_points} points"] if rules.price_points else [])
+        p for p, offered in ((f"one {card_en}", card), (f"{rules.price_points} points", points)) if offered
     )
     zh = f"可补签最近 {rules.window_days} 天内漏签的日子，每月最多 {rules.monthly_max} 次，每次消耗 {price_zh}；"
     en = f"Missed days of the last {rules.window_days} days can be made up, at most {rules.monthly_max} a month,"
