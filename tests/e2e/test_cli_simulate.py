@@ -119,7 +119,8 @@ def test_a_missing_or_unpublished_campaign_is_a_clear_error(app: Flask) -> None:
     [
         ("{not json", "cannot read pool file"),
         ("[1, 2]", "must hold a JSON object"),
-        ({"prizes": [{**ALWAYS_GOLD["prizes"][0], "weight": 0}], "fallback": "gold"}, "prizes.0.weight: weight must"),
+        ({"prizes": [{**ALWAYS_GOLD["prizes"][0], "weight": -1}], "fallback": "gold"}, "prizes.0.weight: weight is"),
+        ({"prizes": [{**ALWAYS_GOLD["prizes"][0], "weight": 0}], "fallback": "gold"}, "prizes: at least one prize"),
         ({"prizes": ALWAYS_GOLD["prizes"], "fallback": "none"}, "fallback: the fallback must be one of the pool's"),
         ({"pool": {"prizes": ALWAYS_GOLD["prizes"]}, "games": {}}, "pool.fallback: Missing data for required field."),
     ],
