@@ -11,8 +11,6 @@ from sqlalchemy.orm import Session
 from games.checkin.reminders import due_reminders
 from server.models import User
 
-MAX_PAGE = 5000
-
 
 def reminders_page(session: Session, day: date, after: tuple[int, int] = (0, 0), limit: int = 1000) -> dict[str, Any]:
     """One page of ``day``'s reminders with the host's user ids, and the ``next`` cursor (``None``: last page)."""

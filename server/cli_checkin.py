@@ -7,6 +7,7 @@ import sys
 from datetime import date
 
 import click
+from flask import current_app
 from flask.cli import with_appcontext
 
 from games.checkin.reminders import tomorrow
@@ -21,14 +22,18 @@ def checkin_group() -> None:
 
 @checkin_group.command("reminders")
 @click.option(
-    "--day", "day_text", default=None, help="the day to remind about, YYYY-MM-DD (default: tomorrow in Shanghai)"
+    "--day",
+    "day_text",
+    default=None,
+    help="the day to remind about, YYYY-MM-DD (default: tomorrow in CARNIVAL_TIMEZONE)",
 )
 @with_appcontext
 def reminders_command(day_text: str | None) -> None:
     """List, as CSV (campaign_id, campaign_name, user), the shoppers who asked to be reminded to check in on --day
     and have not yet: one line each, for the host's push service."""
     try:
-        day = date.fromisoformat(day_text) if day_text else tomorrow(db.now(), "Asia/Shanghai")
+        zone = current_app.extensions["carnival.settings"].timezone
+        day = date.fromisoformat(day_text) if day_text else tomorrow(db.now(), zone)
     except ValueError:
         raise click.BadParameter(f"{day_text!r} is not a day (YYYY-MM-DD)", param_hint="--day") from None
     out = csv.writer(sys.stdout, lineterminator="\n")

@@ -7,7 +7,7 @@ every draw record whose granted prize gives something there must be exactly one 
 (the version the record names) say the prize is: its kind, amount (for a red packet with an amount range,
 the amount the record's ``detail.amount_fen`` drew) and cost to the budget; and what it delivered to the
 shopper (the ledger's credit of points or cash, or the coupon issued) must be that amount of that asset.
-A game may reward outside its draw, keyed ``game:{campaign}:{user}:{reference}`` (a check-in's points): when its
+A game may reward outside its draw, keyed ``game:{campaign}:{user}:{game}:{reference}`` (a check-in's points): when its
 replay says which such grants a record calls for (``ledger_rewards``), each must be in the ledger as that kind,
 amount and cost, delivered, and no grant of a reference its records own (``owns_reference``) may lack its
 record. Grants made outside draws (welcome points, tasks, milestones) are listed apart; all grants together must
@@ -149,34 +149,38 @@ def _check_game_rewards(
     record: DrawRecord, ledger: Ledger, pools: dict[str, Pool], replays: Replays, result: Reconciliation
 ) -> None:
     """The grants a record's game says it calls for beyond the draw's (its replay's ``ledger_rewards``): each one
-    in the ledger, of that kind and amount, costing what the config says, delivered to the shopper."""
+    in the ledger, of that prize, kind and amount, costing what the config says, delivered to the shopper."""
     body = json.loads(record.record_json)
-    rewards = getattr(replays.get(body["game"]), "ledger_rewards", None)
-    pool = pools.get(body["config_hash"])
-    if rewards is None or pool is None:
+    game = body["game"]
+    rewards = getattr(replays.get(game), "ledger_rewards", None)
+    if rewards is None:
         return
-    for reference, kind, amount in rewards(body["detail"]):
-        key = f"game:{record.campaign_id}:{record.user_id}:{reference}"
+    try:
+        called_for = rewards(body["detail"])
+    except Exception as error:  # a game's replay reads a record the verifiers have not vetted: report, go on
+        result.report(Mismatch(f"the {game} record's rewards cannot be read ({error})", record.seq))
+        return
+    pool = pools.get(body["config_hash"])
+    for reference, prize_key, kind, amount in called_for:
+        key = f"game:{record.campaign_id}:{record.user_id}:{game}:{reference}"
         grant, says = ledger.game_grants.pop(key, None), f"{amount} {kind} ({reference})"
         if grant is None:
-            result.report(
-                Mismatch(f"the log's {body['game']} record calls for {says} but the ledger has no grant", record.seq)
-            )
-            continue
-        reward = Reward(RewardKind(kind), amount)
-        expected = Expected(grant.prize_key, reward, reward_cost_fen(reward, pool.points_per_yuan))
-        _check_grant(record, grant, expected, ledger.deliveries.get(grant.id, []), result)
+            result.report(Mismatch(f"the log's {game} record calls for {says} but the ledger has no grant", record.seq))
+        elif pool is not None:
+            reward = Reward(RewardKind(kind), amount)
+            expected = Expected(prize_key, reward, reward_cost_fen(reward, pool.points_per_yuan))
+            _check_grant(record, grant, expected, ledger.deliveries.get(grant.id, []), result)
 
 
 def _check_unclaimed(ledger: Ledger, replays: Replays, result: Reconciliation) -> None:
-    """A ``game:`` grant that a game's records call for (its replay owns the reference) but none did."""
+    """A ``game:`` grant of a reference its game's records call for (its replay owns it) that no record did."""
     for key, grant in ledger.game_grants.items():
-        reference = key.split(":", 3)[3] if key.count(":") >= 3 else ""
-        owner = next(
-            (g for g, r in replays.items() if getattr(r, "owns_reference", None) and r.owns_reference(reference)), None
-        )
-        if owner is not None:
-            result.report(Mismatch(f"a {owner} grant whose record is not in the log", grant_key=grant.key))
+        parts = key.split(":", 4)
+        if len(parts) < 5:
+            continue
+        owns = getattr(replays.get(parts[3]), "owns_reference", None)
+        if owns is not None and owns(parts[4]):
+            result.report(Mismatch(f"a {parts[3]} grant whose record is not in the log", grant_key=grant.key))
 
 
 def _deliveries(session: Session, campaign_id: int) -> dict[int, list[Delivery]]:

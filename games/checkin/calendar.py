@@ -70,6 +70,11 @@ def due_milestones(config: CheckinConfig, days: set[date], day: date, reached: l
 
 
 def _due_streak(config: CheckinConfig, days: set[date], day: date, reached: list[Reached]) -> list[Reached]:
+    """Each streak milestone is due as often as its places in the run holding ``day`` (its days, and again each
+    cycle of the longest milestone when ``restart_after_last``), less the grants of it already dated in that run.
+
+    Counting, not matching places: a make-up joining two runs that were each rewarded (a 3-day milestone twice)
+    owes only what the joined run's places exceed them by; rewards granted before are never taken back."""
     streak = config.streak_milestones()
     run = run_through(days, day)
     if not streak or run is None:
@@ -77,14 +82,13 @@ def _due_streak(config: CheckinConfig, days: set[date], day: date, reached: list
     first, last = run
     length, cycle_days = (last - first).days + 1, streak[-1].days
     cycles = length // cycle_days + 1 if config.restart_after_last else 1
-    in_run = {(r.cycle, r.days) for r in reached if r.kind == "streak" and first <= r.day <= last}
     due = []
-    for cycle in range(cycles):
-        for milestone in streak:
-            position = cycle * cycle_days + milestone.days
-            if position <= length and (cycle, milestone.days) not in in_run:
-                due.append(Reached("streak", cycle, milestone.days, first + timedelta(days=position - 1)))
-    return due
+    for milestone in streak:
+        places = [c * cycle_days + milestone.days for c in range(cycles) if c * cycle_days + milestone.days <= length]
+        granted = sum(1 for r in reached if r.kind == "streak" and r.days == milestone.days and first <= r.day <= last)
+        for cycle, place in list(enumerate(places))[granted:]:
+            due.append(Reached("streak", cycle, milestone.days, first + timedelta(days=place - 1)))
+    return sorted(due, key=lambda r: (r.day, r.days))
 
 
 def milestone_of(config: CheckinConfig, reached: Reached) -> Milestone:

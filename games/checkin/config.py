@@ -8,7 +8,7 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, post_load, validate, validates_schema
 
-KEY = validate.Regexp(r"^[a-z0-9_]{1,32}$", error="use 1-32 lowercase letters, digits or _")
+KEY = validate.Regexp(r"[a-z0-9_]{1,32}\Z", error="use 1-32 lowercase letters, digits or _")
 MAX_DAILY_POINTS = 1_000_000
 DEFAULT_TIERS = (
     {"code": "normal", "name": "普通会员", "name_en": "Member", "points_min": 10, "points_max": 20},
@@ -21,7 +21,9 @@ DEFAULT_TIERS = (
 class TierSchema(Schema):
     """One member tier: its code in the host's launch token, its names, and its daily points range."""
 
-    code = fields.String(required=True, validate=validate.Regexp(r"^[a-z0-9_]{1,16}$"))
+    code = fields.String(
+        required=True, validate=validate.Regexp(r"[a-z0-9_]{1,16}\Z", error="use 1-16 lowercase letters, digits or _")
+    )
     name = fields.String(required=True, validate=validate.Length(1, 20))
     name_en = fields.String(load_default=None, allow_none=True, validate=validate.Length(0, 40))
     points_min = fields.Integer(strict=True, required=True, validate=validate.Range(0, MAX_DAILY_POINTS))

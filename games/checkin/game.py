@@ -114,7 +114,10 @@ class Checkin:
         return {
             "today": viewer.today,
             "checked_today": today in days,
-            "calendar": month_calendar(days, today, today, max(starts_on, state.joined() or today), ends_on, since),
+            "calendar": _with_makeups(
+                month_calendar(days, today, today, max(starts_on, state.joined() or today), ends_on, since),
+                config, days, today, starts_on, state.joined(),
+            ),
             "streak": streak,
             "total_days": len(days),
             "next_milestone": None
@@ -162,8 +165,9 @@ class Checkin:
         return simulate_checkin(config, pool, audience)
 
     def daily_draws(self, config: CheckinConfig) -> int | None:
-        """One draw for today's check-in and one per make-up allowed (a make-up rewards its day too)."""
-        return 1 + min(config.makeup.monthly_max, config.makeup.window_days)
+        """One draw for today's check-in and one per make-up possible today (a make-up rewards its day too): the
+        window's days, at most the monthly limit of each of the two months a window can reach into."""
+        return 1 + min(config.makeup.window_days, 2 * config.makeup.monthly_max)
 
     def apply(self, ctx: PlayContext, state: CheckinState, action: Action) -> Outcome:
         """Check in today, make up a missed day, or set the reminder.
@@ -194,6 +198,23 @@ class Checkin:
             raise Rejection(refusal.code, refusal.message)
         _pay_for_makeup(ctx, config)
         return _reward_day(ctx, config, state, day, makeup=True)
+
+
+def _with_makeups(
+    calendar: list[dict[str, Any]],
+    config: CheckinConfig,
+    days: dict[date, str],
+    today: date,
+    starts_on: date,
+    joined: date | None,
+) -> list[dict[str, Any]]:
+    """Each missed day of ``calendar`` with ``makeup``: whether a make-up of it would be allowed now (its window,
+    and the limit of its own month); the price is checked when it is asked for."""
+    for entry in calendar:
+        if entry["mark"] == "missed":
+            day = date.fromisoformat(entry["day"])
+            entry["makeup"] = makeup_refusal(config.makeup, days, day, today, starts_on, joined) is None
+    return calendar
 
 
 def _requested_day(action: Action) -> date:

@@ -62,12 +62,18 @@ class CheckinReplay:
             return f"check-in points {detail['points']} but the draw gives {low + value}"
         return None
 
-    def ledger_rewards(self, detail: dict[str, Any]) -> list[tuple[str, str, int]]:
-        """The grants the record calls for, as ``(reference, reward kind, amount)``, each keyed
-        ``game:{campaign}:{user}:{reference}`` in the ledger: the day's points when they were paid."""
+    def ledger_rewards(self, detail: dict[str, Any]) -> list[tuple[str, str, str, int]]:
+        """The grants the record calls for, as ``(reference, prize key, reward kind, amount)``, each keyed
+        ``game:{campaign}:{user}:checkin:{reference}`` in the ledger: the day's points when they were paid.
+
+        :raises ValueError: for a day no calendar has (reconciliation reports it)."""
         if not detail.get("paid"):
             return []
-        return [(f"{(EPOCH + timedelta(days=detail['day'])).isoformat()}:daily", "points", detail["points"])]
+        try:
+            day = (EPOCH + timedelta(days=detail["day"])).isoformat()
+        except OverflowError as error:
+            raise ValueError(f"day {detail['day']} is beyond any calendar") from error
+        return [(f"{day}:daily", "checkin.points", "points", detail["points"])]
 
     def owns_reference(self, reference: str) -> bool:
         """Whether a ``game:`` grant's reference is one a check-in record calls for (a day's points)."""

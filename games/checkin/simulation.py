@@ -2,9 +2,10 @@
 probability; each check-in costs its drawn points (and the daily prize), each milestone reached its prize. Out:
 the expected, p95 and p99 cost of one shopper-month, by tier and for the mix, and of the whole audience.
 
-Make-ups are not modelled (they cost the shopper points and pay one day's reward: a forecast without them is
-lower by at most the make-ups' day rewards). Stock and budget limits are not applied: the figures are what the
-rules would pay, an upper bound on what a limited stock or budget lets out.
+Make-ups are not modelled: each pays a day's reward and may complete streak milestones, so shoppers who make
+up days cost more than the forecast says. Play items a milestone grants (wheel spins) cost the budget nothing
+here; what the spins they pay for cost is the wheel's simulation's. Stock and budget limits are not applied: the
+figures are what the rules would pay, an upper bound on what a limited stock or budget lets out.
 """
 
 from __future__ import annotations
@@ -72,7 +73,8 @@ def simulate_checkin(config: CheckinConfig, pool: Pool, audience: dict[str, Any]
     shoppers, days = audience["shoppers"], audience["days"]
     sample = min(shoppers, MAX_SAMPLE)
     shares = [(code, share) for code, share in audience["tier_mix"].items() if share > 0]
-    counts = rng.multinomial(sample, [share for _, share in shares])
+    total = sum(share for _, share in shares)  # within 1e-6 of 1: made exactly 1 for the multinomial
+    counts = rng.multinomial(sample, [share / total for _, share in shares])
     by_tier, costs = {}, []
     for (code, _), count in zip(shares, counts, strict=True):
         tier_costs = _shopper_months(config, pool, code, audience["checkin_probability"][code], int(count), days, rng)

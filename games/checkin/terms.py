@@ -18,7 +18,14 @@ def _tiers(before: CheckinConfig, after: CheckinConfig) -> list[Change]:
     found: list[Change] = []
     if before.tiers[0].code != after.tiers[0].code:
         found.append(("tiers", f"the default tier would change from {before.tiers[0].code} to {after.tiers[0].code}"))
-    now = {tier.code: tier for tier in after.tiers}
+    now, first = {tier.code: tier for tier in after.tiers}, before.tiers[0]
+    listed = {tier.code for tier in before.tiers}
+    for tier in after.tiers:  # a shopper of a code not listed before was counted as the first tier
+        if tier.code not in listed and (tier.points_min < first.points_min or tier.points_max < first.points_max):
+            was, will = f"{first.points_min}–{first.points_max}", f"{tier.points_min}–{tier.points_max}"
+            found.append(
+                ("tiers", f"shoppers of tier {tier.code} would get {will} points a day, not the {was} of {first.code}")
+            )
     for tier in before.tiers:
         new = now.get(tier.code)
         if new is None:
@@ -41,9 +48,20 @@ def _milestones(before: CheckinConfig, after: CheckinConfig) -> list[Change]:
             found.append(("milestones", f"{named} would grant {prize} instead of {milestone.prize}"))
     if before.restart_after_last and not after.restart_after_last and before.streak_milestones():
         found.append(("restart_after_last", "the streak milestones would no longer start over"))
+    cycle_before, cycle_after = _cycle(before), _cycle(after)
+    if before.restart_after_last and after.restart_after_last and cycle_before and cycle_after not in (0, cycle_before):
+        found.append(
+            ("milestones", f"the streak milestones would start over every {cycle_after} days, not {cycle_before}")
+        )
     if before.daily_prize is not None and after.daily_prize != before.daily_prize:
         found.append(("daily_prize", f"the prize of every check-in would change from {before.daily_prize}"))
     return found
+
+
+def _cycle(config: CheckinConfig) -> int:
+    """The days after which the streak milestones start over (the longest one's), 0 without any."""
+    streak = config.streak_milestones()
+    return streak[-1].days if streak else 0
 
 
 def _makeup(before: MakeUp, after: MakeUp) -> list[Change]:

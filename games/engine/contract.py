@@ -59,7 +59,7 @@ class EconomyPort(Protocol):
 
     def grant_reward(self, prize: Prize, reference: str, fallback: bool = True) -> PrizeOutcome:
         """Grant ``prize`` that the game gives without drawing it (a check-in's points, a milestone's prize), keyed
-        by the game's ``reference`` (unique for what it rewards, e.g. ``2026-12-05:daily``); the pool's fallback
+        by the game and its ``reference`` (unique for what it rewards, e.g. ``2026-12-05:daily``); the pool's fallback
         when it is refused and ``fallback``. Caps count it only when it is a pool prize; the budget always does.
 
         :raises Rejection: ``already_granted`` when ``reference`` was rewarded before (nothing is granted).

@@ -22,6 +22,7 @@ class SqlEconomyPort:
     """:class:`games.engine.contract.EconomyPort` over the SQL economy for one player and one draw.
 
     :param reference: unique per draw (period and nonce); grant keys derive from it.
+    :param game: the game playing (its own rewards' grant keys name it).
     """
 
     def __init__(
@@ -33,8 +34,9 @@ class SqlEconomyPort:
         today: str,
         now: datetime,
         reference: str,
+        game: str = "",
     ) -> None:
-        self._session, self._campaign_id, self._user_id = session, campaign_id, user_id
+        self._session, self._campaign_id, self._user_id, self._game = session, campaign_id, user_id, game
         self._config, self._today, self._now, self._reference = config, today, now, reference
         self._grants = 0
 
@@ -81,12 +83,12 @@ class SqlEconomyPort:
         return self._grant_or_fall_back(prize, self._draw_key, fallback=True)
 
     def grant_reward(self, prize: Prize, reference: str, fallback: bool = True) -> PrizeOutcome:
-        """Grant ``prize`` without a draw, keyed ``game:{campaign}:{user}:{reference}`` (reconciliation lists these
-        apart from draws); when refused, the fallback (if ``fallback``), else nothing.
+        """Grant ``prize`` without a draw, keyed ``game:{campaign}:{user}:{game}:{reference}`` (reconciliation pairs
+        these with the records that call for them); when refused, the fallback (if ``fallback``), else nothing.
 
         :raises Rejection: ``already_granted`` when ``reference`` was rewarded before; nothing is granted.
         """
-        base = f"game:{self._campaign_id}:{self._user_id}:{reference}"
+        base = f"game:{self._campaign_id}:{self._user_id}:{self._game}:{reference}"
         keys = iter((base, f"{base}:fallback"))
         try:
             return self._grant_or_fall_back(prize, lambda: next(keys), fallback=fallback)

@@ -171,7 +171,8 @@ def play(
         state_row = _new_state_row(session, campaign_id, user_id, game_key, game.dump_state(game.initial_state()))
     rng = FairRng(period.server_seed, player.client_seed, player.next_nonce)
     viewer = campaign_viewer(campaign, now, tier)
-    port = SqlEconomyPort(session, campaign_id, user_id, config, viewer.today, now, f"{period.key}:{player.next_nonce}")
+    reference = f"{period.key}:{player.next_nonce}"
+    port = SqlEconomyPort(session, campaign_id, user_id, config, viewer.today, now, reference, game_key)
     ctx = PlayContext(
         user_id, campaign_id, config.games[game_key], config.pool, rng, now, viewer.today, port, tier,
         viewer.starts_on, viewer.ends_on,

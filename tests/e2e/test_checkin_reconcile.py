@@ -57,7 +57,7 @@ def test_a_missing_grant_and_a_grant_without_its_record_are_named(app: Flask) ->
     now = app.extensions["carnival.clock"]()
     with app.extensions["carnival.sessions"]() as session, session.begin():
         forged = GrantRequest(
-            key=f"game:{campaign}:{user}:2026-01-01:daily", campaign_id=campaign, user_id=user,
+            key=f"game:{campaign}:{user}:checkin:2026-01-01:daily", campaign_id=campaign, user_id=user,
             prize_key="checkin.points", reward=Reward(RewardKind.POINTS, 99), cost_fen=99, day="2026-01-01",
         )  # fmt: skip
         grant(session, forged, now)

@@ -32,8 +32,9 @@ class GameReplay(Protocol):
     - ``detail_members``: the members of ``detail`` the game records (each an integer ≥ 0, all required);
       ``detail`` holds exactly these and, after a range red packet's amount draw, ``amount_fen``;
     - optionally ``ledger_rewards(detail)`` and ``owns_reference(reference)``: the grants a record calls for
-      outside the draw's own (``(reference, kind, amount)``, keyed ``game:{campaign}:{user}:{reference}``) and
-      which such references are records' (reconciliation pairs them, :mod:`games.audit.reconcile`);
+      outside the draw's own (``(reference, prize key, kind, amount)``, keyed
+      ``game:{campaign}:{user}:{game}:{reference}``) and which such references are records' (reconciliation
+      pairs them, :mod:`games.audit.reconcile`);
     - ``missing_config``: what a config lacks when :meth:`config_view` finds nothing to check against,
       said after "config <hash>".
     """

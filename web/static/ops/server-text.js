@@ -34,6 +34,7 @@ const makeUpPrice = (value) => (value === "withdrawn" ? "取消积分补签" : v
 const TEMPLATES = [
   // games/fairness/pools.py
   { en: "use 1-32 lowercase letters, digits or _", zh: "请使用 1-32 位小写字母、数字或 _" },
+  { en: "use 1-16 lowercase letters, digits or _", zh: "请使用 1-16 位小写字母、数字或 _" },
   { en: "an interest-free coupon needs periods", zh: "免息券需要填写免息期数" },
   { en: "a full-reduction coupon needs threshold_fen and amount_fen", zh: "满减券需要填写满减门槛和金额" },
   { en: "the reduction must be below its threshold", zh: "减免金额必须低于满减门槛" },
@@ -128,6 +129,14 @@ const TEMPLATES = [
   },
   { en: "{milestone} would be removed", zh: "{milestone}将被移除", params: { milestone } },
   { en: "the streak milestones would no longer start over", zh: "连签里程碑将不再循环" },
+  {
+    en: "the streak milestones would start over every {after} days, not {before}",
+    zh: "连签里程碑将改为每 {after} 天循环一次（原为 {before} 天）",
+  },
+  {
+    en: "shoppers of tier {code} would get {range} points a day, not the {was} of {first}",
+    zh: "等级 {code} 的用户每天将得 {range} 积分，而不是 {first} 的 {was} 积分",
+  },
   { en: "the prize of every check-in would change from {prize}", zh: "每次签到另得的奖品将不再是 '{prize}'" },
   { en: "make-ups would reach back {now} days, not {was}", zh: "可补签的天数将从 {was} 天减为 {now} 天" },
   { en: "make-ups a month would fall from {was} to {now}", zh: "每月补签次数将从 {was} 降至 {now}" },

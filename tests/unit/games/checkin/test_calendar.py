@@ -29,6 +29,7 @@ D0 = date(2026, 12, 1)
 
 def config(**changes: object):  # type: ignore[no-untyped-def]
     milestones = [{"days": d, "prize": f"m{d}"} for d in (3, 7)] + [{"kind": "total", "days": 10, "prize": "t10"}]
+    milestones = changes.pop("milestones", milestones)
     tiers = [dict(tier) for tier in DEFAULT_TIERS]
     return CheckinConfigSchema().load({"tiers": tiers, "milestones": milestones, **changes})
 
@@ -145,3 +146,24 @@ def test_early_in_a_month_the_calendar_starts_with_the_days_still_to_make_up() -
     )
     assert [d["day"] for d in month[:4]] == ["2026-11-29", "2026-11-30", "2026-12-01", "2026-12-02"]
     assert [d["mark"] for d in month[:3]] == ["missed", "missed", "missed"] and len(month) == 2 + 31
+
+
+@pytest.mark.parametrize("milestones", [(3,), (3, 7)])
+def test_skipping_a_day_and_making_it_up_never_pays_more_than_the_join_owes(milestones: tuple[int, ...]) -> None:
+    rules = config(milestones=[{"days": d, "prize": f"m{d}"} for d in milestones])
+    every_day: list[Reached] = []
+    made_up: list[Reached] = []
+    checked: set[date] = set()
+    for n in range(7):
+        checked.add(D0 + timedelta(days=n))
+        every_day += due_milestones(rules, checked, D0 + timedelta(days=n), every_day)
+    checked = set()
+    for n in (0, 1, 2, 4, 5, 6):
+        checked.add(D0 + timedelta(days=n))
+        made_up += due_milestones(rules, checked, D0 + timedelta(days=n), made_up)
+    checked.add(D0 + timedelta(days=3))
+    made_up += due_milestones(rules, checked, D0 + timedelta(days=3), made_up)
+    streaks = sorted(r.days for r in made_up if r.kind == "streak")
+    # two 3-day runs earned 3 days twice before the make-up; the joined 7 days owe nothing more of it
+    assert streaks.count(3) == 2 and streaks.count(7) == sorted(r.days for r in every_day).count(7)
+    assert len({r.reference for r in made_up}) == len(made_up)

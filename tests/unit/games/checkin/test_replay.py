@@ -106,6 +106,8 @@ def test_the_spec_worked_example_follows_from_the_seeds() -> None:
 
 
 def test_the_points_paid_are_the_grants_the_record_calls_for() -> None:
-    assert replay.ledger_rewards(GOLD) == [("2026-11-23:daily", "points", 34)]
+    assert replay.ledger_rewards(GOLD) == [("2026-11-23:daily", "checkin.points", "points", 34)]
+    with pytest.raises(ValueError, match="beyond any calendar"):
+        replay.ledger_rewards(GOLD | {"day": 10**9})
     assert replay.ledger_rewards(GOLD | {"paid": 0}) == []
     assert replay.owns_reference("2026-11-23:daily") and not replay.owns_reference("streak:0:7:2026-11-23")

@@ -64,3 +64,19 @@ def test_removing_a_tier_or_a_milestone_is_worse() -> None:
     assert reasons["config.games.checkin.milestones"] == [
         "game 'checkin': the streak milestone of 7 days would be removed"
     ]
+
+
+def test_a_new_tier_below_the_first_or_a_longer_cycle_is_worse() -> None:
+    def lower_tier(game: dict[str, Any]) -> None:
+        game["tiers"].append({"code": "basic", "name": "基础会员", "points_min": 5, "points_max": 8})
+
+    assert changed(lower_tier)["config.games.checkin.tiers"] == [
+        "game 'checkin': shoppers of tier basic would get 5–8 points a day, not the 10–10 of normal"
+    ]
+
+    def longer_cycle(game: dict[str, Any]) -> None:
+        game["milestones"].append({"kind": "streak", "days": 30, "prize": "spins"})
+
+    assert changed(longer_cycle)["config.games.checkin.milestones"] == [
+        "game 'checkin': the streak milestones would start over every 30 days, not 7"
+    ]

@@ -29,11 +29,6 @@ export function monthLabel(day) {
   return format({ year: "numeric", month: "long" }, utc(day));
 }
 
-/** Whole days from ``earlier`` to ``later`` (both ``YYYY-MM-DD``). */
-function daysBetween(earlier, later) {
-  return Math.round((utc(later) - utc(earlier)) / DAY_MS);
-}
-
 /** The week header, Monday first: "一 … 日" / "Mon … Sun", each with its full name as a title. */
 export function weekdayCells() {
   return Array.from({ length: 7 }, (_, index) => {
@@ -43,11 +38,10 @@ export function weekdayCells() {
   });
 }
 
-/** Whether the page offers to make up ``entry`` (the server still checks the window, the limit and the price). */
+/** Whether the page offers to make up ``entry``: the server marks each missed day it would allow now (its
+ * window, the limit of the day's own month); it still checks the price when asked. */
 export function offersMakeUp(view, entry) {
-  const rules = view.makeup;
-  if (entry.mark !== "missed" || !rules.monthly_max || rules.left_this_month <= 0) return false;
-  return daysBetween(entry.day, view.today) <= rules.window_days;
+  return entry.mark === "missed" && entry.makeup === true;
 }
 
 function symbol(mark) {
