@@ -43,7 +43,13 @@ class Wheel:
     def check_config(self, config: WheelConfig, pool: Pool) -> dict[str, list[str]]:
         """Every slot shows a pool prize and every prize the wheel can draw (weight above 0) has a slot."""
         keys = {p.key for p in pool.prizes if p.weight > 0} | {pool.fallback_key}
-        errors = [f"slot {i + 1} shows unknown prize '{k}'" for i, k in enumerate(config.slots) if k not in keys]
+        never = {p.key for p in pool.prizes} - keys
+        errors: list[str] = []
+        for i, k in enumerate(config.slots):
+            if k in never:
+                errors.append(f"slot {i + 1} shows '{k}', which the wheel never draws (weight 0)")
+            elif k not in keys:
+                errors.append(f"slot {i + 1} shows unknown prize '{k}'")
         errors += [f"prize '{k}' has no slot on the wheel" for k in sorted(keys - set(config.slots))]
         return {"slots": errors} if errors else {}
 

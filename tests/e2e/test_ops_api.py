@@ -76,7 +76,7 @@ def test_invalid_fields_are_reported_by_path_and_nothing_is_saved(ops: FlaskClie
     campaign, _ = new_campaign(ops)
     revision, body = draft(ops, campaign)
     broken = copy.deepcopy(body)
-    broken["config"]["pool"]["prizes"][1]["weight"] = 0
+    broken["config"]["pool"]["prizes"][1]["weight"] = -1
     broken["budget_fen"] = -1
     answer = save(ops, campaign, revision, broken)
     assert (answer.status_code, answer.json["error"]) == (422, "invalid_input")

@@ -65,7 +65,7 @@ def test_the_preview_is_the_public_rules_document_once_published(app: Flask, ops
 
 def test_an_invalid_draft_gets_its_field_errors_by_path(ops: FlaskClient) -> None:
     body = copy.deepcopy(template(ops))
-    body["config"]["pool"]["prizes"][1]["weight"] = 0
+    body["config"]["pool"]["prizes"][1]["weight"] = -1
     body["budget_fen"] = -1
     answer = ops.post(PREVIEW, json=body)
     assert (answer.status_code, answer.json["error"]) == (422, "invalid_input")

@@ -183,6 +183,7 @@ const TEMPLATES = [
   { en: "state the redemption conditions", zh: "请填写兑奖条件" },
   // games/wheel/ (config.py, game.py)
   { en: "a wheel has 6 to 12 slots", zh: "转盘须有 6 到 12 个格子" },
+  { en: "slot {n} shows '{key}', which the wheel never draws (weight 0)", zh: "第 {n} 格的奖品 '{key}' 权重为 0，转盘不会抽到" },
   { en: "slot {n} shows unknown prize '{key}'", zh: "第 {n} 格的奖品 '{key}' 不在奖池中" },
   { en: "prize '{key}' has no slot on the wheel", zh: "奖品 '{key}' 在转盘上没有格子" },
   { en: "the wheel has no action '{action}'", zh: "转盘没有 '{action}' 操作" },
