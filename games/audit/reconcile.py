@@ -10,7 +10,8 @@ shopper (the ledger's credit of points or cash, or the coupon issued) must be th
 A game may reward outside its draw, keyed ``game:{campaign}:{user}:{game}:{reference}`` (a check-in's points): when its
 replay says which such grants a record calls for (``ledger_rewards``), each must be in the ledger as that kind,
 amount and cost, delivered, and no grant of a reference its records own (``owns_reference``) may lack its
-record. Grants made outside draws (welcome points, tasks, milestones) are listed apart; all grants together must
+record; and a shopper has no second record of what the game allows one of (``once_per``: a check-in's day).
+Grants made outside draws (welcome points, tasks, milestones) are listed apart; all grants together must
 cost what the budget says was spent.
 """
 
@@ -112,12 +113,14 @@ def reconcile(session: Session, campaign_id: int) -> Reconciliation:
     ledger = Ledger(_draw_grants(session, campaign_id, result), _deliveries(session, campaign_id))
     ledger.game_grants = _game_grants(session, campaign_id)
     pools, replays = _published_pools(session, campaign_id), installed_replays()
+    seen: set[tuple[int, str, str]] = set()  # (user, game, what a shopper has one record of)
     for record in session.scalars(
         select(DrawRecord).where(DrawRecord.campaign_id == campaign_id).order_by(DrawRecord.seq)
     ).yield_per(1000):
         result.draws += 1
         _check_draw(record, ledger, pools, result)
         _check_game_rewards(record, ledger, pools, replays, result)
+        _check_once(record, replays, seen, result)
     for leftovers in ledger.grants.values():
         for grant in leftovers:
             result.report(Mismatch("a grant made for a draw that is not in the log", grant_key=grant.key))
@@ -170,6 +173,22 @@ def _check_game_rewards(
             reward = Reward(RewardKind(kind), amount)
             expected = Expected(prize_key, reward, reward_cost_fen(reward, pool.points_per_yuan))
             _check_grant(record, grant, expected, ledger.deliveries.get(grant.id, []), result)
+
+
+def _check_once(record: DrawRecord, replays: Replays, seen: set[tuple[int, str, str]], result: Reconciliation) -> None:
+    """A second record of what a shopper may have only one of (its replay's ``once_per``: a check-in's day)."""
+    body = json.loads(record.record_json)
+    once_per = getattr(replays.get(body["game"]), "once_per", None)
+    if once_per is None:
+        return
+    try:
+        key = (record.user_id, body["game"], once_per(body["detail"]))
+    except Exception as error:  # a game's replay reads a record the verifiers have not vetted: report, go on
+        result.report(Mismatch(f"the {body['game']} record cannot be read ({error})", record.seq))
+        return
+    if key in seen:
+        result.report(Mismatch(f"a second {body['game']} record of shopper {key[0]} for {key[2]}", record.seq))
+    seen.add(key)
 
 
 def _check_unclaimed(ledger: Ledger, replays: Replays, result: Reconciliation) -> None:

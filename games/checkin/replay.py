@@ -75,6 +75,10 @@ class CheckinReplay:
             raise ValueError(f"day {detail['day']} is beyond any calendar") from error
         return [(f"{day}:daily", "checkin.points", "points", detail["points"])]
 
+    def once_per(self, detail: dict[str, Any]) -> str:
+        """What a shopper has at most one record of: a check-in per day (a check-in or a make-up of it)."""
+        return f"day {detail['day']}"
+
     def owns_reference(self, reference: str) -> bool:
         """Whether a ``game:`` grant's reference is one a check-in record calls for (a day's points)."""
         return DAILY.fullmatch(reference) is not None

@@ -3,12 +3,15 @@ without a check-in record is named."""
 
 from __future__ import annotations
 
+import json
+
 from flask import Flask
 from sqlalchemy import delete, select, update
 
 from economy.models import Grant
 from economy.rewards import Reward, RewardKind
 from economy.service import GrantRequest, grant
+from games.models import GameState
 from tests.conftest import add_campaign
 from tests.e2e.audit_exports import run
 from tests.e2e.checkin_support import act, checkin_config, login_tier
@@ -62,3 +65,18 @@ def test_a_missing_grant_and_a_grant_without_its_record_are_named(app: Flask) ->
         )  # fmt: skip
         grant(session, forged, now)
     assert "a checkin grant whose record is not in the log" in reconcile(app, campaign)
+
+
+def test_a_second_record_of_one_shoppers_day_is_named(app: Flask) -> None:
+    """A re-roll: the day's record kept, the shopper's state and grant rewound, the day checked in again."""
+    campaign, user = checked_in(app)
+    with app.extensions["carnival.sessions"]() as session, session.begin():
+        session.execute(delete(Grant).where(Grant.campaign_id == campaign, Grant.key.endswith(":daily")))
+        state = session.scalars(
+            select(GameState).where(GameState.campaign_id == campaign, GameState.user_id == user)
+        ).one()
+        state.state_json = json.dumps({"days": {}, "reached": [], "tier": "", "remind": False})
+    shopper = app.test_client()
+    login_tier(shopper, "reconciled", tier="gold")
+    assert act(shopper, campaign, "check_in").status_code == 200
+    assert f"a second checkin record of shopper {user} for day" in reconcile(app, campaign)

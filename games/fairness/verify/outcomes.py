@@ -35,6 +35,8 @@ class GameReplay(Protocol):
       outside the draw's own (``(reference, prize key, kind, amount)``, keyed
       ``game:{campaign}:{user}:{game}:{reference}``) and which such references are records' (reconciliation
       pairs them, :mod:`games.audit.reconcile`);
+    - optionally ``once_per(detail)``: what a shopper has at most one record of (a check-in's day); reconciliation
+      names a second one;
     - ``missing_config``: what a config lacks when :meth:`config_view` finds nothing to check against,
       said after "config <hash>".
     """
