@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import wraps
@@ -24,9 +25,12 @@ from sqlalchemy.orm import Session
 from economy import coupons
 from economy.errors import Refusal
 from economy.wallet import coupon_as_of
+from games.commerce.events import take_events
+from games.models import Campaign
 from server import db
 from server.checkin_reminders import parse_cursor, reminders_page
 from server.errors import ApiError
+from server.input_guard import body_limit
 from server.keys import Key
 from server.launch import signature
 from server.models import User
@@ -34,6 +38,8 @@ from server.schemas import ApiErrorSchema
 from server.schemas_host import (
     HostCouponListSchema,
     HostCouponQuerySchema,
+    HostEventBatchResultSchema,
+    HostEventBatchSchema,
     HostRedeemSchema,
     HostReminderListSchema,
     HostReminderQuerySchema,
@@ -51,6 +57,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 KEY_ID_HEADER = "X-Carnival-Key-Id"
 TIMESTAMP_HEADER = "X-Carnival-Timestamp"
 SIGNATURE_HEADER = "X-Carnival-Signature"
+EVENTS_BODY_MAX_BYTES = 1024 * 1024  # 1,000 events of about a kilobyte
 MAX_SKEW_SECONDS = 300
 REFUSAL_STATUS = {
     "coupon_not_found": 404,
@@ -214,3 +221,36 @@ def checkin_reminders(query: dict[str, Any]) -> dict[str, Any]:
     db_session = db.session()
     with db_session.begin():
         return reminders_page(db_session, query["day"], parse_cursor(query["after"]), query["limit"])
+
+
+@blp.route("/events", methods=["POST"])
+@body_limit(EVENTS_BODY_MAX_BYTES)
+@require_host_signature
+@blp.doc(parameters=SIGNATURE_HEADERS, security=SIGNED)
+@blp.arguments(HostEventBatchSchema)
+@blp.response(200, HostEventBatchResultSchema)
+@blp.alt_response(401, schema=ApiErrorSchema, description="missing, stale or invalid signature, unknown key")
+@blp.alt_response(404, schema=ApiErrorSchema, description="campaign_not_found")
+@blp.alt_response(413, schema=ApiErrorSchema, description=f"a body over {EVENTS_BODY_MAX_BYTES} bytes")
+@blp.alt_response(422, schema=ApiErrorSchema, description="no campaign, or no events, or more than 1,000")
+def events(body: dict[str, Any]) -> dict[str, Any]:
+    """Report what shoppers did in the host app, a batch of up to 1,000 events for one campaign. Each event is
+    answered on its own: accepted, duplicate (its id was taken with the same body: it counts once) or refused
+    with a code (invalid_event, unknown_type, outside_campaign, event_id_reused). Send a batch again after a
+    timeout: what was stored answers ``duplicate``."""
+    db_session = db.session()
+    with db_session.begin():
+        campaign = db_session.get(Campaign, body["campaign"])
+        if campaign is None or campaign.version_id is None:
+            raise ApiError(404, "campaign_not_found", f"no campaign {body['campaign']}")
+        results = take_events(db_session, campaign, body["events"], db.now())
+    counts = Counter(result.result for result in results)
+    return {
+        "accepted": counts["accepted"],
+        "duplicates": counts["duplicate"],
+        "refused": counts["refused"],
+        "results": [
+            {"id": r.id, "result": r.result, "error": r.error, "message": r.message, "fields_": r.fields}
+            for r in results
+        ],
+    }

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from games.commerce.events import MAX_BATCH
 from games.fairness.pools import MAX_ORDER_FEN
 from server.routing import ROW_ID_MAX
 from server.schemas import CouponSchema
@@ -85,3 +86,34 @@ class HostReminderListSchema(Schema):
     day = fields.String()
     reminders = fields.List(fields.Nested(HostReminderSchema))
     next = fields.String(allow_none=True, metadata={"description": "the cursor of the next page; null: last page"})
+
+
+class HostEventBatchSchema(Schema):
+    """A batch of events the host app's server reports for one campaign (each checked on its own)."""
+
+    campaign = fields.Integer(strict=True, required=True, validate=validate.Range(1, ROW_ID_MAX))
+    events = fields.List(
+        fields.Raw(),
+        required=True,
+        validate=validate.Length(1, MAX_BATCH),
+        metadata={"description": "events: id, type, user, at and the type's own fields (docs/integration.md)"},
+    )
+
+
+class HostEventResultSchema(Schema):
+    """What became of one event: accepted, duplicate (counted once already) or refused with a code."""
+
+    id = fields.String(allow_none=True)
+    result = fields.String(metadata={"description": "accepted, duplicate or refused"})
+    error = fields.String(allow_none=True)
+    message = fields.String(allow_none=True)
+    fields_ = fields.Dict(data_key="fields", metadata={"description": "refused fields, by name"})
+
+
+class HostEventBatchResultSchema(Schema):
+    """One result per event, in the batch's order, and the counts."""
+
+    accepted = fields.Integer()
+    duplicates = fields.Integer()
+    refused = fields.Integer()
+    results = fields.List(fields.Nested(HostEventResultSchema))

@@ -129,6 +129,7 @@ ACCESS = {
     "host.user_coupons": "host_signed",
     "host.redeem": "host_signed",
     "host.checkin_reminders": "host_signed",
+    "host.events": "host_signed",
 }
 ROUTE_PREFIX_ACCESS = {"ops.": "ops", "ops-planning.": "ops", "audit.": "auditor", "play-games.": "shopper"}
 SAMPLE_VALUES = {"package": "chart.js", "filename": "chart.umd.min.js", "game": "wheel", "action": "spin"}
