@@ -72,6 +72,9 @@ EVENT_SCHEMAS: dict[str, type[EventSchema]] = {
 }
 
 
+_LOADERS = {kind: schema() for kind, schema in EVENT_SCHEMAS.items()}  # made once: a schema holds no load state
+
+
 @dataclass(frozen=True)
 class EventResult:
     """What became of one event of a batch."""
@@ -109,14 +112,14 @@ def _check(event: Any, campaign: Campaign, now: datetime) -> EventResult | _Chec
     event_id = event.get("id") if isinstance(event, dict) and isinstance(event.get("id"), str) else None
     if not isinstance(event, dict):
         return EventResult(None, "refused", "invalid_event", "an event is a JSON object")
-    schema = EVENT_SCHEMAS.get(event.get("type"))  # type: ignore[arg-type]
+    schema = _LOADERS.get(event.get("type"))  # type: ignore[arg-type]
     if schema is None:
         known = ", ".join(sorted(EVENT_SCHEMAS))
         return EventResult(
             event_id, "refused", "unknown_type", f"unknown event type {event.get('type')!r} (known: {known})"
         )
     try:
-        loaded = schema().load(event)
+        loaded = schema.load(event)
     except ValidationError as error:
         messages = {str(k): v if isinstance(v, list) else [str(v)] for k, v in error.normalized_messages().items()}
         return EventResult(event_id, "refused", "invalid_event", "some fields are invalid", messages)
@@ -140,19 +143,19 @@ def _check(event: Any, campaign: Campaign, now: datetime) -> EventResult | _Chec
 
 def _store(session: Session, checked: list[_Checked]) -> list[EventResult]:
     """Insert each id's first event (``ON CONFLICT DO NOTHING ... RETURNING``: the ids this transaction stored),
-    then read back every id's stored hash: an event is accepted when it is the one stored here, a duplicate when
-    its body is the stored one, and ``event_id_reused`` otherwise."""
+    then read back the stored hash of the ids taken before: an event is accepted when it is the one stored here,
+    a duplicate when its body is the stored one, and ``event_id_reused`` otherwise."""
     if not checked:
         return []
     first: dict[str, dict[str, Any]] = {}
     for item in checked:
         first.setdefault(item.id, item.row)
     inserted = _insert_new(session, list(first.values()))
-    stored = dict(
-        session.execute(
-            select(HostEvent.event_id, HostEvent.body_hash).where(HostEvent.event_id.in_(list(first)))
-        ).all()
-    )
+    taken_before = [event_id for event_id in first if event_id not in inserted]  # usually none: no read-back
+    stored = {event_id: first[event_id]["body_hash"] for event_id in inserted}
+    if taken_before:
+        query = select(HostEvent.event_id, HostEvent.body_hash).where(HostEvent.event_id.in_(taken_before))
+        stored.update({event_id: body_hash for event_id, body_hash in session.execute(query)})
     results = []
     for item in checked:
         if item.id in inserted and first[item.id] is item.row:
@@ -169,5 +172,5 @@ def _insert_new(session: Session, rows: list[dict[str, Any]]) -> set[str]:
     """Insert ``rows``, skipping ids stored already (or by a concurrent batch); the ids inserted."""
     dialect = postgresql if is_postgresql(session) else sqlite
     table = HostEvent.__table__
-    statement = dialect.insert(table).values(rows).on_conflict_do_nothing().returning(table.c.event_id)
-    return set(session.execute(statement).scalars())
+    statement = dialect.insert(table).on_conflict_do_nothing().returning(table.c.event_id)
+    return set(session.execute(statement, rows).scalars())  # one statement, sent in batches ("insertmanyvalues")
