@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import json
 import re
 import sys
 import time
@@ -21,7 +22,7 @@ from sqlalchemy import update
 from economy.models import Coupon
 from server.api_host import sign_request
 from server.config import DEV_HOST_KEY
-from tests.conftest import T0, Clock, build_app, login
+from tests.conftest import T0, Clock, add_campaign, build_app, login, wheel_config
 from tests.e2e.test_host_api import issue
 
 GUIDE = (Path(__file__).resolve().parents[2] / "docs" / "integration.md").read_text(encoding="utf-8")
@@ -94,4 +95,20 @@ def test_the_worked_example_lists_and_redeems_as_printed(
     assert printed == block_after("It prints the list").splitlines()
     exec(block_after("### A worked example", "python"), {"__name__": "__main__"})  # "Run it again"
     assert capsys.readouterr().out.splitlines() == ['200 {"coupons": [], "user": "u-10086"}', printed[1]]
+    app.extensions["carnival.engine"].dispose()
+
+
+def test_the_events_example_is_answered_as_printed(sqlite_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """docs/integration.md, "Reporting what shoppers do": the batch, sent with the worked example's ``call``."""
+    app = build_app(sqlite_url, Clock(now=T0))
+    assert add_campaign(app, wheel_config()) == 1
+    section = GUIDE[GUIDE.index("### Reporting what shoppers do") :]
+    blocks = re.findall(r"```json\n(.*?)```", section, re.DOTALL)
+    batch, printed = json.loads(blocks[0]), json.loads(blocks[1])
+    monkeypatch.setattr(urllib.request, "urlopen", _through(app.test_client()))
+    monkeypatch.setattr(time, "time", T0.timestamp)
+    status, answer = example_module()["call"](
+        "http://carnival.test", ("demo", DEV_HOST_KEY.secret), "POST", "/api/host/events", batch
+    )
+    assert (status, answer) == (200, printed)
     app.extensions["carnival.engine"].dispose()
