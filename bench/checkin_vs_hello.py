@@ -34,24 +34,13 @@ MAX_CHECKINS = 20_000
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
-    parser.add_argument("--seconds", type=float, default=10.0, help="measured time per phase (max 120)")
-    parser.add_argument("--warmup", type=float, default=1.0, help="unmeasured time before each phase")
-    parser.add_argument("--threads", type=int, default=8, help="concurrent client threads K (max 64)")
+    base.one_server_options(parser, threads=8)
     parser.add_argument(
         "--shoppers", type=int, default=3000, help=f"shoppers signed in to check in (max {MAX_CHECKINS})"
     )
-    parser.add_argument("--server-threads", type=int, default=8, help="gunicorn --threads")
-    parser.add_argument("--worker-class", choices=["gthread", "gevent"], default="gthread", help="gunicorn -k")
-    parser.add_argument("--postgres", action="store_true", help="a scratch PostgreSQL database, dropped after")
-    parser.add_argument("--json", action="store_true", help="also print one JSON line with the figures")
-    args = parser.parse_args(argv)
-    if not (0 < args.seconds <= base.MAX_SECONDS and 0 < args.threads <= base.MAX_THREADS):
-        parser.error(f"keep --seconds <= {base.MAX_SECONDS} and --threads <= {base.MAX_THREADS}")
+    args = base.one_server_args(parser, parser.parse_args(argv))
     if not 0 < args.shoppers <= MAX_CHECKINS:
         parser.error(f"keep 0 < --shoppers <= {MAX_CHECKINS}")
-    # what draw_vs_hello's parts read: one worker, its database choices, a per-phase cap
-    args.workers, args.database_url, args.pg_admin_url, args.pgbouncer = 1, None, base.PG_ADMIN_URL, False
-    args.max_requests = 500_000
     return args
 
 

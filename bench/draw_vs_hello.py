@@ -146,6 +146,28 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return args
 
 
+def one_server_options(parser: argparse.ArgumentParser, threads: int) -> None:
+    """The options of a bench that reuses this one's parts on one server process (checkin_vs_hello.py,
+    events_vs_hello.py): phase time, client threads (default ``threads``), serving, database, JSON."""
+    parser.add_argument("--seconds", type=float, default=10.0, help="measured time per phase (max 120)")
+    parser.add_argument("--warmup", type=float, default=1.0, help="unmeasured time before each phase")
+    parser.add_argument("--threads", type=int, default=threads, help="concurrent client threads K (max 64)")
+    parser.add_argument("--server-threads", type=int, default=8, help="gunicorn --threads")
+    parser.add_argument("--worker-class", choices=["gthread", "gevent"], default="gthread", help="gunicorn -k")
+    parser.add_argument("--postgres", action="store_true", help="a scratch PostgreSQL database, dropped after")
+    parser.add_argument("--json", action="store_true", help="also print one JSON line with the figures")
+
+
+def one_server_args(parser: argparse.ArgumentParser, args: argparse.Namespace) -> argparse.Namespace:
+    """Check :func:`one_server_options`' bounds and add what this bench's parts read: one worker, a scratch
+    database (SQLite, or PostgreSQL with ``--postgres``), a per-phase cap."""
+    if not (0 < args.seconds <= MAX_SECONDS and 0 < args.threads <= MAX_THREADS):
+        parser.error(f"keep --seconds <= {MAX_SECONDS} and --threads <= {MAX_THREADS}")
+    args.workers, args.database_url, args.pg_admin_url, args.pgbouncer = 1, None, PG_ADMIN_URL, False
+    args.max_requests = 500_000
+    return args
+
+
 @contextmanager
 def database(args: argparse.Namespace, folder: Path) -> Iterator[str]:
     """The database URL to run against; a scratch PostgreSQL database is dropped afterwards."""

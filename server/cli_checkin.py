@@ -12,7 +12,7 @@ from flask.cli import with_appcontext
 
 from games.checkin.reminders import tomorrow
 from server import db
-from server.checkin_reminders import reminders_page
+from server.checkin_reminders import parse_cursor, reminders_page
 
 
 @click.group("checkin")
@@ -48,6 +48,5 @@ def reminders_command(day_text: str | None) -> None:
         count += len(page["reminders"])
         if page["next"] is None:
             break
-        campaign, user = page["next"].split(":")
-        after = (int(campaign), int(user))
+        after = parse_cursor(page["next"])
     click.echo(f"{count} reminders for {day.isoformat()}", err=True)

@@ -60,7 +60,10 @@ class PlayNamespace(Namespace):
                 find_campaign(campaign_id)
         except ApiError as error:
             return error_body(error.code, error.message)
-        join_room(campaign_room(campaign_id))
+        try:
+            join_room(campaign_room(campaign_id))
+        except ValueError:  # the page went away (a tab to another game) while the database was asked
+            return error_body("not_connected", "the connection closed before it could watch the campaign")
         return {"ok": True}
 
 

@@ -7,10 +7,11 @@ every draw record whose granted prize gives something there must be exactly one 
 (the version the record names) say the prize is: its kind, amount (for a red packet with an amount range,
 the amount the record's ``detail.amount_fen`` drew) and cost to the budget; and what it delivered to the
 shopper (the ledger's credit of points or cash, or the coupon issued) must be that amount of that asset.
-A game may reward outside its draw, keyed ``game:{campaign}:{user}:{game}:{reference}`` (a check-in's points): when its
-replay says which such grants a record calls for (``ledger_rewards``), each must be in the ledger as that kind,
-amount and cost, delivered, and no grant of a reference its records own (``owns_reference``) may lack its
-record; and a shopper has no second record of what the game allows one of (``once_per``: a check-in's day).
+A game may reward outside its draw, keyed ``game:{campaign}:{user}:{game}:{reference}`` (a check-in's
+points): when its replay says which such grants a record calls for (``ledger_rewards``), each must be in the
+ledger as that kind, amount and cost, delivered, and no grant of a reference its records own
+(``owns_reference``) may lack its record; and a shopper has no second record of what the game allows one of
+(``once_per``: a check-in's day).
 Grants made outside draws (welcome points, tasks, milestones) are listed apart; all grants together must
 cost what the budget says was spent.
 """
@@ -102,7 +103,7 @@ class Ledger:
 
     grants: dict[str, list[Grant]]
     deliveries: dict[int, list[Delivery]]
-    game_grants: dict[str, Grant] = field(default_factory=dict)
+    game_grants: dict[str, Grant]
 
 
 def reconcile(session: Session, campaign_id: int) -> Reconciliation:
@@ -110,17 +111,18 @@ def reconcile(session: Session, campaign_id: int) -> Reconciliation:
     unsealed records are sealed first, so every record is named by its place in the log."""
     seal_log(session, campaign_id)
     result = Reconciliation()
-    ledger = Ledger(_draw_grants(session, campaign_id, result), _deliveries(session, campaign_id))
-    ledger.game_grants = _game_grants(session, campaign_id)
+    by_draw, by_game = _grants(session, campaign_id, result)
+    ledger = Ledger(by_draw, _deliveries(session, campaign_id), by_game)
     pools, replays = _published_pools(session, campaign_id), installed_replays()
     seen: set[tuple[int, str, str]] = set()  # (user, game, what a shopper has one record of)
     for record in session.scalars(
         select(DrawRecord).where(DrawRecord.campaign_id == campaign_id).order_by(DrawRecord.seq)
     ).yield_per(1000):
         result.draws += 1
-        _check_draw(record, ledger, pools, result)
-        _check_game_rewards(record, ledger, pools, replays, result)
-        _check_once(record, replays, seen, result)
+        body = json.loads(record.record_json)
+        _check_draw(record, body, ledger, pools, result)
+        _check_game_rewards(record, body, ledger, pools, replays, result)
+        _check_once(record, body, replays, seen, result)
     for leftovers in ledger.grants.values():
         for grant in leftovers:
             result.report(Mismatch("a grant made for a draw that is not in the log", grant_key=grant.key))
@@ -129,9 +131,13 @@ def reconcile(session: Session, campaign_id: int) -> Reconciliation:
     return result
 
 
-def _draw_grants(session: Session, campaign_id: int, result: Reconciliation) -> dict[str, list[Grant]]:
-    """The campaign's grants made by draws, by draw reference (``draw:c:u:period:nonce``)."""
+def _grants(
+    session: Session, campaign_id: int, result: Reconciliation
+) -> tuple[dict[str, list[Grant]], dict[str, Grant]]:
+    """The campaign's grants made by draws, by draw reference (``draw:c:u:period:nonce``), and its ``game:`` grants
+    (rewards games give outside a draw), by key; every grant's cost counted."""
     by_draw: dict[str, list[Grant]] = defaultdict(list)
+    by_game: dict[str, Grant] = {}
     for grant in session.scalars(select(Grant).where(Grant.campaign_id == campaign_id)):
         result.granted_cost_fen += grant.cost_fen
         if grant.key.startswith("draw:"):
@@ -139,21 +145,21 @@ def _draw_grants(session: Session, campaign_id: int, result: Reconciliation) -> 
             by_draw[grant.key.rsplit(":", 1)[0]].append(grant)
         else:
             result.other_grants += 1
-    return by_draw
-
-
-def _game_grants(session: Session, campaign_id: int) -> dict[str, Grant]:
-    """The campaign's ``game:`` grants (rewards games give outside a draw), by key."""
-    query = select(Grant).where(Grant.campaign_id == campaign_id, Grant.key.startswith("game:"))
-    return {grant.key: grant for grant in session.scalars(query)}
+            if grant.key.startswith("game:"):
+                by_game[grant.key] = grant
+    return by_draw, by_game
 
 
 def _check_game_rewards(
-    record: DrawRecord, ledger: Ledger, pools: dict[str, Pool], replays: Replays, result: Reconciliation
+    record: DrawRecord,
+    body: dict[str, Any],
+    ledger: Ledger,
+    pools: dict[str, Pool],
+    replays: Replays,
+    result: Reconciliation,
 ) -> None:
     """The grants a record's game says it calls for beyond the draw's (its replay's ``ledger_rewards``): each one
     in the ledger, of that prize, kind and amount, costing what the config says, delivered to the shopper."""
-    body = json.loads(record.record_json)
     game = body["game"]
     rewards = getattr(replays.get(game), "ledger_rewards", None)
     if rewards is None:
@@ -175,9 +181,10 @@ def _check_game_rewards(
             _check_grant(record, grant, expected, ledger.deliveries.get(grant.id, []), result)
 
 
-def _check_once(record: DrawRecord, replays: Replays, seen: set[tuple[int, str, str]], result: Reconciliation) -> None:
+def _check_once(
+    record: DrawRecord, body: dict[str, Any], replays: Replays, seen: set[tuple[int, str, str]], result: Reconciliation
+) -> None:
     """A second record of what a shopper may have only one of (its replay's ``once_per``: a check-in's day)."""
-    body = json.loads(record.record_json)
     once_per = getattr(replays.get(body["game"]), "once_per", None)
     if once_per is None:
         return
@@ -249,8 +256,9 @@ def _expected(body: dict[str, Any], pools: dict[str, Pool]) -> Expected | str | 
     return Expected(key, reward, reward_cost_fen(reward, pool.points_per_yuan))
 
 
-def _check_draw(record: DrawRecord, ledger: Ledger, pools: dict[str, Pool], result: Reconciliation) -> None:
-    body = json.loads(record.record_json)
+def _check_draw(
+    record: DrawRecord, body: dict[str, Any], ledger: Ledger, pools: dict[str, Pool], result: Reconciliation
+) -> None:
     reference = f"draw:{record.campaign_id}:{record.user_id}:{record.period_key}:{body['nonce']}"
     made = ledger.grants.pop(reference, [])
     expected = _expected(body, pools)

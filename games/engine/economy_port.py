@@ -80,7 +80,7 @@ class SqlEconomyPort:
         A range red packet must come with its amount drawn (:func:`games.fairness.prize_draw.draw_prize`): the
         economy charges the budget and value caps what is actually granted.
         """
-        return self._grant_or_fall_back(prize, self._draw_key, fallback=True)
+        return self._grant_or_fall_back(prize, self._draw_key, fallback=True, capped=True)
 
     def grant_reward(self, prize: Prize, reference: str, fallback: bool = True) -> PrizeOutcome:
         """Grant ``prize`` without a draw, keyed ``game:{campaign}:{user}:{game}:{reference}`` (reconciliation pairs
@@ -91,7 +91,8 @@ class SqlEconomyPort:
         base = f"game:{self._campaign_id}:{self._user_id}:{self._game}:{reference}"
         keys = iter((base, f"{base}:fallback"))
         try:
-            return self._grant_or_fall_back(prize, lambda: next(keys), fallback=fallback)
+            capped = any(p.key == prize.key for p in self._config.pool.prizes)  # caps count pool prizes only
+            return self._grant_or_fall_back(prize, lambda: next(keys), fallback=fallback, capped=capped)
         except GrantKeyTaken as taken:
             raise Rejection("already_granted", f"'{reference}' was rewarded before") from taken
 
@@ -99,25 +100,26 @@ class SqlEconomyPort:
         self._grants += 1
         return f"draw:{self._campaign_id}:{self._user_id}:{self._reference}:{self._grants}"
 
-    def _grant_or_fall_back(self, prize: Prize, next_key: Callable[[], str], fallback: bool) -> PrizeOutcome:
+    def _grant_or_fall_back(
+        self, prize: Prize, next_key: Callable[[], str], fallback: bool, capped: bool
+    ) -> PrizeOutcome:
         try:
-            self._grant(prize, next_key)
+            self._grant(prize, next_key, capped)
             return PrizeOutcome(picked=prize.key, granted=prize.key)
         except Refusal as refusal:
             if not fallback:
                 return PrizeOutcome(picked=prize.key, granted=None, fallback_reason=refusal.code)
             try:
-                self._grant(self._config.pool.fallback, next_key)
+                self._grant(self._config.pool.fallback, next_key, capped=True)
                 return PrizeOutcome(
                     picked=prize.key, granted=self._config.pool.fallback.key, fallback_reason=refusal.code
                 )
             except Refusal:
                 return PrizeOutcome(picked=prize.key, granted=None, fallback_reason=refusal.code)
 
-    def _grant(self, prize: Prize, next_key: Callable[[], str]) -> None:
+    def _grant(self, prize: Prize, next_key: Callable[[], str], capped: bool) -> None:
         if prize.reward.kind is RewardKind.NOTHING:
             return
-        in_pool = any(p is prize or p.key == prize.key for p in self._config.pool.prizes)
         request = GrantRequest(
             key=next_key(),
             campaign_id=self._campaign_id,
@@ -126,7 +128,7 @@ class SqlEconomyPort:
             reward=prize.reward,
             cost_fen=reward_cost_fen(prize.reward, self._config.pool.points_per_yuan),
             day=self._today,
-            caps=self._config.caps if in_pool else (),
+            caps=self._config.caps if capped else (),
             points_lifetime=self._config.points_lifetime,
         )
         grant(self._session, request, self._now)

@@ -6,8 +6,11 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from flask import Flask
+from sqlalchemy import select
 
+from economy.models import Grant
 from games.campaigns.admin import set_paused
+from games.models import DrawRecord
 from tests.conftest import Clock, add_campaign, launch_token, seal_logs
 from tests.e2e.audit_exports import run
 from tests.e2e.checkin_support import act, checkin_config, login_tier, view
@@ -109,6 +112,9 @@ def test_a_paused_campaign_grants_nothing(app: Flask) -> None:
         set_paused(session, "tests", campaign, True, app.extensions["carnival.clock"]())
     refused = act(shopper, campaign, "check_in")
     assert refused.status_code == 409 and refused.json["error"] == "campaign_paused"
+    with app.extensions["carnival.sessions"]() as session:
+        assert session.scalars(select(Grant).where(Grant.campaign_id == campaign)).all() == []
+        assert session.scalars(select(DrawRecord).where(DrawRecord.campaign_id == campaign)).all() == []
 
 
 def test_the_reminder_is_stored_and_listed_for_the_host(app: Flask) -> None:
