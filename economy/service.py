@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from economy import items, ledger
+from economy import clawback, items, ledger
 from economy.buckets import Contended
 from economy.errors import GrantKeyTaken
 from economy.limits import Cap, charge_budget, take_cap, take_stock
@@ -124,6 +124,7 @@ def _deliver(session: Session, request: GrantRequest, record: Grant, now: dateti
     if reward.kind is RewardKind.POINTS:
         source, target = _issue_and_user_accounts(session, request, POINTS)
         ledger.credit_points(session, target, source, reward.amount, reference, now, now + request.points_lifetime)
+        clawback.repay_owed(session, request.campaign_id, request.user_id, reference, now)  # owed points come first
     elif reward.kind is RewardKind.RED_PACKET:
         source, target = _issue_and_user_accounts(session, request, CASH)
         ledger.post(session, "red_packet", reference, ledger.Transfer(source, target, reward.amount), now)
@@ -200,12 +201,14 @@ def spend(session: Session, request: SpendRequest, now: datetime) -> int:
 
     :returns: the ledger entry id.
     :raises InsufficientBalance: and nothing is changed.
+    :raises PointsOnHold: for points, while the shopper owes points (:mod:`economy.clawback`).
     :raises ItemSpendConflict: for an item spend whose reference took another count; nothing is changed.
     """
     with session.begin_nested():
         sink_owner = ledger.campaign_owner(request.campaign_id, "sink", shard=request.user_id)
         sink = ledger.account_id(session, sink_owner, request.asset, allow_negative=False)
         if request.asset == POINTS:
+            clawback.refuse_if_on_hold(session, request.user_id)
             return ledger.spend_points(session, request.user_id, sink, request.amount, request.reference, now)
         source = ledger.account_id(session, ledger.user_owner(request.user_id), request.asset)
         if items.is_item_asset(request.asset):

@@ -22,6 +22,7 @@ REJECTION_STATUS = {
     "campaign_paused": 409,
     "no_spins_left": 409,
     "insufficient_points": 409,
+    "points_on_hold": 409,
     "insufficient_items": 409,
     "already_checked_in": 409,
     "already_granted": 409,

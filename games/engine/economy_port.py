@@ -10,6 +10,7 @@ from uuid import uuid4
 from sqlalchemy.orm import Session
 
 from economy import items, ledger
+from economy.clawback import PointsOnHold
 from economy.errors import GrantKeyTaken, InsufficientBalance, Refusal
 from economy.rewards import POINTS, RewardKind, reward_cost_fen
 from economy.service import GrantRequest, SpendRequest, grant, spend, spend_items
@@ -45,7 +46,7 @@ class SqlEconomyPort:
         return ledger.spendable_points(self._session, self._user_id, self._now)
 
     def spend_points(self, points: int, reason: str) -> None:
-        """Take points into the campaign's sink. :raises Rejection: ``insufficient_points``."""
+        """Take points into the campaign's sink. :raises Rejection: ``insufficient_points``, ``points_on_hold``."""
         request = SpendRequest(
             reference=f"{reason}:{self._campaign_id}:{self._user_id}:{self._reference}",
             campaign_id=self._campaign_id,
@@ -57,6 +58,8 @@ class SqlEconomyPort:
             spend(self._session, request, self._now)
         except InsufficientBalance as error:
             raise Rejection("insufficient_points", error.message) from error
+        except PointsOnHold as error:
+            raise Rejection(PointsOnHold.code, error.message) from error
 
     def item_balance(self, item: str) -> int:
         """How many of the campaign's ``item`` the player holds."""
