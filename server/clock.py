@@ -5,7 +5,8 @@ Every ``CARNIVAL_CLOCK_SECONDS`` (default 1; 0 turns it off, the default under `
 each server process commits the next seed period of every running campaign, closes the periods that
 ended (checkpoint published, seed revealed: :func:`games.engine.play.commit_seeds`) and seals the records added
 since the last tick (:func:`games.fairness.checkpoints.seal_log`), in short transactions per campaign; once a
-campaign has ended, the play items shoppers still hold expire (no play grants any after the end). Several
+campaign has ended, the play items shoppers still hold expire (no play grants any after the end); the host's
+events stored since the last tick are applied (:mod:`server.host_events`). Several
 processes may tick at once: commitments insert-or-ignore, and closing and sealing take the campaign's
 exclusive draw lock, so they agree. A spin never does this work unless it finds its period uncommitted (the
 clock stopped): then it commits the period in a transaction of its own and draws after it.
@@ -28,6 +29,7 @@ from games.engine.play import commit_seeds
 from games.fairness.checkpoints import seal_log
 from games.models import Campaign
 from server import db
+from server.host_events import apply_host_events
 from server.outage import UNAVAILABLE
 
 LOGGER = logging.getLogger("carnival.clock")
@@ -48,8 +50,9 @@ def init_app(app: Flask, socketio: SocketIO, seconds: float) -> None:
 
 
 def tick(app: Flask) -> int:
-    """Commit ahead and close ended periods for every recent campaign once, and expire the play items of the
-    campaigns that have ended (:func:`economy.items.expire_items`); returns the periods closed."""
+    """Commit ahead and close ended periods for every recent campaign once, expire the play items of the
+    campaigns that have ended (:func:`economy.items.expire_items`) and apply pending host events; returns the
+    periods closed."""
     with app.app_context():
         session = db.session()
         now = db.now()
@@ -68,6 +71,7 @@ def tick(app: Flask) -> int:
             if ends_at <= now and campaign_id not in expired:
                 with session.begin():
                     _expire_ended_items(session, campaign_id, expired)
+        apply_host_events(app)
         return closed
 
 

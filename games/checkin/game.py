@@ -6,10 +6,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
-from fractions import Fraction
 from typing import Any, ClassVar
 
-from economy.rewards import Reward, RewardKind, reward_cost_fen
 from games.checkin.calendar import (
     CHECKED,
     MADE_UP,
@@ -29,7 +27,7 @@ from games.checkin.simulation import CheckinAudienceSchema, simulate_checkin
 from games.checkin.terms import worse_changes
 from games.engine.contract import Action, GameEvent, Outcome, PlayContext, PrizeOutcome, Rejection, RuleLine, Viewer
 from games.engine.disclosed_terms import DisclosedTerm
-from games.fairness.pools import Pool, Prize
+from games.fairness.pools import Pool, points_prize
 
 DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 POINTS_PRIZE = "checkin.points"  # what the ledger calls a check-in's points (never a pool key: those have no dot)
@@ -276,10 +274,8 @@ def _reward_day(ctx: PlayContext, config: CheckinConfig, state: CheckinState, da
 def _grant_points(ctx: PlayContext, points: int, reference: str) -> PrizeOutcome:
     if points == 0:
         return PrizeOutcome(picked=POINTS_PRIZE, granted=POINTS_PRIZE)
-    reward = Reward(RewardKind.POINTS, points)
-    cost = reward_cost_fen(reward, ctx.pool.points_per_yuan)
     name, name_en = Checkin.grant_names[POINTS_PRIZE]
-    prize = Prize(POINTS_PRIZE, name, name_en, 0, None, reward, Fraction(cost), cost, points, False)
+    prize = points_prize(POINTS_PRIZE, name, name_en, points, ctx.pool.points_per_yuan)
     return ctx.economy.grant_reward(prize, reference, fallback=False)
 
 

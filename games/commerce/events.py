@@ -137,6 +137,7 @@ def _check(event: Any, campaign: Campaign, now: datetime) -> EventResult | _Chec
         "received_at": now,
         "body_json": body,
         "body_hash": hashlib.sha256(body.encode()).hexdigest(),
+        "subject": loaded.get("order_ref") or loaded.get("invitee"),
     }
     return _Checked(loaded["id"], row)
 

@@ -65,6 +65,16 @@ class EconomyPort(Protocol):
         :raises Rejection: ``already_granted`` when ``reference`` was rewarded before (nothing is granted).
         """
 
+    def claw_back_points(self, points: int, reference: str) -> int:
+        """Take back ``points`` the game gave under ``reference`` (a refunded order's): what the player holds is
+        taken, the rest is owed and holds their points until repaid (:mod:`economy.clawback`); returns the points
+        owed. Once per reference: a second claw-back under it takes nothing."""
+
+    def take_back(self, reference: str) -> str:
+        """Take back what :meth:`grant_reward` granted under ``reference``: its points (as :meth:`claw_back_points`)
+        or its play items as far as the player still holds them; a coupon or red packet delivered stays. Returns
+        what was done: ``points``, ``items``, ``kept`` or ``none`` (nothing was granted)."""
+
 
 @dataclass(frozen=True)
 class Action:
@@ -102,6 +112,18 @@ class Viewer:
     tier: str = ""
     starts_on: str = ""
     ends_on: str = ""
+
+
+@dataclass(frozen=True)
+class Activity:
+    """Something a shopper did that a campaign's games may observe (``Game.observe``): a host event (``kind`` its
+    type, ``ref`` its id, or an order's reference for order events; ``facts`` its fields) or an action of another
+    game (``kind`` ``played``, ``facts`` its ``game`` and ``action``). ``day``: when, in the campaign's time zone."""
+
+    kind: str
+    ref: str
+    day: str
+    facts: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -146,6 +168,9 @@ class Game(Protocol):
     - optionally ``audience_schema`` (marshmallow) and ``simulate_audience(config, pool, audience)``: the game's
       own cost model for ops (``POST /api/ops/simulate/games/<key>``), for a game whose cost is not a number of
       pool draws (a check-in's points by tier and its milestones);
+    - optionally ``observe(ctx, state, activity) -> Outcome``: told of what the shopper did elsewhere (a host
+      event, an action of another game of the campaign), in that transaction; it may grant but never draw
+      (``ctx.rng`` refuses), so an observation leaves no draw record;
     - ``replay``: how the verifiers check the game's outcome from its draw record
       (:class:`games.fairness.verify.outcomes.GameReplay`, keyed by the game's key); the members of a
       play's first event payload that the record keeps as ``detail`` are its ``detail_members`` (and a

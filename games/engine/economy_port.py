@@ -7,11 +7,13 @@ from collections.abc import Callable
 from datetime import datetime
 from uuid import uuid4
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from economy import items, ledger
+from economy import clawback, items, ledger
 from economy.clawback import PointsOnHold
 from economy.errors import GrantKeyTaken, InsufficientBalance, Refusal
+from economy.models import Grant, LedgerEntry
 from economy.rewards import POINTS, RewardKind, reward_cost_fen
 from economy.service import GrantRequest, SpendRequest, grant, spend, spend_items
 from games.campaigns.config import CampaignConfig
@@ -91,13 +93,50 @@ class SqlEconomyPort:
 
         :raises Rejection: ``already_granted`` when ``reference`` was rewarded before; nothing is granted.
         """
-        base = f"game:{self._campaign_id}:{self._user_id}:{self._game}:{reference}"
+        base = self._reward_key(reference)
         keys = iter((base, f"{base}:fallback"))
         try:
             capped = any(p.key == prize.key for p in self._config.pool.prizes)  # caps count pool prizes only
             return self._grant_or_fall_back(prize, lambda: next(keys), fallback=fallback, capped=capped)
         except GrantKeyTaken as taken:
             raise Rejection("already_granted", f"'{reference}' was rewarded before") from taken
+
+    def claw_back_points(self, points: int, reference: str) -> int:
+        """Take back ``points`` given under ``reference`` (:func:`economy.clawback.claw_back_points`), once per
+        reference (a claw-back leaves an entry under its key, taken or owed); returns the points now owed for it."""
+        key = self._reward_key(reference)
+        earlier = select(LedgerEntry.id).where(LedgerEntry.reference.in_([key, f"clawback:{key}"])).limit(1)
+        if self._session.scalar(earlier) is not None:
+            return 0
+        return clawback.claw_back_points(self._session, self._campaign_id, self._user_id, points, key, self._now).owed
+
+    def take_back(self, reference: str) -> str:
+        """Take back what was granted under ``reference`` (and its fallback): points clawed back, play items taken
+        as far as still held; a coupon or red packet stays."""
+        key = self._reward_key(reference)
+        granted = self._session.scalars(select(Grant).where(Grant.key.in_([key, f"{key}:fallback"]))).first()
+        if granted is None:
+            return "none"
+        if granted.reward_kind == RewardKind.POINTS.value:
+            self.claw_back_points(granted.amount, reference)
+            return "points"
+        if granted.reward_kind == RewardKind.ITEM.value:
+            return self._take_back_items(granted, reference)
+        return "kept"
+
+    def _take_back_items(self, granted: Grant, reference: str) -> str:
+        item = next((p.reward.item for p in self._config.pool.prizes if p.key == granted.prize_key), None)
+        held = 0 if item is None else self.item_balance(item)
+        if item is None or held == 0:
+            return "kept"
+        spend_key = f"takeback:{self._reward_key(reference)}"
+        spend_items(
+            self._session, self._campaign_id, self._user_id, item, min(held, granted.amount), spend_key, self._now
+        )
+        return "items"
+
+    def _reward_key(self, reference: str) -> str:
+        return f"game:{self._campaign_id}:{self._user_id}:{self._game}:{reference}"
 
     def _draw_key(self) -> str:
         self._grants += 1

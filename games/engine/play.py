@@ -19,8 +19,19 @@ from sqlalchemy.orm import Session
 
 from economy.db import UTCDateTime, insert_selected_ignoring_conflicts, is_postgresql
 from games.campaigns.config import CampaignConfig, parsed_config
-from games.engine.contract import Action, Game, GameEvent, Outcome, PlayContext, PrizeOutcome, Rejection, Viewer
+from games.engine.contract import (
+    Action,
+    Activity,
+    Game,
+    GameEvent,
+    Outcome,
+    PlayContext,
+    PrizeOutcome,
+    Rejection,
+    Viewer,
+)
 from games.engine.economy_port import SqlEconomyPort
+from games.engine.observe import notify, observers
 from games.engine.registry import Registry
 from games.fairness import records
 from games.fairness.checkpoints import hold_off_closing, publish_checkpoints
@@ -178,6 +189,10 @@ def play(
         viewer.starts_on, viewer.ends_on,
     )  # fmt: skip
     outcome = game.apply(ctx, game.load_state(json.loads(state_row.state_json)), action)
+    if observers(registry, config, origin=game_key):
+        played = Activity("played", reference, viewer.today, {"game": game_key, "action": action.name})
+        observed = notify(session, registry, config, campaign_id, user_id, played, now, viewer, origin=game_key)
+        outcome = replace(outcome, events=outcome.events + observed)
 
     def view(state: Any) -> PlayerView:
         return PlayerView(

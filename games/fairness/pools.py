@@ -242,6 +242,15 @@ class Prize:
         return replace(self, reward=reward, cost_fen=Fraction(cost), max_cost_fen=cost)
 
 
+def points_prize(key: str, name: str, name_en: str | None, points: int, points_per_yuan: int) -> Prize:
+    """A prize of ``points`` a game gives without drawing it (a check-in's points, an order's), outside the pool:
+    ``key`` has a dot (``checkin.points``), which no pool key has, so the wallet and reconciliation tell them apart.
+    """
+    reward = Reward(RewardKind.POINTS, points)
+    cost = reward_cost_fen(reward, points_per_yuan)
+    return Prize(key, name, name_en, 0, None, reward, Fraction(cost), cost, points, False)
+
+
 def _prize(data: dict[str, Any], points_per_yuan: int) -> Prize:
     reward = _reward(data["reward"])
     return Prize(

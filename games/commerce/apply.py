@@ -1,0 +1,156 @@
+"""Applying the host's stored events: what each earns (points, task progress) is applied once, after the event
+was stored, outside the host's request, by the campaign's observing games (:mod:`games.engine.observe`).
+
+Each event is applied in a savepoint of its own, under its shopper's player lock, and marked applied in the same
+transaction: applied once, whatever the number of appliers. Several appliers share the work on PostgreSQL
+(``FOR UPDATE SKIP LOCKED``); SQLite writers are serial. The order of a shopper's events does not change what
+they earn (a refund before the delivery, or a delivery before the payment, ends the same way).
+
+An invitee's ``baitiao_opened`` is also the first inviter's ``friend_opened_baitiao`` (the inviter whose
+``friend_invited`` of that invitee came first, before the opening); both players are locked in id order.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
+
+from economy.db import is_postgresql
+from games.campaigns.config import CampaignConfig
+from games.commerce.models import HostEvent
+from games.engine.contract import Activity, GameEvent, Rejection
+from games.engine.observe import notify, observers
+from games.engine.play import campaign_config, campaign_viewer, lock_player
+from games.engine.registry import Registry
+from games.fairness.periods import local_day
+from games.models import Campaign
+
+LOGGER = logging.getLogger("carnival.events")
+ORDER_EVENTS = ("order_paid", "order_confirmed", "order_refunded")
+BATCH = 200
+
+ShopperId = Callable[[Session, str], int]
+"""The Carnival user id of a host user id, created on first sight."""
+
+
+@dataclass
+class Applied:
+    """What one run applied: how many events, and the notices to send shoppers once it commits."""
+
+    events: int = 0
+    notices: list[tuple[int, GameEvent]] = field(default_factory=list)
+
+
+def apply_pending(
+    session: Session, registry: Registry, campaign_id: int, shopper_id: ShopperId, now: datetime, limit: int = BATCH
+) -> Applied:
+    """Apply up to ``limit`` of the campaign's pending events, oldest first, in the caller's transaction."""
+    applied = Applied()
+    campaign = session.get(Campaign, campaign_id)
+    if campaign is None or campaign.version_id is None:
+        return applied
+    config = campaign_config(session, registry, campaign)
+    for event in _pending(session, campaign_id, limit):
+        applied.notices += _apply_one(session, registry, campaign, config, event, shopper_id, now)
+        applied.events += 1
+    return applied
+
+
+def _pending(session: Session, campaign_id: int, limit: int) -> list[HostEvent]:
+    query = (
+        select(HostEvent)
+        .where(HostEvent.campaign_id == campaign_id, HostEvent.applied_at.is_(None))
+        .order_by(HostEvent.id)
+        .limit(limit)
+    )
+    if is_postgresql(session):
+        query = query.with_for_update(skip_locked=True)
+    return list(session.scalars(query))
+
+
+def _apply_one(
+    session: Session,
+    registry: Registry,
+    campaign: Campaign,
+    config: CampaignConfig,
+    event: HostEvent,
+    shopper_id: ShopperId,
+    now: datetime,
+) -> list[tuple[int, GameEvent]]:
+    """Apply one event in a savepoint; a game's refusal or a bug marks it with why, a database error propagates
+    (the run rolls back and the next one tries again)."""
+    notices: list[tuple[int, GameEvent]] = []
+    outcome = "applied" if observers(registry, config) else "no_rules"
+    try:
+        with session.begin_nested():
+            if outcome == "applied":
+                notices = _earn(session, registry, campaign, config, event, shopper_id, now)
+    except Rejection as rejection:
+        outcome = f"refused: {rejection.code}"
+    except SQLAlchemyError:
+        raise
+    except Exception as error:  # a game's bug: the event is marked, not retried forever
+        LOGGER.exception("applying host event %s failed", event.event_id)
+        outcome = f"failed: {type(error).__name__}"[:200]
+    event.applied_at, event.outcome = now, outcome
+    return notices
+
+
+def _earn(
+    session: Session,
+    registry: Registry,
+    campaign: Campaign,
+    config: CampaignConfig,
+    event: HostEvent,
+    shopper_id: ShopperId,
+    now: datetime,
+) -> list[tuple[int, GameEvent]]:
+    body: dict[str, Any] = json.loads(event.body_json)
+    day = local_day(event.occurred_at, campaign.timezone)
+    user_id = shopper_id(session, event.user)
+    inviter = _inviter(session, event) if event.type == "baitiao_opened" else None
+    inviter_id = shopper_id(session, inviter) if inviter is not None else None
+    for player in sorted({user_id, inviter_id} - {None}):  # both locked, in id order
+        lock_player(session, campaign.id, player)  # type: ignore[arg-type]
+    viewer = campaign_viewer(campaign, now, "")
+    own = _activity(event, body, day)
+    notices = [(user_id, e) for e in notify(session, registry, config, campaign.id, user_id, own, now, viewer)]
+    if inviter_id is not None:
+        opened = Activity("friend_opened_baitiao", event.event_id, day, {"invitee": event.user})
+        found = notify(session, registry, config, campaign.id, inviter_id, opened, now, viewer)
+        notices += [(inviter_id, e) for e in found]
+    return notices
+
+
+def _activity(event: HostEvent, body: dict[str, Any], day: str) -> Activity:
+    """The event as games observe it: an order event names its order, any other its event id."""
+    facts = {k: v for k, v in body.items() if k not in ("id", "type", "user", "at")}
+    ref = body["order_ref"] if event.type in ORDER_EVENTS else event.event_id
+    return Activity(event.type, ref, day, facts)
+
+
+def _inviter(session: Session, opened: HostEvent) -> str | None:
+    """The host id of the first shopper who invited the one who opened 白条 (before the opening), if any."""
+    query = (
+        select(HostEvent.user)
+        .where(HostEvent.campaign_id == opened.campaign_id, HostEvent.type == "friend_invited")
+        .where(HostEvent.subject == opened.user, HostEvent.occurred_at <= opened.occurred_at)
+        .where(HostEvent.user != opened.user)
+        .order_by(HostEvent.occurred_at, HostEvent.id)
+        .limit(1)
+    )
+    return session.scalar(query)
+
+
+def pending_campaigns(session: Session) -> list[int]:
+    """The campaigns with events waiting to be applied."""
+    query = select(HostEvent.campaign_id).where(HostEvent.applied_at.is_(None)).distinct()
+    return sorted(session.scalars(query))
