@@ -36,6 +36,8 @@ REJECTION_STATUS = {
     "makeup_out_of_window": 422,
     "makeup_monthly_limit": 422,
     "unknown_task": 422,
+    "invalid_roll": 422,
+    "prop_unavailable": 422,
     "browse_not_started": 409,
     "browse_too_short": 409,
     "unknown_action": 400,

@@ -251,6 +251,12 @@ def points_prize(key: str, name: str, name_en: str | None, points: int, points_p
     return Prize(key, name, name_en, 0, None, reward, Fraction(cost), cost, points, False)
 
 
+def item_prize(key: str, name: str, name_en: str | None, item: str, count: int) -> Prize:
+    """A prize of ``count`` play items a game gives outside the pool (a chance card's free roll); ``key`` has a dot,
+    as :func:`points_prize`'s."""
+    return Prize(key, name, name_en, 0, None, Reward(RewardKind.ITEM, count, item=item), Fraction(0), 0, 0, False)
+
+
 def _prize(data: dict[str, Any], points_per_yuan: int) -> Prize:
     reward = _reward(data["reward"])
     return Prize(

@@ -64,7 +64,7 @@ def flip(client: FlaskClient, campaign: int, key: str) -> Any:
 
 
 def test_the_registry_loads_the_installed_game(coin_app: Flask) -> None:
-    assert coin_app.extensions["carnival.registry"].names() == ["checkin", "coin", "wheel"]
+    assert coin_app.extensions["carnival.registry"].names() == ["checkin", "coin", "monopoly", "tasks", "wheel"]
 
 
 def test_ops_get_its_settings_form_and_its_simulation_model(coin_app: Flask) -> None:
@@ -147,7 +147,8 @@ def test_a_game_without_an_installed_replay_is_refused_by_name(coin_app: Flask, 
     path.write_text("".join(rehashed(lines, at, {"game": "dice"})), "utf-8")
     result = verify(path)
     assert failed(result), result.output
-    assert 'game "dice" is not one this verifier knows (it knows: checkin, coin, wheel)' in result.output, result.output
+    known = "checkin, coin, monopoly, tasks, wheel"
+    assert f'game "dice" is not one this verifier knows (it knows: {known})' in result.output, result.output
 
 
 def test_an_action_the_game_does_not_have_is_refused_before_any_draw(coin_app: Flask) -> None:
