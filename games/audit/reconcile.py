@@ -31,6 +31,8 @@ from economy.ledger import user_owner
 from economy.limits import budget_level
 from economy.models import Account, Coupon, Grant, LedgerEntry, Posting
 from economy.rewards import CASH, POINTS, Reward, RewardKind, reward_cost_fen
+from games.audit.draw_grants import check_draw_grants
+from games.audit.trace_tasks import check_task_grants
 from games.fairness.checkpoints import seal_log
 from games.fairness.pools import Pool, load_pool
 from games.fairness.verify.outcomes import Replays, installed_replays
@@ -113,20 +115,26 @@ def reconcile(session: Session, campaign_id: int) -> Reconciliation:
     result = Reconciliation()
     by_draw, by_game = _grants(session, campaign_id, result)
     ledger = Ledger(by_draw, _deliveries(session, campaign_id), by_game)
-    pools, replays = _published_pools(session, campaign_id), installed_replays()
+    (pools, configs), replays = _published(session, campaign_id), installed_replays()
     seen: set[tuple[int, str, str]] = set()  # (user, game, what a shopper has one record of)
     for record in session.scalars(
         select(DrawRecord).where(DrawRecord.campaign_id == campaign_id).order_by(DrawRecord.seq)
     ).yield_per(1000):
         result.draws += 1
         body = json.loads(record.record_json)
-        _check_draw(record, body, ledger, pools, result)
+        _check_draw(record, body, ledger, pools, result, replays, configs)
         _check_game_rewards(record, body, ledger, pools, replays, result)
         _check_once(record, body, replays, seen, result)
     for leftovers in ledger.grants.values():
         for grant in leftovers:
             result.report(Mismatch("a grant made for a draw that is not in the log", grant_key=grant.key))
     _check_unclaimed(ledger, replays, result)
+    check_task_grants(
+        session,
+        campaign_id,
+        ledger.game_grants.values(),
+        lambda problem, key: result.report(Mismatch(problem, grant_key=key)),
+    )
     _check_budget(session, campaign_id, result)
     return result
 
@@ -228,10 +236,11 @@ def _deliveries(session: Session, campaign_id: int) -> dict[int, list[Delivery]]
     return found
 
 
-def _published_pools(session: Session, campaign_id: int) -> dict[str, Pool]:
-    """The prize pool of each config version the campaign published, by config hash."""
+def _published(session: Session, campaign_id: int) -> tuple[dict[str, Pool], dict[str, dict[str, Any]]]:
+    """The prize pool and the config of each version the campaign published, by config hash."""
     versions = session.scalars(select(ConfigVersion).where(ConfigVersion.campaign_id == campaign_id))
-    return {v.hash: load_pool(json.loads(v.config_json)["pool"]) for v in versions}
+    configs = {v.hash: json.loads(v.config_json) for v in versions}
+    return {key: load_pool(config["pool"]) for key, config in configs.items()}, configs
 
 
 def _expected(body: dict[str, Any], pools: dict[str, Pool]) -> Expected | str | None:
@@ -257,10 +266,20 @@ def _expected(body: dict[str, Any], pools: dict[str, Pool]) -> Expected | str | 
 
 
 def _check_draw(
-    record: DrawRecord, body: dict[str, Any], ledger: Ledger, pools: dict[str, Pool], result: Reconciliation
+    record: DrawRecord,
+    body: dict[str, Any],
+    ledger: Ledger,
+    pools: dict[str, Pool],
+    result: Reconciliation,
+    replays: Replays,
+    configs: dict[str, dict[str, Any]],
 ) -> None:
     reference = f"draw:{record.campaign_id}:{record.user_id}:{record.period_key}:{body['nonce']}"
     made = ledger.grants.pop(reference, [])
+    calling = getattr(replays.get(body["game"]), "draw_grants", None)
+    if calling is not None and body["config_hash"] in pools:
+        _check_called_grants(record, body, made, ledger, (pools, configs), replays, result)
+        return
     expected = _expected(body, pools)
     if isinstance(expected, str):
         result.report(Mismatch(expected, record.seq, made[0].key if made else None))
@@ -276,6 +295,34 @@ def _check_draw(
         )
     else:
         _check_grant(record, made[0], expected, ledger.deliveries.get(made[0].id, []), result)
+
+
+def _check_called_grants(
+    record: DrawRecord,
+    body: dict[str, Any],
+    made: list[Grant],
+    ledger: Ledger,
+    published: tuple[dict[str, Pool], dict[str, dict[str, Any]]],
+    replays: Replays,
+    result: Reconciliation,
+) -> None:
+    """A draw whose game says which grants it calls for (several: :mod:`games.audit.draw_grants`)."""
+    pool, config, replay = published[0][body["config_hash"]], published[1][body["config_hash"]], replays[body["game"]]
+    try:
+        view = replay.config_view(config)
+        called = replay.draw_grants(view, body["draws"], 0, body["detail"])  # type: ignore[attr-defined]
+    except Exception as error:  # a game's replay reads a record the verifiers have not vetted: report, go on
+        result.report(Mismatch(f"the {body['game']} record's grants cannot be read ({error})", record.seq))
+        return
+
+    def check(grant: Grant, key: str, reward: Reward, cost_fen: int) -> None:
+        delivered = ledger.deliveries.get(grant.id, [])
+        _check_grant(record, grant, Expected(key, reward, cost_fen), delivered, result)
+
+    def report(problem: str, grant_key: str | None) -> None:
+        result.report(Mismatch(problem, record.seq, grant_key))
+
+    check_draw_grants(record, body, made, pool, called, check, report)
 
 
 def _check_grant(

@@ -116,6 +116,7 @@ def _earn(
     body: dict[str, Any] = json.loads(event.body_json)
     day = local_day(event.occurred_at, campaign.timezone)
     user_id = shopper_id(session, event.user)
+    event.user_id = user_id
     inviter = _inviter(session, event) if event.type == "baitiao_opened" else None
     inviter_id = shopper_id(session, inviter) if inviter is not None else None
     for player in sorted({user_id, inviter_id} - {None}):  # both locked, in id order

@@ -39,4 +39,5 @@ class HostEvent(Base):
     body_hash: Mapped[str] = mapped_column(String(64))
     subject: Mapped[str | None] = mapped_column(String(128))  # an order event's order, an invite's invitee
     applied_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # when its earnings were applied (None: pending)
+    user_id: Mapped[int | None]  # the shopper's Carnival id, once applied (reconciliation traces grants to it)
     outcome: Mapped[str | None] = mapped_column(String(200))  # what applying it did: "applied" or why not

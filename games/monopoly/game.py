@@ -54,9 +54,16 @@ class Monopoly:
         return worse_changes(before, after)
 
     def check_config(self, config: MonopolyConfig, pool: Pool) -> dict[str, list[str]]:
-        """Every prize the board names is a prize of the pool."""
-        keys = {p.key for p in pool.prizes}
-        return {path: [f"'{key}' is not a prize of the pool"] for path, key in config.prize_keys() if key not in keys}
+        """Every prize the board names is a prize of the pool with a fixed reward (a red packet's amount range
+        would need a draw of its own)."""
+        prizes = {p.key: p for p in pool.prizes}
+        errors: dict[str, list[str]] = {}
+        for path, key in config.prize_keys():
+            if key not in prizes:
+                errors[path] = [f"'{key}' is not a prize of the pool"]
+            elif prizes[key].reward.is_range:
+                errors[path] = [f"'{key}' is a red packet of random amount; the board grants fixed rewards"]
+        return errors
 
     def initial_state(self) -> BoardState:
         """The token on the start."""
@@ -82,8 +89,8 @@ class Monopoly:
         """Roll: spend a die (and the props asked for), move, apply every landing, count laps.
 
         The first event's payload holds the record's ``detail``: ``start`` and ``end`` (distances), ``steps``,
-        ``remote`` (1 when a remote-control die chose the steps), ``doubled`` (1 when a double card was used)
-        and ``laps`` (after the roll).
+        ``remote`` (1 when a remote-control die chose the steps), ``doubled`` (1 when a double card was used),
+        ``pending`` (1 when a chance card's double waited from before), ``laps_before`` and ``laps`` (after).
 
         :raises Rejection: ``invalid_roll`` (a bad payload), ``prop_unavailable`` (the board has no such prop),
             ``insufficient_items`` (no die, or no prop asked for); nothing is drawn or spent then.
@@ -104,7 +111,7 @@ class Monopoly:
         lap_grants, milestones = _lap_rewards(ctx, config, state, laps)
         new_state = BoardState(done.end, laps, rewards.pending, state.rolls + 1, state.milestones + milestones)
         payload = _payload(config, done, remote, double, laps, dice_faces, landings, lap_grants)
-        payload["items"] = _items(ctx, config)
+        payload |= {"pending": int(state.double_pending), "laps_before": state.laps, "items": _items(ctx, config)}
         return Outcome(new_state, [GameEvent("monopoly.rolled", payload)], rewards.outcomes + lap_grants)
 
     def view(self, config: MonopolyConfig, state: BoardState, viewer: Viewer) -> dict[str, Any]:
@@ -205,7 +212,7 @@ def _lap_rewards(
     granted: list[PrizeOutcome] = []
     if config.lap_prize:
         granted += [ctx.economy.grant_prize(ctx.pool.prize(config.lap_prize)) for _ in range(laps - state.laps)]
-    reached = tuple(m.laps for m in config.lap_milestones if m.laps <= laps and m.laps not in state.milestones)
+    reached = tuple(m.laps for m in config.lap_milestones if state.laps < m.laps <= laps)
     for milestone in (m for m in config.lap_milestones if m.laps in reached):
         granted.append(ctx.economy.grant_prize(ctx.pool.prize(milestone.prize)))
     return granted, reached

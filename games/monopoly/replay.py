@@ -1,7 +1,8 @@
-"""How a roll's walk follows from its integers (docs/fairness.md, "The Monopoly board"), for the verifiers.
+"""How a roll's walk follows from its integers (docs/fairness.md, "The Monopoly board"), for the verifiers, and
+which grants the roll calls for, for reconciliation.
 
-Standard library only: it reads the record and the config's ``games.monopoly`` (tiles, dice, cards), nothing of
-the engine, and walks the board again by the published rule.
+Standard library only: it reads the record and the config's ``games.monopoly`` (tiles, dice, cards, laps),
+nothing of the engine, and walks the board again by the published rule.
 """
 
 from __future__ import annotations
@@ -9,6 +10,12 @@ from __future__ import annotations
 from typing import Any
 
 MAX_CHAIN = 3
+POINTS_PRIZE, FREE_ROLL_PRIZE = "monopoly.points", "monopoly.free_roll"
+REWARDING = ("points", "prize", "draw")  # tiles whose landing is a reward (a waiting double card is used on it)
+
+Landed = tuple[int, int | None, int | None]  # (tile, card index, draw-tile prize index)
+Called = tuple[str, str | None, int | None, str | None]  # (prize key, kind, amount, item): a grant a roll calls for
+POOL: tuple[None, None, None] = (None, None, None)  # a pool prize: its kind and amount are the pool's
 
 
 class MonopolyReplay:
@@ -18,95 +25,163 @@ class MonopolyReplay:
     moves from distance ``detail.start`` by the steps; a draw tile then draws ``[total weight, v]`` over its pool,
     a chance tile ``[total card weight, v]`` over the cards, a move card moves it (never below distance 0) and the
     tile reached applies in turn, up to 3 landings (a move card at the third still moves). ``detail.end`` is the
-    distance reached; ``detail.laps`` is at least the furthest distance of the roll divided by the tile count;
-    ``detail.doubled`` is 0 or 1. Every integer is used."""
+    distance reached; ``detail.laps`` is ``detail.laps_before`` or the furthest distance of the roll divided by
+    the tile count, whichever is more; ``detail.doubled`` and ``detail.pending`` are 0 or 1. Every integer is
+    used."""
 
     game = "monopoly"
     picks_prize = False
-    detail_members = ("doubled", "end", "laps", "remote", "start", "steps")
+    detail_members = ("doubled", "end", "laps", "laps_before", "pending", "remote", "start", "steps")
     missing_config = "has no Monopoly board (games.monopoly: tiles, dice, cards)"
 
     def config_view(self, config: dict[str, Any]) -> dict[str, Any] | None:
-        """The board: each tile's kind and draw weights, the dice, the cards' weights and moves."""
+        """The board as the check needs it, or ``None`` when ``games.monopoly`` does not hold one."""
         games = config.get("games")
         board = games.get("monopoly") if type(games) is dict else None
         tiles = board.get("tiles") if type(board) is dict else None
-        if type(tiles) is not list or not tiles or not all(type(t) is dict for t in tiles):
+        cards = board.get("cards", []) if type(board) is dict else None
+        if type(tiles) is not list or not tiles or type(cards) is not list:
             return None
-        cards = board.get("cards", [])
-        if type(cards) is not list or not all(type(c) is dict and type(c.get("weight")) is int for c in cards):
+        if not all(type(t) is dict for t in tiles) or not all(type(c) is dict for c in cards):
             return None
-        draws = [[d.get("weight") for d in t.get("draws", [])] for t in tiles]
-        if not all(type(w) is int and w > 0 for weights in draws for w in weights):
-            return None
-        moves = [c.get("steps", 0) if c.get("kind") == "move" else 0 for c in cards]
+        draws = [[(d.get("prize"), d.get("weight")) for d in t.get("draws", [])] for t in tiles]
+        weights = [c.get("weight") for c in cards] + [w for pool in draws for _, w in pool]
         dice = board.get("dice", 1)
-        if type(dice) is not int or dice not in (1, 2) or not all(type(m) is int for m in moves):
+        if not all(type(w) is int and w > 0 for w in weights) or dice not in (1, 2) or type(dice) is not int:
             return None
-        kinds = [t.get("kind") for t in tiles]
-        return {"kinds": kinds, "draws": draws, "card_weights": [c["weight"] for c in cards], "moves": moves,
-                "dice": dice}  # fmt: skip
+        if not all(type(c.get("steps", 0)) is int for c in cards):
+            return None
+        return {"tiles": tiles, "draws": draws, "cards": cards, "dice": dice, "board": board}
 
     def check(
         self, view: dict[str, Any], landed: str, draws: list[list[int]], at: int, detail: dict[str, Any]
     ) -> str | None:
         """Why the walk does not follow from ``draws[at:]``, or ``None``."""
-        used = iter(draws[at:])
-        steps = self._steps(view, used, detail)
-        if isinstance(steps, str):
-            return steps
-        walked = self._walk(view, detail["start"] + steps, used)
+        walked = _replay(view, draws, at, detail)
         if isinstance(walked, str):
             return walked
-        end, furthest = walked
-        if next(used, None) is not None:
-            return "a Monopoly roll has more integers than its walk uses"
+        _, end, furthest = walked
         if end != detail["end"]:
             return f"Monopoly roll ends at distance {detail['end']} but the walk reaches {end}"
-        if detail["laps"] < furthest // len(view["kinds"]) or detail["doubled"] > 1:
-            return "Monopoly laps fewer than the walk reached, or doubled neither 0 nor 1"
+        if detail["laps"] != max(detail["laps_before"], furthest // len(view["tiles"])):
+            return f"Monopoly laps {detail['laps']} do not follow from the walk"
+        if detail["doubled"] > 1 or detail["pending"] > 1:
+            return "Monopoly doubled or pending is neither 0 nor 1"
         return None
 
-    def _steps(self, view: dict[str, Any], used: Any, detail: dict[str, Any]) -> int | str:
-        if detail["remote"] > 1:
-            return "Monopoly remote is neither 0 nor 1"
-        if detail["remote"]:
-            ok = 1 <= detail["steps"] <= 6 * view["dice"]
-            return (
-                detail["steps"] if ok else f"a remote-control roll of {detail['steps']} is not 1 to {6 * view['dice']}"
-            )
-        total = 0
-        for _ in range(view["dice"]):
-            die = next(used, None)
-            if die is None or die[0] != 6 or not 0 <= die[1] < 6:
-                return "a Monopoly die is not an integer below 6"
-            total += die[1] + 1
-        return total if total == detail["steps"] else f"Monopoly steps {detail['steps']} but the dice show {total}"
+    def draw_grants(
+        self, view: dict[str, Any], draws: list[list[int]], at: int, detail: dict[str, Any]
+    ) -> list[Called]:
+        """The grants the roll calls for, in the order the game makes them: ``(prize key, kind, amount, item)``,
+        the last three only for the board's own rewards (``monopoly.points``: points; ``monopoly.free_roll``: one
+        of the board's dice items), ``None`` for a pool prize. Landings first (doubled by a double card used, or
+        by a waiting one on the first reward), then a lap prize per lap completed, then the lap milestones passed.
+        For a record :meth:`check` accepts.
 
-    def _walk(self, view: dict[str, Any], distance: int, used: Any) -> tuple[int, int] | str:
-        furthest = distance
-        for _ in range(MAX_CHAIN):
-            tile = distance % len(view["kinds"])
-            kind = view["kinds"][tile]
-            if kind == "draw":
-                value = self._integer(used, sum(view["draws"][tile]))
-                return (distance, furthest) if value is not None else "a Monopoly draw tile's integer is wrong"
-            if kind != "chance":
-                return distance, furthest
-            value = self._integer(used, sum(view["card_weights"]))
+        :raises ValueError: for a record whose integers do not make a walk."""
+        walked = _replay(view, draws, at, detail)
+        if isinstance(walked, str):
+            raise ValueError(walked)
+        grants: list[Called] = []
+        pending = bool(detail["pending"])
+        for tile, card, picked in walked[0]:
+            found, pending = _landing_grants(view, tile, card, picked, bool(detail["doubled"]), pending)
+            grants += found
+        board = view["board"]
+        if board.get("lap_prize"):
+            grants += [(board["lap_prize"], *POOL)] * (detail["laps"] - detail["laps_before"])
+        for milestone in sorted(board.get("lap_milestones", []), key=lambda m: m["laps"]):
+            if detail["laps_before"] < milestone["laps"] <= detail["laps"]:
+                grants.append((milestone["prize"], *POOL))
+        return grants
+
+
+def _landing_grants(
+    view: dict[str, Any], tile: int, card: int | None, picked: int | None, prop: bool, pending: bool
+) -> tuple[list[Called], bool]:
+    """One landing's grants, and whether a double card still waits after it."""
+    spec = view["tiles"][tile]
+    times = 2 if prop or pending else 1
+    kind = spec.get("kind")
+    if kind == "points":
+        return [(POINTS_PRIZE, "points", spec["points"] * times, None)], False
+    if kind == "prize":
+        return [(spec["prize"], *POOL)] * times, False
+    if kind == "draw" and picked is not None:
+        return [(view["draws"][tile][picked][0], *POOL)] * times, False
+    if card is None:
+        return [], pending
+    drawn = view["cards"][card]
+    if drawn.get("kind") == "double":
+        return [], True
+    if drawn.get("kind") == "free_roll":
+        return [(FREE_ROLL_PRIZE, "item", 1, view["board"].get("dice_item", "dice"))], pending
+    if drawn.get("kind") == "prize":
+        return [(drawn["prize"], *POOL)] * times, False
+    return [], pending
+
+
+def _replay(
+    view: dict[str, Any], draws: list[list[int]], at: int, detail: dict[str, Any]
+) -> tuple[list[Landed], int, int] | str:
+    """The roll's landings, end distance and furthest distance, or why its integers do not make a walk."""
+    used = iter(draws[at:])
+    steps = _steps(view, used, detail)
+    if isinstance(steps, str):
+        return steps
+    walked = _walk(view, detail["start"] + steps, used)
+    if not isinstance(walked, str) and next(used, None) is not None:
+        return "a Monopoly roll has more integers than its walk uses"
+    return walked
+
+
+def _steps(view: dict[str, Any], used: Any, detail: dict[str, Any]) -> int | str:
+    if detail["remote"] > 1:
+        return "Monopoly remote is neither 0 nor 1"
+    if detail["remote"]:
+        top = 6 * view["dice"]
+        return detail["steps"] if 1 <= detail["steps"] <= top else f"a remote-control roll is not 1 to {top}"
+    total = 0
+    for _ in range(view["dice"]):
+        die = _integer(used, 6)
+        if die is None:
+            return "a Monopoly die is not an integer below 6"
+        total += die + 1
+    return total if total == detail["steps"] else f"Monopoly steps {detail['steps']} but the dice show {total}"
+
+
+def _walk(view: dict[str, Any], distance: int, used: Any) -> tuple[list[Landed], int, int] | str:
+    landings: list[Landed] = []
+    furthest = distance
+    for _ in range(MAX_CHAIN):
+        tile = distance % len(view["tiles"])
+        kind = view["tiles"][tile].get("kind")
+        if kind == "draw":
+            value = _integer(used, sum(w for _, w in view["draws"][tile]))
             if value is None:
-                return "a Monopoly chance card's integer is wrong"
-            move = view["moves"][_pick(view["card_weights"], value)]
-            if move == 0:
-                return distance, furthest
-            distance = max(distance + move, 0)
-            furthest = max(furthest, distance)
-        return distance, furthest
+                return "a Monopoly draw tile's integer is wrong"
+            landings.append((tile, None, _pick([w for _, w in view["draws"][tile]], value)))
+            return landings, distance, furthest
+        if kind != "chance":
+            landings.append((tile, None, None))
+            return landings, distance, furthest
+        value = _integer(used, sum(c["weight"] for c in view["cards"]))
+        if value is None:
+            return "a Monopoly chance card's integer is wrong"
+        card = _pick([c["weight"] for c in view["cards"]], value)
+        landings.append((tile, card, None))
+        drawn = view["cards"][card]
+        move = drawn.get("steps", 0) if drawn.get("kind") == "move" else 0
+        if move == 0:
+            return landings, distance, furthest
+        distance = max(distance + move, 0)
+        furthest = max(furthest, distance)
+    return landings, distance, furthest
 
-    @staticmethod
-    def _integer(used: Any, n: int) -> int | None:
-        drawn = next(used, None)
-        return drawn[1] if drawn is not None and drawn[0] == n and 0 <= drawn[1] < n else None
+
+def _integer(used: Any, n: int) -> int | None:
+    drawn = next(used, None)
+    return drawn[1] if drawn is not None and drawn[0] == n and 0 <= drawn[1] < n else None
 
 
 def _pick(weights: list[int], value: int) -> int:
