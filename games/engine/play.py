@@ -274,7 +274,8 @@ def _facts(
     outcome: Outcome,
     now: datetime,
 ) -> records.DrawFacts:
-    first = outcome.grants[0] if outcome.grants else PrizeOutcome(picked="", granted=None)
+    picked = outcome.grants and game.replay.picks_prize  # a game that picks no pool prize records none
+    first = outcome.grants[0] if picked else PrizeOutcome(picked="", granted=None)
     detail = outcome.events[0].payload if outcome.events else {}
     recorded = {"amount_fen", *game.replay.detail_members}  # what the verifiers read of the outcome
     _check_detail(game, detail)

@@ -102,8 +102,9 @@ class Monopoly:
             ctx.economy.spend_item(config.remote_item, 1, "monopoly.remote")
         if double and config.double_item:
             ctx.economy.spend_item(config.double_item, 1, "monopoly.double")
-        steps = remote if remote is not None else roll_steps(config, ctx.rng.below)
-        dice_faces = [value + 1 for _, value in ctx.rng.calls[: config.dice]] if remote is None else []
+        rolled = roll_steps(config, ctx.rng.below)  # drawn even when a remote-control die chooses: every roll draws
+        steps = remote if remote is not None else rolled
+        dice_faces = [value + 1 for _, value in ctx.rng.calls[: config.dice]]
         done = walk(config, state.distance, steps, ctx.rng.below)
         rewards = _Rewards(ctx, config, double, state.double_pending)
         landings = [rewards.landing(landing) for landing in done.landings]

@@ -19,9 +19,9 @@ POOL: tuple[None, None, None] = (None, None, None)  # a pool prize: its kind and
 
 
 class MonopolyReplay:
-    """The board's step. A roll picks no pool prize (``picks_prize`` is false). Without a remote-control die
-    (``detail.remote`` 0) its first integers are the dice, ``[6, v]`` each, showing ``v + 1``, and ``detail.steps``
-    is their sum; with one (``remote`` 1) the steps were chosen (1 to 6 per die) and no die is drawn. The token
+    """The board's step. A roll picks no pool prize (``picks_prize`` is false). Its first integers are the dice,
+    ``[6, v]`` each, showing ``v + 1``; ``detail.steps`` is their sum, unless a remote-control die chose them
+    (``detail.remote`` 1: 1 to 6 per die; the dice are drawn all the same). The token
     moves from distance ``detail.start`` by the steps; a draw tile then draws ``[total weight, v]`` over its pool,
     a chance tile ``[total card weight, v]`` over the cards, a move card moves it (never below distance 0) and the
     tile reached applies in turn, up to 3 landings (a move card at the third still moves). ``detail.end`` is the
@@ -35,23 +35,29 @@ class MonopolyReplay:
     missing_config = "has no Monopoly board (games.monopoly: tiles, dice, cards)"
 
     def config_view(self, config: dict[str, Any]) -> dict[str, Any] | None:
-        """The board as the check needs it, or ``None`` when ``games.monopoly`` does not hold one."""
+        """The board as the check needs it, or ``None`` when ``games.monopoly`` does not hold one: a non-empty list
+        of tile objects (a tile's ``draws`` a list of objects with integer ``weight`` above 0), a list of card
+        objects (integer ``weight`` above 0, integer ``steps`` when given) and ``dice`` 1 or 2."""
         games = config.get("games")
         board = games.get("monopoly") if type(games) is dict else None
-        tiles = board.get("tiles") if type(board) is dict else None
-        cards = board.get("cards", []) if type(board) is dict else None
-        if type(tiles) is not list or not tiles or type(cards) is not list:
+        if type(board) is not dict:
             return None
-        if not all(type(t) is dict for t in tiles) or not all(type(c) is dict for c in cards):
+        tiles, cards, dice = board.get("tiles"), board.get("cards", []), board.get("dice", 1)
+        if (
+            type(tiles) is not list
+            or not tiles
+            or type(cards) is not list
+            or type(dice) is not int
+            or dice not in (1, 2)
+        ):
             return None
-        draws = [[(d.get("prize"), d.get("weight")) for d in t.get("draws", [])] for t in tiles]
-        weights = [c.get("weight") for c in cards] + [w for pool in draws for _, w in pool]
-        dice = board.get("dice", 1)
-        if not all(type(w) is int and w > 0 for w in weights) or dice not in (1, 2) or type(dice) is not int:
+        if not all(type(tile) is dict for tile in tiles) or not all(_card_usable(card) for card in cards):
             return None
-        if not all(type(c.get("steps", 0)) is int for c in cards):
+        draws = [tile.get("draws", []) for tile in tiles]
+        if not all(type(pool) is list and all(_weighted(entry) for entry in pool) for pool in draws):
             return None
-        return {"tiles": tiles, "draws": draws, "cards": cards, "dice": dice, "board": board}
+        weights = [[(entry.get("prize"), entry["weight"]) for entry in pool] for pool in draws]
+        return {"tiles": tiles, "draws": weights, "cards": cards, "dice": dice, "board": board}
 
     def check(
         self, view: dict[str, Any], landed: str, draws: list[list[int]], at: int, detail: dict[str, Any]
@@ -96,6 +102,15 @@ class MonopolyReplay:
         return grants
 
 
+def _weighted(entry: object) -> bool:
+    """A draw tile's prize or a card: an object with an integer ``weight`` above 0."""
+    return type(entry) is dict and type(entry.get("weight")) is int and entry["weight"] > 0
+
+
+def _card_usable(card: object) -> bool:
+    return _weighted(card) and type(card.get("steps", 0)) is int  # type: ignore[union-attr]
+
+
 def _landing_grants(
     view: dict[str, Any], tile: int, card: int | None, picked: int | None, prop: bool, pending: bool
 ) -> tuple[list[Called], bool]:
@@ -138,15 +153,15 @@ def _replay(
 def _steps(view: dict[str, Any], used: Any, detail: dict[str, Any]) -> int | str:
     if detail["remote"] > 1:
         return "Monopoly remote is neither 0 nor 1"
-    if detail["remote"]:
-        top = 6 * view["dice"]
-        return detail["steps"] if 1 <= detail["steps"] <= top else f"a remote-control roll is not 1 to {top}"
     total = 0
     for _ in range(view["dice"]):
         die = _integer(used, 6)
         if die is None:
             return "a Monopoly die is not an integer below 6"
         total += die + 1
+    if detail["remote"]:
+        top = 6 * view["dice"]
+        return detail["steps"] if 1 <= detail["steps"] <= top else f"a remote-control roll is not 1 to {top}"
     return total if total == detail["steps"] else f"Monopoly steps {detail['steps']} but the dice show {total}"
 
 

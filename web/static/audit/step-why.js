@@ -90,6 +90,13 @@ function checkin(s) {
   return t(s.ok ? "step.checkin.pass" : `step.checkin.fail_${s.fault}`, { ...params, expected: s.at + 1 });
 }
 
+function monopoly(s) {
+  if (s.fault === "config") return t("step.monopoly.fail_config");
+  if (!s.ok) return t("step.monopoly.fail", { problem: s.problem });
+  const dice = s.dice.length ? s.dice.join(" + ") : "–";
+  return t("step.monopoly.pass", { dice, steps: s.steps, start: s.start, end: s.end, landings: s.landings.length });
+}
+
 const WHY = {
   commitment,
   config_hash: hashes,
@@ -104,6 +111,8 @@ const WHY = {
   slot,
   no_pick: noPick,
   checkin,
+  monopoly,
+  tasks: () => t("step.tasks.fail"),
   game: (s) => t("step.game.unknown", { game: s.game, known: s.known.join(", ") }),
 };
 

@@ -172,8 +172,23 @@ const DETAILS = {
       ["step.checkin_paid", mono(s.paid)],
       ["step.draw_count", mono(`${s.draws} / ${s.at + 1}`)],
     ),
+  monopoly: (s) =>
+    kv(
+      ["step.monopoly_dice", mono(s.dice?.length ? s.dice.join(", ") : "–")],
+      ["step.monopoly_steps", mono(s.steps)],
+      ["step.monopoly_start", mono(s.start)],
+      ["step.monopoly_landings", mono((s.landings ?? []).map(landingText).join(" → ") || "–")],
+      ["step.monopoly_end", mono(s.end)],
+    ),
+  tasks: () => null, // the sentence says it
   game: () => null, // the sentence names the game
 };
+
+/** One landing of a roll: "#7 30积分", with the card or the draw tile's prize index drawn there. */
+function landingText(landing) {
+  const drawn = landing.card !== undefined ? ` / card ${landing.card}` : landing.pick !== undefined ? ` / #${landing.pick}` : "";
+  return `#${landing.tile} ${landing.name ?? ""}${drawn}`.trim();
+}
 
 function wordUse(word) {
   if (word.draw === null) return t("step.unused");

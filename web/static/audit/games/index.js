@@ -2,6 +2,8 @@
 // JavaScript). A record of any other game is refused by name. A game whose ``picksPrize`` is false draws no
 // pool pick: its records name no prize and all their integers are the game's own.
 import { checkin } from "./checkin.js";
+import { monopoly } from "./monopoly.js";
+import { tasks } from "./tasks.js";
 import { wheel } from "./wheel.js";
 
-export const GAMES = new Map([checkin, wheel].map((game) => [game.game, game]));
+export const GAMES = new Map([checkin, monopoly, tasks, wheel].map((game) => [game.game, game]));
