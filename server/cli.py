@@ -27,6 +27,7 @@ from server.cli_users import USER_COMMANDS, user_create
 from server.config import ConfigError
 from server.demo import DEMO_STAFF, seed_demo, seed_history
 from server.demo_checkin import CHECKIN_SLUG, seed_checkin_demo
+from server.demo_monopoly import MONOPOLY_SLUG, seed_monopoly_demo
 from server.launch_guard import purge_spent
 from server.migrate import upgrade
 
@@ -80,9 +81,12 @@ def db_upgrade() -> None:
 @cli.command("seed-demo")
 @with_appcontext
 def seed_demo_command() -> None:
-    """Create the demo campaigns (the wheel; check-in + wheel), shoppers and staff (once)."""
+    """Create the demo campaigns (the wheel; check-in + wheel; 白条大富翁), shoppers and staff (once)."""
     campaign = _seed()
-    click.echo(f"demo campaign {campaign.id} ({campaign.slug}) is ready, and the check-in campaign ({CHECKIN_SLUG})")
+    click.echo(
+        f"demo campaign {campaign.id} ({campaign.slug}) is ready, the check-in campaign ({CHECKIN_SLUG}) and the"
+        f" board ({MONOPOLY_SLUG})"
+    )
 
 
 def _seed() -> Campaign:
@@ -96,6 +100,7 @@ def _seed() -> Campaign:
         campaign = seed_demo(db_session, registry, db.now())
     seed_history(current_app.extensions["carnival.sessions"], registry, campaign.id, db.now)
     seed_checkin_demo(current_app.extensions["carnival.sessions"], registry, db.now)
+    seed_monopoly_demo(current_app.extensions["carnival.sessions"], registry, db.now)
     return campaign
 
 
@@ -111,10 +116,12 @@ def demo(port: int) -> None:
         upgrade(app.extensions["carnival.settings"].database_url)
         wheel = _seed().id
         checkin = db.session().scalars(select(Campaign.id).where(Campaign.slug == CHECKIN_SLUG)).first()
+        board = db.session().scalars(select(Campaign.id).where(Campaign.slug == MONOPOLY_SLUG)).first()
         db.session().rollback()
     click.echo(
         f"Carnival demo: http://127.0.0.1:{port}/  (wheel: campaign {wheel}; check-in + wheel: campaign"
-        f" {checkin}, http://127.0.0.1:{port}/play/{checkin}/checkin; staff logins: "
+        f" {checkin}, http://127.0.0.1:{port}/play/{checkin}/checkin; 白条大富翁: campaign {board},"
+        f" http://127.0.0.1:{port}/play/{board}/monopoly; staff logins: "
         + ", ".join(f"{u}/{p}" for u, p, _ in DEMO_STAFF)
         + ")"
     )
