@@ -17,11 +17,14 @@ from urllib.parse import urlsplit
 
 import pytest
 from flask.testing import FlaskClient
-from sqlalchemy import update
+from sqlalchemy import select, update
 
+from economy import ledger
 from economy.models import Coupon
 from server.api_host import sign_request
 from server.config import DEV_HOST_KEY
+from server.host_events import apply_host_events
+from server.models import User
 from tests.conftest import T0, Clock, add_campaign, build_app, login, wheel_config
 from tests.e2e.test_host_api import issue
 
@@ -111,4 +114,28 @@ def test_the_events_example_is_answered_as_printed(sqlite_url: str, monkeypatch:
         "http://carnival.test", ("demo", DEV_HOST_KEY.secret), "POST", "/api/host/events", batch
     )
     assert (status, answer) == (200, printed)
+    app.extensions["carnival.engine"].dispose()
+
+
+def test_the_events_earnings_example_earns_as_printed(sqlite_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """docs/integration.md, "What events earn": the batch earns the printed points once, however often it is sent."""
+    app = build_app(sqlite_url, Clock(now=T0))
+    config = wheel_config()
+    config["games"]["tasks"] = {"points": {"per_yuan": 1, "multipliers": [{"category": "数码", "percent": 120}]}}
+    assert add_campaign(app, config) == 1
+    section = GUIDE[GUIDE.index("### What events earn") :]
+    batch = json.loads(re.findall(r"```json\n(.*?)```", section, re.DOTALL)[0])
+    earned = re.search(r"earns u-10086 `floor\(1,299 × 1.2\) = (\d+)` points", section)
+    assert earned
+    monkeypatch.setattr(urllib.request, "urlopen", _through(app.test_client()))
+    monkeypatch.setattr(time, "time", T0.timestamp)
+    for _ in range(2):
+        status, _answer = example_module()["call"](
+            "http://carnival.test", ("demo", DEV_HOST_KEY.secret), "POST", "/api/host/events", batch
+        )
+        assert status == 200
+        apply_host_events(app)
+    with app.extensions["carnival.sessions"]() as session:
+        user = session.scalars(select(User.id).where(User.external_id == "u-10086")).one()
+        assert ledger.spendable_points(session, user, T0) == int(earned.group(1))
     app.extensions["carnival.engine"].dispose()
