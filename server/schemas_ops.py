@@ -306,10 +306,15 @@ class CostFiguresSchema(Schema):
 
 
 class GameSimulationSchema(Schema):
-    """A game's cost forecast: per shopper-month (and by tier) and for the whole audience."""
+    """A game's cost forecast: per shopper (a check-in's per shopper-month, and by tier) and for the whole audience;
+    a board's also how often each tile was landed on per roll and the mean laps."""
 
-    per_shopper_month = fields.Nested(CostFiguresSchema)
+    per_shopper_month = fields.Nested(CostFiguresSchema, metadata={"description": "the check-in's"})
     by_tier = fields.Dict(keys=fields.String(), values=fields.Nested(CostFiguresSchema))
+    per_shopper = fields.Nested(CostFiguresSchema, metadata={"description": "the board's: one shopper's dice"})
     audience = fields.Nested(CostFiguresSchema)
+    landings_per_roll = fields.List(fields.Float(), metadata={"description": "the board's, tile by tile"})
+    mean_laps = fields.Float()
     shoppers_simulated = fields.Integer()
+    rolls_simulated = fields.Integer()
     method = fields.String()
