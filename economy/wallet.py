@@ -10,6 +10,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from economy import ledger
+from economy.clawback import owed_points
 from economy.items import items_of_user
 from economy.models import Coupon, Grant
 from economy.rewards import CASH
@@ -22,6 +23,7 @@ class Wallet:
     """What the wallet page shows."""
 
     points: int
+    points_owed: int  # points of refunded orders still owed: while above 0, points are on hold (economy.clawback)
     points_expiring: list[tuple[int, datetime]]
     cash_fen: int
     coupons: list[Coupon]
@@ -30,7 +32,7 @@ class Wallet:
 
 
 def wallet(session: Session, user_id: int, now: datetime, history_limit: int = 50) -> Wallet:
-    """Spendable points, cash, lots expiring within 30 days, coupons (expired ones marked), the play items held
+    """Spendable points (and points owed), cash, lots expiring within 30 days, coupons (expired ones marked), the play items held
     and recent grants."""
     owner = ledger.user_owner(user_id)
     coupons = session.scalars(select(Coupon).where(Coupon.user_id == user_id).order_by(Coupon.id.desc())).all()
@@ -39,6 +41,7 @@ def wallet(session: Session, user_id: int, now: datetime, history_limit: int = 5
     ).all()
     return Wallet(
         points=ledger.spendable_points(session, user_id, now),  # expired lots count no more, swept or not
+        points_owed=owed_points(session, user_id),
         points_expiring=ledger.points_expiring(session, user_id, now, now + EXPIRY_WARNING),
         cash_fen=ledger.balance(session, owner, CASH),
         coupons=list(coupons),

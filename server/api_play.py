@@ -215,6 +215,7 @@ def my_wallet(user: User) -> dict[str, Any]:
         coupons = [coupon_as_of(c, now) for c in found.coupons]
         return {
             "points": found.points,
+            "points_owed": found.points_owed,
             "cash_fen": found.cash_fen,
             "coupons": coupons,
             "items": [{"campaign_id": c, "item": item, "count": n} for c, item, n in found.items],

@@ -182,6 +182,9 @@ class WalletSchema(Schema):
     """The wallet page."""
 
     points = fields.Integer()
+    points_owed = fields.Integer(
+        metadata={"description": "points of refunded orders still owed: while above 0, points are on hold"}
+    )
     points_expiring = fields.List(fields.Nested(ExpiringSchema))
     cash_fen = fields.Integer()
     coupons = fields.List(fields.Nested(CouponSchema))

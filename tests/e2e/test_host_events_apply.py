@@ -14,7 +14,7 @@ from economy.service import SpendRequest, spend
 from games.commerce.models import HostEvent
 from server.host_events import apply_host_events
 from server.models import User
-from tests.conftest import add_campaign
+from tests.conftest import add_campaign, login
 from tests.e2e.tasks_support import event, holdings, order, send, send_and_apply, tasks_config
 
 RACERS = 20
@@ -63,6 +63,9 @@ def test_a_refund_after_the_points_were_spent_leaves_them_owed_never_negative(ap
         spend(session, SpendRequest("mall:1", campaign, user_id, "POINTS", 250), app.extensions["carnival.clock"]())
     send_and_apply(app, campaign, [event(app, "order_refunded", "u-3", order_ref="JD-3")])
     assert holdings(app, campaign, "u-3") == (0, 250, 0)  # 50 taken back, 250 owed: on hold
+    shopper = app.test_client()
+    login(shopper, "u-3")
+    assert shopper.get("/api/play/wallet").json["points_owed"] == 250
     send_and_apply(app, campaign, [order(app, "u-3", "JD-4", 40_000)])
     send_and_apply(app, campaign, [event(app, "order_confirmed", "u-3", order_ref="JD-4")])
     assert holdings(app, campaign, "u-3") == (150, 0, 0)  # the next 400 points repay the 250 first
