@@ -32,8 +32,8 @@ class Wallet:
 
 
 def wallet(session: Session, user_id: int, now: datetime, history_limit: int = 50) -> Wallet:
-    """Spendable points (and points owed), cash, lots expiring within 30 days, coupons (expired ones marked), the play items held
-    and recent grants."""
+    """Spendable points (and points owed), cash, lots expiring within 30 days, coupons (expired ones marked), the
+    play items held and recent grants."""
     owner = ledger.user_owner(user_id)
     coupons = session.scalars(select(Coupon).where(Coupon.user_id == user_id).order_by(Coupon.id.desc())).all()
     history = session.scalars(
