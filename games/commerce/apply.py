@@ -3,8 +3,9 @@ was stored, outside the host's request, by the campaign's observing games (:mod:
 
 Each event is applied in a savepoint of its own, under its shopper's player lock, and marked applied in the same
 transaction: applied once, whatever the number of appliers. Several appliers share the work on PostgreSQL
-(``FOR UPDATE SKIP LOCKED``); SQLite writers are serial. The order of a shopper's events does not change what
-they earn (a refund before the delivery, or a delivery before the payment, ends the same way).
+(``FOR UPDATE SKIP LOCKED``); SQLite writers are serial. A run applies its events shopper by shopper, in the order
+of their ids, so that concurrent runs lock players in one order. The order of a shopper's events does not change
+what they earn (a refund before the delivery, or a delivery before the payment, ends the same way).
 
 An invitee's ``baitiao_opened`` is also the first inviter's ``friend_opened_baitiao`` (the inviter whose
 ``friend_invited`` of that invitee came first, before the opening); both players are locked in id order.
@@ -53,13 +54,15 @@ def apply_pending(
     session: Session, registry: Registry, campaign_id: int, shopper_id: ShopperId, now: datetime, limit: int = BATCH
 ) -> Applied:
     """Apply up to ``limit`` of the campaign's pending events, oldest first, in the caller's transaction."""
-    applied = Applied()
     campaign = session.get(Campaign, campaign_id)
     if campaign is None or campaign.version_id is None:
-        return applied
-    config = campaign_config(session, registry, campaign)
-    for event in _pending(session, campaign_id, limit):
-        applied.notices += _apply_one(session, registry, campaign, config, event, shopper_id, now)
+        return Applied()
+    run = _Run(session, registry, campaign, campaign_config(session, registry, campaign), shopper_id, now)
+    events = _pending(session, campaign_id, limit)
+    users = {external: shopper_id(session, external) for external in sorted({event.user for event in events})}
+    applied = Applied()
+    for event in sorted(events, key=lambda e: (users[e.user], e.id)):  # players locked in id order: no deadlock
+        applied.notices += run.apply(event, users[event.user])
         applied.events += 1
     return applied
 
@@ -76,59 +79,54 @@ def _pending(session: Session, campaign_id: int, limit: int) -> list[HostEvent]:
     return list(session.scalars(query))
 
 
-def _apply_one(
-    session: Session,
-    registry: Registry,
-    campaign: Campaign,
-    config: CampaignConfig,
-    event: HostEvent,
-    shopper_id: ShopperId,
-    now: datetime,
-) -> list[tuple[int, GameEvent]]:
-    """Apply one event in a savepoint; a game's refusal or a bug marks it with why, a database error propagates
-    (the run rolls back and the next one tries again)."""
-    notices: list[tuple[int, GameEvent]] = []
-    outcome = "applied" if observers(registry, config) else "no_rules"
-    try:
-        with session.begin_nested():
-            if outcome == "applied":
-                notices = _earn(session, registry, campaign, config, event, shopper_id, now)
-    except Rejection as rejection:
-        outcome = f"refused: {rejection.code}"
-    except SQLAlchemyError:
-        raise
-    except Exception as error:  # a game's bug: the event is marked, not retried forever
-        LOGGER.exception("applying host event %s failed", event.event_id)
-        outcome = f"failed: {type(error).__name__}"[:200]
-    event.applied_at, event.outcome = now, outcome
-    return notices
+@dataclass(frozen=True)
+class _Run:
+    """One run of the applier over a campaign: what applying each of its events needs."""
 
+    session: Session
+    registry: Registry
+    campaign: Campaign
+    config: CampaignConfig
+    shopper_id: ShopperId
+    now: datetime
 
-def _earn(
-    session: Session,
-    registry: Registry,
-    campaign: Campaign,
-    config: CampaignConfig,
-    event: HostEvent,
-    shopper_id: ShopperId,
-    now: datetime,
-) -> list[tuple[int, GameEvent]]:
-    body: dict[str, Any] = json.loads(event.body_json)
-    day = local_day(event.occurred_at, campaign.timezone)
-    user_id = shopper_id(session, event.user)
-    event.user_id = user_id
-    inviter = _inviter(session, event) if event.type == "baitiao_opened" else None
-    inviter_id = shopper_id(session, inviter) if inviter is not None else None
-    for player in sorted({user_id, inviter_id} - {None}):  # both locked, in id order
-        lock_player(session, campaign.id, player)  # type: ignore[arg-type]
-    viewer = campaign_viewer(campaign, now, "")
-    own = _activity(event, body, day)
-    notices = [(user_id, e) for e in notify(session, registry, config, campaign.id, user_id, own, now, viewer)]
-    if inviter_id is not None:
-        opened = Activity("friend_opened_baitiao", event.event_id, day, {"invitee": event.user})
-        found = notify(session, registry, config, campaign.id, inviter_id, opened, now, viewer)
-        notices += [(inviter_id, e) for e in found]
-    return notices
+    def apply(self, event: HostEvent, user_id: int) -> list[tuple[int, GameEvent]]:
+        """Apply one event of shopper ``user_id`` in a savepoint; a game's refusal or a bug marks it with why, a
+        database error propagates (the run rolls back and the next one tries again)."""
+        notices: list[tuple[int, GameEvent]] = []
+        outcome = "applied" if observers(self.registry, self.config) else "no_rules"
+        try:
+            with self.session.begin_nested():
+                if outcome == "applied":
+                    notices = self._earn(event, user_id)
+        except Rejection as rejection:
+            outcome = f"refused: {rejection.code}"
+        except SQLAlchemyError:
+            raise
+        except Exception as error:  # a game's bug: the event is marked, not retried forever
+            LOGGER.exception("applying host event %s failed", event.event_id)
+            outcome = f"failed: {type(error).__name__}"[:200]
+        event.applied_at, event.outcome, event.user_id = self.now, outcome, user_id
+        return notices
+
+    def _earn(self, event: HostEvent, user_id: int) -> list[tuple[int, GameEvent]]:
+        """Lock the shopper (and the first inviter of a shopper opening 白条), then tell the observing games."""
+        day = local_day(event.occurred_at, self.campaign.timezone)
+        inviter = _inviter(self.session, event) if event.type == "baitiao_opened" else None
+        inviter_id = self.shopper_id(self.session, inviter) if inviter is not None else None
+        for player in sorted({user_id} | ({inviter_id} if inviter_id is not None else set())):  # in id order
+            lock_player(self.session, self.campaign.id, player)
+        notices = self._tell(user_id, _activity(event, json.loads(event.body_json), day))
+        if inviter_id is not None:
+            notices += self._tell(
+                inviter_id, Activity("friend_opened_baitiao", event.event_id, day, {"invitee": event.user})
+            )
+        return notices
+
+    def _tell(self, user_id: int, activity: Activity) -> list[tuple[int, GameEvent]]:
+        viewer = campaign_viewer(self.campaign, self.now, "")
+        found = notify(self.session, self.registry, self.config, self.campaign.id, user_id, activity, self.now, viewer)
+        return [(user_id, event) for event in found]
 
 
 def _activity(event: HostEvent, body: dict[str, Any], day: str) -> Activity:

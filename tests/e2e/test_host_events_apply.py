@@ -97,3 +97,24 @@ def test_every_applied_event_says_how(app: Flask) -> None:
         rows = session.execute(select(HostEvent.type, HostEvent.outcome, HostEvent.applied_at)).all()
     assert [(kind, outcome) for kind, outcome, _ in rows] == [("order_paid", "applied"), ("shared", "applied")]
     assert all(applied_at is not None for *_, applied_at in rows)
+
+
+def test_four_appliers_over_many_shoppers_apply_every_event_once(app: Flask) -> None:
+    """Small batches of events of 20 shoppers in turn: concurrent runs take different events and lock shoppers in one
+    order, so none waits on another in a circle; every event is applied once and earns once."""
+    campaign = add_campaign(app, tasks_config())
+    events = [order(app, f"many-{n % 20}", f"JD-M{n}", 10_000 + n) for n in range(200)]
+    events += [event(app, "order_confirmed", f"many-{n % 20}", order_ref=f"JD-M{n}") for n in range(200)]
+    for start in range(0, len(events), 100):
+        assert set(send(app, campaign, events[start : start + 100])) == {"accepted"}
+    with ThreadPoolExecutor(4) as pool:
+        while sum(pool.map(lambda _: apply_host_events(app, limit_per_campaign=25), range(4))):
+            pass
+    with app.extensions["carnival.sessions"]() as session:
+        pending = session.scalar(select(func.count()).select_from(HostEvent).where(HostEvent.applied_at.is_(None)))
+        outcomes = set(session.scalars(select(HostEvent.outcome)))
+    assert pending == 0 and outcomes == {"applied"}
+    assert grants(app, "%:tasks:order:JD-M%") == 200
+    assert sum(holdings(app, campaign, f"many-{n}")[0] for n in range(20)) == sum(
+        (10_000 + n) // 100 for n in range(200)
+    )
