@@ -1,7 +1,9 @@
 """Event intake: a batch from the host's server, each event checked by its type's schema, stored once per host
 event id. The result of each event is one of ``accepted``, ``duplicate`` (the same id and body again: counted
 once) or ``refused`` with a code: ``invalid_event`` (fields, by path), ``unknown_type``, ``outside_campaign``
-(its time is not within the campaign's schedule) or ``event_id_reused`` (the same id with another body)."""
+(its time is not within the campaign's schedule; an order's delivery or refund may come after the end when the
+order was paid during the campaign, so that a refund still claws back) or ``event_id_reused`` (the same id with
+another body)."""
 
 from __future__ import annotations
 
@@ -23,6 +25,11 @@ from games.models import Campaign
 MAX_BATCH = 1000
 MAX_ORDER_FEN = 10**10
 TEXT = validate.Length(1, 64)
+LATE_TYPES = ("order_confirmed", "order_refunded")  # may come after the campaign, for an order paid during it
+LATE = (
+    "the event happened outside the campaign's schedule (after it, only the delivery or refund of an order paid"
+    " during it counts)"
+)
 
 
 class EventSchema(Schema):
@@ -103,9 +110,33 @@ def take_events(session: Session, campaign: Campaign, events: list[Any], now: da
         results.append(outcome if isinstance(outcome, EventResult) else None)
         if isinstance(outcome, _Checked):
             checked.append(outcome)
+    checked = _late_orders_paid_in_time(session, campaign, checked, results)
     stored = _store(session, checked)
     found = iter(stored)
     return [result if result is not None else next(found) for result in results]
+
+
+def _late_orders_paid_in_time(
+    session: Session, campaign: Campaign, checked: list[_Checked], results: list[EventResult | None]
+) -> list[_Checked]:
+    """Keep a delivery or refund reported after the campaign's end only when its order was paid during the campaign
+    (stored before, or in this batch); refuse the others as ``outside_campaign`` in place."""
+    late = [item for item in checked if item.row["occurred_at"] >= campaign.ends_at]
+    if not late:
+        return checked
+    paid_here = {item.row["subject"] for item in checked if item.row["type"] == "order_paid"}
+    wanted = {item.row["subject"] for item in late} - paid_here
+    query = select(HostEvent.subject).where(
+        HostEvent.campaign_id == campaign.id, HostEvent.type == "order_paid", HostEvent.subject.in_(wanted)
+    )
+    paid = paid_here | set(session.scalars(query))
+    refused = {id(item) for item in late if item.row["subject"] not in paid}
+    slots = iter(index for index, result in enumerate(results) if result is None)
+    for item in checked:
+        index = next(slots)
+        if id(item) in refused:
+            results[index] = EventResult(item.id, "refused", "outside_campaign", LATE)
+    return [item for item in checked if id(item) not in refused]
 
 
 def _check(event: Any, campaign: Campaign, now: datetime) -> EventResult | _Checked:
@@ -123,7 +154,8 @@ def _check(event: Any, campaign: Campaign, now: datetime) -> EventResult | _Chec
     except ValidationError as error:
         messages = {str(k): v if isinstance(v, list) else [str(v)] for k, v in error.normalized_messages().items()}
         return EventResult(event_id, "refused", "invalid_event", "some fields are invalid", messages)
-    if not campaign.starts_at <= loaded["at"] < campaign.ends_at:
+    late = loaded["at"] >= campaign.ends_at and loaded["type"] in LATE_TYPES  # checked against its order's payment
+    if not campaign.starts_at <= loaded["at"] < campaign.ends_at and not late:
         return EventResult(
             event_id, "refused", "outside_campaign", "the event happened outside the campaign's schedule"
         )

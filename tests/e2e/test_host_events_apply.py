@@ -14,7 +14,7 @@ from economy.service import SpendRequest, spend
 from games.commerce.models import HostEvent
 from server.host_events import apply_host_events
 from server.models import User
-from tests.conftest import add_campaign, login
+from tests.conftest import Clock, add_campaign, login
 from tests.e2e.tasks_support import event, holdings, order, send, send_and_apply, tasks_config
 
 RACERS = 20
@@ -118,3 +118,19 @@ def test_four_appliers_over_many_shoppers_apply_every_event_once(app: Flask) -> 
     assert sum(holdings(app, campaign, f"many-{n}")[0] for n in range(20)) == sum(
         (10_000 + n) // 100 for n in range(200)
     )
+
+
+def test_a_refund_after_the_campaign_still_claws_back_and_strays_are_refused(app: Flask, clock: Clock) -> None:
+    campaign = add_campaign(app, tasks_config(tasks=[]))
+    send_and_apply(app, campaign, [order(app, "late", "JD-L1", 20_000)])
+    clock.advance(days=31)  # the campaign ended yesterday
+    late = [
+        event(app, "order_confirmed", "late", order_ref="JD-L1"),
+        event(app, "order_confirmed", "late", order_ref="JD-NEVER-PAID"),
+        order(app, "late", "JD-L2", 20_000),
+    ]
+    assert send(app, campaign, late) == ["accepted", "refused", "refused"]
+    apply_host_events(app)
+    assert holdings(app, campaign, "late")[0] == 200
+    assert send_and_apply(app, campaign, [event(app, "order_refunded", "late", order_ref="JD-L1")]) == 1
+    assert holdings(app, campaign, "late")[0] == 0
