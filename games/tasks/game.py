@@ -93,8 +93,11 @@ class Tasks:
         return _carry_out(ctx, step, GameEvent("tasks.progress", {"task": task.key}))
 
     def observe(self, ctx: PlayContext, state: TasksState, activity: Activity) -> Outcome:
-        """What the shopper did elsewhere earns points and task progress (:func:`games.tasks.rules.observe`)."""
-        step = observe(ctx.config, state, activity.kind, activity.ref, activity.day, activity.facts)
+        """What the shopper did elsewhere earns points and task progress (:func:`games.tasks.rules.observe`); after the
+        campaign's last day (an order delivered or refunded later) it earns points only, no task progress."""
+        ended = bool(ctx.ends_on) and activity.day > ctx.ends_on
+        config = replace(ctx.config, tasks=()) if ended else ctx.config
+        step = observe(config, state, activity.kind, activity.ref, activity.day, activity.facts)
         return _carry_out(ctx, step, GameEvent("tasks.progress", {"kind": activity.kind}))
 
     def view(self, config: TasksConfig, state: TasksState, viewer: Viewer) -> dict[str, Any]:
