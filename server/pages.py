@@ -34,7 +34,12 @@ from server.models import User, mask_name
 
 bp = Blueprint("pages", __name__)
 WEB_DIR = Path(web.__file__).parent
-GAME_PAGES = {"wheel": "pages.wheel_page", "checkin": "pages.checkin_page"}  # the games with a page, tab order
+GAME_PAGES = {  # the games with a page, in tab order (a campaign's board first: its wheel is what the board feeds)
+    "monopoly": "pages.monopoly_page",
+    "wheel": "pages.wheel_page",
+    "checkin": "pages.checkin_page",
+}
+GAME_NAMES = {"checkin": "check-in calendar", "monopoly": "Monopoly board"}  # pages that need their game
 VENDOR = {"chart.js": "dist", "socket.io-client": "dist", "swagger-ui-dist": ""}
 
 
@@ -113,6 +118,12 @@ def checkin_page(campaign_id: int) -> str | tuple[str, int]:
     return _campaign_page("play/checkin/page.html", campaign_id, game="checkin")
 
 
+@bp.get("/play/<int:campaign_id>/monopoly")
+def monopoly_page(campaign_id: int) -> str | tuple[str, int]:
+    """The Monopoly board (白条大富翁) with its tasks."""
+    return _campaign_page("play/monopoly/page.html", campaign_id, game="monopoly")
+
+
 @bp.get("/play/<int:campaign_id>/rules")
 def rules_page(campaign_id: int) -> str | tuple[str, int]:
     """The public rules and odds page."""
@@ -121,15 +132,15 @@ def rules_page(campaign_id: int) -> str | tuple[str, int]:
 
 def _campaign_page(template: str, campaign_id: int, game: str | None = None) -> str | tuple[str, int]:
     """A page of a published campaign, or the error page (404) naming the unknown campaign (or, for the check-in
-    page, the game the campaign does not have). A game's page gets tabs to the campaign's game pages when it has
-    more than one."""
+    and Monopoly pages, the game the campaign does not have). A game's page gets tabs to the campaign's game pages
+    when it has more than one."""
     try:
         find_campaign(campaign_id)
     except ApiError as error:
         return render_template("play/error.html", code=error.code, message=error.message), error.status
     games = _campaign_games(campaign_id) if game else []
-    if game == "checkin" and game not in games:
-        message = f"campaign {campaign_id} has no check-in calendar"
+    if game in GAME_NAMES and game not in games:
+        message = f"campaign {campaign_id} has no {GAME_NAMES[game]}"
         return render_template("play/error.html", code="game_not_found", message=message), 404
     tabs = [{"game": key, "url": url_for(GAME_PAGES[key], campaign_id=campaign_id)} for key in games]
     return render_template(template, campaign_id=campaign_id, game=game, game_tabs=tabs if len(tabs) > 1 else [])

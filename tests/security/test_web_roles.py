@@ -101,6 +101,7 @@ ACCESS = {
     "pages.demo_login": "everyone",  # development only (the testing app is one)
     "pages.wheel_page": "everyone",
     "pages.checkin_page": "everyone",
+    "pages.monopoly_page": "everyone",
     "pages.rules_page": "everyone",
     "pages.wallet_page": "everyone",  # the page; its data comes from the shopper API
     "pages.launch": "launch_token",
