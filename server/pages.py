@@ -148,8 +148,11 @@ def _campaign_page(template: str, campaign_id: int, game: str | None = None) -> 
 
 @bp.get("/play/wallet")
 def wallet_page() -> str:
-    """The shopper's wallet."""
-    return render_template("play/wallet.html", campaign_id=request.args.get("campaign", type=int))
+    """The shopper's wallet; ``?campaign=ID`` links back to that campaign's first game page."""
+    campaign_id = request.args.get("campaign", type=int)
+    games = _campaign_games(campaign_id) if campaign_id else []
+    back = url_for(GAME_PAGES[games[0]], campaign_id=campaign_id) if games else None
+    return render_template("play/wallet.html", campaign_id=campaign_id, back_url=back)
 
 
 @bp.get("/dev/login")

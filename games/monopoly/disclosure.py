@@ -11,6 +11,18 @@ from games.monopoly.config import Card, MonopolyConfig, Tile
 from games.monopoly.odds import landing_odds
 
 Change = tuple[str, str]
+ITEM_NAMES = {
+    "dice": ("骰子", "die"),
+    "remote_dice": ("遥控骰子", "remote-control die"),
+    "double_card": ("双倍卡", "double card"),
+}
+
+
+def item_name(item: str) -> tuple[str, str]:
+    """An item's Chinese and English name on the rules page (its key when it is not one of the board's own)."""
+    return ITEM_NAMES.get(item, (item, item))
+
+
 CARD_WORDS = {
     "move": ("前进{n}步", "move {n} forward"),
     "back": ("后退{n}步", "move {n} back"),
@@ -25,8 +37,9 @@ def rules_lines(config: MonopolyConfig, pool: Pool) -> list[RuleLine]:
     names = {p.key: (p.name, p.name_en or p.name) for p in pool.prizes}
     lines = [
         RuleLine(
-            f"每次掷骰消耗1个「{config.dice_item}」，掷{config.dice}颗骰子（公平随机数，可验证），前进点数之和",
-            f"Each roll takes one {config.dice_item} and rolls {config.dice} die/dice (fair, verifiable draws)",
+            f"每次掷骰消耗1个「{item_name(config.dice_item)[0]}」，掷{config.dice}颗骰子（公平随机数，可验证），前进点数之和",
+            f"Each roll takes one {item_name(config.dice_item)[1]} and rolls {config.dice} die/dice (fair, verifiable"
+            " draws)",
         ),
         RuleLine(
             f"下列落点概率为前{config.odds_rolls}次掷骰的每次平均值，按全部点数与机会卡精确计算",
@@ -38,12 +51,14 @@ def rules_lines(config: MonopolyConfig, pool: Pool) -> list[RuleLine]:
     lines += [_card_line(card, config, names) for card in config.cards]
     lines += _lap_lines(config, names)
     if config.remote_item:
-        lines.append(RuleLine(f"遥控骰子「{config.remote_item}」：自选点数", f"{config.remote_item}: choose the roll"))
+        zh, en = item_name(config.remote_item)
+        lines.append(RuleLine(f"「{zh}」：自选本次点数（每颗骰子1至6）", f"{en}: choose the roll (1 to 6 a die)"))
     if config.double_item:
         lines.append(
             RuleLine(
-                f"双倍卡「{config.double_item}」：本次落点奖励翻倍",
-                f"{config.double_item}: this roll's rewards doubled",
+                f"「{item_name(config.double_item)[0]}」：本次落点奖励翻倍（用了就算，落在无奖励的格子也会用掉）",
+                f"{item_name(config.double_item)[1]}: this roll's landing rewards doubled (used even where a tile"
+                " gives nothing)",
             )
         )
     return lines

@@ -116,10 +116,15 @@ class Monopoly:
         return Outcome(new_state, [GameEvent("monopoly.rolled", payload)], rewards.outcomes + lap_grants)
 
     def view(self, config: MonopolyConfig, state: BoardState, viewer: Viewer) -> dict[str, Any]:
-        """The board, the token's tile, laps, the next lap milestone and whether a double card waits."""
+        """The board and its chance cards, the token's tile, laps, the next lap milestone and whether a double card
+        waits."""
         upcoming = next((m for m in config.lap_milestones if m.laps > state.laps), None)
         return {
             "tiles": [_tile_view(tile) for tile in config.tiles],
+            "cards": [
+                {"kind": c.kind, "name": c.name, "name_en": c.name_en, "steps": c.steps, "prize": c.prize}
+                for c in config.cards
+            ],
             "tile": state.distance % len(config.tiles),
             "distance": state.distance,
             "laps": state.laps,
@@ -149,7 +154,8 @@ class _Rewards:
         tile = self.config.tiles[landing.tile]
         seen: dict[str, Any] = {"tile": landing.tile, "distance": landing.distance}
         if tile.kind == "points":
-            seen["granted"] = self._grant(self._points(tile.points))
+            prize = self._points(tile.points)
+            seen |= {"points": prize.reward.amount, "granted": self._grant(prize)}
         elif tile.kind == "prize" and tile.prize:
             seen["granted"] = self._grant(self.ctx.pool.prize(tile.prize))
         elif tile.kind == "draw" and landing.pick is not None:

@@ -23,6 +23,8 @@ HOST_TRIGGERS = (
 TRIGGERS = (*HOST_TRIGGERS, "played", "browse")
 CLIENT_TRIGGERS = ("browse",)  # reported by the shopper's page: low trust
 CLIENT_DAILY_MAX = 3  # a low-trust task completes at most this often a day
+ON_ORDERS = {"on": ["order_paid", "order_confirmed"]}  # the triggers whose facts have an amount, payment, category
+ON_PLAYS = {"on": ["played"]}
 
 
 class MultiplierSchema(Schema):
@@ -93,13 +95,34 @@ class TaskSchema(Schema):
     title = fields.String(required=True, validate=validate.Length(1, 40))
     title_en = fields.String(load_default=None, allow_none=True, validate=validate.Length(0, 80))
     on = fields.String(required=True, validate=validate.OneOf(TRIGGERS))
-    min_amount_fen = fields.Integer(strict=True, load_default=0, validate=validate.Range(0, MAX_FEN))
-    baitiao_only = fields.Boolean(load_default=False, metadata={"description": "orders paid with 白条 only"})
-    category = fields.String(load_default=None, allow_none=True, validate=validate.Length(1, 64))
-    photos_only = fields.Boolean(load_default=False, metadata={"description": "reviews with photos only"})
-    game = fields.String(load_default=None, allow_none=True, validate=KEY, metadata={"description": "for played"})
-    action = fields.String(load_default=None, allow_none=True, validate=KEY, metadata={"description": "for played"})
-    seconds = fields.Integer(strict=True, load_default=15, validate=validate.Range(1, 600))
+    min_amount_fen = fields.Integer(
+        strict=True,
+        load_default=0,
+        validate=validate.Range(0, MAX_FEN),
+        metadata={"x-only-for": ON_ORDERS},  # the console shows a field only where it applies
+    )
+    baitiao_only = fields.Boolean(
+        load_default=False, metadata={"description": "orders paid with 白条 only", "x-only-for": ON_ORDERS}
+    )
+    category = fields.String(
+        load_default=None, allow_none=True, validate=validate.Length(1, 64), metadata={"x-only-for": ON_ORDERS}
+    )
+    photos_only = fields.Boolean(
+        load_default=False,
+        metadata={"description": "reviews with photos only", "x-only-for": {"on": ["review_posted"]}},
+    )
+    game = fields.String(
+        load_default=None, allow_none=True, validate=KEY, metadata={"description": "for played", "x-only-for": ON_PLAYS}
+    )
+    action = fields.String(
+        load_default=None, allow_none=True, validate=KEY, metadata={"description": "for played", "x-only-for": ON_PLAYS}
+    )
+    seconds = fields.Integer(
+        strict=True,
+        load_default=15,
+        validate=validate.Range(1, 600),
+        metadata={"description": "for browse", "x-only-for": {"on": ["browse"]}},
+    )
     count = fields.Integer(strict=True, load_default=1, validate=validate.Range(1, 1000))
     repeat = fields.String(load_default="once", validate=validate.OneOf(["once", "daily", "repeatable"]))
     max_times = fields.Integer(
@@ -114,7 +137,13 @@ class TaskSchema(Schema):
     link = fields.String(
         load_default=None,
         allow_none=True,
-        validate=validate.Length(1, 300),
+        validate=[
+            validate.Length(1, 300),
+            validate.Regexp(
+                r"^(https?://|/|(?!(javascript|data|vbscript):)[a-z][a-z0-9+.-]*://)\S+\Z",
+                error="use an http(s) address, a path, or an app link (scheme://...); not javascript: or data:",
+            ),
+        ],
         metadata={"description": "where the 去完成 button goes (a host app page)"},
     )
 

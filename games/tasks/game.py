@@ -159,7 +159,10 @@ def _granted_once(ctx: PlayContext, prize: Any, reference: str, fallback: bool) 
 
 
 def _task_view(task: Task, state: TasksState, today: str) -> dict[str, Any]:
+    """A task as the list shows it: progress toward the next completion, completions in today's window (all of
+    them, ``completed``, when none is left), and since when the page has been browsing for it."""
     key = window(task, today)
+    done = state.done.get(task.key, {}).get(key, 0)
     return {
         "key": task.key,
         "title": task.title,
@@ -167,7 +170,7 @@ def _task_view(task: Task, state: TasksState, today: str) -> dict[str, Any]:
         "on": task.on,
         "count": task.count,
         "progress": state.progress.get(task.key, {}).get(key, 0),
-        "done": state.done.get(task.key, {}).get(key, 0),
+        "done": done,
         "max_times": task.max_times,
         "repeat": task.repeat,
         "prize": task.prize,
@@ -175,6 +178,8 @@ def _task_view(task: Task, state: TasksState, today: str) -> dict[str, Any]:
         "seconds": task.seconds,
         "client_reported": task.client_reported,
         "browsing": task.key in state.browsing,
+        "browsing_since": state.browsing.get(task.key),
+        "completed": done >= task.max_times,
     }
 
 
