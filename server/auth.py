@@ -23,7 +23,8 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 def shopper_from_launch(db_session: Session, launch: Launch) -> User:
-    """The shopper of a verified launch, created on first visit, name and tier refreshed."""
+    """The shopper of a verified launch, created on first visit; name, tier and the host's claims (device, risk,
+    account opening) refreshed."""
     user = db_session.scalars(select(User).where(User.external_id == launch.user_id)).one_or_none()
     if user is None:
         user = User(
@@ -31,6 +32,7 @@ def shopper_from_launch(db_session: Session, launch: Launch) -> User:
         )
         db_session.add(user)
     user.display_name, user.tier = launch.name, launch.tier
+    user.device_hash, user.risk_flag, user.host_joined_on = launch.device, launch.risk, launch.joined
     db_session.flush()
     return user
 

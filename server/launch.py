@@ -15,7 +15,7 @@ import json
 import re
 import secrets
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from server.input_guard import UNSTORABLE
@@ -26,6 +26,7 @@ VERSION = "v1"
 MAX_LIFETIME_SECONDS = 10 * 60
 JTI_PATTERN = re.compile(r"[A-Za-z0-9_-]{16,128}")
 TIER = re.compile(r"[a-z0-9_]{1,16}")  # the host's member tier codes (by default normal, silver, gold, diamond)
+DEVICE = re.compile(r"[A-Za-z0-9_=+/-]{8,128}")  # a hash of the shopper's device id, as the host computes it
 
 
 class LaunchTokenError(ValueError):
@@ -46,6 +47,20 @@ class Launch:
     tier: str
     expires_at: int
     jti: str
+    device: str | None = None
+    risk: bool = False
+    joined: date | None = None
+
+
+@dataclass(frozen=True)
+class Claims:
+    """What the host may also say of a shopper, for the fraud rules of shares and invitations: a hash of their
+    device id (``device``), whether its risk system flags them (``risk``) and when their account was opened
+    (``joined``)."""
+
+    device: str | None = None
+    risk: bool = False
+    joined: date | None = None
 
 
 def _b64(data: bytes) -> str:
@@ -62,11 +77,17 @@ def signature(secret: str, payload: str) -> str:
     return _b64(hmac.new(secret.encode(), f"{VERSION}.{payload}".encode(), hashlib.sha256).digest())
 
 
-def sign(key: Key, user_id: str, name: str, tier: str, expires_at: int, jti: str | None = None) -> str:
+def sign(
+    key: Key, user_id: str, name: str, tier: str, expires_at: int, jti: str | None = None, claims: Claims = Claims()
+) -> str:
     """A launch token for one shopper, valid until ``expires_at`` (Unix seconds), signed with ``key`` and
-    named by its ``kid``; ``jti`` defaults to a fresh random id."""
+    named by its ``kid``; ``jti`` defaults to a fresh random id; ``claims`` adds ``device``, ``risk`` and
+    ``joined`` when set."""
     body: dict[str, Any] = {"purpose": PURPOSE, "sub": user_id, "name": name, "tier": tier, "exp": expires_at}
     body["jti"] = jti if jti is not None else secrets.token_urlsafe(16)
+    body |= {"device": claims.device} if claims.device else {}
+    body |= {"risk": True} if claims.risk else {}
+    body |= {"joined": claims.joined.isoformat()} if claims.joined else {}
     if key.kid is not None:
         body["kid"] = key.kid
     payload = _b64(json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode())
@@ -121,7 +142,25 @@ def _launch(body: dict[str, Any], now: int) -> Launch:
     jti = body.get("jti")
     if not isinstance(jti, str) or not JTI_PATTERN.fullmatch(jti):
         raise LaunchTokenError("token_invalid", "the launch token's jti must be 16-128 letters, digits, '-' or '_'")
-    return Launch(user_id=user_id, name=name, tier=tier, expires_at=expires_at, jti=jti)
+    claims = _claims(body)
+    return Launch(user_id, name, tier, expires_at, jti, claims.device, claims.risk, claims.joined)
+
+
+def _claims(body: dict[str, Any]) -> Claims:
+    """The optional fraud-rule claims: ``device`` (8-128 of A-Z a-z 0-9 _ = + / -), ``risk`` (true or false) and
+    ``joined`` (YYYY-MM-DD). :raises LaunchTokenError: ``token_invalid`` naming a bad one."""
+    device, risk, joined = body.get("device"), body.get("risk", False), body.get("joined")
+    if device is not None and not (isinstance(device, str) and DEVICE.fullmatch(device)):
+        raise LaunchTokenError("token_invalid", "the launch token's device must be 8-128 of A-Z a-z 0-9 _ = + / -")
+    if not isinstance(risk, bool):
+        raise LaunchTokenError("token_invalid", "the launch token's risk must be true or false")
+    try:
+        opened = date.fromisoformat(joined) if isinstance(joined, str) and len(joined) == 10 else None
+    except ValueError:
+        opened = None
+    if joined is not None and opened is None:
+        raise LaunchTokenError("token_invalid", "the launch token's joined must be a date, YYYY-MM-DD")
+    return Claims(device, risk, opened)
 
 
 def _text(value: Any) -> bool:

@@ -3,7 +3,7 @@ tokens."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
@@ -28,6 +28,9 @@ class User(Base):
     tier: Mapped[str] = mapped_column(String(16), default="normal")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     disabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    device_hash: Mapped[str | None] = mapped_column(String(128))  # the host's claims at the last launch
+    risk_flag: Mapped[bool] = mapped_column(default=False)
+    host_joined_on: Mapped[date | None]
 
 
 class AuthSession(Base):
