@@ -7,7 +7,7 @@ A game is pure: no SQL, no clock, no randomness of its own. It receives a :class
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Protocol, runtime_checkable
 
 from marshmallow import Schema
@@ -84,11 +84,31 @@ class Action:
     payload: dict[str, Any] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class Profile:
+    """What the host's launch token last said of the shopper beyond the tier, for fraud rules: a hash of their
+    device id, whether its risk system flags them, and the day their account was opened."""
+
+    device: str | None = None
+    risk: bool = False
+    joined: date | None = None
+
+
+@dataclass(frozen=True)
+class Partner:
+    """The other shopper of a two-player action (the sharer a helper assists): the engine locked both players in id
+    order; ``state`` is the partner's state in the game, ``economy`` grants to the partner."""
+
+    user_id: int
+    state: Any
+    economy: EconomyPort
+
+
 @dataclass
 class PlayContext:
     """Everything a game may use while applying one action: ``today`` in the campaign's time zone, the shopper's
-    member ``tier`` (from the host's launch token) and the campaign's first and last day (``starts_on``,
-    ``ends_on``)."""
+    member ``tier`` and ``profile`` (from the host's launch token), the campaign's first and last day
+    (``starts_on``, ``ends_on``) and, in a two-player action, the ``partner``."""
 
     user_id: int
     campaign_id: int
@@ -101,6 +121,8 @@ class PlayContext:
     tier: str = ""
     starts_on: str = ""
     ends_on: str = ""
+    profile: Profile = field(default_factory=Profile)
+    partner: Partner | None = None
 
 
 @dataclass(frozen=True)
@@ -145,11 +167,13 @@ class GameEvent:
 
 @dataclass(frozen=True)
 class Outcome:
-    """What ``apply`` returns: the new state, events for the shopper and the prize outcomes."""
+    """What ``apply`` returns: the new state, events for the shopper and the prize outcomes; in a two-player action,
+    the partner's new state (``None``: unchanged)."""
 
     state: Any
     events: list[GameEvent]
     grants: list[PrizeOutcome]
+    partner_state: Any = None
 
 
 @runtime_checkable
@@ -168,6 +192,7 @@ class Game(Protocol):
     - optionally ``audience_schema`` (marshmallow) and ``simulate_audience(config, pool, audience)``: the game's
       own cost model for ops (``POST /api/ops/simulate/games/<key>``), for a game whose cost is not a number of
       pool draws (a check-in's points by tier and its milestones);
+    - optionally ``staff_actions``: actions only staff may take (through the ops API, never the shoppers');
     - optionally ``observe(ctx, state, activity) -> Outcome``: told of what the shopper did elsewhere (a host
       event, an action of another game of the campaign), in that transaction; it may grant but never draw
       (``ctx.rng`` refuses), so an observation leaves no draw record;

@@ -25,8 +25,10 @@ from games.engine.contract import (
     Game,
     GameEvent,
     Outcome,
+    Partner,
     PlayContext,
     PrizeOutcome,
+    Profile,
     Rejection,
     Viewer,
 )
@@ -154,6 +156,8 @@ def play(
     action: Action,
     clock: Callable[[], datetime],
     tier: str = "",
+    profile: Profile | None = None,
+    partner: int | None = None,
 ) -> PlayResult:
     """Apply one action for one shopper inside the caller's transaction; a draw it made is recorded by
     :func:`record_draw`, which the caller calls last, just before it commits.
@@ -161,14 +165,19 @@ def play(
     Closing is held off first (:func:`games.fairness.checkpoints.hold_off_closing`: the campaign's periods stay open
     until commit; taken before the player's lock, because the sealer, once it holds closing, updates player
     rows), then the shopper's player row is locked; then ``clock`` is read once, and that one reading decides
-    whether the campaign runs, the day, and the seed period the draw uses. ``tier``: the shopper's member tier,
-    as the host's launch token last said.
+    whether the campaign runs, the day, and the seed period the draw uses. ``tier`` and ``profile``: what the
+    host's launch token last said of the shopper. ``partner``: the other shopper of a two-player action (a share's
+    sharer): both players are locked in id order before anything is read, the game gets the partner's state and
+    an economy bound to them, and the partner's new state is stored with the shopper's.
 
     :raises Rejection: for an unknown or inactive campaign or game, a period that closed while the shopper's
         earlier action held the lock (``period_closed``: try again), or the game's own refusal; the caller
         rolls back and nothing has changed.
     """
     hold_off_closing(session, campaign_id)  # before the player's lock: the sealer updates player rows
+    if partner is not None:
+        for either in sorted({user_id, partner}):  # a fixed order: two actions on the same pair cannot deadlock
+            lock_player(session, campaign_id, either)
     player, state_row = _lock_player_with_state(session, campaign_id, user_id, game_key)
     now = clock()
     campaign, config, covering = _running_with_period(session, registry, campaign_id, now)
@@ -184,11 +193,15 @@ def play(
     viewer = campaign_viewer(campaign, now, tier)
     reference = f"{period.key}:{player.next_nonce}"
     port = SqlEconomyPort(session, campaign_id, user_id, config, viewer.today, now, reference, game_key)
+    state = game.load_state(json.loads(state_row.state_json))
+    other, other_row = _partner(session, game, config, partner, (campaign_id, user_id, game_key), state, viewer, now)
     ctx = PlayContext(
         user_id, campaign_id, config.games[game_key], config.pool, rng, now, viewer.today, port, tier,
-        viewer.starts_on, viewer.ends_on,
+        viewer.starts_on, viewer.ends_on, profile or Profile(), other,
     )  # fmt: skip
-    outcome = game.apply(ctx, game.load_state(json.loads(state_row.state_json)), action)
+    outcome = game.apply(ctx, state, action)
+    if other_row is not None and outcome.partner_state is not None:
+        other_row.state_json = json.dumps(game.dump_state(outcome.partner_state), sort_keys=True)
     if observers(registry, config, origin=game_key):
         played = Activity("played", reference, viewer.today, {"game": game_key, "action": action.name})
         observed = notify(session, registry, config, campaign_id, user_id, played, now, viewer, origin=game_key)
@@ -207,6 +220,32 @@ def play(
     player.next_nonce += 1
     session.flush()
     return PlayResult(campaign_id, outcome.events, outcome.grants, view(outcome.state), facts)
+
+
+def _partner(
+    session: Session,
+    game: Game,
+    config: CampaignConfig,
+    partner: int | None,
+    who: tuple[int, int, str],
+    own_state: Any,
+    viewer: Viewer,
+    now: datetime,
+) -> tuple[Partner | None, GameState | None]:
+    """The partner of a two-player action (locked by :func:`play`) and their state row (``None`` when the partner
+    is the shopper: the game sees their own state, and refuses)."""
+    if partner is None:
+        return None, None
+    campaign_id, user_id, game_key = who
+    reference = f"partner:{user_id}:{now.isoformat()}"
+    port = SqlEconomyPort(session, campaign_id, partner, config, viewer.today, now, reference, game_key)
+    if partner == user_id:
+        return Partner(partner, own_state, port), None
+    where = (GameState.campaign_id == campaign_id, GameState.user_id == partner, GameState.game == game_key)
+    row = session.scalars(select(GameState).where(*where)).one_or_none()
+    if row is None:
+        row = _new_state_row(session, campaign_id, partner, game_key, game.dump_state(game.initial_state()))
+    return Partner(partner, game.load_state(json.loads(row.state_json)), port), row
 
 
 def campaign_viewer(campaign: Campaign, now: datetime, tier: str) -> Viewer:

@@ -64,7 +64,7 @@ def flip(client: FlaskClient, campaign: int, key: str) -> Any:
 
 
 def test_the_registry_loads_the_installed_game(coin_app: Flask) -> None:
-    assert coin_app.extensions["carnival.registry"].names() == ["checkin", "coin", "monopoly", "tasks", "wheel"]
+    assert coin_app.extensions["carnival.registry"].names() == ["checkin", "coin", "monopoly", "share", "tasks", "wheel"]
 
 
 def test_ops_get_its_settings_form_and_its_simulation_model(coin_app: Flask) -> None:
@@ -124,7 +124,8 @@ def test_it_plays_beside_the_wheel_and_its_draws_verify(coin_app: Flask, clock: 
     js = js_verdicts([path.read_text("utf-8")])[0]
     assert (
         not js.ok
-        and js.message == 'record seq 1: game "coin" is not one this verifier knows (it knows: checkin, wheel)'
+        and js.message
+        == 'record seq 1: game "coin" is not one this verifier knows (it knows: checkin, monopoly, share, tasks, wheel)'
     )
 
 
@@ -147,7 +148,7 @@ def test_a_game_without_an_installed_replay_is_refused_by_name(coin_app: Flask, 
     path.write_text("".join(rehashed(lines, at, {"game": "dice"})), "utf-8")
     result = verify(path)
     assert failed(result), result.output
-    known = "checkin, coin, monopoly, tasks, wheel"
+    known = "checkin, coin, monopoly, share, tasks, wheel"
     assert f'game "dice" is not one this verifier knows (it knows: {known})' in result.output, result.output
 
 

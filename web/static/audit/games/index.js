@@ -3,7 +3,8 @@
 // pool pick: its records name no prize and all their integers are the game's own.
 import { checkin } from "./checkin.js";
 import { monopoly } from "./monopoly.js";
+import { share } from "./share.js";
 import { tasks } from "./tasks.js";
 import { wheel } from "./wheel.js";
 
-export const GAMES = new Map([checkin, monopoly, tasks, wheel].map((game) => [game.game, game]));
+export const GAMES = new Map([checkin, monopoly, share, tasks, wheel].map((game) => [game.game, game]));

@@ -1,0 +1,56 @@
+"""How a helper's prize follows from its integer (docs/fairness.md, "Share-to-unlock"), for the verifiers.
+
+Standard library only: it reads the record and the config's ``games.share.helper_prizes``, nothing of the engine.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def pick(weights: list[int], value: int) -> int:
+    """The index whose cumulative weight first exceeds ``value``."""
+    total = 0
+    for index, weight in enumerate(weights):
+        total += weight
+        if value < total:
+            return index
+    return len(weights) - 1
+
+
+class ShareReplay:
+    """The share's step. An assist picks no pool prize (``picks_prize`` is false): its one integer ``draws[0]`` is
+    ``[W, v]`` over the helper prizes' total weight ``W``, and ``detail.pick`` is the index of the prize whose
+    cumulative weight first exceeds ``v``. ``detail.sharer`` (the user id of the shopper assisted) and
+    ``detail.share`` (their share's number) name the other player of the assist."""
+
+    game = "share"
+    picks_prize = False
+    detail_members = ("pick", "share", "sharer")
+    missing_config = "has no helper prizes (games.share.helper_prizes: objects with integer weight above 0)"
+
+    def config_view(self, config: dict[str, Any]) -> list[int] | None:
+        """The helper prizes' weights, when ``games.share.helper_prizes`` is a non-empty list of weighted objects."""
+        games = config.get("games")
+        share = games.get("share") if type(games) is dict else None
+        prizes = share.get("helper_prizes") if type(share) is dict else None
+        if type(prizes) is not list or not prizes:
+            return None
+        weights = [p.get("weight") if type(p) is dict else None for p in prizes]
+        return weights if all(type(w) is int and w > 0 for w in weights) else None  # type: ignore[return-value]
+
+    def check(
+        self, view: list[int], landed: str, draws: list[list[int]], at: int, detail: dict[str, Any]
+    ) -> str | None:
+        """Why the helper's prize does not follow from ``draws[at]``, or ``None``."""
+        if len(draws) != at + 1:
+            return f"an assist has {at + 1} draw, not {len(draws)}"
+        n, value = draws[at][0], draws[at][1]
+        if n != sum(view):
+            return f"an assist's draw range {n} is not the helper prizes' total weight {sum(view)}"
+        if detail["pick"] != pick(view, value):
+            return f"an assist's helper prize {detail['pick']} but the draw picks {pick(view, value)}"
+        return None
+
+
+replay = ShareReplay()
