@@ -64,7 +64,14 @@ def flip(client: FlaskClient, campaign: int, key: str) -> Any:
 
 
 def test_the_registry_loads_the_installed_game(coin_app: Flask) -> None:
-    assert coin_app.extensions["carnival.registry"].names() == ["checkin", "coin", "monopoly", "share", "tasks", "wheel"]
+    assert coin_app.extensions["carnival.registry"].names() == [
+        "checkin",
+        "coin",
+        "monopoly",
+        "share",
+        "tasks",
+        "wheel",
+    ]
 
 
 def test_ops_get_its_settings_form_and_its_simulation_model(coin_app: Flask) -> None:
