@@ -15,6 +15,26 @@ CARD_KINDS = ("move", "double", "free_roll", "prize")
 MAX_POINTS = 1_000_000
 MAX_WEIGHT = 1_000_000
 MAX_CHAIN = 3  # landings one roll may chain through chance cards (the first landing included)
+DEFAULT_TILES = (
+    {"kind": "start", "name": "起点", "name_en": "Start"},
+    {"kind": "points", "name": "10积分", "name_en": "10 points", "points": 10},
+    {"kind": "points", "name": "20积分", "name_en": "20 points", "points": 20},
+    {"kind": "chance", "name": "机会", "name_en": "Chance"},
+    {"kind": "points", "name": "10积分", "name_en": "10 points", "points": 10},
+    {"kind": "points", "name": "30积分", "name_en": "30 points", "points": 30},
+    {"kind": "rest", "name": "休息站", "name_en": "Rest"},
+    {"kind": "points", "name": "20积分", "name_en": "20 points", "points": 20},
+    {"kind": "points", "name": "10积分", "name_en": "10 points", "points": 10},
+    {"kind": "chance", "name": "机会", "name_en": "Chance"},
+    {"kind": "points", "name": "50积分", "name_en": "50 points", "points": 50},
+    {"kind": "points", "name": "20积分", "name_en": "20 points", "points": 20},
+)  # a starter board for a new draft: points only, so it fits any pool
+DEFAULT_CARDS = (
+    {"kind": "move", "name": "前进3步", "name_en": "Forward 3", "weight": 3, "steps": 3},
+    {"kind": "move", "name": "后退2步", "name_en": "Back 2", "weight": 2, "steps": -2},
+    {"kind": "double", "name": "双倍卡", "name_en": "Double", "weight": 2},
+    {"kind": "free_roll", "name": "再掷一次", "name_en": "Free roll", "weight": 2},
+)
 
 
 class WeightedPrizeSchema(Schema):
@@ -32,11 +52,25 @@ class TileSchema(Schema):
     """A tile: ``start`` (the first tile: passing it counts a lap), ``points``, ``prize`` (a pool prize: a coupon,
     a red packet, wheel spins...), ``draw`` (a draw from the tile's own pool), ``chance`` (a card) or ``rest``."""
 
-    kind = fields.String(required=True, validate=validate.OneOf(TILE_KINDS))
+    kind = fields.String(
+        required=True,
+        validate=validate.OneOf(TILE_KINDS),
+        metadata={"default": "points"},  # the kind of a tile the console adds
+    )
     name = fields.String(required=True, validate=validate.Length(1, 20))
     name_en = fields.String(load_default=None, allow_none=True, validate=validate.Length(0, 40))
-    points = fields.Integer(strict=True, load_default=0, validate=validate.Range(0, MAX_POINTS))
-    prize = fields.String(load_default=None, allow_none=True, validate=KEY, metadata=PRIZE_KEY)
+    points = fields.Integer(
+        strict=True,
+        load_default=0,
+        validate=validate.Range(0, MAX_POINTS),
+        metadata={"x-only-for": {"kind": ["points"]}},  # the console shows a field only where it applies
+    )
+    prize = fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=KEY,
+        metadata={**PRIZE_KEY, "x-only-for": {"kind": ["prize"]}},
+    )
     draws = fields.List(fields.Nested(WeightedPrizeSchema), load_default=list, validate=validate.Length(0, 20))
 
     @validates_schema
@@ -62,8 +96,18 @@ class CardSchema(Schema):
     name = fields.String(required=True, validate=validate.Length(1, 20))
     name_en = fields.String(load_default=None, allow_none=True, validate=validate.Length(0, 40))
     weight = fields.Integer(strict=True, required=True, validate=validate.Range(1, MAX_WEIGHT))
-    steps = fields.Integer(strict=True, load_default=0, validate=validate.Range(-12, 12))
-    prize = fields.String(load_default=None, allow_none=True, validate=KEY, metadata=PRIZE_KEY)
+    steps = fields.Integer(
+        strict=True,
+        load_default=0,
+        validate=validate.Range(-12, 12),
+        metadata={"x-only-for": {"kind": ["move"]}},
+    )
+    prize = fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=KEY,
+        metadata={**PRIZE_KEY, "x-only-for": {"kind": ["prize"]}},
+    )
 
     @validates_schema
     def _complete(self, data: dict[str, Any], **_: Any) -> None:
@@ -95,7 +139,10 @@ class MonopolyConfigSchema(Schema):
         fields.Nested(TileSchema),
         required=True,
         validate=validate.Length(12, 60, error="a board has 12 to 60 tiles"),
-        metadata={"description": "the ring of tiles in order; the first is the start"},
+        metadata={
+            "description": "the ring of tiles in order; the first is the start",
+            "default": [dict(tile) for tile in DEFAULT_TILES],  # what the console fills in for a new board
+        },
     )
     dice = fields.Integer(strict=True, load_default=1, validate=validate.OneOf([1, 2]))
     dice_item = fields.String(load_default="dice", validate=KEY, metadata={"description": "the item a roll spends"})
@@ -111,7 +158,12 @@ class MonopolyConfigSchema(Schema):
         validate=KEY,
         metadata={"description": "双倍卡: a prop that doubles the landing reward (none: no such prop)"},
     )
-    cards = fields.List(fields.Nested(CardSchema), load_default=list, validate=validate.Length(0, 30))
+    cards = fields.List(
+        fields.Nested(CardSchema),
+        load_default=list,
+        validate=validate.Length(0, 30),
+        metadata={"default": [dict(card) for card in DEFAULT_CARDS]},  # the starter board's chance cards
+    )
     lap_prize = fields.String(
         load_default=None,
         allow_none=True,

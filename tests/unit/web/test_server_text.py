@@ -38,6 +38,12 @@ SOURCES = [
     "games/checkin/game.py",
     "games/checkin/simulation.py",
     "games/checkin/terms.py",
+    "games/monopoly/config.py",
+    "games/monopoly/game.py",  # its check of the board's prizes; its refusals of a roll reach the shopper alike
+    "games/monopoly/disclosure.py",
+    "games/tasks/config.py",
+    "games/tasks/game.py",
+    "games/tasks/disclosure.py",
     "games/insight/simulate_limits.py",
     "server/api_ops.py",
     "server/api_ops_planning.py",

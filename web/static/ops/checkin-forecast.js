@@ -3,9 +3,9 @@
 // settings (unsaved edits included) to POST /api/ops/simulate/games/checkin. The server computes everything: the
 // panel shows its expected, p95 and p99 cost per shopper and for the audience, by tier, and its messages by field.
 
-import { api, ApiError, errorText } from "./api.js";
+import { api } from "./api.js";
 import { el, notice } from "./dom.js";
-import { fieldProblems, showFieldErrors } from "./field-errors.js";
+import { costFigures, numberInput as input, readNumber as read, showRefusal } from "./forecast-parts.js";
 import { count, yuan } from "./format.js";
 import { localName, t } from "./i18n.js";
 
@@ -18,43 +18,8 @@ export function evenShares(n) {
   return Array.from({ length: n }, (_, i) => (i === 0 ? 100 - each * (n - 1) : each) / 100);
 }
 
-/** A typed number as sent: the number, null when empty, else the text (for the server to name). */
-function read(text) {
-  const s = String(text).trim();
-  if (s === "") return null;
-  return Number.isFinite(Number(s)) ? Number(s) : s;
-}
-
-function input(value, attrs, onInput) {
-  return el("input", {
-    type: "number",
-    step: "any",
-    value: String(value ?? ""),
-    ...attrs,
-    oninput: (e) => onInput(e.target.value),
-  });
-}
-
-function tile(label, fen, testid) {
-  return el(
-    "div",
-    { class: "kpi" },
-    el("div", { class: "kpi-label" }, label),
-    el("div", { class: "kpi-value", "data-testid": testid }, yuan(fen)),
-  );
-}
-
 function figures(title, figure, testid) {
-  return [
-    el("h3", {}, title),
-    el(
-      "div",
-      { class: "kpis" },
-      tile(t("checkin_forecast.expected"), figure.expected_fen, `${testid}-expected`),
-      tile("P95", figure.p95_fen, `${testid}-p95`),
-      tile("P99", figure.p99_fen, `${testid}-p99`),
-    ),
-  ];
+  return costFigures(title, figure, testid, t("checkin_forecast.expected"));
 }
 
 function tierName(tiers, code) {
@@ -108,8 +73,7 @@ function byTierTable(result, tiers) {
 export function checkinForecastPanel(container, { getPool, getConfig }) {
   const audience = { shoppers: "10000", days: "30", shares: [], chances: [] };
   let shown = null; // the last forecast: {result, shoppers, days, at}
-  let refusal = null; // the last refusal and its messages by field, until the next run
-  let errors = {};
+  let refusal = null; // the last refusal (its messages by field), until the next run
 
   const tiers = () => (Array.isArray(getConfig()?.tiers) ? getConfig().tiers : []);
 
@@ -220,22 +184,10 @@ export function checkinForecastPanel(container, { getPool, getConfig }) {
     t("checkin_forecast.run"),
   );
 
-  /** The panel's own fields' messages next to them; the draft's fields' (and any left over) in the message. */
-  function showRefusal() {
-    if (!refusal) return;
-    const own = Object.entries(errors).filter(([path]) => isOwn(path));
-    const unplaced = showFieldErrors(container, Object.fromEntries(own));
-    const others = Object.fromEntries([...unplaced, ...Object.entries(errors).filter(([path]) => !isOwn(path))]);
-    const problems = fieldProblems(others);
-    const text = refusal instanceof ApiError && refusal.code === "invalid_input" ? t("checkin_forecast.invalid") : null;
-    notice(message, text ?? errorText(refusal), "error", problems.length ? el("ul", {}, problems) : "");
-  }
-
   async function run() {
     const body = request();
     button.disabled = true;
     refusal = null;
-    errors = {};
     render();
     notice(message, t("checkin_forecast.running"), "info");
     try {
@@ -244,7 +196,6 @@ export function checkinForecastPanel(container, { getPool, getConfig }) {
       notice(message, "");
     } catch (error) {
       refusal = error;
-      errors = error instanceof ApiError && error.code === "invalid_input" ? error.fields : {};
     } finally {
       button.disabled = false;
       render();
@@ -272,7 +223,7 @@ export function checkinForecastPanel(container, { getPool, getConfig }) {
       message,
       results(),
     );
-    showRefusal();
+    if (refusal) showRefusal(container, message, refusal, t("checkin_forecast.invalid"));
   }
 
   return {
@@ -281,9 +232,4 @@ export function checkinForecastPanel(container, { getPool, getConfig }) {
       if (path.startsWith(`config.games.${GAME}.tiers.`)) render();
     },
   };
-}
-
-/** True for the messages of the panel's own inputs (the others name fields of the draft). */
-function isOwn(path) {
-  return path === "audience" || path.startsWith("audience.");
 }

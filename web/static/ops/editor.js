@@ -1,10 +1,11 @@
 // The campaign editor: the draft as forms generated from the server's form descriptions, the pool
-// with live odds, rules preview, simulation (and the check-in's own cost forecast, checkin-forecast.js),
-// save (with revision), publish, pause/resume, versions and the audit trail. Every check is the server's;
-// its messages are shown next to their fields.
+// with live odds, rules preview, simulation (and the games' own cost forecasts: the check-in's,
+// checkin-forecast.js, and the board's, board-forecast.js), save (with revision), publish, pause/resume,
+// versions and the audit trail. Every check is the server's; its messages are shown next to their fields.
 
 import { api, errorText } from "./api.js";
 import { renderAudit } from "./audit.js";
+import { boardForecastPanel } from "./board-forecast.js";
 import { renderAudience, renderHead } from "./editor-head.js";
 import { $, debounce, el, notice } from "./dom.js";
 import { clearFieldError, clearFieldErrors, generalList, showFieldErrors } from "./field-errors.js";
@@ -208,6 +209,7 @@ function renderForm() {
   updateKeys();
   showErrors(null);
   forecast.render();
+  board.render();
 }
 
 function renderGames() {
@@ -350,6 +352,11 @@ const sim = simulationPanel($("simulation"), {
 const forecast = checkinForecastPanel($("checkin-forecast"), {
   getPool: pool,
   getConfig: () => state.body?.config?.games?.checkin,
+});
+
+const board = boardForecastPanel($("board-forecast"), {
+  getPool: pool,
+  getConfig: () => state.body?.config?.games?.monopoly,
 });
 
 await requireOps();

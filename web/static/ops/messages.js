@@ -1,6 +1,8 @@
 // The ops console's texts in Chinese (the default) and English, by key; {name} marks a placeholder.
 // Field labels ("field.<name>") fall back to the field's own name, so a game registered later shows
-// its form before anyone translates it.
+// its form before anyone translates it. The board's and its tasks' texts are in messages-board.js.
+
+import { BOARD_MESSAGES } from "./messages-board.js";
 
 export const MESSAGES = {
   zh: {
@@ -117,6 +119,8 @@ export const MESSAGES = {
     "action.add_item": "添加",
     "action.add_row": "添加一行",
     "action.remove": "删除",
+    "action.move_up": "上移",
+    "action.move_down": "下移",
     "action.reload": "重新加载",
     "action.create": "创建",
     "action.edit_draft": "修改草稿",
@@ -383,6 +387,7 @@ export const MESSAGES = {
     "term.the free spins a day": "每日免费次数",
     "term.the extra spins a day": "每日最多加抽次数",
     "term.the points per extra spin": "加抽所需积分",
+    ...BOARD_MESSAGES.zh,
   },
   en: {
     "app.title": "Carnival Ops Console",
@@ -501,6 +506,8 @@ export const MESSAGES = {
     "action.add_item": "Add",
     "action.add_row": "Add row",
     "action.remove": "Remove",
+    "action.move_up": "Move up",
+    "action.move_down": "Move down",
     "action.reload": "Reload",
     "action.create": "created",
     "action.edit_draft": "edited draft",
@@ -758,5 +765,6 @@ export const MESSAGES = {
     "checkin_forecast.per_shopper": "Per shopper ({days} days)",
     "checkin_forecast.audience": "All {shoppers} shoppers",
     "checkin_forecast.by_tier": "Per shopper of each tier ({days} days)",
+    ...BOARD_MESSAGES.en,
   },
 };
