@@ -15,7 +15,7 @@ from server import db
 from server.api_play import IDEMPOTENCY_HEADER, SPIN_BODY_MAX_BYTES, played_once
 from server.auth import require_role
 from server.body_limits import read_small_body
-from server.errors import SHOPPER_ERRORS, documented_role
+from server.errors import SHOPPER_ERRORS, ApiError, documented_role
 from server.input_guard import body_limit, load_json
 from server.models import User
 from server.schemas import GameActionResultSchema, GameViewSchema
@@ -72,6 +72,8 @@ def game_action(campaign_id: int, game: str, action: str, user: User) -> Respons
     was granted, the game's state now and the proof of the draw. The body (a JSON object, may be empty) is the
     action's payload, e.g. ``{"day": "2026-12-03"}`` for the check-in's ``make_up``."""
     user_id, tier = user.id, user.tier
+    if game in _registry().names() and action in getattr(_registry().get(game), "private_actions", ()):
+        raise ApiError(400, "unknown_action", f"the game '{game}' takes '{action}' through its own route only")
     raw = read_small_body(SPIN_BODY_MAX_BYTES)
     payload = load_json(raw) if raw.strip() else {}
     played = Action(action, payload if isinstance(payload, dict) else {})  # not an object: played_once says so

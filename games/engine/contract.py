@@ -192,7 +192,8 @@ class Game(Protocol):
     - optionally ``audience_schema`` (marshmallow) and ``simulate_audience(config, pool, audience)``: the game's
       own cost model for ops (``POST /api/ops/simulate/games/<key>``), for a game whose cost is not a number of
       pool draws (a check-in's points by tier and its milestones);
-    - optionally ``staff_actions``: actions only staff may take (through the ops API, never the shoppers');
+    - optionally ``private_actions``: actions the shoppers' generic action route refuses, because only the server's
+      own routes may take them, with what those supply (a share's link code and partner; an ops decision);
     - optionally ``observe(ctx, state, activity) -> Outcome``: told of what the shopper did elsewhere (a host
       event, an action of another game of the campaign), in that transaction; it may grant but never draw
       (``ctx.rng`` refuses), so an observation leaves no draw record;

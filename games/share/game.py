@@ -41,7 +41,7 @@ class ShareGame:
     config_schema = ShareConfigSchema
     replay = share_replay
     actions = frozenset({"start", "assist", "decide"})
-    staff_actions = frozenset({"decide"})
+    private_actions = frozenset({"start", "assist", "decide"})  # the share API and the ops API take them
     grant_names: ClassVar[dict[str, tuple[str, str]]] = {}
     disclosed_terms: tuple[DisclosedTerm, ...] = ()  # its terms are lists and rules: see worse_changes
     audience_schema = ShareAudienceSchema

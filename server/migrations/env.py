@@ -5,8 +5,6 @@ from __future__ import annotations
 from alembic import context
 
 import economy.models  # noqa: F401  (register tables)
-import games.commerce.models
-import games.models  # noqa: F401
 import server.models  # noqa: F401
 from economy.db import Base, make_engine
 
