@@ -8,7 +8,7 @@ import threading
 from collections import Counter
 
 from flask import Flask
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from economy.models import Grant
 from games.models import DrawRecord
