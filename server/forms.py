@@ -24,14 +24,24 @@ def describe(schema: Schema | type[Schema]) -> dict[str, Any]:
     return {"type": "object", "fields": [_field(converter, name, f) for name, f in instance.fields.items()]}
 
 
+NESTED_KEYWORDS = ("description", "default")  # what a nested field's metadata says of it, besides x-... keys
+
+
 def _field(converter: Any, name: str, field: fields.Field) -> dict[str, Any]:
     described: dict[str, Any] = {"name": name, "required": field.required}
     if isinstance(field, fields.Nested):
-        return {**described, **describe(field.schema)}
+        return {**described, **describe(field.schema), **_nested_metadata(field)}
     if isinstance(field, fields.List) and isinstance(field.inner, fields.Nested):
         listed = {**described, "type": "array", "items": describe(field.inner.schema)}
-        return {**listed, "default": field.metadata["default"]} if "default" in field.metadata else listed
+        return {**listed, **_nested_metadata(field)}
     prop = converter.field2property(field)
     if field.load_default not in (None, missing) and not callable(field.load_default):
         prop.setdefault("default", field.load_default)
     return {**described, **prop}
+
+
+def _nested_metadata(field: fields.Field) -> dict[str, Any]:
+    """What a nested field's (or a list of them's) metadata says for the console: its description, default, whether
+    it may be null, and its ``x-`` keywords (which kinds of item it applies to, ...)."""
+    kept = {key: value for key, value in field.metadata.items() if key in NESTED_KEYWORDS or key.startswith("x-")}
+    return {**kept, "nullable": True} if field.allow_none else kept

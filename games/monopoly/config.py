@@ -71,7 +71,12 @@ class TileSchema(Schema):
         validate=KEY,
         metadata={**PRIZE_KEY, "x-only-for": {"kind": ["prize"]}},
     )
-    draws = fields.List(fields.Nested(WeightedPrizeSchema), load_default=list, validate=validate.Length(0, 20))
+    draws = fields.List(
+        fields.Nested(WeightedPrizeSchema),
+        load_default=list,
+        validate=validate.Length(0, 20),
+        metadata={"description": "a draw tile's own prizes and weights", "x-only-for": {"kind": ["draw"]}},
+    )
 
     @validates_schema
     def _complete(self, data: dict[str, Any], **_: Any) -> None:
@@ -82,6 +87,8 @@ class TileSchema(Schema):
             raise ValidationError("a prize tile names its pool prize", "prize")
         if kind == "draw" and not data.get("draws"):
             raise ValidationError("a draw tile lists the prizes it draws from", "draws")
+        if kind != "draw" and data.get("draws"):
+            raise ValidationError("only a draw tile lists prizes to draw from", "draws")
 
     @post_load
     def _build(self, data: dict[str, Any], **_: Any) -> Tile:

@@ -62,6 +62,17 @@ class InteractionSchema(Schema):
         return Interaction(**data)
 
 
+class ShareRuleSchema(Schema):
+    """Points for a share, at most ``daily_max`` times a day."""
+
+    points = fields.Integer(strict=True, required=True, validate=validate.Range(0, MAX_POINTS))
+    daily_max = fields.Integer(strict=True, required=True, validate=validate.Range(1, 100))
+
+    @post_load
+    def _build(self, data: dict[str, Any], **_: Any) -> Interaction:
+        return Interaction(points=data["points"], photo_bonus=0, daily_max=data["daily_max"])
+
+
 class PointsRulesSchema(Schema):
     """积分规则: points for confirmed orders (floor per order), reviews and shares."""
 
@@ -74,7 +85,7 @@ class PointsRulesSchema(Schema):
     multipliers = fields.List(fields.Nested(MultiplierSchema), load_default=list, validate=validate.Length(0, 50))
     big_order = fields.Nested(BigOrderSchema, load_default=None, allow_none=True)
     review = fields.Nested(InteractionSchema, load_default=None, allow_none=True)
-    share = fields.Nested(InteractionSchema, load_default=None, allow_none=True)
+    share = fields.Nested(ShareRuleSchema, load_default=None, allow_none=True)
 
     @validates_schema
     def _distinct(self, data: dict[str, Any], **_: Any) -> None:
@@ -168,7 +179,15 @@ class TaskSchema(Schema):
 class TasksConfigSchema(Schema):
     """Tasks and points rules of a campaign."""
 
-    points = fields.Nested(PointsRulesSchema, load_default=None, allow_none=True)
+    points = fields.Nested(
+        PointsRulesSchema,
+        load_default=None,
+        allow_none=True,
+        metadata={
+            "description": "积分规则: points for delivered orders, reviews and shares (none: no points)",
+            "default": {"per_yuan": 1, "multipliers": []},  # what the console fills in for a new tasks game
+        },
+    )
     tasks = fields.List(fields.Nested(TaskSchema), load_default=list, validate=validate.Length(0, 50))
 
     @validates_schema

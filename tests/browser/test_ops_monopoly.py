@@ -125,7 +125,7 @@ def test_ops_set_up_a_board_and_tasks_forecast_publish_and_shoppers_read_each_ti
     assert tiles[5]["kind"] == "draw" and "points" not in tiles[5]
     assert tiles[5]["draws"] == [{"prize": "red_666", "weight": 1}, {"prize": "thanks", "weight": 3}]
     tasks = config["games"]["tasks"]
-    assert tasks["points"] == {"per_yuan": 2}
+    assert tasks["points"] == {"per_yuan": 2, "multipliers": []}
     assert [(t["key"], t["on"], t["repeat"], t["prize"]) for t in tasks["tasks"]] == [
         ("share_daily", "shared", "daily", "coupon_if6")
     ]

@@ -116,6 +116,7 @@ const TEMPLATES = [
   { en: "a points tile gives at least 1 point", zh: "积分格至少给 1 积分" },
   { en: "a prize tile names its pool prize", zh: "奖品格需要选择奖池中的奖品" },
   { en: "a draw tile lists the prizes it draws from", zh: "抽奖格需要列出它抽取的奖品" },
+  { en: "only a draw tile lists prizes to draw from", zh: "只有抽奖格才能列出抽取的奖品" },
   { en: "a move card moves 1 to 12 steps, forward or back", zh: "移动卡须前进或后退 1 到 12 步" },
   { en: "a prize card names its pool prize", zh: "奖品卡需要选择奖池中的奖品" },
   { en: "a board has 12 to 60 tiles", zh: "棋盘须有 12 到 60 个格子" },
