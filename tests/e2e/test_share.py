@@ -11,9 +11,12 @@ from flask import Flask
 from sqlalchemy import select
 
 from economy.models import Grant
+from economy.rewards import Reward, RewardKind
+from economy.service import GrantRequest, grant
 from games.models import DrawRecord
 from games.share.models import ShareLog
 from tests.conftest import add_campaign, seal_logs
+from tests.e2e.audit_exports import run
 from tests.e2e.share_support import help_share, share_config, shopper, start
 
 RACERS = 30
@@ -117,3 +120,21 @@ def test_a_forged_or_unknown_link_and_the_private_actions_are_refused(app: Flask
     assert (direct.status_code, direct.json["error"]) == (400, "unknown_action")
     second = start(sharer, campaign)
     assert (second.status_code, second.json["error"]) == (409, "share_active")
+
+
+def test_shares_reconcile_and_a_forged_unlock_is_named(app: Flask) -> None:
+    campaign = add_campaign(app, share_config())
+    sharer, sharer_id = shopper(app, "sharer-5")
+    code = start(sharer, campaign).json["view"]["share"]["code"]
+    for number in range(3):
+        assert help_share(shopper(app, f"helper-r{number}")[0], campaign, code).status_code == 200
+    ok = "OK: the draw log, the grants and the budget agree"
+    assert ok in run(app, "audit", "reconcile", "--campaign", str(campaign)).output
+    with app.extensions["carnival.sessions"]() as session, session.begin():
+        forged = GrantRequest(
+            key=f"game:{campaign}:{sharer_id}:share:share:1:unlock:5", campaign_id=campaign, user_id=sharer_id,
+            prize_key="packet", reward=Reward(RewardKind.RED_PACKET, 888), cost_fen=888, day="2026-11-23",
+        )  # fmt: skip
+        grant(session, forged, app.extensions["carnival.clock"]())
+    output = run(app, "audit", "reconcile", "--campaign", str(campaign)).output
+    assert "a share grant (share:1:unlock:5) that no share unlocked" in output, output
