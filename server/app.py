@@ -15,6 +15,7 @@ from server import (
     api_host,
     api_ops,
     api_ops_planning,
+    api_ops_share,
     api_play,
     api_play_games,
     api_public,
@@ -81,6 +82,7 @@ def create_app(environ: Mapping[str, str] | None = None, overrides: Mapping[str,
         audit_api.blp,
         api_ops.blp,
         api_ops_planning.blp,
+        api_ops_share.blp,
         api_host.blp,
     ):
         api.register_blueprint(blueprint)

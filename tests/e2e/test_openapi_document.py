@@ -19,6 +19,8 @@ BODILESS = {  # writes whose request has no body: everything they need is in the
     ("post", "/api/session/logout"),
     ("post", "/api/ops/campaigns/{campaign_id}/pause"),
     ("post", "/api/ops/campaigns/{campaign_id}/resume"),
+    ("post", "/api/play/{campaign_id}/share"),
+    ("post", "/api/play/{campaign_id}/share/{code}/assist"),
 }
 ERROR_SCHEMA = "#/components/schemas/ApiError"
 

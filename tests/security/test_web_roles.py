@@ -132,8 +132,21 @@ ACCESS = {
     "host.checkin_reminders": "host_signed",
     "host.events": "host_signed",
 }
-ROUTE_PREFIX_ACCESS = {"ops.": "ops", "ops-planning.": "ops", "audit.": "auditor", "play-games.": "shopper"}
-SAMPLE_VALUES = {"package": "chart.js", "filename": "chart.umd.min.js", "game": "wheel", "action": "spin"}
+ROUTE_PREFIX_ACCESS = {
+    "ops.": "ops",
+    "ops-planning.": "ops",
+    "ops-share.": "ops",
+    "audit.": "auditor",
+    "play-games.": "shopper",
+    "play-share.": "shopper",
+}
+SAMPLE_VALUES = {
+    "package": "chart.js",
+    "filename": "chart.umd.min.js",
+    "game": "wheel",
+    "action": "spin",
+    "code": "AAAAAAAAAAAAAAAA.AAAAAAAAAAA",
+}
 
 
 def access_of(endpoint: str) -> str | None:
