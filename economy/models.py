@@ -143,3 +143,20 @@ class CapUsage(Base):
     window: Mapped[str] = mapped_column(String(16))
     count: Mapped[int] = mapped_column(default=0)
     value_fen: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class GiftCard(Base):
+    """A gift card (E-card) granted: its face value and the claim code Carnival issued; the host's server fetches
+    the issued ones and says when it delivered each (``state`` ``issued``, then ``delivered``)."""
+
+    __tablename__ = "gift_cards"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(index=True)
+    campaign_id: Mapped[int]
+    grant_id: Mapped[int] = mapped_column(ForeignKey("grants.id"), unique=True)
+    face_value_fen: Mapped[int] = mapped_column(BigInteger)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    state: Mapped[str] = mapped_column(String(16), default="issued")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

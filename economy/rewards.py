@@ -26,6 +26,7 @@ class RewardKind(StrEnum):
     RED_PACKET = "red_packet"
     NOTHING = "nothing"
     ITEM = "item"
+    GIFT_CARD = "gift_card"
 
 
 @dataclass(frozen=True)
@@ -44,7 +45,8 @@ class CouponTemplate:
 
 @dataclass(frozen=True)
 class Reward:
-    """A reward: ``amount`` is points for POINTS, fen for RED_PACKET, the count (>= 1) of ``item`` for ITEM,
+    """A reward: ``amount`` is points for POINTS, fen for RED_PACKET, the face value in fen for GIFT_CARD (an E-card
+    the host delivers), the count (>= 1) of ``item`` for ITEM,
     0 otherwise. Only an ITEM reward names an ``item`` (a key such as ``wheel_spin``, :func:`is_item_key`).
 
     A red packet with ``max_amount`` is a *range*: it gives ``amount`` to ``max_amount`` fen (both
@@ -89,7 +91,8 @@ class Reward:
 
 def reward_cost_fen(reward: Reward, points_per_yuan: int = DEFAULT_POINTS_PER_YUAN) -> int:
     """The budget cost of one grant of ``reward`` in fen (points are converted at ``points_per_yuan``,
-    rounding up; a red packet costs its amount, a coupon its stated cost, play items and nothing 0).
+    rounding up; a red packet costs its amount, a gift card its face value, a coupon its stated cost, play items
+    and nothing 0).
 
     :raises ValueError: on a non-positive exchange rate, or for a range red packet: it costs the
         amount drawn for it, so draw it first (:meth:`Reward.drawn`).
@@ -100,7 +103,7 @@ def reward_cost_fen(reward: Reward, points_per_yuan: int = DEFAULT_POINTS_PER_YU
         raise ValueError("a range red packet costs the amount drawn for it; draw it first")
     if reward.kind is RewardKind.POINTS:
         return -(-reward.amount * 100 // points_per_yuan)
-    if reward.kind is RewardKind.RED_PACKET:
+    if reward.kind in (RewardKind.RED_PACKET, RewardKind.GIFT_CARD):
         return reward.amount
     if reward.kind is RewardKind.COUPON:
         return reward.coupon_cost_fen

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from economy import clawback, items, ledger
 from economy.buckets import Contended
 from economy.errors import GrantKeyTaken
+from economy.gift_cards import gift_card
 from economy.limits import Cap, charge_budget, take_cap, take_stock
 from economy.models import Coupon, Grant
 from economy.rewards import CASH, POINTS, Reward, RewardKind
@@ -130,6 +131,9 @@ def _deliver(session: Session, request: GrantRequest, record: Grant, now: dateti
         ledger.post(session, "red_packet", reference, ledger.Transfer(source, target, reward.amount), now)
     elif reward.kind is RewardKind.COUPON:
         session.add(_coupon(request, record, now))
+        session.flush()
+    elif reward.kind is RewardKind.GIFT_CARD:
+        session.add(gift_card(request.user_id, request.campaign_id, record.id, reward.amount, now))
         session.flush()
     elif reward.kind is RewardKind.ITEM:
         source, target = _issue_and_user_accounts(session, request, _item_asset(request))

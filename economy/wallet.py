@@ -11,8 +11,9 @@ from sqlalchemy.orm import Session
 
 from economy import ledger
 from economy.clawback import owed_points
+from economy.gift_cards import cards_of
 from economy.items import items_of_user
-from economy.models import Coupon, Grant
+from economy.models import Coupon, GiftCard, Grant
 from economy.rewards import CASH
 
 EXPIRY_WARNING = timedelta(days=30)
@@ -27,6 +28,7 @@ class Wallet:
     points_expiring: list[tuple[int, datetime]]
     cash_fen: int
     coupons: list[Coupon]
+    gift_cards: list[GiftCard]  # E-cards granted: the host delivers them (issued, then delivered)
     items: list[tuple[int, str, int]]  # play items held: (campaign id, item key, count)
     history: list[Grant]
 
@@ -45,6 +47,7 @@ def wallet(session: Session, user_id: int, now: datetime, history_limit: int = 5
         points_expiring=ledger.points_expiring(session, user_id, now, now + EXPIRY_WARNING),
         cash_fen=ledger.balance(session, owner, CASH),
         coupons=list(coupons),
+        gift_cards=cards_of(session, user_id),
         items=items_of_user(session, user_id),
         history=list(history),
     )

@@ -218,6 +218,10 @@ def my_wallet(user: User) -> dict[str, Any]:
             "points_owed": found.points_owed,
             "cash_fen": found.cash_fen,
             "coupons": coupons,
+            "gift_cards": [
+                {"face_value_fen": c.face_value_fen, "state": c.state, "created_at": c.created_at}
+                for c in found.gift_cards
+            ],
             "items": [{"campaign_id": c, "item": item, "count": n} for c, item, n in found.items],
             "points_expiring": [{"points": p, "expires_at": at} for p, at in found.points_expiring],
             "history": history_with_names(db_session, _registry(), found.history),

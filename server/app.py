@@ -13,6 +13,7 @@ from flask_socketio import SocketIO
 from games.engine.registry import load_registry
 from server import (
     api_host,
+    api_host_cards,
     api_ops,
     api_ops_planning,
     api_ops_share,
@@ -84,6 +85,7 @@ def create_app(environ: Mapping[str, str] | None = None, overrides: Mapping[str,
         api_ops_planning.blp,
         api_ops_share.blp,
         api_host.blp,
+        api_host_cards.blp,
     ):
         api.register_blueprint(blueprint)
     security = {

@@ -36,7 +36,14 @@ HISTORY_SPINS_EACH = 3
 WELCOME_POINTS = 200
 
 
-PRIZE_ART = {"nothing": "thanks", "points": "points", "coupon": "coupon", "red_packet": "red-packet", "item": "ticket"}
+PRIZE_ART = {
+    "nothing": "thanks",
+    "points": "points",
+    "coupon": "coupon",
+    "red_packet": "red-packet",
+    "item": "ticket",
+    "gift_card": "coupon",
+}
 
 
 def _prize(

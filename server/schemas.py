@@ -178,6 +178,14 @@ class HeldItemSchema(Schema):
     count = fields.Integer()
 
 
+class WalletGiftCardSchema(Schema):
+    """A gift card in the wallet: its face value, and whether the host delivered it yet."""
+
+    face_value_fen = fields.Integer()
+    state = fields.String(metadata={"description": "issued (the host is delivering it) or delivered"})
+    created_at = fields.DateTime()
+
+
 class WalletSchema(Schema):
     """The wallet page."""
 
@@ -188,6 +196,7 @@ class WalletSchema(Schema):
     points_expiring = fields.List(fields.Nested(ExpiringSchema))
     cash_fen = fields.Integer()
     coupons = fields.List(fields.Nested(CouponSchema))
+    gift_cards = fields.List(fields.Nested(WalletGiftCardSchema))
     items = fields.List(fields.Nested(HeldItemSchema))
     history = fields.List(fields.Nested(HistorySchema))
 

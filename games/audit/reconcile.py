@@ -29,7 +29,7 @@ from sqlalchemy.orm import Session
 from economy.items import item_asset
 from economy.ledger import user_owner
 from economy.limits import budget_level
-from economy.models import Account, Coupon, Grant, LedgerEntry, Posting
+from economy.models import Account, Coupon, GiftCard, Grant, LedgerEntry, Posting
 from economy.rewards import CASH, POINTS, Reward, RewardKind, reward_cost_fen
 from games.audit.draw_grants import check_draw_grants
 from games.audit.trace_shares import check_share_grants
@@ -96,6 +96,8 @@ class Expected:
             return [(owner, POINTS, reward.amount)]
         if reward.kind is RewardKind.RED_PACKET:
             return [(owner, CASH, reward.amount)]
+        if reward.kind is RewardKind.GIFT_CARD:
+            return [(owner, "gift_card", reward.amount)]
         return [(owner, f"coupon:{reward.coupon.type if reward.coupon else '?'}", 1)]
 
 
@@ -234,6 +236,11 @@ def _deliveries(session: Session, campaign_id: int) -> dict[int, list[Delivery]]
     coupons = select(Coupon.grant_id, Coupon.user_id, Coupon.kind).where(Coupon.campaign_id == campaign_id)
     for grant_id, user_id, kind in session.execute(coupons):
         found[grant_id].append((user_owner(user_id), f"coupon:{kind}", 1))
+    cards = select(GiftCard.grant_id, GiftCard.user_id, GiftCard.face_value_fen).where(
+        GiftCard.campaign_id == campaign_id
+    )
+    for grant_id, user_id, face_value in session.execute(cards):
+        found[grant_id].append((user_owner(user_id), "gift_card", face_value))
     return found
 
 

@@ -78,7 +78,8 @@ class CouponSchema(Schema):
 
 
 class RewardSchema(Schema):
-    """What a prize gives: ``points``, ``red_packet`` (fen), ``coupon`` (with its cost), ``item`` (``count`` of a
+    """What a prize gives: ``points``, ``red_packet`` (fen), ``gift_card`` (an E-card of face value ``amount_fen``,
+    whose code Carnival issues and the host delivers), ``coupon`` (with its cost), ``item`` (``count`` of a
     campaign's play ``item``, costing the budget nothing) or ``nothing``.
 
     A red packet gives either a fixed ``amount_fen`` or, with ``min_fen`` and ``max_fen``, an amount
@@ -104,6 +105,8 @@ class RewardSchema(Schema):
     def _by_kind(self, data: dict[str, Any], **_: Any) -> None:
         if data["kind"] == "red_packet":
             _check_red_packet_amount(data)
+        elif data["kind"] == "gift_card" and "amount_fen" not in data:
+            raise ValidationError("a gift_card reward needs its face value, amount_fen", "amount_fen")
         elif "min_fen" in data or "max_fen" in data:
             raise ValidationError("only a red_packet reward has an amount range", "min_fen")
         _check_item(data)
@@ -280,6 +283,7 @@ def _reward(data: dict[str, Any]) -> Reward:
     amounts = {
         RewardKind.POINTS: data.get("points", 0),
         RewardKind.RED_PACKET: data.get("amount_fen", data.get("min_fen", 0)),
+        RewardKind.GIFT_CARD: data.get("amount_fen", 0),
         RewardKind.ITEM: data.get("count", 0),
     }
     return Reward(

@@ -68,8 +68,14 @@ DAILY_HEADERS: dict[Lang, list[str]] = {
     "en": ["Day ({zone})", "Draws", "Players", "Fallbacks", "Grants", "Cost (yuan)"],
 }
 KIND_NAMES: dict[Lang, dict[str, str]] = {
-    "zh": {"points": "积分", "coupon": "优惠券", "red_packet": "红包", "nothing": "谢谢参与"},
-    "en": {"points": "points", "coupon": "coupon", "red_packet": "red packet", "nothing": "nothing"},
+    "zh": {"points": "积分", "coupon": "优惠券", "red_packet": "红包", "gift_card": "礼品卡", "nothing": "谢谢参与"},
+    "en": {
+        "points": "points",
+        "coupon": "coupon",
+        "red_packet": "red packet",
+        "gift_card": "gift card",
+        "nothing": "nothing",
+    },
 }
 
 
@@ -145,7 +151,7 @@ def grant_row(grant: Grant, labels: GrantLabels) -> list[object]:
         labels.prizes.get(grant.prize_key, grant.prize_key),
         labels.kinds.get(grant.reward_kind, grant.reward_kind),
         grant.amount if grant.reward_kind == "points" else "",
-        yuan(grant.amount) if grant.reward_kind == "red_packet" else "",
+        yuan(grant.amount) if grant.reward_kind in ("red_packet", "gift_card") else "",
         yuan(grant.cost_fen),
     ]
 

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from alembic import context
 
-import economy.models  # noqa: F401  (register tables)
-import server.models  # noqa: F401
+import server.tables  # noqa: F401  (every table's model)
 from economy.db import Base, make_engine
 
 config = context.config

@@ -21,6 +21,7 @@ BODILESS = {  # writes whose request has no body: everything they need is in the
     ("post", "/api/ops/campaigns/{campaign_id}/resume"),
     ("post", "/api/play/{campaign_id}/share"),
     ("post", "/api/play/{campaign_id}/share/{code}/assist"),
+    ("post", "/api/host/gift-cards/{card_id}/delivered"),
 }
 ERROR_SCHEMA = "#/components/schemas/ApiError"
 

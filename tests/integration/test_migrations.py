@@ -5,6 +5,7 @@ from __future__ import annotations
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
+import server.tables  # noqa: F401  (every table's model)
 from economy.db import Base, make_engine
 from server.migrate import upgrade
 

@@ -45,6 +45,7 @@ const TEMPLATES = [
   },
   { en: "a coupon reward needs its cost_fen to the budget", zh: "优惠券奖励需要填写计入预算的成本" },
   { en: "a red_packet reward needs amount_fen", zh: "红包奖励需要填写金额" },
+  { en: "a gift_card reward needs its face value, amount_fen", zh: "礼品卡奖励需要填写面值" },
   { en: "an item reward needs {field}", zh: "道具奖励需要填写 {field}" },
   { en: "only an item reward has {field}", zh: "只有道具奖励才有 {field}" },
   { en: "an item key is 1 to 32 lowercase letters, digits or _", zh: "道具代码为 1 到 32 位小写字母、数字或下划线" },

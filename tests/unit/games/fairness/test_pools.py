@@ -342,7 +342,7 @@ def coupon_reward(**changes: Any) -> dict[str, Any]:
 @pytest.mark.parametrize(
     ("reward", "path", "message"),
     [
-        ({"kind": "cash"}, "kind", "Must be one of: points, coupon, red_packet, nothing, item."),
+        ({"kind": "cash"}, "kind", "Must be one of: points, coupon, red_packet, nothing, item, gift_card."),
         ({"points": 5}, "kind", REQUIRED),
         ({"kind": "points"}, "points", "a points reward needs points"),
         (
