@@ -30,6 +30,11 @@ def shopper_id(session: Session, external_id: str) -> int:
     return session.scalars(query).one()
 
 
+def flagged(session: Session, user_id: int) -> bool:
+    """Whether the host's last launch of the shopper flagged them (risk)."""
+    return bool(session.scalar(select(User.risk_flag).where(User.id == user_id)))
+
+
 def apply_host_events(app: Flask, limit_per_campaign: int = 200) -> int:
     """Apply up to ``limit_per_campaign`` pending events of every campaign that has some, a transaction per
     campaign; returns how many were applied. Shoppers connected to /play hear of their earnings."""
@@ -41,7 +46,9 @@ def apply_host_events(app: Flask, limit_per_campaign: int = 200) -> int:
         total = 0
         for campaign_id in campaigns:
             with session.begin():
-                applied = apply_pending(session, registry, campaign_id, shopper_id, db.now(), limit_per_campaign)
+                applied = apply_pending(
+                    session, registry, campaign_id, shopper_id, db.now(), limit_per_campaign, flagged
+                )
             _notify(app.extensions.get("socketio"), applied.notices)
             total += applied.events
         return total

@@ -32,6 +32,7 @@ from economy.limits import budget_level
 from economy.models import Account, Coupon, GiftCard, Grant, LedgerEntry, Posting
 from economy.rewards import CASH, POINTS, Reward, RewardKind, reward_cost_fen
 from games.audit.draw_grants import check_draw_grants
+from games.audit.trace_invites import check_invite_grants
 from games.audit.trace_shares import check_share_grants
 from games.audit.trace_tasks import check_task_grants
 from games.fairness.checkpoints import seal_log
@@ -136,7 +137,11 @@ def reconcile(session: Session, campaign_id: int) -> Reconciliation:
     def named(problem: str, key: str) -> None:
         result.report(Mismatch(problem, grant_key=key))
 
-    for trace in (check_task_grants, check_share_grants):  # grants of games that draw nothing for them
+    for trace in (
+        check_task_grants,
+        check_share_grants,
+        check_invite_grants,
+    ):  # grants of games that draw nothing for them
         trace(session, campaign_id, ledger.game_grants.values(), named)
     _check_budget(session, campaign_id, result)
     return result

@@ -7,8 +7,9 @@ transaction: applied once, whatever the number of appliers. Several appliers sha
 of their ids, so that concurrent runs lock players in one order. The order of a shopper's events does not change
 what they earn (a refund before the delivery, or a delivery before the payment, ends the same way).
 
-An invitee's ``baitiao_opened`` is also the first inviter's ``friend_opened_baitiao`` (the inviter whose
-``friend_invited`` of that invitee came first, before the opening); both players are locked in id order.
+An invitee's ``baitiao_opened`` and ``order_paid`` are told with their first inviter as partner (the earliest of an
+invite link they arrived through and the host's ``friend_invited`` of them, before the event), and the opening is
+also the inviter's ``friend_opened_baitiao``; both players are locked in id order.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from games.engine.observe import notify, observers
 from games.engine.play import campaign_config, campaign_viewer, lock_player
 from games.engine.registry import Registry
 from games.fairness.periods import local_day
+from games.invite.models import Invitation
 from games.models import Campaign
 
 LOGGER = logging.getLogger("carnival.events")
@@ -40,6 +42,13 @@ BATCH = 200
 
 ShopperId = Callable[[Session, str], int]
 """The Carnival user id of a host user id, created on first sight."""
+Flagged = Callable[[Session, int], bool]
+"""Whether the host's risk system flags a shopper (their last launch said so)."""
+INVITEE_EVENTS = ("baitiao_opened", "order_paid")  # an invitee's events their inviter is rewarded for
+
+
+def _never_flagged(session: Session, user_id: int) -> bool:
+    return False
 
 
 @dataclass
@@ -51,13 +60,20 @@ class Applied:
 
 
 def apply_pending(
-    session: Session, registry: Registry, campaign_id: int, shopper_id: ShopperId, now: datetime, limit: int = BATCH
+    session: Session,
+    registry: Registry,
+    campaign_id: int,
+    shopper_id: ShopperId,
+    now: datetime,
+    limit: int = BATCH,
+    flagged: Flagged = _never_flagged,
 ) -> Applied:
     """Apply up to ``limit`` of the campaign's pending events, oldest first, in the caller's transaction."""
     campaign = session.get(Campaign, campaign_id)
     if campaign is None or campaign.version_id is None:
         return Applied()
-    run = _Run(session, registry, campaign, campaign_config(session, registry, campaign), shopper_id, now)
+    config = campaign_config(session, registry, campaign)
+    run = _Run(session, registry, campaign, config, shopper_id, now, flagged)
     events = _pending(session, campaign_id, limit)
     users = {external: shopper_id(session, external) for external in sorted({event.user for event in events})}
     applied = Applied()
@@ -89,6 +105,7 @@ class _Run:
     config: CampaignConfig
     shopper_id: ShopperId
     now: datetime
+    flagged: Flagged
 
     def apply(self, event: HostEvent, user_id: int) -> list[tuple[int, GameEvent]]:
         """Apply one event of shopper ``user_id`` in a savepoint; a game's refusal or a bug marks it with why, a
@@ -110,22 +127,42 @@ class _Run:
         return notices
 
     def _earn(self, event: HostEvent, user_id: int) -> list[tuple[int, GameEvent]]:
-        """Lock the shopper (and the first inviter of a shopper opening 白条), then tell the observing games."""
+        """Lock the shopper (and the first inviter of an invitee opening 白条 or paying), then tell the observing
+        games: the invitee's activity with their inviter as partner, and the inviter of an opening their own."""
         day = local_day(event.occurred_at, self.campaign.timezone)
-        inviter = _inviter(self.session, event) if event.type == "baitiao_opened" else None
-        inviter_id = self.shopper_id(self.session, inviter) if inviter is not None else None
+        invited = self._invitation(event, user_id) if event.type in INVITEE_EVENTS else None
+        inviter_id = invited[0] if invited else None
         for player in sorted({user_id} | ({inviter_id} if inviter_id is not None else set())):  # in id order
             lock_player(self.session, self.campaign.id, player)
-        notices = self._tell(user_id, _activity(event, json.loads(event.body_json), day))
-        if inviter_id is not None:
-            notices += self._tell(
-                inviter_id, Activity("friend_opened_baitiao", event.event_id, day, {"invitee": event.user})
-            )
+        activity = _activity(event, json.loads(event.body_json), day)
+        if invited is not None:
+            facts = {"invited_on": invited[1], "risk": self.flagged(self.session, user_id),
+                     "inviter_risk": self.flagged(self.session, invited[0])}  # fmt: skip
+            activity = Activity(activity.kind, activity.ref, activity.day, {**activity.facts, **facts})
+        notices = self._tell(user_id, activity, inviter_id)
+        if inviter_id is not None and event.type == "baitiao_opened":
+            opened = Activity("friend_opened_baitiao", event.event_id, day, {"invitee": event.user})
+            notices += self._tell(inviter_id, opened)
         return notices
 
-    def _tell(self, user_id: int, activity: Activity) -> list[tuple[int, GameEvent]]:
+    def _invitation(self, event: HostEvent, user_id: int) -> tuple[int, str] | None:
+        """The first inviter of the shopper before the event (an invite link they arrived through, or the host's
+        ``friend_invited``), and the day of that invitation."""
+        found = [*_linked(self.session, event, user_id), *_invited_by_host(self.session, event)]
+        if not found:
+            return None
+        at, inviter = min(found, key=lambda pair: pair[0])
+        inviter_id = inviter if isinstance(inviter, int) else self.shopper_id(self.session, inviter)
+        if inviter_id == user_id:
+            return None
+        return inviter_id, local_day(at, self.campaign.timezone)
+
+    def _tell(self, user_id: int, activity: Activity, partner: int | None = None) -> list[tuple[int, GameEvent]]:
         viewer = campaign_viewer(self.campaign, self.now, "")
-        found = notify(self.session, self.registry, self.config, self.campaign.id, user_id, activity, self.now, viewer)
+        found = notify(
+            self.session, self.registry, self.config, self.campaign.id, user_id, activity, self.now, viewer,
+            partner=partner,
+        )  # fmt: skip
         return [(user_id, event) for event in found]
 
 
@@ -136,17 +173,25 @@ def _activity(event: HostEvent, body: dict[str, Any], day: str) -> Activity:
     return Activity(event.type, ref, day, facts)
 
 
-def _inviter(session: Session, opened: HostEvent) -> str | None:
-    """The host id of the first shopper who invited the one who opened 白条 (before the opening), if any."""
+def _invited_by_host(session: Session, event: HostEvent) -> list[tuple[datetime, str]]:
+    """The first ``friend_invited`` of the event's shopper by another, before the event: (when, inviter's host id)."""
     query = (
-        select(HostEvent.user)
-        .where(HostEvent.campaign_id == opened.campaign_id, HostEvent.type == "friend_invited")
-        .where(HostEvent.subject == opened.user, HostEvent.occurred_at <= opened.occurred_at)
-        .where(HostEvent.user != opened.user)
+        select(HostEvent.occurred_at, HostEvent.user)
+        .where(HostEvent.campaign_id == event.campaign_id, HostEvent.type == "friend_invited")
+        .where(HostEvent.subject == event.user, HostEvent.occurred_at <= event.occurred_at)
+        .where(HostEvent.user != event.user)
         .order_by(HostEvent.occurred_at, HostEvent.id)
         .limit(1)
     )
-    return session.scalar(query)
+    return [(at, user) for at, user in session.execute(query)]
+
+
+def _linked(session: Session, event: HostEvent, user_id: int) -> list[tuple[datetime, int]]:
+    """The invite link the event's shopper arrived through, before the event: (when, inviter's id)."""
+    query = select(Invitation.created_at, Invitation.inviter_id).where(
+        Invitation.campaign_id == event.campaign_id, Invitation.invitee_id == user_id
+    )
+    return [(at, inviter) for at, inviter in session.execute(query) if at <= event.occurred_at]
 
 
 def pending_campaigns(session: Session) -> list[int]:

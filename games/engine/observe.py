@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from games.campaigns.config import CampaignConfig
-from games.engine.contract import Activity, GameEvent, PlayContext, Viewer
+from games.engine.contract import Activity, GameEvent, Partner, PlayContext, Viewer
 from games.engine.economy_port import SqlEconomyPort
 from games.engine.registry import Registry
 from games.fairness.rng import FairRng
@@ -45,24 +46,47 @@ def notify(
     now: datetime,
     viewer: Viewer,
     origin: str | None = None,
+    partner: int | None = None,
 ) -> list[GameEvent]:
     """Tell every observing game of the campaign but ``origin`` of ``activity`` and store its new state; the events
-    they return, for the shopper."""
+    they return, for the shopper. ``partner``: another shopper the activity concerns (an invitee's inviter), whom
+    the caller locked too: each game sees their state and may change it."""
     events: list[GameEvent] = []
     for key in observers(registry, config, origin):
         game = registry.get(key)
         row = _state_row(session, campaign_id, user_id, key) or _new_row(session, campaign_id, user_id, key, game)
         reference = f"observe:{activity.kind}:{activity.ref}"
         port = SqlEconomyPort(session, campaign_id, user_id, config, activity.day, now, reference, key)
+        other, other_row = _partner(session, (campaign_id, partner, key), game, config, activity, now, reference)
         ctx = PlayContext(
             user_id, campaign_id, config.games[key], config.pool, NoDraws(), now, activity.day, port, viewer.tier,
-            viewer.starts_on, viewer.ends_on,
+            viewer.starts_on, viewer.ends_on, partner=other,
         )  # fmt: skip
         outcome = game.observe(ctx, game.load_state(json.loads(row.state_json)), activity)  # type: ignore[attr-defined]
         row.state_json = json.dumps(game.dump_state(outcome.state), sort_keys=True)
+        if other_row is not None and outcome.partner_state is not None:
+            other_row.state_json = json.dumps(game.dump_state(outcome.partner_state), sort_keys=True)
         events += outcome.events
     session.flush()
     return events
+
+
+def _partner(
+    session: Session,
+    who: tuple[int, int | None, str],
+    game: Any,
+    config: CampaignConfig,
+    activity: Activity,
+    now: datetime,
+    reference: str,
+) -> tuple[Partner | None, GameState | None]:
+    """The partner of an observed activity in game ``who[2]``, with their state row (created on first use)."""
+    campaign_id, partner, key = who
+    if partner is None:
+        return None, None
+    row = _state_row(session, campaign_id, partner, key) or _new_row(session, campaign_id, partner, key, game)
+    port = SqlEconomyPort(session, campaign_id, partner, config, activity.day, now, f"{reference}:partner", key)
+    return Partner(partner, game.load_state(json.loads(row.state_json)), port), row
 
 
 def _state_row(session: Session, campaign_id: int, user_id: int, game: str) -> GameState | None:

@@ -63,10 +63,14 @@ def flip(client: FlaskClient, campaign: int, key: str) -> Any:
     return client.post(f"/api/play/{campaign}/games/coin/flip", headers={"Idempotency-Key": key})
 
 
+JS_KNOWN = "checkin, invite, monopoly, share, tasks, wheel"
+
+
 def test_the_registry_loads_the_installed_game(coin_app: Flask) -> None:
     assert coin_app.extensions["carnival.registry"].names() == [
         "checkin",
         "coin",
+        "invite",
         "monopoly",
         "share",
         "tasks",
@@ -130,9 +134,7 @@ def test_it_plays_beside_the_wheel_and_its_draws_verify(coin_app: Flask, clock: 
     _a_flipped_side_fails(path, records[0]["detail"]["side"])
     js = js_verdicts([path.read_text("utf-8")])[0]
     assert (
-        not js.ok
-        and js.message
-        == 'record seq 1: game "coin" is not one this verifier knows (it knows: checkin, monopoly, share, tasks, wheel)'
+        not js.ok and js.message == f'record seq 1: game "coin" is not one this verifier knows (it knows: {JS_KNOWN})'
     )
 
 
@@ -155,7 +157,7 @@ def test_a_game_without_an_installed_replay_is_refused_by_name(coin_app: Flask, 
     path.write_text("".join(rehashed(lines, at, {"game": "dice"})), "utf-8")
     result = verify(path)
     assert failed(result), result.output
-    known = "checkin, coin, monopoly, share, tasks, wheel"
+    known = "checkin, coin, invite, monopoly, share, tasks, wheel"
     assert f'game "dice" is not one this verifier knows (it knows: {known})' in result.output, result.output
 
 

@@ -182,5 +182,5 @@ def test_explain_draw_fails_the_game_step_of_a_game_it_does_not_know() -> None:
     record = next(i["record"] for i in items if i["type"] == "draw") | {"game": "dice"}
     answer = explain(record, config, period, GENESIS)
     game = [step for step in answer["steps"] if step["id"] == "game"]
-    known = ["checkin", "monopoly", "share", "tasks", "wheel"]
+    known = ["checkin", "invite", "monopoly", "share", "tasks", "wheel"]
     assert not answer["ok"] and game == [{"id": "game", "ok": False, "game": "dice", "known": known}]

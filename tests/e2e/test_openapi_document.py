@@ -22,6 +22,8 @@ BODILESS = {  # writes whose request has no body: everything they need is in the
     ("post", "/api/play/{campaign_id}/share"),
     ("post", "/api/play/{campaign_id}/share/{code}/assist"),
     ("post", "/api/host/gift-cards/{card_id}/delivered"),
+    ("post", "/api/play/{campaign_id}/invite"),
+    ("post", "/api/play/{campaign_id}/invite/{code}/accept"),
 }
 ERROR_SCHEMA = "#/components/schemas/ApiError"
 

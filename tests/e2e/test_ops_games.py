@@ -17,7 +17,7 @@ def ops_with_coin(app: Flask) -> FlaskClient:
 def test_the_schemas_describe_every_registered_game_with_its_defaults(app: Flask) -> None:
     ops = ops_with_coin(app)
     games = ops.get("/api/ops/schemas").json["games"]
-    assert set(games) == {"checkin", "coin", "monopoly", "share", "tasks", "wheel"}
+    assert set(games) == {"checkin", "coin", "invite", "monopoly", "share", "tasks", "wheel"}
     coin = {f["name"]: f for f in games["coin"]["fields"]}
     assert coin["flips_per_day"]["default"] == 2 and coin["flips_per_day"]["maximum"] == 100
     assert coin["heads_label"]["type"] == "string"

@@ -139,6 +139,7 @@ ROUTE_PREFIX_ACCESS = {
     "audit.": "auditor",
     "play-games.": "shopper",
     "play-share.": "shopper",
+    "play-invite.": "shopper",
     "host-cards.": "host_signed",
 }
 SAMPLE_VALUES = {

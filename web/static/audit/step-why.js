@@ -113,6 +113,7 @@ const WHY = {
   checkin,
   monopoly,
   tasks: () => t("step.tasks.fail"),
+  invite: () => t("step.invite.fail"),
   share: (s) => t(s.ok ? "step.share.pass" : "step.share.fail", { ...s, prize: s.prize ?? "–", picked: s.picked ?? "–" }),
   game: (s) => t("step.game.unknown", { game: s.game, known: s.known.join(", ") }),
 };

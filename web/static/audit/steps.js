@@ -181,6 +181,7 @@ const DETAILS = {
       ["step.monopoly_end", mono(s.end)],
     ),
   tasks: () => null, // the sentence says it
+  invite: () => null, // the sentence says it
   share: () => null, // the sentence names the draw, the prize and the shopper helped
   game: () => null, // the sentence names the game
 };
