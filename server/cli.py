@@ -28,6 +28,7 @@ from server.config import ConfigError
 from server.demo import DEMO_STAFF, seed_demo, seed_history
 from server.demo_checkin import CHECKIN_SLUG, seed_checkin_demo
 from server.demo_monopoly import MONOPOLY_SLUG, seed_monopoly_demo
+from server.demo_share import SHARE_SLUG, seed_share_demo
 from server.launch_guard import purge_spent
 from server.migrate import upgrade
 
@@ -84,8 +85,8 @@ def seed_demo_command() -> None:
     """Create the demo campaigns (the wheel; check-in + wheel; 白条大富翁), shoppers and staff (once)."""
     campaign = _seed()
     click.echo(
-        f"demo campaign {campaign.id} ({campaign.slug}) is ready, the check-in campaign ({CHECKIN_SLUG}) and the"
-        f" board ({MONOPOLY_SLUG})"
+        f"demo campaign {campaign.id} ({campaign.slug}) is ready, the check-in campaign ({CHECKIN_SLUG}), the"
+        f" board ({MONOPOLY_SLUG}) and the share campaign ({SHARE_SLUG})"
     )
 
 
@@ -101,6 +102,7 @@ def _seed() -> Campaign:
     seed_history(current_app.extensions["carnival.sessions"], registry, campaign.id, db.now)
     seed_checkin_demo(current_app.extensions["carnival.sessions"], registry, db.now)
     seed_monopoly_demo(current_app.extensions["carnival.sessions"], registry, db.now)
+    seed_share_demo(current_app.extensions["carnival.sessions"], registry, db.now)
     return campaign
 
 
@@ -117,11 +119,13 @@ def demo(port: int) -> None:
         wheel = _seed().id
         checkin = db.session().scalars(select(Campaign.id).where(Campaign.slug == CHECKIN_SLUG)).first()
         board = db.session().scalars(select(Campaign.id).where(Campaign.slug == MONOPOLY_SLUG)).first()
+        share = db.session().scalars(select(Campaign.id).where(Campaign.slug == SHARE_SLUG)).first()
         db.session().rollback()
     click.echo(
         f"Carnival demo: http://127.0.0.1:{port}/  (wheel: campaign {wheel}; check-in + wheel: campaign"
         f" {checkin}, http://127.0.0.1:{port}/play/{checkin}/checkin; 白条大富翁: campaign {board},"
-        f" http://127.0.0.1:{port}/play/{board}/monopoly; staff logins: "
+        f" http://127.0.0.1:{port}/play/{board}/monopoly; 分享助力: campaign {share},"
+        f" http://127.0.0.1:{port}/play/{share}/share; staff logins: "
         + ", ".join(f"{u}/{p}" for u, p, _ in DEMO_STAFF)
         + ")"
     )
