@@ -136,3 +136,21 @@ def test_a_new_share_waits_for_the_last_to_end() -> None:
         start(config(), state, "code-0002", None, NOW)
     later = start(config(), state, "code-0002", None, NOW + timedelta(hours=24))
     assert [s.number for s in later.shares] == [1, 2]
+
+
+def test_the_spec_worked_example_of_a_helpers_draw() -> None:
+    from games.fairness.rng import FairRng
+    from games.share.replay import replay
+
+    seed = "65522ffc81e0df2fa83dc41d75d6e337e1b5d33038eee32ab756471770234b15"
+    view = replay.config_view({"games": {"share": {"helper_prizes": [{"prize": "points_5", "weight": 1},
+                                                                      {"prize": "thanks", "weight": 3}]}}})  # fmt: skip
+    assert view is not None
+    for client_seed, expected in (("heidi-seed", [[4, 0], 0]), ("ivan-seed", [[4, 3], 1])):
+        rng = FairRng(seed, client_seed, 0)
+        value = rng.below(4)
+        assert [[4, value], replay.check(view, "", [[4, value]], 0, {"pick": expected[1]})] == [expected[0], None]
+        assert (
+            replay.draw_grants(view, [[4, value]], 0, {"pick": expected[1]})[0][0]
+            == ("points_5", "thanks")[expected[1]]
+        )
