@@ -306,12 +306,20 @@ class CostFiguresSchema(Schema):
 
 
 class GameSimulationSchema(Schema):
-    """A game's cost forecast: per shopper (a check-in's per shopper-month, and by tier) and for the whole audience;
-    a board's also how often each tile was landed on per roll and the mean laps."""
+    """A game's cost forecast: per shopper (a check-in's per shopper-month, and by tier) or per share, and for the
+    whole audience; a board's also how often each tile was landed on per roll and the mean laps, a share game's how
+    many shares reach each threshold."""
 
     per_shopper_month = fields.Nested(CostFiguresSchema, metadata={"description": "the check-in's"})
     by_tier = fields.Dict(keys=fields.String(), values=fields.Nested(CostFiguresSchema))
     per_shopper = fields.Nested(CostFiguresSchema, metadata={"description": "the board's: one shopper's dice"})
+    per_share = fields.Nested(CostFiguresSchema, metadata={"description": "the share game's: one share"})
+    unlocked_share = fields.Dict(
+        keys=fields.String(),
+        values=fields.Float(),
+        metadata={"description": "the share of shares reaching each threshold"},
+    )
+    shares_simulated = fields.Integer()
     audience = fields.Nested(CostFiguresSchema)
     landings_per_roll = fields.List(fields.Float(), metadata={"description": "the board's, tile by tile"})
     mean_laps = fields.Float()

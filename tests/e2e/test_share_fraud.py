@@ -117,3 +117,20 @@ def test_a_share_ends_after_its_hours(app: Flask) -> None:
     app.extensions["carnival.clock"].advance(hours=2, seconds=1)
     helper, _ = shopper(app, "late")
     assert help_share(helper, campaign, link).json["error"] == "share_expired"
+
+
+def test_ops_forecast_what_shares_cost_for_an_assist_distribution(app: Flask) -> None:
+    ops = staff(app, "ops", "omar")
+    config = share_config()
+    body = {"pool": config["pool"], "config": config["games"]["share"]}
+    none = ops.post(
+        "/api/ops/simulate/games/share", json={**body, "audience": {"shares": 1000, "assists_shares": [1.0]}}
+    )
+    assert none.status_code == 200 and none.json["per_share"]["expected_fen"] == 0  # no assists: nothing unlocked
+    all_five = {"shares": 1000, "assists_shares": [0, 0, 0, 0, 0, 1.0], "seed": 1}
+    full = ops.post("/api/ops/simulate/games/share", json={**body, "audience": all_five}).json
+    assert full["unlocked_share"] == {"3": 1.0, "5": 1.0}
+    assert full["per_share"]["expected_fen"] == 300 + 888 + 5 * 2.5  # coupon, red packet, 5 helpers' mean 2.5 fen
+    assert full["audience"]["expected_fen"] == full["per_share"]["expected_fen"] * 1000
+    bad = ops.post("/api/ops/simulate/games/share", json={**body, "audience": {"shares": 10}})
+    assert bad.status_code == 422 and "audience.mean_assists" in bad.json["fields"]
