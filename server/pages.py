@@ -31,6 +31,7 @@ from server.errors import ApiError
 from server.launch import MAX_LIFETIME_SECONDS, sign
 from server.launch_guard import opened_by_host, verified_launch
 from server.models import User, mask_name
+from server.share_links import signed
 
 bp = Blueprint("pages", __name__)
 WEB_DIR = Path(web.__file__).parent
@@ -38,9 +39,10 @@ GAME_PAGES = {  # the games with a page, in tab order (a campaign's board first:
     "monopoly": "pages.monopoly_page",
     "wheel": "pages.wheel_page",
     "checkin": "pages.checkin_page",
+    "share": "pages.share_page",
 }
-GAME_NAMES = {"checkin": "check-in calendar", "monopoly": "Monopoly board"}  # pages that need their game
-VENDOR = {"chart.js": "dist", "socket.io-client": "dist", "swagger-ui-dist": ""}
+GAME_NAMES = {"checkin": "check-in calendar", "monopoly": "Monopoly board", "share": "share-to-unlock game"}
+VENDOR = {"chart.js": "dist", "qrcode-generator": "dist", "socket.io-client": "dist", "swagger-ui-dist": ""}
 
 
 @bp.get("/")
@@ -56,7 +58,8 @@ def home() -> Response:
 @allow_cross_origin  # a one-time signed token; whether it came from the host is checked here (opened_by_host)
 def launch() -> str | Response | tuple[str, int]:
     """The host app opens the web view here with ``?token=...&campaign=ID`` (or POSTs those fields from its
-    page). Opened from another site, a GET only asks the shopper to confirm who they enter as."""
+    page); ``&share=CODE`` opens a friend's share link. Opened from another site, a GET only asks the shopper to
+    confirm who they enter as."""
     settings = current_app.extensions["carnival.settings"]
     token = request.values.get("token", "")
     try:
@@ -66,14 +69,18 @@ def launch() -> str | Response | tuple[str, int]:
     except ApiError as error:
         return render_template("play/error.html", code=error.code, message=error.message), error.status
     campaign, lang = _landing()
-    target = _landing_page(campaign, request.values.get("game"), lang) if campaign else None
+    game, share = request.values.get("game"), request.values.get("share")
+    target = _landing_page(campaign, game, share, lang) if campaign else None
     return redirect(target or url_for("pages.wallet_page", lang=lang), 303 if request.method == "POST" else 302)
 
 
-def _landing_page(campaign_id: int, asked: str | None, lang: str | None) -> str:
-    """The page a launch into ``campaign_id`` opens: the game it ``asked`` for (``?game=checkin``) when the campaign
-    has it, else its first game with a page; the wheel's page (it names an unknown campaign) otherwise."""
+def _landing_page(campaign_id: int, asked: str | None, share: str | None, lang: str | None) -> str:
+    """The page a launch into ``campaign_id`` opens: a friend's ``share`` link (a code this server signed) when the
+    campaign has shares, else the game it ``asked`` for (``?game=checkin``) when the campaign has it, else its first
+    game with a page; the wheel's page (it names an unknown campaign) otherwise."""
     games = _campaign_games(campaign_id)
+    if share and "share" in games and signed(share):
+        return url_for("pages.share_help_page", campaign_id=campaign_id, code=share, lang=lang)
     game = asked if asked in games else next(iter(games), "wheel")
     return url_for(GAME_PAGES[game], campaign_id=campaign_id, lang=lang)
 
@@ -124,16 +131,30 @@ def monopoly_page(campaign_id: int) -> str | tuple[str, int]:
     return _campaign_page("play/monopoly/page.html", campaign_id, game="monopoly")
 
 
+@bp.get("/play/<int:campaign_id>/share")
+def share_page(campaign_id: int) -> str | tuple[str, int]:
+    """Share-to-unlock (分享助力): the shopper's share, its progress, helpers and unlocks, and its poster."""
+    return _campaign_page("play/share/page.html", campaign_id, game="share")
+
+
+@bp.get("/play/<int:campaign_id>/share/<string(maxlength=64):code>")
+def share_help_page(campaign_id: int, code: str) -> str | tuple[str, int]:
+    """A friend's share link: whose share, what helping gives and may win, and the 助力 button."""
+    if not signed(code):
+        return render_template("play/error.html", code="share_not_found", message="this share link is not valid"), 404
+    return _campaign_page("play/share/help.html", campaign_id, game="share", share_code=code)
+
+
 @bp.get("/play/<int:campaign_id>/rules")
 def rules_page(campaign_id: int) -> str | tuple[str, int]:
     """The public rules and odds page."""
     return _campaign_page("play/rules.html", campaign_id)
 
 
-def _campaign_page(template: str, campaign_id: int, game: str | None = None) -> str | tuple[str, int]:
-    """A page of a published campaign, or the error page (404) naming the unknown campaign (or, for the check-in
-    and Monopoly pages, the game the campaign does not have). A game's page gets tabs to the campaign's game pages
-    when it has more than one."""
+def _campaign_page(template: str, campaign_id: int, game: str | None = None, **context: str) -> str | tuple[str, int]:
+    """A page of a published campaign (``context`` for its template), or the error page (404) naming the unknown
+    campaign (or, for the check-in, Monopoly and share pages, the game the campaign does not have). A game's page
+    gets tabs to the campaign's game pages when it has more than one."""
     try:
         find_campaign(campaign_id)
     except ApiError as error:
@@ -143,7 +164,8 @@ def _campaign_page(template: str, campaign_id: int, game: str | None = None) -> 
         message = f"campaign {campaign_id} has no {GAME_NAMES[game]}"
         return render_template("play/error.html", code="game_not_found", message=message), 404
     tabs = [{"game": key, "url": url_for(GAME_PAGES[key], campaign_id=campaign_id)} for key in games]
-    return render_template(template, campaign_id=campaign_id, game=game, game_tabs=tabs if len(tabs) > 1 else [])
+    shown = tabs if len(tabs) > 1 else []
+    return render_template(template, campaign_id=campaign_id, game=game, game_tabs=shown, **context)
 
 
 @bp.get("/play/wallet")

@@ -102,6 +102,8 @@ ACCESS = {
     "pages.wheel_page": "everyone",
     "pages.checkin_page": "everyone",
     "pages.monopoly_page": "everyone",
+    "pages.share_page": "everyone",
+    "pages.share_help_page": "everyone",  # a friend's share link; its data comes from the shopper API
     "pages.rules_page": "everyone",
     "pages.wallet_page": "everyone",  # the page; its data comes from the shopper API
     "pages.launch": "launch_token",
