@@ -44,9 +44,14 @@ SOURCES = [
     "games/tasks/config.py",
     "games/tasks/game.py",
     "games/tasks/disclosure.py",
+    "games/share/config.py",
+    "games/share/game.py",  # its check of the prizes and a decision's refusal; its refusals of an assist go to shoppers
+    "games/share/disclosure.py",
+    "games/share/simulation.py",
     "games/insight/simulate_limits.py",
     "server/api_ops.py",
     "server/api_ops_planning.py",
+    "server/api_ops_share.py",
     "server/errors.py",
     "server/idempotency.py",
     "economy/limits.py",  # its ValueErrors reach the console as publish refusals (budget, stock)

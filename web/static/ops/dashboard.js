@@ -4,7 +4,8 @@
 // Budget spent is compared with the server's forecast (the campaign's latest cost simulation, the
 // same for every ops user), which comes with the metrics. Every time is shown on the campaign's clock and
 // says so ("北京时间" for Asia/Shanghai, else the zone's name and offset); the CSV reports are downloaded
-// in the console's language.
+// in the console's language. A campaign with a share game also shows its held assists and fraud report
+// (share-panel.js), refreshed with the metrics.
 
 import { api, errorText } from "./api.js";
 import { COLORS, drawChart } from "./charts.js";
@@ -14,12 +15,13 @@ import { showLifecycle } from "./lifecycle.js";
 import { currentLang, has, localName, onLanguageChange, t } from "./i18n.js";
 import { localize } from "./server-text.js";
 import { requireOps } from "./session.js";
+import { hasShareGame, sharePanel } from "./share-panel.js";
 
 const campaignId = Number(document.querySelector("[data-campaign-id]").dataset.campaignId);
 const POLL_MS = 2000;
 const SILENT_MS = 4500;
 const KIND_COLORS = { points: COLORS.blue, coupon: COLORS.purple, red_packet: COLORS.red, nothing: COLORS.grey };
-const state = { detail: null, metrics: null, source: null, lastPush: 0, charts: {} };
+const state = { detail: null, metrics: null, source: null, lastPush: 0, charts: {}, shares: null };
 
 function prizeNames() {
   const prizes = state.detail?.published_config?.pool?.prizes ?? [];
@@ -292,6 +294,7 @@ function receive(metrics, source) {
   if (source === "socket") state.lastPush = Date.now();
   notice($("dash-message"), "");
   render();
+  state.shares?.();
 }
 
 async function poll() {
@@ -319,6 +322,7 @@ renderReportLinks();
 try {
   state.detail = await api(`/api/ops/campaigns/${campaignId}`);
   renderHead();
+  if (hasShareGame(state.detail)) state.shares = sharePanel(campaignId, state.detail, campaignZone);
 } catch (error) {
   notice($("dash-message"), errorText(error));
 }

@@ -62,9 +62,10 @@ function parseIso(iso) {
   return Date.parse(String(iso).replace(/(\.\d{3})\d+/, "$1"));
 }
 
-/** "2026/11/23 16:00" (or "23 Nov 2026, 16:00") in ``zone`` (default: the browser's). */
-export function dateTime(iso, zone) {
+/** "2026/11/23 16:00" (or "23 Nov 2026, 16:00") in ``zone`` (default: the browser's); ``seconds`` adds them. */
+export function dateTime(iso, zone, { seconds = false } = {}) {
   const options = { year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit" };
+  if (seconds) Object.assign(options, { second: "2-digit", hourCycle: "h23" });
   if (currentLang() === "en") options.month = "short";
   if (zone) options.timeZone = knownZone(zone);
   return new Intl.DateTimeFormat(locale(), options).format(new Date(parseIso(iso)));

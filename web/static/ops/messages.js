@@ -1,8 +1,10 @@
 // The ops console's texts in Chinese (the default) and English, by key; {name} marks a placeholder.
 // Field labels ("field.<name>") fall back to the field's own name, so a game registered later shows
-// its form before anyone translates it. The board's and its tasks' texts are in messages-board.js.
+// its form before anyone translates it. The board's and its tasks' texts are in messages-board.js, the dashboard's
+// share panel's in messages-share.js.
 
 import { BOARD_MESSAGES } from "./messages-board.js";
+import { SHARE_MESSAGES } from "./messages-share.js";
 
 export const MESSAGES = {
   zh: {
@@ -388,6 +390,7 @@ export const MESSAGES = {
     "term.the extra spins a day": "每日最多加抽次数",
     "term.the points per extra spin": "加抽所需积分",
     ...BOARD_MESSAGES.zh,
+    ...SHARE_MESSAGES.zh,
   },
   en: {
     "app.title": "Carnival Ops Console",
@@ -766,5 +769,6 @@ export const MESSAGES = {
     "checkin_forecast.audience": "All {shoppers} shoppers",
     "checkin_forecast.by_tier": "Per shopper of each tier ({days} days)",
     ...BOARD_MESSAGES.en,
+    ...SHARE_MESSAGES.en,
   },
 };

@@ -177,6 +177,26 @@ const TEMPLATES = [
     zh: "任务 {key} 的最多完成次数将从 {was} 次减为 {now} 次",
   },
   { en: "the task {key} would grant {prize} instead of {was}", zh: "任务 {key} 将改发 '{prize}'（原为 '{was}'）" },
+  // games/share/ (config.py, game.py, disclosure.py, simulation.py)
+  { en: "1 to 10 thresholds", zh: "须有 1 到 10 档助力奖励" },
+  { en: "each number of assists once", zh: "同样助力人数的奖励档只能有一个" },
+  {
+    en: "'{key}' is a red packet of random amount; shares grant fixed rewards",
+    zh: "'{key}' 是随机金额的红包；分享助力只发放固定奖励",
+  },
+  { en: "a share needs its link code", zh: "发起分享需要分享链接码" },
+  { en: "this share link is not valid", zh: "这个分享链接无效" },
+  { en: "you already have a share collecting assists", zh: "你已有一个正在收集助力的分享" },
+  {
+    en: "a decision is {\"share\": n, \"helper\": id, \"approve\": true|false}",
+    zh: "审核决定的格式为 {\"share\": n, \"helper\": id, \"approve\": true|false}",
+  },
+  { en: "that share has no held assist of that helper", zh: "这次分享没有该助力者待审核的助力（可能已被处理）" },
+  { en: "a share would last {after} hours, not {before}", zh: "分享有效期将从 {before} 小时改为 {after} 小时" },
+  { en: "the {assists}-assist prize would change or go", zh: "{assists} 人助力的奖励将被修改或移除" },
+  { en: "the helpers' prizes or their odds would change", zh: "助力者可抽的奖品或其概率将被修改" },
+  { en: "give mean_assists or assists_shares", zh: "请填写平均助力数或各助力数的分享占比（二选一）" },
+  { en: "the shares must add up to 1", zh: "各助力数的分享占比之和必须为 1" },
   // games/checkin/terms.py (before the general "{label} would ..." below)
   {
     en: "the default tier would change from {was} to {now}",
