@@ -21,6 +21,7 @@ from werkzeug.wrappers import Response
 
 import web
 from games.engine.play import campaign_config
+from games.invite.links import accept
 from games.models import Campaign, Player
 from server import db
 from server.api_public import find_campaign
@@ -58,20 +59,30 @@ def home() -> Response:
 @allow_cross_origin  # a one-time signed token; whether it came from the host is checked here (opened_by_host)
 def launch() -> str | Response | tuple[str, int]:
     """The host app opens the web view here with ``?token=...&campaign=ID`` (or POSTs those fields from its
-    page); ``&share=CODE`` opens a friend's share link. Opened from another site, a GET only asks the shopper to
-    confirm who they enter as."""
+    page); ``&share=CODE`` opens a friend's share link, ``&invite=CODE`` records the inviter whose link the shopper
+    arrived through (the first inviter stays). Opened from another site, a GET only asks the shopper to confirm who
+    they enter as."""
     settings = current_app.extensions["carnival.settings"]
     token = request.values.get("token", "")
     try:
         if not opened_by_host(request, settings.launch_origins):
             return _confirm_launch(token)
-        launch_shopper(token)
+        shopper_id = launch_shopper(token).id
     except ApiError as error:
         return render_template("play/error.html", code=error.code, message=error.message), error.status
     campaign, lang = _landing()
-    game, share = request.values.get("game"), request.values.get("share")
+    game, share, invite = request.values.get("game"), request.values.get("share"), request.values.get("invite")
+    if invite and signed(invite):
+        _accept_invitation(shopper_id, invite)
     target = _landing_page(campaign, game, share, lang) if campaign else None
     return redirect(target or url_for("pages.wallet_page", lang=lang), 303 if request.method == "POST" else 302)
+
+
+def _accept_invitation(shopper_id: int, code: str) -> None:
+    """Record the invitation of the link the shopper arrived through (nothing for their own link or an unknown one:
+    the landing goes on)."""
+    with db.transaction() as db_session:
+        accept(db_session, code, shopper_id, db.now())
 
 
 def _landing_page(campaign_id: int, asked: str | None, share: str | None, lang: str | None) -> str:
@@ -101,9 +112,20 @@ def _confirm_launch(token: str) -> str:
         raise ApiError(403, "launch_not_from_host", "this page was not opened by the app; open it from the app")
     shopper = verified_launch(token)
     campaign, lang = _landing()
+    carried = {name: _carried(name) for name in ("game", "share", "invite")}  # where the confirmed launch goes on to
     return render_template(
-        "play/launch_confirm.html", token=token, campaign=campaign, lang=lang, name=mask_name(shopper.name)
-    )
+        "play/launch_confirm.html", token=token, campaign=campaign, lang=lang, name=mask_name(shopper.name),
+        carried=carried,
+    )  # fmt: skip
+
+
+def _carried(name: str) -> str | None:
+    """A launch parameter the confirmation carries on: a game key, or a link code this server signed."""
+    value = request.values.get(name)
+    if value is None:
+        return None
+    valid = value in GAME_PAGES if name == "game" else signed(value)
+    return value if valid else None
 
 
 def _landing() -> tuple[int | None, str | None]:

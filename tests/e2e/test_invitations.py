@@ -13,6 +13,8 @@ from sqlalchemy import select
 from economy.models import GiftCard, Grant
 from economy.rewards import Reward, RewardKind
 from economy.service import GrantRequest, grant
+from server.config import DEV_LAUNCH_KEY
+from server.launch import Claims, sign
 from tests.conftest import add_campaign
 from tests.e2e.audit_exports import run
 from tests.e2e.share_support import PRIZES, shopper
@@ -103,3 +105,33 @@ def test_an_invitation_grant_without_its_event_is_named(app: Flask) -> None:
         grant(session, forged, app.extensions["carnival.clock"]())
     output = run(app, "audit", "reconcile", "--campaign", str(campaign)).output
     assert "an invitation grant (99:opened) that no event of its invitee explains" in output, output
+
+
+def test_a_launch_through_an_invite_link_records_the_inviter(app: Flask) -> None:
+    campaign = add_campaign(app, invite_config())
+    ann, ann_id = shopper(app, "ann")
+    code = link_of(ann, campaign)
+    friend = app.test_client()
+    now = app.extensions["carnival.clock"]()
+    token = sign(
+        DEV_LAUNCH_KEY, "zoe", "佐伊", "normal", int(now.timestamp()) + 600, claims=Claims(device="dev-zoe-0000")
+    )
+    landed = friend.get(f"/play/launch?token={token}&campaign={campaign}&invite={code}",
+                        headers={"Sec-Fetch-Site": "same-origin"})  # fmt: skip
+    assert landed.status_code == 302
+    send_and_apply(app, campaign, [event(app, "baitiao_opened", "zoe")])
+    assert (ann_id, "points_5") in {(user, prize) for user, prize, _ in rewards(app, campaign)}
+
+
+def test_the_launch_confirmation_carries_a_signed_invite_on_and_drops_a_forged_one(app: Flask) -> None:
+    campaign = add_campaign(app, invite_config())
+    ann, _ = shopper(app, "ann")
+    code = link_of(ann, campaign)
+    now = app.extensions["carnival.clock"]()
+    token = sign(DEV_LAUNCH_KEY, "yan", "燕", "normal", int(now.timestamp()) + 600)
+    for invite, carried in ((code, True), (code[:-1] + "x", False)):
+        page = app.test_client().get(f"/play/launch?token={token}&campaign={campaign}&invite={invite}",
+                                     headers={"Sec-Fetch-Site": "cross-site"})  # fmt: skip
+        text = page.get_data(as_text=True)
+        assert page.status_code == 200 and 'data-testid="launch-confirmation"' in text
+        assert (f'name="invite" value="{invite}"' in text) is carried
