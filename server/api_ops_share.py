@@ -56,8 +56,8 @@ class HeldSchema(Schema):
 
 
 class FraudReportSchema(Schema):
-    """Refusals by code, the devices behind the most refused or held attempts, and rings (two shoppers who helped
-    each other the same day)."""
+    """Refusals by code, the devices behind the most refused or held (not approved) attempts, and rings (two shoppers
+    who helped each other the same day, by their Carnival and host ids)."""
 
     refusals = fields.Dict(keys=fields.String(), values=fields.Integer())
     top_devices = fields.List(fields.Dict())
@@ -115,12 +115,16 @@ def fraud(campaign_id: int, user: User) -> dict[str, Any]:
 def _report(campaign_id: int) -> dict[str, Any]:
     db_session = db.session()
     with db_session.begin():
-        campaign_or_404(campaign_id)
-        report = fraud_report(db_session, campaign_id)
+        campaign = campaign_or_404(campaign_id)
+        report = fraud_report(db_session, campaign_id, campaign.timezone)
+        hosts = host_user_ids(db_session, {user for a, b, _ in report.rings for user in (a, b)})
     return {
         "refusals": report.refusals,
         "top_devices": [{"device": device, "attempts": count} for device, count in report.top_devices],
-        "rings": [{"a": a, "b": b, "day": day} for a, b, day in report.rings],
+        "rings": [
+            {"a": a, "b": b, "a_host_id": hosts.get(a), "b_host_id": hosts.get(b), "day": day}
+            for a, b, day in report.rings
+        ],
     }
 
 

@@ -83,6 +83,8 @@ def landing(campaign_id: int, code: str, user: User) -> dict[str, Any]:
         share = sharer_state.share(found.number)
         prizes = prize_views(config)
         return {
+            "campaign_name": campaign.name,
+            "campaign_name_en": campaign.name_en,
             "sharer": mask_name(sharer.display_name if sharer else ""),
             "share": None if share is None else {"valid": share.valid(), "expires_at": share.expires_at},
             "goal": share_config.goal,
@@ -110,7 +112,7 @@ def assist(campaign_id: int, code: str, user: User) -> Response:
     attempt = Attempt(campaign_id, found.sharer_id, found.number, user_id, profile.device, "accepted")
 
     def work(session: Session) -> tuple[PlayResult, dict[str, Any]]:
-        action = Action("assist", {"share": found.number})
+        action = Action("assist", {"share": found.number, "name": mask_name(name)})
         result = play(session, _registry(), campaign_id, user_id, GAME, action, db.now, tier, profile,
                       partner=found.sharer_id)  # fmt: skip
         log(session, Attempt(**{**attempt.__dict__, "result": result.events[0].payload["status"]}), db.now())

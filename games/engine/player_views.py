@@ -90,6 +90,7 @@ def shopper_view(session: Session, view: PlayerView, user_id: int, now: datetime
         "campaign_id": view.campaign.id,
         "campaign_name": view.campaign.name,
         "campaign_name_en": view.campaign.name_en,
+        "server_time": now.isoformat(),  # pages count down from the server's clock, not the phone's
         "points": ledger.spendable_points(session, user_id, now),
         "client_seed": view.client_seed,
         "commitment": view.period.commitment,

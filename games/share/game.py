@@ -34,8 +34,8 @@ CODE_PATTERN_LENGTH = (8, 64)
 
 class ShareGame:
     """Actions: ``start`` (the sharer; payload ``{"code"}``, the link code the server made), ``assist`` (a helper;
-    payload ``{"share": number}``, the sharer the partner) and, for staff only, ``decide`` (payload ``{"share",
-    "helper", "approve"}``, on the sharer)."""
+    payload ``{"share": number, "name": masked name}``, the sharer the partner) and, for staff only, ``decide``
+    (payload ``{"share", "helper", "approve"}``, on the sharer)."""
 
     key = "share"
     config_schema = ShareConfigSchema
@@ -137,7 +137,8 @@ def _assist(ctx: PlayContext, state: ShareState, payload: dict[str, Any]) -> Out
         raise Rejection("invalid_share", "this share link is not valid")
     config: ShareConfig = ctx.config
     profile = ctx.profile
-    helper = Helper(ctx.user_id, profile.device, profile.risk, profile.joined)
+    name = payload.get("name") if isinstance(payload.get("name"), str) else ""
+    helper = Helper(ctx.user_id, profile.device, profile.risk, profile.joined, name[:16])
     code = refusal(config, helper, state, partner.user_id, partner.state, number, ctx.now, ctx.today)
     if code is not None:
         raise Rejection(code, REFUSAL_TEXT[code])
@@ -202,7 +203,7 @@ def _share_view(share: Share) -> dict[str, Any]:
         "valid": share.valid(),
         "held": sum(a.status == HELD for a in share.assists),
         "unlocked": list(share.unlocked),
-        "helpers": [{"helper": a.helper, "at": a.at, "status": a.status} for a in share.assists],
+        "helpers": [{"name": a.name, "at": a.at, "status": a.status} for a in share.assists],  # no user ids
     }
 
 

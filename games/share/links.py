@@ -11,6 +11,7 @@ from datetime import datetime
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session, aliased
 
+from games.fairness.periods import local_day
 from games.share.models import ShareCode, ShareLog
 
 DECISIONS = ("approved", "rejected")
@@ -89,32 +90,35 @@ def held(session: Session, campaign_id: int) -> list[ShareLog]:
     return list(session.scalars(query))
 
 
-def fraud_report(session: Session, campaign_id: int, top: int = 10) -> FraudReport:
-    """The campaign's fraud report."""
+def fraud_report(session: Session, campaign_id: int, timezone: str, top: int = 10) -> FraudReport:
+    """The campaign's fraud report; rings are counted by day in the campaign's ``timezone``; the top devices count
+    refused attempts and held ones not approved since."""
     by_code = session.execute(
         select(ShareLog.code, func.count())
         .where(ShareLog.campaign_id == campaign_id, ShareLog.result == "refused")
         .group_by(ShareLog.code)
     )
-    devices = session.execute(
-        select(ShareLog.device_hash, func.count())
-        .where(ShareLog.campaign_id == campaign_id, ShareLog.result.in_(["refused", "held"]))
-        .where(ShareLog.device_hash.is_not(None))
-        .group_by(ShareLog.device_hash)
-        .order_by(func.count().desc(), ShareLog.device_hash)
-        .limit(top)
+    approved = {(r.sharer_id, r.number, r.helper_id) for r in _logged(session, campaign_id, ["approved"])}
+    suspicious = Counter(
+        row.device_hash
+        for row in _logged(session, campaign_id, ["refused", "held"])
+        if row.device_hash and (row.result == "refused" or (row.sharer_id, row.number, row.helper_id) not in approved)
     )
-    return FraudReport(
-        {str(code): count for code, count in by_code}, [(str(d), n) for d, n in devices], _rings(session, campaign_id)
-    )
+    devices = sorted(suspicious.items(), key=lambda pair: (-pair[1], pair[0]))[:top]
+    return FraudReport({str(code): count for code, count in by_code}, devices, _rings(session, campaign_id, timezone))
 
 
-def _rings(session: Session, campaign_id: int) -> list[tuple[int, int, str]]:
-    """Pairs of shoppers who helped each other on the same (UTC) day: (lower id, higher id, day)."""
+def _logged(session: Session, campaign_id: int, results: list[str]) -> list[ShareLog]:
+    query = select(ShareLog).where(ShareLog.campaign_id == campaign_id, ShareLog.result.in_(results))
+    return list(session.scalars(query))
+
+
+def _rings(session: Session, campaign_id: int, timezone: str) -> list[tuple[int, int, str]]:
+    """Pairs of shoppers who helped each other on the same day of the campaign's zone: (lower id, higher id, day)."""
     rows = session.execute(
         select(ShareLog.helper_id, ShareLog.sharer_id, ShareLog.created_at).where(
             ShareLog.campaign_id == campaign_id, ShareLog.result.in_(["accepted", "held"])
         )
     )
-    given = Counter((helper, sharer, at.date().isoformat()) for helper, sharer, at in rows)
+    given = Counter((helper, sharer, local_day(at, timezone)) for helper, sharer, at in rows)
     return sorted({(min(a, b), max(a, b), day) for a, b, day in given if (b, a, day) in given})

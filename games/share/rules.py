@@ -19,8 +19,8 @@ REFUSALS = (  # every refusal an assist may meet, in the order the rules are che
     "self_assist",
     "share_not_found",
     "share_expired",
-    "share_complete",
     "already_assisted",
+    "share_complete",
     "flagged_account",
     "not_new_user",
     "device_unknown",
@@ -40,6 +40,7 @@ class Assist:
     at: str
     day: str
     status: str = ACCEPTED
+    name: str = ""  # the helper's masked name, as the sharer sees it
 
 
 @dataclass
@@ -99,6 +100,7 @@ class Helper:
     device: str | None = None
     risk: bool = False
     joined: date | None = None
+    name: str = ""  # masked, for the sharer's list
 
 
 @dataclass(frozen=True)
@@ -143,8 +145,8 @@ def refusal(
         ("self_assist", lambda: helper.user_id == sharer),
         ("share_not_found", lambda: share is None),
         ("share_expired", lambda: not share.open_at(now)),  # type: ignore[union-attr]
-        ("share_complete", lambda: share.valid() >= config.goal),  # type: ignore[union-attr]
         ("already_assisted", lambda: any(a.helper == helper.user_id for a in share.assists)),  # type: ignore[union-attr]
+        ("share_complete", lambda: share.valid() >= config.goal),  # type: ignore[union-attr]
         ("flagged_account", lambda: fraud.refuse_flagged and helper.risk),
         ("not_new_user", lambda: fraud.new_users_only and not _new(helper, today, fraud.new_user_days)),
         ("device_unknown", lambda: fraud.device_rules and not helper.device),
@@ -173,7 +175,7 @@ def assist(
     assert share is not None  # refusal() said share_not_found otherwise
     recent = [a for a in share.assists if a.status != REJECTED and now - datetime.fromisoformat(a.at) < VELOCITY_WINDOW]
     status = HELD if len(recent) >= config.fraud.velocity_per_minute else ACCEPTED
-    share.assists.append(Assist(helper.user_id, helper.device, now.isoformat(), today, status))
+    share.assists.append(Assist(helper.user_id, helper.device, now.isoformat(), today, status, helper.name))
     helper_new.helped.append(Helped(sharer, number, now.isoformat(), today))
     unlocked = unlock(config, share) if status == ACCEPTED else ()
     return Assisted(helper_new, sharer_new, status, unlocked)

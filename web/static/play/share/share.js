@@ -89,7 +89,7 @@ function helperItem(helper, index) {
   return el(
     "li",
     { "data-testid": "helper", "data-status": helper.status },
-    el("span", {}, t("share.helper_name", { n: index + 1 }), el("span", { class: "when" }, at)),
+    el("span", {}, helper.name || t("share.helper_name", { n: index + 1 }), el("span", { class: "when" }, at)),
     el("span", { class: `helper-status is-${helper.status}` }, t(`share.status.${helper.status}`)),
   );
 }
