@@ -55,3 +55,13 @@ def test_a_gift_card_is_issued_shown_listed_and_delivered_once(app: Flask) -> No
     assert signed(app.test_client(), "GET", "/api/host/gift-cards").json["cards"] == []
     assert signed(app.test_client(), "POST", "/api/host/gift-cards/999/delivered").status_code == 404
     assert app.test_client().get("/api/host/gift-cards").status_code == 401
+
+
+def test_the_wallet_page_shows_gift_cards_and_owed_points(app: Flask) -> None:
+    campaign = add_campaign(app, card_config(), budget_fen=100_000)
+    shopper = app.test_client()
+    user = login(shopper, "card-page")
+    give_card(app, campaign, user, "invite:first-baitiao:2")
+    page = shopper.get(f"/play/wallet?campaign={campaign}").get_data(as_text=True)
+    assert 'data-testid="wallet-gift-cards"' in page and 'data-testid="wallet-owed"' in page
+    assert f'href="/play/{campaign}"' in page  # back to the campaign's first game page

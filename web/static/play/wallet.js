@@ -1,4 +1,5 @@
-// The wallet page: points (and what expires soon), red packets, coupons, play items, history. Display only.
+// The wallet page: points (what expires soon, what is owed for refunded orders), red packets, coupons, gift cards,
+// play items, history. Display only.
 
 import { api, errorText } from "./api.js";
 import { el, showMessage } from "./dom.js";
@@ -63,6 +64,20 @@ function couponCard(coupon) {
   );
 }
 
+function giftCardItem({ face_value_fen, state, created_at }) {
+  return el(
+    "li",
+    { "data-testid": "gift-card", "data-state": state },
+    el(
+      "span",
+      {},
+      t("wallet.gift_card", { amount: yuanShort(face_value_fen) }),
+      el("span", { class: "when" }, date(created_at)),
+    ),
+    el("span", { class: "amount" }, t(`wallet.gift_card_${state}`)),
+  );
+}
+
 function heldItem({ item, count }) {
   const name = has(`item.${item}`) ? t(`item.${item}`) : item;
   return el("li", { "data-testid": "held-item" }, el("span", {}, name), el("span", { class: "amount" }, `× ${count}`));
@@ -71,6 +86,7 @@ function heldItem({ item, count }) {
 function historyAmount({ reward_kind, amount }) {
   if (reward_kind === "points") return t("history.points", { n: amount });
   if (reward_kind === "red_packet") return t("history.red_packet", { amount: yuan(amount) });
+  if (reward_kind === "gift_card") return t("history.gift_card", { amount: yuan(amount) });
   if (reward_kind === "item") return t("history.item", { n: amount });
   return has(`history.${reward_kind}`) ? t(`history.${reward_kind}`) : "";
 }
@@ -97,6 +113,10 @@ function render() {
   $("cash").textContent = yuanDigits(wallet.cash_fen);
   $("expiring").replaceChildren(...orEmpty(wallet.points_expiring.map(expiringItem), "wallet.no_expiring"));
   $("coupons").replaceChildren(...orEmpty(wallet.coupons.map(couponCard), "wallet.no_coupons", "p"));
+  $("owed").hidden = !wallet.points_owed;
+  $("owed").textContent = wallet.points_owed ? t("wallet.owed", { points: wallet.points_owed }) : "";
+  $("gift-cards-card").hidden = !wallet.gift_cards?.length;
+  $("gift-cards").replaceChildren(...(wallet.gift_cards ?? []).map(giftCardItem));
   $("items").replaceChildren(...orEmpty(wallet.items.map(heldItem), "wallet.no_items"));
   $("history").replaceChildren(...orEmpty(wallet.history.map(historyItem), "wallet.no_history"));
 }
