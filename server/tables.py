@@ -3,8 +3,22 @@ environment and the check that the migrations build exactly the models import th
 
 from __future__ import annotations
 
-import economy.models  # noqa: F401
-import games.commerce.models
-import games.models
-import games.share.models  # noqa: F401
-import server.models  # noqa: F401
+from types import ModuleType
+
+from economy import models as economy_tables
+from economy.mall import models as mall_tables
+from games import models as game_tables
+from games.commerce import models as event_tables
+from games.invite import models as invite_tables
+from games.share import models as share_tables
+from server import models as server_tables
+
+TABLE_MODULES: tuple[ModuleType, ...] = (
+    economy_tables,
+    mall_tables,
+    game_tables,
+    event_tables,
+    invite_tables,
+    share_tables,
+    server_tables,
+)
