@@ -1,0 +1,184 @@
+"""Redeeming mall goods for points, one atomic action through the economy: the shopper's points are locked (their
+redemptions run one at a time), the good's window, tier and the ¥500 rule are checked, the shopper's limits are
+counted from their orders, a unit of stock is taken by a conditional update (never below zero), the points are
+spent from the soonest-expiring lots (the oldest, points living alike) and the lots taken are recorded, all in one
+savepoint. Idempotent by the shopper's key. Cancelling refunds the points as new lots expiring when the ones taken
+would have, and returns the stock. Every function runs inside the caller's transaction."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from economy import ledger
+from economy.clawback import refuse_if_on_hold
+from economy.db import is_postgresql
+from economy.errors import InsufficientBalance, OutOfStock, Refusal
+from economy.mall.models import MallGood, MallOrder, MallOrderLot
+from economy.mall.pricing import SINGLE_REDEMPTION_MAX_FEN, price, tier_rank
+from economy.models import Account, PointLot
+from economy.rewards import POINTS
+
+SINK_ROLE = "mall"  # the mall campaign's account redeemed points go to (and refunds come from)
+
+
+class MallRefusal(Refusal):
+    """A redemption the mall refuses; ``code`` says why (``good_not_found``, ``not_on_sale``, ``tier_too_low``,
+    ``over_single_limit``, ``daily_limit``, ``total_limit``, ``key_reused``)."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+@dataclass(frozen=True)
+class RedeemRequest:
+    """A shopper of ``tier`` redeems ``quantity`` of a good on ``day`` (the campaign's), under their ``key``."""
+
+    key: str
+    campaign_id: int
+    user_id: int
+    good_id: int
+    quantity: int
+    tier: str
+    day: str
+
+
+def redeem(session: Session, request: RedeemRequest, now: datetime) -> MallOrder:
+    """Redeem, or answer the order the key placed before.
+
+    :raises MallRefusal, OutOfStock, InsufficientBalance, PointsOnHold: and nothing changed.
+    """
+    with session.begin_nested():
+        _lock_points(session, request.user_id)
+        earlier = session.scalars(select(MallOrder).where(MallOrder.key == request.key)).one_or_none()
+        if earlier is not None:
+            return _same(earlier, request)
+        good = session.get(MallGood, request.good_id)
+        _check(session, good, request, now)
+        assert good is not None
+        _take_stock(session, good.id, request.quantity)
+        order = _place(session, good, request, now)
+        _spend(session, order, now)
+    return order
+
+
+def cancel(session: Session, order_id: int, now: datetime) -> MallOrder | None:
+    """Cancel a placed order: its points back as new lots keeping their expiry, its stock back; a settled order is
+    answered as it is. ``None`` when there is no such order."""
+    order = session.get(MallOrder, order_id, with_for_update=is_postgresql(session))
+    if order is None or order.state != "placed":
+        return order
+    sink = ledger.account_id(session, ledger.campaign_owner(order.campaign_id, SINK_ROLE, order.user_id), POINTS)
+    target = ledger.account_id(session, ledger.user_owner(order.user_id), POINTS)
+    for taken in session.scalars(select(MallOrderLot).where(MallOrderLot.order_id == order.id)):
+        reference = f"mall-refund:{order.id}:{taken.lot_id}"
+        ledger.credit_points(session, target, sink, taken.points, reference, now, taken.expires_at)
+    session.execute(
+        update(MallGood).where(MallGood.id == order.good_id).values(stock_left=MallGood.stock_left + order.quantity)
+    )
+    order.state, order.settled_at = "cancelled", now
+    session.flush()
+    return order
+
+
+def fulfil(session: Session, order_id: int, now: datetime) -> MallOrder | None:
+    """The host delivered a placed order (a cancelled one stays cancelled); ``None`` when there is no such order."""
+    order = session.get(MallOrder, order_id, with_for_update=is_postgresql(session))
+    if order is not None and order.state == "placed":
+        order.state, order.settled_at = "fulfilled", now
+        session.flush()
+    return order
+
+
+def _lock_points(session: Session, user_id: int) -> None:
+    """Lock the shopper's points account (created at 0 when missing): their redemptions run one at a time."""
+    account = ledger.account_id(session, ledger.user_owner(user_id), POINTS)
+    query = select(Account.id).where(Account.id == account)
+    session.execute(query.with_for_update() if is_postgresql(session) else query)
+
+
+def _same(order: MallOrder, request: RedeemRequest) -> MallOrder:
+    if (order.user_id, order.good_id, order.quantity) != (request.user_id, request.good_id, request.quantity):
+        raise MallRefusal("key_reused", "this idempotency key placed another redemption")
+    return order
+
+
+def _check(session: Session, good: MallGood | None, request: RedeemRequest, now: datetime) -> None:
+    if good is None or good.campaign_id != request.campaign_id:
+        raise MallRefusal("good_not_found", "no such good in this mall")
+    if (good.starts_at and now < good.starts_at) or (good.ends_at and now >= good.ends_at):
+        raise MallRefusal("not_on_sale", "this good is not on sale now")
+    if tier_rank(request.tier) < good.min_tier_rank:
+        raise MallRefusal("tier_too_low", "this good is for members of a higher tier")
+    if good.value_fen * request.quantity > SINGLE_REDEMPTION_MAX_FEN:
+        raise MallRefusal("over_single_limit", "one redemption may be worth at most ¥500")
+    refuse_if_on_hold(session, request.user_id)
+    _check_limits(session, good, request)
+
+
+def _check_limits(session: Session, good: MallGood, request: RedeemRequest) -> None:
+    """The shopper's units of the good today and in all (cancelled orders aside), under the shopper's lock."""
+    mine = select(func.coalesce(func.sum(MallOrder.quantity), 0)).where(
+        MallOrder.user_id == request.user_id, MallOrder.good_id == good.id, MallOrder.state != "cancelled"
+    )
+    if good.daily_limit is not None:
+        today = session.scalar(mine.where(MallOrder.day == request.day)) or 0
+        if today + request.quantity > good.daily_limit:
+            raise MallRefusal("daily_limit", f"at most {good.daily_limit} of this good a day")
+    if good.total_limit is not None and (session.scalar(mine) or 0) + request.quantity > good.total_limit:
+        raise MallRefusal("total_limit", f"at most {good.total_limit} of this good in all")
+
+
+def _take_stock(session: Session, good_id: int, quantity: int) -> None:
+    """One conditional update: the stock never goes below zero, whoever else is redeeming."""
+    taken = session.execute(
+        update(MallGood)
+        .where(MallGood.id == good_id, MallGood.stock_left >= quantity)
+        .values(stock_left=MallGood.stock_left - quantity)
+        .execution_options(synchronize_session=False)
+    )
+    if taken.rowcount != 1:
+        raise OutOfStock("this good is sold out")
+
+
+def _place(session: Session, good: MallGood, request: RedeemRequest, now: datetime) -> MallOrder:
+    points = price(good.points_price, request.tier) * request.quantity
+    order = MallOrder(
+        key=request.key, campaign_id=good.campaign_id, user_id=request.user_id, good_id=good.id,
+        quantity=request.quantity, points=points, cash_fen=good.cash_fen * request.quantity,
+        value_fen=good.value_fen * request.quantity, tier=request.tier, day=request.day, state="placed",
+        created_at=now,
+    )  # fmt: skip
+    session.add(order)
+    session.flush()
+    return order
+
+
+def _spend(session: Session, order: MallOrder, now: datetime) -> None:
+    """Take the order's points from the soonest-expiring lots and record each lot taken.
+
+    :raises InsufficientBalance: when the unexpired lots hold fewer (the savepoint rolls everything back).
+    """
+    source = ledger.account_id(session, ledger.user_owner(order.user_id), POINTS)
+    sink = ledger.account_id(session, ledger.campaign_owner(order.campaign_id, SINK_ROLE, order.user_id), POINTS)
+    lots = {
+        lot.id: lot
+        for lot in session.scalars(
+            select(PointLot).where(PointLot.account_id == source, PointLot.remaining > 0, PointLot.expires_at > now)
+        )
+    }
+    plan = ledger.plan_spend(
+        (ledger.Lot(i, lot.remaining, lot.expires_at) for i, lot in lots.items()), order.points, now
+    )
+    ledger.post(session, "points_spend", f"mall:{order.id}", ledger.Transfer(source, sink, order.points), now)
+    for lot_id, taken in plan:
+        lots[lot_id].remaining -= taken
+        session.add(MallOrderLot(order_id=order.id, lot_id=lot_id, points=taken, expires_at=lots[lot_id].expires_at))
+    session.flush()
+
+
+__all__ = ["InsufficientBalance", "MallRefusal", "OutOfStock", "RedeemRequest", "cancel", "fulfil", "redeem"]
