@@ -1,0 +1,208 @@
+"""Redeeming mall goods on SQLite and PostgreSQL: the ¥500 rule, tier gating, limits, points taken from the
+soonest-expiring lots, cancellations refunding them keeping their expiry, idempotency, and a flash redemption
+raced by many shoppers that sells exactly the stock with every shopper's points exact."""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
+
+from economy import ledger
+from economy.db import Base, make_engine, make_sessionmaker
+from economy.errors import InsufficientBalance, OutOfStock, Refusal
+from economy.limits import set_budget
+from economy.mall.models import MallGood, MallOrder
+from economy.mall.redeem import MallRefusal, RedeemRequest, cancel, fulfil, redeem
+from economy.models import PointLot
+from economy.rewards import Reward, RewardKind
+from economy.service import GrantRequest, grant
+from tests.integration.invariants import assert_economy_invariants
+
+NOW = datetime(2026, 12, 6, 12, tzinfo=UTC)
+DAY = "2026-12-06"
+MALL = 9
+
+
+@pytest.fixture
+def engine(database_url: str) -> Iterator[Engine]:
+    engine = make_engine(database_url)
+    Base.metadata.create_all(engine)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def session(engine: Engine) -> Iterator[Session]:
+    with make_sessionmaker(engine)() as session:
+        with session.begin():
+            set_budget(session, MALL, 100_000_000)
+        yield session
+        assert_economy_invariants(session)
+
+
+def good(session: Session, **fields: Any) -> int:
+    values = {"campaign_id": MALL, "name": "50元E卡", "kind": "gift_card", "category": "卡券", "points_price": 1000,
+              "cash_fen": 0, "value_fen": 5000, "stock_total": 10, "stock_left": 10, "daily_limit": None,
+              "total_limit": None, "min_tier_rank": 0, "sort": 0, **fields}  # fmt: skip
+    with session.begin():
+        row = MallGood(**values)
+        session.add(row)
+        session.flush()
+        return row.id
+
+
+def points(session: Session, user: int, amount: int, key: str, lifetime_days: int = 365) -> None:
+    with session.begin():
+        request = GrantRequest(key, MALL, user, "welcome", Reward(RewardKind.POINTS, amount), amount, DAY,
+                               points_lifetime=timedelta(days=lifetime_days))  # fmt: skip
+        grant(session, request, NOW)
+
+
+def ask(user: int, good_id: int, key: str, quantity: int = 1, tier: str = "normal") -> RedeemRequest:
+    return RedeemRequest(key, MALL, user, good_id, quantity, tier, DAY)
+
+
+def held(session: Session, user: int) -> int:
+    with session.begin():
+        return ledger.spendable_points(session, user, NOW)
+
+
+def test_a_redemption_spends_the_tier_price_from_the_soonest_expiring_lots(session: Session) -> None:
+    sku = good(session)
+    points(session, 1, 600, "late", lifetime_days=300)
+    points(session, 1, 500, "soon", lifetime_days=30)
+    with session.begin():
+        order = redeem(session, ask(1, sku, "k1", tier="gold"), NOW)  # 850 points
+    assert (order.points, order.state) == (850, "placed")
+    with session.begin():
+        lots = {lot.amount: lot.remaining for lot in session.scalars(select(PointLot))}
+        stock = session.get(MallGood, sku).stock_left  # type: ignore[union-attr]
+    assert lots == {500: 0, 600: 250} and stock == 9  # the soon-expiring lot first
+
+
+def test_a_cancellation_refunds_the_points_keeping_their_expiry_and_returns_the_stock(session: Session) -> None:
+    sku = good(session)
+    points(session, 1, 500, "soon", lifetime_days=30)
+    points(session, 1, 600, "late", lifetime_days=300)
+    with session.begin():
+        order_id = redeem(session, ask(1, sku, "k1"), NOW).id
+    with session.begin():
+        cancel(session, order_id, NOW + timedelta(hours=1))
+        again = cancel(session, order_id, NOW + timedelta(hours=2))
+        assert again is not None and again.state == "cancelled"
+    with session.begin():
+        expiries = sorted((lot.expires_at, lot.remaining) for lot in session.scalars(select(PointLot)) if lot.remaining)
+        stock = session.get(MallGood, sku).stock_left  # type: ignore[union-attr]
+    assert held(session, 1) == 1100 and stock == 10
+    assert expiries == [
+        (NOW + timedelta(days=30), 500),
+        (NOW + timedelta(days=300), 500),
+        (NOW + timedelta(days=300), 100),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("fields", "request_changes", "code"),
+    [
+        ({"value_fen": 30_000}, {"quantity": 2}, "over_single_limit"),  # ¥600 of value in one redemption
+        ({"min_tier_rank": 2}, {"tier": "silver"}, "tier_too_low"),
+        ({"starts_at": NOW + timedelta(hours=1)}, {}, "not_on_sale"),
+        ({"ends_at": NOW}, {}, "not_on_sale"),
+        ({"daily_limit": 1}, {"quantity": 2}, "daily_limit"),
+        ({"total_limit": 1}, {"quantity": 2}, "total_limit"),
+    ],
+)
+def test_each_rule_refuses_and_changes_nothing(
+    session: Session, fields: dict[str, Any], request_changes: dict[str, Any], code: str
+) -> None:
+    sku = good(session, **fields)
+    points(session, 1, 100_000, "rich")
+    request = ask(1, sku, "k1")
+    request = RedeemRequest(**{**request.__dict__, **request_changes})
+    with session.begin(), pytest.raises(MallRefusal) as refused:
+        redeem(session, request, NOW)
+    assert refused.value.code == code and held(session, 1) == 100_000
+
+
+def test_exactly_500_yuan_is_allowed_and_limits_count_units_not_cancelled(session: Session) -> None:
+    sku = good(session, value_fen=25_000, daily_limit=2)
+    points(session, 1, 100_000, "rich")
+    with session.begin():
+        first = redeem(session, ask(1, sku, "k1", quantity=2), NOW)  # ¥500 exactly, the day's 2
+    with session.begin(), pytest.raises(MallRefusal):
+        redeem(session, ask(1, sku, "k2"), NOW)
+    with session.begin():
+        cancel(session, first.id, NOW)
+    with session.begin():
+        assert redeem(session, ask(1, sku, "k3", quantity=2), NOW).state == "placed"
+
+
+def test_the_same_key_answers_the_first_order_and_another_body_is_refused(session: Session) -> None:
+    sku = good(session)
+    points(session, 1, 5000, "some")
+    with session.begin():
+        first = redeem(session, ask(1, sku, "k1"), NOW).id
+    with session.begin():
+        assert redeem(session, ask(1, sku, "k1"), NOW).id == first
+    with session.begin(), pytest.raises(MallRefusal) as refused:
+        redeem(session, ask(1, sku, "k1", quantity=2), NOW)
+    assert refused.value.code == "key_reused" and held(session, 1) == 4000
+
+
+def test_not_enough_points_or_stock_changes_nothing(session: Session) -> None:
+    sku = good(session, stock_total=1, stock_left=1)
+    points(session, 1, 999, "few")
+    with session.begin(), pytest.raises(InsufficientBalance):
+        redeem(session, ask(1, sku, "k1"), NOW)
+    with session.begin():
+        assert session.get(MallGood, sku).stock_left == 1  # type: ignore[union-attr]
+    points(session, 2, 5000, "some")
+    with session.begin():
+        fulfil(session, redeem(session, ask(2, sku, "k2"), NOW).id, NOW)
+    points(session, 3, 5000, "more")
+    with session.begin(), pytest.raises(OutOfStock):
+        redeem(session, ask(3, sku, "k3"), NOW)
+    assert held(session, 3) == 5000
+
+
+SHOPPERS, TRIES = 20, 3  # 60 concurrent requests for 10 units
+
+
+def test_a_flash_redemption_sells_exactly_its_stock_with_every_shoppers_points_exact(
+    engine: Engine, session: Session
+) -> None:
+    sku = good(session, stock_total=10, stock_left=10)
+    for user in range(1, SHOPPERS + 1):
+        points(session, user, 2500, f"p{user}")
+    gate, outcomes = threading.Barrier(SHOPPERS * TRIES), Counter[str]()
+    sessions = make_sessionmaker(engine)
+
+    def go(user: int, attempt: int) -> None:
+        gate.wait(20)
+        with sessions() as mine:
+            try:
+                with mine.begin():
+                    redeem(mine, ask(user, sku, f"flash-{user}-{attempt}"), NOW)
+                outcomes["sold"] += 1
+            except Refusal as refusal:
+                outcomes[refusal.code] += 1
+
+    threads = [threading.Thread(target=go, args=(u, a)) for u in range(1, SHOPPERS + 1) for a in range(TRIES)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(120)
+    assert outcomes["sold"] == 10 and sum(outcomes.values()) == SHOPPERS * TRIES, outcomes
+    with session.begin():
+        orders = list(session.scalars(select(MallOrder.user_id)))
+        assert session.get(MallGood, sku).stock_left == 0  # type: ignore[union-attr]
+    bought = Counter(orders)
+    for user in range(1, SHOPPERS + 1):
+        assert held(session, user) == 2500 - 1000 * bought[user]
