@@ -103,8 +103,8 @@ def test_a_cancellation_refunds_the_points_keeping_their_expiry_and_returns_the_
     assert held(session, 1) == 1100 and stock == 10
     assert expiries == [
         (NOW + timedelta(days=30), 500),
-        (NOW + timedelta(days=300), 500),
-        (NOW + timedelta(days=300), 100),
+        (NOW + timedelta(days=300), 100),  # what the late lot kept
+        (NOW + timedelta(days=300), 500),  # refunded, expiring as the lot it came from
     ]
 
 
