@@ -14,8 +14,11 @@ from games.engine.registry import load_registry
 from server import (
     api_host,
     api_host_cards,
+    api_host_mall,
     api_invite,
+    api_mall,
     api_ops,
+    api_ops_mall,
     api_ops_planning,
     api_ops_share,
     api_play,
@@ -81,13 +84,16 @@ def create_app(environ: Mapping[str, str] | None = None, overrides: Mapping[str,
         api_play_games.blp,
         api_share.blp,
         api_invite.blp,
+        api_mall.blp,
         api_public.blp,
         audit_api.blp,
         api_ops.blp,
         api_ops_planning.blp,
+        api_ops_mall.blp,
         api_ops_share.blp,
         api_host.blp,
         api_host_cards.blp,
+        api_host_mall.blp,
     ):
         api.register_blueprint(blueprint)
     security = {

@@ -24,6 +24,9 @@ BODILESS = {  # writes whose request has no body: everything they need is in the
     ("post", "/api/host/gift-cards/{card_id}/delivered"),
     ("post", "/api/play/{campaign_id}/invite"),
     ("post", "/api/play/{campaign_id}/invite/{code}/accept"),
+    ("post", "/api/host/mall/orders/{order_id}/fulfilled"),
+    ("post", "/api/host/mall/orders/{order_id}/cancelled"),
+    ("post", "/api/play/{campaign_id}/mall/orders/{order_id}/cancel"),
 }
 ERROR_SCHEMA = "#/components/schemas/ApiError"
 

@@ -138,11 +138,14 @@ ROUTE_PREFIX_ACCESS = {
     "ops.": "ops",
     "ops-planning.": "ops",
     "ops-share.": "ops",
+    "ops-mall.": "ops",
     "audit.": "auditor",
     "play-games.": "shopper",
     "play-share.": "shopper",
     "play-invite.": "shopper",
+    "play-mall.": "shopper",
     "host-cards.": "host_signed",
+    "host-mall.": "host_signed",
 }
 SAMPLE_VALUES = {
     "package": "chart.js",

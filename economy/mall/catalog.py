@@ -1,0 +1,57 @@
+"""The mall's catalog as a shopper of a tier sees it (their price, whether their tier may redeem, whether a good is
+on sale), and the orders as lists. Every function runs inside the caller's transaction."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from economy.mall.models import MallGood, MallOrder
+from economy.mall.pricing import DEFAULT_DISCOUNTS, price, tier_rank
+
+
+@dataclass(frozen=True)
+class Shown:
+    """A good as one shopper sees it."""
+
+    good: MallGood
+    points: int
+    sale: str  # "on_sale", "coming" (its window has not opened), "ended", "sold_out"
+    tier_allowed: bool
+
+
+def goods(session: Session, campaign_id: int) -> list[MallGood]:
+    """The campaign's goods, in the order ops sorted them."""
+    query = select(MallGood).where(MallGood.campaign_id == campaign_id).order_by(MallGood.sort, MallGood.id)
+    return list(session.scalars(query))
+
+
+def shown(good: MallGood, tier: str, now: datetime) -> Shown:
+    """``good`` for a shopper of ``tier`` at ``now``."""
+    if good.starts_at and now < good.starts_at:
+        sale = "coming"
+    elif good.ends_at and now >= good.ends_at:
+        sale = "ended"
+    else:
+        sale = "on_sale" if good.stock_left > 0 else "sold_out"
+    return Shown(good, price(good.points_price, tier), sale, tier_rank(tier) >= good.min_tier_rank)
+
+
+def discount_percent(tier: str) -> int:
+    """The tier's discount, in percent of the price (100: none)."""
+    return DEFAULT_DISCOUNTS.get(tier, 100)
+
+
+def orders_of(session: Session, campaign_id: int, user_id: int) -> list[MallOrder]:
+    """A shopper's orders in the mall, newest first."""
+    query = select(MallOrder).where(MallOrder.campaign_id == campaign_id, MallOrder.user_id == user_id)
+    return list(session.scalars(query.order_by(MallOrder.id.desc())))
+
+
+def orders_in(session: Session, state: str, after_id: int, limit: int) -> list[MallOrder]:
+    """Orders in ``state`` across malls, by id after ``after_id`` (the host's page)."""
+    query = select(MallOrder).where(MallOrder.state == state, MallOrder.id > after_id).order_by(MallOrder.id)
+    return list(session.scalars(query.limit(limit)))

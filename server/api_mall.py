@@ -1,0 +1,181 @@
+"""Shopper API of the points mall (积分商城): the catalog at the shopper's tier price, redeeming a good (one atomic
+action, idempotent by the Idempotency-Key), the shopper's orders and cancelling one not yet delivered."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import timedelta
+from typing import Any
+
+from flask import request
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields, validate
+
+from economy import ledger
+from economy.errors import Refusal
+from economy.mall.catalog import discount_percent, goods, orders_of, shown
+from economy.mall.models import MallOrder
+from economy.mall.redeem import RedeemRequest, cancel, redeem
+from games.engine.contract import Rejection
+from games.engine.play import active_campaign
+from games.fairness.periods import local_day
+from server import db
+from server.api_play import IDEMPOTENCY_HEADER
+from server.auth import require_role
+from server.errors import SHOPPER_ERRORS, ApiError, documented_role, rejection_error
+from server.idempotency import KEY_PATTERN
+from server.models import User
+
+blp = Blueprint("play-mall", __name__, url_prefix="/api/play", description="Shoppers redeem points (积分商城)")
+EXPIRING_DAYS = 30
+REFUSAL_STATUS = {"good_not_found": 404, "not_on_sale": 409, "tier_too_low": 403, "over_single_limit": 422,
+                  "daily_limit": 409, "total_limit": 409, "key_reused": 422, "out_of_stock": 409,
+                  "insufficient_balance": 409, "points_on_hold": 409}  # fmt: skip
+
+
+class RedeemSchema(Schema):
+    """How many units to redeem."""
+
+    quantity = fields.Integer(strict=True, load_default=1, validate=validate.Range(1, 10))
+
+
+class MallGoodSchema(Schema):
+    """A good at the shopper's price."""
+
+    id = fields.Integer()
+    name = fields.String()
+    name_en = fields.String(allow_none=True)
+    kind = fields.String()
+    category = fields.String()
+    image = fields.String(allow_none=True)
+    points = fields.Integer(metadata={"description": "the shopper's price for one unit, after their tier's discount"})
+    list_points = fields.Integer(metadata={"description": "the price before the discount"})
+    cash_fen = fields.Integer()
+    value_fen = fields.Integer()
+    stock_left = fields.Integer()
+    daily_limit = fields.Integer(allow_none=True)
+    total_limit = fields.Integer(allow_none=True)
+    sale = fields.String(metadata={"description": "on_sale, coming, ended or sold_out"})
+    tier_allowed = fields.Boolean()
+    starts_at = fields.DateTime(allow_none=True)
+    ends_at = fields.DateTime(allow_none=True)
+
+
+class MallOrderSchema(Schema):
+    """A redemption."""
+
+    id = fields.Integer()
+    good_id = fields.Integer()
+    quantity = fields.Integer()
+    points = fields.Integer()
+    cash_fen = fields.Integer()
+    value_fen = fields.Integer()
+    tier = fields.String()
+    state = fields.String(metadata={"description": "placed, fulfilled or cancelled"})
+    created_at = fields.DateTime()
+    settled_at = fields.DateTime(allow_none=True)
+
+
+class MallSchema(Schema):
+    """The mall home: the catalog, the shopper's points (and what expires within 30 days), tier and discount."""
+
+    goods = fields.List(fields.Nested(MallGoodSchema))
+    points = fields.Integer()
+    points_expiring = fields.Integer()
+    tier = fields.String()
+    discount_percent = fields.Integer()
+
+
+@blp.route("/<int:campaign_id>/mall", methods=["GET"])
+@require_role("shopper")
+@blp.response(200, MallSchema)
+@documented_role(blp, "shopper", {**SHOPPER_ERRORS, 404: "no such campaign"})
+def mall(campaign_id: int, user: User) -> dict[str, Any]:
+    """The catalog at the shopper's tier price, their points and what expires soon."""
+    db_session = db.session()
+    with db_session.begin():
+        now = _running(campaign_id)[1]
+        soon = ledger.points_expiring(db_session, user.id, now, now + timedelta(days=EXPIRING_DAYS))
+        return {
+            "goods": [_good(shown(g, user.tier, now)) for g in goods(db_session, campaign_id)],
+            "points": ledger.spendable_points(db_session, user.id, now),
+            "points_expiring": sum(points for points, _ in soon),
+            "tier": user.tier,
+            "discount_percent": discount_percent(user.tier),
+        }
+
+
+@blp.route("/<int:campaign_id>/mall/<int:good_id>/redeem", methods=["POST"])
+@require_role("shopper")
+@blp.doc(parameters=[IDEMPOTENCY_HEADER])
+@blp.arguments(RedeemSchema)
+@blp.response(200, MallOrderSchema)
+@documented_role(
+    blp, "shopper", {**SHOPPER_ERRORS, 404: "good_not_found", 409: "sold out, not on sale, a limit, not enough points",
+                     422: "over_single_limit, key_reused"}
+)  # fmt: skip
+def redeem_good(body: dict[str, Any], campaign_id: int, good_id: int, user: User) -> MallOrder:
+    """Redeem a good: points, stock, limits and the ¥500 rule in one action; the same key answers the same order."""
+    key = request.headers.get("Idempotency-Key") or ""
+    if not KEY_PATTERN.match(key):
+        raise ApiError(400, "idempotency_key_required", "send an Idempotency-Key header of 8-128 characters")
+    user_id, tier = user.id, user.tier
+    with _refusals(), db.transaction() as db_session:
+        campaign, now = _running(campaign_id)
+        asked = RedeemRequest(f"mall:{user_id}:{key}", campaign_id, user_id, good_id, body["quantity"], tier,
+                              local_day(now, campaign.timezone))  # fmt: skip
+        return redeem(db_session, asked, now)
+
+
+@blp.route("/<int:campaign_id>/mall/orders", methods=["GET"])
+@require_role("shopper")
+@blp.response(200, MallOrderSchema(many=True))
+@documented_role(blp, "shopper", SHOPPER_ERRORS)
+def my_orders(campaign_id: int, user: User) -> list[MallOrder]:
+    """The shopper's redemptions, newest first."""
+    db_session = db.session()
+    with db_session.begin():
+        return orders_of(db_session, campaign_id, user.id)
+
+
+@blp.route("/<int:campaign_id>/mall/orders/<int:order_id>/cancel", methods=["POST"])
+@require_role("shopper")
+@blp.response(200, MallOrderSchema)
+@documented_role(blp, "shopper", {**SHOPPER_ERRORS, 404: "order_not_found", 409: "order_settled"})
+def cancel_order(campaign_id: int, order_id: int, user: User) -> MallOrder:
+    """Cancel one's own order the host has not delivered yet: the points come back keeping their expiry."""
+    with db.transaction() as db_session:
+        order = db_session.get(MallOrder, order_id)
+        if order is None or order.user_id != user.id or order.campaign_id != campaign_id:
+            raise ApiError(404, "order_not_found", f"no order {order_id} of yours")
+        if order.state == "fulfilled":
+            raise ApiError(409, "order_settled", "this order was delivered already")
+        cancelled = cancel(db_session, order_id, db.now())
+        assert cancelled is not None
+        return cancelled
+
+
+def _running(campaign_id: int) -> tuple[Any, Any]:
+    now = db.now()
+    try:
+        return active_campaign(db.session(), campaign_id, now), now
+    except Rejection as rejection:
+        raise rejection_error(rejection) from rejection
+
+
+def _good(seen: Any) -> dict[str, Any]:
+    good = seen.good
+    columns = ("id", "name", "name_en", "kind", "category", "image", "cash_fen", "value_fen", "stock_left",
+               "daily_limit", "total_limit", "starts_at", "ends_at")  # fmt: skip
+    return {**{c: getattr(good, c) for c in columns}, "points": seen.points, "list_points": good.points_price,
+            "sale": seen.sale, "tier_allowed": seen.tier_allowed}  # fmt: skip
+
+
+@contextmanager
+def _refusals() -> Iterator[None]:
+    """Turn the economy's refusals into API errors (the transaction rolls back: nothing changed)."""
+    try:
+        yield
+    except Refusal as refusal:
+        raise ApiError(REFUSAL_STATUS.get(refusal.code, 409), refusal.code, refusal.message) from refusal

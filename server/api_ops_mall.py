@@ -1,0 +1,124 @@
+"""Ops API of the points mall: a mall campaign's goods (list, add, edit), each change in the audit trail; stock
+and redemptions live in the list."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_smorest import Blueprint
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from sqlalchemy import func, select
+
+from economy.mall.catalog import goods
+from economy.mall.models import MallGood, MallOrder
+from economy.mall.pricing import SINGLE_REDEMPTION_MAX_FEN
+from games.campaigns import admin
+from games.fairness.pools import IMAGE
+from server import db
+from server.api_ops import actor_name, campaign_or_404
+from server.auth import require_role
+from server.errors import ApiError, documented_role
+from server.idempotency import idempotent
+from server.models import User
+
+blp = Blueprint("ops-mall", __name__, url_prefix="/api/ops", description="Ops edit the points mall's catalog")
+KINDS = ("physical", "coupon", "red_packet", "gift_card", "virtual")
+
+
+class GoodSchema(Schema):
+    """A good as ops write it (the stock given is the stock left: raising it adds stock)."""
+
+    name = fields.String(required=True, validate=validate.Length(1, 80))
+    name_en = fields.String(load_default=None, allow_none=True, validate=validate.Length(1, 120))
+    kind = fields.String(required=True, validate=validate.OneOf(KINDS))
+    category = fields.String(required=True, validate=validate.Length(1, 40))
+    image = fields.String(load_default=None, allow_none=True, validate=IMAGE)
+    points_price = fields.Integer(strict=True, required=True, validate=validate.Range(1, 10_000_000))
+    cash_fen = fields.Integer(strict=True, load_default=0, validate=validate.Range(0, SINGLE_REDEMPTION_MAX_FEN))
+    value_fen = fields.Integer(strict=True, required=True, validate=validate.Range(1, SINGLE_REDEMPTION_MAX_FEN))
+    stock_left = fields.Integer(strict=True, required=True, validate=validate.Range(0, 10_000_000))
+    daily_limit = fields.Integer(strict=True, load_default=None, allow_none=True, validate=validate.Range(1, 1000))
+    total_limit = fields.Integer(strict=True, load_default=None, allow_none=True, validate=validate.Range(1, 10_000))
+    min_tier_rank = fields.Integer(strict=True, load_default=0, validate=validate.Range(0, 3))
+    starts_at = fields.AwareDateTime(load_default=None, allow_none=True)
+    ends_at = fields.AwareDateTime(load_default=None, allow_none=True)
+    sort = fields.Integer(strict=True, load_default=0, validate=validate.Range(-10_000, 10_000))
+
+    @validates_schema
+    def _window(self, data: dict[str, Any], **_: Any) -> None:
+        if data.get("starts_at") and data.get("ends_at") and data["ends_at"] <= data["starts_at"]:
+            raise ValidationError("the window must end after it starts", "ends_at")
+
+
+class OpsGoodSchema(GoodSchema):
+    """A good with its id, stock and how many units were redeemed (cancelled aside)."""
+
+    id = fields.Integer()
+    stock_total = fields.Integer()
+    redeemed = fields.Integer()
+
+
+@blp.route("/campaigns/<int:campaign_id>/mall/goods", methods=["GET"])
+@require_role("ops")
+@blp.response(200, OpsGoodSchema(many=True))
+@documented_role(blp, "ops", {404: "campaign_not_found"})
+def list_goods(campaign_id: int, user: User) -> list[dict[str, Any]]:
+    """The catalog with stock left and units redeemed."""
+    db_session = db.session()
+    with db_session.begin():
+        campaign_or_404(campaign_id)
+        redeemed = dict(
+            db_session.execute(
+                select(MallOrder.good_id, func.sum(MallOrder.quantity))
+                .where(MallOrder.campaign_id == campaign_id, MallOrder.state != "cancelled")
+                .group_by(MallOrder.good_id)
+            ).all()
+        )
+        return [{**_columns(g), "redeemed": int(redeemed.get(g.id, 0))} for g in goods(db_session, campaign_id)]
+
+
+@blp.route("/campaigns/<int:campaign_id>/mall/goods", methods=["POST"])
+@require_role("ops")
+@idempotent
+@blp.arguments(GoodSchema)
+@blp.response(201, OpsGoodSchema)
+@documented_role(blp, "ops", {404: "campaign_not_found", 422: "invalid input"})
+def add_good(body: dict[str, Any], campaign_id: int, user: User) -> dict[str, Any]:
+    """Add a good to the catalog."""
+    with db.transaction() as db_session:
+        campaign_or_404(campaign_id)
+        good = MallGood(campaign_id=campaign_id, stock_total=body["stock_left"], **body)
+        db_session.add(good)
+        db_session.flush()
+        admin.record(db_session, actor_name(user), campaign_id, "mall_good_added", None, _columns(good), db.now())
+        return {**_columns(good), "redeemed": 0}
+
+
+@blp.route("/campaigns/<int:campaign_id>/mall/goods/<int:good_id>", methods=["PUT"])
+@require_role("ops")
+@idempotent
+@blp.arguments(GoodSchema)
+@blp.response(200, OpsGoodSchema)
+@documented_role(blp, "ops", {404: "campaign_not_found, good_not_found", 422: "invalid input"})
+def edit_good(body: dict[str, Any], campaign_id: int, good_id: int, user: User) -> dict[str, Any]:
+    """Edit a good; its stock left is set as given (the good's row is locked, so a redemption lands before or
+    after, never in between)."""
+    with db.transaction() as db_session:
+        campaign_or_404(campaign_id)
+        good = db_session.get(MallGood, good_id, with_for_update=True)
+        if good is None or good.campaign_id != campaign_id:
+            raise ApiError(404, "good_not_found", f"no good {good_id} in this mall")
+        before = _columns(good)
+        added = body["stock_left"] - good.stock_left
+        for name, value in body.items():
+            setattr(good, name, value)
+        good.stock_total += max(added, 0)
+        db_session.flush()
+        admin.record(db_session, actor_name(user), campaign_id, "mall_good_edited", before, _columns(good), db.now())
+        return {**_columns(good), "redeemed": good.stock_total - good.stock_left}
+
+
+def _columns(good: MallGood) -> dict[str, Any]:
+    return {
+        column.key: getattr(good, column.key) for column in MallGood.__table__.columns if column.key != "campaign_id"
+    }

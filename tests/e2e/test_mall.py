@@ -1,0 +1,90 @@
+"""The points mall through the API: ops add goods (in the audit trail), a shopper sees the catalog at their tier
+price and redeems (idempotent by key), limits and the ¥500 rule answer with their codes, the host lists placed
+orders, delivers or cancels them (points back keeping their expiry), signed."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+
+from economy.rewards import Reward, RewardKind
+from economy.service import GrantRequest, grant
+from tests.conftest import add_campaign, wheel_config
+from tests.e2e.checkin_support import login_tier
+from tests.e2e.test_host_api import signed
+from tests.e2e.test_ops_api import staff
+
+CARD = {"name": "50元京东E卡", "kind": "gift_card", "category": "卡券", "points_price": 5000, "value_fen": 5000,
+        "stock_left": 3, "daily_limit": 1}  # fmt: skip
+
+
+def give_points(app: Flask, campaign: int, user: int, points: int) -> None:
+    now = app.extensions["carnival.clock"]()
+    with app.extensions["carnival.sessions"]() as session, session.begin():
+        request = GrantRequest(f"welcome:{user}:{points}", campaign, user, "welcome", Reward(RewardKind.POINTS, points),
+                               points, now.date().isoformat())  # fmt: skip
+        grant(session, request, now)
+
+
+def redeem(client: Any, campaign: int, good: int, key: str, quantity: int = 1) -> Any:
+    return client.post(f"/api/play/{campaign}/mall/{good}/redeem", json={"quantity": quantity},
+                       headers={"Idempotency-Key": key})  # fmt: skip
+
+
+def test_ops_stock_a_good_a_gold_shopper_redeems_it_and_the_host_delivers(app: Flask) -> None:
+    campaign = add_campaign(app, wheel_config())
+    ops = staff(app, "ops", "olga")
+    added = ops.post(f"/api/ops/campaigns/{campaign}/mall/goods", json=CARD)
+    assert added.status_code == 201, added.json
+    good = added.json["id"]
+    shopper = app.test_client()
+    user = login_tier(shopper, "mall-gold", tier="gold")
+    give_points(app, campaign, user, 10_000)
+    home = shopper.get(f"/api/play/{campaign}/mall").json
+    assert (home["tier"], home["discount_percent"], home["points"]) == ("gold", 85, 10_000)
+    assert (home["goods"][0]["points"], home["goods"][0]["list_points"], home["goods"][0]["sale"]) == (
+        4250,
+        5000,
+        "on_sale",
+    )
+    order = redeem(shopper, campaign, good, "mall-order-0001")
+    assert order.status_code == 200 and order.json["points"] == 4250, order.json
+    assert redeem(shopper, campaign, good, "mall-order-0001").json["id"] == order.json["id"]  # the same key
+    second = redeem(shopper, campaign, good, "mall-order-0002")
+    assert (second.status_code, second.json["error"]) == (409, "daily_limit")
+    placed = signed(app.test_client(), "GET", "/api/host/mall/orders").json["orders"]
+    assert [(o["user"], o["good_name"], o["points"]) for o in placed] == [("mall-gold", "50元京东E卡", 4250)]
+    done = signed(app.test_client(), "POST", f"/api/host/mall/orders/{order.json['id']}/fulfilled")
+    assert done.status_code == 200 and done.json["state"] == "fulfilled"
+    late_cancel = signed(app.test_client(), "POST", f"/api/host/mall/orders/{order.json['id']}/cancelled")
+    assert (late_cancel.status_code, late_cancel.json["error"]) == (409, "order_settled")
+    listed = ops.get(f"/api/ops/campaigns/{campaign}/mall/goods").json[0]
+    assert (listed["stock_left"], listed["redeemed"]) == (2, 1)
+    trail = [entry["action"] for entry in ops.get(f"/api/ops/campaigns/{campaign}/audit").json]
+    assert "mall_good_added" in trail
+
+
+def test_a_cancelled_order_gives_the_points_back_and_refusals_name_their_rule(app: Flask) -> None:
+    campaign = add_campaign(app, wheel_config())
+    ops = staff(app, "ops", "omar")
+    good = ops.post(f"/api/ops/campaigns/{campaign}/mall/goods", json={**CARD, "daily_limit": None}).json["id"]
+    pricey = ops.post(f"/api/ops/campaigns/{campaign}/mall/goods",
+                      json={**CARD, "name": "手机", "value_fen": 30_000, "points_price": 100}).json["id"]  # fmt: skip
+    shopper = app.test_client()
+    user = login_tier(shopper, "mall-normal")
+    give_points(app, campaign, user, 6000)
+    order = redeem(shopper, campaign, good, "mall-order-0101").json
+    assert shopper.get(f"/api/play/{campaign}/mall").json["points"] == 1000
+    cancelled = shopper.post(f"/api/play/{campaign}/mall/orders/{order['id']}/cancel")
+    assert cancelled.status_code == 200 and cancelled.json["state"] == "cancelled"
+    assert shopper.get(f"/api/play/{campaign}/mall").json["points"] == 6000
+    broke = redeem(shopper, campaign, good, "mall-order-0102", quantity=2)
+    assert (broke.status_code, broke.json["error"]) == (409, "insufficient_balance")
+    over = redeem(shopper, campaign, pricey, "mall-order-0103", quantity=2)
+    assert (over.status_code, over.json["error"]) == (422, "over_single_limit")
+    missing = redeem(shopper, campaign, 999, "mall-order-0104")
+    assert (missing.status_code, missing.json["error"]) == (404, "good_not_found")
+    assert shopper.post(f"/api/play/{campaign}/mall/{good}/redeem", json={}).json["error"] == "idempotency_key_required"
+    mine = shopper.get(f"/api/play/{campaign}/mall/orders").json
+    assert [o["state"] for o in mine] == ["cancelled"]
