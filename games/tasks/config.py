@@ -38,6 +38,17 @@ class MultiplierSchema(Schema):
         return Multiplier(**data)
 
 
+class BonusDaySchema(Schema):
+    """A double-points day (双倍积分日): orders paid on ``day`` (the campaign's) earn ``percent`` of their points."""
+
+    day = fields.Date(required=True)
+    percent = fields.Integer(strict=True, load_default=200, validate=validate.Range(100, 1000))
+
+    @post_load
+    def _build(self, data: dict[str, Any], **_: Any) -> BonusDay:
+        return BonusDay(data["day"].isoformat(), data["percent"])
+
+
 class BigOrderSchema(Schema):
     """A bonus for an order of at least ``min_fen``."""
 
@@ -84,6 +95,7 @@ class PointsRulesSchema(Schema):
     )
     multipliers = fields.List(fields.Nested(MultiplierSchema), load_default=list, validate=validate.Length(0, 50))
     big_order = fields.Nested(BigOrderSchema, load_default=None, allow_none=True)
+    bonus_days = fields.List(fields.Nested(BonusDaySchema), load_default=list, validate=validate.Length(0, 60))
     review = fields.Nested(InteractionSchema, load_default=None, allow_none=True)
     share = fields.Nested(ShareRuleSchema, load_default=None, allow_none=True)
 
@@ -95,7 +107,9 @@ class PointsRulesSchema(Schema):
 
     @post_load
     def _build(self, data: dict[str, Any], **_: Any) -> PointsRules:
-        return PointsRules(**{**data, "multipliers": tuple(data["multipliers"])})
+        return PointsRules(
+            **{**data, "multipliers": tuple(data["multipliers"]), "bonus_days": tuple(data["bonus_days"])}
+        )
 
 
 class TaskSchema(Schema):
@@ -210,6 +224,14 @@ class Multiplier:
 
 
 @dataclass(frozen=True)
+class BonusDay:
+    """Orders paid on ``day`` (YYYY-MM-DD) earn ``percent`` of their points."""
+
+    day: str
+    percent: int
+
+
+@dataclass(frozen=True)
 class BigOrder:
     """``bonus_points`` more for an order of at least ``min_fen``."""
 
@@ -233,12 +255,17 @@ class PointsRules:
     per_yuan: int
     multipliers: tuple[Multiplier, ...]
     big_order: BigOrder | None
+    bonus_days: tuple[BonusDay, ...]
     review: Interaction | None
     share: Interaction | None
 
     def percent(self, category: str) -> int:
         """The multiplier of ``category``, in percent (100 when none is set)."""
         return next((m.percent for m in self.multipliers if m.category == category), 100)
+
+    def day_percent(self, day: str) -> int:
+        """The multiplier of orders paid on ``day``, in percent (100 unless it is a bonus day)."""
+        return next((b.percent for b in self.bonus_days if b.day == day), 100)
 
 
 @dataclass(frozen=True)

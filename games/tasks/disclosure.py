@@ -39,6 +39,13 @@ def _points_lines(rules: PointsRules) -> list[RuleLine]:
         RuleLine(f"「{m.category}」类商品积分按{m.percent / 100:g}倍计", f"{m.category}: {m.percent / 100:g}× points")
         for m in rules.multipliers
     ]
+    lines += [
+        RuleLine(
+            f"{b.day} 双倍积分日：当天支付的订单积分按{b.percent / 100:g}倍计",
+            f"{b.day}: orders paid that day earn {b.percent / 100:g}× points",
+        )
+        for b in rules.bonus_days
+    ]
     if rules.big_order is not None:
         yuan = f"{rules.big_order.min_fen / 100:g}"
         bonus = rules.big_order.bonus_points
@@ -106,6 +113,9 @@ def _points_worse(before: PointsRules | None, after: PointsRules | None) -> list
     for multiplier in before.multipliers:
         if after.percent(multiplier.category) < multiplier.percent:
             found.append(("points.multipliers", f"the points of {multiplier.category} would fall"))
+    for bonus in before.bonus_days:
+        if after.day_percent(bonus.day) < bonus.percent:
+            found.append(("points.bonus_days", f"the double-points day {bonus.day} would earn less"))
     big_before, big_after = before.big_order, after.big_order
     if big_before is not None and (
         big_after is None or big_after.min_fen > big_before.min_fen or big_after.bonus_points < big_before.bonus_points

@@ -41,6 +41,7 @@ class Order:
     refunded: bool = False
     points: int = 0
     counted: list[list[Any]] = field(default_factory=list)  # [task, window, completion number it counts toward]
+    paid_on: str = ""  # the campaign day it was paid (double-points days count it)
 
 
 @dataclass
@@ -55,9 +56,10 @@ class TasksState:
     browsing: dict[str, str] = field(default_factory=dict)  # task -> when the page said browsing started (ISO)
 
 
-def order_points(rules: PointsRules, amount_fen: int, category: str) -> int:
-    """An order's points: the base per yuan times its category's percent, rounded down, plus the big-order bonus."""
-    base = amount_fen * rules.per_yuan * rules.percent(category) // 10_000
+def order_points(rules: PointsRules, amount_fen: int, category: str, paid_on: str = "") -> int:
+    """An order's points: the base per yuan times its category's percent and its payment day's (a double-points
+    day), rounded down once, plus the big-order bonus."""
+    base = amount_fen * rules.per_yuan * rules.percent(category) * rules.day_percent(paid_on) // 1_000_000
     big = rules.big_order
     return base + (big.bonus_points if big is not None and amount_fen >= big.min_fen else 0)
 
@@ -134,7 +136,7 @@ class Step:
         order = self.state.orders.setdefault(ref, Order())
         if order.paid:
             return
-        order.paid, order.amount_fen = True, facts["amount_fen"]
+        order.paid, order.amount_fen, order.paid_on = True, facts["amount_fen"], day
         order.category, order.baitiao = facts["category"], facts["payment"] == "baitiao"
         if order.refunded:
             return
@@ -179,7 +181,7 @@ class Step:
     def _earn(self, config: TasksConfig, ref: str, day: str) -> None:
         order = self.state.orders[ref]
         if config.points is not None:
-            order.points = order_points(config.points, order.amount_fen, order.category)
+            order.points = order_points(config.points, order.amount_fen, order.category, order.paid_on)
             if order.points:
                 self.effects.append(Effect("grant_points", f"order:{ref}", points=order.points))
         self._count_order(config, "order_confirmed", ref, day)

@@ -163,6 +163,7 @@ const TEMPLATES = [
   { en: "points per yuan would fall from {was} to {now}", zh: "每元积分将从 {was} 降至 {now}" },
   { en: "the big-order bonus would shrink or need a bigger order", zh: "大额订单奖励将减少，或需要更大的订单" },
   { en: "the points of {category} would fall", zh: "「{category}」类商品的积分将降低" },
+  { en: "the double-points day {day} would earn less", zh: "双倍积分日 {day} 的积分将减少" },
   {
     en: "the {name} points would fall",
     zh: "{name}积分将降低",

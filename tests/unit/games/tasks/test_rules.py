@@ -175,3 +175,16 @@ def test_inconsistent_tasks_are_refused_by_field(task: dict[str, Any], field: st
     with pytest.raises(ValidationError) as refused:
         config([{"key": "t", "title": "t", "prize": "dice", **task}])
     assert field in refused.value.messages["tasks"][0]
+
+
+def test_a_double_points_day_doubles_the_orders_paid_that_day_rounded_down_once() -> None:
+    rules = config(points={**RULES, "bonus_days": [{"day": "2026-12-12", "percent": 200}]}).points
+    assert rules is not None
+    assert order_points(rules, 999, "digital", "2026-12-12") == 23  # 9.99 × 1.2 × 2 = 23.976
+    assert order_points(rules, 999, "digital", "2026-12-11") == 11
+    state = observe(config(points={**RULES, "bonus_days": [{"day": DAY}]}), TasksState(), "order_paid", "o1", DAY,
+                    paid(5000)).state  # fmt: skip
+    step = observe(
+        config(points={**RULES, "bonus_days": [{"day": DAY}]}), state, "order_confirmed", "o1", "2026-12-20", {}
+    )
+    assert step.effects == [Effect("grant_points", "order:o1", points=100)]  # paid on the bonus day: doubled
