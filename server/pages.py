@@ -173,6 +173,27 @@ def rules_page(campaign_id: int) -> str | tuple[str, int]:
     return _campaign_page("play/rules.html", campaign_id)
 
 
+@bp.get("/play/<int:campaign_id>/mall")
+def mall_page(campaign_id: int) -> str | tuple[str, int]:
+    """The points mall (积分商城): the shopper's points and tier, the goods at their tier price; its back link goes
+    to the campaign's first game page (none when it has no game with a page)."""
+    games = _campaign_games(campaign_id)
+    back = url_for(GAME_PAGES[games[0]], campaign_id=campaign_id) if games else ""
+    return _campaign_page("play/mall/home.html", campaign_id, back_url=back)
+
+
+@bp.get("/play/<int:campaign_id>/mall/<int:good_id>")
+def mall_good_page(campaign_id: int, good_id: int) -> str | tuple[str, int]:
+    """A good of the points mall: its details and limits, the quantity, 立即兑换."""
+    return _campaign_page("play/mall/good.html", campaign_id, good_id=str(good_id))
+
+
+@bp.get("/play/<int:campaign_id>/mall/orders")
+def mall_orders_page(campaign_id: int) -> str | tuple[str, int]:
+    """The shopper's redemptions in the points mall (我的兑换), an undelivered one cancellable."""
+    return _campaign_page("play/mall/orders.html", campaign_id)
+
+
 def _campaign_page(template: str, campaign_id: int, game: str | None = None, **context: str) -> str | tuple[str, int]:
     """A page of a published campaign (``context`` for its template), or the error page (404) naming the unknown
     campaign (or, for the check-in, Monopoly and share pages, the game the campaign does not have). A game's page

@@ -106,6 +106,9 @@ ACCESS = {
     "pages.share_help_page": "everyone",  # a friend's share link; its data comes from the shopper API
     "pages.rules_page": "everyone",
     "pages.wallet_page": "everyone",  # the page; its data comes from the shopper API
+    "pages.mall_page": "everyone",  # the points mall's pages; their data comes from the shopper API
+    "pages.mall_good_page": "everyone",
+    "pages.mall_orders_page": "everyone",
     "pages.launch": "launch_token",
     "pages.vendor": "everyone",
     "static": "everyone",
