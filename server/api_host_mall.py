@@ -3,15 +3,18 @@ one or cancelled it (points refunded keeping their expiry, stock returned). Sign
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask_smorest import Blueprint
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 from sqlalchemy import select
 
 from economy.mall.catalog import orders_in
 from economy.mall.models import MallGood, MallOrder
 from economy.mall.redeem import cancel, fulfil
+from economy.mall.tiers import earned_in_month, tier_for
 from server import db
 from server.api_host import SIGNATURE_HEADERS, SIGNED, require_host_signature
 from server.errors import ApiError
@@ -111,3 +114,47 @@ def _order(db_session: Any, order: MallOrder) -> dict[str, Any]:
     user = db_session.scalar(select(User.external_id).where(User.id == order.user_id))
     columns = ("id", "campaign_id", "good_id", "quantity", "points", "cash_fen", "state", "created_at", "settled_at")
     return {**{c: getattr(order, c) for c in columns}, "user": user, "good_name": good.name, "kind": good.kind}
+
+
+class TierQuerySchema(Schema):
+    """The shopper and the month to evaluate."""
+
+    user = fields.String(required=True, validate=validate.Length(1, 64), metadata={"description": "host user id"})
+    month = fields.String(
+        required=True, validate=validate.Regexp(r"^\d{4}-(0[1-9]|1[0-2])$", error="use YYYY-MM"),
+        metadata={"description": "YYYY-MM"},
+    )  # fmt: skip
+    timezone = fields.String(load_default="Asia/Shanghai", validate=validate.Length(1, 64))
+
+    @validates_schema
+    def _zone(self, data: dict[str, Any], **_: Any) -> None:
+        try:
+            ZoneInfo(data["timezone"])
+        except (ZoneInfoNotFoundError, ValueError) as error:
+            raise ValidationError(f"unknown time zone '{data['timezone']}'", "timezone") from error
+
+
+class TierSchema(Schema):
+    """The points a shopper earned in the month and the tier the rule gives."""
+
+    user = fields.String()
+    month = fields.String()
+    earned = fields.Integer()
+    tier = fields.String(metadata={"description": "normal, silver (1,000+), gold (5,000+) or diamond (20,000+)"})
+
+
+@blp.route("/mall/tier", methods=["GET"])
+@require_host_signature
+@blp.doc(parameters=SIGNATURE_HEADERS, security=SIGNED)
+@blp.arguments(TierQuerySchema, location="query")
+@blp.response(200, TierSchema)
+@blp.alt_response(401, schema=ApiErrorSchema, description="missing, stale or invalid signature, unknown key")
+def tier(query: dict[str, Any]) -> dict[str, Any]:
+    """The member tier the monthly rule gives a shopper for the points they earned in ``month`` (a rule the host may
+    use or override: it sends the tier in its launch tokens)."""
+    db_session = db.session()
+    with db_session.begin():
+        user_id = db_session.scalar(select(User.id).where(User.external_id == query["user"]))
+        first = date.fromisoformat(query["month"] + "-01")
+        earned = earned_in_month(db_session, user_id, first, query["timezone"]) if user_id is not None else 0
+    return {"user": query["user"], "month": query["month"], "earned": earned, "tier": tier_for(earned)}

@@ -3,8 +3,11 @@ and redemptions live in the list."""
 
 from __future__ import annotations
 
+import csv
+import io
 from typing import Any
 
+from flask import Response
 from flask_smorest import Blueprint
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 from sqlalchemy import func, select
@@ -12,6 +15,7 @@ from sqlalchemy import func, select
 from economy.mall.catalog import goods
 from economy.mall.models import MallGood, MallOrder
 from economy.mall.pricing import SINGLE_REDEMPTION_MAX_FEN
+from economy.mall.reports import liability, redemptions, sold_out
 from games.campaigns import admin
 from games.fairness.pools import IMAGE
 from server import db
@@ -122,3 +126,53 @@ def _columns(good: MallGood) -> dict[str, Any]:
     return {
         column.key: getattr(good, column.key) for column in MallGood.__table__.columns if column.key != "campaign_id"
     }
+
+
+class MallReportSchema(Schema):
+    """Redemptions by good and tier, the points liability and the goods sold out."""
+
+    redemptions = fields.List(fields.Dict(), metadata={"description": "good, tier, orders, units, points"})
+    liability = fields.Dict(metadata={"description": "points issued, redeemed, expired, outstanding (¥1 = 100), owed"})
+    sold_out = fields.List(fields.String())
+
+
+@blp.route("/campaigns/<int:campaign_id>/mall/report", methods=["GET"])
+@require_role("ops")
+@blp.response(200, MallReportSchema)
+@documented_role(blp, "ops", {404: "campaign_not_found"})
+def report(campaign_id: int, user: User) -> dict[str, Any]:
+    """The mall's report: redemptions by good and tier, the points liability, the goods sold out."""
+    return _report(campaign_id)
+
+
+@blp.route("/campaigns/<int:campaign_id>/mall/report.csv", methods=["GET"])
+@require_role("ops")
+@blp.alt_response(200, description="CSV (UTF-8 with BOM): section, key, value", schema={"type": "string"},
+                  content_type="text/csv", success=True)  # fmt: skip
+@documented_role(blp, "ops", {404: "campaign_not_found"})
+def report_csv(campaign_id: int, user: User) -> Response:
+    """The report as CSV rows: ``redemption,<good>/<tier>,<orders>,<units>,<points>``, ``liability,<name>,<points>``,
+    ``sold_out,<good>``."""
+    found = _report(campaign_id)
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["section", "key", "orders", "units", "points"])
+    for row in found["redemptions"]:
+        writer.writerow(["redemption", f"{row['good']}/{row['tier']}", row["orders"], row["units"], row["points"]])
+    writer.writerows(["liability", name, "", "", points] for name, points in found["liability"].items())
+    writer.writerows(["sold_out", name, "", "", ""] for name in found["sold_out"])
+    headers = {"Content-Disposition": f'attachment; filename="campaign-{campaign_id}-mall.csv"'}
+    return Response("\ufeff" + out.getvalue(), mimetype="text/csv", headers=headers)
+
+
+def _report(campaign_id: int) -> dict[str, Any]:
+    db_session = db.session()
+    with db_session.begin():
+        campaign_or_404(campaign_id)
+        rows = redemptions(db_session, campaign_id)
+        owed = liability(db_session, campaign_id)
+        return {
+            "redemptions": [{"good": g, "tier": t, "orders": n, "units": u, "points": p} for g, t, n, u, p in rows],
+            "liability": owed.__dict__,
+            "sold_out": sold_out(db_session, campaign_id),
+        }

@@ -88,3 +88,32 @@ def test_a_cancelled_order_gives_the_points_back_and_refusals_name_their_rule(ap
     assert shopper.post(f"/api/play/{campaign}/mall/{good}/redeem", json={}).json["error"] == "idempotency_key_required"
     mine = shopper.get(f"/api/play/{campaign}/mall/orders").json
     assert [o["state"] for o in mine] == ["cancelled"]
+
+
+def test_the_report_counts_redemptions_by_tier_and_the_liability(app: Flask) -> None:
+    campaign = add_campaign(app, wheel_config())
+    ops = staff(app, "ops", "otto")
+    good = ops.post(f"/api/ops/campaigns/{campaign}/mall/goods", json={**CARD, "stock_left": 1}).json["id"]
+    shopper = app.test_client()
+    user = login_tier(shopper, "mall-diamond", tier="diamond")
+    give_points(app, campaign, user, 8000)
+    assert redeem(shopper, campaign, good, "mall-order-0201").status_code == 200  # 3750 at 7.5折
+    found = ops.get(f"/api/ops/campaigns/{campaign}/mall/report").json
+    assert found["redemptions"] == [{"good": "50元京东E卡", "tier": "diamond", "orders": 1, "units": 1, "points": 3750}]
+    assert found["sold_out"] == ["50元京东E卡"]
+    assert found["liability"]["redeemed"] == 3750 and found["liability"]["outstanding"] == 8000 - 3750
+    assert found["liability"]["issued"] >= 8000
+    text = ops.get(f"/api/ops/campaigns/{campaign}/mall/report.csv").get_data(as_text=True)
+    assert "redemption,50元京东E卡/diamond,1,1,3750" in text
+
+
+def test_the_monthly_tier_rule_from_points_earned(app: Flask) -> None:
+    campaign = add_campaign(app, wheel_config())
+    shopper = app.test_client()
+    user = login_tier(shopper, "tiered")
+    give_points(app, campaign, user, 6000)
+    month = app.extensions["carnival.clock"]().strftime("%Y-%m")
+    answer = signed(app.test_client(), "GET", f"/api/host/mall/tier?user=tiered&month={month}").json
+    assert (answer["earned"], answer["tier"]) == (6000, "gold")
+    bad = signed(app.test_client(), "GET", "/api/host/mall/tier?user=tiered&month=2026-13")
+    assert bad.status_code == 422
