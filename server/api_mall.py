@@ -14,8 +14,9 @@ from marshmallow import Schema, fields, validate
 
 from economy import ledger
 from economy.errors import Refusal
-from economy.mall.catalog import discount_percent, goods, orders_of, shown
-from economy.mall.models import MallOrder
+from economy.mall.catalog import discount_percent, goods, orders_of, shown, usage
+from economy.mall.models import MallGood, MallOrder
+from economy.mall.pricing import TIER_RANKS
 from economy.mall.redeem import RedeemRequest, cancel, redeem
 from games.engine.contract import Rejection
 from games.engine.play import active_campaign
@@ -58,6 +59,11 @@ class MallGoodSchema(Schema):
     total_limit = fields.Integer(allow_none=True)
     sale = fields.String(metadata={"description": "on_sale, coming, ended or sold_out"})
     tier_allowed = fields.Boolean()
+    min_tier = fields.String(
+        metadata={"description": "the lowest tier that may redeem it: normal, silver, gold, diamond"}
+    )
+    used_today = fields.Integer(metadata={"description": "units the shopper redeemed today (cancelled aside)"})
+    used_total = fields.Integer(metadata={"description": "units the shopper redeemed in all (cancelled aside)"})
     starts_at = fields.DateTime(allow_none=True)
     ends_at = fields.DateTime(allow_none=True)
 
@@ -67,6 +73,9 @@ class MallOrderSchema(Schema):
 
     id = fields.Integer()
     good_id = fields.Integer()
+    good_name = fields.String(metadata={"description": "the good's name when redeemed (kept if the good goes)"})
+    good_name_en = fields.String(allow_none=True)
+    good_image = fields.String(allow_none=True)
     quantity = fields.Integer()
     points = fields.Integer()
     cash_fen = fields.Integer()
@@ -85,6 +94,7 @@ class MallSchema(Schema):
     points_expiring = fields.Integer()
     tier = fields.String()
     discount_percent = fields.Integer()
+    timezone = fields.String(metadata={"description": "the campaign's, for days and windows"})
 
 
 @blp.route("/<int:campaign_id>/mall", methods=["GET"])
@@ -95,10 +105,12 @@ def mall(campaign_id: int, user: User) -> dict[str, Any]:
     """The catalog at the shopper's tier price, their points and what expires soon."""
     db_session = db.session()
     with db_session.begin():
-        now = _running(campaign_id)[1]
+        campaign, now = _running(campaign_id)
         soon = ledger.points_expiring(db_session, user.id, now, now + timedelta(days=EXPIRING_DAYS))
+        used = usage(db_session, campaign_id, user.id, local_day(now, campaign.timezone))
         return {
-            "goods": [_good(shown(g, user.tier, now)) for g in goods(db_session, campaign_id)],
+            "goods": [_good(shown(g, user.tier, now), used.get(g.id, (0, 0))) for g in goods(db_session, campaign_id)],
+            "timezone": campaign.timezone,
             "points": ledger.spendable_points(db_session, user.id, now),
             "points_expiring": sum(points for points, _ in soon),
             "tier": user.tier,
@@ -132,11 +144,11 @@ def redeem_good(body: dict[str, Any], campaign_id: int, good_id: int, user: User
 @require_role("shopper")
 @blp.response(200, MallOrderSchema(many=True))
 @documented_role(blp, "shopper", SHOPPER_ERRORS)
-def my_orders(campaign_id: int, user: User) -> list[MallOrder]:
+def my_orders(campaign_id: int, user: User) -> list[dict[str, Any]]:
     """The shopper's redemptions, newest first."""
     db_session = db.session()
     with db_session.begin():
-        return orders_of(db_session, campaign_id, user.id)
+        return [_order(db_session, order) for order in orders_of(db_session, campaign_id, user.id)]
 
 
 @blp.route("/<int:campaign_id>/mall/orders/<int:order_id>/cancel", methods=["POST"])
@@ -164,12 +176,22 @@ def _running(campaign_id: int) -> tuple[Any, Any]:
         raise rejection_error(rejection) from rejection
 
 
-def _good(seen: Any) -> dict[str, Any]:
+def _good(seen: Any, used: tuple[int, int]) -> dict[str, Any]:
     good = seen.good
     columns = ("id", "name", "name_en", "kind", "category", "image", "cash_fen", "value_fen", "stock_left",
                "daily_limit", "total_limit", "starts_at", "ends_at")  # fmt: skip
+    tiers = {rank: tier for tier, rank in TIER_RANKS.items()}
     return {**{c: getattr(good, c) for c in columns}, "points": seen.points, "list_points": good.points_price,
-            "sale": seen.sale, "tier_allowed": seen.tier_allowed}  # fmt: skip
+            "sale": seen.sale, "tier_allowed": seen.tier_allowed, "min_tier": tiers.get(good.min_tier_rank, "normal"),
+            "used_today": used[0], "used_total": used[1]}  # fmt: skip
+
+
+def _order(db_session: Any, order: MallOrder) -> dict[str, Any]:
+    good = db_session.get(MallGood, order.good_id)
+    columns = ("id", "good_id", "quantity", "points", "cash_fen", "value_fen", "tier", "state", "created_at",
+               "settled_at")  # fmt: skip
+    names = {"good_name": good.name, "good_name_en": good.name_en, "good_image": good.image} if good else {}
+    return {**{c: getattr(order, c) for c in columns}, **names}
 
 
 @contextmanager

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from economy.mall.models import MallGood, MallOrder
@@ -55,3 +55,15 @@ def orders_in(session: Session, state: str, after_id: int, limit: int) -> list[M
     """Orders in ``state`` across malls, by id after ``after_id`` (the host's page)."""
     query = select(MallOrder).where(MallOrder.state == state, MallOrder.id > after_id).order_by(MallOrder.id)
     return list(session.scalars(query.limit(limit)))
+
+
+def usage(session: Session, campaign_id: int, user_id: int, today: str) -> dict[int, tuple[int, int]]:
+    """Per good, the units the shopper redeemed today and in all (cancelled orders aside)."""
+    query = select(MallOrder.good_id, MallOrder.day, func.sum(MallOrder.quantity)).where(
+        MallOrder.campaign_id == campaign_id, MallOrder.user_id == user_id, MallOrder.state != "cancelled"
+    )
+    used: dict[int, tuple[int, int]] = {}
+    for good_id, day, units in session.execute(query.group_by(MallOrder.good_id, MallOrder.day)):
+        today_units, total = used.get(good_id, (0, 0))
+        used[good_id] = (today_units + (int(units) if day == today else 0), total + int(units))
+    return used

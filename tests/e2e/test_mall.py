@@ -87,7 +87,12 @@ def test_a_cancelled_order_gives_the_points_back_and_refusals_name_their_rule(ap
     assert (missing.status_code, missing.json["error"]) == (404, "good_not_found")
     assert shopper.post(f"/api/play/{campaign}/mall/{good}/redeem", json={}).json["error"] == "idempotency_key_required"
     mine = shopper.get(f"/api/play/{campaign}/mall/orders").json
-    assert [o["state"] for o in mine] == ["cancelled"]
+    assert [(o["state"], o["good_name"]) for o in mine] == [("cancelled", "50元京东E卡")]
+    home = shopper.get(f"/api/play/{campaign}/mall").json
+    assert home["timezone"] == "Asia/Shanghai" and (home["goods"][0]["used_today"], home["goods"][0]["min_tier"]) == (
+        0,
+        "normal",
+    )
 
 
 def test_the_report_counts_redemptions_by_tier_and_the_liability(app: Flask) -> None:
