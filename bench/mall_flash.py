@@ -187,9 +187,8 @@ def main(argv: list[str] | None = None) -> int:
         statuses, seconds = flash(args, port, path, cookies, origin)
         truth = audit(url, campaign, flash_good, shoppers, points)
     kind = url.split(":", 1)[0]
-    print(
-        f"database={kind} shoppers={args.shoppers} threads={args.threads} gunicorn -w 1 --threads {args.server_threads}"
-    )
+    serving = f"--threads {args.server_threads}" if args.worker_class == "gthread" else "-k gevent"
+    print(f"database={kind} shoppers={args.shoppers} threads={args.threads} gunicorn -w 1 {serving}")
     figures: dict[str, object] = {"database": kind}
     for phase in phases:
         summary = phase.summary()
