@@ -69,7 +69,7 @@ def redeem(session: Session, request: RedeemRequest, now: datetime) -> MallOrder
 def cancel(session: Session, order_id: int, now: datetime) -> MallOrder | None:
     """Cancel a placed order: its points back as new lots keeping their expiry, its stock back; a settled order is
     answered as it is. ``None`` when there is no such order."""
-    order = session.get(MallOrder, order_id, with_for_update=is_postgresql(session))
+    order = session.get(MallOrder, order_id, with_for_update=is_postgresql(session), populate_existing=True)
     if order is None or order.state != "placed":
         return order
     sink = ledger.account_id(session, ledger.campaign_owner(order.campaign_id, SINK_ROLE, order.user_id), POINTS)
@@ -87,7 +87,7 @@ def cancel(session: Session, order_id: int, now: datetime) -> MallOrder | None:
 
 def fulfil(session: Session, order_id: int, now: datetime) -> MallOrder | None:
     """The host delivered a placed order (a cancelled one stays cancelled); ``None`` when there is no such order."""
-    order = session.get(MallOrder, order_id, with_for_update=is_postgresql(session))
+    order = session.get(MallOrder, order_id, with_for_update=is_postgresql(session), populate_existing=True)
     if order is not None and order.state == "placed":
         order.state, order.settled_at = "fulfilled", now
         session.flush()

@@ -206,3 +206,26 @@ def test_a_flash_redemption_sells_exactly_its_stock_with_every_shoppers_points_e
     bought = Counter(orders)
     for user in range(1, SHOPPERS + 1):
         assert held(session, user) == 2500 - 1000 * bought[user]
+
+
+def test_two_cancellations_at_once_refund_once(engine: Engine, session: Session) -> None:
+    sku = good(session)
+    points(session, 1, 1500, "some")
+    with session.begin():
+        order_id = redeem(session, ask(1, sku, "k1"), NOW).id
+    sessions, gate = make_sessionmaker(engine), threading.Barrier(4)
+
+    def go() -> None:
+        gate.wait(20)
+        with sessions() as mine, mine.begin():
+            mine.get(MallOrder, order_id)  # already in the session, as a view that looked it up first would have it
+            cancel(mine, order_id, NOW)
+
+    threads = [threading.Thread(target=go) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert held(session, 1) == 1500
+    with session.begin():
+        assert session.get(MallGood, sku).stock_left == 10  # type: ignore[union-attr]
