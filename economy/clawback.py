@@ -55,6 +55,7 @@ def claw_back_points(
     """
     if points <= 0:
         raise ValueError("a claw-back takes a positive number of points")
+    ledger.lock_points(session, user_id)  # first, as a grant locks it (then the owed row): no deadlock, no race
     _lock_owed(session, user_id)
     held = ledger.spendable_points(session, user_id, now)
     taken = min(held, points)

@@ -81,6 +81,17 @@ def _account_query() -> Select[tuple[int]]:
     return select(Account.id).where(Account.owner == bindparam("owner"), Account.asset == bindparam("asset"))
 
 
+def lock_points(session: Session, user_id: int) -> int:
+    """Lock a shopper's points account (created at 0 when missing) until the transaction ends, and return its id:
+    what takes points from a shopper beyond one spend (a claw-back, a mall redemption or cancellation) locks it
+    first, then anything else of theirs, the order a grant of points locks in (PostgreSQL ``FOR UPDATE``; SQLite
+    writers are serial)."""
+    account = account_id(session, user_owner(user_id), POINTS)
+    query = select(Account.id).where(Account.id == account)
+    session.execute(query.with_for_update() if session.get_bind().dialect.name == "postgresql" else query)
+    return account
+
+
 def balance(session: Session, owner: str, asset: str) -> int:
     """``owner``'s balance in ``asset`` (0 when the account does not exist yet)."""
     found = session.execute(

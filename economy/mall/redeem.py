@@ -14,12 +14,12 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from economy import ledger
-from economy.clawback import refuse_if_on_hold
+from economy.clawback import refuse_if_on_hold, repay_owed
 from economy.db import is_postgresql
 from economy.errors import InsufficientBalance, OutOfStock, Refusal
 from economy.mall.models import MallGood, MallOrder, MallOrderLot
 from economy.mall.pricing import SINGLE_REDEMPTION_MAX_FEN, price, tier_rank
-from economy.models import Account, PointLot
+from economy.models import PointLot
 from economy.rewards import POINTS
 
 SINK_ROLE = "mall"  # the mall campaign's account redeemed points go to (and refunds come from)
@@ -53,7 +53,7 @@ def redeem(session: Session, request: RedeemRequest, now: datetime) -> MallOrder
     :raises MallRefusal, OutOfStock, InsufficientBalance, PointsOnHold: and nothing changed.
     """
     with session.begin_nested():
-        _lock_points(session, request.user_id)
+        ledger.lock_points(session, request.user_id)  # the shopper's redemptions run one at a time
         earlier = session.scalars(select(MallOrder).where(MallOrder.key == request.key)).one_or_none()
         if earlier is not None:
             return _same(earlier, request)
@@ -72,14 +72,16 @@ def cancel(session: Session, order_id: int, now: datetime) -> MallOrder | None:
     order = session.get(MallOrder, order_id, with_for_update=is_postgresql(session), populate_existing=True)
     if order is None or order.state != "placed":
         return order
+    ledger.lock_points(session, order.user_id)  # then the good's row, then the sink: the order a redemption locks in
+    session.execute(
+        update(MallGood).where(MallGood.id == order.good_id).values(stock_left=MallGood.stock_left + order.quantity)
+    )
     sink = ledger.account_id(session, ledger.campaign_owner(order.campaign_id, SINK_ROLE, order.user_id), POINTS)
     target = ledger.account_id(session, ledger.user_owner(order.user_id), POINTS)
     for taken in session.scalars(select(MallOrderLot).where(MallOrderLot.order_id == order.id)):
         reference = f"mall-refund:{order.id}:{taken.lot_id}"
         ledger.credit_points(session, target, sink, taken.points, reference, now, taken.expires_at)
-    session.execute(
-        update(MallGood).where(MallGood.id == order.good_id).values(stock_left=MallGood.stock_left + order.quantity)
-    )
+    repay_owed(session, order.campaign_id, order.user_id, f"mall-refund:{order.id}", now)  # owed points come first
     order.state, order.settled_at = "cancelled", now
     session.flush()
     return order
@@ -92,13 +94,6 @@ def fulfil(session: Session, order_id: int, now: datetime) -> MallOrder | None:
         order.state, order.settled_at = "fulfilled", now
         session.flush()
     return order
-
-
-def _lock_points(session: Session, user_id: int) -> None:
-    """Lock the shopper's points account (created at 0 when missing): their redemptions run one at a time."""
-    account = ledger.account_id(session, ledger.user_owner(user_id), POINTS)
-    query = select(Account.id).where(Account.id == account)
-    session.execute(query.with_for_update() if is_postgresql(session) else query)
 
 
 def _same(order: MallOrder, request: RedeemRequest) -> MallOrder:

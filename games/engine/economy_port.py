@@ -102,13 +102,20 @@ class SqlEconomyPort:
             raise Rejection("already_granted", f"'{reference}' was rewarded before") from taken
 
     def claw_back_points(self, points: int, reference: str) -> int:
-        """Take back ``points`` given under ``reference`` (:func:`economy.clawback.claw_back_points`), once per
-        reference (a claw-back leaves an entry under its key, taken or owed); returns the points now owed for it."""
+        """Take back ``points`` given under ``reference`` (:func:`economy.clawback.claw_back_points`), at most what the
+        grant under it actually gave (nothing when the budget refused it), once per reference (a claw-back leaves an
+        entry under its key, taken or owed); returns the points now owed for it."""
         key = self._reward_key(reference)
         earlier = select(LedgerEntry.id).where(LedgerEntry.reference.in_([key, f"clawback:{key}"])).limit(1)
         if self._session.scalar(earlier) is not None:
             return 0
-        return clawback.claw_back_points(self._session, self._campaign_id, self._user_id, points, key, self._now).owed
+        granted = self._session.scalars(
+            select(Grant.amount).where(Grant.key == key, Grant.reward_kind == RewardKind.POINTS.value)
+        ).first()
+        if not granted:
+            return 0
+        taken = min(points, granted)
+        return clawback.claw_back_points(self._session, self._campaign_id, self._user_id, taken, key, self._now).owed
 
     def take_back(self, reference: str) -> str:
         """Take back what was granted under ``reference`` (and its fallback): points clawed back, play items taken

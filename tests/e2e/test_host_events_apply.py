@@ -135,3 +135,16 @@ def test_a_refund_after_the_campaign_still_claws_back_and_strays_are_refused(app
     assert holdings(app, campaign, "late")[0:3:2] == (200, 0)  # points, but no task progress after the end
     assert send_and_apply(app, campaign, [event(app, "order_refunded", "late", order_ref="JD-L1")]) == 1
     assert holdings(app, campaign, "late")[0] == 0
+
+
+def test_a_refund_takes_back_only_points_the_budget_let_through(app: Flask) -> None:
+    campaign = add_campaign(app, tasks_config(tasks=[]), budget_fen=100)  # ¥1: the 300 points (¥3) are refused
+    send_and_apply(app, campaign, [order(app, "poor", "JD-P1", 30_000)])
+    send_and_apply(app, campaign, [event(app, "order_confirmed", "poor", order_ref="JD-P1")])
+    assert holdings(app, campaign, "poor")[0] == 0
+    other = add_campaign(app, tasks_config(tasks=[]), slug="other")
+    send_and_apply(app, other, [order(app, "poor", "JD-P2", 50_000)])
+    send_and_apply(app, other, [event(app, "order_confirmed", "poor", order_ref="JD-P2")])
+    assert holdings(app, other, "poor")[0] == 500
+    send_and_apply(app, campaign, [event(app, "order_refunded", "poor", order_ref="JD-P1")])
+    assert holdings(app, campaign, "poor")[:2] == (500, 0)  # nothing was granted: nothing taken, nothing owed
