@@ -8,11 +8,12 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import Engine
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from economy import ledger
 from economy.clawback import OWED, PointsOnHold, claw_back_points, owed_points
 from economy.db import Base, make_engine, make_sessionmaker
+from economy.errors import InsufficientBalance
 from economy.limits import set_budget
 from economy.rewards import POINTS, Reward, RewardKind
 from economy.service import GrantRequest, SpendRequest, grant, spend
@@ -102,3 +103,50 @@ def test_the_debt_is_a_ledger_balance_that_never_goes_below_zero(session: Sessio
 def test_a_claw_back_takes_a_positive_number(session: Session) -> None:
     with session.begin(), pytest.raises(ValueError):
         claw_back_points(session, 1, USER, 0, "refund:a", NOW)
+
+
+def _race_claw_back_against_spend(sessions: sessionmaker, user: int, round_: int) -> tuple[list, list]:
+    """Start a claw-back and a 1,000-point spend of the same shopper at once; return (spent, errors)."""
+    import threading
+
+    gate, spent, errors = threading.Barrier(2), [], []
+
+    def claw() -> None:
+        gate.wait(10)
+        try:
+            with sessions() as mine, mine.begin():
+                claw_back_points(mine, 1, user, 1200, f"refund:r{round_}", NOW)
+        except Exception as error:  # the claw-back must never fail
+            errors.append(error)
+
+    def buy() -> None:
+        gate.wait(10)
+        try:
+            with sessions() as mine, mine.begin():
+                spend(mine, SpendRequest(f"mall:r{round_}", 1, user, POINTS, 1000), NOW)
+            spent.append(1000)
+        except InsufficientBalance:
+            pass
+
+    threads = [threading.Thread(target=claw), threading.Thread(target=buy)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    return spent, errors
+
+
+def test_a_claw_back_racing_a_spend_never_fails_and_never_loses_points(session: Session) -> None:
+    engine = session.get_bind()
+    sessions = make_sessionmaker(engine)  # type: ignore[arg-type]
+    for round_ in range(5):
+        user = 100 + round_
+        with session.begin():
+            reward = Reward(RewardKind.POINTS, 1200)
+            grant(session, GrantRequest(f"order:r{round_}", 1, user, "order", reward, 1200, "2026-11-23"), NOW)
+        spent, errors = _race_claw_back_against_spend(sessions, user, round_)
+        assert errors == []
+        with session.begin():
+            held_now = ledger.spendable_points(session, user, NOW + timedelta(seconds=1))
+            owed_now = owed_points(session, user)
+        assert (held_now, owed_now) == (0, sum(spent))  # what was spent before the claw-back is owed
