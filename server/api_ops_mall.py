@@ -54,6 +54,15 @@ class GoodSchema(Schema):
             raise ValidationError("the window must end after it starts", "ends_at")
 
 
+class GoodEditSchema(GoodSchema):
+    """A good as ops change it, with the stock left they saw: redemptions since then make the edit a conflict."""
+
+    expected_stock_left = fields.Integer(
+        strict=True, load_default=None, allow_none=True, validate=validate.Range(0, 10_000_000),
+        metadata={"description": "the stock left when the editor loaded the good; another value now answers 409"},
+    )  # fmt: skip
+
+
 class OpsGoodSchema(GoodSchema):
     """A good with its id, stock and how many units were redeemed (cancelled aside)."""
 
@@ -71,14 +80,18 @@ def list_goods(campaign_id: int, user: User) -> list[dict[str, Any]]:
     db_session = db.session()
     with db_session.begin():
         campaign_or_404(campaign_id)
-        redeemed = dict(
-            db_session.execute(
-                select(MallOrder.good_id, func.sum(MallOrder.quantity))
-                .where(MallOrder.campaign_id == campaign_id, MallOrder.state != "cancelled")
-                .group_by(MallOrder.good_id)
-            ).all()
-        )
-        return [{**_columns(g), "redeemed": int(redeemed.get(g.id, 0))} for g in goods(db_session, campaign_id)]
+        redeemed = _redeemed(db_session, campaign_id)
+        return [{**_columns(g), "redeemed": redeemed.get(g.id, 0)} for g in goods(db_session, campaign_id)]
+
+
+def _redeemed(db_session: Any, campaign_id: int) -> dict[int, int]:
+    """Units redeemed per good (cancelled orders aside)."""
+    query = (
+        select(MallOrder.good_id, func.sum(MallOrder.quantity))
+        .where(MallOrder.campaign_id == campaign_id, MallOrder.state != "cancelled")
+        .group_by(MallOrder.good_id)
+    )
+    return {good_id: int(units) for good_id, units in db_session.execute(query)}
 
 
 @blp.route("/campaigns/<int:campaign_id>/mall/goods", methods=["POST"])
@@ -101,17 +114,21 @@ def add_good(body: dict[str, Any], campaign_id: int, user: User) -> dict[str, An
 @blp.route("/campaigns/<int:campaign_id>/mall/goods/<int:good_id>", methods=["PUT"])
 @require_role("ops")
 @idempotent
-@blp.arguments(GoodSchema)
+@blp.arguments(GoodEditSchema)
 @blp.response(200, OpsGoodSchema)
-@documented_role(blp, "ops", {404: "campaign_not_found, good_not_found", 422: "invalid input"})
+@documented_role(blp, "ops", {404: "campaign_not_found, good_not_found", 409: "stock_changed", 422: "invalid input"})
 def edit_good(body: dict[str, Any], campaign_id: int, good_id: int, user: User) -> dict[str, Any]:
     """Edit a good; its stock left is set as given (the good's row is locked, so a redemption lands before or
-    after, never in between)."""
+    after, never in between). With ``expected_stock_left``, an edit made on a stale view is refused (409
+    ``stock_changed``) instead of undoing the redemptions since."""
     with db.transaction() as db_session:
         campaign_or_404(campaign_id)
         good = db_session.get(MallGood, good_id, with_for_update=True)
         if good is None or good.campaign_id != campaign_id:
             raise ApiError(404, "good_not_found", f"no good {good_id} in this mall")
+        expected = body.pop("expected_stock_left")
+        if expected is not None and expected != good.stock_left:
+            raise ApiError(409, "stock_changed", f"the stock left is now {good.stock_left}, not {expected}: reload")
         before = _columns(good)
         added = body["stock_left"] - good.stock_left
         for name, value in body.items():
@@ -119,7 +136,7 @@ def edit_good(body: dict[str, Any], campaign_id: int, good_id: int, user: User) 
         good.stock_total += max(added, 0)
         db_session.flush()
         admin.record(db_session, actor_name(user), campaign_id, "mall_good_edited", before, _columns(good), db.now())
-        return {**_columns(good), "redeemed": good.stock_total - good.stock_left}
+        return {**_columns(good), "redeemed": _redeemed(db_session, campaign_id).get(good.id, 0)}
 
 
 def _columns(good: MallGood) -> dict[str, Any]:

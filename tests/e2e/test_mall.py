@@ -122,3 +122,19 @@ def test_the_monthly_tier_rule_from_points_earned(app: Flask) -> None:
     assert (answer["earned"], answer["tier"]) == (6000, "gold")
     bad = signed(app.test_client(), "GET", "/api/host/mall/tier?user=tiered&month=2026-13")
     assert bad.status_code == 422
+
+
+def test_an_edit_made_on_a_stale_stock_is_refused_and_undoes_no_redemption(app: Flask) -> None:
+    campaign = add_campaign(app, wheel_config())
+    ops = staff(app, "ops", "olga")
+    good = ops.post(f"/api/ops/campaigns/{campaign}/mall/goods", json=CARD).json["id"]
+    shopper = app.test_client()
+    give_points(app, campaign, login_tier(shopper, "mall-stale", tier="normal"), 10_000)
+    assert redeem(shopper, campaign, good, "mall-stale-0001").status_code == 200  # stock 3 → 2 after ops loaded it
+    url = f"/api/ops/campaigns/{campaign}/mall/goods/{good}"
+    stale = ops.put(url, json={**CARD, "stock_left": 10, "expected_stock_left": 3})
+    assert (stale.status_code, stale.json["error"]) == (409, "stock_changed")
+    assert "2" in stale.json["message"]
+    fresh = ops.put(url, json={**CARD, "stock_left": 10, "expected_stock_left": 2})
+    assert fresh.status_code == 200, fresh.json
+    assert (fresh.json["stock_left"], fresh.json["stock_total"], fresh.json["redeemed"]) == (10, 11, 1)
