@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
 
-from sqlalchemy import BigInteger, Insert, Select, Table, Update, bindparam, func, insert, select, update
+from sqlalchemy import BigInteger, Insert, Select, Table, Update, bindparam, case, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from economy.db import insert_ignoring_conflicts
@@ -76,9 +76,10 @@ def _accounts_query() -> Select[tuple[int, str, str]]:
 
 
 @cache
-def _account_query() -> Select[tuple[int]]:
-    """Built once (every grant of points or cash runs it)."""
-    return select(Account.id).where(Account.owner == bindparam("owner"), Account.asset == bindparam("asset"))
+def _account_query(locking: bool = False) -> Select[tuple[int]]:
+    """Built once (every grant of points or cash runs it); ``locking``: ``FOR UPDATE``."""
+    query = select(Account.id).where(Account.owner == bindparam("owner"), Account.asset == bindparam("asset"))
+    return query.with_for_update() if locking else query
 
 
 def lock_points(session: Session, user_id: int) -> int:
@@ -86,9 +87,13 @@ def lock_points(session: Session, user_id: int) -> int:
     what takes points from a shopper beyond one spend (a claw-back, a mall redemption or cancellation) locks it
     first, then anything else of theirs, the order a grant of points locks in (PostgreSQL ``FOR UPDATE``; SQLite
     writers are serial)."""
-    account = account_id(session, user_owner(user_id), POINTS)
-    query = select(Account.id).where(Account.id == account)
-    session.execute(query.with_for_update() if session.get_bind().dialect.name == "postgresql" else query)
+    named = {"owner": user_owner(user_id), "asset": POINTS}
+    locking = session.get_bind().dialect.name == "postgresql"
+    found = session.execute(_account_query(locking), named).scalar_one_or_none()  # found and locked in one query
+    if found is not None:
+        return found
+    account = account_id(session, named["owner"], POINTS)
+    session.execute(_account_query(locking), named)
     return account
 
 
@@ -252,6 +257,18 @@ def points_expiring(session: Session, user_id: int, now: datetime, until: dateti
         .order_by(PointLot.expires_at)
     ).all()
     return [(r.remaining, r.expires_at) for r in rows]
+
+
+def points_held(session: Session, user_id: int, now: datetime, until: datetime) -> tuple[int, int]:
+    """A user's unexpired points, and how many of them expire before ``until``, in one query."""
+    expiring = case((PointLot.expires_at <= bindparam("until"), PointLot.remaining), else_=0)
+    row = session.execute(
+        select(func.coalesce(func.sum(PointLot.remaining), 0), func.coalesce(func.sum(expiring), 0))
+        .join(Account, Account.id == PointLot.account_id)
+        .where(Account.owner == bindparam("owner"), PointLot.expires_at > bindparam("now")),
+        {"owner": user_owner(user_id), "now": now, "until": until},
+    ).one()
+    return int(row[0]), int(row[1])
 
 
 def postings_sum(session: Session, account: int) -> int:

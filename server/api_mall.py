@@ -14,7 +14,7 @@ from marshmallow import Schema, fields, validate
 
 from economy import ledger
 from economy.errors import Refusal
-from economy.mall.catalog import discount_percent, goods, orders_of, shown, usage
+from economy.mall.catalog import RecentCatalogs, discount_percent, orders_of, shown, usage
 from economy.mall.models import MallGood, MallOrder
 from economy.mall.pricing import TIER_RANKS
 from economy.mall.redeem import RedeemRequest, cancel, redeem
@@ -30,6 +30,7 @@ from server.models import User
 
 blp = Blueprint("play-mall", __name__, url_prefix="/api/play", description="Shoppers redeem points (积分商城)")
 EXPIRING_DAYS = 30
+CATALOGS = RecentCatalogs(seconds=1.0)  # the goods as read at most a second ago (a redemption checks afresh)
 REFUSAL_STATUS = {"good_not_found": 404, "not_on_sale": 409, "tier_too_low": 403, "over_single_limit": 422,
                   "daily_limit": 409, "total_limit": 409, "key_reused": 422, "out_of_stock": 409,
                   "insufficient_balance": 409, "points_on_hold": 409}  # fmt: skip
@@ -106,13 +107,14 @@ def mall(campaign_id: int, user: User) -> dict[str, Any]:
     db_session = db.session()
     with db_session.begin():
         campaign, now = _running(campaign_id)
-        soon = ledger.points_expiring(db_session, user.id, now, now + timedelta(days=EXPIRING_DAYS))
+        held, expiring = ledger.points_held(db_session, user.id, now, now + timedelta(days=EXPIRING_DAYS))
         used = usage(db_session, campaign_id, user.id, local_day(now, campaign.timezone))
+        listed = CATALOGS.goods(db_session, campaign_id)
         return {
-            "goods": [_good(shown(g, user.tier, now), used.get(g.id, (0, 0))) for g in goods(db_session, campaign_id)],
+            "goods": [_good(shown(g, user.tier, now), used.get(g.id, (0, 0))) for g in listed],
             "timezone": campaign.timezone,
-            "points": ledger.spendable_points(db_session, user.id, now),
-            "points_expiring": sum(points for points, _ in soon),
+            "points": held,
+            "points_expiring": expiring,
             "tier": user.tier,
             "discount_percent": discount_percent(user.tier),
         }
@@ -137,7 +139,9 @@ def redeem_good(body: dict[str, Any], campaign_id: int, good_id: int, user: User
         campaign, now = _running(campaign_id)
         asked = RedeemRequest(f"mall:{user_id}:{key}", campaign_id, user_id, good_id, body["quantity"], tier,
                               local_day(now, campaign.timezone))  # fmt: skip
-        return redeem(db_session, asked, now)
+        order = redeem(db_session, asked, now)
+    CATALOGS.forget(campaign_id)  # this process shows the stock it just took at once
+    return order
 
 
 @blp.route("/<int:campaign_id>/mall/orders", methods=["GET"])
@@ -165,7 +169,8 @@ def cancel_order(campaign_id: int, order_id: int, user: User) -> MallOrder:
             raise ApiError(409, "order_settled", "this order was delivered already")
         cancelled = cancel(db_session, order_id, db.now())
         assert cancelled is not None
-        return cancelled
+    CATALOGS.forget(campaign_id)
+    return cancelled
 
 
 def _running(campaign_id: int) -> tuple[Any, Any]:

@@ -3,6 +3,8 @@ on sale), and the orders as lists. Every function runs inside the caller's trans
 
 from __future__ import annotations
 
+import threading
+import time
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -27,6 +29,36 @@ def goods(session: Session, campaign_id: int) -> list[MallGood]:
     """The campaign's goods, in the order ops sorted them."""
     query = select(MallGood).where(MallGood.campaign_id == campaign_id).order_by(MallGood.sort, MallGood.id)
     return list(session.scalars(query))
+
+
+class RecentCatalogs:
+    """Each campaign's goods as read at most ``seconds`` ago, shared by a server process's requests: the catalog
+    is read many times a second, its goods change rarely, and what it shows is not what a redemption relies on
+    (that reads the good afresh under its locks). The goods kept are detached copies, read-only."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self._read: dict[int, tuple[float, list[MallGood]]] = {}
+        self._lock = threading.Lock()
+
+    def goods(self, session: Session, campaign_id: int) -> list[MallGood]:
+        """The campaign's goods, read afresh when the copy kept is older than ``seconds``."""
+        now = time.monotonic()
+        with self._lock:
+            kept = self._read.get(campaign_id)
+        if kept is not None and now - kept[0] < self.seconds:
+            return kept[1]
+        listed = goods(session, campaign_id)
+        for good in listed:
+            session.expunge(good)
+        with self._lock:
+            self._read[campaign_id] = (now, listed)
+        return listed
+
+    def forget(self, campaign_id: int) -> None:
+        """Read the campaign's goods afresh next time (after a change this process made)."""
+        with self._lock:
+            self._read.pop(campaign_id, None)
 
 
 def shown(good: MallGood, tier: str, now: datetime) -> Shown:

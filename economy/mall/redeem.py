@@ -1,9 +1,10 @@
 """Redeeming mall goods for points, one atomic action through the economy: the shopper's points are locked (their
 redemptions run one at a time), the good's window, tier and the ¥500 rule are checked, the shopper's limits are
-counted from their orders, a unit of stock is taken by a conditional update (never below zero), the points are
-spent from the soonest-expiring lots (the oldest, points living alike) and the lots taken are recorded, all in one
-savepoint. Idempotent by the shopper's key. Cancelling refunds the points as new lots expiring when the ones taken
-would have, and returns the stock. Every function runs inside the caller's transaction."""
+counted from their orders, the points are spent from the soonest-expiring lots (the oldest, points living alike)
+and the lots taken are recorded, and last the stock is taken by a conditional update (never below zero; last, so
+the good's row, which every redemption of it updates, stays locked only until the commit), all in one savepoint.
+Idempotent by the shopper's key. Cancelling refunds the points as new lots expiring when the ones taken would have,
+and returns the stock. Every function runs inside the caller's transaction."""
 
 from __future__ import annotations
 
@@ -53,16 +54,16 @@ def redeem(session: Session, request: RedeemRequest, now: datetime) -> MallOrder
     :raises MallRefusal, OutOfStock, InsufficientBalance, PointsOnHold: and nothing changed.
     """
     with session.begin_nested():
-        ledger.lock_points(session, request.user_id)  # the shopper's redemptions run one at a time
+        source = ledger.lock_points(session, request.user_id)  # the shopper's redemptions run one at a time
         earlier = session.scalars(select(MallOrder).where(MallOrder.key == request.key)).one_or_none()
         if earlier is not None:
             return _same(earlier, request)
         good = session.get(MallGood, request.good_id)
         _check(session, good, request, now)
         assert good is not None
-        _take_stock(session, good.id, request.quantity)
         order = _place(session, good, request, now)
-        _spend(session, order, now)
+        _spend(session, order, source, now)
+        _take_stock(session, good.id, request.quantity)  # last: the good's row stays locked only until the commit
     return order
 
 
@@ -111,6 +112,8 @@ def _check(session: Session, good: MallGood | None, request: RedeemRequest, now:
         raise MallRefusal("tier_too_low", "this good is for members of a higher tier")
     if good.value_fen * request.quantity > SINGLE_REDEMPTION_MAX_FEN:
         raise MallRefusal("over_single_limit", "one redemption may be worth at most ¥500")
+    if good.stock_left < request.quantity:  # as last committed: sold out needs no lock (the update below is the truth)
+        raise OutOfStock("this good is sold out")
     refuse_if_on_hold(session, request.user_id)
     _check_limits(session, good, request)
 
@@ -153,12 +156,12 @@ def _place(session: Session, good: MallGood, request: RedeemRequest, now: dateti
     return order
 
 
-def _spend(session: Session, order: MallOrder, now: datetime) -> None:
-    """Take the order's points from the soonest-expiring lots and record each lot taken.
+def _spend(session: Session, order: MallOrder, source: int, now: datetime) -> None:
+    """Take the order's points from the soonest-expiring lots of the shopper's account ``source`` and record each
+    lot taken.
 
     :raises InsufficientBalance: when the unexpired lots hold fewer (the savepoint rolls everything back).
     """
-    source = ledger.account_id(session, ledger.user_owner(order.user_id), POINTS)
     sink = ledger.account_id(session, ledger.campaign_owner(order.campaign_id, SINK_ROLE, order.user_id), POINTS)
     lots = {
         lot.id: lot
