@@ -27,6 +27,7 @@ from server.cli_users import USER_COMMANDS, user_create
 from server.config import ConfigError
 from server.demo import DEMO_STAFF, seed_demo, seed_history
 from server.demo_checkin import CHECKIN_SLUG, seed_checkin_demo
+from server.demo_mall import seed_mall_demo
 from server.demo_monopoly import MONOPOLY_SLUG, seed_monopoly_demo
 from server.demo_share import SHARE_SLUG, seed_share_demo
 from server.launch_guard import purge_spent
@@ -82,11 +83,12 @@ def db_upgrade() -> None:
 @cli.command("seed-demo")
 @with_appcontext
 def seed_demo_command() -> None:
-    """Create the demo campaigns (the wheel; check-in + wheel; 白条大富翁), shoppers and staff (once)."""
+    """Create the demo campaigns (the wheel with its points mall; check-in + wheel; 白条大富翁; 分享助力), shoppers
+    and staff (once)."""
     campaign = _seed()
     click.echo(
-        f"demo campaign {campaign.id} ({campaign.slug}) is ready, the check-in campaign ({CHECKIN_SLUG}), the"
-        f" board ({MONOPOLY_SLUG}) and the share campaign ({SHARE_SLUG})"
+        f"demo campaign {campaign.id} ({campaign.slug}, with its points mall) is ready, the check-in campaign"
+        f" ({CHECKIN_SLUG}), the board ({MONOPOLY_SLUG}) and the share campaign ({SHARE_SLUG})"
     )
 
 
@@ -103,6 +105,7 @@ def _seed() -> Campaign:
     seed_checkin_demo(current_app.extensions["carnival.sessions"], registry, db.now)
     seed_monopoly_demo(current_app.extensions["carnival.sessions"], registry, db.now)
     seed_share_demo(current_app.extensions["carnival.sessions"], registry, db.now)
+    seed_mall_demo(current_app.extensions["carnival.sessions"], campaign.id, db.now)
     return campaign
 
 
@@ -122,7 +125,8 @@ def demo(port: int) -> None:
         share = db.session().scalars(select(Campaign.id).where(Campaign.slug == SHARE_SLUG)).first()
         db.session().rollback()
     click.echo(
-        f"Carnival demo: http://127.0.0.1:{port}/  (wheel: campaign {wheel}; check-in + wheel: campaign"
+        f"Carnival demo: http://127.0.0.1:{port}/  (wheel: campaign {wheel}, its 积分商城:"
+        f" http://127.0.0.1:{port}/play/{wheel}/mall; check-in + wheel: campaign"
         f" {checkin}, http://127.0.0.1:{port}/play/{checkin}/checkin; 白条大富翁: campaign {board},"
         f" http://127.0.0.1:{port}/play/{board}/monopoly; 分享助力: campaign {share},"
         f" http://127.0.0.1:{port}/play/{share}/share; staff logins: "

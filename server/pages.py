@@ -20,7 +20,9 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 import web
-from games.engine.play import campaign_config
+from economy.mall.models import MallGood
+from games.engine.contract import Rejection
+from games.engine.play import active_campaign, campaign_config
 from games.invite.links import accept
 from games.models import Campaign, Player
 from server import db
@@ -213,11 +215,25 @@ def _campaign_page(template: str, campaign_id: int, game: str | None = None, **c
 
 @bp.get("/play/wallet")
 def wallet_page() -> str:
-    """The shopper's wallet; ``?campaign=ID`` links back to that campaign's first game page."""
+    """The shopper's wallet; ``?campaign=ID`` links back to that campaign's first game page, and to its points mall
+    when the mall is open (:func:`_mall_open`)."""
     campaign_id = request.args.get("campaign", type=int)
     games = _campaign_games(campaign_id) if campaign_id else []
     back = url_for(GAME_PAGES[games[0]], campaign_id=campaign_id) if games else None
-    return render_template("play/wallet.html", campaign_id=campaign_id, back_url=back)
+    mall = url_for("pages.mall_page", campaign_id=campaign_id) if campaign_id and _mall_open(campaign_id) else None
+    return render_template("play/wallet.html", campaign_id=campaign_id, back_url=back, mall_url=mall)
+
+
+def _mall_open(campaign_id: int) -> bool:
+    """Whether the campaign's points mall opens: the campaign is running (the mall's API says so too) and has goods."""
+    db_session = db.session()
+    try:
+        active_campaign(db_session, campaign_id, db.now())
+    except Rejection:
+        return False
+    return (
+        db_session.scalars(select(MallGood.id).where(MallGood.campaign_id == campaign_id).limit(1)).first() is not None
+    )
 
 
 @bp.get("/dev/login")

@@ -121,6 +121,7 @@ def listening_addresses(port: int) -> set[str]:
 
 def test_demo_prints_its_url_and_listens_on_loopback_only(demo: Demo) -> None:
     assert f"Carnival demo: http://127.0.0.1:{demo.port}/" in demo.log.read_text()
+    assert f"积分商城: http://127.0.0.1:{demo.port}/play/1/mall;" in demo.log.read_text()  # the wheel's points mall
     if not Path("/proc/net/tcp").exists():
         pytest.skip("no /proc/net/tcp to read listening sockets from")
     assert listening_addresses(demo.port) == {"0100007F"}, "127.0.0.1 only (little-endian hex)"
