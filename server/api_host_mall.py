@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from flask import current_app
 from flask_smorest import Blueprint
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 from sqlalchemy import select
@@ -106,7 +107,9 @@ def cancelled(order_id: int) -> dict[str, Any]:
             raise ApiError(404, "order_not_found", f"no order {order_id}")
         if order.state == "fulfilled":
             raise ApiError(409, "order_settled", "this order was delivered already")
-        return _order(db_session, order)
+        answer = _order(db_session, order)
+    current_app.extensions["carnival.mall_gate"].forget(order.good_id)  # its units are back on sale
+    return answer
 
 
 def _order(db_session: Any, order: MallOrder) -> dict[str, Any]:

@@ -5,19 +5,21 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
-from flask import request
+from flask import current_app, request
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
+from sqlalchemy import select
 
 from economy import ledger
 from economy.errors import Refusal
 from economy.mall.catalog import RecentCatalogs, discount_percent, orders_of, shown, usage
 from economy.mall.models import MallGood, MallOrder
 from economy.mall.pricing import TIER_RANKS
-from economy.mall.redeem import RedeemRequest, cancel, redeem
+from economy.mall.redeem import RedeemRequest, cancel, redeem_placing
 from games.engine.contract import Rejection
 from games.engine.play import active_campaign
 from games.fairness.periods import local_day
@@ -26,6 +28,7 @@ from server.api_play import IDEMPOTENCY_HEADER
 from server.auth import require_role
 from server.errors import SHOPPER_ERRORS, ApiError, documented_role, rejection_error
 from server.idempotency import KEY_PATTERN
+from server.mall_gate import StockGate
 from server.models import User
 
 blp = Blueprint("play-mall", __name__, url_prefix="/api/play", description="Shoppers redeem points (积分商城)")
@@ -134,14 +137,49 @@ def redeem_good(body: dict[str, Any], campaign_id: int, good_id: int, user: User
     key = request.headers.get("Idempotency-Key") or ""
     if not KEY_PATTERN.match(key):
         raise ApiError(400, "idempotency_key_required", "send an Idempotency-Key header of 8-128 characters")
-    user_id, tier = user.id, user.tier
-    with _refusals(), db.transaction() as db_session:
-        campaign, now = _running(campaign_id)
-        asked = RedeemRequest(f"mall:{user_id}:{key}", campaign_id, user_id, good_id, body["quantity"], tier,
-                              local_day(now, campaign.timezone))  # fmt: skip
-        order = redeem(db_session, asked, now)
+    user_id, quantity = user.id, body["quantity"]
+    asked = RedeemRequest(f"mall:{user_id}:{key}", campaign_id, user_id, good_id, quantity, user.tier, "")
+    gate: StockGate = current_app.extensions["carnival.mall_gate"]
+    admitted = gate.admit(good_id, quantity, lambda: _stock_left(campaign_id, good_id))
+    if admitted is False:  # sold out, answered without the transaction (a retried key still gets its order)
+        return _placed_or_sold_out(asked)
+    try:
+        order, taken = _redeem(asked)
+    except BaseException:
+        if admitted:
+            gate.give_back(good_id, quantity)
+        raise
+    if admitted and not taken:
+        gate.give_back(good_id, quantity)
     CATALOGS.forget(campaign_id)  # this process shows the stock it just took at once
     return order
+
+
+def _redeem(asked: RedeemRequest) -> tuple[MallOrder, bool]:
+    """The redemption's transaction (on the campaign's day now): the order, and whether it was placed now."""
+    with _refusals(), db.transaction() as db_session:
+        campaign, now = _running(asked.campaign_id)
+        return redeem_placing(db_session, replace(asked, day=local_day(now, campaign.timezone)), now)
+
+
+def _stock_left(campaign_id: int, good_id: int) -> int | None:
+    """The good's stock left as committed (what the gate's counter is built from); None: no such good here."""
+    db_session = db.session()
+    with db_session.begin():
+        query = select(MallGood.stock_left).where(MallGood.id == good_id, MallGood.campaign_id == campaign_id)
+        return db_session.scalar(query)
+
+
+def _placed_or_sold_out(asked: RedeemRequest) -> MallOrder:
+    """The order the key placed before, else the sold-out refusal."""
+    db_session = db.session()
+    with db_session.begin():
+        earlier = db_session.scalars(select(MallOrder).where(MallOrder.key == asked.key)).one_or_none()
+    if earlier is None:
+        raise ApiError(REFUSAL_STATUS["out_of_stock"], "out_of_stock", "this good is sold out")
+    if (earlier.user_id, earlier.good_id, earlier.quantity) != (asked.user_id, asked.good_id, asked.quantity):
+        raise ApiError(REFUSAL_STATUS["key_reused"], "key_reused", "this idempotency key placed another redemption")
+    return earlier
 
 
 @blp.route("/<int:campaign_id>/mall/orders", methods=["GET"])
@@ -170,6 +208,7 @@ def cancel_order(campaign_id: int, order_id: int, user: User) -> MallOrder:
         cancelled = cancel(db_session, order_id, db.now())
         assert cancelled is not None
     CATALOGS.forget(campaign_id)
+    current_app.extensions["carnival.mall_gate"].forget(cancelled.good_id)  # its units are back on sale
     return cancelled
 
 

@@ -35,6 +35,7 @@ from server import (
     errors,
     headers,
     input_guard,
+    mall_gate,
     ops_live,
     ops_pages,
     outage,
@@ -106,6 +107,7 @@ def create_app(environ: Mapping[str, str] | None = None, overrides: Mapping[str,
     app.register_blueprint(ops_pages.bp)
     app.register_blueprint(audit_pages.bp)
     ratelimit.init_app(app)
+    app.extensions["carnival.mall_gate"] = mall_gate.gate_for(settings.redis_url, settings.socketio_channel)
     socketio = SocketIO(
         app,
         message_queue=settings.redis_url,

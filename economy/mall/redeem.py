@@ -53,18 +53,23 @@ def redeem(session: Session, request: RedeemRequest, now: datetime) -> MallOrder
 
     :raises MallRefusal, OutOfStock, InsufficientBalance, PointsOnHold: and nothing changed.
     """
+    return redeem_placing(session, request, now)[0]
+
+
+def redeem_placing(session: Session, request: RedeemRequest, now: datetime) -> tuple[MallOrder, bool]:
+    """:func:`redeem`, and whether this call placed the order (False: the key placed it before)."""
     with session.begin_nested():
         source = ledger.lock_points(session, request.user_id)  # the shopper's redemptions run one at a time
         earlier = session.scalars(select(MallOrder).where(MallOrder.key == request.key)).one_or_none()
         if earlier is not None:
-            return _same(earlier, request)
+            return _same(earlier, request), False
         good = session.get(MallGood, request.good_id)
         _check(session, good, request, now)
         assert good is not None
         order = _place(session, good, request, now)
         _spend(session, order, source, now)
         _take_stock(session, good.id, request.quantity)  # last: the good's row stays locked only until the commit
-    return order
+    return order, True
 
 
 def cancel(session: Session, order_id: int, now: datetime) -> MallOrder | None:
@@ -179,4 +184,13 @@ def _spend(session: Session, order: MallOrder, source: int, now: datetime) -> No
     session.flush()
 
 
-__all__ = ["InsufficientBalance", "MallRefusal", "OutOfStock", "RedeemRequest", "cancel", "fulfil", "redeem"]
+__all__ = [
+    "InsufficientBalance",
+    "MallRefusal",
+    "OutOfStock",
+    "RedeemRequest",
+    "cancel",
+    "fulfil",
+    "redeem",
+    "redeem_placing",
+]
