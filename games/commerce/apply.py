@@ -4,12 +4,13 @@ was stored, outside the host's request, by the campaign's observing games (:mod:
 Each event is applied in a savepoint of its own, under its shopper's player lock, and marked applied in the same
 transaction: applied once, whatever the number of appliers. Several appliers share the work on PostgreSQL
 (``FOR UPDATE SKIP LOCKED``); SQLite writers are serial. A run applies its events shopper by shopper, in the order
-of their ids, so that concurrent runs lock players in one order. The order of a shopper's events does not change
+of their ids, having locked every player the batch touches (its shoppers and their inviters) up front in id order,
+so that concurrent runs lock players in one order. The order of a shopper's events does not change
 what they earn (a refund before the delivery, or a delivery before the payment, ends the same way).
 
 An invitee's ``baitiao_opened`` and ``order_paid`` are told with their first inviter as partner (the earliest of an
 invite link they arrived through and the host's ``friend_invited`` of them, before the event), and the opening is
-also the inviter's ``friend_opened_baitiao``; both players are locked in id order.
+also the inviter's ``friend_opened_baitiao``.
 """
 
 from __future__ import annotations
@@ -76,9 +77,13 @@ def apply_pending(
     run = _Run(session, registry, campaign, config, shopper_id, now, flagged)
     events = _pending(session, campaign_id, limit)
     users = {external: shopper_id(session, external) for external in sorted({event.user for event in events})}
+    ordered = sorted(events, key=lambda e: (users[e.user], e.id))
+    invitations = {e.id: run.invitation(e, users[e.user]) for e in ordered if e.type in INVITEE_EVENTS}
+    if observers(registry, config):
+        run.lock_players({users[e.user] for e in ordered} | {found[0] for found in invitations.values() if found})
     applied = Applied()
-    for event in sorted(events, key=lambda e: (users[e.user], e.id)):  # players locked in id order: no deadlock
-        applied.notices += run.apply(event, users[event.user])
+    for event in ordered:
+        applied.notices += run.apply(event, users[event.user], invitations.get(event.id))
         applied.events += 1
     return applied
 
@@ -107,15 +112,22 @@ class _Run:
     now: datetime
     flagged: Flagged
 
-    def apply(self, event: HostEvent, user_id: int) -> list[tuple[int, GameEvent]]:
-        """Apply one event of shopper ``user_id`` in a savepoint; a game's refusal or a bug marks it with why, a
-        database error propagates (the run rolls back and the next one tries again)."""
+    def lock_players(self, players: set[int]) -> None:
+        """Lock every player a batch touches (its shoppers and their inviters) up front, in id order: two runs
+        never hold one player each while waiting for the other's."""
+        for player in sorted(players):
+            lock_player(self.session, self.campaign.id, player)
+
+    def apply(self, event: HostEvent, user_id: int, invited: tuple[int, str] | None) -> list[tuple[int, GameEvent]]:
+        """Apply one event of shopper ``user_id`` (``invited``: their first inviter and its day, for an invitee's
+        event) in a savepoint, its players locked already; a game's refusal or a bug marks it with why, a database
+        error propagates (the run rolls back and the next one tries again)."""
         notices: list[tuple[int, GameEvent]] = []
         outcome = "applied" if observers(self.registry, self.config) else "no_rules"
         try:
             with self.session.begin_nested():
                 if outcome == "applied":
-                    notices = self._earn(event, user_id)
+                    notices = self._earn(event, user_id, invited)
         except Rejection as rejection:
             outcome = f"refused: {rejection.code}"
         except SQLAlchemyError:
@@ -126,14 +138,11 @@ class _Run:
         event.applied_at, event.outcome, event.user_id = self.now, outcome, user_id
         return notices
 
-    def _earn(self, event: HostEvent, user_id: int) -> list[tuple[int, GameEvent]]:
-        """Lock the shopper (and the first inviter of an invitee opening 白条 or paying), then tell the observing
-        games: the invitee's activity with their inviter as partner, and the inviter of an opening their own."""
+    def _earn(self, event: HostEvent, user_id: int, invited: tuple[int, str] | None) -> list[tuple[int, GameEvent]]:
+        """Tell the observing games: the invitee's activity with their inviter as partner, and the inviter of an
+        opening their own."""
         day = local_day(event.occurred_at, self.campaign.timezone)
-        invited = self._invitation(event, user_id) if event.type in INVITEE_EVENTS else None
         inviter_id = invited[0] if invited else None
-        for player in sorted({user_id} | ({inviter_id} if inviter_id is not None else set())):  # in id order
-            lock_player(self.session, self.campaign.id, player)
         activity = _activity(event, json.loads(event.body_json), day)
         if invited is not None:
             facts = {"invited_on": invited[1], "risk": self.flagged(self.session, user_id),
@@ -145,7 +154,7 @@ class _Run:
             notices += self._tell(inviter_id, opened)
         return notices
 
-    def _invitation(self, event: HostEvent, user_id: int) -> tuple[int, str] | None:
+    def invitation(self, event: HostEvent, user_id: int) -> tuple[int, str] | None:
         """The first inviter of the shopper before the event (an invite link they arrived through, or the host's
         ``friend_invited``), and the day of that invitation."""
         found = [*_linked(self.session, event, user_id), *_invited_by_host(self.session, event)]

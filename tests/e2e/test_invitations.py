@@ -135,3 +135,24 @@ def test_the_launch_confirmation_carries_a_signed_invite_on_and_drops_a_forged_o
         text = page.get_data(as_text=True)
         assert page.status_code == 200 and 'data-testid="launch-confirmation"' in text
         assert (f'name="invite" value="{invite}"' in text) is carried
+
+
+def test_a_batch_locks_every_player_it_touches_up_front_in_id_order(app: Flask, monkeypatch: Any) -> None:
+    from games.commerce import apply
+
+    campaign = add_campaign(app, invite_config())
+    ann, ann_id = shopper(app, "ann")  # the inviter: the lowest id
+    _, bob_id = shopper(app, "bob")
+    cat, cat_id = shopper(app, "cat")  # ann's invitee: the highest id
+    cat.post(f"/api/play/{campaign}/invite/{link_of(ann, campaign)}/accept")
+    locked: list[int] = []
+    real_lock = apply.lock_player
+
+    def noting(session: Any, campaign_id: int, user_id: int) -> Any:
+        locked.append(user_id)
+        return real_lock(session, campaign_id, user_id)
+
+    monkeypatch.setattr(apply, "lock_player", noting)
+    send_and_apply(app, campaign, [order(app, "bob", "JD-B1", 5_000), event(app, "baitiao_opened", "cat")])
+    assert locked == sorted({ann_id, bob_id, cat_id})  # the inviter before bob, whose event comes first
+    assert (ann_id, "points_5", f"{cat_id}:opened") in rewards(app, campaign)
