@@ -29,6 +29,7 @@ from economy.models import Account
 from economy.rewards import POINTS
 
 OWED = "POINTS_OWED"
+TAKEN = "clawback:"  # the reference prefix of a claw-back's spend of what the shopper held
 CLAWBACK_ROLE = "clawback"  # the campaign's account clawed-back points go to, and owed points come from
 
 
@@ -61,7 +62,7 @@ def claw_back_points(
     taken = min(held, points)
     if taken:
         sink = _campaign_account(session, campaign_id, user_id, POINTS)
-        ledger.spend_points(session, user_id, sink, taken, f"clawback:{reference}", now)
+        ledger.spend_points(session, user_id, sink, taken, f"{TAKEN}{reference}", now)
     owed = points - taken
     if owed:
         debt, shopper = _campaign_account(session, campaign_id, user_id, OWED), _owed_account(session, user_id)

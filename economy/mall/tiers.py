@@ -10,7 +10,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from economy import ledger
-from economy.models import Account, LedgerEntry, PointLot
+from economy.clawback import OWED, TAKEN
+from economy.models import Account, LedgerEntry, PointLot, Posting
+from economy.rewards import POINTS
 
 THRESHOLDS = (("diamond", 20_000), ("gold", 5_000), ("silver", 1_000))
 
@@ -21,16 +23,28 @@ def tier_for(earned: int) -> str:
 
 
 def earned_in_month(session: Session, user_id: int, month: date, timezone: str) -> int:
-    """The points credited to the shopper in the calendar ``month`` (its first day given) of ``timezone``."""
+    """The points credited to the shopper in the calendar ``month`` (its first day given) of ``timezone``, less
+    those taken back that month for refunded orders (held or owed): a refunded order earns no tier."""
     zone = ZoneInfo(timezone)
     start = datetime.combine(month.replace(day=1), time(), zone)
     following = month.replace(day=1, year=month.year + month.month // 12, month=month.month % 12 + 1)
     end = datetime.combine(following, time(), zone)
-    query = (
+    owner = ledger.user_owner(user_id)
+    granted = (
         select(func.coalesce(func.sum(PointLot.amount), 0))
         .join(Account, Account.id == PointLot.account_id)
         .join(LedgerEntry, LedgerEntry.id == PointLot.entry_id)
-        .where(Account.owner == ledger.user_owner(user_id), PointLot.created_at >= start, PointLot.created_at < end)
+        .where(Account.owner == owner, PointLot.created_at >= start, PointLot.created_at < end)
         .where(LedgerEntry.kind == "points_grant", ~LedgerEntry.reference.startswith("mall-refund:"))
     )
-    return int(session.scalar(query) or 0)
+    clawed_back = (
+        select(func.coalesce(func.sum(func.abs(Posting.amount)), 0))
+        .join(Account, Account.id == Posting.account_id)
+        .join(LedgerEntry, LedgerEntry.id == Posting.entry_id)
+        .where(Account.owner == owner, LedgerEntry.created_at >= start, LedgerEntry.created_at < end)
+        .where(
+            ((Account.asset == POINTS) & (LedgerEntry.kind == "points_spend") & LedgerEntry.reference.startswith(TAKEN))
+            | ((Account.asset == OWED) & (LedgerEntry.kind == "points_owed"))
+        )
+    )
+    return max(0, int(session.scalar(granted) or 0) - int(session.scalar(clawed_back) or 0))

@@ -8,6 +8,7 @@ from typing import Any
 
 from flask import Flask
 
+from economy.clawback import Clawback, claw_back_points
 from economy.rewards import Reward, RewardKind
 from economy.service import GrantRequest, grant
 from tests.conftest import add_campaign, wheel_config
@@ -120,6 +121,14 @@ def test_the_monthly_tier_rule_from_points_earned(app: Flask) -> None:
     month = app.extensions["carnival.clock"]().strftime("%Y-%m")
     answer = signed(app.test_client(), "GET", f"/api/host/mall/tier?user=tiered&month={month}").json
     assert (answer["earned"], answer["tier"]) == (6000, "gold")
+    good = staff(app, "ops", "olga").post(f"/api/ops/campaigns/{campaign}/mall/goods", json=CARD).json["id"]
+    assert redeem(shopper, campaign, good, "tiered-0001").status_code == 200  # 5,000 spent, 1,000 held
+    with app.extensions["carnival.sessions"]() as session, session.begin():  # a refund takes back 2,000
+        assert claw_back_points(session, campaign, user, 2000, "refund:JD-1", app.extensions["carnival.clock"]()) == (
+            Clawback(taken=1000, owed=1000)
+        )
+    answer = signed(app.test_client(), "GET", f"/api/host/mall/tier?user=tiered&month={month}").json
+    assert (answer["earned"], answer["tier"]) == (4000, "silver")  # taken and owed alike count against it
     bad = signed(app.test_client(), "GET", "/api/host/mall/tier?user=tiered&month=2026-13")
     assert bad.status_code == 422
 
