@@ -1,9 +1,12 @@
 """The points mall under load: the catalog and redemptions at 64 client threads, then a flash redemption.
 
-One gunicorn process (as the README serves it) on a fresh database (SQLite, or PostgreSQL with ``--postgres``),
-the demo seeded, a mall campaign with two goods: a plain one of ample stock, and a flash one of ``--units``
-units. ``--shoppers`` shoppers are signed in and each given the points for ``--tries`` redemptions.
+gunicorn as the README serves it (``-k gevent``, one process; ``--workers N --redis`` for several sharing Redis,
+``--worker-class gthread`` to compare) on a fresh database (SQLite, or PostgreSQL with ``--postgres``), the demo
+seeded, a mall campaign with two goods: a plain one of ample stock, and a flash one of ``--units`` units.
+``--shoppers`` shoppers are signed in and each given the points for ``--tries`` redemptions. With ``--redis`` the
+server has ``REDIS_URL`` and so the mall's admission gate (server/mall_gate.py); without, the plain transaction.
 
+- "hello": ``GET /api/health`` on the same server, the baseline each phase's rate is compared with;
 - "catalog": ``GET /api/play/<c>/mall`` (every good at the shopper's tier price, their points);
 - "redeem": ``POST .../mall/<plain>/redeem`` by distinct shoppers (one atomic action: the shopper's lock, limits,
   stock by a conditional update, points from the soonest-expiring lots, the order);
@@ -44,7 +47,24 @@ from server.demo import demo_config
 from server.models import User
 
 PRICE = 1000
+REDIS_URL = "redis://127.0.0.1:6379/14"  # flushed before the run
 MAX_SHOPPERS = 5000
+
+
+def _redis(args: argparse.Namespace) -> dict[str, str]:
+    """The server's REDIS_URL (a flushed scratch database) with ``--redis``."""
+    if not args.redis:
+        return {}
+    import redis
+
+    client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2)
+    try:
+        client.flushdb()
+    except redis.RedisError as error:
+        raise SystemExit(f"Redis at {REDIS_URL} is not reachable ({error.__class__.__name__})") from error
+    finally:
+        client.close()
+    return {"REDIS_URL": REDIS_URL}
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -55,7 +75,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--requests", type=int, default=5000, help="flash redemption requests (max 20,000)")
     parser.add_argument("--tries", type=int, default=3, help="flash requests a shopper may send")
     parser.add_argument("--flash-threads", type=int, default=200, help="client threads of the flash (max 400)")
+    parser.add_argument("--redis", action="store_true", help=f"serve with REDIS_URL={REDIS_URL}: the admission gate")
+    parser.add_argument("--workers", type=int, default=1, help="gunicorn -w (more than 1 needs --redis)")
+    parser.set_defaults(worker_class="gevent")
     args = base.one_server_args(parser, parser.parse_args(argv))
+    args.workers = args.workers if 0 < args.workers <= 4 else parser.error("keep 0 < --workers <= 4")
+    if args.workers > 1 and not args.redis:
+        parser.error("several server processes share Socket.IO through Redis: add --redis")
     if not (0 < args.shoppers <= MAX_SHOPPERS and 0 < args.requests <= 20_000 and 0 < args.flash_threads <= 400):
         parser.error("keep --shoppers <= 5000, --requests <= 20,000, --flash-threads <= 400")
     if args.requests > args.shoppers * args.tries:
@@ -172,14 +198,16 @@ def main(argv: list[str] | None = None) -> int:
     with ExitStack() as stack:
         folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="carnival-bench-")))
         url = stack.enter_context(base.database(args, folder))
-        base.migrate_and_seed(url, base.bench_environ(url))
+        environ = base.bench_environ(url, **_redis(args))
+        base.migrate_and_seed(url, environ)
         campaign = base.add_campaign(url, demo_config(), 10**12, "压测商城", "Bench mall")
-        port = stack.enter_context(base.server(args, base.bench_environ(url), folder / "gunicorn.log"))
+        port = stack.enter_context(base.server(args, environ, folder / "gunicorn.log"))
         origin = f"http://{base.HOST}:{port}"
         cookies = base.sign_in(port, args.shoppers)
         shoppers = [f"bench-{i:04d}" for i in range(args.shoppers)]
         plain, flash_good = seed_mall(url, campaign, shoppers, points, args.units)
         phases = [
+            base.measure("hello", port, base.hello, args),
             base.measure("catalog", port, catalog(campaign, cookies), args),
             base.measure("redeem", port, redeemer(campaign, plain, cookies, origin), args),
         ]
@@ -188,15 +216,18 @@ def main(argv: list[str] | None = None) -> int:
         truth = audit(url, campaign, flash_good, shoppers, points)
     kind = url.split(":", 1)[0]
     serving = f"--threads {args.server_threads}" if args.worker_class == "gthread" else "-k gevent"
-    print(f"database={kind} shoppers={args.shoppers} threads={args.threads} gunicorn -w 1 {serving}")
+    gate = "Redis gate" if args.redis else "no Redis (plain transaction)"
+    serving = f"gunicorn -w {args.workers} {serving}, {gate}"
+    print(f"database={kind} shoppers={args.shoppers} threads={args.threads} {serving}")
+    hello_rate = phases[0].summary()["rps"]
     figures: dict[str, object] = {"database": kind}
     for phase in phases:
         summary = phase.summary()
         figures[phase.name] = summary
         times = f"p50 {summary['p50_ms']:7.2f} ms  p99 {summary['p99_ms']:7.2f} ms"
-        print(
-            f"{phase.name:8} {summary['rps']:8.1f} req/s  {times}  n={summary['requests']} errors={phase.errors or 0}"
-        )
+        ratio = f"hello/{phase.name} {hello_rate / summary['rps']:5.1f}" if summary["rps"] else ""
+        print(f"{phase.name:8} {summary['rps']:8.1f} req/s  {times}  n={summary['requests']} errors={phase.errors or 0}"
+              f"  {ratio}")  # fmt: skip
     server_errors = sum(n for status, n in statuses.items() if status >= 500)
     outcome = f"sold {truth['sold']} of {args.units}, stock left {truth['stock_left']}"
     print(f"flash    {args.requests} requests in {seconds:.1f} s: {dict(sorted(statuses.items()))}; {outcome},"
