@@ -1,10 +1,12 @@
-"""Ops API of the points mall: a mall campaign's goods (list, add, edit), each change in the audit trail; stock
-and redemptions live in the list."""
+"""Ops API of the points mall: a mall campaign's goods (list, add, edit), each change in the audit trail; stock,
+redemptions and each good's sale state (its 限时兑换 window read on the server's clock) live in the list; the form
+description of a good for the console."""
 
 from __future__ import annotations
 
 import csv
 import io
+from datetime import datetime
 from typing import Any
 
 from flask import Response
@@ -12,7 +14,7 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 from sqlalchemy import func, select
 
-from economy.mall.catalog import goods
+from economy.mall.catalog import goods, shown
 from economy.mall.models import MallGood, MallOrder
 from economy.mall.pricing import SINGLE_REDEMPTION_MAX_FEN
 from economy.mall.reports import liability, redemptions, sold_out
@@ -22,6 +24,7 @@ from server import db
 from server.api_ops import actor_name, campaign_or_404
 from server.auth import require_role
 from server.errors import ApiError, documented_role
+from server.forms import describe
 from server.idempotency import idempotent
 from server.models import User
 
@@ -64,11 +67,23 @@ class GoodEditSchema(GoodSchema):
 
 
 class OpsGoodSchema(GoodSchema):
-    """A good with its id, stock and how many units were redeemed (cancelled aside)."""
+    """A good with its id, stock, how many units were redeemed (cancelled aside) and its sale state now."""
 
     id = fields.Integer()
     stock_total = fields.Integer()
     redeemed = fields.Integer()
+    sale = fields.String(
+        metadata={"description": "on_sale, coming (its window has not opened), ended or sold_out, as shoppers see it"}
+    )
+
+
+@blp.route("/mall/form", methods=["GET"])
+@require_role("ops")
+@documented_role(blp, "ops")
+@blp.response(200)
+def good_form(user: User) -> dict[str, Any]:
+    """The form description of a good (fields, types, limits), as ``GET /api/ops/schemas`` describes the campaign's."""
+    return describe(GoodSchema)
 
 
 @blp.route("/campaigns/<int:campaign_id>/mall/goods", methods=["GET"])
@@ -80,8 +95,8 @@ def list_goods(campaign_id: int, user: User) -> list[dict[str, Any]]:
     db_session = db.session()
     with db_session.begin():
         campaign_or_404(campaign_id)
-        redeemed = _redeemed(db_session, campaign_id)
-        return [{**_columns(g), "redeemed": redeemed.get(g.id, 0)} for g in goods(db_session, campaign_id)]
+        redeemed, now = _redeemed(db_session, campaign_id), db.now()
+        return [_listed(g, redeemed.get(g.id, 0), now) for g in goods(db_session, campaign_id)]
 
 
 def _redeemed(db_session: Any, campaign_id: int) -> dict[int, int]:
@@ -108,7 +123,7 @@ def add_good(body: dict[str, Any], campaign_id: int, user: User) -> dict[str, An
         db_session.add(good)
         db_session.flush()
         admin.record(db_session, actor_name(user), campaign_id, "mall_good_added", None, _columns(good), db.now())
-        return {**_columns(good), "redeemed": 0}
+        return _listed(good, 0, db.now())
 
 
 @blp.route("/campaigns/<int:campaign_id>/mall/goods/<int:good_id>", methods=["PUT"])
@@ -136,7 +151,13 @@ def edit_good(body: dict[str, Any], campaign_id: int, good_id: int, user: User) 
         good.stock_total += max(added, 0)
         db_session.flush()
         admin.record(db_session, actor_name(user), campaign_id, "mall_good_edited", before, _columns(good), db.now())
-        return {**_columns(good), "redeemed": _redeemed(db_session, campaign_id).get(good.id, 0)}
+        return _listed(good, _redeemed(db_session, campaign_id).get(good.id, 0), db.now())
+
+
+def _listed(good: MallGood, redeemed: int, now: datetime) -> dict[str, Any]:
+    """A good as the ops list shows it: its columns, units redeemed and its sale state at ``now`` (the same for
+    every tier)."""
+    return {**_columns(good), "redeemed": redeemed, "sale": shown(good, "normal", now).sale}
 
 
 def _columns(good: MallGood) -> dict[str, Any]:

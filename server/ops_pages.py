@@ -37,3 +37,10 @@ def editor_page(campaign_id: int) -> tuple[str, int]:
 def dashboard_page(campaign_id: int) -> tuple[str, int]:
     """The live dashboard (Socket.IO namespace /ops, polling while the socket is silent)."""
     return _page("ops/dashboard.html", campaign_id=campaign_id)
+
+
+@bp.get("/campaigns/<int:campaign_id>/mall")
+def mall_page(campaign_id: int) -> tuple[str, int]:
+    """The points mall's catalog (积分商城): the goods with stock and redemptions refreshed live, the good form
+    (add, edit, image preview), and the mall report with its CSV."""
+    return _page("ops/mall.html", campaign_id=campaign_id)

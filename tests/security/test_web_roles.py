@@ -60,12 +60,12 @@ def test_a_shopper_reaches_no_staff_route(app: Flask, client: FlaskClient) -> No
 
 
 def test_ops_pages_answer_403_to_other_roles_and_the_sign_in_form_to_nobody(app: Flask) -> None:
-    pages = ["/ops", "/ops/campaigns/1", "/ops/campaigns/1/dashboard"]
-    assert [app.test_client().get(page).status_code for page in pages] == [200, 200, 200]
+    pages = ["/ops", "/ops/campaigns/1", "/ops/campaigns/1/dashboard", "/ops/campaigns/1/mall"]
+    assert [app.test_client().get(page).status_code for page in pages] == [200, 200, 200, 200]
     auditor = staff(app, "auditor", "audrey")
-    assert [auditor.get(page).status_code for page in pages] == [403, 403, 403]
+    assert [auditor.get(page).status_code for page in pages] == [403, 403, 403, 403]
     ops = staff(app, "ops", "oscar")
-    assert [ops.get(page).status_code for page in pages] == [200, 200, 200]
+    assert [ops.get(page).status_code for page in pages] == [200, 200, 200, 200]
 
 
 def test_the_audit_page_answers_403_to_other_roles_and_the_sign_in_form_to_nobody(app: Flask) -> None:
@@ -131,6 +131,7 @@ ACCESS = {
     "ops_pages.campaigns_page": "ops_page",
     "ops_pages.editor_page": "ops_page",
     "ops_pages.dashboard_page": "ops_page",
+    "ops_pages.mall_page": "ops_page",
     "audit_pages.workspace_page": "audit_page",
     "host.user_coupons": "host_signed",
     "host.redeem": "host_signed",

@@ -52,6 +52,7 @@ SOURCES = [
     "server/api_ops.py",
     "server/api_ops_planning.py",
     "server/api_ops_share.py",
+    "server/api_ops_mall.py",
     "server/errors.py",
     "server/idempotency.py",
     "economy/limits.py",  # its ValueErrors reach the console as publish refusals (budget, stock)

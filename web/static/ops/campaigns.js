@@ -71,6 +71,7 @@ function row(c) {
       c.version_hash
         ? el("a", { href: `/play/${c.id}/rules`, class: "button small ghost", target: "_blank" }, t("list.rules"))
         : null,
+      el("a", { href: `${editor}/mall`, class: "button small", "data-testid": "mall-link" }, t("mall.link")),
     ),
   );
 }

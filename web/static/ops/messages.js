@@ -1,9 +1,10 @@
 // The ops console's texts in Chinese (the default) and English, by key; {name} marks a placeholder.
 // Field labels ("field.<name>") fall back to the field's own name, so a game registered later shows
 // its form before anyone translates it. The board's and its tasks' texts are in messages-board.js, the dashboard's
-// share panel's in messages-share.js.
+// share panel's in messages-share.js, the points mall page's in messages-mall.js.
 
 import { BOARD_MESSAGES } from "./messages-board.js";
+import { MALL_MESSAGES } from "./messages-mall.js";
 import { SHARE_MESSAGES } from "./messages-share.js";
 
 export const MESSAGES = {
@@ -391,6 +392,7 @@ export const MESSAGES = {
     "term.the points per extra spin": "加抽所需积分",
     ...BOARD_MESSAGES.zh,
     ...SHARE_MESSAGES.zh,
+    ...MALL_MESSAGES.zh,
   },
   en: {
     "app.title": "Carnival Ops Console",
@@ -770,5 +772,6 @@ export const MESSAGES = {
     "checkin_forecast.by_tier": "Per shopper of each tier ({days} days)",
     ...BOARD_MESSAGES.en,
     ...SHARE_MESSAGES.en,
+    ...MALL_MESSAGES.en,
   },
 };

@@ -302,6 +302,13 @@ const TEMPLATES = [
     en: "too many simulations are running; wait for one to finish",
     zh: "正在运行的模拟过多，请等其中一个完成后再试",
   },
+  // server/api_ops_mall.py (the points mall's goods)
+  { en: "the window must end after it starts", zh: "限时兑换的结束时间必须晚于开始时间" },
+  { en: "no good {id} in this mall", zh: "本商城没有商品 {id}" },
+  {
+    en: "the stock left is now {now}, not {was}: reload",
+    zh: "剩余库存已变为 {now}（你打开时是 {was}），未保存：请重新加载库存后再保存",
+  },
   // games/insight/simulate_limits.py
   {
     en: "this simulation needs {runs} runs x {days} days x {prizes} prizes = {steps} steps; at most {max} are allowed: use at most {fit} runs, or fewer days",
