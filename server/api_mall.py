@@ -19,7 +19,7 @@ from economy.errors import Refusal
 from economy.mall.catalog import RecentCatalogs, discount_percent, orders_of, shown, usage
 from economy.mall.models import MallGood, MallOrder
 from economy.mall.pricing import TIER_RANKS
-from economy.mall.redeem import RedeemRequest, cancel, redeem_placing
+from economy.mall.redeem import RedeemRequest, cancel, issued_reward, redeem_placing
 from games.engine.contract import Rejection
 from games.engine.play import active_campaign
 from games.fairness.periods import local_day
@@ -33,10 +33,14 @@ from server.models import User
 
 blp = Blueprint("play-mall", __name__, url_prefix="/api/play", description="Shoppers redeem points (积分商城)")
 EXPIRING_DAYS = 30
+DELIVERED_BY = (
+    "carnival: issued into the shopper's prizes at the redemption (coupons, red packets, gift cards); "
+    "host: delivered by the host app"
+)
 CATALOGS = RecentCatalogs(seconds=1.0)  # the goods as read at most a second ago (a redemption checks afresh)
 REFUSAL_STATUS = {"good_not_found": 404, "not_on_sale": 409, "tier_too_low": 403, "over_single_limit": 422,
                   "daily_limit": 409, "total_limit": 409, "key_reused": 422, "out_of_stock": 409,
-                  "insufficient_balance": 409, "points_on_hold": 409}  # fmt: skip
+                  "insufficient_balance": 409, "points_on_hold": 409, "budget_exhausted": 409}  # fmt: skip
 
 
 class RedeemSchema(Schema):
@@ -70,6 +74,7 @@ class MallGoodSchema(Schema):
     used_total = fields.Integer(metadata={"description": "units the shopper redeemed in all (cancelled aside)"})
     starts_at = fields.DateTime(allow_none=True)
     ends_at = fields.DateTime(allow_none=True)
+    delivered_by = fields.String(metadata={"description": DELIVERED_BY})
 
 
 class MallOrderSchema(Schema):
@@ -86,6 +91,7 @@ class MallOrderSchema(Schema):
     value_fen = fields.Integer()
     tier = fields.String()
     state = fields.String(metadata={"description": "placed, fulfilled or cancelled"})
+    delivered_by = fields.String(metadata={"description": DELIVERED_BY})
     created_at = fields.DateTime()
     settled_at = fields.DateTime(allow_none=True)
 
@@ -132,7 +138,7 @@ def mall(campaign_id: int, user: User) -> dict[str, Any]:
     blp, "shopper", {**SHOPPER_ERRORS, 404: "good_not_found", 409: "sold out, not on sale, a limit, not enough points",
                      422: "over_single_limit, key_reused"}
 )  # fmt: skip
-def redeem_good(body: dict[str, Any], campaign_id: int, good_id: int, user: User) -> MallOrder:
+def redeem_good(body: dict[str, Any], campaign_id: int, good_id: int, user: User) -> dict[str, Any]:
     """Redeem a good: points, stock, limits and the ¥500 rule in one action; the same key answers the same order."""
     key = request.headers.get("Idempotency-Key") or ""
     if not KEY_PATTERN.match(key):
@@ -152,7 +158,7 @@ def redeem_good(body: dict[str, Any], campaign_id: int, good_id: int, user: User
     if admitted and not taken:
         gate.give_back(good_id, quantity)
     CATALOGS.forget(campaign_id)  # this process shows the stock it just took at once
-    return order
+    return _answered(order)
 
 
 def _redeem(asked: RedeemRequest) -> tuple[MallOrder, bool]:
@@ -170,7 +176,7 @@ def _stock_left(campaign_id: int, good_id: int) -> int | None:
         return db_session.scalar(query)
 
 
-def _placed_or_sold_out(asked: RedeemRequest) -> MallOrder:
+def _placed_or_sold_out(asked: RedeemRequest) -> dict[str, Any]:
     """The order the key placed before, else the sold-out refusal."""
     db_session = db.session()
     with db_session.begin():
@@ -179,7 +185,7 @@ def _placed_or_sold_out(asked: RedeemRequest) -> MallOrder:
         raise ApiError(REFUSAL_STATUS["out_of_stock"], "out_of_stock", "this good is sold out")
     if (earlier.user_id, earlier.good_id, earlier.quantity) != (asked.user_id, asked.good_id, asked.quantity):
         raise ApiError(REFUSAL_STATUS["key_reused"], "key_reused", "this idempotency key placed another redemption")
-    return earlier
+    return _answered(earlier)
 
 
 @blp.route("/<int:campaign_id>/mall/orders", methods=["GET"])
@@ -197,7 +203,7 @@ def my_orders(campaign_id: int, user: User) -> list[dict[str, Any]]:
 @require_role("shopper")
 @blp.response(200, MallOrderSchema)
 @documented_role(blp, "shopper", {**SHOPPER_ERRORS, 404: "order_not_found", 409: "order_settled"})
-def cancel_order(campaign_id: int, order_id: int, user: User) -> MallOrder:
+def cancel_order(campaign_id: int, order_id: int, user: User) -> dict[str, Any]:
     """Cancel one's own order the host has not delivered yet: the points come back keeping their expiry."""
     with db.transaction() as db_session:
         order = db_session.get(MallOrder, order_id)
@@ -209,7 +215,7 @@ def cancel_order(campaign_id: int, order_id: int, user: User) -> MallOrder:
         assert cancelled is not None
     CATALOGS.forget(campaign_id)
     current_app.extensions["carnival.mall_gate"].forget(cancelled.good_id)  # its units are back on sale
-    return cancelled
+    return _answered(cancelled)
 
 
 def _running(campaign_id: int) -> tuple[Any, Any]:
@@ -227,14 +233,26 @@ def _good(seen: Any, used: tuple[int, int]) -> dict[str, Any]:
     tiers = {rank: tier for tier, rank in TIER_RANKS.items()}
     return {**{c: getattr(good, c) for c in columns}, "points": seen.points, "list_points": good.points_price,
             "sale": seen.sale, "tier_allowed": seen.tier_allowed, "min_tier": tiers.get(good.min_tier_rank, "normal"),
-            "used_today": used[0], "used_total": used[1]}  # fmt: skip
+            "used_today": used[0], "used_total": used[1], "delivered_by": _delivered_by(good)}  # fmt: skip
+
+
+def _delivered_by(good: MallGood) -> str:
+    return "carnival" if issued_reward(good) is not None else "host"
+
+
+def _answered(order: MallOrder) -> dict[str, Any]:
+    """The order as the shopper's answer (with its good's names and how it is delivered)."""
+    db_session = db.session()
+    with db_session.begin():
+        return _order(db_session, order)
 
 
 def _order(db_session: Any, order: MallOrder) -> dict[str, Any]:
     good = db_session.get(MallGood, order.good_id)
     columns = ("id", "good_id", "quantity", "points", "cash_fen", "value_fen", "tier", "state", "created_at",
                "settled_at")  # fmt: skip
-    names = {"good_name": good.name, "good_name_en": good.name_en, "good_image": good.image} if good else {}
+    names = {"good_name": good.name, "good_name_en": good.name_en, "good_image": good.image,
+             "delivered_by": _delivered_by(good)} if good else {}  # fmt: skip
     return {**{c: getattr(order, c) for c in columns}, **names}
 
 

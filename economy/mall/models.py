@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, ForeignKey, Index, String
+from sqlalchemy import BigInteger, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from economy.db import Base, UTCDateTime
@@ -14,7 +14,11 @@ from economy.db import Base, UTCDateTime
 class MallGood(Base):
     """A good of a mall campaign: its kind (``physical``, ``coupon``, ``red_packet``, ``gift_card``, ``virtual``),
     points price before the tier discount (plus an optional cash part the host settles), value in fen, stock left,
-    per-shopper limits (a day, in all; ``None``: none), the lowest tier rank that may redeem it, and its window."""
+    per-shopper limits (a day, in all; ``None``: none), the lowest tier rank that may redeem it, and its window.
+
+    Coupons, red packets and gift cards are issued by Carnival's economy at the redemption (a coupon good carries
+    the coupon's template; a red packet or gift card is worth ``value_fen``); physical and virtual goods are
+    delivered by the host."""
 
     __tablename__ = "mall_goods"
 
@@ -36,6 +40,7 @@ class MallGood(Base):
     starts_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     ends_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     sort: Mapped[int] = mapped_column(default=0)
+    coupon_json: Mapped[str | None] = mapped_column(Text)  # a coupon good's template (economy.rewards.CouponTemplate)
 
 
 class MallOrder(Base):

@@ -4,10 +4,13 @@ counted from their orders, the points are spent from the soonest-expiring lots (
 and the lots taken are recorded, and last the stock is taken by a conditional update (never below zero; last, so
 the good's row, which every redemption of it updates, stays locked only until the commit), all in one savepoint.
 Idempotent by the shopper's key. Cancelling refunds the points as new lots expiring when the ones taken would have,
-and returns the stock. Every function runs inside the caller's transaction."""
+and returns the stock. A coupon, red packet or gift card is issued through the economy's grant in the same savepoint
+(its order delivered at once); physical and virtual goods wait for the host. Every function runs inside the
+caller's transaction."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -21,7 +24,8 @@ from economy.errors import InsufficientBalance, OutOfStock, Refusal
 from economy.mall.models import MallGood, MallOrder, MallOrderLot
 from economy.mall.pricing import SINGLE_REDEMPTION_MAX_FEN, price, tier_rank
 from economy.models import PointLot
-from economy.rewards import POINTS
+from economy.rewards import POINTS, CouponTemplate, Reward, RewardKind, reward_cost_fen
+from economy.service import GrantRequest, grant
 
 SINK_ROLE = "mall"  # the mall campaign's account redeemed points go to (and refunds come from)
 
@@ -68,8 +72,43 @@ def redeem_placing(session: Session, request: RedeemRequest, now: datetime) -> t
         assert good is not None
         order = _place(session, good, request, now)
         _spend(session, order, source, now)
+        _issue(session, good, order, now)
         _take_stock(session, good.id, request.quantity)  # last: the good's row stays locked only until the commit
     return order, True
+
+
+def issued_reward(good: MallGood) -> Reward | None:
+    """What one unit of ``good`` gives through the economy: a coupon (its template; costing the budget its value),
+    a red packet or a gift card of ``value_fen``; None for goods the host delivers (physical, virtual)."""
+    if good.kind == "red_packet":
+        return Reward(RewardKind.RED_PACKET, good.value_fen)
+    if good.kind == "gift_card":
+        return Reward(RewardKind.GIFT_CARD, good.value_fen)
+    if good.kind == "coupon" and good.coupon_json:
+        return Reward(RewardKind.COUPON, coupon=CouponTemplate(**json.loads(good.coupon_json)),
+                      coupon_cost_fen=good.value_fen)  # fmt: skip
+    return None
+
+
+def grant_key(order_id: int, unit: int) -> str:
+    """The grant key of an order's ``unit``-th unit (from 0)."""
+    return f"mall:{order_id}:{unit}"
+
+
+def _issue(session: Session, good: MallGood, order: MallOrder, now: datetime) -> None:
+    """Issue what the order's units give through the economy (charged to the mall campaign's budget), and settle
+    the order as delivered; an order of goods the host delivers stays placed.
+
+    :raises BudgetExhausted: when the mall's budget cannot pay (the savepoint rolls everything back).
+    """
+    reward = issued_reward(good)
+    if reward is None:
+        return
+    for unit in range(order.quantity):
+        asked = GrantRequest(grant_key(order.id, unit), order.campaign_id, order.user_id, f"mall.{good.id}", reward,
+                             reward_cost_fen(reward), order.day)  # fmt: skip
+        grant(session, asked, now)
+    order.state, order.settled_at = "fulfilled", now
 
 
 def cancel(session: Session, order_id: int, now: datetime) -> MallOrder | None:

@@ -33,7 +33,7 @@ pytestmark = pytest.mark.browser
 
 served = checkin_page.served  # a testing app on its own SQLite file served by a thread, and the clock it reads
 SCREENSHOT_DIR = "CARNIVAL_SCREENSHOT_DIR"  # set (e.g. to docs/images) to keep the mall home's picture
-E_CARD = {"name": "50元京东E卡", "name_en": "¥50 JD e-card", "kind": "gift_card", "category": "卡券",
+E_CARD = {"name": "50元京东E卡", "name_en": "¥50 JD e-card", "kind": "virtual", "category": "卡券",
           "points_price": 5000, "value_fen": 5000, "stock_left": 5, "daily_limit": 1}  # fmt: skip
 
 
@@ -166,6 +166,17 @@ def test_a_gold_shopper_redeems_at_the_tier_price_and_cancels(browser: Browser, 
         expect(placed.get_by_test_id("order-state")).to_have_text("已取消")
         expect(placed.get_by_test_id("order-cancel")).to_have_count(0)
         expect(by_testid(page, "mall-points")).to_have_text("11200")
+
+        open_mall(page, served, campaign)
+        open_good(page, campaign, limited)  # a red packet: issued into the shopper's prizes at once
+        expect(by_testid(page, "fact-delivery")).to_have_text("兑换后立即发放到「我的奖品」")
+        confirm(page)
+        expect(by_testid(page, "result-next")).to_have_text("已发放到「我的奖品」，现在就能用")
+        by_testid(page, "result-orders").click()
+        page.wait_for_url(f"**/play/{campaign}/mall/orders")
+        issued = by_testid(page, "order").first
+        expect(issued.get_by_test_id("order-state")).to_have_text("已发放")
+        expect(issued.get_by_test_id("order-cancel")).to_have_count(0)
 
 
 def test_sold_out_and_refusals_in_plain_words_a_lost_answer_redeems_once_and_english(

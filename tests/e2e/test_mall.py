@@ -16,7 +16,7 @@ from tests.e2e.checkin_support import login_tier
 from tests.e2e.test_host_api import signed
 from tests.e2e.test_ops_api import staff
 
-CARD = {"name": "50元京东E卡", "kind": "gift_card", "category": "卡券", "points_price": 5000, "value_fen": 5000,
+CARD = {"name": "50元京东E卡", "kind": "virtual", "category": "卡券", "points_price": 5000, "value_fen": 5000,
         "stock_left": 3, "daily_limit": 1}  # fmt: skip
 
 

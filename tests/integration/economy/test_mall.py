@@ -4,6 +4,7 @@ raced by many shoppers that sells exactly the stock with every shopper's points 
 
 from __future__ import annotations
 
+import json
 import threading
 from collections import Counter
 from collections.abc import Iterator
@@ -16,12 +17,12 @@ from sqlalchemy.orm import Session
 
 from economy import ledger
 from economy.db import Base, make_engine, make_sessionmaker
-from economy.errors import InsufficientBalance, OutOfStock, Refusal
+from economy.errors import BudgetExhausted, InsufficientBalance, OutOfStock, Refusal
 from economy.limits import set_budget
 from economy.mall.models import MallGood, MallOrder
-from economy.mall.redeem import MallRefusal, RedeemRequest, cancel, fulfil, redeem
-from economy.models import PointLot
-from economy.rewards import Reward, RewardKind
+from economy.mall.redeem import MallRefusal, RedeemRequest, cancel, fulfil, grant_key, redeem
+from economy.models import Coupon, GiftCard, Grant, PointLot
+from economy.rewards import CASH, Reward, RewardKind
 from economy.service import GrantRequest, grant
 from tests.integration.invariants import assert_economy_invariants
 
@@ -48,7 +49,7 @@ def session(engine: Engine) -> Iterator[Session]:
 
 
 def good(session: Session, **fields: Any) -> int:
-    values = {"campaign_id": MALL, "name": "50元E卡", "kind": "gift_card", "category": "卡券", "points_price": 1000,
+    values = {"campaign_id": MALL, "name": "50元E卡", "kind": "virtual", "category": "卡券", "points_price": 1000,
               "cash_fen": 0, "value_fen": 5000, "stock_total": 10, "stock_left": 10, "daily_limit": None,
               "total_limit": None, "min_tier_rank": 0, "sort": 0, **fields}  # fmt: skip
     with session.begin():
@@ -229,3 +230,43 @@ def test_two_cancellations_at_once_refund_once(engine: Engine, session: Session)
     assert held(session, 1) == 1500
     with session.begin():
         assert session.get(MallGood, sku).stock_left == 10  # type: ignore[union-attr]
+
+
+COUPON = {"type": "interest_free", "title": "12期免息券", "valid_days": 30, "periods": 12}
+
+
+@pytest.mark.parametrize(
+    ("kind", "coupon", "delivered"),
+    [
+        ("red_packet", None, lambda s: ledger.balance(s, ledger.user_owner(1), CASH)),
+        ("gift_card", None, lambda s: sum(s.scalars(select(GiftCard.face_value_fen)))),
+        ("coupon", COUPON, lambda s: len(s.scalars(select(Coupon.id)).all()) * 888),
+    ],
+)
+def test_coupons_red_packets_and_gift_cards_are_issued_at_once_through_the_economy(
+    session: Session, kind: str, coupon: dict[str, Any] | None, delivered: Any
+) -> None:
+    sku = good(session, kind=kind, value_fen=888, coupon_json=json.dumps(coupon) if coupon else None)
+    points(session, 1, 5000, "some")
+    with session.begin():
+        order = redeem(session, ask(1, sku, "k1", quantity=2), NOW)
+    assert order.state == "fulfilled" and order.settled_at == NOW  # nothing for the host to deliver
+    with session.begin():
+        grants = session.execute(select(Grant.key, Grant.cost_fen, Grant.prize_key).where(Grant.key != "some")).all()
+        assert sorted(grants) == [(grant_key(order.id, n), 888, f"mall.{sku}") for n in range(2)]
+        assert delivered(session) == 2 * 888
+        assert cancel(session, order.id, NOW).state == "fulfilled"  # type: ignore[union-attr]  # delivered: stays
+
+
+def test_a_mall_whose_budget_cannot_pay_refuses_and_changes_nothing(session: Session) -> None:
+    with session.begin():
+        set_budget(session, MALL + 1, 1000)
+    sku = good(session, kind="red_packet", value_fen=888, campaign_id=MALL + 1)
+    points(session, 1, 5000, "some")
+    with session.begin(), pytest.raises(BudgetExhausted):
+        redeem(session, RedeemRequest("k1", MALL + 1, 1, sku, 2, "normal", DAY), NOW)  # 2 × ¥8.88 > ¥10
+    with session.begin():
+        assert session.scalars(select(MallOrder)).all() == []
+        assert session.scalars(select(Grant.key).where(Grant.campaign_id == MALL + 1)).all() == []
+        assert session.get(MallGood, sku).stock_left == 10  # type: ignore[union-attr]
+    assert held(session, 1) == 5000

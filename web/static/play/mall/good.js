@@ -52,6 +52,7 @@ function showFacts(good) {
   const facts = [
     ...fact("kind", labelOf("mall.kind", good.kind)),
     ...fact("value", yuanShort(good.value_fen)),
+    ...fact("delivery", t(`mall.delivery.${good.delivered_by}`)),
     ...(good.cash_fen ? fact("cash", t("mall.cash_note", { amount: yuanShort(good.cash_fen) })) : []),
     ...fact("stock", t("mall.stock_left", { n: good.stock_left })),
     ...fact("limits", limitsText(good)),

@@ -47,7 +47,7 @@ function orderItem(order) {
     el(
       "div",
       { class: "order-side" },
-      el("span", { class: "order-state", "data-testid": "order-state" }, t(`mall.state.${order.state}`)),
+      el("span", { class: "order-state", "data-testid": "order-state" }, t(`mall.state.${order.state === "fulfilled" && order.delivered_by === "carnival" ? "issued" : order.state}`)),
       order.state === "placed" ? cancelButton(order) : null,
     ),
   );

@@ -82,6 +82,7 @@ export class Redemption {
     $("result-cash").hidden = !cash;
     $("result-cash").textContent = cash ? t("mall.confirm_cash", { amount: yuanShort(cash) }) : "";
     $("result-next").hidden = !done;
+    $("result-next").textContent = done ? t(`mall.result_next.${answer.order.delivered_by}`) : "";
     $("result-orders").hidden = !done;
     $("result-ok").textContent = t(done ? "mall.result_close" : "mall.result_ok");
     $("result-ok").className = done ? "link-button" : "primary-button";
