@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from datetime import datetime
 from typing import Any
 
@@ -19,7 +20,7 @@ from economy.mall.models import MallGood, MallOrder
 from economy.mall.pricing import SINGLE_REDEMPTION_MAX_FEN
 from economy.mall.reports import liability, redemptions, sold_out
 from games.campaigns import admin
-from games.fairness.pools import IMAGE
+from games.fairness.pools import IMAGE, CouponSchema
 from server import db
 from server.api_ops import actor_name, campaign_or_404
 from server.auth import require_role
@@ -30,6 +31,10 @@ from server.models import User
 
 blp = Blueprint("ops-mall", __name__, url_prefix="/api/ops", description="Ops edit the points mall's catalog")
 KINDS = ("physical", "coupon", "red_packet", "gift_card", "virtual")
+
+
+class MallCouponSchema(CouponSchema):
+    """The coupon a coupon good issues into the shopper's prizes."""
 
 
 class GoodSchema(Schema):
@@ -50,11 +55,19 @@ class GoodSchema(Schema):
     starts_at = fields.AwareDateTime(load_default=None, allow_none=True)
     ends_at = fields.AwareDateTime(load_default=None, allow_none=True)
     sort = fields.Integer(strict=True, load_default=0, validate=validate.Range(-10_000, 10_000))
+    coupon = fields.Nested(
+        MallCouponSchema, load_default=None, allow_none=True,
+        metadata={"x-only-for": {"kind": ["coupon"]},
+                  "description": "the coupon Carnival issues into the shopper's prizes (its cost to the budget is the "
+                                 "good's value); without one, a coupon good is the host's to deliver"},
+    )  # fmt: skip
 
     @validates_schema
     def _window(self, data: dict[str, Any], **_: Any) -> None:
         if data.get("starts_at") and data.get("ends_at") and data["ends_at"] <= data["starts_at"]:
             raise ValidationError("the window must end after it starts", "ends_at")
+        if data.get("coupon") and data["kind"] != "coupon":
+            raise ValidationError("only a coupon good carries a coupon", "coupon")
 
 
 class GoodEditSchema(GoodSchema):
@@ -119,7 +132,7 @@ def add_good(body: dict[str, Any], campaign_id: int, user: User) -> dict[str, An
     """Add a good to the catalog."""
     with db.transaction() as db_session:
         campaign_or_404(campaign_id)
-        good = MallGood(campaign_id=campaign_id, stock_total=body["stock_left"], **body)
+        good = MallGood(campaign_id=campaign_id, stock_total=body["stock_left"], **_stored(body))
         db_session.add(good)
         db_session.flush()
         admin.record(db_session, actor_name(user), campaign_id, "mall_good_added", None, _columns(good), db.now())
@@ -146,7 +159,7 @@ def edit_good(body: dict[str, Any], campaign_id: int, good_id: int, user: User) 
             raise ApiError(409, "stock_changed", f"the stock left is now {good.stock_left}, not {expected}: reload")
         before = _columns(good)
         added = body["stock_left"] - good.stock_left
-        for name, value in body.items():
+        for name, value in _stored(body).items():
             setattr(good, name, value)
         good.stock_total += max(added, 0)
         db_session.flush()
@@ -154,10 +167,17 @@ def edit_good(body: dict[str, Any], campaign_id: int, good_id: int, user: User) 
         return _listed(good, _redeemed(db_session, campaign_id).get(good.id, 0), db.now())
 
 
+def _stored(body: dict[str, Any]) -> dict[str, Any]:
+    """The good's columns from what ops wrote (a coupon kept as its JSON)."""
+    coupon = body.get("coupon")
+    return {**{k: v for k, v in body.items() if k != "coupon"}, "coupon_json": json.dumps(coupon) if coupon else None}
+
+
 def _listed(good: MallGood, redeemed: int, now: datetime) -> dict[str, Any]:
     """A good as the ops list shows it: its columns, units redeemed and its sale state at ``now`` (the same for
     every tier)."""
-    return {**_columns(good), "redeemed": redeemed, "sale": shown(good, "normal", now).sale}
+    coupon = json.loads(good.coupon_json) if good.coupon_json else None
+    return {**_columns(good), "coupon": coupon, "redeemed": redeemed, "sale": shown(good, "normal", now).sale}
 
 
 def _columns(good: MallGood) -> dict[str, Any]:

@@ -147,3 +147,22 @@ def test_an_edit_made_on_a_stale_stock_is_refused_and_undoes_no_redemption(app: 
     fresh = ops.put(url, json={**CARD, "stock_left": 10, "expected_stock_left": 2})
     assert fresh.status_code == 200, fresh.json
     assert (fresh.json["stock_left"], fresh.json["stock_total"], fresh.json["redeemed"]) == (10, 11, 1)
+
+
+def test_a_coupon_good_issues_its_coupon_into_the_wallet_and_only_a_coupon_good_carries_one(app: Flask) -> None:
+    campaign = add_campaign(app, wheel_config())
+    ops = staff(app, "ops", "olga")
+    coupon = {"type": "interest_free", "title": "12期免息券", "valid_days": 30, "periods": 12}
+    body = {**CARD, "name": "12期免息券", "kind": "coupon", "value_fen": 1200, "coupon": coupon}
+    added = ops.post(f"/api/ops/campaigns/{campaign}/mall/goods", json=body)
+    assert added.status_code == 201 and added.json["coupon"]["periods"] == 12, added.json
+    wrong = ops.post(f"/api/ops/campaigns/{campaign}/mall/goods", json={**body, "kind": "red_packet"})
+    assert wrong.status_code == 422 and "coupon" in str(wrong.json), wrong.json
+    shopper = app.test_client()
+    give_points(app, campaign, login_tier(shopper, "mall-coupon", tier="normal"), 10_000)
+    assert shopper.get(f"/api/play/{campaign}/mall").json["goods"][0]["delivered_by"] == "carnival"
+    order = redeem(shopper, campaign, added.json["id"], "mall-coupon-0001")
+    assert (order.json["state"], order.json["delivered_by"]) == ("fulfilled", "carnival"), order.json
+    wallet = shopper.get("/api/play/wallet").json
+    assert [c["title"] for c in wallet["coupons"]] == ["12期免息券"], wallet
+    assert signed(app.test_client(), "GET", "/api/host/mall/orders").json["orders"] == []  # nothing to deliver
