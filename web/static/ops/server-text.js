@@ -304,6 +304,7 @@ const TEMPLATES = [
   },
   // server/api_ops_mall.py (the points mall's goods)
   { en: "the window must end after it starts", zh: "限时兑换的结束时间必须晚于开始时间" },
+  { en: "only a coupon good carries a coupon", zh: "只有券类商品可以填写发放的券" },
   { en: "no good {id} in this mall", zh: "本商城没有商品 {id}" },
   {
     en: "the stock left is now {now}, not {was}: reload",
