@@ -33,6 +33,7 @@ from economy.models import Account, Coupon, GiftCard, Grant, LedgerEntry, Postin
 from economy.rewards import CASH, POINTS, Reward, RewardKind, reward_cost_fen
 from games.audit.draw_grants import check_draw_grants
 from games.audit.trace_invites import check_invite_grants
+from games.audit.trace_mall import check_mall_grants
 from games.audit.trace_shares import check_share_grants
 from games.audit.trace_tasks import check_task_grants
 from games.fairness.checkpoints import seal_log
@@ -141,7 +142,8 @@ def reconcile(session: Session, campaign_id: int) -> Reconciliation:
         check_task_grants,
         check_share_grants,
         check_invite_grants,
-    ):  # grants of games that draw nothing for them
+        check_mall_grants,
+    ):  # grants of games that draw nothing for them, and of the mall's redemptions
         trace(session, campaign_id, ledger.game_grants.values(), named)
     _check_budget(session, campaign_id, result)
     return result

@@ -12,6 +12,7 @@ from economy.clawback import Clawback, claw_back_points
 from economy.rewards import Reward, RewardKind
 from economy.service import GrantRequest, grant
 from tests.conftest import add_campaign, wheel_config
+from tests.e2e.audit_exports import run
 from tests.e2e.checkin_support import login_tier
 from tests.e2e.test_host_api import signed
 from tests.e2e.test_ops_api import staff
@@ -166,3 +167,22 @@ def test_a_coupon_good_issues_its_coupon_into_the_wallet_and_only_a_coupon_good_
     wallet = shopper.get("/api/play/wallet").json
     assert [c["title"] for c in wallet["coupons"]] == ["12期免息券"], wallet
     assert signed(app.test_client(), "GET", "/api/host/mall/orders").json["orders"] == []  # nothing to deliver
+
+
+def test_reconciliation_traces_each_issued_unit_to_its_redemption_and_names_a_grant_without_one(app: Flask) -> None:
+    campaign = add_campaign(app, wheel_config())
+    ops = staff(app, "ops", "olga")
+    body = {**CARD, "name": "8.88元红包", "kind": "red_packet", "value_fen": 888, "daily_limit": None}
+    packet = ops.post(f"/api/ops/campaigns/{campaign}/mall/goods", json=body).json["id"]
+    shopper = app.test_client()
+    user = login_tier(shopper, "mall-audit", tier="normal")
+    give_points(app, campaign, user, 20_000)
+    assert redeem(shopper, campaign, packet, "mall-audit-0001", quantity=2).json["state"] == "fulfilled"
+    ok = "OK: the draw log, the grants and the budget agree"
+    assert ok in run(app, "audit", "reconcile", "--campaign", str(campaign)).output
+    with app.extensions["carnival.sessions"]() as session, session.begin():
+        forged = GrantRequest("mall:999:0", campaign, user, f"mall.{packet}", Reward(RewardKind.RED_PACKET, 888), 888,
+                              "2026-11-23")  # fmt: skip
+        grant(session, forged, app.extensions["carnival.clock"]())
+    output = run(app, "audit", "reconcile", "--campaign", str(campaign)).output
+    assert "a mall grant that no redemption of this campaign explains" in output and "mall:999:0" in output, output
