@@ -122,6 +122,9 @@ def test_a_gold_shopper_redeems_at_the_tier_price_and_cancels(browser: Browser, 
         expect(by_testid(page, "mall-points")).to_have_text("11200")
         expect(by_testid(page, "mall-tier")).to_have_text("金牌会员 · 兑换享 8.5 折")
         expect(by_testid(page, "mall-expiring")).to_have_text("1200 积分即将过期，记得先用")
+        expect(by_testid(page, "banner-flash-title")).to_have_text("限时兑换 · 8.88元红包")  # on sale before coming
+        flash_link = re.compile(rf"/play/{campaign}/mall/{limited}$")
+        expect(by_testid(page, "banner-flash")).to_have_attribute("href", flash_link)
         expect(card(page, e_card).get_by_test_id("good-price")).to_have_text("4250 积分")
         expect(card(page, e_card).locator("s")).to_have_text("5000 积分")
         expect(card(page, e_card).get_by_test_id("good-stock")).to_have_text("剩 5 件")

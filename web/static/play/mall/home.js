@@ -101,6 +101,35 @@ function showGoods(goods) {
   $("goods").replaceChildren(...(cards.length ? cards : [el("li", { class: "empty" }, t("mall.empty"))]));
 }
 
+/** The flash sale (限时兑换) to feature: the one on sale ending soonest, else the one opening soonest. */
+function featuredFlash(goods) {
+  const by = (field) => (a, b) => Date.parse(a[field]) - Date.parse(b[field]);
+  const running = goods.filter((good) => good.sale === "on_sale" && good.ends_at).sort(by("ends_at"));
+  const coming = goods.filter((good) => good.sale === "coming" && good.starts_at).sort(by("starts_at"));
+  return running[0] || coming[0] || null;
+}
+
+/** The banner features the flash sale, when there is one, linking to its good. */
+function showBanner(goods) {
+  const flash = featuredFlash(goods);
+  const link = $("banner-flash");
+  link.hidden = !flash;
+  $("banner-title").hidden = $("banner-note").hidden = Boolean(flash);
+  if (!flash) return;
+  link.href = goodUrl(flash);
+  link.dataset.goodId = flash.id;
+  link.replaceChildren(
+    el("span", { class: "mall-banner-title", "data-testid": "banner-flash-title" }, t("mall.banner_flash", { name: localName(flash) })),
+    el(
+      "span",
+      { class: "mall-banner-note" },
+      t("mall.stock_left", { n: flash.stock_left }),
+      " · ",
+      windowCountdown(flash),
+    ),
+  );
+}
+
 function render() {
   translateLabels();
   showMessage(page.error ? refusalText(page.error) : "");
@@ -109,6 +138,7 @@ function render() {
   showSorts();
   if (!mall) return;
   showAccount(mall);
+  showBanner(mall.goods);
   showChips(mall.goods);
   showGoods(mall.goods);
 }
