@@ -132,10 +132,10 @@ def add_good(body: dict[str, Any], campaign_id: int, user: User) -> dict[str, An
     """Add a good to the catalog."""
     with db.transaction() as db_session:
         campaign_or_404(campaign_id)
-        good = MallGood(campaign_id=campaign_id, stock_total=body["stock_left"], **_stored(body))
+        good = MallGood(campaign_id=campaign_id, stock_total=body["stock_left"], **stored_columns(body))
         db_session.add(good)
         db_session.flush()
-        admin.record(db_session, actor_name(user), campaign_id, "mall_good_added", None, _columns(good), db.now())
+        admin.record(db_session, actor_name(user), campaign_id, "mall_good_added", None, good_columns(good), db.now())
         return _listed(good, 0, db.now())
 
 
@@ -157,18 +157,19 @@ def edit_good(body: dict[str, Any], campaign_id: int, good_id: int, user: User) 
         expected = body.pop("expected_stock_left")
         if expected is not None and expected != good.stock_left:
             raise ApiError(409, "stock_changed", f"the stock left is now {good.stock_left}, not {expected}: reload")
-        before = _columns(good)
+        before = good_columns(good)
         added = body["stock_left"] - good.stock_left
-        for name, value in _stored(body).items():
+        for name, value in stored_columns(body).items():
             setattr(good, name, value)
         good.stock_total += max(added, 0)
         db_session.flush()
-        admin.record(db_session, actor_name(user), campaign_id, "mall_good_edited", before, _columns(good), db.now())
+        after = good_columns(good)
+        admin.record(db_session, actor_name(user), campaign_id, "mall_good_edited", before, after, db.now())
         return _listed(good, _redeemed(db_session, campaign_id).get(good.id, 0), db.now())
 
 
-def _stored(body: dict[str, Any]) -> dict[str, Any]:
-    """The good's columns from what ops wrote (a coupon kept as its JSON)."""
+def stored_columns(body: dict[str, Any]) -> dict[str, Any]:
+    """The good's columns from what ops wrote (loaded by :class:`GoodSchema`; a coupon kept as its JSON)."""
     coupon = body.get("coupon")
     return {**{k: v for k, v in body.items() if k != "coupon"}, "coupon_json": json.dumps(coupon) if coupon else None}
 
@@ -177,10 +178,11 @@ def _listed(good: MallGood, redeemed: int, now: datetime) -> dict[str, Any]:
     """A good as the ops list shows it: its columns, units redeemed and its sale state at ``now`` (the same for
     every tier)."""
     coupon = json.loads(good.coupon_json) if good.coupon_json else None
-    return {**_columns(good), "coupon": coupon, "redeemed": redeemed, "sale": shown(good, "normal", now).sale}
+    return {**good_columns(good), "coupon": coupon, "redeemed": redeemed, "sale": shown(good, "normal", now).sale}
 
 
-def _columns(good: MallGood) -> dict[str, Any]:
+def good_columns(good: MallGood) -> dict[str, Any]:
+    """The good's columns as the audit trail records them (its campaign aside)."""
     return {
         column.key: getattr(good, column.key) for column in MallGood.__table__.columns if column.key != "campaign_id"
     }

@@ -1,7 +1,8 @@
 """The demo's points mall (积分商城), in the wheel campaign: eight goods of every kind from 500 to 50,000 points (a
-¥20-off coupon, a red packet the history shoppers sold out, a phone top-up, a video membership, an e-card, a power
-bank, earbuds on a 限时兑换 of 100 units opening at the next whole hour, a toothbrush for 金牌 members and above);
-小明 (普通) has points for shopping, 1,500 of them expiring in 20 days, and a top-up he redeemed, delivered."""
+¥20-off coupon Carnival issues, a red packet the history shoppers sold out, a phone top-up, a video membership, an
+e-card, a power bank, earbuds on a 限时兑换 of 100 units opening at the next whole hour, a toothbrush for 金牌 members
+and above); 小明 (普通) has points for shopping, 1,500 of them expiring in 20 days, and a top-up he redeemed, delivered
+by the host. The coupon, the red packet and the e-card land in the shopper's wallet as they are redeemed."""
 
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ from economy.service import DEFAULT_POINTS_LIFETIME, GrantRequest, grant
 from games.campaigns import admin
 from games.fairness.periods import local_day
 from games.models import Campaign
-from server.api_ops_mall import GoodSchema
+from server.api_ops_mall import GoodSchema, good_columns, stored_columns
 from server.demo import DEMO_SHOPPERS, HISTORY_SHOPPERS, _history_shopper
 from server.models import User
 
@@ -31,6 +32,8 @@ BONUS_POINTS, BONUS_DAYS = 1_500, 20  # time-limited bonus points: the mall home
 SOLD_OUT_POINTS = 1_000  # what each history shopper got, then spent on the red packet they sold out
 FLASH_UNITS, FLASH_HOURS = 100, 2
 ART = "/static/play/prizes"
+COUPON = {"type": "full_reduction", "title": "白条满200减20券", "threshold_fen": 20_000, "amount_fen": 2_000,
+          "valid_days": 30}  # fmt: skip
 
 
 def _good(name: str, name_en: str, kind: str, category: str, image: str, points: int, value_fen: int, stock: int,
@@ -48,7 +51,7 @@ def demo_goods(now: datetime, timezone: str) -> dict[str, dict[str, Any]]:
         "earbuds": _good("真无线蓝牙耳机", "True wireless earbuds", "physical", "实物", f"{ART}/earbuds.svg", 9_900,
                          19_900, FLASH_UNITS, total_limit=1, **flash),
         "coupon": _good("白条满200减20券", "¥20 off ¥200 with Baitiao", "coupon", "优惠券", f"{ART}/coupon.svg", 500,
-                        2_000, 10_000, daily_limit=2),
+                        2_000, 10_000, daily_limit=2, coupon=COUPON),
         "red_packet": _good("8.88元现金红包", "¥8.88 cash red packet", "red_packet", "红包", f"{ART}/red-packet.svg",
                             888, 888, len(HISTORY_SHOPPERS), total_limit=1),
         "top_up": _good("10元话费直充", "¥10 mobile top-up", "virtual", "虚拟", f"{ART}/phone-credit.svg", 1_000,
@@ -100,11 +103,10 @@ class _Seeding:
 def _stock(session: Session, at: _Seeding, body: dict[str, Any]) -> int:
     """Add a good as the ops API does (validated by its schema, recorded in the audit trail); its id."""
     loaded = GoodSchema().load(body)
-    good = MallGood(campaign_id=at.campaign_id, stock_total=loaded["stock_left"], **loaded)
+    good = MallGood(campaign_id=at.campaign_id, stock_total=loaded["stock_left"], **stored_columns(loaded))
     session.add(good)
     session.flush()
-    columns = {c.key: getattr(good, c.key) for c in MallGood.__table__.columns if c.key != "campaign_id"}
-    admin.record(session, "demo", at.campaign_id, "mall_good_added", None, columns, at.now)
+    admin.record(session, "demo", at.campaign_id, "mall_good_added", None, good_columns(good), at.now)
     return good.id
 
 

@@ -2,7 +2,8 @@
 with an image (previewed as typed; a value over the single-redemption ceiling marked on its field in yuan), see it
 listed, edit it, meet the stale-stock conflict after a shopper's redemption and reload the stock keeping their other
 edits; the list follows redemptions until the good sells out, and the report adds them up (by good and tier, the
-points liability in points and yuan, the goods sold out) with its CSV, in Chinese and English, at 1280 and 390 wide."""
+points liability in points and yuan, the goods sold out) with its CSV, in Chinese and English, at 1280 and 390 wide.
+A coupon good carries the coupon Carnival issues: its section shows for a coupon only, with the fields of its type."""
 
 from __future__ import annotations
 
@@ -240,3 +241,59 @@ def test_the_list_follows_redemptions_and_the_report_adds_them_up(console: Page,
     console.set_viewport_size({"width": 390, "height": 844})  # on a phone: nothing wider than the screen
     expect(by_testid(console, "add-good")).to_be_visible()
     assert console.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+def label(console: Page, name: str) -> Locator:
+    """The label of the good's field ``name`` (``coupon.type``: a field of its coupon)."""
+    return console.locator(f'[data-error-slot="good.{name}"] > label')
+
+
+def test_a_coupon_good_carries_the_coupon_of_its_type_and_shows_it_when_edited(console: Page, served: Served) -> None:
+    campaign = add_campaign(served.app, wheel_config())
+    open_mall(console, served, campaign)
+    by_testid(console, "add-good").click()
+    expect(field(console, "kind")).to_have_value('"physical"')
+    expect(by_testid(console, "good-field-coupon")).to_have_count(0)  # only a coupon good carries one
+    field(console, "kind").select_option(label="优惠券")
+    expect(label(console, "coupon")).to_contain_text("发放的券")
+    expect(label(console, "coupon.type")).to_have_text("券类型*")
+    expect(field(console, "coupon.threshold_fen")).to_have_count(0)  # no type yet: no type's fields
+    field(console, "coupon.type").select_option(label="免息券")
+    expect(label(console, "coupon.periods")).to_have_text("免息期数")
+    expect(field(console, "coupon.amount_fen")).to_have_count(0)
+    field(console, "coupon.type").select_option(label="满减券")
+    expect(field(console, "coupon.periods")).to_have_count(0)
+    expect(label(console, "coupon.threshold_fen")).to_have_text("满减门槛")
+    expect(label(console, "coupon.amount_fen")).to_have_text("减免金额")
+    typed = {"name": "白条满200减20券", "category": "优惠券", "points_price": "500", "value_fen": "20",
+             "stock_left": "100", "coupon.title": "白条满200减20券", "coupon.valid_days": "30",
+             "coupon.threshold_fen": "200", "coupon.amount_fen": "20"}  # fmt: skip
+    for name, text in typed.items():
+        field(console, name).fill(text)
+    added = save(console)
+    assert added.status == 201, added.text()
+    good = added.json()
+    coupon = {"type": "full_reduction", "title": "白条满200减20券", "valid_days": 30, "threshold_fen": 20_000,
+              "amount_fen": 2_000, "min_order_fen": 0}  # fmt: skip
+    assert {k: v for k, v in good["coupon"].items() if v is not None} == coupon  # no periods: they went with their type
+
+    good_row(console, good["id"]).get_by_test_id("good-edit").click()
+    expect(field(console, "coupon.type")).to_have_value('"full_reduction"')  # option values are JSON
+    expect(field(console, "coupon.title")).to_have_value("白条满200减20券")
+    expect(field(console, "coupon.valid_days")).to_have_value("30")
+    expect(field(console, "coupon.threshold_fen")).to_have_value("200")
+    expect(field(console, "coupon.amount_fen")).to_have_value("20")
+    by_testid(console, "lang-switch").click()
+    expect(label(console, "coupon")).to_contain_text("Coupon Carnival issues")
+    expect(label(console, "coupon.type")).to_have_text("Coupon type*")
+    expect(label(console, "coupon.threshold_fen")).to_have_text("Threshold")
+    expect(label(console, "coupon.amount_fen")).to_have_text("Amount off")
+    field(console, "coupon.amount_fen").fill("25")
+    edited = save(console)
+    assert edited.status == 200 and edited.json()["coupon"]["amount_fen"] == 2_500, edited.text()
+
+    good_row(console, good["id"]).get_by_test_id("good-edit").click()
+    field(console, "kind").select_option(label="Gift card")  # a gift card carries no coupon: it goes with the kind
+    expect(by_testid(console, "good-field-coupon")).to_have_count(0)
+    changed = save(console)
+    assert changed.status == 200 and (changed.json()["kind"], changed.json()["coupon"]) == ("gift_card", None)

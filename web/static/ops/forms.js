@@ -128,9 +128,10 @@ export function objectForm(desc, basePath, value, ctx, { skip = [], labels = {},
 
 /**
  * ``ctx`` for the fields of the object ``value`` at ``basePath``: changing a field others depend on drops the values
- * of the fields that no longer apply (:func:`applies`) and draws the form again.
+ * of the fields that no longer apply (:func:`applies`) and draws the form again. ``value`` is the draft's own object
+ * (edited in place), for a form that lays out its fields itself (the mall's good form).
  */
-function decidingCtx(desc, basePath, value, ctx) {
+export function decidingCtx(desc, basePath, value, ctx) {
   const deciding = deciders(desc);
   if (!deciding.size) return ctx;
   return {

@@ -1,6 +1,7 @@
 // The points mall page's good form: add a good or edit one, its fields generated from the server's description of a
 // good (GET /api/ops/mall/form: types, limits, kinds), money typed in yuan and sent in fen, the 限时兑换 window on the
-// campaign's clock, the image previewed as it is typed, the lowest tier as a select. The server validates: its field
+// campaign's clock, the image previewed as it is typed, the lowest tier as a select, the coupon Carnival issues shown
+// for a coupon good only (with the fields of its type: forms.js's x-only-for). The server validates: its field
 // messages come back by path. An edit carries the stock left the form loaded (``expected_stock_left``); when
 // redemptions moved it since, the list's refresh says so and the server refuses the save (409 stock_changed): both
 // offer to reload the stock, keeping the other edits.
@@ -9,7 +10,7 @@ import { api, errorText } from "./api.js";
 import { setPath } from "./controls.js";
 import { $, debounce, el, notice } from "./dom.js";
 import { clearFieldError, clearFieldErrors, generalList, showFieldErrors } from "./field-errors.js";
-import { fieldRow } from "./forms.js";
+import { applies, decidingCtx, fieldRow } from "./forms.js";
 import { yuan, zoneName } from "./format.js";
 import { localName, t } from "./i18n.js";
 import { localize } from "./server-text.js";
@@ -76,13 +77,13 @@ export function goodEditor(campaignId, zone, { saved, fresh, closed }) {
     );
   }
 
-  function row(f) {
+  function row(f, fieldCtx) {
     if (f.name === "min_tier_rank") return tierRow(f);
     const desc = f.name === "image" ? { ...f, maxLength: undefined } : f; // one line, though 500 characters may fit
     const label = DATES.has(f.name)
       ? `${t(`field.good.${f.name}`)}${t("mall.in_zone", { zone: zoneName(zone()) })}`
       : undefined;
-    const field = fieldRow(desc, `good.${f.name}`, state.body.good[f.name], ctx, label);
+    const field = fieldRow(desc, `good.${f.name}`, state.body.good[f.name], fieldCtx, label);
     field.dataset.testid = `good-field-${f.name}`;
     if (f.name === "image") field.classList.add("wide");
     return field;
@@ -93,7 +94,12 @@ export function goodEditor(campaignId, zone, { saved, fresh, closed }) {
     const title = state.mode === "add" ? t("mall.form.add") : t("mall.form.edit", { id: state.id });
     $("good-editor-title").textContent = title;
     $("good-editor-intro").textContent = t("mall.form.intro", { zone: zoneName(zone()) });
-    form.replaceChildren(el("div", { class: "form-grid", "data-field-group": "good" }, state.desc.fields.map(row)));
+    // A field described "x-only-for" another's values (the coupon: a coupon good's) shows only where it applies;
+    // changing the kind drops what no longer applies and draws the form again.
+    const good = state.body.good;
+    const fieldCtx = decidingCtx(state.desc, "good", good, ctx);
+    const rows = state.desc.fields.filter((f) => applies(f, good)).map((f) => row(f, fieldCtx));
+    form.replaceChildren(el("div", { class: "form-grid", "data-field-group": "good" }, rows));
     preview();
   }
 

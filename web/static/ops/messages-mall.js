@@ -178,7 +178,7 @@ export const MALL_MESSAGES = {
     "field.good.starts_at": "Flash sale starts",
     "field.good.ends_at": "Flash sale ends",
     "field.good.sort": "Sort",
-    "field.good.coupon": "Coupon issued (given, Carnival issues it into the shopper's prizes; otherwise the app delivers)",
+    "field.good.coupon": "Coupon Carnival issues (if set, into the shopper's prizes; if not, the app delivers the good)",
     "help.good.name": "What shoppers see, e.g. “¥50 JD e-card”",
     "help.good.category": "The mall's category chip, e.g. “Cards”, “Goods”",
     "help.good.image": "https://… or a path on this site starting with /",
