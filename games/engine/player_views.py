@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from economy import ledger
 from economy.items import items_held
+from economy.mall.models import MallGood
 from economy.models import Grant
 from games.campaigns.config import CampaignConfig, parsed_config
 from games.engine.contract import Rejection
@@ -105,7 +106,11 @@ def history_with_names(session: Session, registry: Registry, grants: list[Grant]
     for g in grants:
         if g.campaign_id not in names:
             names[g.campaign_id] = _names(session, registry, g.campaign_id)
-        prize = names[g.campaign_id].get(g.prize_key) or _game_grant_name(registry, g.prize_key)
+        prize = (
+            names[g.campaign_id].get(g.prize_key)
+            or _game_grant_name(registry, g.prize_key)
+            or _mall_good_name(session, g.prize_key)
+        )
         out.append(
             {
                 "id": g.id,
@@ -130,6 +135,13 @@ def _game_grant_name(registry: Registry, prize_key: str) -> dict[str, Any]:
         return {}
     zh, en = named[prize_key]
     return {"name": zh, "name_en": en}
+
+
+def _mall_good_name(session: Session, prize_key: str) -> dict[str, Any]:
+    """The name of a points-mall good a redemption issued (``mall.{good id}``); empty for anything else."""
+    good_id = prize_key.removeprefix("mall.")
+    good = session.get(MallGood, int(good_id)) if prize_key.startswith("mall.") and good_id.isdigit() else None
+    return {"name": good.name, "name_en": good.name_en} if good is not None else {}
 
 
 def _names(session: Session, registry: Registry, campaign_id: int) -> dict[str, dict[str, Any]]:

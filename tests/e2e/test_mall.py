@@ -166,6 +166,7 @@ def test_a_coupon_good_issues_its_coupon_into_the_wallet_and_only_a_coupon_good_
     assert (order.json["state"], order.json["delivered_by"]) == ("fulfilled", "carnival"), order.json
     wallet = shopper.get("/api/play/wallet").json
     assert [c["title"] for c in wallet["coupons"]] == ["12期免息券"], wallet
+    assert [h["prize_name"] for h in wallet["history"] if h["reward_kind"] == "coupon"] == ["12期免息券"]
     assert signed(app.test_client(), "GET", "/api/host/mall/orders").json["orders"] == []  # nothing to deliver
 
 
