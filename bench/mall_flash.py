@@ -78,8 +78,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--redis", action="store_true", help=f"serve with REDIS_URL={REDIS_URL}: the admission gate")
     parser.add_argument("--workers", type=int, default=1, help="gunicorn -w (more than 1 needs --redis)")
     parser.set_defaults(worker_class="gevent")
-    args = base.one_server_args(parser, parser.parse_args(argv))
-    args.workers = args.workers if 0 < args.workers <= 4 else parser.error("keep 0 < --workers <= 4")
+    parsed = parser.parse_args(argv)
+    workers = parsed.workers
+    args = base.one_server_args(parser, parsed)  # sets one worker: this bench may run several
+    args.workers = workers if 0 < workers <= 4 else parser.error("keep 0 < --workers <= 4")
     if args.workers > 1 and not args.redis:
         parser.error("several server processes share Socket.IO through Redis: add --redis")
     if not (0 < args.shoppers <= MAX_SHOPPERS and 0 < args.requests <= 20_000 and 0 < args.flash_threads <= 400):
