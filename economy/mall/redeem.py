@@ -117,16 +117,16 @@ def cancel(session: Session, order_id: int, now: datetime) -> MallOrder | None:
     order = session.get(MallOrder, order_id, with_for_update=is_postgresql(session), populate_existing=True)
     if order is None or order.state != "placed":
         return order
-    ledger.lock_points(session, order.user_id)  # then the good's row, then the sink: the order a redemption locks in
-    session.execute(
-        update(MallGood).where(MallGood.id == order.good_id).values(stock_left=MallGood.stock_left + order.quantity)
-    )
+    ledger.lock_points(session, order.user_id)  # then the sink, then the good's row last: as a redemption locks
     sink = ledger.account_id(session, ledger.campaign_owner(order.campaign_id, SINK_ROLE, order.user_id), POINTS)
     target = ledger.account_id(session, ledger.user_owner(order.user_id), POINTS)
     for taken in session.scalars(select(MallOrderLot).where(MallOrderLot.order_id == order.id)):
         reference = f"mall-refund:{order.id}:{taken.lot_id}"
         ledger.credit_points(session, target, sink, taken.points, reference, now, taken.expires_at)
     repay_owed(session, order.campaign_id, order.user_id, f"mall-refund:{order.id}", now)  # owed points come first
+    session.execute(
+        update(MallGood).where(MallGood.id == order.good_id).values(stock_left=MallGood.stock_left + order.quantity)
+    )
     order.state, order.settled_at = "cancelled", now
     session.flush()
     return order

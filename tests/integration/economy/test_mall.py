@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from collections import Counter
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -270,3 +271,44 @@ def test_a_mall_whose_budget_cannot_pay_refuses_and_changes_nothing(session: Ses
         assert session.scalars(select(Grant.key).where(Grant.campaign_id == MALL + 1)).all() == []
         assert session.get(MallGood, sku).stock_left == 10  # type: ignore[union-attr]
     assert held(session, 1) == 5000
+
+
+def test_a_cancellation_racing_a_redemption_of_the_same_good_by_a_shopper_of_the_same_sink_both_land(
+    engine: Engine, session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import economy.mall.redeem as redeeming
+
+    sku = good(session)
+    for user in (1, 17):  # 1 and 17 share the mall's sink account shard (by user id mod 16)
+        points(session, user, 5000, f"p{user}")
+    with session.begin():
+        placed = redeem(session, ask(17, sku, "o17"), NOW).id
+    taking, real_take = threading.Event(), redeeming._take_stock
+
+    def slow_take(session: Session, good_id: int, quantity: int) -> None:
+        taking.set()  # the redemption holds its sink now; the good's row comes last
+        time.sleep(0.5)
+        real_take(session, good_id, quantity)
+
+    monkeypatch.setattr(redeeming, "_take_stock", slow_take)
+    sessions, done = make_sessionmaker(engine), Counter[str]()
+
+    def buy() -> None:
+        with sessions() as mine, mine.begin():
+            redeem(mine, ask(1, sku, "o1"), NOW)
+        done["redeemed"] += 1
+
+    def undo() -> None:
+        taking.wait(10)
+        with sessions() as mine, mine.begin():
+            cancel(mine, placed, NOW)
+        done["cancelled"] += 1
+
+    threads = [threading.Thread(target=buy), threading.Thread(target=undo)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert done == {"redeemed": 1, "cancelled": 1}  # no deadlock: both lock points, sink, then the good
+    with session.begin():
+        assert session.get(MallGood, sku).stock_left == 9  # type: ignore[union-attr]
