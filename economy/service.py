@@ -81,6 +81,8 @@ def _grant_in_savepoint(session: Session, request: GrantRequest, now: datetime, 
     """The grant inside a savepoint: a refusal, or a contended counter (taken again by the caller with its
     next attempt, :func:`economy.buckets.take`), rolls back everything it did."""
     with session.begin_nested():
+        if request.reward.kind is RewardKind.POINTS:  # the shopper's points first, then the budget: the order
+            ledger.lock_points(session, request.user_id)  # a mall redemption or a claw-back locks in too
         _take_limits(session, request, attempts)
         record = Grant(
             key=request.key,

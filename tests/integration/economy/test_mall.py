@@ -312,3 +312,45 @@ def test_a_cancellation_racing_a_redemption_of_the_same_good_by_a_shopper_of_the
     assert done == {"redeemed": 1, "cancelled": 1}  # no deadlock: both lock points, sink, then the good
     with session.begin():
         assert session.get(MallGood, sku).stock_left == 9  # type: ignore[union-attr]
+
+
+def test_a_red_packet_redemption_racing_a_points_grant_to_the_same_shopper_both_land(
+    engine: Engine, session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from economy import service
+
+    with session.begin():
+        set_budget(session, MALL + 2, 16 * 1000)  # 1,000 fen a bucket: the red packet's take must rebalance
+    sku = good(session, kind="red_packet", value_fen=1500, campaign_id=MALL + 2)
+    with session.begin():
+        grant(session, GrantRequest("w1", MALL + 2, 1, "w", Reward(RewardKind.POINTS, 5000), 100, DAY), NOW)
+    charged, real_deliver = threading.Event(), service._deliver
+
+    def slow_deliver(session: Session, request: GrantRequest, record: Any, now: datetime) -> None:
+        if request.key == "order-paid":  # the points grant holds its budget bucket a while
+            charged.set()
+            time.sleep(0.5)
+        real_deliver(session, request, record, now)
+
+    monkeypatch.setattr(service, "_deliver", slow_deliver)
+    sessions, done = make_sessionmaker(engine), Counter[str]()
+
+    def earn() -> None:
+        with sessions() as mine, mine.begin():
+            order_paid = GrantRequest("order-paid", MALL + 2, 1, "order", Reward(RewardKind.POINTS, 200), 100, DAY)
+            grant(mine, order_paid, NOW)
+        done["earned"] += 1
+
+    def buy() -> None:
+        charged.wait(10)
+        with sessions() as mine, mine.begin():
+            redeem(mine, RedeemRequest("o1", MALL + 2, 1, sku, 1, "normal", DAY), NOW)
+        done["redeemed"] += 1
+
+    threads = [threading.Thread(target=earn), threading.Thread(target=buy)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert done == {"earned": 1, "redeemed": 1}  # both lock the shopper's points before the budget
+    assert held(session, 1) == 5200 - 1000
