@@ -40,7 +40,8 @@ DELIVERED_BY = (
 CATALOGS = RecentCatalogs(seconds=1.0)  # the goods as read at most a second ago (a redemption checks afresh)
 REFUSAL_STATUS = {"good_not_found": 404, "not_on_sale": 409, "tier_too_low": 403, "over_single_limit": 422,
                   "daily_limit": 409, "total_limit": 409, "key_reused": 422, "out_of_stock": 409,
-                  "insufficient_balance": 409, "points_on_hold": 409, "budget_exhausted": 409}  # fmt: skip
+                  "insufficient_balance": 409, "points_on_hold": 409, "budget_exhausted": 409,
+                  "one_at_a_time": 422}  # fmt: skip
 
 
 class RedeemSchema(Schema):
@@ -136,7 +137,7 @@ def mall(campaign_id: int, user: User) -> dict[str, Any]:
 @blp.response(200, MallOrderSchema)
 @documented_role(
     blp, "shopper", {**SHOPPER_ERRORS, 404: "good_not_found", 409: "sold out, not on sale, a limit, not enough points",
-                     422: "over_single_limit, key_reused"}
+                     422: "over_single_limit, one_at_a_time, key_reused"}
 )  # fmt: skip
 def redeem_good(body: dict[str, Any], campaign_id: int, good_id: int, user: User) -> dict[str, Any]:
     """Redeem a good: points, stock, limits and the ¥500 rule in one action; the same key answers the same order."""

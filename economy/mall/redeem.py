@@ -32,7 +32,7 @@ SINK_ROLE = "mall"  # the mall campaign's account redeemed points go to (and ref
 
 class MallRefusal(Refusal):
     """A redemption the mall refuses; ``code`` says why (``good_not_found``, ``not_on_sale``, ``tier_too_low``,
-    ``over_single_limit``, ``daily_limit``, ``total_limit``, ``key_reused``)."""
+    ``over_single_limit``, ``one_at_a_time``, ``daily_limit``, ``total_limit``, ``key_reused``)."""
 
     def __init__(self, code: str, message: str) -> None:
         super().__init__(message)
@@ -156,6 +156,8 @@ def _check(session: Session, good: MallGood | None, request: RedeemRequest, now:
         raise MallRefusal("tier_too_low", "this good is for members of a higher tier")
     if good.value_fen * request.quantity > SINGLE_REDEMPTION_MAX_FEN:
         raise MallRefusal("over_single_limit", "one redemption may be worth at most ¥500")
+    if request.quantity > 1 and issued_reward(good) is not None:  # one grant, one budget take: no waits in between
+        raise MallRefusal("one_at_a_time", "coupons, red packets and gift cards are redeemed one at a time")
     if good.stock_left < request.quantity:  # as last committed: sold out needs no lock (the update below is the truth)
         raise OutOfStock("this good is sold out")
     refuse_if_on_hold(session, request.user_id)

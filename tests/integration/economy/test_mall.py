@@ -249,12 +249,16 @@ def test_coupons_red_packets_and_gift_cards_are_issued_at_once_through_the_econo
 ) -> None:
     sku = good(session, kind=kind, value_fen=888, coupon_json=json.dumps(coupon) if coupon else None)
     points(session, 1, 5000, "some")
-    with session.begin():
-        order = redeem(session, ask(1, sku, "k1", quantity=2), NOW)
-    assert order.state == "fulfilled" and order.settled_at == NOW  # nothing for the host to deliver
+    with session.begin(), pytest.raises(MallRefusal) as refused:
+        redeem(session, ask(1, sku, "k0", quantity=2), NOW)
+    assert refused.value.code == "one_at_a_time"
+    for n in range(2):
+        with session.begin():
+            order = redeem(session, ask(1, sku, f"k{n + 1}"), NOW)
+        assert order.state == "fulfilled" and order.settled_at == NOW  # nothing for the host to deliver
     with session.begin():
         grants = session.execute(select(Grant.key, Grant.cost_fen, Grant.prize_key).where(Grant.key != "some")).all()
-        assert sorted(grants) == [(grant_key(order.id, n), 888, f"mall.{sku}") for n in range(2)]
+        assert sorted(grants) == [(grant_key(order.id - n, 0), 888, f"mall.{sku}") for n in (1, 0)]
         assert delivered(session) == 2 * 888
         assert cancel(session, order.id, NOW).state == "fulfilled"  # type: ignore[union-attr]  # delivered: stays
 
@@ -262,10 +266,10 @@ def test_coupons_red_packets_and_gift_cards_are_issued_at_once_through_the_econo
 def test_a_mall_whose_budget_cannot_pay_refuses_and_changes_nothing(session: Session) -> None:
     with session.begin():
         set_budget(session, MALL + 1, 1000)
-    sku = good(session, kind="red_packet", value_fen=888, campaign_id=MALL + 1)
+    sku = good(session, kind="red_packet", value_fen=1200, campaign_id=MALL + 1)
     points(session, 1, 5000, "some")
     with session.begin(), pytest.raises(BudgetExhausted):
-        redeem(session, RedeemRequest("k1", MALL + 1, 1, sku, 2, "normal", DAY), NOW)  # 2 × ¥8.88 > ¥10
+        redeem(session, RedeemRequest("k1", MALL + 1, 1, sku, 1, "normal", DAY), NOW)  # ¥12 > ¥10
     with session.begin():
         assert session.scalars(select(MallOrder)).all() == []
         assert session.scalars(select(Grant.key).where(Grant.campaign_id == MALL + 1)).all() == []

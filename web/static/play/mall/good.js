@@ -24,9 +24,11 @@ const goodId = Number(document.querySelector("[data-good-id]").dataset.goodId);
 const page = { mall: null, good: null, error: null, quantity: 1 };
 const redemption = new Redemption(() => load());
 
-/** The most the picker offers: the stock left and the good's own limits, as the server gave them. */
+/** The most the picker offers: the stock left and the good's own limits, as the server gave them (one for goods
+ * Carnival issues). */
 function mostAllowed(good) {
-  const bounds = [good.stock_left, good.daily_limit, good.total_limit].filter((n) => n !== null && n !== undefined);
+  const oneAtATime = good.delivered_by === "carnival" ? 1 : null; // coupons, red packets, gift cards: one a redemption
+  const bounds = [good.stock_left, good.daily_limit, good.total_limit, oneAtATime].filter((n) => n !== null && n !== undefined);
   return Math.max(1, Math.min(...bounds));
 }
 
