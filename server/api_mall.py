@@ -13,10 +13,11 @@ from flask import current_app, request
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
 
 from economy import ledger
 from economy.errors import Refusal
-from economy.mall.catalog import RecentCatalogs, discount_percent, orders_of, shown, usage
+from economy.mall.catalog import discount_percent, orders_of, shown, usage
 from economy.mall.models import MallGood, MallOrder
 from economy.mall.pricing import TIER_RANKS
 from economy.mall.redeem import RedeemRequest, cancel, issued_reward, redeem_placing
@@ -37,11 +38,12 @@ DELIVERED_BY = (
     "carnival: issued into the shopper's prizes at the redemption (coupons, red packets, gift cards); "
     "host: delivered by the host app"
 )
-CATALOGS = RecentCatalogs(seconds=1.0)  # the goods as read at most a second ago (a redemption checks afresh)
+DEADLOCK_TRIES, DEADLOCK_DETECTED = 3, "40P01"
+RETRY_SOON = {"retry_after": 1}
 REFUSAL_STATUS = {"good_not_found": 404, "not_on_sale": 409, "tier_too_low": 403, "over_single_limit": 422,
                   "daily_limit": 409, "total_limit": 409, "key_reused": 422, "out_of_stock": 409,
                   "insufficient_balance": 409, "points_on_hold": 409, "budget_exhausted": 409,
-                  "one_at_a_time": 422}  # fmt: skip
+                  "one_at_a_time": 422, "busy": 409}  # fmt: skip
 
 
 class RedeemSchema(Schema):
@@ -119,7 +121,7 @@ def mall(campaign_id: int, user: User) -> dict[str, Any]:
         campaign, now = _running(campaign_id)
         held, expiring = ledger.points_held(db_session, user.id, now, now + timedelta(days=EXPIRING_DAYS))
         used = usage(db_session, campaign_id, user.id, local_day(now, campaign.timezone))
-        listed = CATALOGS.goods(db_session, campaign_id)
+        listed = current_app.extensions["carnival.mall_catalogs"].goods(db_session, campaign_id)
         return {
             "goods": [_good(shown(g, user.tier, now), used.get(g.id, (0, 0))) for g in listed],
             "timezone": campaign.timezone,
@@ -136,7 +138,8 @@ def mall(campaign_id: int, user: User) -> dict[str, Any]:
 @blp.arguments(RedeemSchema)
 @blp.response(200, MallOrderSchema)
 @documented_role(
-    blp, "shopper", {**SHOPPER_ERRORS, 404: "good_not_found", 409: "sold out, not on sale, a limit, not enough points",
+    blp, "shopper", {**SHOPPER_ERRORS, 404: "good_not_found",
+                     409: "out_of_stock, busy (try again), not on sale, a limit, not enough points",
                      422: "over_single_limit, one_at_a_time, key_reused"}
 )  # fmt: skip
 def redeem_good(body: dict[str, Any], campaign_id: int, good_id: int, user: User) -> dict[str, Any]:
@@ -147,9 +150,9 @@ def redeem_good(body: dict[str, Any], campaign_id: int, good_id: int, user: User
     user_id, quantity = user.id, body["quantity"]
     asked = RedeemRequest(f"mall:{user_id}:{key}", campaign_id, user_id, good_id, quantity, user.tier, "")
     gate: StockGate = current_app.extensions["carnival.mall_gate"]
-    admitted = gate.admit(good_id, quantity, lambda: _stock_left(campaign_id, good_id))
-    if admitted is False:  # sold out, answered without the transaction (a retried key still gets its order)
-        return _placed_or_sold_out(asked)
+    admitted = gate.admit(good_id, quantity, lambda: _stock_left(campaign_id, good_id)) if _gated(asked) else None
+    if admitted is False:  # the units are all admitted: answered without the redemption's transaction
+        return _sold_out_answer(asked)
     try:
         order, taken = _redeem(asked)
     except BaseException:
@@ -158,15 +161,37 @@ def redeem_good(body: dict[str, Any], campaign_id: int, good_id: int, user: User
         raise
     if admitted and not taken:
         gate.give_back(good_id, quantity)
-    CATALOGS.forget(campaign_id)  # this process shows the stock it just took at once
+    if taken:  # this process shows the stock it just took at once
+        current_app.extensions["carnival.mall_catalogs"].forget(campaign_id)
     return _answered(order)
 
 
+def _gated(asked: RedeemRequest) -> bool:
+    """Whether the gate may answer for this redemption: the good is in the campaign's catalog (as read at most a
+    second ago), on sale or sold out, for the shopper's tier. Anything else (not on sale yet, ended, another tier,
+    another campaign's good) is the transaction's to refuse, without taking a unit from the gate."""
+    db_session = db.session()
+    with db_session.begin():
+        listed = current_app.extensions["carnival.mall_catalogs"].goods(db_session, asked.campaign_id)
+    good = next((g for g in listed if g.id == asked.good_id), None)
+    if good is None:
+        return False
+    seen = shown(good, asked.tier, db.now())
+    return seen.tier_allowed and seen.sale in ("on_sale", "sold_out")
+
+
 def _redeem(asked: RedeemRequest) -> tuple[MallOrder, bool]:
-    """The redemption's transaction (on the campaign's day now): the order, and whether it was placed now."""
-    with _refusals(), db.transaction() as db_session:
-        campaign, now = _running(asked.campaign_id)
-        return redeem_placing(db_session, replace(asked, day=local_day(now, campaign.timezone)), now)
+    """The redemption's transaction (on the campaign's day now): the order, and whether it was placed now. A
+    deadlock PostgreSQL broke is tried again (twice at most): the redemption is idempotent by its key."""
+    for attempt in range(DEADLOCK_TRIES):
+        try:
+            with _refusals(), db.transaction() as db_session:
+                campaign, now = _running(asked.campaign_id)
+                return redeem_placing(db_session, replace(asked, day=local_day(now, campaign.timezone)), now)
+        except OperationalError as error:
+            if attempt == DEADLOCK_TRIES - 1 or getattr(error.orig, "sqlstate", None) != DEADLOCK_DETECTED:
+                raise
+    raise AssertionError("unreachable")
 
 
 def _stock_left(campaign_id: int, good_id: int) -> int | None:
@@ -177,16 +202,24 @@ def _stock_left(campaign_id: int, good_id: int) -> int | None:
         return db_session.scalar(query)
 
 
-def _placed_or_sold_out(asked: RedeemRequest) -> dict[str, Any]:
-    """The order the key placed before, else the sold-out refusal."""
-    db_session = db.session()
-    with db_session.begin():
+def _sold_out_answer(asked: RedeemRequest) -> dict[str, Any]:
+    """The gate admitted every unit. Under the shopper's lock (so that a first attempt of this key still running
+    finishes first): the order the key placed, else ``out_of_stock`` when the units are gone as committed, else
+    ``busy`` (others hold the last units in redemptions that may yet fail: try again in a moment)."""
+    with _refusals(), db.transaction() as db_session:
+        _running(asked.campaign_id)
+        ledger.lock_points(db_session, asked.user_id)
         earlier = db_session.scalars(select(MallOrder).where(MallOrder.key == asked.key)).one_or_none()
-    if earlier is None:
-        raise ApiError(REFUSAL_STATUS["out_of_stock"], "out_of_stock", "this good is sold out")
-    if (earlier.user_id, earlier.good_id, earlier.quantity) != (asked.user_id, asked.good_id, asked.quantity):
-        raise ApiError(REFUSAL_STATUS["key_reused"], "key_reused", "this idempotency key placed another redemption")
-    return _answered(earlier)
+        if earlier is not None:
+            if (earlier.user_id, earlier.good_id, earlier.quantity) != (asked.user_id, asked.good_id, asked.quantity):
+                raise ApiError(422, "key_reused", "this idempotency key placed another redemption")
+            return _order(db_session, earlier)
+        left = db_session.scalar(
+            select(MallGood.stock_left).where(MallGood.id == asked.good_id, MallGood.campaign_id == asked.campaign_id)
+        )
+    if left is not None and left >= asked.quantity:
+        raise ApiError(409, "busy", "others are redeeming the last units: try again in a moment", details=RETRY_SOON)
+    raise ApiError(REFUSAL_STATUS["out_of_stock"], "out_of_stock", "this good is sold out")
 
 
 @blp.route("/<int:campaign_id>/mall/orders", methods=["GET"])
@@ -214,7 +247,7 @@ def cancel_order(campaign_id: int, order_id: int, user: User) -> dict[str, Any]:
             raise ApiError(409, "order_settled", "this order was delivered already")
         cancelled = cancel(db_session, order_id, db.now())
         assert cancelled is not None
-    CATALOGS.forget(campaign_id)
+    current_app.extensions["carnival.mall_catalogs"].forget(campaign_id)
     current_app.extensions["carnival.mall_gate"].forget(cancelled.good_id)  # its units are back on sale
     return _answered(cancelled)
 

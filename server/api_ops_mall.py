@@ -10,7 +10,7 @@ import json
 from datetime import datetime
 from typing import Any
 
-from flask import Response
+from flask import Response, current_app
 from flask_smorest import Blueprint
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 from sqlalchemy import func, select
@@ -136,7 +136,9 @@ def add_good(body: dict[str, Any], campaign_id: int, user: User) -> dict[str, An
         db_session.add(good)
         db_session.flush()
         admin.record(db_session, actor_name(user), campaign_id, "mall_good_added", None, good_columns(good), db.now())
-        return _listed(good, 0, db.now())
+        listed = _listed(good, 0, db.now())
+    _forget(campaign_id, listed["id"])
+    return listed
 
 
 @blp.route("/campaigns/<int:campaign_id>/mall/goods/<int:good_id>", methods=["PUT"])
@@ -146,9 +148,10 @@ def add_good(body: dict[str, Any], campaign_id: int, user: User) -> dict[str, An
 @blp.response(200, OpsGoodSchema)
 @documented_role(blp, "ops", {404: "campaign_not_found, good_not_found", 409: "stock_changed", 422: "invalid input"})
 def edit_good(body: dict[str, Any], campaign_id: int, good_id: int, user: User) -> dict[str, Any]:
-    """Edit a good; its stock left is set as given (the good's row is locked, so a redemption lands before or
-    after, never in between). With ``expected_stock_left``, an edit made on a stale view is refused (409
-    ``stock_changed``) instead of undoing the redemptions since."""
+    """Edit a good; its stock left is set as given (the good's row is locked: a redemption's stock update lands
+    before or after; a redemption that read the good before the edit commits at the price it read). With
+    ``expected_stock_left``, an edit made on a stale view is refused (409 ``stock_changed``) instead of undoing the
+    redemptions since."""
     with db.transaction() as db_session:
         campaign_or_404(campaign_id)
         good = db_session.get(MallGood, good_id, with_for_update=True)
@@ -165,13 +168,21 @@ def edit_good(body: dict[str, Any], campaign_id: int, good_id: int, user: User) 
         db_session.flush()
         after = good_columns(good)
         admin.record(db_session, actor_name(user), campaign_id, "mall_good_edited", before, after, db.now())
-        return _listed(good, _redeemed(db_session, campaign_id).get(good.id, 0), db.now())
+        listed = _listed(good, _redeemed(db_session, campaign_id).get(good.id, 0), db.now())
+    _forget(campaign_id, good_id)  # shoppers see the edit at once in this process, the gate counts the new stock
+    return listed
 
 
 def stored_columns(body: dict[str, Any]) -> dict[str, Any]:
     """The good's columns from what ops wrote (loaded by :class:`GoodSchema`; a coupon kept as its JSON)."""
     coupon = body.get("coupon")
     return {**{k: v for k, v in body.items() if k != "coupon"}, "coupon_json": json.dumps(coupon) if coupon else None}
+
+
+def _forget(campaign_id: int, good_id: int) -> None:
+    """After a committed change of a good: the catalog and the admission gate read it afresh."""
+    current_app.extensions["carnival.mall_catalogs"].forget(campaign_id)
+    current_app.extensions["carnival.mall_gate"].forget(good_id)
 
 
 def _listed(good: MallGood, redeemed: int, now: datetime) -> dict[str, Any]:

@@ -10,6 +10,7 @@ from typing import Any
 from flask import Flask
 from flask_socketio import SocketIO
 
+from economy.mall.catalog import RecentCatalogs
 from games.engine.registry import load_registry
 from server import (
     api_host,
@@ -108,6 +109,7 @@ def create_app(environ: Mapping[str, str] | None = None, overrides: Mapping[str,
     app.register_blueprint(audit_pages.bp)
     ratelimit.init_app(app)
     app.extensions["carnival.mall_gate"] = mall_gate.gate_for(settings.redis_url, settings.socketio_channel)
+    app.extensions["carnival.mall_catalogs"] = RecentCatalogs(seconds=1.0)  # the goods read at most a second ago
     socketio = SocketIO(
         app,
         message_queue=settings.redis_url,

@@ -7,10 +7,12 @@ redemption then runs the usual transaction, whose conditional update of the stoc
 its units back to the counter when the transaction does not take them (any refusal or failure).
 
 The counter is rebuilt from the good's stock left in SQL whenever it is missing: on first use, after Redis lost it,
-and every ``seconds`` (the key expires), so a process that died between taking and giving back, a cancellation or an
-ops edit in another process is reflected within that time. A rebuild can only admit more than the truth allows,
-never fewer, and the SQL update refuses the surplus: the gate can make an answer faster, never wrong. Without
-``REDIS_URL``, or while Redis is unreachable, every redemption is admitted.
+after a cancellation or an ops edit (which forget it), and every ``seconds`` (the key expires), so units lost by a
+process that died between taking and giving back, or by a Redis timeout, come back within that time. A rebuild
+while redemptions are in flight admits more than the truth allows, and the SQL update refuses the surplus. While
+admitted redemptions that may yet fail hold the last units, the gate says no: the caller then answers "busy, try
+again" unless SQL's committed stock is gone too (server/api_mall.py). Only goods on sale for the shopper's tier go
+through the gate. Without ``REDIS_URL``, or while Redis is unreachable, every redemption is admitted.
 """
 
 from __future__ import annotations
@@ -69,6 +71,8 @@ class StockGate:
                     return None
                 self.client.set(key, stock, nx=True, ex=self.seconds)
                 left = int(self._take(keys=[key], args=[quantity]))
+                if left == -2:  # forgotten again in between (a cancellation): let the transaction decide
+                    return None
         except redis.RedisError as error:
             log.warning("mall gate unavailable, admitting: %s", error.__class__.__name__)
             return None

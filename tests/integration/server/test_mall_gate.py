@@ -6,9 +6,11 @@ PostgreSQL)."""
 from __future__ import annotations
 
 import threading
+import time
 import uuid
 from collections import Counter
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 import redis
@@ -82,7 +84,7 @@ def test_a_flash_sale_through_the_gate_sells_exactly_its_stock_though_redis_is_l
     app = build_app(database_url, clock, REDIS_URL=redis_url(), CARNIVAL_SOCKETIO_CHANNEL=f"t{uuid.uuid4().hex[:8]}")
     try:
         outcomes, users = _flash(app, units=10, shoppers=20, tries=3)
-        assert outcomes["200"] == 10 and set(outcomes) <= {"200", "409 out_of_stock"}, outcomes
+        assert outcomes["200"] == 10 and set(outcomes) <= {"200", "409 out_of_stock", "409 busy"}, outcomes
         with app.extensions["carnival.sessions"]() as session, session.begin():
             bought = Counter(session.scalars(select(MallOrder.user_id)))
             assert sum(bought.values()) == 10
@@ -91,17 +93,18 @@ def test_a_flash_sale_through_the_gate_sells_exactly_its_stock_though_redis_is_l
             assert {u: ledger.spendable_points(session, u, now) for u in users} == {
                 u: 30_000 - 5000 * bought[u] for u in users
             }
-        assert _statements_of_one_more_try(app) == ["SELECT"]  # sold out: answered by the gate, no transaction
+        assert set(_statements_of_one_more_try(app)) == {"SELECT"}  # sold out: answered by the gate, no write
     finally:
         app.extensions["carnival.engine"].dispose()
 
 
 def _statements_of_one_more_try(app: Flask) -> list[str]:
-    """The SQL a late shopper's redemption runs beyond signing in: the gate answers, the key's order is looked up."""
+    """The SQL a late shopper's redemption runs beyond signing in: the gate answers; the campaign, the shopper's lock,
+    the key's order and the stock left are read."""
     client, seen = app.test_client(), []
-    login_tier(client, "flash-late", tier="normal")
     with app.extensions["carnival.sessions"]() as session, session.begin():
         campaign, good = session.execute(select(MallGood.campaign_id, MallGood.id)).one()
+    give_points(app, campaign, login_tier(client, "flash-late", tier="normal"), 30_000)
 
     def note(_conn: object, _cursor: object, statement: str, *_: object) -> None:
         if "auth_sessions" not in statement and not statement.startswith("BEGIN"):  # SQLite begins explicitly
@@ -160,5 +163,88 @@ def test_a_cancelled_unit_is_back_on_sale_through_the_gate_at_once(database_url:
         assert redeem(first, campaign, good, "gate-first-0001").json["id"] == order.json["id"]  # a retry: its order
         assert first.post(f"/api/play/{campaign}/mall/orders/{order.json['id']}/cancel").status_code == 200
         assert redeem(second, campaign, good, "gate-second-002").status_code == 200
+    finally:
+        app.extensions["carnival.engine"].dispose()
+
+
+def _gated_app(database_url: str, clock: Clock) -> Flask:
+    return build_app(database_url, clock, REDIS_URL=redis_url(), CARNIVAL_SOCKETIO_CHANNEL=f"t{uuid.uuid4().hex[:8]}")
+
+
+def _shopper(app: Flask, campaign: int, name: str, points: int, tier: str = "normal") -> Any:
+    client = app.test_client()
+    user = login_tier(client, name, tier=tier)
+    if points:
+        give_points(app, campaign, user, points)
+    return client
+
+
+def test_a_unit_admitted_to_a_redemption_the_database_refuses_goes_back_and_refusals_keep_their_codes(
+    database_url: str, clock: Clock
+) -> None:
+    app = _gated_app(database_url, clock)
+    try:
+        campaign = add_campaign(app, wheel_config())
+        ops = staff(app, "ops", "olga")
+        good = ops.post(f"/api/ops/campaigns/{campaign}/mall/goods", json={**CARD, "stock_left": 1}).json["id"]
+        gold = ops.post(
+            f"/api/ops/campaigns/{campaign}/mall/goods", json={**CARD, "stock_left": 1, "min_tier_rank": 2}
+        ).json["id"]
+        broke = _shopper(app, campaign, "gate-broke", 0)
+        assert redeem(broke, campaign, good, "gate-broke-0001").json["error"] == "insufficient_balance"
+        buyer = _shopper(app, campaign, "gate-buyer", 10_000)
+        assert redeem(buyer, campaign, good, "gate-buyer-0001").status_code == 200  # the broke shopper's unit came back
+        assert redeem(buyer, campaign, gold, "gate-buyer-0002").json["error"] == "tier_too_low"  # not the gate's
+        vip = _shopper(app, campaign, "gate-vip", 10_000, tier="gold")
+        assert redeem(vip, campaign, gold, "gate-vip-00001").status_code == 200
+        assert redeem(vip, campaign, good, "gate-vip-00002").json["error"] == "out_of_stock"
+    finally:
+        app.extensions["carnival.engine"].dispose()
+
+
+def test_a_retry_while_its_first_attempt_is_running_is_never_told_sold_out(
+    database_url: str, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import server.api_mall as api_mall
+
+    app = _gated_app(database_url, clock)
+    try:
+        campaign = add_campaign(app, wheel_config())
+        good = (
+            staff(app, "ops", "olga")
+            .post(f"/api/ops/campaigns/{campaign}/mall/goods", json={**CARD, "stock_left": 1})
+            .json["id"]
+        )
+        first, retry = _shopper(app, campaign, "gate-retry", 10_000), app.test_client()
+        session_cookie = first.get_cookie(app.config["SESSION_COOKIE_NAME"])
+        assert session_cookie is not None
+        retry.set_cookie(session_cookie.key, session_cookie.value)  # the same shopper's page, sending again
+        running, real = threading.Event(), api_mall.redeem_placing
+
+        def slow(*args: Any) -> Any:
+            placed = real(*args)
+            running.set()  # placed, not committed yet
+            time.sleep(0.5)
+            return placed
+
+        monkeypatch.setattr(api_mall, "redeem_placing", slow)
+        answers: dict[str, Any] = {}
+
+        def send(name: str, client: Any) -> None:
+            if name == "retry":
+                running.wait(10)
+            answers[name] = redeem(client, campaign, good, "gate-retry-0001")
+
+        threads = [threading.Thread(target=send, args=pair) for pair in (("first", first), ("retry", retry))]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(30)
+        assert answers["first"].status_code == 200
+        again = answers["retry"]
+        if database_url.startswith("postgresql"):  # the retry waits for the first under the shopper's lock
+            assert again.status_code == 200 and again.json["id"] == answers["first"].json["id"]
+        else:  # SQLite readers do not wait: "busy, try again", never "sold out"
+            assert (again.status_code, again.json.get("error")) in {(200, None), (409, "busy")}, again.json
     finally:
         app.extensions["carnival.engine"].dispose()
