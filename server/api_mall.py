@@ -283,10 +283,9 @@ def _answered(order: MallOrder) -> dict[str, Any]:
 
 def _order(db_session: Any, order: MallOrder) -> dict[str, Any]:
     good = db_session.get(MallGood, order.good_id)
-    columns = ("id", "good_id", "quantity", "points", "cash_fen", "value_fen", "tier", "state", "created_at",
-               "settled_at")  # fmt: skip
-    names = {"good_name": good.name, "good_name_en": good.name_en, "good_image": good.image,
-             "delivered_by": _delivered_by(good)} if good else {}  # fmt: skip
+    columns = ("id", "good_id", "quantity", "points", "cash_fen", "value_fen", "tier", "state", "delivered_by",
+               "created_at", "settled_at")  # fmt: skip
+    names = {"good_name": good.name, "good_name_en": good.name_en, "good_image": good.image} if good else {}
     return {**{c: getattr(order, c) for c in columns}, **names}
 
 

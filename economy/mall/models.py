@@ -62,6 +62,7 @@ class MallOrder(Base):
     tier: Mapped[str] = mapped_column(String(16))
     day: Mapped[str] = mapped_column(String(10))
     state: Mapped[str] = mapped_column(String(16), default="placed")
+    delivered_by: Mapped[str] = mapped_column(String(16), default="host", server_default="host")  # or "carnival"
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     settled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 

@@ -108,7 +108,7 @@ def _issue(session: Session, good: MallGood, order: MallOrder, now: datetime) ->
         asked = GrantRequest(grant_key(order.id, unit), order.campaign_id, order.user_id, f"mall.{good.id}", reward,
                              reward_cost_fen(reward), order.day)  # fmt: skip
         grant(session, asked, now)
-    order.state, order.settled_at = "fulfilled", now
+    order.state, order.settled_at, order.delivered_by = "fulfilled", now, "carnival"
 
 
 def cancel(session: Session, order_id: int, now: datetime) -> MallOrder | None:

@@ -1,7 +1,7 @@
 """Every mall grant traced to the redemption that paid for it: ``mall:{order}:{unit}`` must be a unit of an order
 of this campaign (``unit`` below its quantity) by the same shopper, for the good the grant names (``mall.{good}``),
-delivered (an order whose goods Carnival issues is delivered at once, never cancelled), costing what one unit of
-the order was worth; and an order with any grant must have one per unit."""
+delivered by Carnival (at once, never cancelled), costing what one unit of the order was worth; and an order
+Carnival delivered must have one grant per unit."""
 
 from __future__ import annotations
 
@@ -37,6 +37,9 @@ def check_mall_grants(
         assert order is not None
         units[order.id] += 1
         traced += 1
+    for order in orders.values():  # an order Carnival delivered has its grants
+        if order.delivered_by == "carnival" and not units[order.id]:
+            report(f"mall order {order.id} delivered by Carnival has no grant", PREFIX + str(order.id))
     for order_id, issued in units.items():
         if issued != orders[order_id].quantity:
             report(
@@ -60,8 +63,8 @@ def _problem(grant: Grant, order: MallOrder | None) -> str | None:
         return "a mall grant that no redemption of this campaign explains"
     if order.user_id != grant.user_id or grant.prize_key != f"mall.{order.good_id}":
         return f"a mall grant to another shopper or of another good than its order {order.id}"
-    if order.state != "fulfilled":
-        return f"a mall grant of order {order.id}, which is {order.state}"
+    if order.state != "fulfilled" or order.delivered_by != "carnival":
+        return f"a mall grant of order {order.id}, which is {order.state} by {order.delivered_by}"
     worth = order.value_fen // order.quantity
     if grant.cost_fen != worth:
         return f"a mall grant costing {grant.cost_fen} fen for a unit of order {order.id} worth {worth}"

@@ -7,8 +7,11 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask
+from sqlalchemy import delete, select
 
 from economy.clawback import Clawback, claw_back_points
+from economy.mall.models import MallOrder
+from economy.models import Grant
 from economy.rewards import Reward, RewardKind
 from economy.service import GrantRequest, grant
 from tests.conftest import add_campaign, wheel_config
@@ -187,5 +190,10 @@ def test_reconciliation_traces_each_issued_unit_to_its_redemption_and_names_a_gr
         forged = GrantRequest("mall:999:0", campaign, user, f"mall.{packet}", Reward(RewardKind.RED_PACKET, 888), 888,
                               "2026-11-23")  # fmt: skip
         grant(session, forged, app.extensions["carnival.clock"]())
+    with app.extensions["carnival.sessions"]() as session, session.begin():  # an issued order loses its grant
+        first = session.scalars(select(MallOrder).order_by(MallOrder.id)).first()
+        assert first is not None
+        session.execute(delete(Grant).where(Grant.key == f"mall:{first.id}:0"))
     output = run(app, "audit", "reconcile", "--campaign", str(campaign)).output
     assert "a mall grant that no redemption of this campaign explains" in output and "mall:999:0" in output, output
+    assert f"mall order {first.id} delivered by Carnival has no grant" in output, output
