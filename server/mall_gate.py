@@ -12,17 +12,20 @@ process that died between taking and giving back, or by a Redis timeout, come ba
 while redemptions are in flight admits more than the truth allows, and the SQL update refuses the surplus. While
 admitted redemptions that may yet fail hold the last units, the gate says no: the caller then answers "busy, try
 again" unless SQL's committed stock is gone too (server/api_mall.py). Only goods on sale for the shopper's tier go
-through the gate. Without ``REDIS_URL``, or while Redis is unreachable, every redemption is admitted.
+through the gate. Without ``REDIS_URL``, or while Redis is unreachable (after an error the gate stands aside for
+:data:`DOWN_SECONDS`, one log line, no timeout per request), every redemption is admitted.
 """
 
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 
 import redis
 
 log = logging.getLogger("carnival.mall")
+DOWN_SECONDS = 5.0
 
 #: KEYS[1] the counter; ARGV[1] units wanted. Returns the units left after taking, -1: too few, -2: no counter.
 TAKE = """
@@ -47,6 +50,7 @@ class StockGate:
         self.client, self.prefix, self.seconds = client, prefix, seconds
         self._take = client.register_script(TAKE) if client is not None else None
         self._give_back = client.register_script(GIVE_BACK) if client is not None else None
+        self._down_until = 0.0  # after a Redis error, the gate stands aside this long (no timeout per request)
 
     def key(self, good_id: int) -> str:
         """The counter's Redis key."""
@@ -60,7 +64,7 @@ class StockGate:
             ``stock_left()`` is None: no such good): then the SQL transaction alone decides and nothing is to be
             given back.
         """
-        if self._take is None or self.client is None:
+        if self._take is None or self.client is None or time.monotonic() < self._down_until:
             return None
         key = self.key(good_id)
         try:
@@ -74,7 +78,8 @@ class StockGate:
                 if left == -2:  # forgotten again in between (a cancellation): let the transaction decide
                     return None
         except redis.RedisError as error:
-            log.warning("mall gate unavailable, admitting: %s", error.__class__.__name__)
+            log.warning("mall gate unavailable for %s s, admitting: %s", DOWN_SECONDS, error.__class__.__name__)
+            self._down_until = time.monotonic() + DOWN_SECONDS
             return None
         return left >= 0
 

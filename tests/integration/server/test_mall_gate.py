@@ -77,6 +77,12 @@ def test_without_redis_or_with_redis_down_everyone_is_admitted() -> None:
     down.give_back(1, 1)  # nothing raised
     down.forget(1)
 
+    def unreachable(**_: object) -> int:
+        raise AssertionError("the gate tried Redis again within its pause")
+
+    down._take = unreachable  # type: ignore[assignment]
+    assert down.admit(1, 1, lambda: 0) is None  # it stands aside for a while, without waiting on Redis again
+
 
 def test_a_flash_sale_through_the_gate_sells_exactly_its_stock_though_redis_is_lost(
     database_url: str, clock: Clock
