@@ -104,6 +104,8 @@ async function open(id) {
   Object.assign(state, { periods, checks, reconciliation, stats, rules });
   setPrizes(rules?.prizes);
   render();
+  redrawDrawCheck(); // a draw verified while the rules were loading now names its prizes
+  redrawExportCheck();
 }
 
 /** Open the campaign the address names (``#campaign=ID``), when it is not the one open. */
