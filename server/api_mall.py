@@ -161,8 +161,6 @@ def redeem_good(body: dict[str, Any], campaign_id: int, good_id: int, user: User
         raise
     if admitted and not taken:
         gate.give_back(good_id, quantity)
-    if taken:  # this process shows the stock it just took at once
-        current_app.extensions["carnival.mall_catalogs"].forget(campaign_id)
     return _answered(order)
 
 
@@ -203,20 +201,24 @@ def _stock_left(campaign_id: int, good_id: int) -> int | None:
 
 
 def _sold_out_answer(asked: RedeemRequest) -> dict[str, Any]:
-    """The gate admitted every unit. Under the shopper's lock (so that a first attempt of this key still running
-    finishes first): the order the key placed, else ``out_of_stock`` when the units are gone as committed, else
-    ``busy`` (others hold the last units in redemptions that may yet fail: try again in a moment)."""
+    """The gate admitted every unit: the order the key placed, else ``out_of_stock`` when the units are gone as
+    committed, else ``busy`` (admitted redemptions that may yet fail hold the last units: try again in a moment).
+
+    With no unit left as committed, every redemption that took one has committed, so the key's order (if any) is
+    read as is. With units left, a first attempt of this key may still be running: the shopper's lock is taken
+    first, so the answer waits for it."""
     with _refusals(), db.transaction() as db_session:
         _running(asked.campaign_id)
-        ledger.lock_points(db_session, asked.user_id)
+        left = db_session.scalar(
+            select(MallGood.stock_left).where(MallGood.id == asked.good_id, MallGood.campaign_id == asked.campaign_id)
+        )
+        if left is not None and left >= asked.quantity:
+            ledger.lock_points(db_session, asked.user_id)
         earlier = db_session.scalars(select(MallOrder).where(MallOrder.key == asked.key)).one_or_none()
         if earlier is not None:
             if (earlier.user_id, earlier.good_id, earlier.quantity) != (asked.user_id, asked.good_id, asked.quantity):
                 raise ApiError(422, "key_reused", "this idempotency key placed another redemption")
             return _order(db_session, earlier)
-        left = db_session.scalar(
-            select(MallGood.stock_left).where(MallGood.id == asked.good_id, MallGood.campaign_id == asked.campaign_id)
-        )
     if left is not None and left >= asked.quantity:
         raise ApiError(409, "busy", "others are redeeming the last units: try again in a moment", details=RETRY_SOON)
     raise ApiError(REFUSAL_STATUS["out_of_stock"], "out_of_stock", "this good is sold out")

@@ -64,6 +64,7 @@ def test_the_demo_mall_has_every_kind_a_flash_sale_coming_and_xiaomings_points_a
     bought = redeem(shopper, wheel, flash["id"], "demo-flash-0001")
     assert bought.status_code == 200 and bought.json["points"] == flash["points"], bought.json
     assert (again := redeem(shopper, wheel, flash["id"], "demo-flash-0002")).json["error"] == "total_limit", again.json
+    app.extensions["carnival.mall_catalogs"].forget(wheel)  # the catalog shows goods as read up to a second ago
     after = shopper.get(f"/api/play/{wheel}/mall").json
     assert after["points"] == mall["points"] - flash["points"]
     assert [g["stock_left"] for g in after["goods"] if g["id"] == flash["id"]] == [99]
