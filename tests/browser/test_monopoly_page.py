@@ -31,7 +31,7 @@ from tests.browser.test_checkin_page import Served
 from tests.browser.wheel_support import by_testid
 from tests.conftest import add_campaign
 from tests.e2e.monopoly_support import give
-from tests.monopoly_boards import monopoly_config
+from tests.monopoly_boards import CARDS, monopoly_config
 
 pytestmark = pytest.mark.browser
 
@@ -132,7 +132,8 @@ def test_a_task_earns_dice_and_rolls_move_land_and_collect(page: Page, served: S
 
 
 def test_refusals_are_shown_in_the_shoppers_words(page: Page, served: Served) -> None:
-    campaign = add_campaign(served.app, monopoly_config())
+    no_free_roll = [card for card in CARDS if card["kind"] != "free_roll"]  # the other screen's roll uses the last die
+    campaign = add_campaign(served.app, monopoly_config(cards=no_free_roll))
     page.route("**/socket.io/**", lambda route: route.abort())  # no live events: the page stays as it was loaded
     enter(page, served, campaign, "monopoly-refusals")
     expect(by_testid(page, "tasks")).to_be_hidden()  # a board without tasks
