@@ -22,6 +22,7 @@ from server import db, idempotency
 from server.cli_audit import AUDIT_COMMANDS, campaign_or_fail
 from server.cli_checkin import checkin_group
 from server.cli_events import events_group
+from server.cli_messages import worker_command
 from server.cli_simulate import simulate_command
 from server.cli_users import USER_COMMANDS, user_create
 from server.config import ConfigError
@@ -232,3 +233,4 @@ for _command in AUDIT_COMMANDS:
 cli.add_command(simulate_command)
 cli.add_command(checkin_group)
 cli.add_command(events_group)
+cli.add_command(worker_command)

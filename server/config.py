@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import SplitResult, urlsplit
 
+from games.messages.rules import DailyHours
 from server.auth_settings import (
     AuthSettingError,
     SessionPolicy,
@@ -57,6 +58,9 @@ class Settings:
     db_pool_timeout: int = 5
     db_transaction_pooler: bool = False
     earn_points_url: str | None = None  # where the host app lets shoppers earn points (the wheel links to it)
+    push_gateway_url: str | None = None  # where campaign messages go to the host's push gateway (None: in-app only)
+    message_daily_cap: int = 2  # campaign messages a shopper may be sent a day, over all campaigns
+    quiet_hours: str = "22:00-08:00"  # when no campaign message goes out (the campaign's local time)
 
     @property
     def development(self) -> bool:
@@ -97,6 +101,9 @@ def settings_from(environ: Environ, instance_path: Path) -> Settings:
         db_pool_timeout=_count(environ, "CARNIVAL_DB_POOL_TIMEOUT", 5, minimum=1),
         db_transaction_pooler=_flag(environ, "CARNIVAL_DB_TRANSACTION_POOLER"),
         earn_points_url=_page_address(environ, "CARNIVAL_EARN_POINTS_URL"),
+        push_gateway_url=_gateway_address(environ, "CARNIVAL_PUSH_GATEWAY_URL"),
+        message_daily_cap=_count(environ, "CARNIVAL_MESSAGE_DAILY_CAP", 2, minimum=0),
+        quiet_hours=_daily_hours(environ, "CARNIVAL_QUIET_HOURS", "22:00-08:00"),
     )
     _require_separate_secrets(settings)
     return settings
@@ -128,6 +135,27 @@ def _page_address(environ: Environ, name: str) -> str | None:
     on_this_site = not parts.scheme and not parts.netloc and value.startswith("/") and not value.startswith("//")
     if not (on_this_site or (parts.scheme == "https" and parts.hostname and "@" not in parts.netloc)):
         raise ConfigError(f"{name}: '{value}' is not an https:// address or a path starting with /")
+    return value
+
+
+def _gateway_address(environ: Environ, name: str) -> str | None:
+    """An http(s) address Carnival posts to, or ``None`` when unset."""
+    value = environ.get(name, "").strip()
+    if not value:
+        return None
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ConfigError(f"{name} must be an http(s) address, not '{value[:80]}'")
+    return value
+
+
+def _daily_hours(environ: Environ, name: str, default: str) -> str:
+    """``HH:MM-HH:MM`` (a span of each day)."""
+    value = environ.get(name, default).strip()
+    try:
+        DailyHours.parse(value)
+    except ValueError as error:
+        raise ConfigError(f"{name} must be HH:MM-HH:MM, e.g. 22:00-08:00, not '{value[:40]}'") from error
     return value
 
 

@@ -10,6 +10,7 @@ from economy.mall import models as mall_tables
 from games import models as game_tables
 from games.commerce import models as event_tables
 from games.invite import models as invite_tables
+from games.messages import models as message_tables
 from games.share import models as share_tables
 from server import models as server_tables
 
@@ -19,6 +20,7 @@ TABLE_MODULES: tuple[ModuleType, ...] = (
     game_tables,
     event_tables,
     invite_tables,
+    message_tables,
     share_tables,
     server_tables,
 )

@@ -170,6 +170,8 @@ def _check(event: Any, campaign: Campaign, now: datetime) -> EventResult | _Chec
         "body_json": body,
         "body_hash": hashlib.sha256(body.encode()).hexdigest(),
         "subject": loaded.get("order_ref") or loaded.get("invitee"),
+        "category": loaded.get("category"),
+        "amount_fen": loaded.get("amount_fen"),
     }
     return _Checked(loaded["id"], row)
 

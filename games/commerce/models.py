@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text, text
+from sqlalchemy import BigInteger, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from economy.db import Base, UTCDateTime
@@ -19,6 +19,7 @@ class HostEvent(Base):
     __table_args__ = (
         Index("ix_host_events_campaign_type_time", "campaign_id", "type", "occurred_at"),
         Index("ix_host_events_campaign_type_subject", "campaign_id", "type", "subject"),
+        Index("ix_host_events_user_type", "user", "type", "occurred_at"),
         Index(
             "ix_host_events_pending",
             "campaign_id",
@@ -38,6 +39,8 @@ class HostEvent(Base):
     body_json: Mapped[str] = mapped_column(Text)
     body_hash: Mapped[str] = mapped_column(String(64))
     subject: Mapped[str | None] = mapped_column(String(128))  # an order event's order, an invite's invitee
+    category: Mapped[str | None] = mapped_column(String(64))  # an order paid: its category (segments read it)
+    amount_fen: Mapped[int | None] = mapped_column(BigInteger)  # an order paid: its amount (the messages' funnel)
     applied_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # when its earnings were applied (None: pending)
     user_id: Mapped[int | None]  # the shopper's Carnival id, once applied (reconciliation traces grants to it)
     outcome: Mapped[str | None] = mapped_column(String(200))  # what applying it did: "applied" or why not

@@ -1,0 +1,227 @@
+"""The message worker against a real HTTP receiver on 127.0.0.1 standing in for the host's push gateway, on SQLite
+and PostgreSQL: 10,000 members in batches while the gateway is down for a while, each member delivered once,
+the daily cap held, the funnel's counts those of the receiver's log; quiet hours, pause and stop, dead letters."""
+
+from __future__ import annotations
+
+import json
+import threading
+import uuid
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+import pytest
+from flask import Flask
+from sqlalchemy import func, insert, select
+
+from games.messages.admin import create_message, create_segment, move
+from games.messages.models import ContactDay, Delivery, OptOut
+from server.api_host import SIGNATURE_HEADER, TIMESTAMP_HEADER, sign_request
+from server.config import DEV_HOST_SECRET
+from server.message_worker import Round, gateway_of, work_once
+from server.models import User
+from tests.conftest import Clock, add_campaign, build_app, wheel_config
+
+MEMBERS = 10_000
+
+
+@dataclass
+class Receiver:
+    """A push gateway on a free port: answers 503 while ``down``, else 200; logs every delivery id it took, and
+    how many posts it refused; checks each post's signature."""
+
+    down: bool = False
+    taken: list[str] = field(default_factory=list)
+    refused_posts: int = 0
+    bad_signatures: int = 0
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    port: int = 0
+
+
+@contextmanager
+def receiver() -> Iterator[Receiver]:
+    state = Receiver()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            body = self.rfile.read(int(self.headers["Content-Length"]))
+            expected = sign_request(DEV_HOST_SECRET, self.headers[TIMESTAMP_HEADER], "POST", "/push", body)
+            with state.lock:
+                state.bad_signatures += expected != self.headers[SIGNATURE_HEADER]
+                if state.down:
+                    state.refused_posts += 1
+                else:
+                    state.taken += [item["id"] for item in json.loads(body)["deliveries"]]
+            self.send_response(503 if state.down else 200)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, *_: Any) -> None:
+            return
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    state.port = server.server_address[1]
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield state
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture
+def gateway() -> Iterator[Receiver]:
+    with receiver() as state:
+        yield state
+
+
+@pytest.fixture
+def message_app(database_url: str, clock: Clock, gateway: Receiver) -> Iterator[Flask]:
+    app = build_app(database_url, clock, CARNIVAL_PUSH_GATEWAY_URL=f"http://127.0.0.1:{gateway.port}/push")
+    yield app
+    app.extensions["carnival.engine"].dispose()
+
+
+def add_shoppers(app: Flask, count: int, now: datetime) -> list[str]:
+    """``count`` shoppers (host ids ``h-00000``...), as if each had opened Carnival once."""
+    ids = [f"h-{i:05d}" for i in range(count)]
+    rows = [{"role": "shopper", "external_id": i, "display_name": f"顾客{i[-4:]}", "tier": "normal",
+             "created_at": now, "risk_flag": False} for i in ids]  # fmt: skip
+    with app.extensions["carnival.sessions"]() as session, session.begin():
+        session.execute(insert(User), rows)
+    return ids
+
+
+def new_message(app: Flask, now: datetime, **sending: Any) -> int:
+    """A push + in-app message of the test campaign to every shopper, scheduled now."""
+    campaign = add_campaign(app, wheel_config(), slug=f"msg-{uuid.uuid4().hex[:8]}")
+    config = {"title": {"zh": "{name}，转盘开奖啦", "en": "{name}, spin now"},
+              "body": {"zh": "今晚 8 点", "en": "8 pm"}, "channels": ["app_push", "in_app"], "link": "?tab=wheel",
+              "batch_size": 2000, "batch_minutes": 10,
+              "variants": [{"key": "A", "share": 1}, {"key": "B", "share": 1, "title": {"zh": "B 标题"}}],
+              **sending}  # fmt: skip
+    with app.extensions["carnival.sessions"]() as session, session.begin():
+        segment = create_segment(session, "所有人", {}, now)
+        message = create_message(session, campaign, "开奖提醒", segment.id, config, now)
+        move(session, message.id, "schedule", now)
+        return message.id
+
+
+def work(app: Flask, clock: Clock, minutes: int) -> list[Round]:
+    """A worker round a minute for ``minutes`` minutes of the app's clock."""
+    gateway = gateway_of(app)
+    assert gateway is not None
+    rounds = []
+    try:
+        for _ in range(minutes):
+            rounds.append(work_once(app, clock.now, gateway))
+            clock.advance(minutes=1)
+    finally:
+        gateway.close()
+    return rounds
+
+
+def states(app: Flask, message_id: int) -> Counter[str]:
+    with app.extensions["carnival.sessions"]() as session:
+        rows = session.execute(
+            select(Delivery.state, func.count()).where(Delivery.message_id == message_id).group_by(Delivery.state)
+        )
+        return Counter(dict(rows.all()))
+
+
+def test_ten_thousand_members_in_batches_through_an_outage_each_get_one_delivery(
+    message_app: Flask, clock: Clock, gateway: Receiver
+) -> None:
+    members = add_shoppers(message_app, MEMBERS, clock.now)
+    opted_out, at_cap = members[:30], members[30:130]
+    with message_app.extensions["carnival.sessions"]() as session, session.begin():
+        session.execute(insert(OptOut), [{"external_id": i, "created_at": clock.now} for i in opted_out])
+        session.execute(insert(ContactDay), [{"external_id": i, "day": "2026-11-23", "count": 2} for i in at_cap])
+    message_id = new_message(message_app, clock.now)
+
+    gateway.down = True  # the gateway is down for the first 10 minutes: the first batch's posts all fail
+    rounds = work(message_app, clock, 10)
+    assert gateway.refused_posts > 0 and not gateway.taken
+    gateway.down = False
+    rounds += work(message_app, clock, 50)  # 5 batches of 2,000, 10 minutes apart, and the retries
+
+    expected = set(members) - set(opted_out) - set(at_cap)
+    taken = Counter(gateway.taken)
+    assert len(taken) == len(expected) and max(taken.values()) == 1  # each member's delivery taken once
+    assert [len(r.batches) for r in rounds].count(1) == MEMBERS // 2000  # one batch every 10 minutes
+    assert states(message_app, message_id) == {"sent": len(expected), "opted_out": 30, "capped": 100}
+    assert sum(r.sent for r in rounds) == len(gateway.taken) and gateway.bad_signatures == 0
+    with message_app.extensions["carnival.sessions"]() as session:
+        assert session.scalar(select(func.max(ContactDay.count))) == 2  # the cap holds
+        ids = {f"carnival-msg-{i}" for i in session.scalars(select(Delivery.id).where(Delivery.state == "sent"))}
+    assert ids == set(taken)
+
+
+def test_the_daily_cap_holds_across_two_campaigns_and_a_new_day_resets_it(
+    message_app: Flask, clock: Clock, gateway: Receiver
+) -> None:
+    add_shoppers(message_app, 50, clock.now)
+    first, second, third = (new_message(message_app, clock.now, batch_size=50) for _ in range(3))
+    work(message_app, clock, 2)
+    sent = [states(message_app, m)["sent"] for m in (first, second, third)]
+    assert sent == [50, 50, 0] and states(message_app, third)["capped"] == 50
+    clock.advance(days=1)
+    fourth = new_message(message_app, clock.now, batch_size=50)
+    work(message_app, clock, 2)
+    assert states(message_app, fourth)["sent"] == 50
+
+
+def test_nothing_goes_out_in_quiet_hours_and_the_batch_waits_for_the_morning(
+    message_app: Flask, clock: Clock, gateway: Receiver
+) -> None:
+    add_shoppers(message_app, 20, clock.now)
+    clock.now = clock.now.replace(hour=15)  # 23:00 in Shanghai
+    message_id = new_message(message_app, clock.now)
+    work(message_app, clock, 60)
+    assert not gateway.taken and not states(message_app, message_id)
+    clock.now = clock.now.replace(hour=23, minute=59) + timedelta(minutes=1)  # 08:00 in Shanghai
+    work(message_app, clock, 2)
+    assert len(gateway.taken) == 20
+
+
+def test_a_paused_send_holds_its_queue_and_a_stopped_one_ends_it(
+    message_app: Flask, clock: Clock, gateway: Receiver
+) -> None:
+    add_shoppers(message_app, 60, clock.now)
+    message_id = new_message(message_app, clock.now, batch_size=20)
+    gateway.down = True
+    work(message_app, clock, 1)
+    with message_app.extensions["carnival.sessions"]() as session, session.begin():
+        move(session, message_id, "pause", clock.now)
+    gateway.down = False
+    work(message_app, clock, 30)
+    assert not gateway.taken and states(message_app, message_id) == {"queued": 20}
+    with message_app.extensions["carnival.sessions"]() as session, session.begin():
+        move(session, message_id, "resume", clock.now)
+    work(message_app, clock, 1)  # the queue held, and the second batch (due while paused)
+    assert len(gateway.taken) == 40
+    gateway.down = True
+    work(message_app, clock, 11)  # the third batch, queued
+    with message_app.extensions["carnival.sessions"]() as session, session.begin():
+        move(session, message_id, "stop", clock.now)
+    gateway.down = False
+    work(message_app, clock, 30)
+    assert len(gateway.taken) == 40 and states(message_app, message_id) == {"sent": 40, "stopped": 20}
+
+
+def test_a_gateway_down_for_six_hours_sends_the_delivery_to_the_dead_letters(
+    message_app: Flask, clock: Clock, gateway: Receiver
+) -> None:
+    add_shoppers(message_app, 5, clock.now)
+    message_id = new_message(message_app, clock.now)
+    gateway.down = True
+    for _ in range(40):  # tries 30 s apart, doubling to 10 minutes: about 6 hours of them
+        work(message_app, clock, 1)
+        clock.advance(minutes=10)
+    assert states(message_app, message_id) == {"dead": 5} and not gateway.taken
