@@ -10,7 +10,10 @@ Rules, all optional and all to hold (an empty rule set: every shopper):
 - ``active_within_days`` / ``inactive_days``: the shopper last opened Carnival within / more than N days ago;
 - ``orders``: ``none`` (never paid an order, by the host's events) or ``some``; ``min_orders``: at least N;
 - ``categories``: paid an order in one of these categories (within ``categories_within_days`` days, if set);
-- ``played_campaign`` / ``not_played_campaign``: drew in that campaign (a spin, a roll, a check-in draw...) or not.
+- ``played_campaign`` / ``not_played_campaign``: drew in that campaign (a spin, a roll, a check-in draw...) or not;
+- ``checkin_campaign`` with ``checkin_streak_at_least``: checked in that many days in a row up to today (or
+  yesterday, today not checked yet) in that check-in campaign (its time zone's days). The streaks are read from the
+  campaign's check-in states when the segment is evaluated.
 """
 
 from __future__ import annotations
@@ -18,15 +21,17 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, and_, exists, func, insert, or_, select
+from sqlalchemy import Select, and_, exists, false, func, insert, or_, select
 from sqlalchemy.orm import Session
 
+from games.checkin.calendar import current_streak
 from games.commerce.models import HostEvent
 from games.messages.models import Segment, SegmentUpload
-from games.models import Player
+from games.models import Campaign, GameState, Player
 from server.models import User
 
 ORDER_TYPE = "order_paid"
@@ -40,7 +45,7 @@ class Member:
     user_id: int | None
 
 
-def members_query(segment: Segment, now: datetime) -> Select[tuple[str, int | None]]:
+def members_query(session: Session, segment: Segment, now: datetime) -> Select[tuple[str, int | None]]:
     """The segment's members (host user id, Carnival id or ``None``), ordered by host user id."""
     if segment.uploaded:
         return (
@@ -53,12 +58,12 @@ def members_query(segment: Segment, now: datetime) -> Select[tuple[str, int | No
     query = select(User.external_id, User.id).where(
         User.role == "shopper", User.external_id.is_not(None), User.disabled_at.is_(None)
     )
-    return query.where(*_conditions(rules, now)).order_by(User.external_id)
+    return query.where(*_conditions(rules, now), *_streak_condition(session, rules, now)).order_by(User.external_id)
 
 
 def members_after(session: Session, segment: Segment, now: datetime, after: str, limit: int) -> list[Member]:
     """The next ``limit`` members after host user id ``after`` (``""``: from the first)."""
-    query = members_query(segment, now)
+    query = members_query(session, segment, now)
     column = SegmentUpload.external_id if segment.uploaded else User.external_id
     rows = session.execute(query.where(column > after).limit(limit))
     return [Member(external_id, user_id) for external_id, user_id in rows]
@@ -66,7 +71,7 @@ def members_after(session: Session, segment: Segment, now: datetime, after: str,
 
 def count_members(session: Session, segment: Segment, now: datetime) -> int:
     """How many members the segment has now (its preview)."""
-    inner = members_query(segment, now).order_by(None).subquery()
+    inner = members_query(session, segment, now).order_by(None).subquery()
     return int(session.execute(select(func.count()).select_from(inner)).scalar_one())
 
 
@@ -125,3 +130,26 @@ def _order_conditions(rules: dict[str, Any], now: datetime) -> list[Any]:
             in_category = and_(in_category, HostEvent.occurred_at >= since)
         conditions.append(exists().where(in_category))
     return conditions
+
+
+def _streak_condition(session: Session, rules: dict[str, Any], now: datetime) -> list[Any]:
+    """The shoppers whose check-in streak in ``checkin_campaign`` is at least ``checkin_streak_at_least`` days."""
+    if "checkin_campaign" not in rules:
+        return []
+    campaign = session.get(Campaign, rules["checkin_campaign"])
+    if campaign is None:
+        return [false()]
+    today = now.astimezone(ZoneInfo(campaign.timezone)).date()
+    states = session.execute(
+        select(GameState.user_id, GameState.state_json).where(
+            GameState.campaign_id == campaign.id, GameState.game == "checkin"
+        )
+    )
+    wanted = rules["checkin_streak_at_least"]
+    users = [user_id for user_id, text in states if _streak(text, today) >= wanted]
+    return [User.id.in_(users)]
+
+
+def _streak(state_json: str, today: date) -> int:
+    days = {date.fromisoformat(day) for day in json.loads(state_json).get("days", {})}
+    return current_streak(days, today)

@@ -96,6 +96,11 @@ class MessageConfigSchema(Schema):
 class SegmentRulesSchema(Schema):
     """A segment's rules, all to hold (none: every shopper); :mod:`server.segments` says what each means."""
 
+    @validates_schema
+    def _streak(self, data: dict[str, Any], **_: Any) -> None:
+        if ("checkin_campaign" in data) != ("checkin_streak_at_least" in data):
+            raise ValidationError("a check-in streak rule names the campaign and the days", "checkin_streak_at_least")
+
     tiers = fields.List(fields.String(validate=validate.OneOf(["normal", "silver", "gold", "diamond"])))
     joined_within_days = fields.Integer(strict=True, validate=DAYS)
     joined_before_days = fields.Integer(strict=True, validate=DAYS)
@@ -107,3 +112,5 @@ class SegmentRulesSchema(Schema):
     categories_within_days = fields.Integer(strict=True, validate=DAYS)
     played_campaign = fields.Integer(strict=True)
     not_played_campaign = fields.Integer(strict=True)
+    checkin_campaign = fields.Integer(strict=True, metadata={"description": "with checkin_streak_at_least"})
+    checkin_streak_at_least = fields.Integer(strict=True, validate=validate.Range(1, 366))
