@@ -20,6 +20,7 @@ from flask import Flask
 from sqlalchemy import func, insert, select
 
 from games.messages.admin import create_message, create_segment, move
+from games.messages.funnel import funnel
 from games.messages.models import ContactDay, Delivery, OptOut
 from server.api_host import SIGNATURE_HEADER, TIMESTAMP_HEADER, sign_request
 from server.config import DEV_HOST_SECRET
@@ -158,6 +159,8 @@ def test_ten_thousand_members_in_batches_through_an_outage_each_get_one_delivery
     assert states(message_app, message_id) == {"sent": len(expected), "opted_out": 30, "capped": 100}
     assert sum(r.sent for r in rounds) == len(gateway.taken) and gateway.bad_signatures == 0
     with message_app.extensions["carnival.sessions"]() as session:
+        total = funnel(session, message_id)["total"]
+        assert (total["batched"], total["sent"]) == (MEMBERS, len(gateway.taken))  # the funnel counts the log
         assert session.scalar(select(func.max(ContactDay.count))) == 2  # the cap holds
         ids = {f"carnival-msg-{i}" for i in session.scalars(select(Delivery.id).where(Delivery.state == "sent"))}
     assert ids == set(taken)
