@@ -29,6 +29,7 @@ from server.config import ConfigError
 from server.demo import DEMO_STAFF, seed_demo, seed_history
 from server.demo_checkin import CHECKIN_SLUG, seed_checkin_demo
 from server.demo_mall import seed_mall_demo
+from server.demo_messages import seed_messages_demo
 from server.demo_monopoly import MONOPOLY_SLUG, seed_monopoly_demo
 from server.demo_share import SHARE_SLUG, seed_share_demo
 from server.launch_guard import purge_spent
@@ -84,8 +85,8 @@ def db_upgrade() -> None:
 @cli.command("seed-demo")
 @with_appcontext
 def seed_demo_command() -> None:
-    """Create the demo campaigns (the wheel with its points mall; check-in + wheel; 白条大富翁; 分享助力), shoppers
-    and staff (once)."""
+    """Create the demo campaigns (the wheel with its points mall and messages; check-in + wheel; 白条大富翁; 分享助力),
+    shoppers and staff (once)."""
     campaign = _seed()
     click.echo(
         f"demo campaign {campaign.id} ({campaign.slug}, with its points mall) is ready, the check-in campaign"
@@ -107,6 +108,7 @@ def _seed() -> Campaign:
     seed_monopoly_demo(current_app.extensions["carnival.sessions"], registry, db.now)
     seed_share_demo(current_app.extensions["carnival.sessions"], registry, db.now)
     seed_mall_demo(current_app.extensions["carnival.sessions"], campaign.id, db.now)
+    seed_messages_demo(current_app.extensions["carnival.sessions"], campaign.id, campaign.timezone, db.now)
     return campaign
 
 

@@ -60,7 +60,7 @@ class Settings:
     earn_points_url: str | None = None  # where the host app lets shoppers earn points (the wheel links to it)
     push_gateway_url: str | None = None  # where campaign messages go to the host's push gateway (None: in-app only)
     message_daily_cap: int = 2  # campaign messages a shopper may be sent a day, over all campaigns
-    quiet_hours: str = "22:00-08:00"  # when no campaign message goes out (the campaign's local time)
+    quiet_hours: str = "22:00-08:00"  # when no campaign message goes out (the campaign's local time), or "none"
 
     @property
     def development(self) -> bool:
@@ -150,12 +150,14 @@ def _gateway_address(environ: Environ, name: str) -> str | None:
 
 
 def _daily_hours(environ: Environ, name: str, default: str) -> str:
-    """``HH:MM-HH:MM`` (a span of each day)."""
+    """``HH:MM-HH:MM`` (a span of each day), or ``none``."""
     value = environ.get(name, default).strip()
+    if value.lower() == "none":
+        return "none"
     try:
         DailyHours.parse(value)
     except ValueError as error:
-        raise ConfigError(f"{name} must be HH:MM-HH:MM, e.g. 22:00-08:00, not '{value[:40]}'") from error
+        raise ConfigError(f"{name} must be HH:MM-HH:MM, e.g. 22:00-08:00, or none, not '{value[:40]}'") from error
     return value
 
 

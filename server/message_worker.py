@@ -49,7 +49,8 @@ class Round:
 def policy_of(app: Flask) -> SendPolicy:
     """The cap and quiet hours the settings name."""
     settings = app.extensions["carnival.settings"]
-    return SendPolicy(settings.message_daily_cap, DailyHours.parse(settings.quiet_hours))
+    quiet = None if settings.quiet_hours == "none" else DailyHours.parse(settings.quiet_hours)
+    return SendPolicy(settings.message_daily_cap, quiet)
 
 
 def gateway_of(app: Flask) -> PushGateway | None:

@@ -52,17 +52,17 @@ class DailyHours:
 @dataclass(frozen=True)
 class SendPolicy:
     """What holds for every campaign's messages: at most ``daily_cap`` a shopper a local day, none in
-    ``quiet_hours``."""
+    ``quiet_hours`` (``None``: no quiet hours)."""
 
     daily_cap: int = 2
-    quiet_hours: DailyHours = DailyHours(time(22), time(8))
+    quiet_hours: DailyHours | None = DailyHours(time(22), time(8))
 
 
 def may_send(now: datetime, window: DailyHours, policy: SendPolicy, timezone: str) -> bool:
     """Whether a batch may go out at ``now`` (aware): inside the message's window and outside quiet hours, in
     ``timezone``'s clock."""
     local = now.astimezone(ZoneInfo(timezone)).time()
-    return window.holds(local) and not policy.quiet_hours.holds(local)
+    return window.holds(local) and not (policy.quiet_hours is not None and policy.quiet_hours.holds(local))
 
 
 def next_send_time(after: datetime, window: DailyHours, policy: SendPolicy, timezone: str) -> datetime | None:
