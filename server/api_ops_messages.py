@@ -87,6 +87,7 @@ class MessageOutSchema(Schema):
     state = fields.String(metadata={"description": "draft, scheduled, paused, stopped or done (every batch made)"})
     batches = fields.Integer()
     next_batch_at = fields.DateTime(allow_none=True)
+    note = fields.String(allow_none=True, metadata={"description": "why the send paused itself (its guard)"})
     deliveries = fields.Dict(metadata={"description": "deliveries by state: queued, sent, dead, capped, ..."})
 
 
@@ -290,7 +291,7 @@ def _message(db_session: Any, message: Message) -> dict[str, Any]:
     )
     return {"id": message.id, "campaign_id": message.campaign_id, "name": message.name,
             "segment_id": message.segment_id, "config": json.loads(message.config_json), "state": message.state,
-            "batches": message.batches, "next_batch_at": message.next_batch_at,
+            "batches": message.batches, "next_batch_at": message.next_batch_at, "note": message.note,
             "deliveries": {state: count for state, count in counted}}  # fmt: skip
 
 

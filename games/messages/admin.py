@@ -57,7 +57,7 @@ def create_message(
     loaded = checked(MessageConfigSchema(), config)
     message = Message(campaign_id=campaign_id, name=name, segment_id=segment_id,
                       config_json=json.dumps(MessageConfigSchema().dump(loaded), sort_keys=True, ensure_ascii=False),
-                      state="draft", cursor="", batches=0, created_at=now, updated_at=now)  # fmt: skip
+                      state="draft", cursor="", batches=0, judged=0, created_at=now, updated_at=now)  # fmt: skip
     session.add(message)
     session.flush()
     return message
@@ -82,8 +82,8 @@ def move(session: Session, message_id: int, action: str, now: datetime) -> Messa
     if action == "schedule":
         starts = json.loads(message.config_json).get("starts_at")
         message.next_batch_at = max(now, datetime.fromisoformat(starts)) if starts else now
-    if action == "resume":
-        message.next_batch_at = max(now, message.next_batch_at or now)
+    if action == "resume":  # ops saw the guard's note: the next batch goes out
+        message.next_batch_at, message.note = max(now, message.next_batch_at or now), None
     if action == "stop":
         session.execute(
             update(Delivery)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -58,6 +58,10 @@ def make_batch(
     if not may_send(now, window, policy, timezone):
         message.next_batch_at = next_send_time(now, window, policy, timezone) or now + timedelta(days=1)
         return None
+    held = _guard_holds(session, message, config.get("guard"))
+    if held:
+        message.state, message.note, message.updated_at = "paused", held, now
+        return None
     batch = members(message, message.cursor, config["batch_size"])
     if not batch:
         message.state, message.next_batch_at, message.updated_at = "done", None, now
@@ -67,6 +71,20 @@ def make_batch(
     message.next_batch_at, message.updated_at = now + timedelta(minutes=config["batch_minutes"]), now
     session.flush()
     return made
+
+
+def _guard_holds(session: Session, message: Message, guard: dict[str, Any] | None) -> str | None:
+    """Why the send pauses before its next batch: the last batch's response fell under the guard (``None``: go
+    on). Each batch is judged once, when the next is due; one none of whose deliveries were sent holds nothing."""
+    if guard is None or message.judged >= message.batches:
+        return None
+    reached = getattr(Delivery, f"{guard['stage']}_at")
+    last = (Delivery.message_id == message.id, Delivery.batch == message.batches, Delivery.state == "sent")
+    sent, hit = session.execute(select(func.count(), func.count(reached)).where(*last)).one()
+    message.judged = message.batches  # judged once: resumed after a pause, the send goes on
+    if sent == 0 or hit * 100 >= guard["min_percent"] * sent:
+        return None
+    return f"batch {message.batches}: {hit * 100 // sent}% {guard['stage']}, under {guard['min_percent']}%"
 
 
 def _deliveries(

@@ -49,6 +49,14 @@ class VariantSchema(WordingSchema):
     share = fields.Integer(strict=True, required=True, validate=validate.Range(1, 100))
 
 
+class GuardSchema(Schema):
+    """Watch each batch before the next: when fewer than ``min_percent`` of a batch's sent deliveries reached
+    ``stage`` by the time the next batch is due, the send pauses (ops look, then resume or stop)."""
+
+    stage = fields.String(required=True, validate=validate.OneOf(["delivered", "opened", "visited"]))
+    min_percent = fields.Integer(strict=True, required=True, validate=validate.Range(1, 100))
+
+
 class MessageConfigSchema(Schema):
     """A message's content, variants and sending."""
 
@@ -71,6 +79,7 @@ class MessageConfigSchema(Schema):
     batch_size = fields.Integer(strict=True, load_default=1000, validate=validate.Range(1, 50_000))
     batch_minutes = fields.Integer(strict=True, load_default=10, validate=validate.Range(1, 1440))
     starts_at = fields.AwareDateTime(load_default=None, allow_none=True)
+    guard = fields.Nested(GuardSchema, load_default=None, allow_none=True)
 
     @validates("window")
     def _window(self, value: str, **_: Any) -> None:

@@ -52,6 +52,8 @@ class Message(Base):
     cursor: Mapped[str] = mapped_column(String(64), default="")
     batches: Mapped[int] = mapped_column(default=0)
     next_batch_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    note: Mapped[str | None] = mapped_column(String(200))  # why the send paused itself (its guard), for ops
+    judged: Mapped[int] = mapped_column(default=0)  # the last batch its guard judged (each batch is judged once)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 

@@ -75,6 +75,8 @@ def _create_messages() -> None:
         sa.Column("cursor", sa.String(length=64), nullable=False),
         sa.Column("batches", sa.Integer(), nullable=False),
         sa.Column("next_batch_at", sa.DateTime(), nullable=True),
+        sa.Column("note", sa.String(length=200), nullable=True),
+        sa.Column("judged", sa.Integer(), nullable=False),
         sa.Column("created_at", sa.DateTime(), nullable=False),
         sa.Column("updated_at", sa.DateTime(), nullable=False),
     )

@@ -21,7 +21,8 @@ from sqlalchemy import func, insert, select
 
 from games.messages.admin import create_message, create_segment, move
 from games.messages.funnel import funnel
-from games.messages.models import ContactDay, Delivery, OptOut
+from games.messages.inbox import receipts
+from games.messages.models import ContactDay, Delivery, Message, OptOut
 from server.api_host import SIGNATURE_HEADER, TIMESTAMP_HEADER, sign_request
 from server.config import DEV_HOST_SECRET
 from server.message_worker import Round, gateway_of, work_once
@@ -228,3 +229,24 @@ def test_a_gateway_down_for_six_hours_sends_the_delivery_to_the_dead_letters(
         work(message_app, clock, 1)
         clock.advance(minutes=10)
     assert states(message_app, message_id) == {"dead": 5} and not gateway.taken
+
+
+def test_a_guard_pauses_the_send_when_a_batch_is_not_delivered_and_resume_goes_on(
+    message_app: Flask, clock: Clock, gateway: Receiver
+) -> None:
+    add_shoppers(message_app, 30, clock.now)
+    guard = {"stage": "delivered", "min_percent": 50}
+    message_id = new_message(message_app, clock.now, batch_size=10, guard=guard)
+    work(message_app, clock, 11)  # batch 1 sent; no receipts by the time batch 2 is due: paused
+    with message_app.extensions["carnival.sessions"]() as session:
+        message = session.get(Message, message_id)
+        assert message is not None and (message.state, message.batches) == ("paused", 1)
+        assert message.note == "batch 1: 0% delivered, under 50%"
+    with message_app.extensions["carnival.sessions"]() as session, session.begin():
+        receipts(session, [{"id": i, "status": "delivered"} for i in gateway.taken[:6]], clock.now)
+        move(session, message_id, "resume", clock.now)
+    work(message_app, clock, 11)  # batch 2 goes; batch 2 (no receipts) holds batch 3
+    assert states(message_app, message_id)["sent"] == 20
+    with message_app.extensions["carnival.sessions"]() as session:
+        message = session.get(Message, message_id)
+        assert message is not None and (message.state, message.note) == ("paused", "batch 2: 0% delivered, under 50%")
