@@ -37,6 +37,7 @@ from typing import Any
 
 import draw_vs_hello as base
 from sqlalchemy import func, select
+from wrk_load import measure_wrk, require_wrk
 
 from economy import ledger
 from economy.db import make_engine, make_sessionmaker
@@ -77,6 +78,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--flash-threads", type=int, default=200, help="client threads of the flash (max 400)")
     parser.add_argument("--redis", action="store_true", help=f"serve with REDIS_URL={REDIS_URL}: the admission gate")
     parser.add_argument("--workers", type=int, default=1, help="gunicorn -w (more than 1 needs --redis)")
+    parser.add_argument("--client", choices=["python", "wrk"], default="python",
+                        help="who loads the hello, catalog and redeem phases: Python threads, or wrk (C; --threads "
+                             "connections, apt-get install -y wrk)")  # fmt: skip
     parser.set_defaults(worker_class="gevent")
     parsed = parser.parse_args(argv)
     workers = parsed.workers
@@ -86,6 +90,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         parser.error("several server processes share Socket.IO through Redis: add --redis")
     if not (0 < args.shoppers <= MAX_SHOPPERS and 0 < args.requests <= 20_000 and 0 < args.flash_threads <= 400):
         parser.error("keep --shoppers <= 5000, --requests <= 20,000, --flash-threads <= 400")
+    if args.client == "wrk":
+        require_wrk()
     if args.requests > args.shoppers * args.tries:
         parser.error("--requests may not exceed --shoppers x --tries")
     return args
@@ -143,6 +149,22 @@ def redeemer(campaign: int, good: int, cookies: list[str], origin: str) -> base.
         return base.request(conn, "POST", f"/api/play/{campaign}/mall/{good}/redeem", b"{}", headers)[0]
 
     return redeem
+
+
+def load_phases(args: argparse.Namespace, port: int, campaign: int, plain: int, cookies: list[str]) -> list[Any]:
+    """The hello, catalog and redeem phases, loaded by Python threads or by wrk (``--client``)."""
+    origin = f"http://{base.HOST}:{port}"
+    if args.client == "wrk":
+        mall = f"/api/play/{campaign}/mall"
+        redeem = f"{mall}/{plain}/redeem"
+        steps = [("hello", "GET", "/api/health"), ("catalog", "GET", mall), ("redeem", "POST", redeem)]
+        return [measure_wrk(name, origin, method, path, cookies, args.seconds, args.warmup, args.threads)
+                for name, method, path in steps]  # fmt: skip
+    return [
+        base.measure("hello", port, base.hello, args),
+        base.measure("catalog", port, catalog(campaign, cookies), args),
+        base.measure("redeem", port, redeemer(campaign, plain, cookies, origin), args),
+    ]
 
 
 def flash(
@@ -208,18 +230,14 @@ def main(argv: list[str] | None = None) -> int:
         cookies = base.sign_in(port, args.shoppers)
         shoppers = [f"bench-{i:04d}" for i in range(args.shoppers)]
         plain, flash_good = seed_mall(url, campaign, shoppers, points, args.units)
-        phases = [
-            base.measure("hello", port, base.hello, args),
-            base.measure("catalog", port, catalog(campaign, cookies), args),
-            base.measure("redeem", port, redeemer(campaign, plain, cookies, origin), args),
-        ]
+        phases = load_phases(args, port, campaign, plain, cookies)
         path = f"/api/play/{campaign}/mall/{flash_good}/redeem"
         statuses, seconds = flash(args, port, path, cookies, origin)
         truth = audit(url, campaign, flash_good, shoppers, points)
     kind = url.split(":", 1)[0]
     serving = f"--threads {args.server_threads}" if args.worker_class == "gthread" else "-k gevent"
     gate = "Redis gate" if args.redis else "no Redis (plain transaction)"
-    serving = f"gunicorn -w {args.workers} {serving}, {gate}"
+    serving = f"gunicorn -w {args.workers} {serving}, {gate}, client {args.client}"
     print(f"database={kind} shoppers={args.shoppers} threads={args.threads} {serving}")
     hello_rate = phases[0].summary()["rps"]
     figures: dict[str, object] = {"database": kind}

@@ -1,13 +1,17 @@
-"""What one wheel spin costs the server process: Python CPU, SQL statements, transactions, WAL bytes.
+"""What one wheel spin (or one mall request) costs the server process: Python CPU, SQL statements, transactions,
+WAL bytes.
 
 The app runs in this process (no HTTP server, no client threads competing for the CPU): N shoppers spin
 one after another through Flask's test client, each spin with a fresh Idempotency-Key, on a scratch
 PostgreSQL database (``--postgres``) or a SQLite file. Beside the spins it times ``GET /api/health`` the
 same way; on PostgreSQL it also reads what the spins cost the database (CPU of its processes, WAL bytes).
-``--profile`` adds the functions where the spin's CPU goes (cProfile, own time).
+``--profile`` adds the functions where the spin's CPU goes (cProfile, own time). ``--endpoint mall`` measures
+the mall's catalog (``GET /api/play/<c>/mall``, a campaign of ``--goods`` goods) instead of the spin, and
+``--endpoint redeem`` a redemption of one of them with a fresh key.
 
     .venv/bin/python bench/spin_profile.py --postgres
     .venv/bin/python bench/spin_profile.py --postgres --spins 500 --profile
+    .venv/bin/python bench/spin_profile.py --postgres --endpoint redeem --profile
 """
 
 from __future__ import annotations
@@ -37,6 +41,8 @@ from server import create_app
 from server.config import DEV_LAUNCH_KEY
 from server.launch import sign
 
+ENDPOINTS = ("spin", "mall", "redeem")
+
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -48,9 +54,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--profile", action="store_true", help="print where the spins' CPU goes")
     parser.add_argument("--json", action="store_true", help="also print one JSON line with the figures")
     parser.add_argument("--trace", type=int, default=0, metavar="N", help="print the statements of N spins")
+    parser.add_argument("--endpoint", choices=ENDPOINTS, default="spin", help="what is measured (default: spin)")
+    parser.add_argument("--goods", type=int, default=12, help="goods in the mall's catalog (max 200)")
     args = parser.parse_args(argv)
-    if not 1 <= args.spins <= 5000 or not 1 <= args.shoppers <= 1000:
-        parser.error("--spins 1-5000, --shoppers 1-1000")
+    if not 1 <= args.spins <= 5000 or not 1 <= args.shoppers <= 1000 or not 1 <= args.goods <= 200:
+        parser.error("--spins 1-5000, --shoppers 1-1000, --goods 1-200")
     return args
 
 
@@ -118,11 +126,7 @@ def main(argv: list[str] | None = None) -> int:
         campaign = prepare(url, environ)
         app = create_app({k: v for k, v in environ.items() if k.startswith(("CARNIVAL_", "DATABASE_", "SECRET_"))})
         clients = shoppers(app, args.shoppers)
-        path = f"/api/play/{campaign}/wheel/spin"
-
-        def spin(i: int) -> int:
-            headers = {"Idempotency-Key": f"profile-{uuid.uuid4().hex}", "Sec-Fetch-Site": "same-origin"}
-            return clients[i % len(clients)].post(path, headers=headers).status_code
+        spin = measured(args, url, campaign, clients)
 
         def hello(i: int) -> int:
             return clients[i % len(clients)].get("/api/health").status_code
@@ -159,6 +163,30 @@ def main(argv: list[str] | None = None) -> int:
             print(json.dumps(figures))
         app.extensions["carnival.engine"].dispose()
     return 0
+
+
+def measured(args: argparse.Namespace, url: str, campaign: int, clients: list[FlaskClient]) -> Callable[[int], int]:
+    """The call measured: a spin, a look at the mall's catalog, or a redemption (each shopper given the points for
+    every redemption of the run, the goods seeded with ample stock)."""
+    if args.endpoint == "spin":
+        path = f"/api/play/{campaign}/wheel/spin"
+    else:
+        from mall_flash import PRICE, seed_mall
+
+        external = [f"profile-{i:04d}" for i in range(len(clients))]
+        goods = [
+            seed_mall(url, campaign, external if n == 0 else [], PRICE * (args.spins + 60), 10**6)[0]
+            for n in range(max(1, args.goods // 2))
+        ]  # fmt: skip (two goods a seeding)
+        path = f"/api/play/{campaign}/mall" + (f"/{goods[0]}/redeem" if args.endpoint == "redeem" else "")
+    if args.endpoint == "mall":
+        return lambda i: clients[i % len(clients)].get(path).status_code
+
+    def post(i: int) -> int:
+        headers = {"Idempotency-Key": f"profile-{uuid.uuid4().hex}", "Sec-Fetch-Site": "same-origin"}
+        return clients[i % len(clients)].post(path, headers=headers, json={}).status_code
+
+    return post
 
 
 def report(

@@ -277,14 +277,17 @@ def _delivered_by(good: MallGood) -> str:
 
 
 def _answered(order: MallOrder) -> dict[str, Any]:
-    """The order as the shopper's answer (with its good's names and how it is delivered)."""
+    """The order as the shopper's answer (with its good's names and how it is delivered). The names come from the
+    catalog as read at most a second ago when the good is listed there (no transaction), else from the good."""
     db_session = db.session()
     with db_session.begin():
-        return _order(db_session, order)
+        listed = current_app.extensions["carnival.mall_catalogs"].goods(db_session, order.campaign_id)
+        good = next((g for g in listed if g.id == order.good_id), None)
+        return _order(db_session, order, good)
 
 
-def _order(db_session: Any, order: MallOrder) -> dict[str, Any]:
-    good = db_session.get(MallGood, order.good_id)
+def _order(db_session: Any, order: MallOrder, good: MallGood | None = None) -> dict[str, Any]:
+    good = good or db_session.get(MallGood, order.good_id)
     columns = ("id", "good_id", "quantity", "points", "cash_fen", "value_fen", "tier", "state", "delivered_by",
                "created_at", "settled_at")  # fmt: skip
     names = {"good_name": good.name, "good_name_en": good.name_en, "good_image": good.image} if good else {}
