@@ -12,6 +12,7 @@ from flask.testing import FlaskClient
 
 from server.message_worker import work_once
 from tests.conftest import Clock, add_campaign, launch_token, wheel_config
+from tests.e2e.audit_exports import run
 from tests.e2e.test_host_api import signed
 from tests.e2e.test_ops_api import staff
 
@@ -130,3 +131,17 @@ def test_bad_messages_and_moves_are_refused_in_words(app: Flask, clock: Clock) -
     upload = ops.post(f"/api/ops/segments/{segment}/members", data="u-1\n", content_type="text/csv")
     assert (upload.status_code, upload.json["error"]) == (409, "not_uploaded")
     assert [s["name"] for s in ops.get("/api/ops/segments").json] == ["所有人"]  # the refused one was not kept
+
+
+def test_the_worker_command_works_one_round_and_says_what_it_did(app: Flask, clock: Clock) -> None:
+    campaign = add_campaign(app, wheel_config())
+    ops = staff(app, "ops", "msg-cli")
+    shopper(app, "m-cli")
+    segment = ops.post("/api/ops/segments", json={"name": "所有人"}).json["id"]
+    made = ops.post(f"/api/ops/campaigns/{campaign}/messages",
+                    json={"name": "x", "segment_id": segment, "config": MESSAGE}).json["id"]  # fmt: skip
+    ops.post(f"/api/ops/messages/{made}/schedule")
+    first = run(app, "worker", "--once")
+    assert (first.exit_code, first.output.strip()) == (0, "batches 1, sent 0, failed 0")  # in-app: no gateway post
+    assert run(app, "worker", "--once").output.strip() == "batches 0, sent 0, failed 0"
+    assert ops.get(f"/api/ops/campaigns/{campaign}/messages").json[0]["deliveries"] == {"sent": 1}
