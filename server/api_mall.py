@@ -17,7 +17,7 @@ from sqlalchemy.exc import OperationalError
 
 from economy import ledger
 from economy.errors import Refusal
-from economy.mall.catalog import discount_percent, orders_of, shown, usage
+from economy.mall.catalog import discount_percent, orders_of, shown, stock_left, usage
 from economy.mall.models import MallGood, MallOrder
 from economy.mall.pricing import TIER_RANKS
 from economy.mall.redeem import RedeemRequest, cancel, issued_reward, redeem_placing
@@ -122,8 +122,9 @@ def mall(campaign_id: int, user: User) -> dict[str, Any]:
         held, expiring = ledger.points_held(db_session, user.id, now, now + timedelta(days=EXPIRING_DAYS))
         used = usage(db_session, campaign_id, user.id, local_day(now, campaign.timezone))
         listed = current_app.extensions["carnival.mall_catalogs"].goods(db_session, campaign_id)
+        left = stock_left(db_session, campaign_id)  # the rest as read within the second; the stock as it is now
         return {
-            "goods": [_good(shown(g, user.tier, now), used.get(g.id, (0, 0))) for g in listed],
+            "goods": [_good(shown(g, user.tier, now, left.get(g.id)), used.get(g.id, (0, 0))) for g in listed],
             "timezone": campaign.timezone,
             "points": held,
             "points_expiring": expiring,
@@ -267,7 +268,8 @@ def _good(seen: Any, used: tuple[int, int]) -> dict[str, Any]:
     columns = ("id", "name", "name_en", "kind", "category", "image", "cash_fen", "value_fen", "stock_left",
                "daily_limit", "total_limit", "starts_at", "ends_at")  # fmt: skip
     tiers = {rank: tier for tier, rank in TIER_RANKS.items()}
-    return {**{c: getattr(good, c) for c in columns}, "points": seen.points, "list_points": good.points_price,
+    left = {"stock_left": seen.stock_left} if seen.stock_left is not None else {}
+    return {**{c: getattr(good, c) for c in columns}, **left, "points": seen.points, "list_points": good.points_price,
             "sale": seen.sale, "tier_allowed": seen.tier_allowed, "min_tier": tiers.get(good.min_tier_rank, "normal"),
             "used_today": used[0], "used_total": used[1], "delivered_by": _delivered_by(good)}  # fmt: skip
 

@@ -23,6 +23,7 @@ class Shown:
     points: int
     sale: str  # "on_sale", "coming" (its window has not opened), "ended", "sold_out"
     tier_allowed: bool
+    stock_left: int | None = None  # as read afresh, when it was
 
 
 def goods(session: Session, campaign_id: int) -> list[MallGood]:
@@ -34,7 +35,8 @@ def goods(session: Session, campaign_id: int) -> list[MallGood]:
 class RecentCatalogs:
     """Each campaign's goods as read at most ``seconds`` ago, shared by a server process's requests: the catalog
     is read many times a second, its goods change rarely, and what it shows is not what a redemption relies on
-    (that reads the good afresh under its locks). The goods kept are detached copies, read-only."""
+    (that reads the good afresh under its locks). The goods kept are detached copies, read-only; their stock is
+    read afresh by :func:`stock_left` where shoppers see it."""
 
     def __init__(self, seconds: float) -> None:
         self.seconds = seconds
@@ -61,15 +63,22 @@ class RecentCatalogs:
             self._read.pop(campaign_id, None)
 
 
-def shown(good: MallGood, tier: str, now: datetime) -> Shown:
-    """``good`` for a shopper of ``tier`` at ``now``."""
+def shown(good: MallGood, tier: str, now: datetime, stock_left: int | None = None) -> Shown:
+    """``good`` for a shopper of ``tier`` at ``now`` (with ``stock_left`` as read since, if given)."""
+    left = good.stock_left if stock_left is None else stock_left
     if good.starts_at and now < good.starts_at:
         sale = "coming"
     elif good.ends_at and now >= good.ends_at:
         sale = "ended"
     else:
-        sale = "on_sale" if good.stock_left > 0 else "sold_out"
-    return Shown(good, price(good.points_price, tier), sale, tier_rank(tier) >= good.min_tier_rank)
+        sale = "on_sale" if left > 0 else "sold_out"
+    return Shown(good, price(good.points_price, tier), sale, tier_rank(tier) >= good.min_tier_rank, stock_left)
+
+
+def stock_left(session: Session, campaign_id: int) -> dict[int, int]:
+    """Each of the campaign's goods' stock left as committed (one light query beside the catalog kept)."""
+    query = select(MallGood.id, MallGood.stock_left).where(MallGood.campaign_id == campaign_id)
+    return {good_id: left for good_id, left in session.execute(query)}
 
 
 def discount_percent(tier: str) -> int:
