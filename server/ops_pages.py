@@ -44,3 +44,10 @@ def mall_page(campaign_id: int) -> tuple[str, int]:
     """The points mall's catalog (积分商城): the goods with stock and redemptions refreshed live, the good form
     (add, edit, image preview), and the mall report with its CSV."""
     return _page("ops/mall.html", campaign_id=campaign_id)
+
+
+@bp.get("/campaigns/<int:campaign_id>/messages")
+def messages_page(campaign_id: int) -> tuple[str, int]:
+    """Campaign messages (活动推送): the segments (rules or an uploaded CSV) with their preview, the campaign's
+    messages (write, schedule, pause, resume, stop, resend dead letters) and a message's funnel with its CSV."""
+    return _page("ops/messages.html", campaign_id=campaign_id)

@@ -199,7 +199,8 @@ def mall_orders_page(campaign_id: int) -> str | tuple[str, int]:
 def _campaign_page(template: str, campaign_id: int, game: str | None = None, **context: str) -> str | tuple[str, int]:
     """A page of a published campaign (``context`` for its template), or the error page (404) naming the unknown
     campaign (or, for the check-in, Monopoly and share pages, the game the campaign does not have). A game's page
-    gets tabs to the campaign's game pages when it has more than one."""
+    gets tabs to the campaign's game pages when it has more than one; every page gets the top bar's bell to the
+    shopper's messages (:func:`inbox_page`), back to this campaign."""
     try:
         find_campaign(campaign_id)
     except ApiError as error:
@@ -210,7 +211,8 @@ def _campaign_page(template: str, campaign_id: int, game: str | None = None, **c
         return render_template("play/error.html", code="game_not_found", message=message), 404
     tabs = [{"game": key, "url": url_for(GAME_PAGES[key], campaign_id=campaign_id)} for key in games]
     shown = tabs if len(tabs) > 1 else []
-    return render_template(template, campaign_id=campaign_id, game=game, game_tabs=shown, **context)
+    inbox = url_for("pages.inbox_page", campaign=campaign_id)  # the top bar's bell: the shopper's messages
+    return render_template(template, campaign_id=campaign_id, game=game, game_tabs=shown, inbox_url=inbox, **context)
 
 
 @bp.get("/play/wallet")
@@ -222,6 +224,16 @@ def wallet_page() -> str:
     back = url_for(GAME_PAGES[games[0]], campaign_id=campaign_id) if games else None
     mall = url_for("pages.mall_page", campaign_id=campaign_id) if campaign_id and _mall_open(campaign_id) else None
     return render_template("play/wallet.html", campaign_id=campaign_id, back_url=back, mall_url=mall)
+
+
+@bp.get("/play/inbox")
+def inbox_page() -> str:
+    """The shopper's campaign messages (活动消息), newest first, each opening its campaign page, and the switch that
+    stops them; ``?campaign=ID`` links back to that campaign's first game page."""
+    campaign_id = request.args.get("campaign", type=int)
+    games = _campaign_games(campaign_id) if campaign_id else []
+    back = url_for(GAME_PAGES[games[0]], campaign_id=campaign_id) if games else None
+    return render_template("play/inbox.html", back_url=back)
 
 
 def _mall_open(campaign_id: int) -> bool:

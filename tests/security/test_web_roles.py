@@ -111,6 +111,7 @@ ACCESS = {
     "pages.mall_page": "everyone",  # the points mall's pages; their data comes from the shopper API
     "pages.mall_good_page": "everyone",
     "pages.mall_orders_page": "everyone",
+    "pages.inbox_page": "everyone",  # the shopper's messages; their data comes from the shopper API
     "pages.launch": "launch_token",
     "pages.vendor": "everyone",
     "static": "everyone",
@@ -134,6 +135,7 @@ ACCESS = {
     "ops_pages.editor_page": "ops_page",
     "ops_pages.dashboard_page": "ops_page",
     "ops_pages.mall_page": "ops_page",
+    "ops_pages.messages_page": "ops_page",
     "audit_pages.workspace_page": "audit_page",
     "host.user_coupons": "host_signed",
     "host.redeem": "host_signed",

@@ -53,6 +53,8 @@ SOURCES = [
     "server/api_ops_planning.py",
     "server/api_ops_share.py",
     "server/api_ops_mall.py",
+    "server/api_ops_messages.py",
+    "games/messages/admin.py",  # its refusals reach the console through server/api_ops_messages.py
     "server/errors.py",
     "server/idempotency.py",
     "economy/limits.py",  # its ValueErrors reach the console as publish refusals (budget, stock)

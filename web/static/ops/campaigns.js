@@ -72,6 +72,7 @@ function row(c) {
         ? el("a", { href: `/play/${c.id}/rules`, class: "button small ghost", target: "_blank" }, t("list.rules"))
         : null,
       el("a", { href: `${editor}/mall`, class: "button small", "data-testid": "mall-link" }, t("mall.link")),
+      el("a", { href: `${editor}/messages`, class: "button small", "data-testid": "push-link" }, t("push.link")),
     ),
   );
 }

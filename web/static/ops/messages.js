@@ -1,10 +1,12 @@
 // The ops console's texts in Chinese (the default) and English, by key; {name} marks a placeholder.
 // Field labels ("field.<name>") fall back to the field's own name, so a game registered later shows
 // its form before anyone translates it. The board's and its tasks' texts are in messages-board.js, the dashboard's
-// share panel's in messages-share.js, the points mall page's in messages-mall.js.
+// share panel's in messages-share.js, the points mall page's in messages-mall.js, the campaign messages page's (活动推送)
+// in messages-push.js.
 
 import { BOARD_MESSAGES } from "./messages-board.js";
 import { MALL_MESSAGES } from "./messages-mall.js";
+import { PUSH_MESSAGES } from "./messages-push.js";
 import { SHARE_MESSAGES } from "./messages-share.js";
 
 export const MESSAGES = {
@@ -395,6 +397,7 @@ export const MESSAGES = {
     ...BOARD_MESSAGES.zh,
     ...SHARE_MESSAGES.zh,
     ...MALL_MESSAGES.zh,
+    ...PUSH_MESSAGES.zh,
   },
   en: {
     "app.title": "Carnival Ops Console",
@@ -777,5 +780,6 @@ export const MESSAGES = {
     ...BOARD_MESSAGES.en,
     ...SHARE_MESSAGES.en,
     ...MALL_MESSAGES.en,
+    ...PUSH_MESSAGES.en,
   },
 };

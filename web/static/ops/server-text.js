@@ -310,6 +310,21 @@ const TEMPLATES = [
     en: "the stock left is now {now}, not {was}: reload",
     zh: "剩余库存已变为 {now}（你打开时是 {was}），未保存：请重新加载库存后再保存",
   },
+  // server/api_ops_messages.py and games/messages/admin.py (campaign messages: segments, messages, their moves)
+  { en: "no segment {id}", zh: "人群 {id} 不存在" },
+  { en: "no message {id}", zh: "推送 {id} 不存在" },
+  { en: "only a draft may be edited: this message is being sent", zh: "只有草稿可以修改：这条推送已开始发送" },
+  {
+    en: "a message that is {state} cannot be told to {action}",
+    zh: "这条推送当前为「{state}」，不能{action}",
+    params: { state: label("push.state"), action: label("push.verb") },
+  },
+  {
+    en: "this segment is defined by rules: upload into an uploaded segment",
+    zh: "这个人群按规则圈选，不能上传名单：请上传到「上传名单」类型的人群",
+  },
+  { en: "line {line}: a host user id is 1-64 printable characters", zh: "第 {line} 行：主站用户 ID 须为 1-64 个可打印字符" },
+  { en: "send 1 to {max} host user ids, one per line", zh: "请上传 1 到 {max} 个主站用户 ID，每行一个" },
   // games/insight/simulate_limits.py
   {
     en: "this simulation needs {runs} runs x {days} days x {prizes} prizes = {steps} steps; at most {max} are allowed: use at most {fit} runs, or fewer days",
