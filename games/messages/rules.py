@@ -108,10 +108,10 @@ def check_template(text: str) -> None:
     """:raises ValueError: naming an unknown variable, or for a malformed template (a lone brace)."""
     parts = list(string.Formatter().parse(text))
     if any(name is not None and (spec or conversion) for _, name, spec, conversion in parts):
-        raise ValueError("write a variable as {name}, without a format")
+        raise ValueError("write a variable as its name in braces, without a format")
     unknown = {name for _, name, _, _ in parts if name is not None} - set(TEMPLATE_VARIABLES)
     if unknown:
-        raise ValueError(f"unknown variable {{{sorted(unknown)[0]}}}: use {', '.join(TEMPLATE_VARIABLES)}")
+        raise ValueError(f"unknown variable {sorted(unknown)[0]!r}: use name, points or expiring_points")
 
 
 def render(text: str, values: dict[str, object]) -> str:

@@ -117,7 +117,8 @@ def test_bad_messages_and_moves_are_refused_in_words(app: Flask, clock: Clock) -
     bad = ops.post(url, json={"name": "x", "segment_id": segment,
                               "config": {**MESSAGE, "title": {"zh": "{nam}"}, "window": "19-21"}})  # fmt: skip
     assert bad.status_code == 422
-    assert "unknown variable {nam}" in str(bad.json) and "HH:MM-HH:MM" in str(bad.json)
+    assert bad.json["fields"]["config.title.zh"] == ["unknown variable 'nam': use name, points or expiring_points"]
+    assert "HH:MM-HH:MM" in bad.json["fields"]["config.window"][0]
     missing = ops.post(url, json={"name": "x", "segment_id": 999, "config": MESSAGE})
     assert (missing.status_code, missing.json["error"]) == (404, "not_found")
     made = ops.post(url, json={"name": "x", "segment_id": segment, "config": MESSAGE}).json["id"]

@@ -55,6 +55,8 @@ SOURCES = [
     "server/api_ops_mall.py",
     "server/api_ops_messages.py",
     "games/messages/admin.py",  # its refusals reach the console through server/api_ops_messages.py
+    "games/messages/config.py",  # a message's and a segment's fields
+    "games/messages/rules.py",  # a template's variables, reaching the console through the config's fields
     "server/errors.py",
     "server/idempotency.py",
     "economy/limits.py",  # its ValueErrors reach the console as publish refusals (budget, stock)

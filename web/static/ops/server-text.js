@@ -325,6 +325,19 @@ const TEMPLATES = [
   },
   { en: "line {line}: a host user id is 1-64 printable characters", zh: "第 {line} 行：主站用户 ID 须为 1-64 个可打印字符" },
   { en: "send 1 to {max} host user ids, one per line", zh: "请上传 1 到 {max} 个主站用户 ID，每行一个" },
+  // games/messages/config.py and rules.py (a message's and a segment's fields)
+  { en: "a variant is named by 1-16 letters, digits, - or _", zh: "版本名为 1-16 个字母、数字、- 或 _" },
+  { en: "write the window as HH:MM-HH:MM, e.g. 19:00-21:00", zh: "发送时段请写成 HH:MM-HH:MM，例如 19:00-21:00" },
+  {
+    en: "a link inside the campaign's page: ?query, #part or /path (no other site)",
+    zh: "链接须在活动页面之内：?参数、#锚点或 /路径（不能是其他网站）",
+  },
+  { en: "each variant needs its own name", zh: "每个版本的名字不能重复" },
+  { en: "name each channel once", zh: "每个渠道只能选一次" },
+  { en: "a check-in streak rule names the campaign and the days", zh: "连续签到条件须同时填写签到活动和天数" },
+  { en: "write a variable as its name in braces, without a format", zh: "变量请写成花括号里的变量名，不带格式" },
+  { en: "unknown variable {name}: use name, points or expiring_points", zh: "未知变量 {name}：可用 name、points 或 expiring_points" },
+  { en: "not HH:MM-HH:MM: {text}", zh: "不是 HH:MM-HH:MM 格式：{text}" },
   // games/insight/simulate_limits.py
   {
     en: "this simulation needs {runs} runs x {days} days x {prizes} prizes = {steps} steps; at most {max} are allowed: use at most {fit} runs, or fewer days",
