@@ -120,9 +120,9 @@ def _order_conditions(rules: dict[str, Any], now: datetime) -> list[Any]:
         conditions.append(~exists().where(paid))
     if rules.get("orders") == "some":
         conditions.append(exists().where(paid))
-    if "min_orders" in rules:
-        counted = select(func.count()).where(paid).scalar_subquery()
-        conditions.append(counted >= rules["min_orders"])
+    if "min_orders" in rules:  # the buyers counted once, not an order count per shopper
+        buyers = select(HostEvent.user).where(HostEvent.type == ORDER_TYPE).group_by(HostEvent.user)
+        conditions.append(User.external_id.in_(buyers.having(func.count() >= rules["min_orders"])))
     if rules.get("categories"):
         in_category = and_(paid, HostEvent.category.in_(rules["categories"]))
         if "categories_within_days" in rules:

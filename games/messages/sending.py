@@ -48,20 +48,24 @@ def idempotency_id(delivery_id: int) -> str:
 
 
 def claim_due(session: Session, now: datetime, limit: int) -> Claim:
-    """Lease up to ``limit`` due deliveries (queued, their next try due, no live lease) to a new token."""
+    """Lease up to ``limit`` due deliveries (queued, their next try due, no live lease, their message sending) to a
+    new token: the ids are chosen first (on PostgreSQL locked, skipping rows another worker holds), then leased by
+    id, the conditions checked again."""
     free = or_(Delivery.lease_until.is_(None), Delivery.lease_until <= now)
     due = (Delivery.state == "queued", Delivery.next_attempt_at <= now, free)
-    sending = Message.state.in_(SENDING)
     chosen = (
-        select(Delivery.id).join(Message, Message.id == Delivery.message_id).where(*due, sending)
+        select(Delivery.id).join(Message, Message.id == Delivery.message_id).where(*due, Message.state.in_(SENDING))
         .order_by(Delivery.next_attempt_at, Delivery.id).limit(limit)
     )  # fmt: skip
     if is_postgresql(session):
-        chosen = chosen.with_for_update(skip_locked=True)
+        chosen = chosen.with_for_update(skip_locked=True, of=Delivery)
+    ids = list(session.scalars(chosen))
     claim = Claim(secrets.token_hex(8), now + LEASE, [])
+    if not ids:
+        return claim
     leased = session.execute(
         update(Delivery)
-        .where(Delivery.id.in_(chosen.scalar_subquery()), *due)
+        .where(Delivery.id.in_(ids), *due)
         .values(lease=claim.token, lease_until=claim.until)
         .returning(Delivery.id)
         .execution_options(synchronize_session=False)
@@ -76,11 +80,14 @@ def outgoing(session: Session, ids: list[int], personal: Personal) -> list[dict[
         select(Delivery, Message).join(Message, Message.id == Delivery.message_id).where(Delivery.id.in_(ids))
     ).all()
     values = personal(sorted({d.user_id for d, _ in rows if d.user_id is not None}))
-    return [_item(delivery, message, values.get(delivery.user_id or 0, {})) for delivery, message in rows]
+    configs = {message.id: json.loads(message.config_json) for _, message in rows}
+    return [
+        _item(delivery, message, configs[message.id], values.get(delivery.user_id or 0, {}))
+        for delivery, message in rows
+    ]
 
 
-def _item(delivery: Delivery, message: Message, values: dict[str, object]) -> dict[str, Any]:
-    config = json.loads(message.config_json)
+def _item(delivery: Delivery, message: Message, config: dict[str, Any], values: dict[str, object]) -> dict[str, Any]:
     variant = next(v for v in config["variants"] if v["key"] == delivery.variant)
     channels = [channel for channel in config["channels"] if channel in GATEWAY_CHANNELS]
     wording = {

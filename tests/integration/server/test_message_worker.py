@@ -23,9 +23,10 @@ from games.messages.admin import create_message, create_segment, move
 from games.messages.funnel import funnel
 from games.messages.inbox import receipts
 from games.messages.models import ContactDay, Delivery, Message, OptOut
+from games.messages.sending import claim_due
 from server.api_host import SIGNATURE_HEADER, TIMESTAMP_HEADER, sign_request
 from server.config import DEV_HOST_SECRET
-from server.message_worker import Round, gateway_of, work_once
+from server.message_worker import Round, gateway_of, make_due_batches, policy_of, work_once
 from server.models import User
 from tests.conftest import Clock, add_campaign, build_app, wheel_config
 
@@ -250,3 +251,15 @@ def test_a_guard_pauses_the_send_when_a_batch_is_not_delivered_and_resume_goes_o
     with message_app.extensions["carnival.sessions"]() as session:
         message = session.get(Message, message_id)
         assert message is not None and (message.state, message.note) == ("paused", "batch 2: 0% delivered, under 50%")
+
+
+def test_a_claim_takes_at_most_its_limit_of_a_large_fresh_batch(message_app: Flask, clock: Clock) -> None:
+    add_shoppers(message_app, 3000, clock.now)
+    new_message(message_app, clock.now, batch_size=3000)
+    with message_app.extensions["carnival.sessions"]() as session:
+        make_due_batches(session, clock.now, policy_of(message_app))  # 3,000 queued, the table's statistics stale
+        with session.begin():
+            first = claim_due(session, clock.now, 200)
+        with session.begin():
+            second = claim_due(session, clock.now, 200)
+    assert len(first.ids) == len(second.ids) == 200 and not set(first.ids) & set(second.ids)
