@@ -311,8 +311,15 @@ def _message_or_404(message_id: int) -> Message:
 
 def _csv_ids(text: str) -> list[str]:
     """The host user ids of an uploaded CSV (first column; a ``user`` header skipped). :raises ApiError: 422."""
+    try:
+        return _ids_of(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
+    except csv.Error as error:
+        raise ApiError(422, "invalid_csv", f"the file is not a CSV of host user ids: {error}") from error
+
+
+def _ids_of(rows: Any) -> list[str]:
     ids = []
-    for number, row in enumerate(csv.reader(io.StringIO(text.lstrip("\ufeff"))), start=1):
+    for number, row in enumerate(rows, start=1):
         value = row[0].strip() if row else ""
         if not value or (number == 1 and value.lower() in ("user", "user_id", "host_user_id")):
             continue

@@ -16,14 +16,14 @@ from typing import Any
 
 from flask import Flask
 from sqlalchemy import select
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session
 
 from economy import ledger
 from games.messages.batches import BatchMade, due_messages, make_batch
 from games.messages.models import Message, Segment
 from games.messages.rules import DailyHours, SendPolicy
-from games.messages.sending import claim_due, outgoing, postpone_quiet, settle
+from games.messages.sending import claim_due, hold_back, outgoing, postpone_quiet, settle
 from games.models import Campaign
 from server.models import User
 from server.push_gateway import PushGateway
@@ -34,6 +34,10 @@ CHUNK = 200
 """Deliveries per post to the gateway."""
 MAX_CHUNKS = 100
 """Chunks one round sends at most (the round then ends, so batches that fell due are made)."""
+ROUND_SECONDS = 45.0
+"""How long one round posts at most: its clock reading (leases, quiet hours) stays within a minute of the truth."""
+RETRY_AFTER_ERROR = 10.0
+"""Seconds a worker waits after a round failed on the database (a restart, a failover) before the next."""
 EXPIRING_DAYS = 30
 
 
@@ -92,14 +96,19 @@ def make_due_batches(session: Session, now: datetime, policy: SendPolicy) -> lis
 
 
 def send_due(session: Session, now: datetime, policy: SendPolicy, gateway: PushGateway, done: Round) -> None:
-    """Post due deliveries chunk by chunk until none is due (or :data:`MAX_CHUNKS`)."""
+    """Post due deliveries chunk by chunk until none is due, :data:`MAX_CHUNKS` were posted, or the round has run
+    :data:`ROUND_SECONDS` (well inside a lease: what a round claims at ``now`` is posted while its lease holds)."""
+    started = time.monotonic()
     for _ in range(MAX_CHUNKS):
+        if time.monotonic() - started > ROUND_SECONDS:
+            return
         with session.begin():
             claim = claim_due(session, now, CHUNK)
         if not claim.ids:
             return
         with session.begin():
             held = postpone_quiet(session, claim, now, policy, _campaign_zones(session))
+            held = hold_back(session, claim, held)
             items = outgoing(session, held, _personal(session, now))
         posted = gateway.post(items) if items else None
         with session.begin():
@@ -118,10 +127,15 @@ def run(app: Flask, interval: float, rounds: int | None = None) -> None:
     try:
         while rounds is None or count < rounds:
             started = time.monotonic()
-            done = work_once(app, app.extensions["carnival.clock"](), gateway)
+            count += 1
+            try:
+                done = work_once(app, app.extensions["carnival.clock"](), gateway)
+            except (OperationalError, DBAPIError) as error:  # the database went away: the rows say where to go on
+                log.warning("round failed on the database, again in %.0f s: %s", RETRY_AFTER_ERROR, error.orig)
+                time.sleep(RETRY_AFTER_ERROR)
+                continue
             if done.batches or done.sent or done.failed:
                 log.info("batches %d, sent %d, failed %d", len(done.batches), done.sent, done.failed)
-            count += 1
             time.sleep(max(0.0, interval - (time.monotonic() - started)))
     finally:
         if gateway is not None:

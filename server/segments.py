@@ -25,7 +25,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, and_, exists, false, func, insert, or_, select
+from sqlalchemy import ARRAY, Integer, Select, and_, any_, bindparam, distinct, exists, false, func, insert, or_, select
 from sqlalchemy.orm import Session
 
 from games.checkin.calendar import current_streak
@@ -122,7 +122,8 @@ def _order_conditions(rules: dict[str, Any], now: datetime) -> list[Any]:
         conditions.append(exists().where(paid))
     if "min_orders" in rules:  # the buyers counted once, not an order count per shopper
         buyers = select(HostEvent.user).where(HostEvent.type == ORDER_TYPE).group_by(HostEvent.user)
-        conditions.append(User.external_id.in_(buyers.having(func.count() >= rules["min_orders"])))
+        orders = func.count(distinct(HostEvent.subject))  # an order sent to several campaigns counts once
+        conditions.append(User.external_id.in_(buyers.having(orders >= rules["min_orders"])))
     if rules.get("categories"):
         in_category = and_(paid, HostEvent.category.in_(rules["categories"]))
         if "categories_within_days" in rules:
@@ -147,7 +148,10 @@ def _streak_condition(session: Session, rules: dict[str, Any], now: datetime) ->
     )
     wanted = rules["checkin_streak_at_least"]
     users = [user_id for user_id, text in states if _streak(text, today) >= wanted]
-    return [User.id.in_(users)]
+    if session.get_bind().dialect.name == "postgresql":  # one array parameter, however many shoppers
+        return [User.id == any_(bindparam("streak_users", users, type_=ARRAY(Integer)))]
+    listed = func.json_each(json.dumps(users)).table_valued("value")
+    return [User.id.in_(select(listed.c.value))]
 
 
 def _streak(state_json: str, today: date) -> int:

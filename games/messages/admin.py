@@ -2,7 +2,9 @@
 
 A message is written while a ``draft``; ``schedule`` starts its send (its first batch at its start, or now);
 ``pause`` holds both the batches and the deliveries queued (``resume`` goes on); ``stop`` ends the send for good:
-no more batches, and the deliveries still queued are ``stopped``. Every function runs inside the caller's
+no more batches, and the deliveries still queued are ``stopped`` (those a worker is posting at that moment are
+its to settle: sent if the gateway took them, else stopped). A send ``done`` may still be paused or stopped while
+deliveries of it wait for a retry. Every function runs inside the caller's
 transaction and raises :class:`MessageRefusal` for what cannot be done."""
 
 from __future__ import annotations
@@ -12,14 +14,16 @@ from datetime import datetime
 from typing import Any
 
 from marshmallow import ValidationError
-from sqlalchemy import update
+from sqlalchemy import or_, update
 from sqlalchemy.orm import Session
 
 from economy.db import is_postgresql
 from games.messages.config import MessageConfigSchema, SegmentRulesSchema
 from games.messages.models import Delivery, Message, Segment
 
-MOVES = {"schedule": ("draft",), "pause": ("scheduled",), "resume": ("paused",), "stop": ("scheduled", "paused")}
+MOVES = {"schedule": ("draft",), "pause": ("scheduled", "done"), "resume": ("paused",),
+         "stop": ("scheduled", "paused", "done")}  # fmt: skip
+"""What each move may start from: a send ``done`` (every batch made) may still have deliveries queued."""
 
 
 class MessageRefusal(Exception):
@@ -85,9 +89,10 @@ def move(session: Session, message_id: int, action: str, now: datetime) -> Messa
     if action == "resume":  # ops saw the guard's note: the next batch goes out
         message.next_batch_at, message.note = max(now, message.next_batch_at or now), None
     if action == "stop":
+        unleased = or_(Delivery.lease_until.is_(None), Delivery.lease_until <= now)  # a worker's: it settles them
         session.execute(
             update(Delivery)
-            .where(Delivery.message_id == message.id, Delivery.state == "queued")
+            .where(Delivery.message_id == message.id, Delivery.state == "queued", unleased)
             .values(state="stopped", lease=None, lease_until=None)
             .execution_options(synchronize_session=False)
         )

@@ -100,6 +100,9 @@ class MessageConfigSchema(Schema):
             raise ValidationError("each variant needs its own name", "variants")
         if len(set(data.get("channels", []))) != len(data.get("channels", [])):
             raise ValidationError("name each channel once", "channels")
+        guard = data.get("guard")
+        if guard and guard["stage"] == "delivered" and not GATEWAY_CHANNELS & set(data.get("channels", [])):
+            raise ValidationError("in-app messages get no delivery receipts: guard on opened or visited", "guard")
 
 
 class SegmentRulesSchema(Schema):

@@ -5,6 +5,7 @@ there), opting out and back in; and the host's receipts (delivered, opened by a 
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -20,6 +21,7 @@ from games.messages.sending import IDEMPOTENCY_PREFIX, link
 SHOWN_STATES = ("queued", "sent", "dead")
 """A delivery in these states was meant for the member: the inbox shows it (the gateway's fate aside)."""
 INBOX_SIZE = 50
+DELIVERY_NUMBER = re.compile(r"[0-9]{1,18}")
 
 
 @dataclass(frozen=True)
@@ -85,13 +87,16 @@ def mark(session: Session, delivery_id: int, external_id: str, user_id: int, sta
 
 def receipts(session: Session, items: list[dict[str, str]], now: datetime) -> dict[str, str]:
     """The host's receipts: ``{"id": "carnival-msg-N", "status": "delivered" | "opened"}``; per id, ``recorded``
-    or ``unknown``. An opened message was delivered; a receipt again changes nothing."""
+    or ``unknown``. An opened message was delivered, a delivered one was sent (even if the gateway's answer to
+    Carnival was lost and it waits for a retry); a receipt again changes nothing."""
     results = {}
     for item in items:
         delivery = _by_idempotency_id(session, item["id"])
         if delivery is None or delivery.state not in SHOWN_STATES:
             results[item["id"]] = "unknown"
             continue
+        if delivery.state != "sent":  # the gateway had it after all (its answer to Carnival was lost)
+            delivery.state, delivery.sent_at, delivery.lease, delivery.lease_until = "sent", now, None, None
         delivery.delivered_at = delivery.delivered_at or now
         if item["status"] == "opened":
             delivery.opened_at = delivery.opened_at or now
@@ -101,7 +106,7 @@ def receipts(session: Session, items: list[dict[str, str]], now: datetime) -> di
 
 def _by_idempotency_id(session: Session, text: str) -> Delivery | None:
     number = text.removeprefix(IDEMPOTENCY_PREFIX)
-    if number == text or not number.isdigit() or len(number) > 18:
+    if number == text or not DELIVERY_NUMBER.fullmatch(number):
         return None
     return session.get(Delivery, int(number))
 

@@ -15,13 +15,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from economy.db import is_postgresql
 from games.messages.config import GATEWAY_CHANNELS
-from games.messages.models import Delivery, Message
+from games.messages.models import Delivery, Message, OptOut
 from games.messages.rules import DailyHours, SendPolicy, gives_up, next_send_time, render, retry_delay
 
 LEASE = timedelta(minutes=2)
@@ -117,22 +118,21 @@ def _wording(
 
 
 def link(campaign_id: int, suffix: str, delivery_id: int) -> str:
-    """The campaign page the message opens (with ``suffix``), marked with the delivery so the visit is counted."""
-    path, _, fragment = suffix.partition("#")
-    query = path if path.startswith("?") else ""
-    extra = "" if query else path
-    marker = f"{'&' if query else '?'}msg={delivery_id}"
-    return f"/play/{campaign_id}{extra}{query}{marker}" + (f"#{fragment}" if fragment else "")
+    """The campaign page the message opens (``suffix``: ``?query``, ``#part`` or ``/path`` with either), marked
+    with the delivery so the visit is counted."""
+    parts = urlsplit(f"/play/{campaign_id}{suffix}")
+    query = "&".join(part for part in (parts.query, f"msg={delivery_id}") if part)
+    return urlunsplit(("", "", parts.path, query, parts.fragment))
 
 
 def settle(session: Session, claim: Claim, taken: list[int], failed: dict[int, str], now: datetime) -> None:
     """Record what the gateway said of the claim's deliveries: ``taken`` are sent; each of ``failed`` (id: why)
     is tried again later, or dead after 6 hours of failing. Deliveries whose lease this claim lost are left."""
     mine = (Delivery.lease == claim.token, Delivery.state == "queued")
-    if taken:  # posted: sent, even if the message was stopped meanwhile
+    if taken:  # posted (a stop leaves leased deliveries to their worker)
         session.execute(
             update(Delivery)
-            .where(Delivery.id.in_(taken), Delivery.lease == claim.token, Delivery.state.in_(("queued", "stopped")))
+            .where(Delivery.id.in_(taken), *mine)
             .values(
                 state="sent",
                 sent_at=now,
@@ -143,11 +143,18 @@ def settle(session: Session, claim: Claim, taken: list[int], failed: dict[int, s
             )
             .execution_options(synchronize_session=False)
         )
+    stopped = set(
+        session.scalars(
+            select(Delivery.id).join(Message).where(Delivery.id.in_(list(failed)), Message.state == "stopped")
+        )
+    )
     for delivery in session.scalars(select(Delivery).where(Delivery.id.in_(list(failed)), *mine)):
         delivery.attempts += 1
         delivery.lease, delivery.lease_until, delivery.last_error = None, None, failed[delivery.id][:200]
         delivery.failing_since = delivery.failing_since or now
-        if gives_up(delivery.failing_since, now):
+        if delivery.id in stopped:  # the message was stopped while this try was out
+            delivery.state, delivery.next_attempt_at = "stopped", None
+        elif gives_up(delivery.failing_since, now):
             delivery.state, delivery.next_attempt_at = "dead", None
         else:
             delivery.next_attempt_at = now + retry_delay(delivery.attempts)
@@ -176,6 +183,29 @@ def postpone_quiet(
             .execution_options(synchronize_session=False)
         )
     return sorted(held)
+
+
+def hold_back(session: Session, claim: Claim, ids: list[int]) -> list[int]:
+    """Of the claim's deliveries ``ids``, keep those still to post now: a member who opted out since their batch is
+    ``opted_out``; a delivery whose message was stopped since the claim is ``stopped``, one paused is left queued
+    for the resume."""
+    rows = session.execute(
+        select(Delivery.id, Delivery.external_id, Message.state).join(Message).where(Delivery.id.in_(ids))
+    ).all()
+    opted = set(session.scalars(select(OptOut.external_id).where(OptOut.external_id.in_({r[1] for r in rows}))))
+    fates: dict[str, list[int]] = {"keep": [], "opted_out": [], "stopped": [], "queued": []}
+    for delivery_id, external_id, state in rows:
+        fate = "opted_out" if external_id in opted else "keep" if state in SENDING else state
+        fates.get(fate, fates["queued"]).append(delivery_id)
+    for state in ("opted_out", "stopped", "queued"):
+        if fates[state]:
+            session.execute(
+                update(Delivery)
+                .where(Delivery.id.in_(fates[state]), Delivery.lease == claim.token, Delivery.state == "queued")
+                .values(state=state, lease=None, lease_until=None)
+                .execution_options(synchronize_session=False)
+            )
+    return sorted(fates["keep"])
 
 
 def send_again(session: Session, message_id: int, now: datetime) -> int:

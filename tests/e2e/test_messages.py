@@ -85,8 +85,14 @@ def test_an_uploaded_segment_takes_a_csv_and_the_host_reports_receipts_and_order
     receipts = signed(host, "POST", "/api/host/messages/receipts", {"receipts": [
         {"id": f"carnival-msg-{i}", "status": "opened"} for i in (1, 999)]})  # fmt: skip
     assert receipts.json["results"] == {"carnival-msg-1": "recorded", "carnival-msg-999": "unknown"}
+    odd = signed(
+        host, "POST", "/api/host/messages/receipts", {"receipts": [{"id": "carnival-msg-²", "status": "opened"}]}
+    )
+    assert odd.json["results"] == {"carnival-msg-²": "unknown"}
+    assert ops.get(f"/api/ops/messages/{message}/funnel").json["total"]["sent"] == 1  # the receipt: it was sent
     assert signed(host, "POST", "/api/host/messages/opt-outs", {"user": "u-2", "opted_out": True}).status_code == 200
-    assert ops.get(f"/api/ops/messages/{message}/funnel").json["total"]["sent"] == 0  # queued for the gateway
+    huge = ops.post(url, data="u-" + "x" * 200_000 + "\n", content_type="text/csv")
+    assert (huge.status_code, huge.json["error"]) == (422, "invalid_csv")
 
 
 def test_an_opted_out_shopper_is_skipped_and_a_capped_one_too(app: Flask, clock: Clock) -> None:
@@ -127,6 +133,9 @@ def test_bad_messages_and_moves_are_refused_in_words(app: Flask, clock: Clock) -
     assert ops.post(f"/api/ops/messages/{made}/schedule").status_code == 200
     edited = ops.put(f"/api/ops/messages/{made}", json={"config": MESSAGE})
     assert (edited.status_code, edited.json["error"]) == (409, "wrong_state")
+    blind = {**MESSAGE, "guard": {"stage": "delivered", "min_percent": 10}}  # in-app only: no receipts to watch
+    guarded = ops.post(url, json={"name": "x", "segment_id": segment, "config": blind})
+    assert guarded.status_code == 422 and "no delivery receipts" in str(guarded.json["fields"])
     rules = ops.post("/api/ops/segments", json={"name": "x", "rules": {"tiers": ["platinum"]}})
     assert rules.status_code == 422
     upload = ops.post(f"/api/ops/segments/{segment}/members", data="u-1\n", content_type="text/csv")

@@ -26,6 +26,10 @@ def upgrade() -> None:
         batch.add_column(sa.Column("category", sa.String(length=64), nullable=True))
         batch.add_column(sa.Column("amount_fen", sa.BigInteger(), nullable=True))
     _fill_order_columns()
+    op.execute(  # a shopper's last launch before this release: their last session's start
+        "UPDATE users SET last_launch_at = (SELECT max(auth_sessions.created_at) FROM auth_sessions"
+        " WHERE auth_sessions.user_id = users.id) WHERE role = 'shopper'"
+    )
     op.create_index("ix_host_events_user_type", "host_events", ["user", "type", "occurred_at"])
     _create_segments()
     _create_messages()

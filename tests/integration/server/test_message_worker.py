@@ -21,9 +21,9 @@ from sqlalchemy import func, insert, select
 
 from games.messages.admin import create_message, create_segment, move
 from games.messages.funnel import funnel
-from games.messages.inbox import receipts
+from games.messages.inbox import opt_out, receipts
 from games.messages.models import ContactDay, Delivery, Message, OptOut
-from games.messages.sending import claim_due
+from games.messages.sending import claim_due, hold_back, settle
 from server.api_host import SIGNATURE_HEADER, TIMESTAMP_HEADER, sign_request
 from server.config import DEV_HOST_SECRET
 from server.message_worker import Round, gateway_of, make_due_batches, policy_of, work_once
@@ -263,3 +263,55 @@ def test_a_claim_takes_at_most_its_limit_of_a_large_fresh_batch(message_app: Fla
         with session.begin():
             second = claim_due(session, clock.now, 200)
     assert len(first.ids) == len(second.ids) == 200 and not set(first.ids) & set(second.ids)
+
+
+def test_a_shopper_who_opts_out_after_the_batch_is_not_sent_it(
+    message_app: Flask, clock: Clock, gateway: Receiver
+) -> None:
+    members = add_shoppers(message_app, 3, clock.now)
+    message_id = new_message(message_app, clock.now)
+    gateway.down = True
+    work(message_app, clock, 1)  # batched and queued; the gateway is down
+    with message_app.extensions["carnival.sessions"]() as session, session.begin():
+        opt_out(session, members[0], clock.now)
+    gateway.down = False
+    work(message_app, clock, 5)
+    assert len(gateway.taken) == 2 and states(message_app, message_id) == {"sent": 2, "opted_out": 1}
+
+
+def test_a_stop_leaves_what_a_worker_is_posting_to_that_worker(message_app: Flask, clock: Clock) -> None:
+    add_shoppers(message_app, 4, clock.now)
+    message_id = new_message(message_app, clock.now)
+    with message_app.extensions["carnival.sessions"]() as session:
+        make_due_batches(session, clock.now, policy_of(message_app))
+        with session.begin():
+            claim = claim_due(session, clock.now, 2)  # two are being posted...
+        with session.begin():
+            move(session, message_id, "stop", clock.now)  # ...when ops stop the send
+        with session.begin():
+            assert hold_back(session, claim, claim.ids) == []  # not posted after all: stopped
+    assert states(message_app, message_id) == {"stopped": 4}
+    other = new_message(message_app, clock.now)
+    with message_app.extensions["carnival.sessions"]() as session:
+        make_due_batches(session, clock.now, policy_of(message_app))
+        with session.begin():
+            claim = claim_due(session, clock.now, 2)
+        with session.begin():
+            move(session, other, "stop", clock.now)
+        with session.begin():  # posted before the stop took effect: the gateway took them
+            settle(session, claim, claim.ids, {}, clock.now)
+    assert states(message_app, other) == {"sent": 2, "stopped": 2}
+
+
+def test_a_done_send_still_retrying_can_be_stopped(message_app: Flask, clock: Clock, gateway: Receiver) -> None:
+    add_shoppers(message_app, 3, clock.now)
+    message_id = new_message(message_app, clock.now, batch_minutes=1)
+    gateway.down = True
+    work(message_app, clock, 3)  # one batch, then none left: done, its deliveries retrying
+    with message_app.extensions["carnival.sessions"]() as session, session.begin():
+        message = session.get(Message, message_id)
+        assert message is not None and message.state == "done"
+        move(session, message_id, "stop", clock.now)
+    gateway.down = False
+    work(message_app, clock, 30)
+    assert not gateway.taken and states(message_app, message_id) == {"stopped": 3}

@@ -122,3 +122,11 @@ def test_an_uploaded_segment_holds_each_id_once_and_pages_by_host_id(shoppers: S
     assert [(m.external_id, m.user_id is not None) for m in first + rest] == [
         ("a-new", True), ("m-1", False), ("n-2", False), ("z-9", False)
     ]  # fmt: skip
+
+
+def test_an_order_sent_to_two_campaigns_counts_once_for_min_orders(shoppers: Session, clock: Clock) -> None:
+    with shoppers.begin():
+        twice = order(shoppers.info["campaign"], "c-fan", 9, "electronics", clock.now - timedelta(days=3))
+        twice.subject = "o-c-fan-0"  # c-fan's one order, sent again for another campaign
+        shoppers.add(twice)
+    assert "c-fan" not in picked(shoppers, {"min_orders": 2}, clock.now)

@@ -338,6 +338,11 @@ const TEMPLATES = [
   { en: "write a variable as its name in braces, without a format", zh: "变量请写成花括号里的变量名，不带格式" },
   { en: "unknown variable {name}: use name, points or expiring_points", zh: "未知变量 {name}：可用 name、points 或 expiring_points" },
   { en: "not HH:MM-HH:MM: {text}", zh: "不是 HH:MM-HH:MM 格式：{text}" },
+  {
+    en: "in-app messages get no delivery receipts: guard on opened or visited",
+    zh: "站内消息没有送达回执：请按「已打开」或「已访问」设置暂停条件",
+  },
+  { en: "the file is not a CSV of host user ids: {error}", zh: "文件不是主站用户 ID 的 CSV：{error}" },
   // games/insight/simulate_limits.py
   {
     en: "this simulation needs {runs} runs x {days} days x {prizes} prizes = {steps} steps; at most {max} are allowed: use at most {fit} runs, or fewer days",

@@ -18,6 +18,7 @@ from games.messages.rules import (
     retry_delay,
     variant_for,
 )
+from games.messages.sending import link
 
 SHANGHAI = "Asia/Shanghai"
 POLICY = SendPolicy(daily_cap=2, quiet_hours=DailyHours(time(22), time(8)))
@@ -92,3 +93,17 @@ def test_templates_name_known_variables_only() -> None:
     for bad in ("{nme}", "{name.__class__}", "{0}", "{name:>99999}", "{name!r}", "{", "}"):
         with pytest.raises(ValueError):
             check_template(bad)
+
+
+@pytest.mark.parametrize(
+    ("suffix", "expected"),
+    [
+        ("", "/play/5?msg=9"),
+        ("?tab=wheel", "/play/5?tab=wheel&msg=9"),
+        ("#prizes", "/play/5?msg=9#prizes"),
+        ("/mall", "/play/5/mall?msg=9"),
+        ("/mall?sort=new#top", "/play/5/mall?sort=new&msg=9#top"),
+    ],
+)
+def test_a_messages_link_stays_in_its_campaign_and_carries_the_delivery(suffix: str, expected: str) -> None:
+    assert link(5, suffix, 9) == expected
