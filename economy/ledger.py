@@ -261,14 +261,7 @@ def points_expiring(session: Session, user_id: int, now: datetime, until: dateti
 
 def points_held(session: Session, user_id: int, now: datetime, until: datetime) -> tuple[int, int]:
     """A user's unexpired points, and how many of them expire before ``until``, in one query."""
-    expiring = case((PointLot.expires_at <= bindparam("until"), PointLot.remaining), else_=0)
-    row = session.execute(
-        select(func.coalesce(func.sum(PointLot.remaining), 0), func.coalesce(func.sum(expiring), 0))
-        .join(Account, Account.id == PointLot.account_id)
-        .where(Account.owner == bindparam("owner"), PointLot.expires_at > bindparam("now")),
-        {"owner": user_owner(user_id), "now": now, "until": until},
-    ).one()
-    return int(row[0]), int(row[1])
+    return points_held_by(session, [user_id], now, until).get(user_id, (0, 0))
 
 
 def points_held_by(session: Session, user_ids: list[int], now: datetime, until: datetime) -> dict[int, tuple[int, int]]:

@@ -85,10 +85,9 @@ def mark(delivery_id: int, stage: str, user: User) -> dict[str, Any]:
     """The shopper opened the message (``opened``) or landed on the page it links to (``visited``); the first time
     counts, again changes nothing."""
     with db.transaction() as db_session:
-        if not inbox.mark(db_session, delivery_id, user.external_id or "", user.id, stage, db.now()):
+        link = inbox.mark(db_session, delivery_id, user.external_id or "", user.id, stage, db.now())
+        if link is None:
             raise ApiError(404, "message_not_found", "this message is not in your inbox")
-        items = inbox.inbox(db_session, user.external_id or "", "zh", {})
-    link = next((item.link for item in items if item.id == delivery_id), "")
     return {"link": link}
 
 

@@ -23,7 +23,7 @@ from economy import ledger
 from games.messages.batches import BatchMade, due_messages, make_batch
 from games.messages.models import Message, Segment
 from games.messages.rules import DailyHours, SendPolicy
-from games.messages.sending import claim_due, hold_back, outgoing, postpone_quiet, settle
+from games.messages.sending import claim_due, hold_back, outgoing, settle
 from games.models import Campaign
 from server.models import User
 from server.push_gateway import PushGateway
@@ -99,6 +99,8 @@ def send_due(session: Session, now: datetime, policy: SendPolicy, gateway: PushG
     """Post due deliveries chunk by chunk until none is due, :data:`MAX_CHUNKS` were posted, or the round has run
     :data:`ROUND_SECONDS` (well inside a lease: what a round claims at ``now`` is posted while its lease holds)."""
     started = time.monotonic()
+    with session.begin():
+        zones = _campaign_zones(session)
     for _ in range(MAX_CHUNKS):
         if time.monotonic() - started > ROUND_SECONDS:
             return
@@ -107,8 +109,7 @@ def send_due(session: Session, now: datetime, policy: SendPolicy, gateway: PushG
         if not claim.ids:
             return
         with session.begin():
-            held = postpone_quiet(session, claim, now, policy, _campaign_zones(session))
-            held = hold_back(session, claim, held)
+            held = hold_back(session, claim, now, policy, zones)
             items = outgoing(session, held, _personal(session, now))
         posted = gateway.post(items) if items else None
         with session.begin():

@@ -72,17 +72,18 @@ def _item(
                      delivery.opened_at is not None)  # fmt: skip
 
 
-def mark(session: Session, delivery_id: int, external_id: str, user_id: int, stage: str, now: datetime) -> bool:
+def mark(session: Session, delivery_id: int, external_id: str, user_id: int, stage: str, now: datetime) -> str | None:
     """The shopper opened a message (``opened``) or landed on its page (``visited``, which counts as opened too);
-    the first time counts. False when the delivery is not the shopper's."""
-    delivery = session.get(Delivery, delivery_id)
-    if delivery is None or delivery.external_id != external_id or delivery.state not in SHOWN_STATES:
-        return False
+    the first time counts. The page it opens, or ``None`` when the delivery is not the shopper's."""
+    found = session.execute(select(Delivery, Message).join(Message).where(Delivery.id == delivery_id)).one_or_none()
+    if found is None or found[0].external_id != external_id or found[0].state not in SHOWN_STATES:
+        return None
+    delivery, message = found
     delivery.user_id = delivery.user_id or user_id
     delivery.opened_at = delivery.opened_at or now
     if stage == "visited":
         delivery.visited_at = delivery.visited_at or now
-    return True
+    return link(message.campaign_id, json.loads(message.config_json).get("link", ""), delivery.id)
 
 
 def receipts(session: Session, items: list[dict[str, str]], now: datetime) -> dict[str, str]:

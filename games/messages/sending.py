@@ -161,51 +161,45 @@ def settle(session: Session, claim: Claim, taken: list[int], failed: dict[int, s
     session.flush()
 
 
-def postpone_quiet(
+def hold_back(
     session: Session, claim: Claim, now: datetime, policy: SendPolicy, timezones: dict[int, str]
 ) -> list[int]:
-    """Release the claim's deliveries of campaigns in quiet hours now until the hours end; the ids still held."""
+    """The claim's deliveries still to post now; the others are released: in quiet hours of their campaign, queued
+    for the hours' end; a member who opted out since the batch, ``opted_out``; a message stopped since the claim,
+    ``stopped``; one paused, queued for the resume."""
     rows = session.execute(
-        select(Delivery.id, Message.campaign_id).join(Message).where(Delivery.id.in_(claim.ids))
-    ).all()
-    whole_day = DailyHours.parse("00:00-00:00")
-    held = []
-    for delivery_id, campaign_id in rows:
-        timezone = timezones.get(campaign_id, "Asia/Shanghai")
-        resume = next_send_time(now, whole_day, policy, timezone)
-        if resume == now:
-            held.append(delivery_id)
-            continue
-        session.execute(
-            update(Delivery)
-            .where(Delivery.id == delivery_id, Delivery.lease == claim.token)
-            .values(next_attempt_at=resume or now + timedelta(hours=1), lease=None, lease_until=None)
-            .execution_options(synchronize_session=False)
-        )
-    return sorted(held)
-
-
-def hold_back(session: Session, claim: Claim, ids: list[int]) -> list[int]:
-    """Of the claim's deliveries ``ids``, keep those still to post now: a member who opted out since their batch is
-    ``opted_out``; a delivery whose message was stopped since the claim is ``stopped``, one paused is left queued
-    for the resume."""
-    rows = session.execute(
-        select(Delivery.id, Delivery.external_id, Message.state).join(Message).where(Delivery.id.in_(ids))
+        select(Delivery.id, Delivery.external_id, Message.campaign_id, Message.state)
+        .join(Message)
+        .where(Delivery.id.in_(claim.ids))
     ).all()
     opted = set(session.scalars(select(OptOut.external_id).where(OptOut.external_id.in_({r[1] for r in rows}))))
-    fates: dict[str, list[int]] = {"keep": [], "opted_out": [], "stopped": [], "queued": []}
-    for delivery_id, external_id, state in rows:
-        fate = "opted_out" if external_id in opted else "keep" if state in SENDING else state
-        fates.get(fate, fates["queued"]).append(delivery_id)
-    for state in ("opted_out", "stopped", "queued"):
-        if fates[state]:
-            session.execute(
-                update(Delivery)
-                .where(Delivery.id.in_(fates[state]), Delivery.lease == claim.token, Delivery.state == "queued")
-                .values(state=state, lease=None, lease_until=None)
-                .execution_options(synchronize_session=False)
-            )
-    return sorted(fates["keep"])
+    resumes = {c: _quiet_until(now, policy, timezones.get(c, "Asia/Shanghai")) for c in {r[2] for r in rows}}
+    kept: list[int] = []
+    released: dict[tuple[str, datetime | None], list[int]] = {}
+    for delivery_id, external_id, campaign_id, state in rows:
+        if external_id in opted:
+            released.setdefault(("opted_out", None), []).append(delivery_id)
+        elif state not in SENDING:
+            released.setdefault(("stopped" if state == "stopped" else "queued", None), []).append(delivery_id)
+        elif resumes[campaign_id] is not None:
+            released.setdefault(("queued", resumes[campaign_id]), []).append(delivery_id)
+        else:
+            kept.append(delivery_id)
+    for (state, resume), ids in released.items():
+        later = {"next_attempt_at": resume} if resume is not None else {}
+        session.execute(
+            update(Delivery)
+            .where(Delivery.id.in_(ids), Delivery.lease == claim.token, Delivery.state == "queued")
+            .values(state=state, lease=None, lease_until=None, **later)
+            .execution_options(synchronize_session=False)
+        )
+    return sorted(kept)
+
+
+def _quiet_until(now: datetime, policy: SendPolicy, timezone: str) -> datetime | None:
+    """When the quiet hours holding ``now`` end (``None``: not quiet now)."""
+    resume = next_send_time(now, DailyHours.parse("00:00-00:00"), policy, timezone)
+    return None if resume == now else resume or now + timedelta(hours=1)
 
 
 def send_again(session: Session, message_id: int, now: datetime) -> int:

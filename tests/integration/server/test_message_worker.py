@@ -289,7 +289,7 @@ def test_a_stop_leaves_what_a_worker_is_posting_to_that_worker(message_app: Flas
         with session.begin():
             move(session, message_id, "stop", clock.now)  # ...when ops stop the send
         with session.begin():
-            assert hold_back(session, claim, claim.ids) == []  # not posted after all: stopped
+            assert hold_back(session, claim, clock.now, policy_of(message_app), {}) == []  # stopped: not posted
     assert states(message_app, message_id) == {"stopped": 4}
     other = new_message(message_app, clock.now)
     with message_app.extensions["carnival.sessions"]() as session:
