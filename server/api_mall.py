@@ -6,10 +6,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
-from flask import current_app, request
+from flask import Response, current_app, request
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 from sqlalchemy import select
@@ -17,7 +17,7 @@ from sqlalchemy.exc import OperationalError
 
 from economy import ledger
 from economy.errors import Refusal
-from economy.mall.catalog import discount_percent, orders_of, shown, stock_left, usage
+from economy.mall.catalog import Shown, discount_percent, orders_of, shopper_view, shown
 from economy.mall.models import MallGood, MallOrder
 from economy.mall.pricing import TIER_RANKS
 from economy.mall.redeem import RedeemRequest, cancel, issued_reward, redeem_placing
@@ -39,6 +39,7 @@ DELIVERED_BY = (
     "host: delivered by the host app"
 )
 DEADLOCK_TRIES, DEADLOCK_DETECTED = 3, "40P01"
+TIER_NAMES = {rank: tier for tier, rank in TIER_RANKS.items()}
 RETRY_SOON = {"retry_after": 1}
 REFUSAL_STATUS = {"good_not_found": 404, "not_on_sale": 409, "tier_too_low": 403, "over_single_limit": 422,
                   "daily_limit": 409, "total_limit": 409, "key_reused": 422, "out_of_stock": 409,
@@ -114,23 +115,19 @@ class MallSchema(Schema):
 @require_role("shopper")
 @blp.response(200, MallSchema)
 @documented_role(blp, "shopper", {**SHOPPER_ERRORS, 404: "no such campaign"})
-def mall(campaign_id: int, user: User) -> dict[str, Any]:
+def mall(campaign_id: int, user: User) -> Response:
     """The catalog at the shopper's tier price, their points and what expires soon."""
     db_session = db.session()
     with db_session.begin():
         campaign, now = _running(campaign_id)
-        held, expiring = ledger.points_held(db_session, user.id, now, now + timedelta(days=EXPIRING_DAYS))
-        used = usage(db_session, campaign_id, user.id, local_day(now, campaign.timezone))
+        day, until = local_day(now, campaign.timezone), now + timedelta(days=EXPIRING_DAYS)
+        view = shopper_view(db_session, campaign_id, user.id, day, now, until)
         listed = current_app.extensions["carnival.mall_catalogs"].goods(db_session, campaign_id)
-        left = stock_left(db_session, campaign_id)  # the rest as read within the second; the stock as it is now
-        return {
-            "goods": [_good(shown(g, user.tier, now, left.get(g.id)), used.get(g.id, (0, 0))) for g in listed],
-            "timezone": campaign.timezone,
-            "points": held,
-            "points_expiring": expiring,
-            "tier": user.tier,
-            "discount_percent": discount_percent(user.tier),
-        }
+    goods = [_good(shown(g, user.tier, now, view.stock_left.get(g.id)), view.used.get(g.id, (0, 0))) for g in listed]
+    answer = {"goods": goods, "timezone": campaign.timezone, "points": view.points,
+              "points_expiring": view.points_expiring, "tier": user.tier,
+              "discount_percent": discount_percent(user.tier)}  # fmt: skip
+    return current_app.json.response(answer)  # built as MallSchema dumps it (the hot path skips the dump)
 
 
 @blp.route("/<int:campaign_id>/mall/<int:good_id>/redeem", methods=["POST"])
@@ -263,15 +260,21 @@ def _running(campaign_id: int) -> tuple[Any, Any]:
         raise rejection_error(rejection) from rejection
 
 
-def _good(seen: Any, used: tuple[int, int]) -> dict[str, Any]:
+def _good(seen: Shown, used: tuple[int, int]) -> dict[str, Any]:
+    """A good as :class:`MallGoodSchema` dumps it (JSON-ready: times in ISO 8601)."""
     good = seen.good
     columns = ("id", "name", "name_en", "kind", "category", "image", "cash_fen", "value_fen", "stock_left",
-               "daily_limit", "total_limit", "starts_at", "ends_at")  # fmt: skip
-    tiers = {rank: tier for tier, rank in TIER_RANKS.items()}
+               "daily_limit", "total_limit")  # fmt: skip
     left = {"stock_left": seen.stock_left} if seen.stock_left is not None else {}
-    return {**{c: getattr(good, c) for c in columns}, **left, "points": seen.points, "list_points": good.points_price,
-            "sale": seen.sale, "tier_allowed": seen.tier_allowed, "min_tier": tiers.get(good.min_tier_rank, "normal"),
-            "used_today": used[0], "used_total": used[1], "delivered_by": _delivered_by(good)}  # fmt: skip
+    window = {"starts_at": _iso(good.starts_at), "ends_at": _iso(good.ends_at)}
+    return {**{c: getattr(good, c) for c in columns}, **left, **window, "points": seen.points,
+            "list_points": good.points_price, "sale": seen.sale, "tier_allowed": seen.tier_allowed,
+            "min_tier": TIER_NAMES.get(good.min_tier_rank, "normal"), "used_today": used[0], "used_total": used[1],
+            "delivered_by": _delivered_by(good)}  # fmt: skip
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return None if moment is None else moment.isoformat()
 
 
 def _delivered_by(good: MallGood) -> str:

@@ -13,6 +13,7 @@ from flask_socketio import SocketIO
 from economy.mall.catalog import RecentCatalogs
 from games.engine.registry import load_registry
 from server import (
+    admission,
     api_host,
     api_host_cards,
     api_host_mall,
@@ -116,6 +117,7 @@ def create_app(environ: Mapping[str, str] | None = None, overrides: Mapping[str,
     ratelimit.init_app(app)
     app.extensions["carnival.mall_gate"] = mall_gate.gate_for(settings.redis_url, settings.socketio_channel)
     app.extensions["carnival.mall_catalogs"] = RecentCatalogs(seconds=1.0)  # the goods read at most a second ago
+    admission.init_app(app, settings, serving.async_mode())  # before Socket.IO: its transports stay outside
     socketio = SocketIO(
         app,
         message_queue=settings.redis_url,

@@ -7,12 +7,16 @@ import threading
 import time
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import BigInteger, CompoundSelect, Integer, bindparam, case, func, literal, select, union_all
 from sqlalchemy.orm import Session
 
+from economy.ledger import user_owner
 from economy.mall.models import MallGood, MallOrder
 from economy.mall.pricing import DEFAULT_DISCOUNTS, price, tier_rank
+from economy.models import Account, PointLot
 
 
 @dataclass(frozen=True)
@@ -75,10 +79,65 @@ def shown(good: MallGood, tier: str, now: datetime, stock_left: int | None = Non
     return Shown(good, price(good.points_price, tier), sale, tier_rank(tier) >= good.min_tier_rank, stock_left)
 
 
-def stock_left(session: Session, campaign_id: int) -> dict[int, int]:
-    """Each of the campaign's goods' stock left as committed (one light query beside the catalog kept)."""
-    query = select(MallGood.id, MallGood.stock_left).where(MallGood.campaign_id == campaign_id)
-    return {good_id: left for good_id, left in session.execute(query)}
+@dataclass(frozen=True)
+class ShopperView:
+    """What a shopper's catalog reads afresh beside the goods kept: their points and how many expire soon, their
+    units per good (today, in all; cancelled orders aside), and each good's stock left as committed."""
+
+    points: int
+    points_expiring: int
+    used: dict[int, tuple[int, int]]
+    stock_left: dict[int, int]
+
+
+def shopper_view(
+    session: Session, campaign_id: int, user_id: int, today: str, now: datetime, until: datetime
+) -> ShopperView:
+    """The shopper's :class:`ShopperView` in one statement (one round trip on the catalog's hot path): stock,
+    usage and points as three parts of a ``UNION ALL``, each row tagged with its part."""
+    asked = {"campaign_id": campaign_id, "user_id": user_id, "today": today, "owner": user_owner(user_id), "now": now,
+             "until": until}  # fmt: skip
+    rows = session.execute(_shopper_view_query(), asked)
+    points = expiring = 0
+    used: dict[int, tuple[int, int]] = {}
+    left: dict[int, int] = {}
+    for part, good_id, first, second in rows:
+        if part == _STOCK:
+            left[good_id] = int(first)
+        elif part == _USED:
+            used[good_id] = (int(first or 0), int(second or 0))
+        else:
+            points, expiring = int(first or 0), int(second or 0)
+    return ShopperView(points, expiring, used, left)
+
+
+_STOCK, _USED, _POINTS = 1, 2, 3
+
+
+@cache
+def _shopper_view_query() -> CompoundSelect[tuple[int, int, int, int]]:
+    """Built once: ``(part, good id, first, second)`` rows, see :func:`shopper_view`."""
+    stock = select(_part(_STOCK), MallGood.id, MallGood.stock_left, literal(0, BigInteger)).where(
+        MallGood.campaign_id == bindparam("campaign_id")
+    )
+    today = func.sum(case((MallOrder.day == bindparam("today"), MallOrder.quantity), else_=0))
+    used = (
+        select(_part(_USED), MallOrder.good_id, today, func.sum(MallOrder.quantity))
+        .where(MallOrder.campaign_id == bindparam("campaign_id"), MallOrder.user_id == bindparam("user_id"))
+        .where(MallOrder.state != "cancelled")
+        .group_by(MallOrder.good_id)
+    )
+    soon = func.sum(case((PointLot.expires_at <= bindparam("until"), PointLot.remaining), else_=0))
+    points = (
+        select(_part(_POINTS), literal(0, Integer), func.sum(PointLot.remaining), soon)
+        .join(Account, Account.id == PointLot.account_id)
+        .where(Account.owner == bindparam("owner"), PointLot.expires_at > bindparam("now"))
+    )
+    return union_all(stock, used, points)
+
+
+def _part(tag: int) -> Any:
+    return literal(tag, Integer)
 
 
 def discount_percent(tier: str) -> int:
@@ -96,15 +155,3 @@ def orders_in(session: Session, state: str, after_id: int, limit: int) -> list[M
     """Orders in ``state`` across malls, by id after ``after_id`` (the host's page)."""
     query = select(MallOrder).where(MallOrder.state == state, MallOrder.id > after_id).order_by(MallOrder.id)
     return list(session.scalars(query.limit(limit)))
-
-
-def usage(session: Session, campaign_id: int, user_id: int, today: str) -> dict[int, tuple[int, int]]:
-    """Per good, the units the shopper redeemed today and in all (cancelled orders aside)."""
-    query = select(MallOrder.good_id, MallOrder.day, func.sum(MallOrder.quantity)).where(
-        MallOrder.campaign_id == campaign_id, MallOrder.user_id == user_id, MallOrder.state != "cancelled"
-    )
-    used: dict[int, tuple[int, int]] = {}
-    for good_id, day, units in session.execute(query.group_by(MallOrder.good_id, MallOrder.day)):
-        today_units, total = used.get(good_id, (0, 0))
-        used[good_id] = (today_units + (int(units) if day == today else 0), total + int(units))
-    return used

@@ -14,6 +14,7 @@ from economy.mall.models import MallOrder
 from economy.models import Grant
 from economy.rewards import Reward, RewardKind
 from economy.service import GrantRequest, grant
+from server.api_mall import MallGoodSchema, MallSchema
 from tests.conftest import add_campaign, wheel_config
 from tests.e2e.audit_exports import run
 from tests.e2e.checkin_support import login_tier
@@ -197,3 +198,23 @@ def test_reconciliation_traces_each_issued_unit_to_its_redemption_and_names_a_gr
     output = run(app, "audit", "reconcile", "--campaign", str(campaign)).output
     assert "a mall grant that no redemption of this campaign explains" in output and "mall:999:0" in output, output
     assert f"mall order {first.id} delivered by Carnival has no grant" in output, output
+
+
+def test_the_catalog_answers_what_its_schema_documents(app: Flask) -> None:
+    """The catalog is built JSON-ready (its hot path skips the schema's dump): the same fields, the same forms."""
+    campaign = add_campaign(app, wheel_config())
+    ops = staff(app, "ops", "oskar")
+    window = {"starts_at": "2020-01-01T00:00:00+00:00", "ends_at": "2099-01-01T12:30:00+00:00"}
+    good = ops.post(f"/api/ops/campaigns/{campaign}/mall/goods", json={**CARD, **window}).json["id"]
+    gold_only = {**CARD, "name": "无期限", "min_tier_rank": 2, "sort": 1}
+    ops.post(f"/api/ops/campaigns/{campaign}/mall/goods", json=gold_only)
+    shopper = app.test_client()
+    give_points(app, campaign, login_tier(shopper, "mall-schema", tier="silver"), 20_000)
+    assert redeem(shopper, campaign, good, "mall-schema-01").status_code == 200
+    home = shopper.get(f"/api/play/{campaign}/mall").json
+    assert set(home) == set(MallSchema().fields)
+    assert all(set(listed) == set(MallGoodSchema().fields) for listed in home["goods"])
+    assert MallSchema().dump(MallSchema().load(home)) == home
+    first, second = home["goods"]
+    assert (first["used_today"], first["used_total"], first["stock_left"], home["points"]) == (1, 1, 2, 15_250)
+    assert (first["starts_at"] is not None, second["starts_at"], second["tier_allowed"]) == (True, None, False)
