@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from flask import Response, request
+from flask import Response, current_app, request
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 from sqlalchemy import func, select
@@ -21,6 +21,7 @@ from games.messages import admin
 from games.messages.config import MessageConfigSchema, SegmentRulesSchema
 from games.messages.funnel import funnel
 from games.messages.models import Delivery, Message, Segment
+from games.messages.rules import DailyHours, window_opens
 from games.messages.sending import idempotency_id, send_again
 from server import db
 from server.api_ops import actor_name, campaign_or_404
@@ -28,12 +29,15 @@ from server.auth import require_role
 from server.errors import ApiError, documented_role
 from server.forms import describe
 from server.idempotency import idempotent
+from server.input_guard import body_limit
+from server.message_worker import policy_of
 from server.models import User
 from server.segments import count_members, members_after, upload_members
 
 blp = Blueprint("ops-messages", __name__, url_prefix="/api/ops", description="Ops send campaign messages (活动推送)")
 REFUSAL_STATUS = {"not_found": 404, "invalid": 422, "wrong_state": 409}
 MAX_UPLOAD = 100_000
+UPLOAD_BODY_MAX_BYTES = 8 * 1024 * 1024  # 100,000 ids of up to 64 characters, with line ends and a header
 FUNNEL_COLUMNS = ("variant", "batch", "batched", "sent", "delivered", "opened", "visited", "played", "ordered",
                   "orders", "sales_fen")  # fmt: skip
 
@@ -126,6 +130,7 @@ def add_segment(body: dict[str, Any], user: User) -> dict[str, Any]:
 
 
 @blp.route("/segments/<int:segment_id>/members", methods=["POST"])
+@body_limit(UPLOAD_BODY_MAX_BYTES)
 @require_role("ops")
 @blp.doc(
     requestBody={
@@ -135,7 +140,7 @@ def add_segment(body: dict[str, Any], user: User) -> dict[str, Any]:
     }
 )
 @blp.response(200)
-@documented_role(blp, "ops", {404: "segment_not_found", 409: "not_uploaded", 422: "invalid_csv"})
+@documented_role(blp, "ops", {404: "segment_not_found", 409: "not_uploaded", 413: "over 8 MiB", 422: "invalid_csv"})
 def upload(segment_id: int, user: User) -> dict[str, Any]:
     """Add members to an uploaded segment: the body is a CSV (``text/csv``) of host user ids, one per line, a
     header ``user`` allowed; ids already in are kept once."""
@@ -182,10 +187,13 @@ def list_messages(campaign_id: int, user: User) -> list[dict[str, Any]]:
 @idempotent
 @blp.arguments(MessageInSchema)
 @blp.response(201, MessageOutSchema)
-@documented_role(blp, "ops", {404: "campaign_not_found, not_found (segment)", 422: "invalid input"})
+@documented_role(
+    blp, "ops", {404: "campaign_not_found, not_found (segment)", 422: "invalid input, window_in_quiet_hours"}
+)
 def add_message(body: dict[str, Any], campaign_id: int, user: User) -> dict[str, Any]:
     """Write a draft message to a segment."""
     config = MessageConfigSchema().dump(body["config"])
+    _refuse_closed_window(config)
     with db.transaction() as db_session, _refusals():
         campaign_or_404(campaign_id)
         message = admin.create_message(db_session, campaign_id, body["name"], body["segment_id"], config, db.now())
@@ -199,12 +207,16 @@ def add_message(body: dict[str, Any], campaign_id: int, user: User) -> dict[str,
 @idempotent
 @blp.arguments(MessageEditSchema)
 @blp.response(200, MessageOutSchema)
-@documented_role(blp, "ops", {404: "not_found", 409: "wrong_state (no longer a draft)", 422: "invalid input"})
+@documented_role(
+    blp, "ops", {404: "not_found", 409: "wrong_state (no longer a draft)", 422: "invalid input, window_in_quiet_hours"}
+)
 def edit_message(body: dict[str, Any], message_id: int, user: User) -> dict[str, Any]:
     """Change a draft's content and sending."""
+    config = MessageConfigSchema().dump(body["config"])
+    _refuse_closed_window(config)
     with db.transaction() as db_session, _refusals():
         before = _message(db_session, _message_or_404(message_id))
-        message = admin.edit_message(db_session, message_id, MessageConfigSchema().dump(body["config"]), db.now())
+        message = admin.edit_message(db_session, message_id, config, db.now())
         after = _message(db_session, message)
         campaign_admin.record(db_session, actor_name(user), message.campaign_id, "message_edited", before, after,
                               db.now())  # fmt: skip
@@ -329,6 +341,17 @@ def _ids_of(rows: Any) -> list[str]:
     if not ids or len(ids) > MAX_UPLOAD:
         raise ApiError(422, "invalid_csv", f"send 1 to {MAX_UPLOAD:,} host user ids, one per line")
     return ids
+
+
+def _refuse_closed_window(config: dict[str, Any]) -> None:
+    """:raises ApiError: 422 ``window_in_quiet_hours`` when the window lies wholly in the quiet hours."""
+    quiet = policy_of(current_app).quiet_hours
+    if not window_opens(DailyHours.parse(config["window"]), quiet):
+        error = ApiError(
+            422, "window_in_quiet_hours", f"the window lies wholly in the quiet hours ({quiet}): it would never open"
+        )
+        error.fields = {"config.window": [error.message]}
+        raise error
 
 
 @contextmanager

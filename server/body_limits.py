@@ -51,11 +51,13 @@ class BoundedRequest(Request):
 
 
 def refuse_large_bodies() -> None:
-    """``before_request`` hook: a declared length over the limit is refused unread.
+    """``before_request`` hook: a declared length over the limit (the view's own, declared with
+    :func:`server.input_guard.body_limit`, else ``MAX_CONTENT_LENGTH``) is refused unread.
 
     :raises BodyTooLarge: 413.
     """
-    limit = current_app.config["MAX_CONTENT_LENGTH"]
+    declared = getattr(current_app.view_functions.get(request.endpoint or ""), "max_body_bytes", None)
+    limit = declared if declared is not None else current_app.config["MAX_CONTENT_LENGTH"]
     if limit is not None and request.content_length is not None and request.content_length > limit:
         raise BodyTooLarge(limit)
 

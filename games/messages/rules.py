@@ -65,6 +65,13 @@ def may_send(now: datetime, window: DailyHours, policy: SendPolicy, timezone: st
     return window.holds(local) and not (policy.quiet_hours is not None and policy.quiet_hours.holds(local))
 
 
+def window_opens(window: DailyHours, quiet_hours: DailyHours | None) -> bool:
+    """Whether some minute of the day lies in ``window`` and outside ``quiet_hours`` (a window wholly inside
+    them would never open)."""
+    minutes = (time(minute // 60, minute % 60) for minute in range(24 * 60))
+    return any(window.holds(moment) and not (quiet_hours and quiet_hours.holds(moment)) for moment in minutes)
+
+
 def next_send_time(after: datetime, window: DailyHours, policy: SendPolicy, timezone: str) -> datetime | None:
     """The first minute at or after ``after`` when a batch may go out (within two days), or ``None`` when the
     window lies wholly in quiet hours."""

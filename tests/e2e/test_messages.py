@@ -95,6 +95,21 @@ def test_an_uploaded_segment_takes_a_csv_and_the_host_reports_receipts_and_order
     assert (huge.status_code, huge.json["error"]) == (422, "invalid_csv")
 
 
+def test_an_upload_of_100000_ids_is_taken_whole_and_a_larger_body_is_refused(app: Flask, clock: Clock) -> None:
+    ops = staff(app, "ops", "msg-big-upload")
+    segment = ops.post("/api/ops/segments", json={"name": "十万名单", "uploaded": True}).json["id"]
+    url = f"/api/ops/segments/{segment}/members"
+    body = "user\n" + "".join(f"host-user-{i:07d}\n" for i in range(100_000))
+    assert len(body.encode()) > app.config["MAX_CONTENT_LENGTH"]  # larger than any other request may be
+    upload = ops.post(url, data=body, content_type="text/csv")
+    assert upload.status_code == 200, upload.json
+    assert upload.json == {"added": 100_000, "read": 100_000}
+    assert ops.get(f"/api/ops/segments/{segment}/preview").json["members"] == 100_000
+    over = ops.post(url, data="u\n" * (4 * 1024 * 1024 + 1), content_type="text/csv")
+    assert (over.status_code, over.json["error"]) == (413, "body_too_large")
+    assert ops.get(f"/api/ops/segments/{segment}/preview").json["members"] == 100_000
+
+
 def test_an_opted_out_shopper_is_skipped_and_a_capped_one_too(app: Flask, clock: Clock) -> None:
     campaign = add_campaign(app, wheel_config())
     ops = staff(app, "ops", "msg-cap")
@@ -125,12 +140,17 @@ def test_bad_messages_and_moves_are_refused_in_words(app: Flask, clock: Clock) -
     assert bad.status_code == 422
     assert bad.json["fields"]["config.title.zh"] == ["unknown variable 'nam': use name, points or expiring_points"]
     assert "HH:MM-HH:MM" in bad.json["fields"]["config.window"][0]
+    night = ops.post(url, json={"name": "x", "segment_id": segment, "config": {**MESSAGE, "window": "23:00-06:00"}})
+    assert (night.status_code, night.json["error"]) == (422, "window_in_quiet_hours")
+    assert "22:00-08:00" in night.json["fields"]["config.window"][0]
     missing = ops.post(url, json={"name": "x", "segment_id": 999, "config": MESSAGE})
     assert (missing.status_code, missing.json["error"]) == (404, "not_found")
     made = ops.post(url, json={"name": "x", "segment_id": segment, "config": MESSAGE}).json["id"]
     paused = ops.post(f"/api/ops/messages/{made}/pause")
     assert (paused.status_code, paused.json["error"]) == (409, "wrong_state")
     assert ops.post(f"/api/ops/messages/{made}/schedule").status_code == 200
+    closed = ops.put(f"/api/ops/messages/{made}", json={"config": {**MESSAGE, "window": "22:30-23:00"}})
+    assert (closed.status_code, closed.json["error"]) == (422, "window_in_quiet_hours")
     edited = ops.put(f"/api/ops/messages/{made}", json={"config": MESSAGE})
     assert (edited.status_code, edited.json["error"]) == (409, "wrong_state")
     blind = {**MESSAGE, "guard": {"stage": "delivered", "min_percent": 10}}  # in-app only: no receipts to watch

@@ -328,6 +328,7 @@ const TEMPLATES = [
   // games/messages/config.py and rules.py (a message's and a segment's fields)
   { en: "a variant is named by 1-16 letters, digits, - or _", zh: "版本名为 1-16 个字母、数字、- 或 _" },
   { en: "write the window as HH:MM-HH:MM, e.g. 19:00-21:00", zh: "发送时段请写成 HH:MM-HH:MM，例如 19:00-21:00" },
+  { en: "the window lies wholly in the quiet hours ({quiet}): it would never open", zh: "发送时段完全落在免打扰时段（{quiet}）内，永远不会开始发送" },
   {
     en: "a link inside the campaign's page: ?query, #part or /path (no other site)",
     zh: "链接须在活动页面之内：?参数、#锚点或 /路径（不能是其他网站）",

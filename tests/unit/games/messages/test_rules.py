@@ -17,6 +17,7 @@ from games.messages.rules import (
     render,
     retry_delay,
     variant_for,
+    window_opens,
 )
 from games.messages.sending import link
 
@@ -70,6 +71,12 @@ def test_the_next_send_time_is_the_windows_next_opening() -> None:
 
 def test_a_window_inside_quiet_hours_never_opens() -> None:
     assert next_send_time(at_shanghai(12), DailyHours(time(23), time(23, 30)), POLICY, SHANGHAI) is None
+    quiet = POLICY.quiet_hours
+    assert not window_opens(DailyHours(time(23), time(23, 30)), quiet)
+    assert not window_opens(DailyHours(time(22), time(8)), quiet)
+    assert window_opens(DailyHours(time(7, 59), time(8, 1)), quiet)  # 08:00 is past the quiet hours' end
+    assert window_opens(DailyHours(time(21, 59), time(22, 0)), quiet)
+    assert window_opens(DailyHours(time(23), time(23, 30)), None)
 
 
 def test_the_split_is_stable_per_member_and_follows_the_shares() -> None:
