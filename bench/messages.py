@@ -17,7 +17,9 @@
    delivery. ``work_once`` runs round after round at a clock that starts at 12:00 Asia/Shanghai and moves a minute
    a round (clear of quiet hours), until every delivery is sent (at most ``--max-seconds``). It prints deliveries
    sent per second of the rounds' wall time, the rounds and the posts; it exits 1 unless every member got exactly
-   one delivery (distinct ids, one per member, signatures right, every delivery row ``sent``).
+   one delivery (distinct ids, one per member, signatures right, every delivery row ``sent``). Then it reads the
+   message's funnel (what the ops page polls while sending) three times and prints the median; it exits 1 unless
+   the funnel counts every member sent.
 
     .venv/bin/python bench/messages.py --postgres
     .venv/bin/python bench/messages.py --postgres --shoppers 20000 --send-members 5000 --json
@@ -51,6 +53,7 @@ from sqlalchemy import Date, DateTime, Engine, TableClause, column, func, insert
 from sqlalchemy.orm import Session, sessionmaker
 
 from games.messages.admin import create_message, create_segment, move
+from games.messages.funnel import funnel
 from games.messages.models import Delivery, Message, Segment
 from server import create_app
 from server.api_host import SIGNATURE_HEADER, TIMESTAMP_HEADER, sign_request
@@ -63,6 +66,7 @@ from server.segments import count_members, members_after
 MAX_SHOPPERS, MAX_SQLITE_SHOPPERS, MAX_SEND, MAX_REPEAT, MAX_WALKS = 2_000_000, 100_000, 500_000, 20, 5
 PAGE, INSERT_ROWS = 5000, 20_000  # members a page of a walk; rows an insert on SQLite
 SEGMENTED, SENT = "h-", "s-"  # host ids of the shoppers segmented and of the send's
+FUNNEL_READS = 3
 MAX_ROUNDS = 480  # worker rounds a minute apart from 12:00: the send ends by 20:00, before quiet hours
 TIERS, TIER_WEIGHTS = ("normal", "silver", "gold", "diamond"), (60, 25, 10, 5)
 CATEGORIES = ("electronics", "beauty", "baby", "books")
@@ -323,7 +327,7 @@ class Round:
     seconds: float
 
 
-def send(app: Flask, url: str, args: argparse.Namespace, now: datetime) -> list[Round]:
+def send(app: Flask, url: str, args: argparse.Namespace, now: datetime) -> tuple[int, list[Round]]:
     """Rounds a minute apart on the clock until the message is wholly sent (at most :data:`MAX_ROUNDS`, or
     ``--max-seconds`` of rounds); the message's id and each round."""
     message_id, gateway = new_message(app, url, args, now), gateway_of(app)
@@ -339,7 +343,24 @@ def send(app: Flask, url: str, args: argparse.Namespace, now: datetime) -> list[
                 break
     finally:
         gateway.close()
-    return rounds
+    return message_id, rounds
+
+
+def time_funnel(app: Flask, message_id: int, members: int) -> dict[str, Any]:
+    """The message's funnel (what the ops page polls while sending) read ``FUNNEL_READS`` times: the median
+    seconds, and a problem when it does not count every member sent."""
+    seconds: list[float] = []
+    total: dict[str, Any] = {}
+    for _ in range(FUNNEL_READS):
+        with app.extensions["carnival.sessions"]() as session:
+            started = time.perf_counter()
+            total = funnel(session, message_id)["total"]
+            seconds.append(time.perf_counter() - started)
+    median = statistics.median(seconds)
+    runs = ", ".join(f"{s:.3f}" for s in seconds)
+    print(f"funnel of {members:,} deliveries: median {median:.3f} s of {FUNNEL_READS} ({runs})")
+    wrong = [] if total.get("sent") == members else [f"the funnel counted {total.get('sent')} sent, not {members:,}"]
+    return {"funnel_s": round(median, 3), "funnel_problems": wrong}
 
 
 def finished(app: Flask, message_id: int) -> bool:
@@ -441,8 +462,11 @@ def main(argv: list[str] | None = None) -> int:
         if args.send_members:
             add_shoppers(app.extensions["carnival.engine"], args.send_members, now, random.Random(args.seed), sent=True)
             analyze(app.extensions["carnival.engine"])
-            rounds = send(app, url, args, now)
+            message_id, rounds = send(app, url, args, now)
             figures["send"] = send_figures(rounds, gateway_log, send_problems(app, gateway_log, args.send_members))
+            read = time_funnel(app, message_id, args.send_members)
+            figures["send"]["funnel_s"] = read["funnel_s"]
+            figures["send"]["problems"] += read["funnel_problems"]
     figures["load_average"] = [round(load_before, 2), round(os.getloadavg()[0], 2)]
     print(f"{os.cpu_count()} cores, load average {load_before:.2f} before, {os.getloadavg()[0]:.2f} after")
     if args.json:

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from economy.db import is_postgresql
 from games.messages.config import GATEWAY_CHANNELS
 from games.messages.models import ContactDay, Delivery, Message, OptOut
-from games.messages.rules import DailyHours, SendPolicy, local_day, may_send, next_send_time, variant_for
+from games.messages.rules import ATTRIBUTION, DailyHours, SendPolicy, local_day, may_send, next_send_time, variant_for
 
 MembersAfter = Callable[[Message, str, int], list[tuple[str, int | None]]]
 """The next ``limit`` members of a message's segment after a host user id: (host user id, Carnival id or None)."""
@@ -109,6 +109,7 @@ def _deliveries(
             "variant": variant_for(message.id, external_id, shares), "state": state, "attempts": 0,
             "next_attempt_at": now if state == "queued" else None, "created_at": now,
             "sent_at": now if state == "sent" else None,
+            "attributed_until": now + ATTRIBUTION if state == "sent" else None,
         })  # fmt: skip
     _insert_new(session, rows)
     capped = sum(row["state"] == "capped" for row in rows)

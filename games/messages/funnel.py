@@ -1,26 +1,22 @@
 """What came of a message, per A/B variant and batch: batched → sent (the gateway took it; in-app: in the inbox)
 → delivered (the host's receipt) → opened (the inbox, or the host's receipt of a tap) → visited (the campaign
 page opened from it) → played (a draw in the campaign) → ordered (an order paid, by the host's events) and the
-sales of those orders. Played and ordered count what a member did within :data:`ATTRIBUTION` of their delivery
-being sent; a member counts once per stage, their orders each (a member reached by two messages counts for
-both)."""
+sales of those orders. Played and ordered count what a member did within 7 days of their delivery being sent
+(:data:`games.messages.rules.ATTRIBUTION`); a member counts once per stage, their orders each (a member reached
+by two messages counts for both)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import asdict, dataclass, fields
-from datetime import datetime, timedelta
+from functools import cache
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, and_, bindparam, case, exists, func, select
 from sqlalchemy.orm import Session
 
 from games.commerce.models import HostEvent
 from games.messages.models import Delivery, Message
 from games.models import DrawRecord
-
-ATTRIBUTION = timedelta(days=7)
-CHUNK = 5000
 
 
 @dataclass
@@ -46,17 +42,71 @@ class Stage:
 
 
 def funnel(session: Session, message_id: int) -> dict[str, Any]:
-    """The message's funnel: ``rows`` per variant and batch, ``variants`` per variant, and ``total``."""
+    """The message's funnel: ``rows`` per variant and batch, ``variants`` per variant, and ``total``, counted by
+    the database in one query (a million-member send is read as a few rows)."""
     message = session.get(Message, message_id)
     assert message is not None
-    rows: dict[tuple[str, int], Stage] = {}
-    for chunk in _chunks(session, message_id):
-        played = _first_plays(session, message.campaign_id, chunk)
-        orders = _orders(session, chunk)
-        for delivery in chunk:
-            stage = rows.setdefault((delivery.variant, delivery.batch), Stage(delivery.variant, delivery.batch))
-            _count(stage, delivery, played.get(delivery.user_id or 0, []), orders.get(delivery.external_id, []))
-    return _summed(sorted(rows.values(), key=lambda s: (s.batch, s.variant)))
+    found = session.execute(_funnel_query(), {"message_id": message_id, "campaign_id": message.campaign_id})
+    rows = [Stage(variant, batch, *(int(count or 0) for count in counts)) for variant, batch, *counts in found]
+    return _summed(rows)
+
+
+@cache
+def _funnel_query() -> Select[Any]:
+    """Built once: per variant and batch, the :class:`Stage` counts in its field order.
+
+    A delivery counts from ``sent`` on when it was sent; it played when its member drew in the campaign in
+    ``[sent_at, attributed_until)``, and its orders are the member's orders paid in that span (an order the host
+    sent to several campaigns once)."""
+    sent = and_(Delivery.state == "sent", Delivery.sent_at.is_not(None))
+    drew = exists().where(DrawRecord.campaign_id == bindparam("campaign_id"), DrawRecord.user_id == Delivery.user_id,
+                          _in_span(DrawRecord.created_at))  # fmt: skip
+    members = select(Delivery.external_id).where(Delivery.message_id == bindparam("message_id"))
+    orders = (
+        select(HostEvent.user, HostEvent.subject, func.min(HostEvent.occurred_at).label("at"), _amount())
+        .where(HostEvent.type == "order_paid", HostEvent.user.in_(members))
+        .group_by(HostEvent.user, HostEvent.subject)
+        .subquery()
+    )
+    bought = (
+        select(Delivery.id, func.count().label("orders"), func.sum(orders.c.amount).label("sales"))
+        .join(orders, and_(orders.c.user == Delivery.external_id, _in_span(orders.c.at)))
+        .where(Delivery.message_id == bindparam("message_id"), sent)
+        .group_by(Delivery.id)
+        .subquery()
+    )
+    stages = [sent, *(and_(sent, at.is_not(None)) for at in (Delivery.delivered_at, Delivery.opened_at,
+                                                            Delivery.visited_at)), and_(sent, drew)]  # fmt: skip
+    return (
+        select(
+            Delivery.variant,
+            Delivery.batch,
+            func.count(),
+            *map(_counted, stages),
+            _counted(bought.c.orders > 0),
+            func.sum(bought.c.orders),
+            func.sum(bought.c.sales),
+        )
+        .outerjoin(bought, bought.c.id == Delivery.id)
+        .where(Delivery.message_id == bindparam("message_id"))
+        .group_by(Delivery.variant, Delivery.batch)
+        .order_by(Delivery.batch, Delivery.variant)
+    )
+
+
+def _amount() -> Any:
+    """An order's amount (its events alike, the largest)."""
+    return func.max(func.coalesce(HostEvent.amount_fen, 0)).label("amount")
+
+
+def _in_span(moment: Any) -> Any:
+    """``moment`` falls in a delivery's attribution span."""
+    return and_(moment >= Delivery.sent_at, moment < Delivery.attributed_until)
+
+
+def _counted(condition: Any) -> Any:
+    """How many rows meet ``condition``."""
+    return func.sum(case((condition, 1), else_=0))
 
 
 def _summed(rows: list[Stage]) -> dict[str, Any]:
@@ -67,60 +117,3 @@ def _summed(rows: list[Stage]) -> dict[str, Any]:
         total.add(row)
     return {"rows": [asdict(r) for r in rows], "variants": [asdict(v) for v in variants.values()],
             "total": asdict(total)}  # fmt: skip
-
-
-def _count(stage: Stage, delivery: Delivery, plays: list[datetime], orders: list[tuple[datetime, int]]) -> None:
-    stage.batched += 1
-    if delivery.sent_at is None or delivery.state != "sent":
-        return
-    stage.sent += 1
-    stage.delivered += delivery.delivered_at is not None
-    stage.opened += delivery.opened_at is not None
-    stage.visited += delivery.visited_at is not None
-    until = delivery.sent_at + ATTRIBUTION
-    stage.played += any(delivery.sent_at <= at < until for at in plays)
-    mine = [amount for at, amount in orders if delivery.sent_at <= at < until]
-    stage.ordered += bool(mine)
-    stage.orders += len(mine)
-    stage.sales_fen += sum(mine)
-
-
-def _chunks(session: Session, message_id: int) -> Iterator[list[Delivery]]:
-    after = 0
-    while True:
-        query = select(Delivery).where(Delivery.message_id == message_id, Delivery.id > after)
-        chunk = list(session.scalars(query.order_by(Delivery.id).limit(CHUNK)))
-        if not chunk:
-            return
-        yield chunk
-        after = chunk[-1].id
-
-
-def _first_plays(session: Session, campaign_id: int, chunk: list[Delivery]) -> dict[int, list[datetime]]:
-    """Each member's draws in the campaign since the earliest send of the chunk."""
-    users = {d.user_id for d in chunk if d.user_id is not None and d.sent_at is not None}
-    since = min((d.sent_at for d in chunk if d.sent_at is not None), default=None)
-    if not users or since is None:
-        return {}
-    query = select(DrawRecord.user_id, DrawRecord.created_at).where(
-        DrawRecord.campaign_id == campaign_id, DrawRecord.user_id.in_(users), DrawRecord.created_at >= since
-    )
-    plays: dict[int, list[datetime]] = {}
-    for user_id, at in session.execute(query):
-        plays.setdefault(user_id, []).append(at)
-    return plays
-
-
-def _orders(session: Session, chunk: list[Delivery]) -> dict[str, list[tuple[datetime, int]]]:
-    """Each member's orders paid (any campaign's events, each order once) since the earliest send of the chunk."""
-    since = min((d.sent_at for d in chunk if d.sent_at is not None), default=None)
-    if since is None:
-        return {}
-    query = select(HostEvent.user, HostEvent.subject, HostEvent.occurred_at, HostEvent.amount_fen).where(
-        HostEvent.type == "order_paid", HostEvent.user.in_({d.external_id for d in chunk}),
-        HostEvent.occurred_at >= since,
-    )  # fmt: skip
-    orders: dict[str, dict[str | None, tuple[datetime, int]]] = {}
-    for user, order_ref, at, amount in session.execute(query):  # an order sent to several campaigns counts once
-        orders.setdefault(user, {})[order_ref] = (at, amount or 0)
-    return {user: list(by_ref.values()) for user, by_ref in orders.items()}

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from economy.db import insert_ignoring_conflicts
 from games.messages.models import Delivery, Message, OptOut
-from games.messages.rules import render
+from games.messages.rules import ATTRIBUTION, render
 from games.messages.sending import IDEMPOTENCY_PREFIX, link
 
 SHOWN_STATES = ("queued", "sent", "dead")
@@ -98,6 +98,7 @@ def receipts(session: Session, items: list[dict[str, str]], now: datetime) -> di
             continue
         if delivery.state != "sent":  # the gateway had it after all (its answer to Carnival was lost)
             delivery.state, delivery.sent_at, delivery.lease, delivery.lease_until = "sent", now, None, None
+            delivery.attributed_until = now + ATTRIBUTION
         delivery.delivered_at = delivery.delivered_at or now
         if item["status"] == "opened":
             delivery.opened_at = delivery.opened_at or now

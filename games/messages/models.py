@@ -88,6 +88,7 @@ class Delivery(Base):
     last_error: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    attributed_until: Mapped[datetime | None] = mapped_column(UTCDateTime)  # sent_at + the funnel's attribution
     delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     visited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

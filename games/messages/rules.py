@@ -15,6 +15,8 @@ TEMPLATE_VARIABLES = ("name", "points", "expiring_points")
 """What a message's title and body may say in braces: ``{name}``, ``{points}``, ``{expiring_points}``."""
 RETRY_FIRST = timedelta(seconds=30)
 RETRY_MOST = timedelta(minutes=10)
+ATTRIBUTION = timedelta(days=7)
+"""How long after a delivery was sent a play or an order counts for it in the funnel (its ``attributed_until``)."""
 GIVE_UP_AFTER = timedelta(hours=6)
 """A delivery still failing this long after its first try goes to the dead-letter list."""
 SEARCH_STEP = timedelta(minutes=1)

@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from economy.db import is_postgresql
 from games.messages.config import GATEWAY_CHANNELS
 from games.messages.models import Delivery, Message, OptOut
-from games.messages.rules import DailyHours, SendPolicy, gives_up, next_send_time, render, retry_delay
+from games.messages.rules import ATTRIBUTION, DailyHours, SendPolicy, gives_up, next_send_time, render, retry_delay
 
 LEASE = timedelta(minutes=2)
 SENDING = ("scheduled", "done")
@@ -136,6 +136,7 @@ def settle(session: Session, claim: Claim, taken: list[int], failed: dict[int, s
             .values(
                 state="sent",
                 sent_at=now,
+                attributed_until=now + ATTRIBUTION,
                 lease=None,
                 lease_until=None,
                 failing_since=None,
