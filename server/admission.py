@@ -5,8 +5,8 @@ for the pool: a request that just returned a connection, or one that happens to 
 before those that have waited longest, so some requests wait many times the average (a long tail of
 latency) and some wait past the pool's timeout. This gate admits requests in the order they arrived and
 hands a leaving request's place to the longest-waiting one, so each waits about as long as the queue ahead
-of it. A request waiting longer than the pool's timeout is answered 503 with ``Retry-After``, as when the
-pool itself times out. Socket.IO's transports are served outside the gate (an open page is not a request
+of it. A request waiting longer than the pool's timeout is answered 503 ``server_busy`` with ``Retry-After``, as
+when the pool itself times out. Socket.IO's transports are served outside the gate (an open page is not a request
 being worked on); a streamed answer holds its place until it is sent.
 """
 
@@ -116,7 +116,7 @@ class _Released:
 
 
 def _busy(start_response: Callable[..., Any]) -> list[bytes]:
-    body = json.dumps(error_body("busy", BUSY_MESSAGE)).encode()
+    body = json.dumps(error_body("server_busy", BUSY_MESSAGE)).encode()
     start_response("503 SERVICE UNAVAILABLE", [("Content-Type", "application/json"),
                                                ("Content-Length", str(len(body))),
                                                ("Retry-After", str(RETRY_AFTER_SECONDS))])  # fmt: skip

@@ -102,7 +102,7 @@ def test_the_middleware_answers_busy_when_no_place_frees_in_time() -> None:
     body = middleware({}, lambda status, headers: seen.extend([status, dict(headers)]))
     assert seen[0].startswith("503")
     assert seen[1]["Retry-After"] == "1"
-    assert json.loads(b"".join(body))["error"] == "busy"
+    assert json.loads(b"".join(body))["error"] == "server_busy"
     held.close()
     answer = middleware({}, lambda *_: None)
     assert list(answer) == [b"ok"]
