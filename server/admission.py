@@ -6,8 +6,15 @@ before those that have waited longest, so some requests wait many times the aver
 latency) and some wait past the pool's timeout. This gate admits requests in the order they arrived and
 hands a leaving request's place to the longest-waiting one, so each waits about as long as the queue ahead
 of it. A request waiting longer than the pool's timeout is answered 503 ``server_busy`` with ``Retry-After``, as
-when the pool itself times out. Socket.IO's transports are served outside the gate (an open page is not a request
-being worked on); a streamed answer holds its place until it is sent.
+when the pool itself times out.
+
+A place is held while the app works on the request: an answer made in full gives it back as the app returns it
+(a slow reader holds no place while it is sent), a streamed one (an export reading rows as it goes) once it is
+sent. Socket.IO's transports, the liveness check and static files are served outside the gate: an open page is
+not a request being worked on, and none of them touches the database. The gate holds ``CARNIVAL_DB_POOL_SIZE``
+requests; the pool's overflow (as many again) stays for the work outside requests (Socket.IO events, the clock).
+Request bodies are read inside the gate, so production serving puts a proxy that buffers them (nginx does by
+default) in front, as the README says.
 """
 
 from __future__ import annotations
@@ -18,13 +25,17 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
-from flask import Flask
+from flask import Flask, Response, request
 
 from server.config import Settings
 from server.errors import error_body
 
 RETRY_AFTER_SECONDS = 1
 BUSY_MESSAGE = "the server is busy; try again in a moment"
+OUTSIDE = ("/api/health", "/static/", "/vendor/")
+"""Paths served outside the gate (besides Socket.IO's, which never reach it)."""
+STREAMED = "carnival.streamed"
+"""The WSGI environ's mark of a streamed answer (set by :func:`mark_streamed`)."""
 
 
 def init_app(app: Flask, settings: Settings, async_mode: str) -> None:
@@ -35,7 +46,15 @@ def init_app(app: Flask, settings: Settings, async_mode: str) -> None:
         return
     gate = FairGate(settings.db_pool_size)
     app.extensions["carnival.admission"] = gate
+    app.after_request(mark_streamed)
     app.wsgi_app = AdmissionMiddleware(app.wsgi_app, gate, settings.db_pool_timeout)  # type: ignore[method-assign]
+
+
+def mark_streamed(response: Response) -> Response:
+    """``after_request`` hook: tell the gate an answer is streamed (it keeps its place until it is sent)."""
+    if response.is_streamed:
+        request.environ[STREAMED] = True
+    return response
 
 
 class FairGate:
@@ -55,13 +74,21 @@ class FairGate:
                 return True
             turn = threading.Event()
             self._waiting.append(turn)
-        if turn.wait(timeout):
-            return True
+        try:
+            handed = turn.wait(timeout)
+        except BaseException:  # killed while waiting (a greenlet's exit, an outer timeout): pass on what it got
+            if not self._give_up(turn):
+                self.leave()
+            raise
+        return handed or not self._give_up(turn)
+
+    def _give_up(self, turn: threading.Event) -> bool:
+        """Leave the queue; ``False`` when a place was handed to ``turn`` just as it gave up (it holds it)."""
         with self._lock:
-            if turn.is_set():  # handed a place just as the wait ended
+            if not turn.is_set():
+                self._waiting.remove(turn)
                 return True
-            self._waiting.remove(turn)
-            return False
+        return False
 
     def leave(self) -> None:
         """Give the place back: to the first waiter if any (it holds it from now), else to the free count."""
@@ -85,6 +112,8 @@ class AdmissionMiddleware:
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         """The WSGI entry point."""
+        if environ.get("PATH_INFO", "").startswith(OUTSIDE):
+            return self.wsgi_app(environ, start_response)
         if not self.gate.enter(self.timeout):
             return _busy(start_response)
         try:
@@ -92,7 +121,10 @@ class AdmissionMiddleware:
         except BaseException:
             self.gate.leave()
             raise
-        return _Released(answer, self.gate)
+        if environ.get(STREAMED):
+            return _Released(answer, self.gate)
+        self.gate.leave()
+        return answer
 
 
 class _Released:
@@ -119,5 +151,6 @@ def _busy(start_response: Callable[..., Any]) -> list[bytes]:
     body = json.dumps(error_body("server_busy", BUSY_MESSAGE)).encode()
     start_response("503 SERVICE UNAVAILABLE", [("Content-Type", "application/json"),
                                                ("Content-Length", str(len(body))),
-                                               ("Retry-After", str(RETRY_AFTER_SECONDS))])  # fmt: skip
+                                               ("Retry-After", str(RETRY_AFTER_SECONDS)), ("Cache-Control", "no-store"),
+                                               ("X-Content-Type-Options", "nosniff")])  # fmt: skip
     return [body]

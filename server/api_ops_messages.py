@@ -193,9 +193,9 @@ def list_messages(campaign_id: int, user: User) -> list[dict[str, Any]]:
 def add_message(body: dict[str, Any], campaign_id: int, user: User) -> dict[str, Any]:
     """Write a draft message to a segment."""
     config = MessageConfigSchema().dump(body["config"])
-    _refuse_closed_window(config)
     with db.transaction() as db_session, _refusals():
         campaign_or_404(campaign_id)
+        _refuse_closed_window(config)
         message = admin.create_message(db_session, campaign_id, body["name"], body["segment_id"], config, db.now())
         shown = _message(db_session, message)
         campaign_admin.record(db_session, actor_name(user), campaign_id, "message_added", None, shown, db.now())
@@ -213,10 +213,10 @@ def add_message(body: dict[str, Any], campaign_id: int, user: User) -> dict[str,
 def edit_message(body: dict[str, Any], message_id: int, user: User) -> dict[str, Any]:
     """Change a draft's content and sending."""
     config = MessageConfigSchema().dump(body["config"])
-    _refuse_closed_window(config)
     with db.transaction() as db_session, _refusals():
         before = _message(db_session, _message_or_404(message_id))
-        message = admin.edit_message(db_session, message_id, config, db.now())
+        message = admin.edit_message(db_session, message_id, config, db.now())  # a draft's, else wrong_state
+        _refuse_closed_window(config)  # the transaction rolls the edit back
         after = _message(db_session, message)
         campaign_admin.record(db_session, actor_name(user), message.campaign_id, "message_edited", before, after,
                               db.now())  # fmt: skip

@@ -40,7 +40,7 @@ class RecentCatalogs:
     """Each campaign's goods as read at most ``seconds`` ago, shared by a server process's requests: the catalog
     is read many times a second, its goods change rarely, and what it shows is not what a redemption relies on
     (that reads the good afresh under its locks). The goods kept are detached copies, read-only; their stock is
-    read afresh by :func:`stock_left` where shoppers see it."""
+    read afresh by :func:`shopper_view` where shoppers see it."""
 
     def __init__(self, seconds: float) -> None:
         self.seconds = seconds

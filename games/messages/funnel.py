@@ -48,7 +48,7 @@ def funnel(session: Session, message_id: int) -> dict[str, Any]:
     assert message is not None
     found = session.execute(_funnel_query(), {"message_id": message_id, "campaign_id": message.campaign_id})
     rows = [Stage(variant, batch, *(int(count or 0) for count in counts)) for variant, batch, *counts in found]
-    return _summed(rows)
+    return _summed(sorted(rows, key=lambda s: (s.batch, s.variant)))  # by code point, whatever the collation
 
 
 @cache
@@ -62,9 +62,11 @@ def _funnel_query() -> Select[Any]:
     drew = exists().where(DrawRecord.campaign_id == bindparam("campaign_id"), DrawRecord.user_id == Delivery.user_id,
                           _in_span(DrawRecord.created_at))  # fmt: skip
     members = select(Delivery.external_id).where(Delivery.message_id == bindparam("message_id"))
+    first_sent = select(func.min(Delivery.sent_at)).where(Delivery.message_id == bindparam("message_id"))
     orders = (
         select(HostEvent.user, HostEvent.subject, func.min(HostEvent.occurred_at).label("at"), _amount())
         .where(HostEvent.type == "order_paid", HostEvent.user.in_(members))
+        .where(HostEvent.occurred_at >= first_sent.scalar_subquery())
         .group_by(HostEvent.user, HostEvent.subject)
         .subquery()
     )
@@ -90,7 +92,6 @@ def _funnel_query() -> Select[Any]:
         .outerjoin(bought, bought.c.id == Delivery.id)
         .where(Delivery.message_id == bindparam("message_id"))
         .group_by(Delivery.variant, Delivery.batch)
-        .order_by(Delivery.batch, Delivery.variant)
     )
 
 

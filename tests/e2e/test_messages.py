@@ -107,6 +107,8 @@ def test_an_upload_of_100000_ids_is_taken_whole_and_a_larger_body_is_refused(app
     assert ops.get(f"/api/ops/segments/{segment}/preview").json["members"] == 100_000
     over = ops.post(url, data="u\n" * (4 * 1024 * 1024 + 1), content_type="text/csv")
     assert (over.status_code, over.json["error"]) == (413, "body_too_large")
+    as_json = app.test_client().post(url, data=body, content_type="application/json")  # parsed before the role
+    assert (as_json.status_code, as_json.json["error"]) == (413, "body_too_large")  # check: the usual bound
     assert ops.get(f"/api/ops/segments/{segment}/preview").json["members"] == 100_000
 
 
@@ -149,8 +151,10 @@ def test_bad_messages_and_moves_are_refused_in_words(app: Flask, clock: Clock) -
     paused = ops.post(f"/api/ops/messages/{made}/pause")
     assert (paused.status_code, paused.json["error"]) == (409, "wrong_state")
     assert ops.post(f"/api/ops/messages/{made}/schedule").status_code == 200
-    closed = ops.put(f"/api/ops/messages/{made}", json={"config": {**MESSAGE, "window": "22:30-23:00"}})
+    draft = ops.post(url, json={"name": "y", "segment_id": segment, "config": MESSAGE}).json
+    closed = ops.put(f"/api/ops/messages/{draft['id']}", json={"config": {**MESSAGE, "window": "22:30-23:00"}})
     assert (closed.status_code, closed.json["error"]) == (422, "window_in_quiet_hours")
+    assert ops.get(f"/api/ops/campaigns/{campaign}/messages").json[-1]["config"]["window"] == draft["config"]["window"]
     edited = ops.put(f"/api/ops/messages/{made}", json={"config": MESSAGE})
     assert (edited.status_code, edited.json["error"]) == (409, "wrong_state")
     blind = {**MESSAGE, "guard": {"stage": "delivered", "min_percent": 10}}  # in-app only: no receipts to watch
