@@ -10,8 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from flask import Flask, Response
-from werkzeug.test import EnvironBuilder
+from flask import Flask
 
 from server import admission
 from server.admission import AdmissionMiddleware, FairGate
@@ -101,12 +100,10 @@ class _Answer(list[bytes]):
         self.closed = True
 
 
-def _app(answer: _Answer | Exception, streamed: bool = False) -> Any:
-    def app(environ: dict[str, Any], start_response: Any) -> _Answer:
+def _app(answer: _Answer | Exception) -> Any:
+    def app(_environ: dict[str, Any], start_response: Any) -> _Answer:
         if isinstance(answer, Exception):
             raise answer
-        if streamed:
-            environ[admission.STREAMED] = True
         start_response("200 OK", [])
         return answer
 
@@ -123,7 +120,7 @@ def _call(middleware: AdmissionMiddleware, path: str = "/api/play/1/mall", seen:
 
 def test_the_middleware_answers_busy_when_no_place_frees_in_time() -> None:
     gate = FairGate(1)
-    held = _call(AdmissionMiddleware(_app(_Answer([b"rows"]), streamed=True), gate, timeout=0.05))
+    held = _call(AdmissionMiddleware(_app(_Answer([b"rows"])), gate, timeout=0.05))
     middleware = AdmissionMiddleware(_app(_Answer([b"ok"])), gate, timeout=0.05)
     seen: list[Any] = []
     body = _call(middleware, seen=seen)
@@ -136,17 +133,14 @@ def test_the_middleware_answers_busy_when_no_place_frees_in_time() -> None:
     assert list(_call(middleware)) == [b"ok"]
 
 
-def test_a_whole_answer_gives_its_place_back_at_once_a_streamed_one_when_closed() -> None:
+def test_the_place_is_given_back_once_when_the_answer_closes_or_the_app_fails() -> None:
     gate = FairGate(1)
-    whole = _Answer([b"ok"])
-    assert _call(AdmissionMiddleware(_app(whole), gate, timeout=0.05)) is whole  # passed on as it is
-    assert gate.enter(timeout=0)
-    gate.leave()
-    inner = _Answer([b"rows"])
-    streamed = _call(AdmissionMiddleware(_app(inner, streamed=True), gate, timeout=0.05))
-    assert not gate.enter(timeout=0)
-    streamed.close()
-    streamed.close()  # a second close gives nothing back twice
+    inner = _Answer([b"ok"])
+    answer = _call(AdmissionMiddleware(_app(inner), gate, timeout=0.05))
+    assert not gate.enter(timeout=0)  # held while the answer is sent
+    assert list(answer) == [b"ok"]
+    answer.close()
+    answer.close()  # a second close gives nothing back twice
     assert inner.closed
     assert gate.enter(timeout=0) and not gate.enter(timeout=0)
     gate.leave()
@@ -166,21 +160,3 @@ def test_only_a_gevent_server_puts_the_app_behind_the_gate(tmp_path: Path) -> No
     gate = cooperative.extensions["carnival.admission"]
     assert gate.limit == 3 and isinstance(cooperative.wsgi_app, AdmissionMiddleware)
     assert cooperative.wsgi_app.timeout == 2
-
-
-def test_a_flask_answer_streamed_keeps_its_place_until_sent(tmp_path: Path) -> None:
-    app = Flask("cooperative")
-    settings = settings_from({"CARNIVAL_ENV": "testing", "CARNIVAL_DB_POOL_SIZE": "1"}, tmp_path)
-    admission.init_app(app, settings, "gevent")
-    app.add_url_rule("/whole", "whole", lambda: "whole")
-    app.add_url_rule("/rows", "rows", lambda: Response(iter([b"a", b"b"])))
-    gate = app.extensions["carnival.admission"]
-    whole = app.wsgi_app(EnvironBuilder(path="/whole").get_environ(), lambda *_: None)
-    assert gate.enter(timeout=0)  # given back as the app returned it
-    gate.leave()
-    rows = app.wsgi_app(EnvironBuilder(path="/rows").get_environ(), lambda *_: None)
-    assert not gate.enter(timeout=0)
-    assert b"".join(rows) == b"ab"
-    rows.close()
-    whole.close()
-    assert gate.enter(timeout=0)
