@@ -98,7 +98,8 @@ def _deliveries(
 ) -> BatchMade:
     ids = [external_id for external_id, _ in batch]
     opted = set(session.scalars(select(OptOut.external_id).where(OptOut.external_id.in_(ids))))
-    allowed = _take_contacts(session, [i for i in ids if i not in opted], local_day(now, timezone), policy.daily_cap)
+    today = local_day(now, timezone)
+    allowed = take_contacts(session, [i for i in ids if i not in opted], today, policy.daily_cap)
     shares = [(variant["key"], variant["share"]) for variant in config["variants"]]
     queued_state = "queued" if GATEWAY_CHANNELS & set(config["channels"]) else "sent"
     rows = []
@@ -110,13 +111,14 @@ def _deliveries(
             "next_attempt_at": now if state == "queued" else None, "created_at": now,
             "sent_at": now if state == "sent" else None,
             "attributed_until": now + ATTRIBUTION if state == "sent" else None,
+            "contact_day": today if state in ("queued", "sent") else None,
         })  # fmt: skip
     _insert_new(session, rows)
     capped = sum(row["state"] == "capped" for row in rows)
     return BatchMade(message.id, message.batches + 1, len(rows) - capped - len(opted), capped, len(opted))
 
 
-def _take_contacts(session: Session, external_ids: list[str], day: str, cap: int) -> set[str]:
+def take_contacts(session: Session, external_ids: list[str], day: str, cap: int) -> set[str]:
     """Take one of ``day``'s contacts for each shopper still under ``cap``; the shoppers who got one."""
     if not external_ids:
         return set()

@@ -21,9 +21,19 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from economy.db import is_postgresql
+from games.messages.batches import take_contacts
 from games.messages.config import GATEWAY_CHANNELS
 from games.messages.models import Delivery, Message, OptOut
-from games.messages.rules import ATTRIBUTION, DailyHours, SendPolicy, gives_up, next_send_time, render, retry_delay
+from games.messages.rules import (
+    ATTRIBUTION,
+    DailyHours,
+    SendPolicy,
+    gives_up,
+    local_day,
+    next_send_time,
+    render,
+    retry_delay,
+)
 
 LEASE = timedelta(minutes=2)
 SENDING = ("scheduled", "done")
@@ -167,25 +177,31 @@ def hold_back(
 ) -> list[int]:
     """The claim's deliveries still to post now; the others are released: in quiet hours of their campaign, queued
     for the hours' end; a member who opted out since the batch, ``opted_out``; a message stopped since the claim,
-    ``stopped``; one paused, queued for the resume."""
+    ``stopped``; one paused, queued for the resume; one held past the day whose contact it took and whose member
+    has had the cap's messages today, ``capped``."""
     rows = session.execute(
-        select(Delivery.id, Delivery.external_id, Message.campaign_id, Message.state)
+        select(Delivery.id, Delivery.external_id, Message.campaign_id, Message.state, Delivery.contact_day)
         .join(Message)
         .where(Delivery.id.in_(claim.ids))
     ).all()
     opted = set(session.scalars(select(OptOut.external_id).where(OptOut.external_id.in_({r[1] for r in rows}))))
     resumes = {c: _quiet_until(now, policy, timezones.get(c, "Asia/Shanghai")) for c in {r[2] for r in rows}}
     kept: list[int] = []
+    late: dict[str, list[tuple[int, str]]] = {}  # today (the campaign's) -> deliveries whose contact was another day's
     released: dict[tuple[str, datetime | None], list[int]] = {}
-    for delivery_id, external_id, campaign_id, state in rows:
+    for delivery_id, external_id, campaign_id, state, contact_day in rows:
+        today = local_day(now, timezones.get(campaign_id, "Asia/Shanghai"))
         if external_id in opted:
             released.setdefault(("opted_out", None), []).append(delivery_id)
         elif state not in SENDING:
             released.setdefault(("stopped" if state == "stopped" else "queued", None), []).append(delivery_id)
         elif resumes[campaign_id] is not None:
             released.setdefault(("queued", resumes[campaign_id]), []).append(delivery_id)
+        elif contact_day is not None and contact_day != today:
+            late.setdefault(today, []).append((delivery_id, external_id))
         else:
             kept.append(delivery_id)
+    kept += _recontacted(session, claim, late, policy.daily_cap, released)
     for (state, resume), ids in released.items():
         later = {"next_attempt_at": resume} if resume is not None else {}
         session.execute(
@@ -195,6 +211,27 @@ def hold_back(
             .execution_options(synchronize_session=False)
         )
     return sorted(kept)
+
+
+def _recontacted(
+    session: Session, claim: Claim, late: dict[str, list[tuple[int, str]]], cap: int, released: dict[Any, list[int]]
+) -> list[int]:
+    """Deliveries held past the day whose contact they took (an outage, quiet hours): each takes one of the
+    sending day's contacts under the cap, or is released as ``capped``. The ones that got one."""
+    kept = []
+    for today, deliveries in late.items():
+        allowed = take_contacts(session, sorted({member for _, member in deliveries}), today, cap)
+        mine = [delivery_id for delivery_id, member in deliveries if member in allowed]
+        released.setdefault(("capped", None), []).extend(d for d, member in deliveries if member not in allowed)
+        if mine:
+            session.execute(
+                update(Delivery)
+                .where(Delivery.id.in_(mine), Delivery.lease == claim.token)
+                .values(contact_day=today)
+                .execution_options(synchronize_session=False)
+            )
+        kept += mine
+    return kept
 
 
 def _quiet_until(now: datetime, policy: SendPolicy, timezone: str) -> datetime | None:

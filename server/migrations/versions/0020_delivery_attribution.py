@@ -1,5 +1,6 @@
 """a campaign message's delivery keeps when its funnel attribution ends (sent_at + 7 days), so the funnel is
-counted by the database
+counted by the database, and the local day whose contact under the daily cap it took (a delivery held past that
+day takes one of the day it is sent)
 
 Revision ID: 0020
 Revises: 0019
@@ -8,7 +9,8 @@ Create Date: 2026-12-07
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, timedelta
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from alembic import op
@@ -24,6 +26,8 @@ ATTRIBUTION = timedelta(days=7)  # games.messages.rules.ATTRIBUTION when this re
 def upgrade() -> None:
     with op.batch_alter_table("deliveries") as batch:
         batch.add_column(sa.Column("attributed_until", sa.DateTime(), nullable=True))
+        batch.add_column(sa.Column("contact_day", sa.String(length=10), nullable=True))
+    _fill_contact_days()
     deliveries = sa.table("deliveries", sa.column("id"), sa.column("sent_at", sa.DateTime()),
                           sa.column("attributed_until", sa.DateTime()))  # fmt: skip
     connection = op.get_bind()
@@ -37,6 +41,25 @@ def upgrade() -> None:
         )
 
 
+def _fill_contact_days() -> None:
+    """The deliveries still queued took their contact on the day they were batched (the campaign's local day)."""
+    deliveries = sa.table("deliveries", sa.column("id"), sa.column("message_id"), sa.column("state"),
+                          sa.column("created_at", sa.DateTime()), sa.column("contact_day"))  # fmt: skip
+    messages = sa.table("messages", sa.column("id"), sa.column("campaign_id"))
+    campaigns = sa.table("campaigns", sa.column("id"), sa.column("timezone"))
+    connection = op.get_bind()
+    queued = connection.execute(
+        sa.select(deliveries.c.id, deliveries.c.created_at, campaigns.c.timezone)
+        .join(messages, messages.c.id == deliveries.c.message_id)
+        .join(campaigns, campaigns.c.id == messages.c.campaign_id)
+        .where(deliveries.c.state == "queued")
+    ).all()
+    for delivery_id, created_at, timezone in queued:
+        day = created_at.replace(tzinfo=UTC).astimezone(ZoneInfo(timezone)).date().isoformat()
+        connection.execute(deliveries.update().where(deliveries.c.id == delivery_id).values(contact_day=day))
+
+
 def downgrade() -> None:
     with op.batch_alter_table("deliveries") as batch:
+        batch.drop_column("contact_day")
         batch.drop_column("attributed_until")

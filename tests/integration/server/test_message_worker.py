@@ -11,7 +11,7 @@ from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
@@ -180,6 +180,36 @@ def test_the_daily_cap_holds_across_two_campaigns_and_a_new_day_resets_it(
     fourth = new_message(message_app, clock.now, batch_size=50)
     work(message_app, clock, 2)
     assert states(message_app, fourth)["sent"] == 50
+
+
+def test_a_delivery_held_past_its_batch_day_counts_on_the_day_it_is_sent(
+    message_app: Flask, clock: Clock, gateway: Receiver
+) -> None:
+    capped_then, free_then = add_shoppers(message_app, 2, clock.now)
+    message_id = new_message(message_app, clock.now, channels=["app_push"])
+    gateway.down = True  # the batch's post fails: its deliveries wait, holding the batch day's contacts
+    work(message_app, clock, 1)
+    with message_app.extensions["carnival.sessions"]() as session:
+        batch_day = set(session.scalars(select(Delivery.contact_day).where(Delivery.message_id == message_id)))
+    assert len(batch_day) == 1 and not gateway.taken
+    clock.advance(days=1)
+    next_day = (date.fromisoformat(batch_day.pop()) + timedelta(days=1)).isoformat()
+    with message_app.extensions["carnival.sessions"]() as session, session.begin():  # two others sent already
+        session.execute(insert(ContactDay), [{"external_id": capped_then, "day": next_day, "count": 2}])
+    gateway.down = False
+    work(message_app, clock, 2)
+    assert states(message_app, message_id) == {"sent": 1, "capped": 1}
+    assert [taken.split("-")[-1] for taken in gateway.taken] == [str(_delivery_of(message_app, free_then))]
+    with message_app.extensions["carnival.sessions"]() as session:
+        counts = dict(
+            session.execute(select(ContactDay.external_id, ContactDay.count).where(ContactDay.day == next_day)).all()
+        )
+    assert counts == {capped_then: 2, free_then: 1}  # the cap holds on the sending day, which counts the one sent
+
+
+def _delivery_of(app: Flask, member: str) -> int:
+    with app.extensions["carnival.sessions"]() as session:
+        return int(session.scalars(select(Delivery.id).where(Delivery.external_id == member)).one())
 
 
 def test_nothing_goes_out_in_quiet_hours_and_the_batch_waits_for_the_morning(
