@@ -33,6 +33,7 @@ def shopper_from_launch(db_session: Session, launch: Launch) -> User:
         db_session.add(user)
     user.display_name, user.tier = launch.name, launch.tier
     user.device_hash, user.risk_flag, user.host_joined_on = launch.device, launch.risk, launch.joined
+    user.timezone = launch.timezone or user.timezone
     user.last_launch_at = db.now()
     db_session.flush()
     return user

@@ -53,7 +53,7 @@ def seed_messages_demo(
         move(session, sent.id, "schedule", now)
 
         def members(_message: Message, after: str, limit: int) -> list[tuple[str, int | None]]:
-            return [(m.external_id, m.user_id) for m in members_after(session, everyone, now, after, limit)]
+            return [(m.external_id, m.user_id, m.timezone) for m in members_after(session, everyone, now, after, limit)]
 
         make_batch(session, sent.id, now, DEMO_POLICY, timezone, members)
         create_message(session, campaign_id, "沉睡老客召回", lapsed.id, DRAFT, now)

@@ -17,6 +17,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from server.input_guard import UNSTORABLE
 from server.keys import Key, Keyring
@@ -27,6 +28,7 @@ MAX_LIFETIME_SECONDS = 10 * 60
 JTI_PATTERN = re.compile(r"[A-Za-z0-9_-]{16,128}")
 TIER = re.compile(r"[a-z0-9_]{1,16}")  # the host's member tier codes (by default normal, silver, gold, diamond)
 DEVICE = re.compile(r"[A-Za-z0-9_=+/-]{8,128}")  # a hash of the shopper's device id, as the host computes it
+ZONE_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_+/-]{0,63}")  # an IANA name (Asia/Shanghai, Etc/GMT+8), no path tricks
 
 
 class LaunchTokenError(ValueError):
@@ -50,17 +52,19 @@ class Launch:
     device: str | None = None
     risk: bool = False
     joined: date | None = None
+    timezone: str | None = None
 
 
 @dataclass(frozen=True)
 class Claims:
-    """What the host may also say of a shopper, for the fraud rules of shares and invitations: a hash of their
+    """What the host may also say of a shopper: for the fraud rules of shares and invitations a hash of their
     device id (``device``), whether its risk system flags them (``risk``) and when their account was opened
-    (``joined``)."""
+    (``joined``); for campaign messages their time zone (``tz``, an IANA name such as ``Asia/Shanghai``)."""
 
     device: str | None = None
     risk: bool = False
     joined: date | None = None
+    timezone: str | None = None
 
 
 def _b64(data: bytes) -> str:
@@ -81,13 +85,14 @@ def sign(
     key: Key, user_id: str, name: str, tier: str, expires_at: int, jti: str | None = None, claims: Claims = Claims()
 ) -> str:
     """A launch token for one shopper, valid until ``expires_at`` (Unix seconds), signed with ``key`` and
-    named by its ``kid``; ``jti`` defaults to a fresh random id; ``claims`` adds ``device``, ``risk`` and
-    ``joined`` when set."""
+    named by its ``kid``; ``jti`` defaults to a fresh random id; ``claims`` adds ``device``, ``risk``,
+    ``joined`` and ``tz`` when set."""
     body: dict[str, Any] = {"purpose": PURPOSE, "sub": user_id, "name": name, "tier": tier, "exp": expires_at}
     body["jti"] = jti if jti is not None else secrets.token_urlsafe(16)
     body |= {"device": claims.device} if claims.device else {}
     body |= {"risk": True} if claims.risk else {}
     body |= {"joined": claims.joined.isoformat()} if claims.joined else {}
+    body |= {"tz": claims.timezone} if claims.timezone else {}
     if key.kid is not None:
         body["kid"] = key.kid
     payload = _b64(json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode())
@@ -143,12 +148,12 @@ def _launch(body: dict[str, Any], now: int) -> Launch:
     if not isinstance(jti, str) or not JTI_PATTERN.fullmatch(jti):
         raise LaunchTokenError("token_invalid", "the launch token's jti must be 16-128 letters, digits, '-' or '_'")
     claims = _claims(body)
-    return Launch(user_id, name, tier, expires_at, jti, claims.device, claims.risk, claims.joined)
+    return Launch(user_id, name, tier, expires_at, jti, claims.device, claims.risk, claims.joined, claims.timezone)
 
 
 def _claims(body: dict[str, Any]) -> Claims:
-    """The optional fraud-rule claims: ``device`` (8-128 of A-Z a-z 0-9 _ = + / -), ``risk`` (true or false) and
-    ``joined`` (YYYY-MM-DD). :raises LaunchTokenError: ``token_invalid`` naming a bad one."""
+    """The optional claims: ``device`` (8-128 of A-Z a-z 0-9 _ = + / -), ``risk`` (true or false), ``joined``
+    (YYYY-MM-DD) and ``tz`` (an IANA time zone). :raises LaunchTokenError: ``token_invalid`` naming a bad one."""
     device, risk, joined = body.get("device"), body.get("risk", False), body.get("joined")
     if device is not None and not (isinstance(device, str) and DEVICE.fullmatch(device)):
         raise LaunchTokenError("token_invalid", "the launch token's device must be 8-128 of A-Z a-z 0-9 _ = + / -")
@@ -160,7 +165,20 @@ def _claims(body: dict[str, Any]) -> Claims:
         opened = None
     if joined is not None and opened is None:
         raise LaunchTokenError("token_invalid", "the launch token's joined must be a date, YYYY-MM-DD")
-    return Claims(device, risk, opened)
+    return Claims(device, risk, opened, _timezone(body.get("tz")))
+
+
+def _timezone(name: object) -> str | None:
+    """The ``tz`` claim: an IANA time zone name, or absent. :raises LaunchTokenError: for anything else."""
+    if name is None:
+        return None
+    if isinstance(name, str) and ZONE_NAME.fullmatch(name):
+        try:
+            ZoneInfo(name)
+            return name
+        except (ZoneInfoNotFoundError, ValueError):
+            pass
+    raise LaunchTokenError("token_invalid", "the launch token's tz must be an IANA time zone, e.g. Asia/Shanghai")
 
 
 def _text(value: Any) -> bool:

@@ -147,7 +147,7 @@ def _members(session: Session, now: datetime) -> Any:
     def after(message: Message, cursor: str, limit: int) -> list[tuple[str, int | None]]:
         segment = session.get(Segment, message.segment_id)
         assert segment is not None
-        return [(m.external_id, m.user_id) for m in members_after(session, segment, now, cursor, limit)]
+        return [(m.external_id, m.user_id, m.timezone) for m in members_after(session, segment, now, cursor, limit)]
 
     return after
 

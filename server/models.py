@@ -31,6 +31,7 @@ class User(Base):
     device_hash: Mapped[str | None] = mapped_column(String(128))  # the host's claims at the last launch
     risk_flag: Mapped[bool] = mapped_column(default=False)
     host_joined_on: Mapped[date | None]
+    timezone: Mapped[str | None] = mapped_column(String(64))  # the host's tz claim at the last launch that had one
     last_launch_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # the last time the host app opened Carnival
 
 

@@ -39,23 +39,26 @@ ORDER_TYPE = "order_paid"
 
 @dataclass(frozen=True)
 class Member:
-    """A segment's member: the host's user id, and Carnival's id once they opened Carnival."""
+    """A segment's member: the host's user id, and Carnival's id and time zone (the host's ``tz`` claim) once they
+    opened Carnival."""
 
     external_id: str
     user_id: int | None
+    timezone: str | None = None
 
 
-def members_query(session: Session, segment: Segment, now: datetime) -> Select[tuple[str, int | None]]:
-    """The segment's members (host user id, Carnival id or ``None``), ordered by host user id."""
+def members_query(session: Session, segment: Segment, now: datetime) -> Select[tuple[str, int | None, str | None]]:
+    """The segment's members (host user id, Carnival id or ``None``, time zone or ``None``), ordered by host user
+    id."""
     if segment.uploaded:
         return (
-            select(SegmentUpload.external_id, User.id)
+            select(SegmentUpload.external_id, User.id, User.timezone)
             .outerjoin(User, User.external_id == SegmentUpload.external_id)
             .where(SegmentUpload.segment_id == segment.id)
             .order_by(SegmentUpload.external_id)
         )
     rules = json.loads(segment.rules_json)
-    query = select(User.external_id, User.id).where(
+    query = select(User.external_id, User.id, User.timezone).where(
         User.role == "shopper", User.external_id.is_not(None), User.disabled_at.is_(None)
     )
     return query.where(*_conditions(rules, now), *_streak_condition(session, rules, now)).order_by(User.external_id)
@@ -66,7 +69,7 @@ def members_after(session: Session, segment: Segment, now: datetime, after: str,
     query = members_query(session, segment, now)
     column = SegmentUpload.external_id if segment.uploaded else User.external_id
     rows = session.execute(query.where(column > after).limit(limit))
-    return [Member(external_id, user_id) for external_id, user_id in rows]
+    return [Member(external_id, user_id, timezone) for external_id, user_id, timezone in rows]
 
 
 def count_members(session: Session, segment: Segment, now: datetime) -> int:

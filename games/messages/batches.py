@@ -24,8 +24,10 @@ from games.messages.config import GATEWAY_CHANNELS
 from games.messages.models import ContactDay, Delivery, Message, OptOut
 from games.messages.rules import ATTRIBUTION, DailyHours, SendPolicy, local_day, may_send, next_send_time, variant_for
 
-MembersAfter = Callable[[Message, str, int], list[tuple[str, int | None]]]
-"""The next ``limit`` members of a message's segment after a host user id: (host user id, Carnival id or None)."""
+Member = tuple[str, int | None, str | None]
+"""A segment's member: host user id, Carnival id or None, their time zone or None (then the campaign's)."""
+MembersAfter = Callable[[Message, str, int], list[Member]]
+"""The next ``limit`` members of a message's segment after a host user id."""
 
 
 @dataclass(frozen=True)
@@ -91,24 +93,28 @@ def _deliveries(
     session: Session,
     message: Message,
     config: dict[str, Any],
-    batch: list[tuple[str, int | None]],
+    batch: list[Member],
     now: datetime,
     policy: SendPolicy,
     timezone: str,
 ) -> BatchMade:
-    ids = [external_id for external_id, _ in batch]
+    ids = [external_id for external_id, _, _ in batch]
     opted = set(session.scalars(select(OptOut.external_id).where(OptOut.external_id.in_(ids))))
     today = local_day(now, timezone)
     allowed = take_contacts(session, [i for i in ids if i not in opted], today, policy.daily_cap)
     shares = [(variant["key"], variant["share"]) for variant in config["variants"]]
     queued_state = "queued" if GATEWAY_CHANNELS & set(config["channels"]) else "sent"
+    window = DailyHours.parse(config["window"])
+    zones = {own_zone or timezone for _, _, own_zone in batch}  # a few: each one's opening found once
+    first_tries = {zone: _first_try(now, window, policy, zone) for zone in zones}
     rows = []
-    for external_id, user_id in batch:
+    for external_id, user_id, own_zone in batch:
         state = "opted_out" if external_id in opted else queued_state if external_id in allowed else "capped"
+        first_try = first_tries[own_zone or timezone] if state == "queued" else None
         rows.append({
             "message_id": message.id, "batch": message.batches + 1, "external_id": external_id, "user_id": user_id,
             "variant": variant_for(message.id, external_id, shares), "state": state, "attempts": 0,
-            "next_attempt_at": now if state == "queued" else None, "created_at": now,
+            "next_attempt_at": first_try, "created_at": now, "timezone": own_zone,
             "sent_at": now if state == "sent" else None,
             "attributed_until": now + ATTRIBUTION if state == "sent" else None,
             "contact_day": today if state in ("queued", "sent") else None,
@@ -116,6 +122,12 @@ def _deliveries(
     _insert_new(session, rows)
     capped = sum(row["state"] == "capped" for row in rows)
     return BatchMade(message.id, message.batches + 1, len(rows) - capped - len(opted), capped, len(opted))
+
+
+def _first_try(now: datetime, window: DailyHours, policy: SendPolicy, timezone: str) -> datetime:
+    """When a member's delivery may first go out: now, or their window's next opening outside quiet hours in
+    their own time zone (a batch made in the campaign's evening reaches a shopper abroad in theirs)."""
+    return next_send_time(now, window, policy, timezone) or now
 
 
 def take_contacts(session: Session, external_ids: list[str], day: str, cap: int) -> set[str]:

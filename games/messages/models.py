@@ -90,6 +90,7 @@ class Delivery(Base):
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     attributed_until: Mapped[datetime | None] = mapped_column(UTCDateTime)  # sent_at + the funnel's attribution
     contact_day: Mapped[str | None] = mapped_column(String(10))  # the local day whose contact under the cap it took
+    timezone: Mapped[str | None] = mapped_column(String(64))  # the member's (their launch's tz); None: the campaign's
     delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     visited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -175,28 +175,30 @@ def settle(session: Session, claim: Claim, taken: list[int], failed: dict[int, s
 def hold_back(
     session: Session, claim: Claim, now: datetime, policy: SendPolicy, timezones: dict[int, str]
 ) -> list[int]:
-    """The claim's deliveries still to post now; the others are released: in quiet hours of their campaign, queued
-    for the hours' end; a member who opted out since the batch, ``opted_out``; a message stopped since the claim,
-    ``stopped``; one paused, queued for the resume; one held past the day whose contact it took and whose member
-    has had the cap's messages today, ``capped``."""
+    """The claim's deliveries still to post now; the others are released: in quiet hours of their member (their
+    time zone, else their campaign's), queued for the hours' end; a member who opted out since the batch,
+    ``opted_out``; a message stopped since the claim, ``stopped``; one paused, queued for the resume; one held past
+    the day whose contact it took and whose member has had the cap's messages today, ``capped``."""
     rows = session.execute(
         select(Delivery.id, Delivery.external_id, Message.campaign_id, Message.state, Delivery.contact_day)
+        .add_columns(Delivery.timezone)
         .join(Message)
         .where(Delivery.id.in_(claim.ids))
     ).all()
     opted = set(session.scalars(select(OptOut.external_id).where(OptOut.external_id.in_({r[1] for r in rows}))))
-    resumes = {c: _quiet_until(now, policy, timezones.get(c, "Asia/Shanghai")) for c in {r[2] for r in rows}}
+    zones = {r[0]: r[5] or timezones.get(r[2], "Asia/Shanghai") for r in rows}  # the member's, else the campaign's
+    resumes = {zone: _quiet_until(now, policy, zone) for zone in set(zones.values())}
     kept: list[int] = []
     late: dict[str, list[tuple[int, str]]] = {}  # today (the campaign's) -> deliveries whose contact was another day's
     released: dict[tuple[str, datetime | None], list[int]] = {}
-    for delivery_id, external_id, campaign_id, state, contact_day in rows:
+    for delivery_id, external_id, campaign_id, state, contact_day, _ in rows:
         today = local_day(now, timezones.get(campaign_id, "Asia/Shanghai"))
         if external_id in opted:
             released.setdefault(("opted_out", None), []).append(delivery_id)
         elif state not in SENDING:
             released.setdefault(("stopped" if state == "stopped" else "queued", None), []).append(delivery_id)
-        elif resumes[campaign_id] is not None:
-            released.setdefault(("queued", resumes[campaign_id]), []).append(delivery_id)
+        elif resumes[zones[delivery_id]] is not None:
+            released.setdefault(("queued", resumes[zones[delivery_id]]), []).append(delivery_id)
         elif contact_day is not None and contact_day != today:
             late.setdefault(today, []).append((delivery_id, external_id))
         else:

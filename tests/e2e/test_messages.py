@@ -9,8 +9,12 @@ from typing import Any
 
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import select
 
+from server.config import DEV_LAUNCH_KEY
+from server.launch import Claims, sign
 from server.message_worker import work_once
+from server.models import User
 from tests.conftest import Clock, add_campaign, launch_token, wheel_config
 from tests.e2e.audit_exports import run
 from tests.e2e.test_host_api import signed
@@ -179,3 +183,16 @@ def test_the_worker_command_works_one_round_and_says_what_it_did(app: Flask, clo
     assert (first.exit_code, first.output.strip()) == (0, "batches 1, sent 0, failed 0")  # in-app: no gateway post
     assert run(app, "worker", "--once").output.strip() == "batches 0, sent 0, failed 0"
     assert ops.get(f"/api/ops/campaigns/{campaign}/messages").json[0]["deliveries"] == {"sent": 1}
+
+
+def test_a_launch_with_a_time_zone_keeps_it_for_the_shoppers_messages(app: Flask, clock: Clock) -> None:
+    def launch(claims: Claims) -> Any:
+        token = sign(DEV_LAUNCH_KEY, "m-abroad", "小美", "normal", int(clock.now.timestamp()) + 600, claims=claims)
+        return app.test_client().post("/api/session/launch", json={"token": token})
+
+    assert launch(Claims(timezone="Europe/Paris")).status_code == 200
+    assert launch(Claims()).status_code == 200  # a launch without the claim keeps the last one known
+    with app.extensions["carnival.sessions"]() as session:
+        assert session.scalars(select(User.timezone).where(User.external_id == "m-abroad")).one() == "Europe/Paris"
+    refused = launch(Claims(timezone="Nowhere/Land"))
+    assert (refused.status_code, refused.json["error"]) == (401, "token_invalid")

@@ -11,13 +11,14 @@ from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from flask import Flask
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, insert, select, update
 
 from games.messages.admin import create_message, create_segment, move
 from games.messages.funnel import funnel
@@ -210,6 +211,28 @@ def test_a_delivery_held_past_its_batch_day_counts_on_the_day_it_is_sent(
 def _delivery_of(app: Flask, member: str) -> int:
     with app.extensions["carnival.sessions"]() as session:
         return int(session.scalars(select(Delivery.id).where(Delivery.external_id == member)).one())
+
+
+def test_a_member_abroad_gets_the_message_in_the_window_of_their_own_time_zone(
+    message_app: Flask, clock: Clock, gateway: Receiver
+) -> None:
+    at_home, abroad = add_shoppers(message_app, 2, clock.now)
+    with message_app.extensions["carnival.sessions"]() as session, session.begin():
+        session.execute(update(User).where(User.external_id == abroad).values(timezone="America/New_York"))
+    clock.now = clock.now.replace(hour=11, minute=30)  # 19:30 in Shanghai, 06:30 in New York
+    message_id = new_message(message_app, clock.now, channels=["app_push"], window="19:00-21:00")
+    work(message_app, clock, 1)
+    assert gateway.taken == [f"carnival-msg-{_delivery_of(message_app, at_home)}"]
+    evening = datetime(2026, 11, 23, 19, tzinfo=ZoneInfo("America/New_York")).astimezone(UTC)
+    with message_app.extensions["carnival.sessions"]() as session:
+        waiting = session.scalars(select(Delivery).where(Delivery.external_id == abroad)).one()
+        assert (waiting.state, waiting.next_attempt_at, waiting.timezone) == ("queued", evening, "America/New_York")
+    clock.now = evening - timedelta(minutes=1)
+    work(message_app, clock, 1)
+    assert len(gateway.taken) == 1  # not before 19:00 in New York
+    work(message_app, clock, 1)
+    assert states(message_app, message_id) == {"sent": 2}
+    assert gateway.taken[-1] == f"carnival-msg-{_delivery_of(message_app, abroad)}"
 
 
 def test_nothing_goes_out_in_quiet_hours_and_the_batch_waits_for_the_morning(

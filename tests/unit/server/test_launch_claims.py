@@ -1,5 +1,6 @@
-"""The host's optional claims in a launch token (a device hash, a risk flag, the account's opening day), for the
-fraud rules of shares and invitations: carried when well formed, refused by name when not, absent by default."""
+"""The host's optional claims in a launch token (a device hash, a risk flag, the account's opening day for the
+fraud rules of shares and invitations; a time zone for campaign messages): carried when well formed, refused by
+name when not, absent by default."""
 
 from __future__ import annotations
 
@@ -34,7 +35,8 @@ def test_claims_are_carried_when_given_and_absent_by_default() -> None:
     launch = verify(RING, token(device="dev-hash-0001", risk=True, joined=date(2026, 11, 30)), NOW)
     assert (launch.device, launch.risk, launch.joined) == ("dev-hash-0001", True, date(2026, 11, 30))
     plain = verify(RING, token(), NOW)
-    assert (plain.device, plain.risk, plain.joined) == (None, False, None)
+    assert (plain.device, plain.risk, plain.joined, plain.timezone) == (None, False, None, None)
+    assert verify(RING, token(timezone="America/New_York"), NOW).timezone == "America/New_York"
 
 
 @pytest.mark.parametrize(
@@ -47,6 +49,10 @@ def test_claims_are_carried_when_given_and_absent_by_default() -> None:
         ({"joined": "2026-13-01"}, "joined"),
         ({"joined": "yesterday"}, "joined"),
         ({"joined": 20261130}, "joined"),
+        ({"tz": "Mars/Olympus_Mons"}, "tz"),
+        ({"tz": "../../etc/passwd"}, "tz"),
+        ({"tz": "Asia/Shanghai\u0000"}, "tz"),
+        ({"tz": 8}, "tz"),
     ],
 )
 def test_a_bad_claim_is_refused_by_name(extra: dict[str, Any], named: str) -> None:

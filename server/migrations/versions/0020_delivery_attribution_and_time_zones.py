@@ -1,6 +1,6 @@
 """a campaign message's delivery keeps when its funnel attribution ends (sent_at + 7 days), so the funnel is
-counted by the database, and the local day whose contact under the daily cap it took (a delivery held past that
-day takes one of the day it is sent)
+counted by the database, the local day whose contact under the daily cap it took (a delivery held past that day
+takes one of the day it is sent) and its member's time zone; a shopper's time zone (the launch's tz claim)
 
 Revision ID: 0020
 Revises: 0019
@@ -27,6 +27,9 @@ def upgrade() -> None:
     with op.batch_alter_table("deliveries") as batch:
         batch.add_column(sa.Column("attributed_until", sa.DateTime(), nullable=True))
         batch.add_column(sa.Column("contact_day", sa.String(length=10), nullable=True))
+        batch.add_column(sa.Column("timezone", sa.String(length=64), nullable=True))
+    with op.batch_alter_table("users") as batch:
+        batch.add_column(sa.Column("timezone", sa.String(length=64), nullable=True))
     _fill_contact_days()
     deliveries = sa.table("deliveries", sa.column("id"), sa.column("sent_at", sa.DateTime()),
                           sa.column("attributed_until", sa.DateTime()))  # fmt: skip
@@ -60,6 +63,9 @@ def _fill_contact_days() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("users") as batch:
+        batch.drop_column("timezone")
     with op.batch_alter_table("deliveries") as batch:
+        batch.drop_column("timezone")
         batch.drop_column("contact_day")
         batch.drop_column("attributed_until")
