@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
+from typing import Any
 
 from sqlalchemy import BigInteger, Insert, Select, Table, Update, bindparam, case, func, insert, select, update
 from sqlalchemy.orm import Session
@@ -267,14 +268,21 @@ def points_held(session: Session, user_id: int, now: datetime, until: datetime) 
 def points_held_by(session: Session, user_ids: list[int], now: datetime, until: datetime) -> dict[int, tuple[int, int]]:
     """:func:`points_held` of several users in one query (users holding none are left out)."""
     owners = {user_owner(user_id): user_id for user_id in user_ids}
-    expiring = case((PointLot.expires_at <= until, PointLot.remaining), else_=0)
-    rows = session.execute(
-        select(Account.owner, func.sum(PointLot.remaining), func.sum(expiring))
-        .join(Account, Account.id == PointLot.account_id)
-        .where(Account.owner.in_(list(owners)), PointLot.expires_at > now)
-        .group_by(Account.owner)
-    )
+    query = held_points(Account.owner.in_(list(owners)), now, until, Account.owner)
+    rows = session.execute(query.group_by(Account.owner))
     return {owners[owner]: (int(held), int(soon)) for owner, held, soon in rows}
+
+
+def held_points(owners: Any, now: Any, until: Any, *leading: Any) -> Select[Any]:
+    """``leading`` columns, then the unexpired points of the accounts ``owners`` (a condition on
+    :attr:`Account.owner`) and how many of them expire by ``until`` (``now`` and ``until``: times or bind
+    parameters); what :func:`points_held_by` and the mall's catalog read."""
+    expiring = case((PointLot.expires_at <= until, PointLot.remaining), else_=0)
+    return (
+        select(*leading, func.sum(PointLot.remaining), func.sum(expiring))
+        .join(Account, Account.id == PointLot.account_id)
+        .where(owners, PointLot.expires_at > now)
+    )
 
 
 def postings_sum(session: Session, account: int) -> int:

@@ -56,10 +56,15 @@ def refuse_large_bodies() -> None:
 
     :raises BodyTooLarge: 413.
     """
-    declared = getattr(current_app.view_functions.get(request.endpoint or ""), "max_body_bytes", None)
+    declared = view_body_limit()
     limit = declared if declared is not None else current_app.config["MAX_CONTENT_LENGTH"]
     if limit is not None and request.content_length is not None and request.content_length > limit:
         raise BodyTooLarge(limit)
+
+
+def view_body_limit() -> int | None:
+    """The limit the request's view declared with :func:`server.input_guard.body_limit`, if any."""
+    return getattr(current_app.view_functions.get(request.endpoint or ""), "max_body_bytes", None)
 
 
 def read_small_body(limit: int = SMALL_BODY) -> bytes:

@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 
 from flask import Flask, current_app, request
 
-from server.body_limits import BodyTooLarge
+from server.body_limits import BodyTooLarge, view_body_limit
 from server.errors import ApiError
 
 MAX_JSON_DEPTH = 64
@@ -118,7 +118,7 @@ def check_request() -> None:
     :raises ApiError: as :func:`load_json`, or 400 ``invalid_header`` for a header.
     :raises werkzeug.exceptions.RequestEntityTooLarge: for a body over the view's limit.
     """
-    limit = getattr(current_app.view_functions.get(request.endpoint or ""), "max_body_bytes", None)
+    limit = view_body_limit()
     if limit is not None:
         request.max_content_length = limit
     refuse_unstorable(dict(_named_values(request.args.items(multi=True))))

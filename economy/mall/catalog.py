@@ -13,10 +13,10 @@ from typing import Any
 from sqlalchemy import BigInteger, CompoundSelect, Integer, bindparam, case, func, literal, select, union_all
 from sqlalchemy.orm import Session
 
-from economy.ledger import user_owner
+from economy.ledger import held_points, user_owner
 from economy.mall.models import MallGood, MallOrder
 from economy.mall.pricing import DEFAULT_DISCOUNTS, price, tier_rank
-from economy.models import Account, PointLot
+from economy.models import Account
 
 
 @dataclass(frozen=True)
@@ -127,12 +127,8 @@ def _shopper_view_query() -> CompoundSelect[tuple[int, int, int, int]]:
         .where(MallOrder.state != "cancelled")
         .group_by(MallOrder.good_id)
     )
-    soon = func.sum(case((PointLot.expires_at <= bindparam("until"), PointLot.remaining), else_=0))
-    points = (
-        select(_part(_POINTS), literal(0, Integer), func.sum(PointLot.remaining), soon)
-        .join(Account, Account.id == PointLot.account_id)
-        .where(Account.owner == bindparam("owner"), PointLot.expires_at > bindparam("now"))
-    )
+    mine = Account.owner == bindparam("owner")
+    points = held_points(mine, bindparam("now"), bindparam("until"), _part(_POINTS), literal(0, Integer))
     return union_all(stock, used, points)
 
 

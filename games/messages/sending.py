@@ -191,8 +191,9 @@ def hold_back(
     kept: list[int] = []
     late: dict[str, list[tuple[int, str]]] = {}  # today (the campaign's) -> deliveries whose contact was another day's
     released: dict[tuple[str, datetime | None], list[int]] = {}
+    todays = {c: local_day(now, timezones.get(c, "Asia/Shanghai")) for c in {r[2] for r in rows}}
     for delivery_id, external_id, campaign_id, state, contact_day, _ in rows:
-        today = local_day(now, timezones.get(campaign_id, "Asia/Shanghai"))
+        today = todays[campaign_id]
         if external_id in opted:
             released.setdefault(("opted_out", None), []).append(delivery_id)
         elif state not in SENDING:

@@ -158,7 +158,8 @@ def test_bad_messages_and_moves_are_refused_in_words(app: Flask, clock: Clock) -
     draft = ops.post(url, json={"name": "y", "segment_id": segment, "config": MESSAGE}).json
     closed = ops.put(f"/api/ops/messages/{draft['id']}", json={"config": {**MESSAGE, "window": "22:30-23:00"}})
     assert (closed.status_code, closed.json["error"]) == (422, "window_in_quiet_hours")
-    assert ops.get(f"/api/ops/campaigns/{campaign}/messages").json[-1]["config"]["window"] == draft["config"]["window"]
+    kept = {m["id"]: m for m in ops.get(f"/api/ops/campaigns/{campaign}/messages").json}[draft["id"]]
+    assert kept["config"]["window"] == draft["config"]["window"] == "00:00-00:00"  # the refused edit left nothing
     edited = ops.put(f"/api/ops/messages/{made}", json={"config": MESSAGE})
     assert (edited.status_code, edited.json["error"]) == (409, "wrong_state")
     blind = {**MESSAGE, "guard": {"stage": "delivered", "min_percent": 10}}  # in-app only: no receipts to watch
