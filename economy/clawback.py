@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import ScalarSelect, select
 from sqlalchemy.orm import Session
 
 from economy import ledger
@@ -75,9 +75,18 @@ def owed_points(session: Session, user_id: int) -> int:
     return ledger.balance(session, ledger.user_owner(user_id), OWED)
 
 
+def owed_points_column(user_id: int) -> ScalarSelect[int]:
+    """:func:`owed_points` as a column of another query (``None`` when the shopper never owed any)."""
+    return ledger.balance_column(ledger.user_owner(user_id), OWED)
+
+
 def refuse_if_on_hold(session: Session, user_id: int) -> None:
     """:raises PointsOnHold: when the shopper owes points."""
-    owed = owed_points(session, user_id)
+    refuse_if_owed(owed_points(session, user_id))
+
+
+def refuse_if_owed(owed: int | None) -> None:
+    """:raises PointsOnHold: when ``owed`` (the shopper's :func:`owed_points`) is more than 0."""
     if owed:
         raise PointsOnHold(f"{owed} points of a refunded order are owed; points can be used once they are repaid")
 

@@ -183,7 +183,8 @@ def _redeem(asked: RedeemRequest) -> tuple[MallOrder, bool]:
         try:
             with _refusals(), db.transaction() as db_session:
                 campaign, now = _running(asked.campaign_id)
-                return redeem_placing(db_session, replace(asked, day=local_day(now, campaign.timezone)), now)
+                today = replace(asked, day=local_day(now, campaign.timezone))
+                return redeem_placing(db_session, today, now, whole_transaction=True)
         except OperationalError as error:
             if attempt == DEADLOCK_TRIES - 1 or getattr(error.orig, "sqlstate", None) != DEADLOCK_DETECTED:
                 raise

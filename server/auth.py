@@ -66,11 +66,11 @@ def end_session(db_session: Session) -> None:
 
 
 def current_user() -> User | None:
-    """The user of the request's live session, if any (read in its own short transaction)."""
+    """The user of the request's live session, if any (read before the request's transaction, needing none)."""
     token = cookie.get("sid")
     if not isinstance(token, str):
         return None
-    db_session = db.session()
+    db_session = db.statements_alone()
     user = sessions.session_user(db_session, token, _policy(), db.now())
     db_session.commit()
     return user

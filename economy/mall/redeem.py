@@ -1,25 +1,28 @@
 """Redeeming mall goods for points, one atomic action through the economy: the shopper's points are locked (their
-redemptions run one at a time), the good's window, tier and the ¥500 rule are checked, the shopper's limits are
+redemptions run one at a time), then one query reads the order their key placed before, the good, the points they
+owe and the mall's account; the good's window, tier and the ¥500 rule are checked, the shopper's limits are
 counted from their orders, the points are spent from the soonest-expiring lots (the oldest, points living alike)
 and the lots taken are recorded, and last the stock is taken by a conditional update (never below zero; last, so
-the good's row, which every redemption of it updates, stays locked only until the commit), all in one savepoint.
-Idempotent by the shopper's key. Cancelling refunds the points as new lots expiring when the ones taken would have,
-and returns the stock. A coupon, red packet or gift card is issued through the economy's grant in the same savepoint
-(its order delivered at once); physical and virtual goods wait for the host. Every function runs inside the
-caller's transaction."""
+the good's row, which every redemption of it updates, stays locked only until the commit), all in one savepoint
+(or in the caller's transaction when it is the redemption's alone). Idempotent by the shopper's key. Cancelling
+refunds the points as new lots expiring when the ones taken would have, and returns the stock. A coupon, red
+packet or gift card is issued through the economy's grant in the same savepoint (its order delivered at once);
+physical and virtual goods wait for the host. Every function runs inside the caller's transaction."""
 
 from __future__ import annotations
 
 import json
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 
-from sqlalchemy import func, select, update
+from sqlalchemy import BigInteger, Select, Update, bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from economy import ledger
-from economy.clawback import refuse_if_on_hold, repay_owed
-from economy.db import is_postgresql
+from economy.clawback import owed_points_column, refuse_if_owed, repay_owed
+from economy.db import UTCDateTime, is_postgresql
 from economy.errors import InsufficientBalance, OutOfStock, Refusal
 from economy.mall.models import MallGood, MallOrder, MallOrderLot
 from economy.mall.pricing import SINGLE_REDEMPTION_MAX_FEN, price, tier_rank
@@ -60,21 +63,52 @@ def redeem(session: Session, request: RedeemRequest, now: datetime) -> MallOrder
     return redeem_placing(session, request, now)[0]
 
 
-def redeem_placing(session: Session, request: RedeemRequest, now: datetime) -> tuple[MallOrder, bool]:
-    """:func:`redeem`, and whether this call placed the order (False: the key placed it before)."""
-    with session.begin_nested():
+def redeem_placing(
+    session: Session, request: RedeemRequest, now: datetime, *, whole_transaction: bool = False
+) -> tuple[MallOrder, bool]:
+    """:func:`redeem`, and whether this call placed the order (False: the key placed it before).
+    ``whole_transaction``: the caller's transaction is the redemption's alone and rolls back whole on a refusal,
+    so no savepoint is needed."""
+    with nullcontext() if whole_transaction else session.begin_nested():
         source = ledger.lock_points(session, request.user_id)  # the shopper's redemptions run one at a time
-        earlier = session.scalars(select(MallOrder).where(MallOrder.key == request.key)).one_or_none()
-        if earlier is not None:
+        reading = _read(session, request)
+        if reading.earlier_id is not None:
+            earlier = session.get(MallOrder, reading.earlier_id)
+            assert earlier is not None
             return _same(earlier, request), False
-        good = session.get(MallGood, request.good_id)
+        good = reading.good
         _check(session, good, request, now)
+        refuse_if_owed(reading.owed)
         assert good is not None
+        _check_limits(session, good, request)
         order = _place(session, good, request, now)
-        _spend(session, order, source, now)
+        _spend(session, order, source, reading.sink_id, now)
         _issue(session, good, order, now)
         _take_stock(session, good.id, request.quantity)  # last: the good's row stays locked only until the commit
     return order, True
+
+
+@dataclass(frozen=True)
+class _Reading:
+    """What a redemption reads in one query under the shopper's lock: the order the key placed before, the good,
+    the points the shopper owes and the mall's account their points go to (``None``: not there yet)."""
+
+    earlier_id: int | None
+    good: MallGood | None
+    owed: int | None
+    sink_id: int | None
+
+
+def _read(session: Session, request: RedeemRequest) -> _Reading:
+    sink = ledger.campaign_owner(request.campaign_id, SINK_ROLE, request.user_id)
+    columns = (select(MallOrder.id).where(MallOrder.key == request.key).scalar_subquery(),
+               owed_points_column(request.user_id), ledger.account_id_column(sink, POINTS))  # fmt: skip
+    row = session.execute(select(MallGood, *columns).where(MallGood.id == request.good_id)).one_or_none()
+    if row is None:  # no such good: only the key's earlier order (of a good since removed) is worth an answer
+        earlier = session.execute(select(*columns)).one()
+        return _Reading(earlier[0], None, earlier[1], earlier[2])
+    good, earlier_id, owed, sink_id = row
+    return _Reading(earlier_id, good, owed, sink_id)
 
 
 def issued_reward(good: MallGood) -> Reward | None:
@@ -160,8 +194,6 @@ def _check(session: Session, good: MallGood | None, request: RedeemRequest, now:
         raise MallRefusal("one_at_a_time", "coupons, red packets and gift cards are redeemed one at a time")
     if good.stock_left < request.quantity:  # as last committed: sold out needs no lock (the update below is the truth)
         raise OutOfStock("this good is sold out")
-    refuse_if_on_hold(session, request.user_id)
-    _check_limits(session, good, request)
 
 
 def _check_limits(session: Session, good: MallGood, request: RedeemRequest) -> None:
@@ -202,27 +234,42 @@ def _place(session: Session, good: MallGood, request: RedeemRequest, now: dateti
     return order
 
 
-def _spend(session: Session, order: MallOrder, source: int, now: datetime) -> None:
-    """Take the order's points from the soonest-expiring lots of the shopper's account ``source`` and record each
-    lot taken.
+def _spend(session: Session, order: MallOrder, source: int, sink: int | None, now: datetime) -> None:
+    """Take the order's points from the soonest-expiring lots of the shopper's account ``source`` into the mall's
+    account ``sink`` (created when ``None``), and record each lot taken.
 
-    :raises InsufficientBalance: when the unexpired lots hold fewer (the savepoint rolls everything back).
+    :raises InsufficientBalance: when the unexpired lots hold fewer (the caller rolls everything back).
     """
-    sink = ledger.account_id(session, ledger.campaign_owner(order.campaign_id, SINK_ROLE, order.user_id), POINTS)
-    lots = {
-        lot.id: lot
-        for lot in session.scalars(
-            select(PointLot).where(PointLot.account_id == source, PointLot.remaining > 0, PointLot.expires_at > now)
-        )
-    }
-    plan = ledger.plan_spend(
-        (ledger.Lot(i, lot.remaining, lot.expires_at) for i, lot in lots.items()), order.points, now
-    )
+    if sink is None:
+        sink = ledger.account_id(session, ledger.campaign_owner(order.campaign_id, SINK_ROLE, order.user_id), POINTS)
+    held = session.execute(_usable_lots(), {"account": source, "now": now}).all()
+    expiry = {lot_id: expires_at for lot_id, _, expires_at in held}
+    plan = ledger.plan_spend((ledger.Lot(*lot) for lot in held), order.points, now)
     ledger.post(session, "points_spend", f"mall:{order.id}", ledger.Transfer(source, sink, order.points), now)
-    for lot_id, taken in plan:
-        lots[lot_id].remaining -= taken
-        session.add(MallOrderLot(order_id=order.id, lot_id=lot_id, points=taken, expires_at=lots[lot_id].expires_at))
-    session.flush()
+    session.execute(_take_from_lot(), [{"lot": lot_id, "taken": taken} for lot_id, taken in plan])
+    taken_lots = [{"order_id": order.id, "lot_id": i, "points": p, "expires_at": expiry[i]} for i, p in plan]
+    session.execute(insert(MallOrderLot), taken_lots)
+
+
+@cache
+def _usable_lots() -> Select[tuple[int, int, datetime]]:
+    """Built once: an account's lots with points left, unexpired."""
+    lots = PointLot.__table__.c
+    account, now = bindparam("account"), bindparam("now", type_=UTCDateTime)
+    return select(lots.id, lots.remaining, lots.expires_at).where(
+        lots.account_id == account, lots.remaining > 0, lots.expires_at > now
+    )
+
+
+@cache
+def _take_from_lot() -> Update:
+    """Built once: take points from one lot."""
+    lots = PointLot.__table__.c
+    return (
+        update(PointLot.__table__)
+        .where(lots.id == bindparam("lot"))
+        .values(remaining=lots.remaining - bindparam("taken", type_=BigInteger))
+    )
 
 
 __all__ = [

@@ -230,8 +230,8 @@ def test_a_retry_while_its_first_attempt_is_running_is_never_told_sold_out(
         retry.set_cookie(session_cookie.key, session_cookie.value)  # the same shopper's page, sending again
         running, real = threading.Event(), api_mall.redeem_placing
 
-        def slow(*args: Any) -> Any:
-            placed = real(*args)
+        def slow(*args: Any, **options: Any) -> Any:
+            placed = real(*args, **options)
             running.set()  # placed, not committed yet
             time.sleep(0.5)
             return placed
