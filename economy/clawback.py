@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ScalarSelect, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from economy import ledger
@@ -73,11 +73,6 @@ def claw_back_points(
 def owed_points(session: Session, user_id: int) -> int:
     """How many points the shopper owes (0: their points are not on hold)."""
     return ledger.balance(session, ledger.user_owner(user_id), OWED)
-
-
-def owed_points_column(user_id: int) -> ScalarSelect[int]:
-    """:func:`owed_points` as a column of another query (``None`` when the shopper never owed any)."""
-    return ledger.balance_column(ledger.user_owner(user_id), OWED)
 
 
 def refuse_if_on_hold(session: Session, user_id: int) -> None:

@@ -11,20 +11,7 @@ from datetime import datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import (
-    BigInteger,
-    Insert,
-    ScalarSelect,
-    Select,
-    Table,
-    Update,
-    bindparam,
-    case,
-    func,
-    insert,
-    select,
-    update,
-)
+from sqlalchemy import BigInteger, Insert, Select, Table, Update, bindparam, case, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from economy.db import insert_ignoring_conflicts
@@ -113,18 +100,10 @@ def lock_points(session: Session, user_id: int) -> int:
 
 def balance(session: Session, owner: str, asset: str) -> int:
     """``owner``'s balance in ``asset`` (0 when the account does not exist yet)."""
-    return session.execute(select(balance_column(owner, asset))).scalar_one_or_none() or 0
-
-
-def balance_column(owner: str, asset: str) -> ScalarSelect[int]:
-    """``owner``'s balance in ``asset`` as a column of another query (``None`` when the account does not exist)."""
-    return select(Account.balance).where(Account.owner == owner, Account.asset == asset).scalar_subquery()
-
-
-def account_id_column(owner: str, asset: str) -> ScalarSelect[int]:
-    """The id of ``owner``'s account in ``asset`` as a column of another query (``None`` when it does not exist
-    yet: :func:`account_id` creates it)."""
-    return select(Account.id).where(Account.owner == owner, Account.asset == asset).scalar_subquery()
+    found = session.execute(
+        select(Account.balance).where(Account.owner == owner, Account.asset == asset)
+    ).scalar_one_or_none()
+    return found or 0
 
 
 @dataclass(frozen=True)

@@ -16,17 +16,18 @@ from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
+from typing import Any
 
-from sqlalchemy import BigInteger, Select, Update, bindparam, func, insert, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import BigInteger, Insert, Select, Update, bindparam, func, insert, select, update
+from sqlalchemy.orm import Session, make_transient_to_detached
 
 from economy import ledger
-from economy.clawback import owed_points_column, refuse_if_owed, repay_owed
+from economy.clawback import OWED, refuse_if_owed, repay_owed
 from economy.db import UTCDateTime, is_postgresql
 from economy.errors import InsufficientBalance, OutOfStock, Refusal
 from economy.mall.models import MallGood, MallOrder, MallOrderLot
 from economy.mall.pricing import SINGLE_REDEMPTION_MAX_FEN, price, tier_rank
-from economy.models import PointLot
+from economy.models import Account, PointLot
 from economy.rewards import POINTS, CouponTemplate, Reward, RewardKind, reward_cost_fen
 from economy.service import GrantRequest, grant
 
@@ -100,15 +101,27 @@ class _Reading:
 
 
 def _read(session: Session, request: RedeemRequest) -> _Reading:
-    sink = ledger.campaign_owner(request.campaign_id, SINK_ROLE, request.user_id)
-    columns = (select(MallOrder.id).where(MallOrder.key == request.key).scalar_subquery(),
-               owed_points_column(request.user_id), ledger.account_id_column(sink, POINTS))  # fmt: skip
-    row = session.execute(select(MallGood, *columns).where(MallGood.id == request.good_id)).one_or_none()
+    named = {"key": request.key, "good": request.good_id, "owed": ledger.user_owner(request.user_id),
+             "sink": ledger.campaign_owner(request.campaign_id, SINK_ROLE, request.user_id)}  # fmt: skip
+    row = session.execute(_reading_query(), named).one_or_none()
     if row is None:  # no such good: only the key's earlier order (of a good since removed) is worth an answer
-        earlier = session.execute(select(*columns)).one()
+        earlier = session.execute(_reading_query(with_good=False), named).one()
         return _Reading(earlier[0], None, earlier[1], earlier[2])
     good, earlier_id, owed, sink_id = row
     return _Reading(earlier_id, good, owed, sink_id)
+
+
+@cache
+def _reading_query(with_good: bool = True) -> Select[Any]:
+    """Built once: the good (parameter ``good``), the id of the order of ``key``, the balance owed by the
+    account ``owed`` and the id of the mall's points account ``sink``."""
+    accounts = Account.__table__.c
+    columns = (
+        select(MallOrder.id).where(MallOrder.key == bindparam("key")).scalar_subquery(),
+        select(accounts.balance).where(accounts.owner == bindparam("owed"), accounts.asset == OWED).scalar_subquery(),
+        select(accounts.id).where(accounts.owner == bindparam("sink"), accounts.asset == POINTS).scalar_subquery(),
+    )
+    return select(MallGood, *columns).where(MallGood.id == bindparam("good")) if with_good else select(*columns)
 
 
 def issued_reward(good: MallGood) -> Reward | None:
@@ -198,6 +211,8 @@ def _check(session: Session, good: MallGood | None, request: RedeemRequest, now:
 
 def _check_limits(session: Session, good: MallGood, request: RedeemRequest) -> None:
     """The shopper's units of the good today and in all (cancelled orders aside), under the shopper's lock."""
+    if good.daily_limit is None and good.total_limit is None:
+        return
     mine = select(func.coalesce(func.sum(MallOrder.quantity), 0)).where(
         MallOrder.user_id == request.user_id, MallOrder.good_id == good.id, MallOrder.state != "cancelled"
     )
@@ -222,16 +237,26 @@ def _take_stock(session: Session, good_id: int, quantity: int) -> None:
 
 
 def _place(session: Session, good: MallGood, request: RedeemRequest, now: datetime) -> MallOrder:
+    """Insert the order (one statement) and answer it as the session's: what the redemption changes later (an
+    issued good's order settled) is flushed like any change."""
     points = price(good.points_price, request.tier) * request.quantity
-    order = MallOrder(
-        key=request.key, campaign_id=good.campaign_id, user_id=request.user_id, good_id=good.id,
-        quantity=request.quantity, points=points, cash_fen=good.cash_fen * request.quantity,
-        value_fen=good.value_fen * request.quantity, tier=request.tier, day=request.day, state="placed",
-        created_at=now,
-    )  # fmt: skip
+    placed = {
+        "key": request.key, "campaign_id": good.campaign_id, "user_id": request.user_id, "good_id": good.id,
+        "quantity": request.quantity, "points": points, "cash_fen": good.cash_fen * request.quantity,
+        "value_fen": good.value_fen * request.quantity, "tier": request.tier, "day": request.day, "state": "placed",
+        "delivered_by": "host", "created_at": now, "settled_at": None,
+    }  # fmt: skip
+    order = MallOrder(id=session.execute(_insert_order(), placed).scalar_one(), **placed)
+    make_transient_to_detached(order)  # as if read: its attributes are what the row holds
     session.add(order)
-    session.flush()
     return order
+
+
+@cache
+def _insert_order() -> Insert:
+    """Built once: insert an order, returning its id."""
+    orders = MallOrder.__table__
+    return insert(orders).returning(orders.c.id)
 
 
 def _spend(session: Session, order: MallOrder, source: int, sink: int | None, now: datetime) -> None:
