@@ -10,6 +10,11 @@ server has ``REDIS_URL`` and so the mall's admission gate (server/mall_gate.py);
 - "catalog": ``GET /api/play/<c>/mall`` (every good at the shopper's tier price, their points);
 - "redeem": ``POST .../mall/<plain>/redeem`` by distinct shoppers (one atomic action: the shopper's lock, limits,
   stock by a conditional update, points from the soonest-expiring lots, the order);
+- paced (``--think-ms 100,200``, with ``--client wrk``): hello, catalog and redeem again, each of the 64
+  connections waiting after an answer before its next request, that many milliseconds on average (exponentially
+  distributed: shoppers reading their page, each at their own pace) instead of sending as soon as the answer
+  comes. The closed loop measures the most the server answers, and its latencies are then mostly the queue in
+  front of it (64 / rate); the paced runs show the latencies at a load below that most;
 - "flash": ``--requests`` redemptions of the flash good at once (``--flash-threads`` client threads), each
   shopper trying up to ``--tries`` times. Afterwards the database is read: exactly ``--units`` orders, the stock
   at 0, and every shopper's points the starting points less what their orders took; any answer of 500 or more
@@ -81,6 +86,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--client", choices=["python", "wrk"], default="python",
                         help="who loads the hello, catalog and redeem phases: Python threads, or wrk (C; --threads "
                              "connections, apt-get install -y wrk)")  # fmt: skip
+    parser.add_argument("--think-ms", default="", metavar="T,T...",
+                        help="also measure paced phases (wrk): each connection waits T ms on average after an answer "
+                             "(at most 3 values, each 1-5000)")  # fmt: skip
     parser.set_defaults(worker_class="gevent")
     parsed = parser.parse_args(argv)
     workers = parsed.workers
@@ -90,11 +98,24 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         parser.error("several server processes share Socket.IO through Redis: add --redis")
     if not (0 < args.shoppers <= MAX_SHOPPERS and 0 < args.requests <= 20_000 and 0 < args.flash_threads <= 400):
         parser.error("keep --shoppers <= 5000, --requests <= 20,000, --flash-threads <= 400")
+    args.think_ms = _think_times(parser, args.think_ms)
+    if args.think_ms and args.client != "wrk":
+        parser.error("--think-ms paces wrk's connections: add --client wrk")
     if args.client == "wrk":
         require_wrk()
     if args.requests > args.shoppers * args.tries:
         parser.error("--requests may not exceed --shoppers x --tries")
     return args
+
+
+def _think_times(parser: argparse.ArgumentParser, given: str) -> list[int]:
+    try:
+        times = [int(part) for part in given.split(",") if part.strip()]
+    except ValueError:
+        parser.error("--think-ms takes whole milliseconds separated by commas, e.g. 100,200")
+    if len(times) > 3 or any(not 1 <= t <= 5000 for t in times):
+        parser.error("--think-ms takes at most 3 values, each from 1 to 5000")
+    return times
 
 
 def seed_mall(url: str, campaign: int, shoppers: list[str], points: int, units: int) -> tuple[int, int]:
@@ -158,8 +179,8 @@ def load_phases(args: argparse.Namespace, port: int, campaign: int, plain: int, 
         mall = f"/api/play/{campaign}/mall"
         redeem = f"{mall}/{plain}/redeem"
         steps = [("hello", "GET", "/api/health"), ("catalog", "GET", mall), ("redeem", "POST", redeem)]
-        return [measure_wrk(name, origin, method, path, cookies, args.seconds, args.warmup, args.threads)
-                for name, method, path in steps]  # fmt: skip
+        return [measure_wrk(name, origin, method, path, cookies, args.seconds, args.warmup, args.threads, think)
+                for think in [0, *args.think_ms] for name, method, path in steps]  # fmt: skip
     return [
         base.measure("hello", port, base.hello, args),
         base.measure("catalog", port, catalog(campaign, cookies), args),
@@ -216,6 +237,20 @@ def audit(url: str, campaign: int, flash_good: int, shoppers: list[str], points:
         engine.dispose()
 
 
+def print_phases(phases: list[Any]) -> dict[str, object]:
+    """Print hello, catalog and redeem (rate, p50, p99, and the rate against hello's); returns their figures."""
+    hello_rate = phases[0].summary()["rps"]
+    figures: dict[str, object] = {}
+    for phase in phases:
+        summary = phase.summary()
+        figures[phase.name] = summary
+        times = f"p50 {summary['p50_ms']:7.2f} ms  p99 {summary['p99_ms']:7.2f} ms"
+        ratio = f"hello/{phase.name} {hello_rate / summary['rps']:5.1f}" if summary["rps"] else ""
+        print(f"{phase.name:8} {summary['rps']:8.1f} req/s  {times}  n={summary['requests']} errors={phase.errors or 0}"
+              f"  {ratio}")  # fmt: skip
+    return figures
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     points = PRICE * (args.tries + 20)  # enough for every flash try and the redeem phase's share
@@ -239,15 +274,10 @@ def main(argv: list[str] | None = None) -> int:
     gate = "Redis gate" if args.redis else "no Redis (plain transaction)"
     serving = f"gunicorn -w {args.workers} {serving}, {gate}, client {args.client}"
     print(f"database={kind} shoppers={args.shoppers} threads={args.threads} {serving}")
-    hello_rate = phases[0].summary()["rps"]
-    figures: dict[str, object] = {"database": kind}
-    for phase in phases:
-        summary = phase.summary()
-        figures[phase.name] = summary
-        times = f"p50 {summary['p50_ms']:7.2f} ms  p99 {summary['p99_ms']:7.2f} ms"
-        ratio = f"hello/{phase.name} {hello_rate / summary['rps']:5.1f}" if summary["rps"] else ""
-        print(f"{phase.name:8} {summary['rps']:8.1f} req/s  {times}  n={summary['requests']} errors={phase.errors or 0}"
-              f"  {ratio}")  # fmt: skip
+    figures: dict[str, object] = {"database": kind, **print_phases(phases[:3])}
+    for think, paced in zip(args.think_ms, [phases[i : i + 3] for i in range(3, len(phases), 3)], strict=True):
+        print(f"paced: each of {args.threads} connections waits {think} ms on average after an answer")
+        figures[f"paced_{think}ms"] = print_phases(paced)
     server_errors = sum(n for status, n in statuses.items() if status >= 500)
     outcome = f"sold {truth['sold']} of {args.units}, stock left {truth['stock_left']}"
     print(f"flash    {args.requests} requests in {seconds:.1f} s: {dict(sorted(statuses.items()))}; {outcome},"

@@ -72,15 +72,19 @@ def measure_wrk(
     seconds: float,
     warmup: float,
     connections: int = 64,
+    think_ms: int = 0,
 ) -> WrkPhase:
-    """``connections`` connections repeat the request for ``warmup`` seconds unmeasured, then ``seconds``."""
+    """``connections`` connections repeat the request for ``warmup`` seconds unmeasured, then ``seconds``; with
+    ``think_ms``, each connection waits a while after an answer before its next request, ``think_ms`` on average
+    (exponentially distributed: paced load, shoppers reading their page at their own pace, not clients sending as
+    soon as answers come)."""
     wrk = require_wrk()
     with tempfile.TemporaryDirectory(prefix="carnival-wrk-") as folder:
         cookie_file = Path(folder) / "cookies.txt"
         cookie_file.write_text("\n".join(cookies) + "\n")
         if warmup > 0:
-            _run(wrk, base_url, method, path, cookie_file, warmup, connections)
-        figures = _run(wrk, base_url, method, path, cookie_file, seconds, connections)
+            _run(wrk, base_url, method, path, cookie_file, warmup, connections, think_ms)
+        figures = _run(wrk, base_url, method, path, cookie_file, seconds, connections, think_ms)
     return WrkPhase(
         name=name,
         requests=int(figures["requests"]),
@@ -94,12 +98,13 @@ def measure_wrk(
 
 
 def _run(
-    wrk: str, base_url: str, method: str, path: str, cookie_file: Path, seconds: float, connections: int
-) -> dict[str, Any]:
+    wrk: str, base_url: str, method: str, path: str, cookie_file: Path, seconds: float, connections: int,
+    think_ms: int,
+) -> dict[str, Any]:  # fmt: skip
     prefix = f"wrk-{uuid.uuid4().hex[:12]}"
     command = [wrk, "-t", str(WRK_THREADS), "-c", str(connections), "-d", f"{max(1, round(seconds))}s",
                "--timeout", "30s", "-s", str(SCRIPT), base_url, "--",
-               str(cookie_file), method, path, base_url, prefix, str(WRK_THREADS)]  # fmt: skip
+               str(cookie_file), method, path, base_url, prefix, str(WRK_THREADS), str(think_ms)]  # fmt: skip
     finished = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 60, check=False)
     lines = [line for line in finished.stdout.splitlines() if line.startswith("{")]
     if finished.returncode != 0 or not lines:
