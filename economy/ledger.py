@@ -194,12 +194,13 @@ def _apply_delta(session: Session, account: int, delta: int) -> None:
 
 @cache
 def _delta_update(taking: bool) -> Update:
-    """Built once per direction (every transfer runs it twice); ``taking`` only where the balance allows."""
-    delta = bindparam("delta", type_=BigInteger)
-    statement = update(Account).where(Account.id == bindparam("account")).values(balance=Account.balance + delta)
+    """Built once per direction (every transfer runs it twice), on the table (no ORM pass: the session's account
+    objects are not touched); ``taking`` only where the balance allows."""
+    accounts, delta = Account.__table__.c, bindparam("delta", type_=BigInteger)
+    statement = update(Account.__table__).where(accounts.id == bindparam("account"))
     if taking:
-        statement = statement.where((Account.allow_negative.is_(True)) | (Account.balance >= -delta))
-    return statement.execution_options(synchronize_session=False)
+        statement = statement.where(accounts.allow_negative.is_(True) | (accounts.balance >= -delta))
+    return statement.values(balance=accounts.balance + delta)
 
 
 def credit_points(

@@ -226,14 +226,20 @@ def _check_limits(session: Session, good: MallGood, request: RedeemRequest) -> N
 
 def _take_stock(session: Session, good_id: int, quantity: int) -> None:
     """One conditional update: the stock never goes below zero, whoever else is redeeming."""
-    taken = session.execute(
-        update(MallGood)
-        .where(MallGood.id == good_id, MallGood.stock_left >= quantity)
-        .values(stock_left=MallGood.stock_left - quantity)
-        .execution_options(synchronize_session=False)
-    )
-    if taken.rowcount != 1:
+    if session.execute(_stock_take(), {"good": good_id, "quantity": quantity}).rowcount != 1:
         raise OutOfStock("this good is sold out")
+
+
+@cache
+def _stock_take() -> Update:
+    """Built once, on the table (the session's good is not touched): take ``quantity`` from the good ``good``'s
+    stock where it holds that many."""
+    goods, quantity = MallGood.__table__.c, bindparam("quantity", type_=BigInteger)
+    return (
+        update(MallGood.__table__)
+        .where(goods.id == bindparam("good"), goods.stock_left >= quantity)
+        .values(stock_left=goods.stock_left - quantity)
+    )
 
 
 def _place(session: Session, good: MallGood, request: RedeemRequest, now: datetime) -> MallOrder:
@@ -273,7 +279,7 @@ def _spend(session: Session, order: MallOrder, source: int, sink: int | None, no
     ledger.post(session, "points_spend", f"mall:{order.id}", ledger.Transfer(source, sink, order.points), now)
     session.execute(_take_from_lot(), [{"lot": lot_id, "taken": taken} for lot_id, taken in plan])
     taken_lots = [{"order_id": order.id, "lot_id": i, "points": p, "expires_at": expiry[i]} for i, p in plan]
-    session.execute(insert(MallOrderLot), taken_lots)
+    session.execute(insert(MallOrderLot.__table__), taken_lots)
 
 
 @cache

@@ -72,7 +72,14 @@ def active_campaign(session: Session, campaign_id: int, now: datetime) -> Campai
     :raises Rejection: ``campaign_not_found``, ``campaign_paused``, ``campaign_not_started``,
         ``campaign_ended``.
     """
-    return _running(session.get(Campaign, campaign_id, populate_existing=True), campaign_id, now)
+    found = session.execute(_campaign_by_id(), {"campaign_id": campaign_id}).scalar_one_or_none()
+    return _running(found, campaign_id, now)
+
+
+@cache
+def _campaign_by_id() -> Select[tuple[Campaign]]:
+    """Built once (every mall request runs it): the campaign, its attributes read afresh."""
+    return select(Campaign).where(Campaign.id == bindparam("campaign_id")).execution_options(populate_existing=True)
 
 
 def running_campaign(
