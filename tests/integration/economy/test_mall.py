@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, event, select
 from sqlalchemy.orm import Session
 
 from economy import ledger
@@ -261,6 +261,26 @@ def test_coupons_red_packets_and_gift_cards_are_issued_at_once_through_the_econo
         assert sorted(grants) == [(grant_key(order.id - n, 0), 888, f"mall.{sku}") for n in (1, 0)]
         assert delivered(session) == 2 * 888
         assert cancel(session, order.id, NOW).state == "fulfilled"  # type: ignore[union-attr]  # delivered: stays
+
+
+@pytest.mark.parametrize("kind", ["red_packet", "virtual"])
+def test_the_stock_is_the_last_row_a_redemption_writes(engine: Engine, session: Session, kind: str) -> None:
+    sku = good(session, kind=kind, value_fen=888)
+    points(session, 1, 5000, "some")
+    written: list[str] = []
+
+    def record(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        if statement.lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE")):
+            written.append(" ".join(statement.split()[:3]).lower())
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        with session.begin():
+            assert redeem(session, ask(1, sku, "k1"), NOW).state == ("fulfilled" if kind == "red_packet" else "placed")
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    assert written[-1] == "update mall_goods set"  # the good's row, which every redemption of it waits for
+    assert written.count("update mall_goods set") == 1 and len(written) > 4
 
 
 def test_a_mall_whose_budget_cannot_pay_refuses_and_changes_nothing(session: Session) -> None:
