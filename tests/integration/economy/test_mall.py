@@ -233,6 +233,29 @@ def test_two_cancellations_at_once_refund_once(engine: Engine, session: Session)
         assert session.get(MallGood, sku).stock_left == 10  # type: ignore[union-attr]
 
 
+def test_points_expiring_while_a_redemption_spends_them_are_taken_once(engine: Engine, session: Session) -> None:
+    sku = good(session)
+    points(session, 1, 1000, "soon", lifetime_days=1)
+    points(session, 1, 5000, "later")
+    expiry = NOW + timedelta(days=1)  # the first lot's
+    expired: list[int] = []
+
+    def expire() -> None:
+        with make_sessionmaker(engine)() as mine, mine.begin():
+            expired.append(ledger.expire_points(mine, expiry + timedelta(seconds=1)))
+
+    racer = threading.Thread(target=expire)
+    with session.begin():
+        redeem(session, ask(1, sku, "k1"), expiry - timedelta(seconds=1))  # the lot's last second: its 1000 points
+        racer.start()
+        racer.join(1)  # the expiry starts while the redemption is not committed
+    racer.join(60)
+    assert expired == [0]  # the lot was spent: nothing of it left to expire
+    assert held(session, 1) == 5000
+    with session.begin():
+        assert ledger.balance(session, ledger.user_owner(1), "POINTS") == 5000
+
+
 COUPON = {"type": "interest_free", "title": "12期免息券", "valid_days": 30, "periods": 12}
 
 
