@@ -11,10 +11,11 @@ server has ``REDIS_URL`` and so the mall's admission gate (server/mall_gate.py);
 - "redeem": ``POST .../mall/<plain>/redeem`` by distinct shoppers (one atomic action: the shopper's lock, limits,
   stock by a conditional update, points from the soonest-expiring lots, the order);
 - paced (``--think-ms 100,200``, with ``--client wrk``): hello, catalog and redeem again, each of the 64
-  connections waiting after an answer before its next request, that many milliseconds on average (exponentially
-  distributed: shoppers reading their page, each at their own pace) instead of sending as soon as the answer
-  comes. The closed loop measures the most the server answers, and its latencies are then mostly the queue in
-  front of it (64 / rate); the paced runs show the latencies at a load below that most;
+  connections waiting after an answer before its next request (exponentially distributed with that mean in
+  milliseconds, cut at 1.5 s, so a little less on average, as printed: shoppers reading their page, each at their
+  own pace) instead of sending as soon as the answer comes. The closed loop measures the most the server answers,
+  and its latencies are then mostly the queue in front of it (64 / rate); the paced runs show the latencies at a
+  load below that most;
 - "flash": ``--requests`` redemptions of the flash good at once (``--flash-threads`` client threads), each
   shopper trying up to ``--tries`` times. Afterwards the database is read: exactly ``--units`` orders, the stock
   at 0, and every shopper's points the starting points less what their orders took; any answer of 500 or more
@@ -42,7 +43,7 @@ from typing import Any
 
 import draw_vs_hello as base
 from sqlalchemy import func, select
-from wrk_load import measure_wrk, require_wrk
+from wrk_load import THINK_CAP_MS, measure_wrk, require_wrk, think_mean_ms
 
 from economy import ledger
 from economy.db import make_engine, make_sessionmaker
@@ -87,8 +88,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                         help="who loads the hello, catalog and redeem phases: Python threads, or wrk (C; --threads "
                              "connections, apt-get install -y wrk)")  # fmt: skip
     parser.add_argument("--think-ms", default="", metavar="T,T...",
-                        help="also measure paced phases (wrk): each connection waits T ms on average after an answer "
-                             "(at most 3 values, each 1-5000)")  # fmt: skip
+                        help="also measure paced phases (wrk): each connection waits after an answer, exponentially "
+                             "distributed with mean T ms, cut at 1.5 s (at most 3 values, each 1-5000)")  # fmt: skip
     parser.set_defaults(worker_class="gevent")
     parsed = parser.parse_args(argv)
     workers = parsed.workers
@@ -237,17 +238,18 @@ def audit(url: str, campaign: int, flash_good: int, shoppers: list[str], points:
         engine.dispose()
 
 
-def print_phases(phases: list[Any]) -> dict[str, object]:
-    """Print hello, catalog and redeem (rate, p50, p99, and the rate against hello's); returns their figures."""
-    hello_rate = phases[0].summary()["rps"]
+def print_phases(phases: list[Any], *, against_hello: bool = True) -> dict[str, object]:
+    """Print hello, catalog and redeem (rate, p50, p99, and unless paced, where the think time sets every rate, the
+    rate against hello's); returns their figures."""
+    hello_rate = phases[0].summary()["rps"] if against_hello else 0
     figures: dict[str, object] = {}
     for phase in phases:
         summary = phase.summary()
         figures[phase.name] = summary
         times = f"p50 {summary['p50_ms']:7.2f} ms  p99 {summary['p99_ms']:7.2f} ms"
-        ratio = f"hello/{phase.name} {hello_rate / summary['rps']:5.1f}" if summary["rps"] else ""
+        ratio = f"hello/{phase.name} {hello_rate / summary['rps']:5.1f}" if summary["rps"] and hello_rate else ""
         print(f"{phase.name:8} {summary['rps']:8.1f} req/s  {times}  n={summary['requests']} errors={phase.errors or 0}"
-              f"  {ratio}")  # fmt: skip
+              f"  {ratio}".rstrip())  # fmt: skip
     return figures
 
 
@@ -276,8 +278,10 @@ def main(argv: list[str] | None = None) -> int:
     print(f"database={kind} shoppers={args.shoppers} threads={args.threads} {serving}")
     figures: dict[str, object] = {"database": kind, **print_phases(phases[:3])}
     for think, paced in zip(args.think_ms, [phases[i : i + 3] for i in range(3, len(phases), 3)], strict=True):
-        print(f"paced: each of {args.threads} connections waits {think} ms on average after an answer")
-        figures[f"paced_{think}ms"] = print_phases(paced)
+        mean = think_mean_ms(think)
+        print(f"paced: each of {args.threads} connections waits {mean:.0f} ms on average after an answer "
+              f"(exponential of mean {think} ms, at most {THINK_CAP_MS} ms)")  # fmt: skip
+        figures[f"paced_{think}ms"] = {"think_mean_ms": round(mean), **print_phases(paced, against_hello=False)}
     server_errors = sum(n for status, n in statuses.items() if status >= 500)
     outcome = f"sold {truth['sold']} of {args.units}, stock left {truth['stock_left']}"
     print(f"flash    {args.requests} requests in {seconds:.1f} s: {dict(sorted(statuses.items()))}; {outcome},"

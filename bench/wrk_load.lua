@@ -1,9 +1,9 @@
 -- wrk's requests for a bench phase (bench/wrk_load.py runs it): each request is signed in as the next shopper in
 -- turn (cookies from a file, one per line); a POST carries a fresh Idempotency-Key, the page's Origin and "{}".
 -- Arguments after "--": cookies file, method, path, origin, key prefix, wrk's thread count and, optionally, a
--- mean think time in milliseconds: each connection waits a while after an answer before its next request (a
--- shopper reading the page), drawn from an exponential distribution of that mean so the connections do not send
--- in waves; the load is paced instead of closed-loop.
+-- think time in milliseconds and its cap: each connection waits a while after an answer before its next request
+-- (a shopper reading the page), drawn from an exponential distribution of that mean, cut at the cap, so the
+-- connections do not send in waves; the load is paced instead of closed-loop.
 -- done() prints one JSON line: requests, seconds, latency percentiles (microseconds) and statuses.
 
 local threads = {}
@@ -19,7 +19,7 @@ function init(args)
     table.insert(cookies, line)
   end
   method, path, origin, prefix, thread_count = args[2], args[3], args[4], args[5], tonumber(args[6])
-  think = tonumber(args[7] or "0")
+  think, think_cap = tonumber(args[7] or "0"), tonumber(args[8] or "0")
   math.randomseed(id * 7919 + #cookies)
   sent, statuses = 0, {}
 end
@@ -28,8 +28,7 @@ function delay()
   if think == 0 then
     return 0
   end
-  -- at most 1.5 s: a connection idle for 2 s is closed by gunicorn (its keep-alive), which wrk counts as an error
-  return math.min(math.floor(-math.log(1 - math.random()) * think + 0.5), 1500)
+  return math.min(math.floor(-math.log(1 - math.random()) * think + 0.5), think_cap)
 end
 
 function request()
