@@ -237,21 +237,17 @@ def spend_points(session: Session, user_id: int, sink_id: int, points: int, refe
 
 
 def expire_points(session: Session, now: datetime) -> int:
-    """Move every expired lot's remaining points to the expiry account; returns points expired. Each account's
-    lots are read under the account's lock, which whatever spends points holds first (a redemption, a spend, a
-    claw-back): points spent in a lot's last moments are not expired as well."""
+    """Move every expired lot's remaining points to the expiry account; returns points expired. The accounts holding
+    expired lots are locked first (in id order), the lock whatever spends points holds first (a redemption, a spend,
+    a claw-back), and their lots read after, as committed: points spent in a lot's last moments are not expired too."""
     sink = account_id(session, EXPIRED_OWNER, POINTS, allow_negative=False)
-    holding = select(PointLot.account_id).where(PointLot.remaining > 0, PointLot.expires_at <= now)
-    accounts = session.scalars(holding.distinct().order_by(PointLot.account_id)).all()  # locked in this order
-    return sum(_expire_lots(session, account, sink, now) for account in accounts)
-
-
-def _expire_lots(session: Session, account: int, sink: int, now: datetime) -> int:
-    session.execute(select(Account.id).where(Account.id == account).with_for_update())  # SQLite: writers are serial
-    expired = select(PointLot).where(PointLot.account_id == account, PointLot.remaining > 0, PointLot.expires_at <= now)
+    expired = (PointLot.remaining > 0) & (PointLot.expires_at <= now)
+    holding = select(PointLot.account_id).where(expired)
+    session.execute(select(Account.id).where(Account.id.in_(holding)).order_by(Account.id).with_for_update())
+    lots = session.scalars(select(PointLot).where(expired).execution_options(populate_existing=True)).all()
     total = 0
-    for lot in session.scalars(expired.execution_options(populate_existing=True)).all():  # as committed
-        post(session, "points_expire", f"lot:{lot.id}", Transfer(account, sink, lot.remaining), now)
+    for lot in lots:
+        post(session, "points_expire", f"lot:{lot.id}", Transfer(lot.account_id, sink, lot.remaining), now)
         total += lot.remaining
         lot.remaining = 0
     session.flush()

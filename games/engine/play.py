@@ -78,7 +78,7 @@ def active_campaign(session: Session, campaign_id: int, now: datetime) -> Campai
 
 @cache
 def _campaign_by_id() -> Select[tuple[Campaign]]:
-    """Built once (every mall request runs it): the campaign, its attributes read afresh."""
+    """Built once: the campaign, its attributes read afresh (:func:`active_campaign`)."""
     return select(Campaign).where(Campaign.id == bindparam("campaign_id")).execution_options(populate_existing=True)
 
 
